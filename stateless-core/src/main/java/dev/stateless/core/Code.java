@@ -1,0 +1,53 @@
+package dev.stateless.core;
+
+/**
+ * Every rule of stateless, by its stable code. The checker reports these codes as javac errors and
+ * the runtime raises them in {@link StatelessException}s; {@code docs/diagnostics.md} shows a
+ * failing example and the fix for each. This enum is the one list of codes.
+ */
+public enum Code {
+  /** Two components own overlapping key patterns. */
+  SL001("overlapping ownership"),
+  /** A write to a key the code only borrows. */
+  SL002("write to a borrowed pattern"),
+  /** A write to a key no component owns, or one the code does not own. */
+  SL003("write to an unowned key"),
+  /** Writing an owner's data through a layer other than the owner's primary layer. */
+  SL004("layer violation"),
+  /** Borrowing, invalidating or prefetching a pattern no component owns. */
+  SL005("borrow of an unowned pattern"),
+  /** Components whose invalidation dependents lead back to themselves. */
+  SL006("circular invalidation dependency"),
+  /** A component, strategy or layer view needs a layer the application does not have. */
+  SL007("unreachable layer"),
+  /** Strategies that cannot work together. */
+  SL008("incompatible strategies"),
+  /** Plain get/set on a streaming component's key. */
+  SL009("plain access to streaming data"),
+  /** A scoped entry outside a request lifetime, or a session entry without cleanup. */
+  SL010("entry outlives its scope"),
+  /** {@code atomicUpdate} without exclusive access or ownership. */
+  SL011("atomic update without exclusive access"),
+  /** A malformed key pattern, key, size literal or duration literal. */
+  SL012("malformed literal"),
+  /**
+   * A component name the manifest does not have, a name defined twice, or a class that is no
+   * manifest.
+   */
+  SL013("unknown component");
+
+  private final String title;
+
+  Code(String title) {
+    this.title = title;
+  }
+
+  /**
+   * Returns the rule's short title, as used in {@code docs/diagnostics.md}.
+   *
+   * @return the title, such as {@code "overlapping ownership"}
+   */
+  public String title() {
+    return title;
+  }
+}

@@ -1,0 +1,369 @@
+package dev.stateless.core;
+
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One component of a {@link Manifest}: the patterns it owns and borrows, its primary layer and the
+ * settings that attach to its data. Built from an annotated field ({@link Manifest#from}) or with
+ * {@link #builder(String)}. Malformed patterns and literals do not throw here: they are kept out of
+ * the component and reported by {@link Manifest#validate()} as SL012.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class Component {
+  private final String name;
+  private final List<KeyPattern> owns;
+  private final List<KeyPattern> borrows;
+  private final CacheLayer layer;
+  private final OptionalLong maxSizeBytes;
+  private final Optional<Duration> ttl;
+  private final OptionalLong streamingChunkBytes;
+  private final List<KeyPattern> prefetch;
+  private final boolean backfill;
+  private final List<KeyPattern> invalidates;
+  private final Strategy strategy;
+  private final List<Diagnostic> problems;
+
+  private Component(Builder b, List<Diagnostic> problems) {
+    this.name = b.name;
+    this.owns = parseAll(b.owns, b.name, "@Owns", problems);
+    this.borrows = parseAll(b.borrows, b.name, "@Borrows", problems);
+    this.layer = b.layer;
+    this.maxSizeBytes =
+        b.maxSize == null ? OptionalLong.empty() : size(b.maxSize, "@MaxSize", problems);
+    this.ttl = b.ttl == null ? Optional.empty() : duration(b.ttl, problems);
+    this.streamingChunkBytes =
+        b.chunkSize == null ? OptionalLong.empty() : size(b.chunkSize, "@Streaming", problems);
+    this.prefetch = parseAll(b.prefetch, b.name, "@Prefetch", problems);
+    this.backfill = b.backfill;
+    this.invalidates = parseAll(b.invalidates, b.name, "@Invalidates", problems);
+    this.strategy = b.strategy;
+    this.problems = List.copyOf(problems);
+  }
+
+  /**
+   * Returns a builder for a component.
+   *
+   * @param name the component's name (for an annotated manifest, the field name)
+   * @return a new builder
+   * @throws IllegalArgumentException if {@code name} is empty
+   */
+  public static Builder builder(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("a component name must not be empty");
+    }
+    return new Builder(name);
+  }
+
+  private List<KeyPattern> parseAll(
+      List<String> texts, String component, String where, List<Diagnostic> problems) {
+    List<KeyPattern> parsed = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      try {
+        parsed.add(KeyPattern.parse(text));
+      } catch (StatelessException e) {
+        for (Diagnostic d : e.diagnostics()) {
+          problems.add(Diagnostics.inComponent(d, component, where));
+        }
+      }
+    }
+    return List.copyOf(parsed);
+  }
+
+  private OptionalLong size(String literal, String where, List<Diagnostic> problems) {
+    try {
+      return OptionalLong.of(Literals.parseSize(literal));
+    } catch (StatelessException e) {
+      problems.add(Diagnostics.inComponent(e.diagnostics().get(0), name, where));
+      return OptionalLong.empty();
+    }
+  }
+
+  private Optional<Duration> duration(String literal, List<Diagnostic> problems) {
+    try {
+      return Optional.of(Literals.parseDuration(literal));
+    } catch (StatelessException e) {
+      problems.add(Diagnostics.inComponent(e.diagnostics().get(0), name, "@Ttl"));
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Returns the component's name.
+   *
+   * @return the name (the field name for an annotated manifest)
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Returns the patterns the component owns (well-formed ones only).
+   *
+   * @return the owned patterns, in declaration order
+   */
+  public List<KeyPattern> owns() {
+    return owns;
+  }
+
+  /**
+   * Returns the patterns the component borrows (well-formed ones only).
+   *
+   * @return the borrowed patterns, in declaration order
+   */
+  public List<KeyPattern> borrows() {
+    return borrows;
+  }
+
+  /**
+   * Returns the primary layer: where the component's data lives and its owner writes.
+   *
+   * @return the layer, {@link CacheLayer#SERVER} unless declared
+   */
+  public CacheLayer layer() {
+    return layer;
+  }
+
+  /**
+   * Returns the most bytes the component may hold in one layer.
+   *
+   * @return the limit, or empty for none
+   */
+  public OptionalLong maxSizeBytes() {
+    return maxSizeBytes;
+  }
+
+  /**
+   * Returns how long the component's entries live.
+   *
+   * @return the time to live, or empty for no expiry
+   */
+  public Optional<Duration> ttl() {
+    return ttl;
+  }
+
+  /**
+   * Returns whether the component's values are streamed in chunks.
+   *
+   * @return whether the component is {@code @Streaming}
+   */
+  public boolean isStreaming() {
+    return streamingChunkBytes.isPresent();
+  }
+
+  /**
+   * Returns the chunk size of a streaming component.
+   *
+   * @return the chunk size in bytes, or empty if the component does not stream
+   */
+  public OptionalLong streamingChunkBytes() {
+    return streamingChunkBytes;
+  }
+
+  /**
+   * Returns the patterns loaded from the owner layer at start.
+   *
+   * @return the prefetch patterns
+   */
+  public List<KeyPattern> prefetch() {
+    return prefetch;
+  }
+
+  /**
+   * Returns whether reads served by the primary layer may copy values into nearer layers.
+   *
+   * @return whether back-fill is allowed; {@code false} unless declared
+   */
+  public boolean backfill() {
+    return backfill;
+  }
+
+  /**
+   * Returns the dependent patterns dropped on every write to the component's patterns.
+   *
+   * @return the dependents
+   */
+  public List<KeyPattern> invalidates() {
+    return invalidates;
+  }
+
+  /**
+   * Returns the strategy for the component's data.
+   *
+   * @return the strategy, {@link Strategy#DEFAULT} unless declared
+   */
+  public Strategy strategy() {
+    return strategy;
+  }
+
+  /** Returns the SL012 findings about this component's literals. */
+  List<Diagnostic> problems() {
+    return problems;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder(name).append(" [").append(layer).append(']');
+    if (!owns.isEmpty()) {
+      out.append(" owns ").append(owns);
+    }
+    if (!borrows.isEmpty()) {
+      out.append(" borrows ").append(borrows);
+    }
+    if (!invalidates.isEmpty()) {
+      out.append(" invalidates ").append(invalidates);
+    }
+    if (strategy != Strategy.DEFAULT) {
+      out.append(" strategy ").append(strategy);
+    }
+    return out.toString();
+  }
+
+  /** Builds a {@link Component}. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private final List<String> owns = new ArrayList<>();
+    private final List<String> borrows = new ArrayList<>();
+    private CacheLayer layer = CacheLayer.SERVER;
+    private String maxSize;
+    private String ttl;
+    private String chunkSize;
+    private final List<String> prefetch = new ArrayList<>();
+    private boolean backfill;
+    private final List<String> invalidates = new ArrayList<>();
+    private Strategy strategy = Strategy.DEFAULT;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /**
+     * Adds owned patterns.
+     *
+     * @param patterns the patterns, such as {@code "user:*"}
+     * @return this builder
+     */
+    public Builder owns(String... patterns) {
+      owns.addAll(Arrays.asList(patterns));
+      return this;
+    }
+
+    /**
+     * Adds borrowed patterns.
+     *
+     * @param patterns the patterns
+     * @return this builder
+     */
+    public Builder borrows(String... patterns) {
+      borrows.addAll(Arrays.asList(patterns));
+      return this;
+    }
+
+    /**
+     * Sets the primary layer.
+     *
+     * @param layer the layer
+     * @return this builder
+     */
+    public Builder layer(CacheLayer layer) {
+      this.layer = Objects.requireNonNull(layer, "layer");
+      return this;
+    }
+
+    /**
+     * Sets the size limit per layer.
+     *
+     * @param literal a size literal such as {@code "50MB"}
+     * @return this builder
+     */
+    public Builder maxSize(String literal) {
+      this.maxSize = Objects.requireNonNull(literal, "maxSize");
+      return this;
+    }
+
+    /**
+     * Sets the time to live.
+     *
+     * @param literal a duration literal such as {@code "10m"}
+     * @return this builder
+     */
+    public Builder ttl(String literal) {
+      this.ttl = Objects.requireNonNull(literal, "ttl");
+      return this;
+    }
+
+    /**
+     * Makes the component streaming.
+     *
+     * @param chunkSize a size literal such as {@code "1MB"}
+     * @return this builder
+     */
+    public Builder streaming(String chunkSize) {
+      this.chunkSize = Objects.requireNonNull(chunkSize, "chunkSize");
+      return this;
+    }
+
+    /**
+     * Adds patterns to warm at start.
+     *
+     * @param patterns the patterns
+     * @return this builder
+     */
+    public Builder prefetch(String... patterns) {
+      prefetch.addAll(Arrays.asList(patterns));
+      return this;
+    }
+
+    /**
+     * Sets whether reads may back-fill nearer layers.
+     *
+     * @param allowed whether back-fill is allowed
+     * @return this builder
+     */
+    public Builder backfill(boolean allowed) {
+      this.backfill = allowed;
+      return this;
+    }
+
+    /**
+     * Adds dependent patterns dropped on every write to this component's patterns.
+     *
+     * @param patterns the patterns
+     * @return this builder
+     */
+    public Builder invalidates(String... patterns) {
+      invalidates.addAll(Arrays.asList(patterns));
+      return this;
+    }
+
+    /**
+     * Sets the strategy.
+     *
+     * @param strategy the strategy
+     * @return this builder
+     */
+    public Builder strategy(Strategy strategy) {
+      this.strategy = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /**
+     * Returns the component. Malformed literals are left out and reported by {@link
+     * Manifest#validate()}.
+     *
+     * @return the component
+     */
+    public Component build() {
+      return new Component(this, new ArrayList<>());
+    }
+  }
+}

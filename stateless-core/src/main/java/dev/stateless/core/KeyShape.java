@@ -1,0 +1,293 @@
+package dev.stateless.core;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The abstract form of a key known before it is computed: the checker turns a key expression into a
+ * shape, and the rules judge the shape against patterns.
+ *
+ * <p>A shape is a sequence of literal text and holes. A {@link Hole#SEGMENT} hole is non-empty text
+ * without {@code :} (what an {@code int}, {@code long}, {@code UUID} or enum prints); a {@link
+ * Hole#TEXT} hole is any text, possibly empty and possibly containing {@code :} (a {@code String}).
+ * An exact key has no holes; {@code prefix("user:")} is a literal followed by unknown text; {@link
+ * #unknown()} is one text hole.
+ *
+ * <p>Judgements are exact: {@link #alwaysMatches} holds only when every key of the shape matches,
+ * {@link #mayMatch} when at least one does. Instances are immutable and thread-safe.
+ */
+public final class KeyShape {
+
+  /** What a hole in a shape stands for. */
+  public enum Hole {
+    /** Non-empty text without {@code :}, such as a number, a UUID or an enum constant's name. */
+    SEGMENT,
+    /** Any text, possibly empty, possibly containing {@code :}: a {@code String} value. */
+    TEXT,
+    /** Any non-empty text, possibly containing {@code :}: what a pattern's {@code *} stands for. */
+    NON_EMPTY_TEXT
+  }
+
+  private static final KeyShape UNKNOWN = new KeyShape(List.of(Hole.TEXT));
+
+  /** Literal pieces ({@link String}) and holes ({@link Hole}), adjacent literals merged. */
+  private final List<Object> parts;
+
+  private KeyShape(List<Object> parts) {
+    this.parts = List.copyOf(parts);
+  }
+
+  /**
+   * Returns the shape of one known key.
+   *
+   * @param key the key
+   * @return the shape
+   */
+  public static KeyShape exact(String key) {
+    return new KeyShape(List.of(Objects.requireNonNull(key, "key")));
+  }
+
+  /**
+   * Returns the shape of keys that start with a known literal followed by unknown text.
+   *
+   * @param literalPrefix the known start
+   * @return the shape
+   */
+  public static KeyShape prefix(String literalPrefix) {
+    return builder().literal(literalPrefix).hole(Hole.TEXT).build();
+  }
+
+  /**
+   * Returns the shape of a key nothing is known about.
+   *
+   * @return the shape
+   */
+  public static KeyShape unknown() {
+    return UNKNOWN;
+  }
+
+  /**
+   * Returns the shape of a template in which each {@code {}} is a {@link Hole#SEGMENT} hole, such
+   * as {@code "user:{}:posts"}.
+   *
+   * @param template the template
+   * @return the shape
+   */
+  public static KeyShape template(String template) {
+    Builder b = builder();
+    int from = 0;
+    int at;
+    while ((at = template.indexOf("{}", from)) >= 0) {
+      b.literal(template.substring(from, at)).hole(Hole.SEGMENT);
+      from = at + 2;
+    }
+    return b.literal(template.substring(from)).build();
+  }
+
+  /**
+   * Returns the shape whose keys are exactly the keys the pattern matches.
+   *
+   * @param pattern the pattern
+   * @return the shape
+   */
+  public static KeyShape of(KeyPattern pattern) {
+    Builder b = builder();
+    for (int i = 0; i < pattern.segmentCount(); i++) {
+      if (i > 0) {
+        b.literal(":");
+      }
+      String literal = pattern.segment(i);
+      if (literal == null) {
+        b.hole(Hole.SEGMENT);
+      } else {
+        b.literal(literal);
+      }
+    }
+    if (pattern.endsWithWildcard()) {
+      b.literal(pattern.segmentCount() > 0 ? ":" : "").hole(Hole.NON_EMPTY_TEXT);
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns a builder of shapes, for keys assembled from pieces.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the shape of this shape's keys followed by the other's (string concatenation).
+   *
+   * @param next what follows
+   * @return the concatenated shape
+   */
+  public KeyShape concat(KeyShape next) {
+    Builder b = new Builder();
+    b.parts.addAll(parts);
+    for (Object p : next.parts) {
+      b.add(p);
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns whether the shape stands for exactly one key.
+   *
+   * @return whether there are no holes
+   */
+  public boolean isExact() {
+    return parts.size() <= 1 && (parts.isEmpty() || parts.get(0) instanceof String);
+  }
+
+  /**
+   * Returns the one key of an exact shape.
+   *
+   * @return the key
+   * @throws IllegalStateException if the shape has holes
+   */
+  public String exactKey() {
+    if (!isExact()) {
+      throw new IllegalStateException("shape " + this + " is not an exact key");
+    }
+    return parts.isEmpty() ? "" : (String) parts.get(0);
+  }
+
+  /**
+   * Returns whether at least one key of this shape matches the pattern.
+   *
+   * @param pattern the pattern
+   * @return whether the shape may fall inside the pattern
+   */
+  public boolean mayMatch(KeyPattern pattern) {
+    for (BitSet signature : signatures(List.of(pattern))) {
+      if (signature.get(0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns whether every key of this shape matches the pattern.
+   *
+   * @param pattern the pattern
+   * @return whether the shape certainly falls inside the pattern
+   */
+  public boolean alwaysMatches(KeyPattern pattern) {
+    for (BitSet signature : signatures(List.of(pattern))) {
+      if (!signature.get(0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns, for the keys of this shape, every distinct set of the given patterns that one key
+   * matches (as bit sets over the patterns' indexes).
+   */
+  Set<BitSet> signatures(List<KeyPattern> patterns) {
+    if (isExact()) {
+      String key = exactKey();
+      BitSet signature = new BitSet(patterns.size());
+      for (int i = 0; i < patterns.size(); i++) {
+        if (patterns.get(i).matches(key)) {
+          signature.set(i);
+        }
+      }
+      return Set.of(signature);
+    }
+    return KeyAutomaton.signatures(this, patterns);
+  }
+
+  /** Returns the literal pieces and holes. */
+  List<Object> parts() {
+    return parts;
+  }
+
+  /**
+   * Renders the shape: literal text, {@code {}} for a segment hole, {@code {..}} for a text hole
+   * and {@code {+}} for a non-empty text hole.
+   */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder();
+    for (Object p : parts) {
+      if (p instanceof String) {
+        out.append((String) p);
+      } else {
+        out.append(p == Hole.SEGMENT ? "{}" : p == Hole.TEXT ? "{..}" : "{+}");
+      }
+    }
+    return out.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KeyShape && ((KeyShape) o).parts.equals(parts);
+  }
+
+  @Override
+  public int hashCode() {
+    return parts.hashCode();
+  }
+
+  /** Assembles a shape piece by piece. Not thread-safe. */
+  public static final class Builder {
+    private final List<Object> parts = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * Appends known text.
+     *
+     * @param text the text
+     * @return this builder
+     */
+    public Builder literal(String text) {
+      add(Objects.requireNonNull(text, "text"));
+      return this;
+    }
+
+    /**
+     * Appends a hole.
+     *
+     * @param hole what the hole stands for
+     * @return this builder
+     */
+    public Builder hole(Hole hole) {
+      add(Objects.requireNonNull(hole, "hole"));
+      return this;
+    }
+
+    private void add(Object part) {
+      if (part instanceof String) {
+        String text = (String) part;
+        if (text.isEmpty()) {
+          return;
+        }
+        int last = parts.size() - 1;
+        if (last >= 0 && parts.get(last) instanceof String) {
+          parts.set(last, parts.get(last) + text);
+          return;
+        }
+      }
+      parts.add(part);
+    }
+
+    /**
+     * Returns the shape.
+     *
+     * @return the shape
+     */
+    public KeyShape build() {
+      return new KeyShape(parts);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.stateless.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Parses the size and duration literals of the manifest ({@code "50MB"}, {@code "10m"}) into typed
+ * values, once, with an exact SL012 error naming the bad input. Parsing does not depend on the
+ * default locale.
+ */
+public final class Literals {
+  private static final String SIZE_HELP =
+      "write a whole number and a unit: B, KB, MB, GB or TB (binary, 1KB = 1024 bytes), e.g. \"50MB\"";
+  private static final String DURATION_HELP =
+      "write whole numbers with units ms, s, m, h or d, largest first, e.g. \"30s\", \"10m\","
+          + " \"1h30m\"";
+
+  private Literals() {}
+
+  /**
+   * Parses a size literal: a whole number and a unit among {@code B}, {@code KB}, {@code MB},
+   * {@code GB}, {@code TB} (any case; {@code KiB}, {@code MiB}, {@code GiB}, {@code TiB} also
+   * accepted). Units are binary: {@code "1KB"} is 1024 bytes.
+   *
+   * @param literal the literal, such as {@code "50MB"}
+   * @return the size in bytes, at least 1
+   * @throws StatelessException with code SL012 if the literal is malformed, zero or too large
+   * @throws NullPointerException if {@code literal} is null
+   */
+  public static long parseSize(String literal) {
+    int digits = leadingDigits(literal, 0);
+    if (digits == 0) {
+      throw malformedSize(literal, "expected a whole number first");
+    }
+    String unit = literal.substring(digits).toUpperCase(Locale.ROOT);
+    long multiplier;
+    switch (unit) {
+      case "B":
+        multiplier = 1L;
+        break;
+      case "KB":
+      case "KIB":
+        multiplier = 1L << 10;
+        break;
+      case "MB":
+      case "MIB":
+        multiplier = 1L << 20;
+        break;
+      case "GB":
+      case "GIB":
+        multiplier = 1L << 30;
+        break;
+      case "TB":
+      case "TIB":
+        multiplier = 1L << 40;
+        break;
+      case "":
+        throw malformedSize(literal, "missing unit");
+      default:
+        if (literal.charAt(digits) == '.' || literal.charAt(digits) == ',') {
+          throw malformedSize(literal, "fractions are not allowed; use a smaller unit");
+        }
+        throw malformedSize(literal, "unknown unit \"" + literal.substring(digits) + "\"");
+    }
+    long number = number(literal, 0, digits, "size");
+    if (number == 0) {
+      throw malformedSize(literal, "a size must be at least 1 byte");
+    }
+    if (number > Long.MAX_VALUE / multiplier) {
+      throw malformedSize(literal, "too large");
+    }
+    return number * multiplier;
+  }
+
+  /**
+   * Parses a duration literal: one or more whole numbers, each followed by a unit among {@code ms},
+   * {@code s}, {@code m}, {@code h}, {@code d}, each unit at most once and largest first ({@code
+   * "1h30m"}).
+   *
+   * @param literal the literal, such as {@code "30s"}
+   * @return the duration, positive
+   * @throws StatelessException with code SL012 if the literal is malformed or zero
+   * @throws NullPointerException if {@code literal} is null
+   */
+  public static Duration parseDuration(String literal) {
+    if (literal.isEmpty()) {
+      throw malformedDuration(literal, "empty");
+    }
+    Duration total = Duration.ZERO;
+    int previousRank = Integer.MAX_VALUE;
+    int pos = 0;
+    while (pos < literal.length()) {
+      int digits = leadingDigits(literal, pos);
+      if (digits == 0) {
+        throw malformedDuration(literal, "expected a whole number at index " + pos);
+      }
+      long number = number(literal, pos, pos + digits, "duration");
+      pos += digits;
+      int unitEnd = pos;
+      while (unitEnd < literal.length() && Character.isLetter(literal.charAt(unitEnd))) {
+        unitEnd++;
+      }
+      String unit = literal.substring(pos, unitEnd);
+      int rank;
+      Duration part;
+      try {
+        switch (unit) {
+          case "d":
+            rank = 4;
+            part = Duration.ofDays(number);
+            break;
+          case "h":
+            rank = 3;
+            part = Duration.ofHours(number);
+            break;
+          case "m":
+            rank = 2;
+            part = Duration.ofMinutes(number);
+            break;
+          case "s":
+            rank = 1;
+            part = Duration.ofSeconds(number);
+            break;
+          case "ms":
+            rank = 0;
+            part = Duration.ofMillis(number);
+            break;
+          case "":
+            if (unitEnd < literal.length()) {
+              throw malformedDuration(
+                  literal, "unexpected \"" + literal.charAt(unitEnd) + "\" at index " + unitEnd);
+            }
+            throw malformedDuration(literal, "missing unit");
+          default:
+            throw malformedDuration(literal, "unknown unit \"" + unit + "\"");
+        }
+        if (rank >= previousRank) {
+          throw malformedDuration(literal, "units must appear once each, largest first");
+        }
+        total = total.plus(part);
+      } catch (ArithmeticException e) {
+        throw malformedDuration(literal, "too large");
+      }
+      previousRank = rank;
+      pos = unitEnd;
+    }
+    if (total.isZero()) {
+      throw malformedDuration(literal, "a duration must be positive");
+    }
+    return total;
+  }
+
+  private static int leadingDigits(String s, int from) {
+    int i = from;
+    // ASCII digits only: Character.isDigit would accept other scripts' digits.
+    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+      i++;
+    }
+    return i - from;
+  }
+
+  private static long number(String literal, int from, int to, String kind) {
+    try {
+      return Long.parseLong(literal.substring(from, to));
+    } catch (NumberFormatException e) {
+      throw kind.equals("size")
+          ? malformedSize(literal, "too large")
+          : malformedDuration(literal, "too large");
+    }
+  }
+
+  private static StatelessException malformedSize(String literal, String problem) {
+    return new StatelessException(
+        List.of(Diagnostics.malformed("size literal", literal, problem, SIZE_HELP)));
+  }
+
+  private static StatelessException malformedDuration(String literal, String problem) {
+    return new StatelessException(
+        List.of(Diagnostics.malformed("duration literal", literal, problem, DURATION_HELP)));
+  }
+}

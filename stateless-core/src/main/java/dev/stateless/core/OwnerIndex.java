@@ -1,0 +1,274 @@
+package dev.stateless.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the most specific owned pattern matching a key in time proportional to the key's length,
+ * whatever the number of patterns.
+ *
+ * <p>The patterns form a trie over segments, with one edge per literal and one for a hole. A key
+ * can follow a literal edge and a hole edge at once, so the walk runs on sets of trie nodes: a
+ * deterministic automaton built lazily, one state per set actually reached, with a transition
+ * cached only for segments that are literals somewhere in the set (all other segments share one
+ * transition, so random ids in keys do not grow the cache). Each segment of the key costs one or a
+ * few hash lookups.
+ */
+final class OwnerIndex {
+
+  /** An owned pattern, its owner, and its place in the most-specific-first order. */
+  static final class Entry {
+    final KeyPattern pattern;
+    final Component owner;
+    final int rank;
+
+    Entry(KeyPattern pattern, Component owner, int rank) {
+      this.pattern = pattern;
+      this.owner = owner;
+      this.rank = rank;
+    }
+  }
+
+  private static final class Node {
+    final int id;
+    final Map<String, Node> literals = new HashMap<>();
+    Node hole;
+    Entry terminal;
+    Entry wildcard;
+    final List<Entry> terminals = new ArrayList<>(1);
+    final List<Entry> wildcards = new ArrayList<>(1);
+
+    Node(int id) {
+      this.id = id;
+    }
+  }
+
+  private final class State {
+    final Node[] nodes;
+    final Entry terminal;
+    final Entry wildcard;
+    final ConcurrentHashMap<String, State> byLiteral = new ConcurrentHashMap<>();
+    volatile State other;
+
+    State(Node[] nodes) {
+      this.nodes = nodes;
+      Entry t = null;
+      Entry w = null;
+      for (Node n : nodes) {
+        t = better(t, n.terminal);
+        w = better(w, n.wildcard);
+      }
+      this.terminal = t;
+      this.wildcard = w;
+    }
+
+    State next(String segment) {
+      State known = byLiteral.get(segment);
+      if (known != null) {
+        return known;
+      }
+      List<Node> targets = null;
+      for (Node n : nodes) {
+        Node child = n.literals.get(segment);
+        if (child != null) {
+          if (targets == null) {
+            targets = new ArrayList<>();
+          }
+          targets.add(child);
+        }
+      }
+      if (targets == null) {
+        return other();
+      }
+      for (Node n : nodes) {
+        if (n.hole != null) {
+          targets.add(n.hole);
+        }
+      }
+      State computed = intern(targets);
+      State raced = byLiteral.putIfAbsent(segment, computed);
+      return raced != null ? raced : computed;
+    }
+
+    private State other() {
+      State o = other;
+      if (o == null) {
+        List<Node> holes = new ArrayList<>();
+        for (Node n : nodes) {
+          if (n.hole != null) {
+            holes.add(n.hole);
+          }
+        }
+        o = intern(holes);
+        other = o;
+      }
+      return o;
+    }
+  }
+
+  private final Node top;
+  private final State root;
+  private final State dead;
+  private final ConcurrentHashMap<List<Integer>, State> states = new ConcurrentHashMap<>();
+  private final List<Entry> entries;
+
+  OwnerIndex(List<Entry> unranked) {
+    List<Entry> sorted = new ArrayList<>(unranked);
+    // Stable sort: equal patterns keep declaration order, so the first declared wins a tie.
+    sorted.sort(Comparator.comparing(e -> e.pattern, KeyPattern.mostSpecificFirst()));
+    List<Entry> ranked = new ArrayList<>(sorted.size());
+    for (int i = 0; i < sorted.size(); i++) {
+      ranked.add(new Entry(sorted.get(i).pattern, sorted.get(i).owner, i));
+    }
+    this.entries = List.copyOf(ranked);
+    int[] ids = {0};
+    Node top = new Node(ids[0]++);
+    for (Entry e : ranked) {
+      Node n = top;
+      KeyPattern p = e.pattern;
+      for (int i = 0; i < p.segmentCount(); i++) {
+        String literal = p.segment(i);
+        if (literal == null) {
+          if (n.hole == null) {
+            n.hole = new Node(ids[0]++);
+          }
+          n = n.hole;
+        } else {
+          n = n.literals.computeIfAbsent(literal, k -> new Node(ids[0]++));
+        }
+      }
+      if (p.endsWithWildcard()) {
+        n.wildcard = better(n.wildcard, e);
+        n.wildcards.add(e);
+      } else {
+        n.terminal = better(n.terminal, e);
+        n.terminals.add(e);
+      }
+    }
+    this.dead = new State(new Node[0]);
+    this.top = top;
+    this.root = intern(List.of(top));
+  }
+
+  private State intern(List<Node> nodes) {
+    if (nodes.isEmpty()) {
+      return dead;
+    }
+    Set<Node> unique = Collections.newSetFromMap(new IdentityHashMap<>());
+    unique.addAll(nodes);
+    Node[] array = unique.toArray(new Node[0]);
+    Arrays.sort(array, Comparator.comparingInt(n -> n.id));
+    List<Integer> key = new ArrayList<>(array.length);
+    for (Node n : array) {
+      key.add(n.id);
+    }
+    return states.computeIfAbsent(List.copyOf(key), k -> new State(array));
+  }
+
+  private static Entry better(Entry a, Entry b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return b.rank < a.rank ? b : a;
+  }
+
+  /** Returns the entry of the most specific pattern matching the key, or {@code null}. */
+  Entry lookup(String key) {
+    int len = key.length();
+    State s = root;
+    Entry best = len > 0 ? s.wildcard : null;
+    int pos = 0;
+    while (true) {
+      int end = key.indexOf(':', pos);
+      if (end < 0) {
+        end = len;
+      }
+      if (end == pos) {
+        return best; // an empty segment matches no literal and no hole
+      }
+      s = s.next(key.substring(pos, end));
+      if (s == dead) {
+        return best;
+      }
+      if (end == len) {
+        return better(best, s.terminal);
+      }
+      if (end + 1 < len) {
+        best = better(best, s.wildcard);
+      }
+      pos = end + 1;
+    }
+  }
+
+  /** Returns every entry, most specific first. */
+  List<Entry> entries() {
+    return entries;
+  }
+
+  /**
+   * Returns the entries whose patterns share at least one key with the given pattern, by walking
+   * the trie along the pattern (a hole in the pattern follows every edge).
+   */
+  Set<Entry> overlapping(KeyPattern pattern) {
+    Set<Entry> result = new LinkedHashSet<>();
+    collectOverlapping(top, pattern, 0, result);
+    return result;
+  }
+
+  private static void collectOverlapping(Node node, KeyPattern pattern, int i, Set<Entry> out) {
+    int count = pattern.segmentCount();
+    boolean more = i < count || pattern.endsWithWildcard();
+    if (more) {
+      out.addAll(node.wildcards); // an owned `...:*` here takes any non-empty rest of the pattern
+    }
+    if (i == count) {
+      if (pattern.endsWithWildcard()) {
+        collectBelow(node, out); // the pattern's `*` takes any deeper owned pattern
+      } else {
+        out.addAll(node.terminals);
+      }
+      return;
+    }
+    String literal = pattern.segment(i);
+    if (literal == null) {
+      for (Node child : node.literals.values()) {
+        collectOverlapping(child, pattern, i + 1, out);
+      }
+    } else {
+      Node child = node.literals.get(literal);
+      if (child != null) {
+        collectOverlapping(child, pattern, i + 1, out);
+      }
+    }
+    if (node.hole != null) {
+      collectOverlapping(node.hole, pattern, i + 1, out);
+    }
+  }
+
+  private static void collectBelow(Node node, Set<Entry> out) {
+    for (Node child : node.literals.values()) {
+      collectSubtree(child, out);
+    }
+    if (node.hole != null) {
+      collectSubtree(node.hole, out);
+    }
+  }
+
+  private static void collectSubtree(Node node, Set<Entry> out) {
+    out.addAll(node.terminals);
+    out.addAll(node.wildcards);
+    collectBelow(node, out);
+  }
+}

@@ -1,0 +1,417 @@
+package dev.stateless.core;
+
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Lifetime;
+import dev.stateless.annotation.Strategy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a piece of code may do with keys: the patterns it owns, holds exclusively and borrows, the
+ * component it follows, its lifetime and strategy, against one {@link Manifest}. The checker builds
+ * one per {@code @CacheAccess} method; the runtime one per cache or component view. {@link
+ * AccessRules} judges operations against it.
+ *
+ * <p>For a key, the most specific of the code's patterns decides: code that owns {@code user:*} but
+ * borrows {@code user:{id}:posts} may write {@code user:1} and not {@code user:1:posts}.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class Rights {
+  enum Kind {
+    OWN,
+    EXCLUSIVE,
+    BORROW
+  }
+
+  /** A pattern of this code and what it grants, ordered most specific first. */
+  static final class Grant {
+    final KeyPattern pattern;
+    final Kind kind;
+
+    Grant(KeyPattern pattern, Kind kind) {
+      this.pattern = pattern;
+      this.kind = kind;
+    }
+  }
+
+  private final Manifest manifest;
+  private final String name;
+  private final List<KeyPattern> owns;
+  private final List<KeyPattern> borrows;
+  private final List<KeyPattern> exclusive;
+  private final List<KeyPattern> invalidates;
+  private final Component follows;
+  private final Lifetime lifetime;
+  private final Strategy strategy;
+  private final boolean actsForAllOwners;
+  private final boolean unownedKeysAllowed;
+  private final List<Grant> grants;
+  private final List<Diagnostic> problems;
+
+  private Rights(Builder b) {
+    List<Diagnostic> p = new ArrayList<>();
+    this.manifest = b.manifest;
+    this.name = b.name;
+    Component followed = null;
+    if (b.follows != null) {
+      followed = manifest.component(b.follows).orElse(null);
+      if (followed == null) {
+        p.add(Diagnostics.unknownComponent(b.follows, manifest));
+      }
+    }
+    this.follows = followed;
+    List<KeyPattern> o = parse(b.owns, "owns", p);
+    List<KeyPattern> br = parse(b.borrows, "borrows", p);
+    if (followed != null) {
+      o.addAll(followed.owns());
+      br.addAll(followed.borrows());
+    }
+    this.owns = List.copyOf(o);
+    this.borrows = List.copyOf(br);
+    this.exclusive = List.copyOf(parse(b.exclusive, "exclusive", p));
+    List<KeyPattern> inv = parse(b.invalidates, "invalidates", p);
+    if (followed != null) {
+      inv.addAll(followed.invalidates());
+    }
+    this.invalidates = List.copyOf(inv);
+    this.lifetime = b.lifetime;
+    this.strategy =
+        b.strategy == Strategy.DEFAULT && followed != null ? followed.strategy() : b.strategy;
+    this.actsForAllOwners = b.actsForAllOwners;
+    boolean declaresKeys =
+        !b.owns.isEmpty() || !b.borrows.isEmpty() || !b.exclusive.isEmpty() || b.follows != null;
+    this.unownedKeysAllowed =
+        b.unownedKeysAllowed != null
+            ? b.unownedKeysAllowed
+            : actsForAllOwners ? manifest.isEmpty() : !declaresKeys;
+    List<Grant> g = new ArrayList<>();
+    // Order of kinds matters only for equal patterns: owning beats holding beats borrowing.
+    owns.forEach(x -> g.add(new Grant(x, Kind.OWN)));
+    exclusive.forEach(x -> g.add(new Grant(x, Kind.EXCLUSIVE)));
+    borrows.forEach(x -> g.add(new Grant(x, Kind.BORROW)));
+    g.sort(Comparator.comparing(x -> x.pattern, KeyPattern.mostSpecificFirst()));
+    this.grants = List.copyOf(g);
+    this.problems = List.copyOf(p);
+  }
+
+  private List<KeyPattern> parse(List<String> texts, String attribute, List<Diagnostic> problems) {
+    List<KeyPattern> parsed = new ArrayList<>();
+    for (String t : texts) {
+      try {
+        parsed.add(KeyPattern.parse(t));
+      } catch (StatelessException e) {
+        for (Diagnostic d : e.diagnostics()) {
+          problems.add(Diagnostics.inCode(d, name, attribute));
+        }
+      }
+    }
+    return parsed;
+  }
+
+  /**
+   * Returns a builder of rights against a manifest.
+   *
+   * @param manifest the application's manifest ({@link Manifest#empty()} if it has none)
+   * @return a new builder
+   */
+  public static Builder builder(Manifest manifest) {
+    return new Builder(Objects.requireNonNull(manifest, "manifest"));
+  }
+
+  /**
+   * Returns the rights of code that acts for every owner: it may write any key some component owns,
+   * through the owner's layer. Keys nobody owns are allowed only when the manifest is empty (plain
+   * Redis-like use); see {@link Builder#unownedKeysAllowed(boolean)} for {@code REDIS_COMPATIBLE}.
+   *
+   * @param manifest the manifest
+   * @return the rights
+   */
+  public static Rights ofAllOwners(Manifest manifest) {
+    return builder(manifest).name("this cache").actsForAllOwners().build();
+  }
+
+  /**
+   * Returns the manifest these rights are judged against.
+   *
+   * @return the manifest
+   */
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  /**
+   * Returns the name of the code, for messages.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Returns the owned patterns, including those of a followed component.
+   *
+   * @return the patterns
+   */
+  public List<KeyPattern> owns() {
+    return owns;
+  }
+
+  /**
+   * Returns the borrowed patterns, including those of a followed component.
+   *
+   * @return the patterns
+   */
+  public List<KeyPattern> borrows() {
+    return borrows;
+  }
+
+  /**
+   * Returns the patterns held exclusively.
+   *
+   * @return the patterns
+   */
+  public List<KeyPattern> exclusive() {
+    return exclusive;
+  }
+
+  /**
+   * Returns the dependent patterns the code drops after its writes.
+   *
+   * @return the patterns
+   */
+  public List<KeyPattern> invalidates() {
+    return invalidates;
+  }
+
+  /**
+   * Returns the followed component.
+   *
+   * @return the component, or empty
+   */
+  public Optional<Component> follows() {
+    return Optional.ofNullable(follows);
+  }
+
+  /**
+   * Returns the layer of the followed component, if any.
+   *
+   * @return the layer, or empty when the code follows no component
+   */
+  public Optional<CacheLayer> layer() {
+    return follows == null ? Optional.empty() : Optional.of(follows.layer());
+  }
+
+  /**
+   * Returns the lifetime of entries the code creates.
+   *
+   * @return the lifetime
+   */
+  public Lifetime lifetime() {
+    return lifetime;
+  }
+
+  /**
+   * Returns the code's strategy (a followed component's, unless the code sets its own).
+   *
+   * @return the strategy
+   */
+  public Strategy strategy() {
+    return strategy;
+  }
+
+  /**
+   * Returns whether the code may write keys no component owns (and that none of its own patterns
+   * cover).
+   *
+   * @return whether unowned keys may be written
+   */
+  public boolean unownedKeysAllowed() {
+    return unownedKeysAllowed;
+  }
+
+  boolean actsForAllOwners() {
+    return actsForAllOwners;
+  }
+
+  List<Grant> grants() {
+    return grants;
+  }
+
+  /** The SL012 / SL013 findings made while building. */
+  List<Diagnostic> problems() {
+    return problems;
+  }
+
+  /** The most specific of this code's patterns that matches the key, or null. */
+  Grant grantFor(String key) {
+    for (Grant g : grants) {
+      if (g.pattern.matches(key)) {
+        return g;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return name
+        + " owns "
+        + owns
+        + " exclusive "
+        + exclusive
+        + " borrows "
+        + borrows
+        + (follows == null ? "" : " follows " + follows.name())
+        + " lifetime "
+        + lifetime
+        + " strategy "
+        + strategy;
+  }
+
+  /** Builds {@link Rights}. Not thread-safe. */
+  public static final class Builder {
+    private final Manifest manifest;
+    private String name = "this code";
+    private final List<String> owns = new ArrayList<>();
+    private final List<String> borrows = new ArrayList<>();
+    private final List<String> exclusive = new ArrayList<>();
+    private final List<String> invalidates = new ArrayList<>();
+    private String follows;
+    private Lifetime lifetime = Lifetime.NONE;
+    private Strategy strategy = Strategy.DEFAULT;
+    private boolean actsForAllOwners;
+    private Boolean unownedKeysAllowed;
+
+    private Builder(Manifest manifest) {
+      this.manifest = manifest;
+    }
+
+    /**
+     * Names the code for messages, such as {@code "UserService.update"}.
+     *
+     * @param name the name
+     * @return this builder
+     */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Adds owned patterns.
+     *
+     * @param patterns the patterns
+     * @return this builder
+     */
+    public Builder owns(String... patterns) {
+      owns.addAll(Arrays.asList(patterns));
+      return this;
+    }
+
+    /**
+     * Adds borrowed patterns.
+     *
+     * @param patterns the patterns
+     * @return this builder
+     */
+    public Builder borrows(String... patterns) {
+      borrows.addAll(Arrays.asList(patterns));
+      return this;
+    }
+
+    /**
+     * Adds patterns held exclusively (read-modify-write allowed).
+     *
+     * @param patterns the patterns
+     * @return this builder
+     */
+    public Builder exclusive(String... patterns) {
+      exclusive.addAll(Arrays.asList(patterns));
+      return this;
+    }
+
+    /**
+     * Adds dependent patterns the code drops after its writes.
+     *
+     * @param patterns the patterns
+     * @return this builder
+     */
+    public Builder invalidates(String... patterns) {
+      invalidates.addAll(Arrays.asList(patterns));
+      return this;
+    }
+
+    /**
+     * Takes the rights, layer and strategy of a manifest component. An unknown name is SL013
+     * (reported by {@link AccessRules#checkDeclaration}).
+     *
+     * @param component the component's name; empty for none
+     * @return this builder
+     */
+    public Builder follows(String component) {
+      Objects.requireNonNull(component, "component");
+      this.follows = component.isEmpty() ? null : component;
+      return this;
+    }
+
+    /**
+     * Sets the lifetime of entries the code creates.
+     *
+     * @param lifetime the lifetime
+     * @return this builder
+     */
+    public Builder lifetime(Lifetime lifetime) {
+      this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+      return this;
+    }
+
+    /**
+     * Sets the code's strategy.
+     *
+     * @param strategy the strategy
+     * @return this builder
+     */
+    public Builder strategy(Strategy strategy) {
+      this.strategy = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /**
+     * Lets the code write every key some component owns (the plain cache acts for all owners).
+     *
+     * @return this builder
+     */
+    public Builder actsForAllOwners() {
+      this.actsForAllOwners = true;
+      return this;
+    }
+
+    /**
+     * Sets whether keys no component owns may be written. By default: code acting for all owners
+     * may when the manifest is empty; other code may when it declares no key rights at all.
+     *
+     * @param allowed whether unowned keys may be written
+     * @return this builder
+     */
+    public Builder unownedKeysAllowed(boolean allowed) {
+      this.unownedKeysAllowed = allowed;
+      return this;
+    }
+
+    /**
+     * Returns the rights. Malformed patterns and an unknown {@code follows} are left out and
+     * reported by {@link AccessRules#checkDeclaration}.
+     *
+     * @return the rights
+     */
+    public Rights build() {
+      return new Rights(this);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.stateless.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LiteralsTest {
+
+  @ParameterizedTest
+  @CsvSource({
+    "1B, 1",
+    "512KB, 524288",
+    "50MB, 52428800",
+    "1mb, 1048576",
+    "2GiB, 2147483648",
+    "1TB, 1099511627776",
+  })
+  void parseSize_readsBinaryUnits(String literal, long bytes) {
+    assertThat(Literals.parseSize(literal)).isEqualTo(bytes);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''|expected a whole number first",
+        "MB|expected a whole number first",
+        "50|missing unit",
+        "50 MB|unknown unit \" MB\"",
+        "1.5MB|fractions are not allowed; use a smaller unit",
+        "50XB|unknown unit \"XB\"",
+        "0MB|a size must be at least 1 byte",
+        "99999999999999999999B|too large",
+        "9999999TB|too large",
+        "-1MB|expected a whole number first",
+      })
+  void parseSize_malformed_throwsSL012(String literal, String problem) {
+    assertThatThrownBy(() -> Literals.parseSize(literal))
+        .isInstanceOf(StatelessException.class)
+        .hasMessageContaining(
+            "error[SL012]: malformed size literal \"" + literal + "\": " + problem)
+        .hasMessageContaining("= help: ");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "30s, PT30S",
+    "10m, PT10M",
+    "1h, PT1H",
+    "1h30m, PT1H30M",
+    "2d, PT48H",
+    "250ms, PT0.25S"
+  })
+  void parseDuration_readsUnits(String literal, String iso) {
+    assertThat(Literals.parseDuration(literal)).isEqualTo(Duration.parse(iso));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''|empty",
+        "10|missing unit",
+        "10x|unknown unit \"x\"",
+        "10M|unknown unit \"M\"",
+        "30m1h|units must appear once each, largest first",
+        "1s1s|units must appear once each, largest first",
+        "0s|a duration must be positive",
+        "s|expected a whole number at index 0",
+        "1.5h|unexpected \".\" at index 1",
+      })
+  void parseDuration_malformed_throwsSL012(String literal, String problem) {
+    assertThatThrownBy(() -> Literals.parseDuration(literal))
+        .isInstanceOf(StatelessException.class)
+        .hasMessageContaining(
+            "error[SL012]: malformed duration literal \"" + literal + "\": " + problem);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hi-IN", "ar-EG", "tr-TR", "de-DE"})
+  void literals_doNotDependOnDefaultLocale(String tag) {
+    Locale saved = Locale.getDefault();
+    try {
+      Locale.setDefault(Locale.forLanguageTag(tag));
+      assertThat(Literals.parseSize("50mb")).isEqualTo(50L << 20);
+      assertThat(Literals.parseSize("1kib")).isEqualTo(1024L);
+      assertThat(Literals.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
+      assertThatThrownBy(() -> Literals.parseSize("٥MB")).hasMessageContaining("SL012");
+    } finally {
+      Locale.setDefault(saved);
+    }
+  }
+}
