@@ -52,51 +52,91 @@ final class OwnerIndex {
     }
   }
 
+  /**
+   * A set of trie nodes. Its literal transitions live in one open-addressing table built when the
+   * state is first reached (the union of its nodes' literal labels); the target of a label is
+   * resolved on first use. A segment that is no label takes {@link #other()}: the holes.
+   */
   private final class State {
     final Node[] nodes;
     final Entry terminal;
     final Entry wildcard;
-    final ConcurrentHashMap<String, State> byLiteral = new ConcurrentHashMap<>();
+
+    /** Labels by hash slot, or null when no node has a literal child. */
+    final String[] labels;
+
+    final State[] targets;
+    final int mask;
     volatile State other;
 
     State(Node[] nodes) {
       this.nodes = nodes;
       Entry t = null;
       Entry w = null;
+      int labelCount = 0;
       for (Node n : nodes) {
         t = better(t, n.terminal);
         w = better(w, n.wildcard);
+        labelCount += n.literals.size();
       }
       this.terminal = t;
       this.wildcard = w;
-    }
-
-    State next(String segment) {
-      State known = byLiteral.get(segment);
-      if (known != null) {
-        return known;
+      if (labelCount == 0) {
+        labels = null;
+        targets = null;
+        mask = 0;
+        return;
       }
-      List<Node> targets = null;
+      int capacity = Integer.highestOneBit(labelCount * 2 + 1) << 1;
+      labels = new String[capacity];
+      targets = new State[capacity];
+      mask = capacity - 1;
       for (Node n : nodes) {
-        Node child = n.literals.get(segment);
-        if (child != null) {
-          if (targets == null) {
-            targets = new ArrayList<>();
+        for (String label : n.literals.keySet()) {
+          int slot = label.hashCode() & mask;
+          while (labels[slot] != null && !labels[slot].equals(label)) {
+            slot = (slot + 1) & mask;
           }
-          targets.add(child);
+          labels[slot] = label;
         }
       }
-      if (targets == null) {
-        return other();
+    }
+
+    /** The state after the segment {@code key[from, to)}, whose String hash is {@code hash}. */
+    State next(String key, int from, int to, int hash) {
+      if (labels != null) {
+        int length = to - from;
+        for (int slot = hash & mask; labels[slot] != null; slot = (slot + 1) & mask) {
+          String label = labels[slot];
+          if (label.length() == length
+              && label.hashCode() == hash
+              && key.regionMatches(from, label, 0, length)) {
+            State target = targets[slot];
+            if (target == null) {
+              target = literalTarget(label);
+              targets[slot] = target; // a benign race: intern returns one instance per node set
+            }
+            return target;
+          }
+        }
+      }
+      return other();
+    }
+
+    private State literalTarget(String label) {
+      List<Node> next = new ArrayList<>();
+      for (Node n : nodes) {
+        Node child = n.literals.get(label);
+        if (child != null) {
+          next.add(child);
+        }
       }
       for (Node n : nodes) {
         if (n.hole != null) {
-          targets.add(n.hole);
+          next.add(n.hole);
         }
       }
-      State computed = intern(targets);
-      State raced = byLiteral.putIfAbsent(segment, computed);
-      return raced != null ? raced : computed;
+      return intern(next);
     }
 
     private State other() {
@@ -191,14 +231,18 @@ final class OwnerIndex {
     Entry best = len > 0 ? s.wildcard : null;
     int pos = 0;
     while (true) {
-      int end = key.indexOf(':', pos);
-      if (end < 0) {
-        end = len;
+      // One pass per segment: find its end and its String hash, with no substring.
+      int hash = 0;
+      int end = pos;
+      char c;
+      while (end < len && (c = key.charAt(end)) != ':') {
+        hash = 31 * hash + c;
+        end++;
       }
       if (end == pos) {
         return best; // an empty segment matches no literal and no hole
       }
-      s = s.next(key.substring(pos, end));
+      s = s.next(key, pos, end, hash);
       if (s == dead) {
         return best;
       }
