@@ -1,5 +1,6 @@
 package dev.stateless.core;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -197,6 +198,37 @@ final class OwnerIndex {
     this.dead = new State(new Node[0]);
     this.top = top;
     this.root = intern(List.of(top));
+    expand(4 * ids[0] + 1024);
+  }
+
+  /**
+   * Builds the states keys can reach, breadth first, up to a budget: lookups then neither allocate
+   * nor find cold, scattered states; a manifest whose node sets multiply past the budget builds the
+   * rest lazily.
+   */
+  private void expand(int budget) {
+    Set<State> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<State> queue = new ArrayDeque<>();
+    queue.add(root);
+    seen.add(root);
+    while (!queue.isEmpty() && seen.size() < budget) {
+      State s = queue.poll();
+      List<State> next = new ArrayList<>();
+      if (s.labels != null) {
+        for (int slot = 0; slot < s.labels.length; slot++) {
+          if (s.labels[slot] != null) {
+            s.targets[slot] = s.literalTarget(s.labels[slot]);
+            next.add(s.targets[slot]);
+          }
+        }
+      }
+      next.add(s.other());
+      for (State t : next) {
+        if (t != dead && seen.add(t)) {
+          queue.add(t);
+        }
+      }
+    }
   }
 
   private State intern(List<Node> nodes) {
