@@ -63,7 +63,10 @@ public final class Literals {
         }
         throw malformedSize(literal, "unknown unit \"" + literal.substring(digits) + "\"");
     }
-    long number = number(literal, 0, digits, "size");
+    long number = number(literal, 0, digits);
+    if (number < 0) {
+      throw malformedSize(literal, "too large");
+    }
     if (number == 0) {
       throw malformedSize(literal, "a size must be at least 1 byte");
     }
@@ -95,7 +98,10 @@ public final class Literals {
       if (digits == 0) {
         throw malformedDuration(literal, "expected a whole number at index " + pos);
       }
-      long number = number(literal, pos, pos + digits, "duration");
+      long number = number(literal, pos, pos + digits);
+      if (number < 0) {
+        throw malformedDuration(literal, "too large");
+      }
       pos += digits;
       int unitEnd = pos;
       while (unitEnd < literal.length() && Character.isLetter(literal.charAt(unitEnd))) {
@@ -160,14 +166,17 @@ public final class Literals {
     return i - from;
   }
 
-  private static long number(String literal, int from, int to, String kind) {
-    try {
-      return Long.parseLong(literal.substring(from, to));
-    } catch (NumberFormatException e) {
-      throw kind.equals("size")
-          ? malformedSize(literal, "too large")
-          : malformedDuration(literal, "too large");
+  /** The ASCII digits {@code [from, to)} as a number, or -1 when they overflow a long. */
+  private static long number(String literal, int from, int to) {
+    long n = 0;
+    for (int i = from; i < to; i++) {
+      int digit = literal.charAt(i) - '0';
+      if (n > (Long.MAX_VALUE - digit) / 10) {
+        return -1;
+      }
+      n = n * 10 + digit;
     }
+    return n;
   }
 
   private static StatelessException malformedSize(String literal, String problem) {

@@ -73,6 +73,8 @@ class LiteralsTest {
         "0s|a duration must be positive",
         "s|expected a whole number at index 0",
         "1.5h|unexpected \".\" at index 1",
+        "99999999999999999999s|too large",
+        "9999999999999999d|too large",
       })
   void parseDuration_malformed_throwsSL012(String literal, String problem) {
     assertThatThrownBy(() -> Literals.parseDuration(literal))
