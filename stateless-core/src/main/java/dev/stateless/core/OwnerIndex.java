@@ -54,18 +54,25 @@ final class OwnerIndex {
   }
 
   /**
-   * A set of trie nodes. Its literal transitions live in one open-addressing table built when the
-   * state is first reached (the union of its nodes' literal labels); the target of a label is
-   * resolved on first use. A segment that is no label takes {@link #other()}: the holes.
+   * A set of trie nodes. Its literal transitions (the union of its nodes' literal labels) are laid
+   * out when the state is created: one label in two fields, several in an open-addressing table of
+   * hashes and labels; the target of a label is resolved on first use, or up front by {@link
+   * #expand}. A segment that is no label takes {@link #other()}: the holes.
    */
   private final class State {
     final Node[] nodes;
     final Entry terminal;
     final Entry wildcard;
 
-    /** Labels by hash slot, or null when no node has a literal child. */
-    final String[] labels;
+    /** The only label, when the nodes have exactly one literal child label. */
+    final String onlyLabel;
 
+    State onlyTarget;
+
+    /** With two or more labels: String hash per slot, and labels / targets per slot. */
+    final int[] hashes;
+
+    final String[] labels;
     final State[] targets;
     final int mask;
     volatile State other;
@@ -74,48 +81,61 @@ final class OwnerIndex {
       this.nodes = nodes;
       Entry t = null;
       Entry w = null;
-      int labelCount = 0;
+      Set<String> all = new LinkedHashSet<>();
       for (Node n : nodes) {
         t = better(t, n.terminal);
         w = better(w, n.wildcard);
-        labelCount += n.literals.size();
+        all.addAll(n.literals.keySet());
       }
       this.terminal = t;
       this.wildcard = w;
-      if (labelCount == 0) {
+      if (all.size() < 2) {
+        onlyLabel = all.isEmpty() ? null : all.iterator().next();
+        hashes = null;
         labels = null;
         targets = null;
         mask = 0;
         return;
       }
-      int capacity = Integer.highestOneBit(labelCount * 2 + 1) << 1;
+      onlyLabel = null;
+      int capacity = Integer.highestOneBit(all.size() * 2 + 1) << 1;
+      hashes = new int[capacity];
       labels = new String[capacity];
       targets = new State[capacity];
       mask = capacity - 1;
-      for (Node n : nodes) {
-        for (String label : n.literals.keySet()) {
-          int slot = label.hashCode() & mask;
-          while (labels[slot] != null && !labels[slot].equals(label)) {
-            slot = (slot + 1) & mask;
-          }
-          labels[slot] = label;
+      for (String label : all) {
+        int slot = label.hashCode() & mask;
+        while (labels[slot] != null) {
+          slot = (slot + 1) & mask;
         }
+        labels[slot] = label;
+        hashes[slot] = label.hashCode();
       }
     }
 
     /** The state after the segment {@code key[from, to)}, whose String hash is {@code hash}. */
     State next(String key, int from, int to, int hash) {
-      if (labels != null) {
-        int length = to - from;
+      int length = to - from;
+      if (onlyLabel != null) {
+        if (onlyLabel.hashCode() == hash
+            && onlyLabel.length() == length
+            && key.regionMatches(from, onlyLabel, 0, length)) {
+          State target = onlyTarget;
+          if (target == null) {
+            target = literalTarget(onlyLabel);
+            onlyTarget = target; // a benign race: intern returns one instance per node set
+          }
+          return target;
+        }
+      } else if (labels != null) {
         for (int slot = hash & mask; labels[slot] != null; slot = (slot + 1) & mask) {
-          String label = labels[slot];
-          if (label.length() == length
-              && label.hashCode() == hash
-              && key.regionMatches(from, label, 0, length)) {
+          if (hashes[slot] == hash
+              && labels[slot].length() == length
+              && key.regionMatches(from, labels[slot], 0, length)) {
             State target = targets[slot];
             if (target == null) {
-              target = literalTarget(label);
-              targets[slot] = target; // a benign race: intern returns one instance per node set
+              target = literalTarget(labels[slot]);
+              targets[slot] = target; // a benign race, as above
             }
             return target;
           }
@@ -172,6 +192,7 @@ final class OwnerIndex {
     }
     this.entries = List.copyOf(ranked);
     int[] ids = {0};
+    Map<String, String> labelPool = new HashMap<>();
     Node top = new Node(ids[0]++);
     for (Entry e : ranked) {
       Node n = top;
@@ -184,7 +205,9 @@ final class OwnerIndex {
           }
           n = n.hole;
         } else {
-          n = n.literals.computeIfAbsent(literal, k -> new Node(ids[0]++));
+          // One String per distinct label: "user" under every tenant shares one hot instance.
+          String label = labelPool.computeIfAbsent(literal, k -> k);
+          n = n.literals.computeIfAbsent(label, k -> new Node(ids[0]++));
         }
       }
       if (p.endsWithWildcard()) {
@@ -214,7 +237,10 @@ final class OwnerIndex {
     while (!queue.isEmpty() && seen.size() < budget) {
       State s = queue.poll();
       List<State> next = new ArrayList<>();
-      if (s.labels != null) {
+      if (s.onlyLabel != null) {
+        s.onlyTarget = s.literalTarget(s.onlyLabel);
+        next.add(s.onlyTarget);
+      } else if (s.labels != null) {
         for (int slot = 0; slot < s.labels.length; slot++) {
           if (s.labels[slot] != null) {
             s.targets[slot] = s.literalTarget(s.labels[slot]);
