@@ -3,7 +3,8 @@ package dev.stateless.core;
 /**
  * Every rule of stateless, by its stable code. The checker reports these codes as javac errors and
  * the runtime raises them in {@link StatelessException}s; {@code docs/diagnostics.md} shows a
- * failing example and the fix for each. This enum is the one list of codes.
+ * failing example and the fix for each. This enum is the one list of codes: {@code SL0xx} are the
+ * ownership rules (checked by both), {@code SL1xx} are failures only the runtime meets.
  */
 public enum Code {
   /** Two components own overlapping key patterns. */
@@ -34,7 +35,19 @@ public enum Code {
    * A component name the manifest does not have, a name defined twice, or a class that is no
    * manifest.
    */
-  SL013("unknown component");
+  SL013("unknown component"),
+  /** The runtime could not reach a store (Redis down, connection reset). */
+  SL100("network failure"),
+  /** A store did not answer within the configured timeout. */
+  SL101("timeout"),
+  /** A value larger than its component's {@code @MaxSize}, or a store out of memory. */
+  SL102("capacity limit"),
+  /** A read-modify-write lost to a concurrent writer more often than it may retry. */
+  SL103("version conflict"),
+  /** Data that cannot be proven fresh was asked for where only fresh data may be served. */
+  SL104("stale data"),
+  /** An operation on a closed cache, or a value the codec cannot encode or decode. */
+  SL105("invalid state");
 
   private final String title;
 

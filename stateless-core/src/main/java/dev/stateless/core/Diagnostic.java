@@ -51,6 +51,20 @@ public final class Diagnostic {
   }
 
   /**
+   * Creates an error finding. The rules' findings are made by stateless-core itself; this factory
+   * is for the runtime's failures ({@code SL1xx}), whose messages the runtime writes in one place.
+   *
+   * @param code the code
+   * @param message what went wrong, naming the bad input
+   * @param help how to fix it
+   * @param notes context lines, possibly empty
+   * @return the finding
+   */
+  public static Diagnostic error(Code code, String message, String help, List<String> notes) {
+    return new Diagnostic(code, Severity.ERROR, message, help, notes, List.of(), List.of());
+  }
+
+  /**
    * Returns the rule's code as text.
    *
    * @return the code, such as {@code "SL001"}

@@ -19,6 +19,25 @@ public final class Literals {
   private Literals() {}
 
   /**
+   * Checks a cache key. Any text is a key, glob characters included (they are data); only the empty
+   * key is refused, because no pattern can own it.
+   *
+   * @param key the key
+   * @return the key
+   * @throws NullPointerException if {@code key} is null
+   * @throws StatelessException SL012 if the key is empty
+   */
+  public static String checkKey(String key) {
+    if (key.isEmpty()) {
+      throw new StatelessException(
+          List.of(
+              Diagnostics.malformed(
+                  "key", key, "the key is empty", "use a key such as \"user:123\"")));
+    }
+    return key;
+  }
+
+  /**
    * Parses a size literal: a whole number and a unit among {@code B}, {@code KB}, {@code MB},
    * {@code GB}, {@code TB} (any case; {@code KiB}, {@code MiB}, {@code GiB}, {@code TiB} also
    * accepted). Units are binary: {@code "1KB"} is 1024 bytes.

@@ -1,0 +1,18 @@
+package dev.stateless;
+
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.StatelessException;
+import java.util.List;
+
+/**
+ * A store could not be reached: Redis is down, refused the connection or dropped it. Calls fail
+ * fast while it is away and work again by themselves when it is back. Code {@code SL100}; the
+ * message names what failed and {@link #help()} how to fix it.
+ */
+public final class CacheNetworkException extends StatelessException {
+  private static final long serialVersionUID = 1L;
+
+  CacheNetworkException(Diagnostic diagnostic, Throwable cause) {
+    super(List.of(diagnostic), cause);
+  }
+}

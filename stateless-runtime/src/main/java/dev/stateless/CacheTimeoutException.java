@@ -1,0 +1,18 @@
+package dev.stateless;
+
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.StatelessException;
+import java.util.List;
+
+/**
+ * A store did not answer within the configured timeout (the Redis URI's {@code timeout} parameter,
+ * 2 seconds unless set). Code {@code SL101}; the message names what failed and {@link #help()} how
+ * to fix it.
+ */
+public final class CacheTimeoutException extends StatelessException {
+  private static final long serialVersionUID = 1L;
+
+  CacheTimeoutException(Diagnostic diagnostic, Throwable cause) {
+    super(List.of(diagnostic), cause);
+  }
+}

@@ -1,0 +1,17 @@
+package dev.stateless;
+
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.StatelessException;
+import java.util.List;
+
+/**
+ * A value larger than its component's {@code @MaxSize}, or a store that is out of memory. Code
+ * {@code SL102}; the message names what failed and {@link #help()} how to fix it.
+ */
+public final class CapacityException extends StatelessException {
+  private static final long serialVersionUID = 1L;
+
+  CapacityException(Diagnostic diagnostic, Throwable cause) {
+    super(List.of(diagnostic), cause);
+  }
+}

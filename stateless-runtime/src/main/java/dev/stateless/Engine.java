@@ -1,0 +1,857 @@
+package dev.stateless;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.AccessRules;
+import dev.stateless.core.Component;
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.KeyPattern;
+import dev.stateless.core.KeyShape;
+import dev.stateless.core.Literals;
+import dev.stateless.core.Manifest;
+import dev.stateless.core.Operation;
+import dev.stateless.core.RedisGlob;
+import dev.stateless.core.Rights;
+import dev.stateless.core.StatelessException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The machinery behind every {@link StatelessCache} view: routing, rights checks (by core's {@link
+ * AccessRules}), generation-checked fills, single-flight loads and invalidation.
+ *
+ * <p>Fill safety: every key maps to a stripe counter; an invalidation bumps the key's stripe (a
+ * pattern bumps the epoch) before and after it deletes. A fill records the counters before it reads
+ * the owner's layer and installs its copy only if they have not moved, then checks again and
+ * removes exactly the entry it installed if they have. So a value read before an invalidation is
+ * never left behind after it.
+ */
+final class Engine implements StreamInvalidations.Listener, AutoCloseable {
+  static final CacheLayer[] LAYERS = CacheLayer.values();
+  private static final int STRIPES = 4096;
+  private static final int MEMO = 4096;
+  private static final Object MISS = new Object();
+
+  final Manifest manifest;
+  final String name;
+  final LayerStore[] stores = new LayerStore[LAYERS.length];
+  final ValueCodec codec;
+  final CacheStrategy custom;
+  final Strategy defaultStrategy;
+  final Metrics metrics = new Metrics();
+  final String nodeId = UUID.randomUUID().toString();
+  private final Ticker ticker;
+  private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
+  private final AtomicLong epoch = new AtomicLong();
+  private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+  private final Route[] memo = new Route[MEMO];
+  private volatile boolean closed;
+
+  /** One in-flight load of a key from a shared layer, valid for one generation. */
+  private static final class Flight {
+    final long token;
+    final CompletableFuture<Object> future = new CompletableFuture<>();
+
+    Flight(long token) {
+      this.token = token;
+    }
+  }
+
+  Engine(
+      Manifest manifest,
+      String name,
+      LayerStore[] configured,
+      ValueCodec codec,
+      CacheStrategy custom,
+      Strategy defaultStrategy,
+      Ticker ticker) {
+    this.manifest = manifest;
+    this.name = name;
+    this.codec = codec;
+    this.custom = custom;
+    this.defaultStrategy = defaultStrategy;
+    this.ticker = ticker;
+    for (CacheLayer layer : LAYERS) {
+      if (manifest.layers().contains(layer)) {
+        LayerStore s = configured[layer.ordinal()];
+        stores[layer.ordinal()] = s != null ? s : new LocalStore(Long.MAX_VALUE);
+      }
+    }
+  }
+
+  /** Binds every store (connecting to Redis); closes what was bound if one fails. */
+  void start() {
+    List<String> owners = new ArrayList<>();
+    manifest.components().forEach(c -> owners.add(c.name()));
+    try {
+      for (CacheLayer layer : LAYERS) {
+        LayerStore s = stores[layer.ordinal()];
+        if (s instanceof LocalStore) {
+          ((LocalStore) s).bind(ticker);
+        } else if (s instanceof RedisStore) {
+          boolean nearerLocal = false;
+          for (int i = 0; i < layer.ordinal(); i++) {
+            nearerLocal |= stores[i] != null;
+          }
+          ((RedisStore) s).bind(nodeId, nearerLocal ? this : null, owners);
+        }
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  boolean has(CacheLayer layer) {
+    return stores[layer.ordinal()] != null;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw Errors.closed();
+    }
+  }
+
+  // ---- routing ----
+
+  Route route(String key) {
+    int i = key.hashCode() & (MEMO - 1);
+    Route r = memo[i];
+    if (r != null && r.key.equals(key)) {
+      return r;
+    }
+    r = computeRoute(key);
+    memo[i] = r;
+    return r;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Route computeRoute(String key) {
+    Component owner = manifest.ownerOf(key).orElse(null);
+    CacheLayer placed = custom == null ? null : custom.determineLocation(key);
+    CacheLayer primary;
+    if (owner != null) {
+      primary = owner.layer();
+    } else if (placed != null && has(placed)) {
+      primary = placed;
+    } else {
+      primary = farthestLayer();
+    }
+    Strategy strategy =
+        owner != null && owner.strategy() != Strategy.DEFAULT ? owner.strategy() : defaultStrategy;
+    boolean[] copies = new boolean[LAYERS.length];
+    if (strategy != Strategy.GLOBAL_CONSISTENT) {
+      for (int l = 0; l < primary.ordinal(); l++) {
+        if (stores[l] == null) {
+          continue;
+        }
+        boolean byStrategy =
+            (strategy == Strategy.CLIENT_FIRST && l == CacheLayer.CLIENT.ordinal())
+                || (strategy == Strategy.EDGE_OPTIMIZED && l == CacheLayer.EDGE.ordinal())
+                || (owner != null && placed != null && placed.ordinal() == l);
+        copies[l] = byStrategy || (owner != null && owner.backfill());
+      }
+    }
+    long ttl = owner != null && owner.ttl().isPresent() ? owner.ttl().get().toNanos() : 0;
+    long max = owner != null ? owner.maxSizeBytes().orElse(0) : 0;
+    Cache<String, LocalStore.Entry>[] regions =
+        (Cache<String, LocalStore.Entry>[]) new Cache<?, ?>[LAYERS.length];
+    String ownerName = owner == null ? null : owner.name();
+    for (int l = 0; l < LAYERS.length; l++) {
+      if (stores[l] instanceof LocalStore) {
+        regions[l] =
+            ((LocalStore) stores[l])
+                .region(Route.regionName(ownerName, l == primary.ordinal()), max);
+      }
+    }
+    return new Route(key, owner, primary, strategy, copies, ttl, max, regions);
+  }
+
+  private CacheLayer farthestLayer() {
+    for (int l = LAYERS.length - 1; l >= 0; l--) {
+      if (stores[l] != null) {
+        return LAYERS[l];
+      }
+    }
+    throw new IllegalStateException("a cache has at least one layer");
+  }
+
+  // ---- generations ----
+
+  private long token(String key) {
+    return stripes.get(key.hashCode() & (STRIPES - 1)) + epoch.get();
+  }
+
+  private void bump(String key) {
+    stripes.incrementAndGet(key.hashCode() & (STRIPES - 1));
+  }
+
+  /** Whether copies of this key's data may be served: its primary's events are being read. */
+  private boolean copiesTrusted(Route r) {
+    LayerStore p = stores[r.primary.ordinal()];
+    return !(p instanceof RedisStore) || ((RedisStore) p).live();
+  }
+
+  // ---- checks ----
+
+  static void throwIfErrors(List<Diagnostic> diagnostics) {
+    List<Diagnostic> errors = new ArrayList<>();
+    for (Diagnostic d : diagnostics) {
+      if (d.severity() == Diagnostic.Severity.ERROR) {
+        errors.add(d);
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new StatelessException(errors);
+    }
+  }
+
+  // ---- reads ----
+
+  /** The in-process fast path: a hit in the nearest layer, or {@link #MISS}. No allocation. */
+  Object getLocal(String key) {
+    Route r = route(key);
+    if (r.strategy == Strategy.GLOBAL_CONSISTENT && r.primary != CacheLayer.CLIENT) {
+      return MISS;
+    }
+    for (int l = 0; l <= r.primary.ordinal(); l++) {
+      Cache<String, LocalStore.Entry> region = r.regions[l];
+      if (region == null) {
+        if (stores[l] != null) {
+          return MISS; // a shared layer comes first: take the routed path
+        }
+        continue;
+      }
+      if (l < r.primary.ordinal() && !copiesTrusted(r)) {
+        continue;
+      }
+      LocalStore.Entry e = region.getIfPresent(key);
+      if (e != null) {
+        metrics.hit(LAYERS[l]);
+        return e.value;
+      }
+      metrics.miss(LAYERS[l]);
+    }
+    return r.regions[r.primary.ordinal()] != null ? null : MISS;
+  }
+
+  static boolean isMiss(Object o) {
+    return o == MISS;
+  }
+
+  CompletableFuture<Object> get(Rights rights, CacheLayer via, String key) {
+    Literals.checkKey(key);
+    checkOpen();
+    Route r = route(key);
+    if (r.owner != null && r.owner.isStreaming()) {
+      throwIfErrors(AccessRules.checkRead(rights, KeyShape.exact(key), via));
+    }
+    if (via != null) {
+      return readLayer(r, via, key).thenApply(v -> v == MISS ? null : v);
+    }
+    boolean copiesOk = r.strategy != Strategy.GLOBAL_CONSISTENT && copiesTrusted(r);
+    int first = copiesOk ? 0 : r.primary.ordinal();
+    for (int l = first; l <= r.primary.ordinal(); l++) {
+      if (stores[l] == null) {
+        continue;
+      }
+      if (r.regions[l] != null) {
+        LocalStore.Entry e = r.regions[l].getIfPresent(key);
+        if (e != null) {
+          metrics.hit(LAYERS[l]);
+          fillNearer(r, key, l, e.value, e.weight, remainingNanos(r, l, key), token(key));
+          return CompletableFuture.completedFuture(e.value);
+        }
+        metrics.miss(LAYERS[l]);
+      } else if (l == r.primary.ordinal() || r.copies[l]) {
+        return load(r, key, l);
+      }
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private long remainingNanos(Route r, int layer, String key) {
+    OptionalLong left = ((LocalStore) stores[layer]).remainingNanos(r.regions[layer], key);
+    return left.isPresent() && left.getAsLong() < Long.MAX_VALUE / 2 ? left.getAsLong() : 0;
+  }
+
+  /** Reads a shared layer and the ones after it, one load per key and generation at a time. */
+  private CompletableFuture<Object> load(Route r, String key, int from) {
+    long token = token(key);
+    Flight mine = new Flight(token);
+    Flight f = flights.compute(key, (k, cur) -> cur != null && cur.token == token ? cur : mine);
+    if (f != mine) {
+      return f.future;
+    }
+    loadFrom(r, key, from, token)
+        .whenComplete(
+            (v, t) -> {
+              flights.remove(key, mine);
+              if (t != null) {
+                mine.future.completeExceptionally(t);
+              } else {
+                mine.future.complete(v);
+              }
+            });
+    return mine.future;
+  }
+
+  private CompletableFuture<Object> loadFrom(Route r, String key, int l, long token) {
+    while (l <= r.primary.ordinal()
+        && (stores[l] == null || (l < r.primary.ordinal() && !r.copies[l]))) {
+      l++;
+    }
+    if (l > r.primary.ordinal()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    int layer = l;
+    LayerStore s = stores[layer];
+    if (s instanceof LocalStore) {
+      LocalStore.Entry e = r.regions[layer].getIfPresent(key);
+      if (e == null) {
+        metrics.miss(LAYERS[layer]);
+        return loadFrom(r, key, layer + 1, token);
+      }
+      metrics.hit(LAYERS[layer]);
+      fillNearer(r, key, layer, e.value, e.weight, remainingNanos(r, layer, key), token);
+      return CompletableFuture.completedFuture(e.value);
+    }
+    RedisStore redis = (RedisStore) s;
+    boolean fills = false;
+    for (int n = 0; n < layer; n++) {
+      fills |= r.regions[n] != null && r.copies[n];
+    }
+    CompletableFuture<Object[]> read =
+        fills ? redis.getWithTtl(key) : redis.get(key).thenApply(v -> new Object[] {v, -1L});
+    return read.thenCompose(
+        pair -> {
+          byte[] bytes = (byte[]) pair[0];
+          if (bytes == null) {
+            metrics.miss(LAYERS[layer]);
+            return loadFrom(r, key, layer + 1, token);
+          }
+          metrics.hit(LAYERS[layer]);
+          Object value = decode(key, bytes);
+          long millis = (Long) pair[1];
+          long ttl = millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : 0;
+          fillNearer(r, key, layer, value, LocalStore.weigh(key, bytes.length), ttl, token);
+          return CompletableFuture.completedFuture(value);
+        });
+  }
+
+  /** Leaves copies in the in-process layers nearer than {@code found}, where the route allows. */
+  private void fillNearer(
+      Route r, String key, int found, Object value, int weight, long ttlNanos, long token) {
+    for (int l = 0; l < found; l++) {
+      Cache<String, LocalStore.Entry> region = r.regions[l];
+      if (region == null || !r.copies[l]) {
+        continue;
+      }
+      if (token(key) != token) {
+        metrics.fillRacesAvoided.increment();
+        return;
+      }
+      LocalStore.Entry e = new LocalStore.Entry(value, weight, ttlFor(ttlNanos));
+      region.put(key, e);
+      if (token(key) != token) {
+        region.asMap().remove(key, e);
+        metrics.fillRacesAvoided.increment();
+        return;
+      }
+    }
+  }
+
+  private static long ttlFor(long ttlNanos) {
+    return ttlNanos > 0 ? ttlNanos : Long.MAX_VALUE;
+  }
+
+  private CompletableFuture<Object> readLayer(Route r, CacheLayer layer, String key) {
+    LayerStore s = stores[layer.ordinal()];
+    if (s instanceof LocalStore) {
+      LocalStore.Entry e = r.regions[layer.ordinal()].getIfPresent(key);
+      count(layer, e != null);
+      return CompletableFuture.completedFuture(e == null ? MISS : e.value);
+    }
+    return ((RedisStore) s)
+        .get(key)
+        .thenApply(
+            b -> {
+              count(layer, b != null);
+              return b == null ? MISS : decode(key, b);
+            });
+  }
+
+  private void count(CacheLayer layer, boolean hit) {
+    if (hit) {
+      metrics.hit(layer);
+    } else {
+      metrics.miss(layer);
+    }
+  }
+
+  private Object decode(String key, byte[] bytes) {
+    try {
+      return codec.decode(bytes);
+    } catch (IllegalArgumentException e) {
+      throw Errors.cannotDecode(key, e.getMessage());
+    }
+  }
+
+  // ---- writes ----
+
+  CompletableFuture<Boolean> set(
+      Rights rights,
+      CacheLayer via,
+      String key,
+      Object value,
+      SetOptions options,
+      Strategy requested) {
+    Literals.checkKey(key);
+    java.util.Objects.requireNonNull(value, "value");
+    checkOpen();
+    Route r = route(key);
+    throwIfErrors(AccessRules.checkWrite(rights, KeyShape.exact(key), via));
+    if (requested != null) {
+      throwIfErrors(AccessRules.checkStrategy(rights, requested));
+    }
+    byte[] bytes = codec.encode(value);
+    int weight = LocalStore.weigh(key, bytes.length);
+    if (r.maxBytes > 0 && weight > r.maxBytes) {
+      throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
+    }
+    Strategy strategy =
+        requested != null
+            ? requested
+            : rights.strategy() != Strategy.DEFAULT ? rights.strategy() : r.strategy;
+    CacheLayer target = via != null ? via : r.primary;
+    long ttl = options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos; // 0: no expiry
+    Object stored = value instanceof byte[] ? ((byte[]) value).clone() : value;
+    int client = CacheLayer.CLIENT.ordinal();
+    boolean clientCopy =
+        via == null
+            && strategy == Strategy.CLIENT_FIRST
+            && target != CacheLayer.CLIENT
+            && r.regions[client] != null
+            && options.condition() == SetOptions.Condition.ALWAYS;
+    if (clientCopy) {
+      bump(key);
+      r.regions[client].put(key, new LocalStore.Entry(stored, weight, ttlFor(ttl)));
+    }
+    int edge = CacheLayer.EDGE.ordinal();
+    boolean edgeCopy =
+        via == null
+            && strategy == Strategy.EDGE_OPTIMIZED
+            && target == CacheLayer.SERVER
+            && r.regions[edge] != null
+            && options.condition() == SetOptions.Condition.ALWAYS;
+    return writePrimary(r, target, key, stored, bytes, weight, ttl, options.condition())
+        .thenCompose(
+            written -> {
+              if (!written) {
+                return CompletableFuture.completedFuture(false);
+              }
+              int keep = clientCopy ? client : edgeCopy ? edge : -1;
+              dropCopies(r, target, key, keep);
+              if (edgeCopy) {
+                r.regions[edge].put(key, new LocalStore.Entry(stored, weight, ttlFor(ttl)));
+              }
+              return invalidateDependents(r, rights, key).thenApply(n -> true);
+            });
+  }
+
+  private CompletableFuture<Boolean> writePrimary(
+      Route r,
+      CacheLayer target,
+      String key,
+      Object value,
+      byte[] bytes,
+      int weight,
+      long ttlNanos,
+      SetOptions.Condition condition) {
+    LayerStore s = stores[target.ordinal()];
+    if (s instanceof LocalStore) {
+      Cache<String, LocalStore.Entry> region = r.regions[target.ordinal()];
+      LocalStore.Entry e = new LocalStore.Entry(value, weight, ttlFor(ttlNanos));
+      boolean written;
+      if (condition == SetOptions.Condition.IF_ABSENT) {
+        written = region.asMap().putIfAbsent(key, e) == null;
+      } else if (condition == SetOptions.Condition.IF_PRESENT) {
+        written = region.asMap().replace(key, e) != null;
+      } else {
+        region.put(key, e);
+        written = true;
+      }
+      return CompletableFuture.completedFuture(written);
+    }
+    long px = ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
+    countSent(s);
+    return ((RedisStore) s).set(key, r.ownerName, bytes, px, condition);
+  }
+
+  /**
+   * After an owner write: drops the key's copies in every other layer (bumping its generation
+   * first, so no fill in flight can put an older value back), except the one just written.
+   */
+  private void dropCopies(Route r, CacheLayer target, String key, int keep) {
+    bump(key);
+    for (int l = 0; l < LAYERS.length; l++) {
+      if (l == target.ordinal() || l == keep || r.regions[l] == null) {
+        continue;
+      }
+      r.regions[l].invalidate(key);
+    }
+    bump(key);
+  }
+
+  CompletableFuture<Boolean> del(Rights rights, CacheLayer via, String key) {
+    Literals.checkKey(key);
+    checkOpen();
+    Route r = route(key);
+    throwIfErrors(AccessRules.check(rights, Operation.DELETE, KeyShape.exact(key), via));
+    CacheLayer target = via != null ? via : r.primary;
+    LayerStore s = stores[target.ordinal()];
+    CompletableFuture<Boolean> removed;
+    if (s instanceof LocalStore) {
+      removed =
+          CompletableFuture.completedFuture(
+              r.regions[target.ordinal()].asMap().remove(key) != null);
+    } else {
+      countSent(s);
+      removed = ((RedisStore) s).del(key, r.ownerName);
+    }
+    return removed.thenCompose(
+        existed -> {
+          dropCopies(r, target, key, -1);
+          return invalidateDependents(r, rights, key).thenApply(n -> existed);
+        });
+  }
+
+  CompletableFuture<Boolean> expire(Rights rights, String key, long ttlNanos) {
+    Literals.checkKey(key);
+    checkOpen();
+    Route r = route(key);
+    throwIfErrors(AccessRules.checkWrite(rights, KeyShape.exact(key), null));
+    LayerStore s = stores[r.primary.ordinal()];
+    CompletableFuture<Boolean> done;
+    if (s instanceof LocalStore) {
+      done =
+          CompletableFuture.completedFuture(
+              ((LocalStore) s).expire(r.regions[r.primary.ordinal()], key, ttlNanos));
+    } else {
+      countSent(s);
+      done =
+          ((RedisStore) s)
+              .expire(key, r.ownerName, Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)));
+    }
+    return done.thenApply(
+        ok -> {
+          dropCopies(r, r.primary, key, -1);
+          return ok;
+        });
+  }
+
+  /** Remaining TTL of the primary in milliseconds, Redis {@code PTTL} style: -1 none, -2 absent. */
+  CompletableFuture<Long> pttl(String key) {
+    Literals.checkKey(key);
+    checkOpen();
+    Route r = route(key);
+    LayerStore s = stores[r.primary.ordinal()];
+    if (s instanceof RedisStore) {
+      return ((RedisStore) s).pttl(key);
+    }
+    Cache<String, LocalStore.Entry> region = r.regions[r.primary.ordinal()];
+    if (region.getIfPresent(key) == null) {
+      return CompletableFuture.completedFuture(-2L);
+    }
+    OptionalLong left = ((LocalStore) s).remainingNanos(region, key);
+    long nanos = left.orElse(Long.MAX_VALUE);
+    return CompletableFuture.completedFuture(
+        nanos >= Long.MAX_VALUE / 2 ? -1L : TimeUnit.NANOSECONDS.toMillis(nanos));
+  }
+
+  CompletableFuture<Long> increment(Rights rights, String key, long delta) {
+    Literals.checkKey(key);
+    checkOpen();
+    Route r = route(key);
+    throwIfErrors(AccessRules.checkWrite(rights, KeyShape.exact(key), null));
+    LayerStore s = stores[r.primary.ordinal()];
+    CompletableFuture<Long> done;
+    if (s instanceof LocalStore) {
+      Cache<String, LocalStore.Entry> region = r.regions[r.primary.ordinal()];
+      long[] result = new long[1];
+      region
+          .asMap()
+          .compute(
+              key,
+              (k, cur) -> {
+                Object v = cur == null ? 0L : cur.value;
+                long n;
+                Object next;
+                if (v instanceof Long
+                    || v instanceof Integer
+                    || v instanceof Short
+                    || v instanceof Byte) {
+                  n = Math.addExact(((Number) v).longValue(), delta);
+                  next = n;
+                } else if (v instanceof String && isInteger((String) v)) {
+                  n = Math.addExact(Long.parseLong((String) v), delta);
+                  next = Long.toString(n);
+                } else {
+                  throw Errors.wrongType(key, "increment", v);
+                }
+                result[0] = n;
+                int w = LocalStore.weigh(key, codec.encode(next).length);
+                long ttl = cur == null ? Long.MAX_VALUE : remainingOrForever(region, key, s);
+                return new LocalStore.Entry(next, w, ttl);
+              });
+      done = CompletableFuture.completedFuture(result[0]);
+    } else {
+      countSent(s);
+      done = ((RedisStore) s).incrBy(key, r.ownerName, delta);
+    }
+    return done.thenCompose(
+        n -> {
+          dropCopies(r, r.primary, key, -1);
+          return invalidateDependents(r, rights, key).thenApply(x -> n);
+        });
+  }
+
+  private static long remainingOrForever(
+      Cache<String, LocalStore.Entry> region, String key, LayerStore s) {
+    return ((LocalStore) s).remainingNanos(region, key).orElse(Long.MAX_VALUE);
+  }
+
+  private static boolean isInteger(String s) {
+    if (s.isEmpty() || s.length() > 19) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(i == 0 && c == '-' && s.length() > 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- invalidation ----
+
+  /** The write's dependents: the owner's @Invalidates, the code's invalidates, the strategy's. */
+  private CompletableFuture<Long> invalidateDependents(Route r, Rights rights, String key) {
+    Set<String> patterns = new LinkedHashSet<>();
+    if (r.owner != null) {
+      r.owner.invalidates().forEach(p -> patterns.add(p.toString()));
+    }
+    rights.invalidates().forEach(p -> patterns.add(p.toString()));
+    if (custom != null) {
+      patterns.addAll(custom.handleInvalidation(key));
+    }
+    if (patterns.isEmpty()) {
+      return CompletableFuture.completedFuture(0L);
+    }
+    List<KeyPattern> parsed = new ArrayList<>();
+    for (String p : patterns) {
+      parsed.add(KeyPattern.parse(p));
+    }
+    return invalidateAll(parsed, key);
+  }
+
+  CompletableFuture<Long> invalidatePattern(Rights rights, String text) {
+    java.util.Objects.requireNonNull(text, "pattern");
+    checkOpen();
+    KeyPattern pattern = KeyPattern.parse(text);
+    throwIfErrors(AccessRules.check(rights, Operation.INVALIDATE, KeyShape.of(pattern), null));
+    Set<String> seen = new TreeSet<>();
+    seen.add(pattern.toString());
+    List<KeyPattern> all = new ArrayList<>();
+    all.add(pattern);
+    if (custom != null) {
+      for (String more : custom.handleInvalidation(text)) {
+        if (seen.add(more)) {
+          all.add(KeyPattern.parse(more));
+        }
+      }
+    }
+    return invalidateAll(all, null);
+  }
+
+  /** Invalidates patterns; {@code written}, the key whose write caused it, is kept. */
+  private CompletableFuture<Long> invalidateAll(List<KeyPattern> patterns, String written) {
+    CompletableFuture<Long> total = CompletableFuture.completedFuture(0L);
+    for (KeyPattern p : patterns) {
+      total = total.thenCombine(invalidateOne(p, written), Long::sum);
+    }
+    return total;
+  }
+
+  /**
+   * Drops every key a pattern matches in every layer: in-process by a walk of the entries, in Redis
+   * by SCAN with the pattern's glob (filtered by the pattern, since a glob matches more) and
+   * UNLINK, then one event per owner whose keys it may touch.
+   */
+  private CompletableFuture<Long> invalidateOne(KeyPattern p, String written) {
+    epoch.incrementAndGet();
+    long local = 0;
+    for (LayerStore s : stores) {
+      if (s instanceof LocalStore) {
+        local += ((LocalStore) s).removeMatching(p, written);
+      }
+    }
+    CompletableFuture<Long> total = CompletableFuture.completedFuture(local);
+    for (LayerStore s : stores) {
+      if (s instanceof RedisStore) {
+        RedisStore redis = (RedisStore) s;
+        long[] removed = new long[1];
+        CompletableFuture<Long> shared =
+            redis
+                .scan(
+                    p.toRedisGlob(),
+                    keys -> {
+                      List<String> matching = new ArrayList<>();
+                      for (String k : keys) {
+                        if (p.matches(k) && !k.equals(written)) {
+                          matching.add(k);
+                        }
+                      }
+                      if (!matching.isEmpty()) {
+                        removed[0] += redis.unlink(matching);
+                      }
+                    })
+                .thenCompose(v -> publishPattern(redis, p))
+                .thenApply(v -> removed[0]);
+        total = total.thenCombine(shared, Long::sum);
+      }
+    }
+    return total.whenComplete((n, t) -> epoch.incrementAndGet());
+  }
+
+  private void countSent(LayerStore s) {
+    if (((RedisStore) s).publishes()) {
+      metrics.invalidationsSent.increment();
+    }
+  }
+
+  private CompletableFuture<Void> publishPattern(RedisStore redis, KeyPattern p) {
+    List<CompletableFuture<Long>> sent = new ArrayList<>();
+    if (!redis.publishes()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    for (Component c : manifest.components()) {
+      for (KeyPattern owned : c.owns()) {
+        if (owned.overlaps(p)) {
+          sent.add(redis.publishPattern(c.name(), p.toString()));
+          metrics.invalidationsSent.increment();
+          break;
+        }
+      }
+    }
+    sent.add(redis.publishPattern(null, p.toString()));
+    metrics.invalidationsSent.increment();
+    return CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+  }
+
+  // ---- events from other nodes ----
+
+  @Override
+  public void onKey(String owner, String key) {
+    metrics.invalidationsReceived.increment();
+    Route r = route(key);
+    dropCopies(r, r.primary, key, -1);
+  }
+
+  @Override
+  public void onPattern(String owner, String pattern) {
+    metrics.invalidationsReceived.increment();
+    KeyPattern p;
+    try {
+      p = KeyPattern.parse(pattern);
+    } catch (StatelessException e) {
+      onLost(owner, 1);
+      return;
+    }
+    epoch.incrementAndGet();
+    for (int l = 0; l < LAYERS.length; l++) {
+      if (stores[l] instanceof LocalStore) {
+        ((LocalStore) stores[l]).removeMatching(p, null);
+      }
+    }
+    epoch.incrementAndGet();
+  }
+
+  @Override
+  public void onLost(String owner, long missed) {
+    metrics.invalidationsMissed.add(Math.max(1, missed));
+    epoch.incrementAndGet();
+    for (LayerStore s : stores) {
+      if (s instanceof LocalStore) {
+        ((LocalStore) s).dropRegion(Route.regionName(owner, false));
+      }
+    }
+    epoch.incrementAndGet();
+  }
+
+  @Override
+  public void onReplayed() {
+    metrics.invalidationsReplayed.increment();
+  }
+
+  // ---- scans ----
+
+  /** Keys matching a Redis glob in every layer's primaries (copies are not listed twice). */
+  CompletableFuture<List<String>> scan(String glob) {
+    checkOpen();
+    Set<String> keys = ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<Void>> parts = new ArrayList<>();
+    for (LayerStore s : stores) {
+      if (s instanceof LocalStore) {
+        ((LocalStore) s)
+            .forEachPrimaryKey(
+                k -> {
+                  if (RedisGlob.matches(glob, k)) {
+                    keys.add(k);
+                  }
+                });
+      } else if (s instanceof RedisStore) {
+        parts.add(((RedisStore) s).scan(glob, keys::addAll));
+      }
+    }
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            v -> {
+              List<String> sorted = new ArrayList<>(keys);
+              sorted.sort(null);
+              return sorted;
+            });
+  }
+
+  long localEntries(CacheLayer layer) {
+    LayerStore s = stores[layer.ordinal()];
+    return s instanceof LocalStore ? ((LocalStore) s).estimatedSize() : -1;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (LayerStore s : stores) {
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+}

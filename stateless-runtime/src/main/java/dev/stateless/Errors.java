@@ -1,0 +1,179 @@
+package dev.stateless;
+
+import dev.stateless.core.Code;
+import dev.stateless.core.Diagnostic;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** The one factory of the runtime's failures (SL1xx): every message and help line is here. */
+final class Errors {
+  private Errors() {}
+
+  static CacheNetworkException unreachable(String store, Throwable cause) {
+    return new CacheNetworkException(
+        Diagnostic.error(
+            Code.SL100,
+            "cannot reach " + store + ": " + rootMessage(cause),
+            "start Redis or fix the URL (STATELESS_REDIS_URL in the examples); calls fail fast"
+                + " until it is back, then the connection recovers by itself",
+            List.of()),
+        cause);
+  }
+
+  static CacheTimeoutException timedOut(String store, Duration timeout, Throwable cause) {
+    return new CacheTimeoutException(
+        Diagnostic.error(
+            Code.SL101,
+            store + " did not answer within " + timeout.toMillis() + " ms",
+            "check the server's load and latency (redis-cli --latency), or raise the timeout with"
+                + " ?timeout=5s in the Redis URI",
+            List.of()),
+        cause);
+  }
+
+  static CapacityException valueTooLarge(String key, String component, long size, long max) {
+    return new CapacityException(
+        Diagnostic.error(
+            Code.SL102,
+            "value of "
+                + size
+                + " bytes for key \""
+                + key
+                + "\" exceeds @MaxSize of component \""
+                + component
+                + "\" ("
+                + max
+                + " bytes)",
+            "store it in chunks on a @Streaming component, shrink it, or raise @MaxSize",
+            List.of()),
+        null);
+  }
+
+  static CapacityException storeFull(String store, Throwable cause) {
+    return new CapacityException(
+        Diagnostic.error(
+            Code.SL102,
+            store + " is out of memory: " + rootMessage(cause),
+            "raise maxmemory or set an eviction policy (CONFIG SET maxmemory-policy allkeys-lru)",
+            List.of()),
+        cause);
+  }
+
+  static Diagnostic storeForMissingLayer(
+      dev.stateless.annotation.CacheLayer layer, dev.stateless.core.Manifest manifest) {
+    return Diagnostic.error(
+        Code.SL007,
+        "a store is configured for the "
+            + layer
+            + " layer, but manifest "
+            + manifest.name()
+            + " has only the layers "
+            + manifest.layers(),
+        "add "
+            + layer
+            + " to @CacheManifest(layers = ..), or drop ."
+            + layer.name().toLowerCase(java.util.Locale.ROOT)
+            + "(..) from the builder",
+        List.of());
+  }
+
+  static InvalidStateException closed() {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "this StatelessCache is closed",
+            "build a new cache, or close it only after the last call",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException cannotEncode(Object value) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "no codec for values of type " + value.getClass().getName(),
+            "store a String, byte[] or number, or pass your own ValueCodec to"
+                + " StatelessCache.builder().codec(..)",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException cannotDecode(String key, String problem) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "cannot decode the value of \"" + key + "\": " + problem,
+            "the key was written by another program or codec; read it with the codec that wrote"
+                + " it, or delete it",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException wrongType(String key, String operation, Object value) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            operation
+                + " on \""
+                + key
+                + "\", which holds a "
+                + value.getClass().getSimpleName()
+                + ", not an integer",
+            "use " + operation + " only on keys written with an integer value",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException storeRefused(String store, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            store + " refused the command: " + rootMessage(cause),
+            "check that the key holds a value written by stateless and that the server is a Redis"
+                + " 6.2 or newer",
+            List.of()),
+        cause);
+  }
+
+  /** Translates a Lettuce failure into our typed, coded exception; ours pass through. */
+  static RuntimeException fromStore(String store, Duration timeout, Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof dev.stateless.core.StatelessException) {
+      return (RuntimeException) t;
+    }
+    if (t instanceof RedisCommandTimeoutException) {
+      return timedOut(store, timeout, t);
+    }
+    if (t instanceof RedisCommandExecutionException) {
+      String m = String.valueOf(t.getMessage());
+      return m.startsWith("OOM") ? storeFull(store, t) : storeRefused(store, t);
+    }
+    if (t instanceof RedisConnectionException
+        || t instanceof RedisException
+        || t instanceof java.io.IOException) {
+      return unreachable(store, t);
+    }
+    if (t instanceof RuntimeException) {
+      return (RuntimeException) t;
+    }
+    return new IllegalStateException(t);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root != null && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == null ? "unknown cause" : String.valueOf(root.getMessage());
+  }
+}

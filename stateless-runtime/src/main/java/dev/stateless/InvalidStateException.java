@@ -1,0 +1,17 @@
+package dev.stateless;
+
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.StatelessException;
+import java.util.List;
+
+/**
+ * An operation on a closed cache, or a value the codec cannot encode or decode. Code {@code SL105};
+ * the message names what failed and {@link #help()} how to fix it.
+ */
+public final class InvalidStateException extends StatelessException {
+  private static final long serialVersionUID = 1L;
+
+  InvalidStateException(Diagnostic diagnostic, Throwable cause) {
+    super(List.of(diagnostic), cause);
+  }
+}

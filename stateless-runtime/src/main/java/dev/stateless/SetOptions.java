@@ -1,0 +1,104 @@
+package dev.stateless;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of one {@code set}: a time to live and a condition ({@code NX} / {@code XX} in Redis
+ * terms). Immutable; each method returns a new instance.
+ *
+ * <pre>{@code
+ * cache.set("session:42", token, SetOptions.ttl(Duration.ofMinutes(30)));
+ * cache.set("lock:job", owner, SetOptions.ttl(Duration.ofSeconds(10)).ifAbsent());
+ * }</pre>
+ */
+public final class SetOptions {
+  /** When a conditional write applies. */
+  enum Condition {
+    ALWAYS,
+    IF_ABSENT,
+    IF_PRESENT
+  }
+
+  private static final SetOptions NONE = new SetOptions(null, Condition.ALWAYS);
+
+  private final Duration ttl;
+  private final Condition condition;
+
+  private SetOptions(Duration ttl, Condition condition) {
+    this.ttl = ttl;
+    this.condition = condition;
+  }
+
+  /**
+   * Returns options with no TTL (the component's {@code @Ttl} applies, if any) and no condition.
+   *
+   * @return the default options
+   */
+  public static SetOptions none() {
+    return NONE;
+  }
+
+  /**
+   * Returns options that expire the entry after {@code ttl}, overriding the component's
+   * {@code @Ttl}.
+   *
+   * @param ttl the time to live, positive
+   * @return the options
+   * @throws IllegalArgumentException if {@code ttl} is zero or negative
+   */
+  public static SetOptions ttl(Duration ttl) {
+    return NONE.withTtl(ttl);
+  }
+
+  /**
+   * Returns these options with a time to live.
+   *
+   * @param ttl the time to live, positive
+   * @return new options
+   * @throws IllegalArgumentException if {@code ttl} is zero or negative
+   */
+  public SetOptions withTtl(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isZero() || ttl.isNegative()) {
+      throw new IllegalArgumentException("ttl must be positive but was " + ttl);
+    }
+    return new SetOptions(ttl, condition);
+  }
+
+  /**
+   * Returns these options, writing only when the key is absent (Redis {@code NX}).
+   *
+   * @return new options
+   */
+  public SetOptions ifAbsent() {
+    return new SetOptions(ttl, Condition.IF_ABSENT);
+  }
+
+  /**
+   * Returns these options, writing only when the key is present (Redis {@code XX}).
+   *
+   * @return new options
+   */
+  public SetOptions ifPresent() {
+    return new SetOptions(ttl, Condition.IF_PRESENT);
+  }
+
+  /**
+   * Returns the time to live, or {@code null} when the component's default applies.
+   *
+   * @return the TTL or {@code null}
+   */
+  public Duration ttl() {
+    return ttl;
+  }
+
+  Condition condition() {
+    return condition;
+  }
+
+  @Override
+  public String toString() {
+    return "SetOptions{ttl=" + ttl + ", condition=" + condition + "}";
+  }
+}

@@ -1,0 +1,17 @@
+package dev.stateless;
+
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.StatelessException;
+import java.util.List;
+
+/**
+ * Data that cannot be proven fresh was asked for where only fresh data may be served. Code {@code
+ * SL104}; the message names what failed and {@link #help()} how to fix it.
+ */
+public final class StaleDataException extends StatelessException {
+  private static final long serialVersionUID = 1L;
+
+  StaleDataException(Diagnostic diagnostic, Throwable cause) {
+    super(List.of(diagnostic), cause);
+  }
+}

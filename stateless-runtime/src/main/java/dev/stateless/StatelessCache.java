@@ -1,0 +1,570 @@
+package dev.stateless;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.AccessRules;
+import dev.stateless.core.Code;
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.KeyShape;
+import dev.stateless.core.Manifest;
+import dev.stateless.core.Operation;
+import dev.stateless.core.Rights;
+import dev.stateless.core.StatelessException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * A multi-layer cache (client, edge, server) whose keys have owners, declared in a manifest. Every
+ * call is routed by the key's owner: a write goes to the owner's layer and drops the key's copies
+ * in the other layers and every dependent the manifest declares ({@code @Invalidates}), in this
+ * process and, through Redis Streams, in every other process sharing the Redis layer; a read walks
+ * from the nearest layer to the owner's and leaves copies only where the manifest allows
+ * ({@code @Backfill}, {@code CLIENT_FIRST}, {@code EDGE_OPTIMIZED}).
+ *
+ * <pre>{@code
+ * try (StatelessCache cache = StatelessCache.builder()
+ *     .manifest(AppCache.class)
+ *     .server(Stores.redis("redis://127.0.0.1:6379"))
+ *     .build()) {
+ *   cache.set("user:123", "Ada").join();
+ *   Object name = cache.sync().get("user:123");
+ *   cache.component("analytics").sync().set("user:123", "x"); // throws SL002: borrowed
+ * }
+ * }</pre>
+ *
+ * <h2>Rights</h2>
+ *
+ * The cache itself acts for every owner: it may write any key some component owns, through that
+ * owner's layer. With a manifest, a key nobody owns is refused (SL003) unless the cache or view
+ * uses {@link Strategy#REDIS_COMPATIBLE}; without one ({@link Manifest#empty()}) every key is
+ * allowed. {@link #component(String)} narrows the rights to one component's, {@link
+ * #layer(CacheLayer)} targets one layer and {@link #withStrategy(Strategy)} changes the strategy.
+ * The rules are core's {@link AccessRules}: the runtime raises the same codes as the compiler.
+ *
+ * <h2>Errors</h2>
+ *
+ * Asynchronous methods never throw for a failed operation: their future fails with a {@link
+ * StatelessException} carrying a code and a help line (rule codes SL0xx; {@link
+ * CacheNetworkException}, {@link CacheTimeoutException}, {@link CapacityException}, {@link
+ * InvalidStateException} and the other SL1xx failures). Only {@code null} arguments throw {@link
+ * NullPointerException} at once. The {@link #sync()} view throws the same exceptions directly.
+ *
+ * <p>Thread-safe. Views share the cache's stores and state; closing a view does nothing, closing
+ * the cache closes its stores.
+ */
+public final class StatelessCache implements AutoCloseable {
+  private final Engine engine;
+  private final Rights rights;
+  private final CacheLayer via;
+  private final String componentName;
+  private final boolean root;
+  private final SyncCache sync;
+
+  private StatelessCache(
+      Engine engine, Rights rights, CacheLayer via, String componentName, boolean root) {
+    this.engine = engine;
+    this.rights = rights;
+    this.via = via;
+    this.componentName = componentName;
+    this.root = root;
+    this.sync = new SyncCache(this);
+  }
+
+  /**
+   * Returns a new builder.
+   *
+   * @return a builder with every layer in-process, the standard codec and no manifest
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the blocking view: the same methods, waiting for the result.
+   *
+   * @return the blocking view of this cache (or view)
+   */
+  public SyncCache sync() {
+    return sync;
+  }
+
+  /**
+   * Returns the manifest the cache enforces.
+   *
+   * @return the manifest ({@link Manifest#empty()} when none was given)
+   */
+  public Manifest manifest() {
+    return engine.manifest;
+  }
+
+  /**
+   * Returns the rights calls through this view are checked against.
+   *
+   * @return the rights
+   */
+  public Rights rights() {
+    return rights;
+  }
+
+  // ---- operations ----
+
+  /**
+   * Reads a key: from the nearest layer that holds it, up to its owner's layer.
+   *
+   * @param key the key
+   * @return the value, or {@code null} when absent
+   */
+  public CompletableFuture<Object> get(String key) {
+    return call(() -> engine.get(rights, via, key));
+  }
+
+  /**
+   * Reads a key and casts its value.
+   *
+   * @param key the key
+   * @param type the value's expected type
+   * @param <T> the value's type
+   * @return the value, or {@code null} when absent; fails with {@link ClassCastException} when the
+   *     value has another type
+   */
+  public <T> CompletableFuture<T> get(String key, Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    return get(key).thenApply(type::cast);
+  }
+
+  /**
+   * Writes a key to its owner's layer and drops its copies and dependents.
+   *
+   * @param key the key
+   * @param value the value: a {@code String}, {@code byte[]}, number, or what the codec supports
+   * @return {@code true} when written; fails with SL002 (borrowed), SL003 (not owned), SL004 (wrong
+   *     layer view), SL102 ({@code @MaxSize}) or SL105 (no codec for the value)
+   */
+  public CompletableFuture<Boolean> set(String key, Object value) {
+    return set(key, value, SetOptions.none());
+  }
+
+  /**
+   * Writes a key with options (TTL, only if absent, only if present).
+   *
+   * @param key the key
+   * @param value the value
+   * @param options the options
+   * @return {@code true} when written, {@code false} when the condition did not hold
+   */
+  public CompletableFuture<Boolean> set(String key, Object value, SetOptions options) {
+    Objects.requireNonNull(options, "options");
+    return call(() -> engine.set(rights, via, key, value, options, null));
+  }
+
+  /**
+   * Writes a key following a given strategy for this write: {@code CLIENT_FIRST} writes the client
+   * layer first, {@code EDGE_OPTIMIZED} leaves a copy at the edge, {@code GLOBAL_CONSISTENT} keeps
+   * no copy. The owner's layer still receives the write.
+   *
+   * @param key the key
+   * @param value the value
+   * @param strategy the strategy
+   * @return {@code true} when written; fails with SL007 when the strategy's layer is missing and
+   *     SL008 when it clashes with this view's strategy
+   */
+  public CompletableFuture<Boolean> setWithStrategy(String key, Object value, Strategy strategy) {
+    Objects.requireNonNull(strategy, "strategy");
+    return call(() -> engine.set(rights, via, key, value, SetOptions.none(), strategy));
+  }
+
+  /**
+   * Deletes a key from its owner's layer and every copy, and drops its dependents.
+   *
+   * @param key the key
+   * @return whether the owner's layer held it
+   */
+  public CompletableFuture<Boolean> del(String key) {
+    return call(() -> engine.del(rights, via, key));
+  }
+
+  /**
+   * Tells whether a key holds a value.
+   *
+   * @param key the key
+   * @return whether it exists
+   */
+  public CompletableFuture<Boolean> exists(String key) {
+    return get(key).thenApply(Objects::nonNull);
+  }
+
+  /**
+   * Drops every key a pattern matches, in every layer and every process sharing the Redis layer.
+   * Redis is walked with {@code SCAN} (never {@code KEYS}); glob characters in keys are data.
+   *
+   * @param pattern a key pattern such as {@code "user:123:*"}
+   * @return how many entries were dropped, copies included; fails with SL012 when the pattern is
+   *     malformed
+   */
+  public CompletableFuture<Long> invalidatePattern(String pattern) {
+    return call(() -> engine.invalidatePattern(rights, pattern));
+  }
+
+  /**
+   * Sets a key's time to live in its owner's layer (its copies are dropped).
+   *
+   * @param key the key
+   * @param ttl the new time to live, positive
+   * @return whether the key exists
+   */
+  public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isZero() || ttl.isNegative()) {
+      throw new IllegalArgumentException("ttl must be positive but was " + ttl);
+    }
+    return call(() -> engine.expire(rights, key, ttl.toNanos()));
+  }
+
+  /**
+   * Returns a key's remaining time to live in its owner's layer, in milliseconds, as Redis {@code
+   * PTTL} does.
+   *
+   * @param key the key
+   * @return the milliseconds left, {@code -1} when the key never expires, {@code -2} when absent
+   */
+  public CompletableFuture<Long> ttlMillis(String key) {
+    return call(() -> engine.pttl(key));
+  }
+
+  /**
+   * Adds to an integer value atomically in its owner's layer (an absent key counts as 0), as Redis
+   * {@code INCRBY} does.
+   *
+   * @param key the key
+   * @param delta the amount to add
+   * @return the new value; fails with SL105 when the key holds no integer
+   */
+  public CompletableFuture<Long> increment(String key, long delta) {
+    return call(() -> engine.increment(rights, key, delta));
+  }
+
+  /**
+   * Lists the keys matching a Redis-style glob ({@code * ? [..]}) in every layer, by {@code SCAN}
+   * in Redis. For migration from Redis ({@code KEYS} / {@code SCAN}); the list is a snapshot.
+   *
+   * @param glob the glob
+   * @return the matching keys, sorted
+   */
+  public CompletableFuture<List<String>> scan(String glob) {
+    Objects.requireNonNull(glob, "glob");
+    return call(() -> engine.scan(glob));
+  }
+
+  // ---- views ----
+
+  /**
+   * Returns a view whose calls target one layer: writes go to that layer only (SL004 when it is not
+   * the key's owner's layer), reads read that layer only.
+   *
+   * @param layer the layer
+   * @return the view
+   * @throws StatelessException SL007 when the cache has no such layer
+   */
+  public StatelessCache layer(CacheLayer layer) {
+    Objects.requireNonNull(layer, "layer");
+    List<Diagnostic> problems =
+        AccessRules.check(rights, Operation.READ, KeyShape.prefix(""), layer);
+    for (Diagnostic d : problems) {
+      if (d.rule() == Code.SL007) {
+        throw new StatelessException(List.of(d));
+      }
+    }
+    return new StatelessCache(engine, rights, layer, componentName, false);
+  }
+
+  /**
+   * Returns a view restricted to one manifest component's rights: it may write what the component
+   * owns and only read what it borrows.
+   *
+   * @param name the component's name (its field name in a {@code @CacheManifest} class)
+   * @return the view
+   * @throws StatelessException SL013 when the manifest has no such component
+   */
+  public StatelessCache component(String name) {
+    Objects.requireNonNull(name, "name");
+    Rights r = engine.manifest.rightsOf(name);
+    return new StatelessCache(engine, r, via, name, false);
+  }
+
+  /**
+   * Returns a view with another strategy. {@link Strategy#REDIS_COMPATIBLE} also allows keys no
+   * component owns (code with no manifest entry yet); keys that have an owner keep its rules.
+   *
+   * @param strategy the strategy
+   * @return the view
+   * @throws StatelessException SL007 when the strategy needs a layer the cache lacks
+   */
+  public StatelessCache withStrategy(Strategy strategy) {
+    Objects.requireNonNull(strategy, "strategy");
+    Rights.Builder b = Rights.builder(engine.manifest).strategy(strategy);
+    if (componentName != null) {
+      b.name("component \"" + componentName + "\"").follows(componentName);
+    } else {
+      b.name("this cache").actsForAllOwners();
+    }
+    b.unownedKeysAllowed(
+        strategy == Strategy.REDIS_COMPATIBLE
+            || (componentName == null && rights.unownedKeysAllowed()));
+    Rights r = b.build();
+    Engine.throwIfErrors(AccessRules.checkDeclaration(r));
+    return new StatelessCache(engine, r, via, componentName, false);
+  }
+
+  /**
+   * Returns how many entries an in-process layer holds (copies included), for tests and
+   * diagnostics.
+   *
+   * @param layer the layer
+   * @return the entry count, or {@code -1} when the layer is absent or not in-process
+   */
+  public long localEntryCount(CacheLayer layer) {
+    return engine.localEntries(layer);
+  }
+
+  /** Closes the cache and its stores; a view's {@code close()} does nothing. */
+  @Override
+  public void close() {
+    if (root) {
+      engine.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StatelessCache{"
+        + engine.name
+        + (componentName != null ? ", component=" + componentName : "")
+        + (via != null ? ", layer=" + via : "")
+        + "}";
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  Rights rightsForSync() {
+    return rights;
+  }
+
+  CacheLayer via() {
+    return via;
+  }
+
+  private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> op) {
+    try {
+      return op.get();
+    } catch (NullPointerException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Builds a {@link StatelessCache}. Layers left unset are in-process; layers the manifest does not
+   * list ({@code @CacheManifest(layers = ..)}) do not exist.
+   */
+  public static final class Builder {
+    private Manifest manifest = Manifest.empty();
+    private final LayerStore[] stores = new LayerStore[CacheLayer.values().length];
+    private ValueCodec codec = ValueCodec.standard();
+    private Strategy strategy = Strategy.DEFAULT;
+    private CacheStrategy custom;
+    private Clock clock;
+    private Object meterRegistry;
+
+    private Builder() {}
+
+    /**
+     * Uses the manifest declared by a {@code @CacheManifest} class.
+     *
+     * @param manifestClass the class
+     * @return this builder
+     * @throws StatelessException SL013 when the class is no manifest
+     */
+    public Builder manifest(Class<?> manifestClass) {
+      this.manifest = Manifest.from(Objects.requireNonNull(manifestClass, "manifestClass"));
+      return this;
+    }
+
+    /**
+     * Uses a manifest built in code.
+     *
+     * @param manifest the manifest
+     * @return this builder
+     */
+    public Builder manifest(Manifest manifest) {
+      this.manifest = Objects.requireNonNull(manifest, "manifest");
+      return this;
+    }
+
+    /**
+     * Sets the client layer's store.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder client(LayerStore store) {
+      stores[CacheLayer.CLIENT.ordinal()] = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Sets the edge layer's store.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder edge(LayerStore store) {
+      stores[CacheLayer.EDGE.ordinal()] = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Sets the server layer's store.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder server(LayerStore store) {
+      stores[CacheLayer.SERVER.ordinal()] = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Sets the value codec.
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder codec(ValueCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Sets the strategy of keys whose component names none ({@code @UseStrategy}).
+     *
+     * @param strategy the default strategy
+     * @return this builder
+     */
+    public Builder strategy(Strategy strategy) {
+      this.strategy = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /**
+     * Installs a custom placement and invalidation policy; see {@link CacheStrategy}.
+     *
+     * @param strategy the policy
+     * @return this builder
+     */
+    public Builder strategy(CacheStrategy strategy) {
+      this.custom = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /**
+     * Sets the clock of in-process TTLs (tests use a manual one). Redis expires keys by its own
+     * clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Publishes the cache's counters to a Micrometer {@code MeterRegistry}: {@code
+     * stateless.cache.gets} (tags layer, result), {@code stateless.invalidations} (tag event: sent,
+     * received, replayed, missed) and {@code stateless.fill.races.avoided}. Micrometer is an
+     * optional dependency: only callers of this method need it.
+     *
+     * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code registry} is not a MeterRegistry
+     */
+    public Builder meterRegistry(Object registry) {
+      Objects.requireNonNull(registry, "registry");
+      boolean isRegistry;
+      try {
+        isRegistry =
+            Class.forName("io.micrometer.core.instrument.MeterRegistry").isInstance(registry);
+      } catch (ClassNotFoundException e) {
+        isRegistry = false;
+      }
+      if (!isRegistry) {
+        throw new IllegalArgumentException(
+            "not a Micrometer MeterRegistry: " + registry.getClass().getName());
+      }
+      this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * Validates the manifest and the layers, connects the stores and returns the cache.
+     *
+     * @return the cache
+     * @throws StatelessException listing every problem of the manifest and configuration (SL001,
+     *     SL005–SL008, SL012, ...) at once
+     * @throws CacheNetworkException when a Redis store cannot be reached
+     */
+    public StatelessCache build() {
+      List<Diagnostic> problems = new ArrayList<>();
+      for (Diagnostic d : manifest.validate()) {
+        if (d.severity() == Diagnostic.Severity.ERROR) {
+          problems.add(d);
+        }
+      }
+      for (CacheLayer layer : CacheLayer.values()) {
+        if (stores[layer.ordinal()] != null && !manifest.layers().contains(layer)) {
+          problems.add(Errors.storeForMissingLayer(layer, manifest));
+        }
+      }
+      Rights base =
+          Rights.builder(manifest)
+              .name("this cache")
+              .actsForAllOwners()
+              .strategy(strategy)
+              .unownedKeysAllowed(manifest.isEmpty() || strategy == Strategy.REDIS_COMPATIBLE)
+              .build();
+      for (Diagnostic d : AccessRules.checkDeclaration(base)) {
+        if (d.severity() == Diagnostic.Severity.ERROR) {
+          problems.add(d);
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new StatelessException(problems);
+      }
+      Ticker ticker = clock == null ? Ticker.systemTicker() : nanosOf(clock);
+      Engine engine =
+          new Engine(manifest, manifest.name(), stores.clone(), codec, custom, strategy, ticker);
+      engine.start();
+      if (meterRegistry != null) {
+        MicrometerBinder.bind(engine.metrics, meterRegistry, manifest.name());
+      }
+      return new StatelessCache(engine, base, null, null, true);
+    }
+
+    private static Ticker nanosOf(Clock clock) {
+      return () -> {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+      };
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.stateless;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.RedisCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the invalidation streams of one Redis store on a thread of its own and tells the cache what
+ * other nodes wrote. Events are numbered per owner; a number that skips (the stream was trimmed
+ * while this node was away) or goes back (Redis restarted) means events were lost, and the listener
+ * drops that owner's copies. While the connection is down the store is not {@link #live()}: copies
+ * of its data are not served, because nothing proves them fresh.
+ */
+final class StreamInvalidations implements AutoCloseable {
+
+  /** What the cache does with events. */
+  interface Listener {
+    /** Another node wrote or deleted a key. */
+    void onKey(String owner, String key);
+
+    /** Another node invalidated a pattern. */
+    void onPattern(String owner, String pattern);
+
+    /** Events of this owner were lost: drop every copy of its keys. */
+    void onLost(String owner, long missed);
+
+    /** An event read while catching up after a reconnect. */
+    void onReplayed();
+  }
+
+  private static final class Cursor {
+    String lastId = "0-0";
+    long lastSeq;
+  }
+
+  private final RedisStore store;
+  private final RedisClient client;
+  private final RedisCodec<String, byte[]> codec;
+  private final String nodeId;
+  private final Listener listener;
+  private final Duration timeout;
+  private final Map<String, String> ownerByStream = new LinkedHashMap<>();
+  private final Map<String, Cursor> cursors = new HashMap<>();
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile boolean live;
+  private StatefulRedisConnection<String, byte[]> connection;
+
+  StreamInvalidations(
+      RedisStore store,
+      RedisClient client,
+      RedisCodec<String, byte[]> codec,
+      String nodeId,
+      List<String> owners,
+      Listener listener,
+      Duration timeout) {
+    this.store = store;
+    this.client = client;
+    this.codec = codec;
+    this.nodeId = nodeId;
+    this.listener = listener;
+    this.timeout = timeout;
+    for (String owner : owners) {
+      ownerByStream.put(RedisStore.stream(owner), owner);
+    }
+    ownerByStream.put(RedisStore.stream(null), null);
+    this.thread = new Thread(this::run, "stateless-invalidations-" + store.describe());
+    thread.setDaemon(true);
+  }
+
+  /** Connects and reads where the streams end now (this node holds no copies yet), then starts. */
+  void start() {
+    connection = client.connect(codec);
+    RedisCommands<String, byte[]> sync = connection.sync();
+    for (String stream : ownerByStream.keySet()) {
+      Cursor c = new Cursor();
+      List<StreamMessage<String, byte[]>> last =
+          sync.xrevrange(stream, Range.create("-", "+"), io.lettuce.core.Limit.from(1));
+      if (!last.isEmpty()) {
+        c.lastId = last.get(0).getId();
+        c.lastSeq = seq(last.get(0));
+      } else {
+        byte[] counter = sync.hget(RedisStore.SEQUENCES, stream);
+        c.lastSeq = counter == null ? 0 : Long.parseLong(text(counter));
+        if (c.lastSeq > 0) {
+          c.lastId = "0-0";
+        }
+      }
+      cursors.put(stream, c);
+    }
+    live = true;
+    thread.start();
+  }
+
+  boolean live() {
+    return live;
+  }
+
+  private void run() {
+    boolean resync = false;
+    long backoffMillis = 10;
+    long blockMillis = Math.max(10, Math.min(1000, timeout.toMillis() / 2));
+    while (!closed) {
+      try {
+        RedisCommands<String, byte[]> sync = connection.sync();
+        if (resync) {
+          resync(sync);
+        }
+        checkCounters(sync);
+        List<StreamMessage<String, byte[]>> messages =
+            sync.xread(XReadArgs.Builder.block(blockMillis).count(1000), offsets());
+        for (StreamMessage<String, byte[]> m : messages) {
+          handle(m, resync);
+        }
+        if (resync) {
+          resync = false;
+          live = true;
+        }
+        backoffMillis = 10;
+      } catch (RedisException | IllegalStateException e) {
+        if (closed) {
+          return;
+        }
+        live = false;
+        resync = true;
+        try {
+          Thread.sleep(backoffMillis);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoffMillis = Math.min(1000, backoffMillis * 2);
+      }
+    }
+  }
+
+  /** After a reconnect: nothing to do beyond the counter check; the next read replays. */
+  private void resync(RedisCommands<String, byte[]> sync) {
+    sync.ping();
+  }
+
+  /** A counter below what this node has seen means Redis lost its data (restart, flush). */
+  private void checkCounters(RedisCommands<String, byte[]> sync) {
+    Map<String, byte[]> counters = sync.hgetall(RedisStore.SEQUENCES);
+    for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
+      byte[] v = counters.get(e.getKey());
+      long current = v == null ? 0 : Long.parseLong(text(v));
+      Cursor c = e.getValue();
+      if (current < c.lastSeq) {
+        c.lastSeq = 0;
+        c.lastId = "0-0";
+        listener.onLost(ownerByStream.get(e.getKey()), 0);
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private XReadArgs.StreamOffset<String>[] offsets() {
+    List<XReadArgs.StreamOffset<String>> list = new ArrayList<>();
+    for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
+      list.add(XReadArgs.StreamOffset.from(e.getKey(), e.getValue().lastId));
+    }
+    return list.toArray(new XReadArgs.StreamOffset[0]);
+  }
+
+  private void handle(StreamMessage<String, byte[]> m, boolean replaying) {
+    Cursor c = cursors.get(m.getStream());
+    String owner = ownerByStream.get(m.getStream());
+    long seq = seq(m);
+    if (seq != c.lastSeq + 1) {
+      listener.onLost(owner, Math.max(0, seq - c.lastSeq - 1));
+    }
+    c.lastSeq = seq;
+    c.lastId = m.getId();
+    if (replaying) {
+      listener.onReplayed();
+    }
+    Map<String, byte[]> body = m.getBody();
+    if (nodeId.equals(text(body.get("n")))) {
+      return; // this node applied its own write already
+    }
+    byte[] key = body.get("k");
+    if (key != null) {
+      listener.onKey(owner, text(key));
+    } else {
+      listener.onPattern(owner, text(body.get("p")));
+    }
+  }
+
+  private static long seq(StreamMessage<String, byte[]> m) {
+    return Long.parseLong(text(m.getBody().get("s")));
+  }
+
+  private static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    live = false;
+    if (connection != null) {
+      connection.close();
+    }
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

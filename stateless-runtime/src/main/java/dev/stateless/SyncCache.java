@@ -1,0 +1,245 @@
+package dev.stateless;
+
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.Manifest;
+import dev.stateless.core.StatelessException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The blocking view of a {@link StatelessCache}: the same methods, returning the result and
+ * throwing the failure ({@link StatelessException} and its subtypes) directly. A read that an
+ * in-process layer answers does not allocate.
+ *
+ * <p>Thread-safe.
+ */
+public final class SyncCache {
+  private final StatelessCache async;
+  private final Engine engine;
+
+  SyncCache(StatelessCache async) {
+    this.async = async;
+    this.engine = async.engine();
+  }
+
+  /**
+   * Returns the asynchronous cache (or view) this view blocks on.
+   *
+   * @return the asynchronous view
+   */
+  public StatelessCache async() {
+    return async;
+  }
+
+  /**
+   * Returns the manifest the cache enforces.
+   *
+   * @return the manifest
+   */
+  public Manifest manifest() {
+    return async.manifest();
+  }
+
+  /**
+   * Reads a key; see {@link StatelessCache#get(String)}.
+   *
+   * @param key the key
+   * @return the value, or {@code null} when absent
+   */
+  public Object get(String key) {
+    if (async.via() == null && !engine.isClosed()) {
+      Object local = engine.getLocal(key);
+      if (!Engine.isMiss(local)) {
+        return local;
+      }
+    }
+    return join(async.get(key));
+  }
+
+  /**
+   * Reads a key and casts its value; see {@link StatelessCache#get(String, Class)}.
+   *
+   * @param key the key
+   * @param type the expected type
+   * @param <T> the value's type
+   * @return the value, or {@code null} when absent
+   * @throws ClassCastException when the value has another type
+   */
+  public <T> T get(String key, Class<T> type) {
+    return type.cast(get(key));
+  }
+
+  /**
+   * Writes a key; see {@link StatelessCache#set(String, Object)}.
+   *
+   * @param key the key
+   * @param value the value
+   * @return {@code true} when written
+   */
+  public boolean set(String key, Object value) {
+    return join(async.set(key, value));
+  }
+
+  /**
+   * Writes a key with options; see {@link StatelessCache#set(String, Object, SetOptions)}.
+   *
+   * @param key the key
+   * @param value the value
+   * @param options the options
+   * @return {@code true} when written, {@code false} when the condition did not hold
+   */
+  public boolean set(String key, Object value, SetOptions options) {
+    return join(async.set(key, value, options));
+  }
+
+  /**
+   * Writes a key with a strategy; see {@link StatelessCache#setWithStrategy}.
+   *
+   * @param key the key
+   * @param value the value
+   * @param strategy the strategy
+   * @return {@code true} when written
+   */
+  public boolean setWithStrategy(String key, Object value, Strategy strategy) {
+    return join(async.setWithStrategy(key, value, strategy));
+  }
+
+  /**
+   * Deletes a key; see {@link StatelessCache#del(String)}.
+   *
+   * @param key the key
+   * @return whether the owner's layer held it
+   */
+  public boolean del(String key) {
+    return join(async.del(key));
+  }
+
+  /**
+   * Tells whether a key holds a value.
+   *
+   * @param key the key
+   * @return whether it exists
+   */
+  public boolean exists(String key) {
+    return get(key) != null;
+  }
+
+  /**
+   * Drops every key a pattern matches; see {@link StatelessCache#invalidatePattern(String)}.
+   *
+   * @param pattern the key pattern
+   * @return how many entries were dropped
+   */
+  public long invalidatePattern(String pattern) {
+    return join(async.invalidatePattern(pattern));
+  }
+
+  /**
+   * Sets a key's time to live; see {@link StatelessCache#expire(String, Duration)}.
+   *
+   * @param key the key
+   * @param ttl the time to live
+   * @return whether the key exists
+   */
+  public boolean expire(String key, Duration ttl) {
+    return join(async.expire(key, ttl));
+  }
+
+  /**
+   * Returns a key's remaining time to live; see {@link StatelessCache#ttlMillis(String)}.
+   *
+   * @param key the key
+   * @return milliseconds left, {@code -1} when it never expires, {@code -2} when absent
+   */
+  public long ttlMillis(String key) {
+    return join(async.ttlMillis(key));
+  }
+
+  /**
+   * Adds to an integer value; see {@link StatelessCache#increment(String, long)}.
+   *
+   * @param key the key
+   * @param delta the amount
+   * @return the new value
+   */
+  public long increment(String key, long delta) {
+    return join(async.increment(key, delta));
+  }
+
+  /**
+   * Lists keys matching a Redis glob; see {@link StatelessCache#scan(String)}.
+   *
+   * @param glob the glob
+   * @return the keys, sorted
+   */
+  public List<String> scan(String glob) {
+    return join(async.scan(glob));
+  }
+
+  /**
+   * Returns the blocking form of {@link StatelessCache#layer(CacheLayer)}.
+   *
+   * @param layer the layer
+   * @return the view
+   */
+  public SyncCache layer(CacheLayer layer) {
+    return async.layer(layer).sync();
+  }
+
+  /**
+   * Returns the blocking form of {@link StatelessCache#component(String)}.
+   *
+   * @param name the component's name
+   * @return the view
+   */
+  public SyncCache component(String name) {
+    return async.component(name).sync();
+  }
+
+  /**
+   * Returns the blocking form of {@link StatelessCache#withStrategy(Strategy)}.
+   *
+   * @param strategy the strategy
+   * @return the view
+   */
+  public SyncCache withStrategy(Strategy strategy) {
+    return async.withStrategy(strategy).sync();
+  }
+
+  /**
+   * Waits for a future and rethrows its failure as thrown by the operation.
+   *
+   * @param future the future
+   * @param <T> its value's type
+   * @return its value
+   */
+  static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new CompletionException(cause);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return async + ".sync()";
+  }
+}

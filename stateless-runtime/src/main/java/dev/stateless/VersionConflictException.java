@@ -1,0 +1,17 @@
+package dev.stateless;
+
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.StatelessException;
+import java.util.List;
+
+/**
+ * A read-modify-write lost to concurrent writers more often than it may retry. Code {@code SL103};
+ * the message names what failed and {@link #help()} how to fix it.
+ */
+public final class VersionConflictException extends StatelessException {
+  private static final long serialVersionUID = 1L;
+
+  VersionConflictException(Diagnostic diagnostic, Throwable cause) {
+    super(List.of(diagnostic), cause);
+  }
+}

@@ -1,0 +1,825 @@
+package dev.stateless.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit 5 extension that runs a real {@code redis-server} process on a free loopback port.
+ *
+ * <p>Intended use, one server per test class:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
+ * }</pre>
+ *
+ * <p>Registered on a {@code static} field, the server starts before the first test of the class and
+ * is stopped (and its temporary directory deleted) after the last one. If a test leaves the server
+ * stopped (see {@link #stop()}), it is started again, on the same port, before the next test.
+ * Registered on an instance field instead, the server is started before and stopped after every
+ * test. Outside JUnit (benchmarks, examples) call {@link #start()} and {@link #close()} directly.
+ *
+ * <p>Which binary runs, in order of preference: the path in the system property {@value
+ * #BINARY_PROPERTY}; an executable {@code redis-server} on the {@code PATH}; the binary for this
+ * platform bundled in the {@code embedded-redis} test dependency (extracted once per JVM to a
+ * temporary file). {@link #binarySource()} tells which was used.
+ *
+ * <p>The server never uses a fixed port: each first start asks the kernel for a free loopback port
+ * and retries with a fresh port if the process dies or does not answer {@code PING} in time (a
+ * racing process took the port). It runs without persistence ({@code --save "" --appendonly no}),
+ * so {@link #stop()} followed by {@link #start()} yields an empty server on the same port. A JVM
+ * shutdown hook kills any server still running, so an aborted test run leaves no process behind.
+ *
+ * <p>Thread safety: lifecycle methods ({@link #start()}, {@link #stop()}, {@link #close()}) are
+ * synchronized and {@link #command(String...)} opens its own connection per call, so concurrent
+ * commands are fine; the extension is meant to be used by one test class at a time (different
+ * classes running in parallel each get their own instance, process and port).
+ */
+public final class RedisServerExtension
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+
+  /** System property naming a {@code redis-server} binary to use instead of any other. */
+  public static final String BINARY_PROPERTY = "stateless.redis.binary";
+
+  /** Where the binary that runs came from. */
+  public enum BinarySource {
+    /** The path given in the system property {@value RedisServerExtension#BINARY_PROPERTY}. */
+    SYSTEM_PROPERTY,
+    /** The first executable {@code redis-server} found on the {@code PATH}. */
+    PATH,
+    /** The binary bundled in the {@code embedded-redis} jar, extracted to a temporary file. */
+    EMBEDDED
+  }
+
+  private static final String HOST = "127.0.0.1";
+  private static final int MAX_START_ATTEMPTS = 5;
+  private static final long READY_TIMEOUT_MILLIS = 10_000;
+  private static final long POLL_MILLIS = 10;
+  private static final long STOP_TIMEOUT_MILLIS = 5_000;
+  private static final int CONNECT_TIMEOUT_MILLIS = 1_000;
+  private static final int READ_TIMEOUT_MILLIS = 30_000;
+  private static final int PROBE_READ_TIMEOUT_MILLIS = 1_000;
+  private static final int LOG_TAIL_LINES = 40;
+  private static final Pattern VERSION = Pattern.compile("v=(\\d+\\.\\d+\\.\\d+)");
+  private static final Pattern PROCESS_ID = Pattern.compile("(?m)^process_id:(\\d+)\\s*$");
+
+  /** Servers started by any instance and not yet stopped, killed by the shutdown hook. */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  /** Temporary directories not yet deleted, removed by the shutdown hook. */
+  private static final Set<Path> LIVE_DIRS = ConcurrentHashMap.newKeySet();
+
+  private static final Map<Path, String> VERSIONS = new ConcurrentHashMap<>();
+  private static boolean shutdownHookRegistered;
+  private static Path extractedBinary;
+
+  private final Path requestedBinary;
+  private Path binary;
+  private BinarySource binarySource;
+  private Path dir;
+  private Process process;
+  private volatile int port;
+  private int attempts;
+  private boolean classScoped;
+  private boolean perTest;
+
+  /** An extension that picks the binary as described in the class documentation. */
+  public RedisServerExtension() {
+    this(null, null);
+  }
+
+  /** An extension that runs the given binary (used by this harness's own tests). */
+  RedisServerExtension(Path binary, BinarySource source) {
+    this.requestedBinary = binary;
+    this.binarySource = source;
+  }
+
+  // ---------------------------------------------------------------- JUnit callbacks
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    synchronized (this) {
+      classScoped = true;
+    }
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    synchronized (this) {
+      classScoped = false;
+    }
+    close();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    synchronized (this) {
+      if (!classScoped) {
+        // No beforeAll: registered on an instance field, one server per test.
+        perTest = true;
+      }
+    }
+    // Per class: restarts the server if an earlier test left it stopped.
+    start();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    synchronized (this) {
+      if (perTest) {
+        perTest = false;
+        close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- accessors
+
+  /**
+   * The server's address, {@code redis://127.0.0.1:<port>}.
+   *
+   * @throws IllegalStateException if the server was never started
+   */
+  public String uri() {
+    return "redis://" + HOST + ":" + port();
+  }
+
+  /** The loopback address the server binds, always {@code 127.0.0.1}. */
+  public String host() {
+    return HOST;
+  }
+
+  /**
+   * The server's port; kept across {@link #stop()} and {@link #start()}.
+   *
+   * @throws IllegalStateException if the server was never started
+   */
+  public int port() {
+    int p = port;
+    if (p == 0) {
+      throw new IllegalStateException("redis-server was never started");
+    }
+    return p;
+  }
+
+  /**
+   * The operating-system process id of the running server.
+   *
+   * @throws IllegalStateException if the server is not running
+   */
+  public synchronized long pid() {
+    if (process == null) {
+      throw new IllegalStateException("redis-server is not running");
+    }
+    return process.pid();
+  }
+
+  /** Whether this extension's server process is running. */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /**
+   * The {@code redis-server} binary this extension runs, resolved on first use.
+   *
+   * @throws IllegalStateException if no binary is found
+   */
+  public synchronized Path binary() {
+    resolveBinary();
+    return binary;
+  }
+
+  /** Where {@link #binary()} came from. */
+  public synchronized BinarySource binarySource() {
+    resolveBinary();
+    return binarySource;
+  }
+
+  /**
+   * The server version as reported by {@code redis-server --version}, e.g. {@code "7.0.15"}.
+   *
+   * @throws IllegalStateException if no binary is found or its output has no version
+   */
+  public String version() {
+    return versionOf(binary());
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Starts the server if it is not running and waits until it answers {@code PING}. The first start
+   * picks a free port (retrying with fresh ports, up to five attempts); later starts, after {@link
+   * #stop()}, reuse the same port so clients can reconnect. The new server is empty.
+   *
+   * @throws IllegalStateException if the server cannot be started; the message ends with the tail
+   *     of the server's output
+   */
+  public synchronized void start() {
+    if (process != null) {
+      if (process.isAlive()) {
+        return;
+      }
+      // Died on its own (crash, killed by a test): forget it and start again on the same port.
+      forget(process);
+    }
+    resolveBinary();
+    if (dir == null) {
+      try {
+        dir = Files.createTempDirectory("stateless-redis-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a temporary directory for redis-server", e);
+      }
+      LIVE_DIRS.add(dir);
+    }
+    boolean fixedPort = port != 0;
+    String failures = "";
+    for (int attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
+      int candidate = fixedPort ? port : freePort();
+      Path log = dir.resolve("redis-" + ++attempts + ".log");
+      Process started = launch(candidate, log);
+      String failure = awaitReady(started, candidate);
+      if (failure == null) {
+        process = started;
+        port = candidate;
+        return;
+      }
+      kill(started);
+      failures +=
+          String.format(
+              "%nattempt %d on port %d: %s; output (%s):%n%s",
+              attempt, candidate, failure, log, tail(log));
+      if (fixedPort) {
+        sleep(100);
+      }
+    }
+    throw new IllegalStateException(
+        "redis-server "
+            + binary
+            + " did not start after "
+            + MAX_START_ATTEMPTS
+            + " attempts"
+            + failures);
+  }
+
+  /**
+   * Stops the server: sends it SIGTERM ({@link Process#destroy()}), waits up to five seconds, then
+   * kills it ({@link Process#destroyForcibly()}), and waits until its port refuses connections. The
+   * port and temporary directory are kept for {@link #start()}. Does nothing if not running.
+   *
+   * @throws IllegalStateException if the port still accepts connections five seconds later
+   */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    Process stopping = process;
+    process = null;
+    kill(stopping);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_TIMEOUT_MILLIS);
+    while (accepts(port)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "port " + port + " still accepts connections after redis-server stopped");
+      }
+      sleep(POLL_MILLIS);
+    }
+  }
+
+  /**
+   * Stops the server and deletes its temporary directory. A later {@link #start()} reuses the port
+   * with a fresh directory.
+   */
+  public synchronized void close() {
+    try {
+      stop();
+    } finally {
+      if (dir != null) {
+        deleteRecursively(dir);
+        LIVE_DIRS.remove(dir);
+        dir = null;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /**
+   * Removes every key from every database ({@code FLUSHALL}).
+   *
+   * @throws IllegalStateException if the server does not reply {@code OK}
+   */
+  public void flushAll() {
+    String reply = command("FLUSHALL");
+    if (!"OK".equals(reply)) {
+      throw new IllegalStateException("FLUSHALL replied " + reply);
+    }
+  }
+
+  /**
+   * Sends one command on a fresh connection and returns its reply as text:
+   *
+   * <ul>
+   *   <li>simple string, integer, bulk string: its text ({@code "OK"}, {@code "5"}, {@code "v"});
+   *   <li>null bulk string or null array: {@code null};
+   *   <li>error: its line with the leading minus kept, e.g. {@code "-ERR unknown command ..."} or
+   *       {@code "-WRONGTYPE ..."}, so errors cannot be mistaken for values (no exception is
+   *       thrown);
+   *   <li>array: its elements rendered by these rules and joined with {@code "\n"} (nested arrays
+   *       flattened, null elements as {@code "(nil)"}, an empty array as {@code ""}).
+   * </ul>
+   *
+   * <p>Arguments are sent as UTF-8 bulk strings; connect timeout 1 s, read timeout 30 s.
+   *
+   * @throws UncheckedIOException if the server cannot be reached or closes the connection
+   */
+  public String command(String... args) {
+    try (Socket socket = connect(port(), READ_TIMEOUT_MILLIS)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(encode(args));
+      out.flush();
+      return render(read(new BufferedInputStream(socket.getInputStream())));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "command " + (args.length == 0 ? "" : args[0]) + " to " + HOST + ":" + port + " failed",
+          e);
+    }
+  }
+
+  // ---------------------------------------------------------------- process handling
+
+  private Process launch(int candidate, Path log) {
+    List<String> argv =
+        List.of(
+            binary.toString(),
+            "--port",
+            Integer.toString(candidate),
+            "--bind",
+            HOST,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "no",
+            "--dir",
+            dir.toString(),
+            "--logfile",
+            "");
+    registerShutdownHook();
+    try {
+      Process started =
+          new ProcessBuilder(argv)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      LIVE.add(started);
+      return started;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + binary, e);
+    }
+  }
+
+  /** Null when {@code started} answers PING on {@code candidate}, otherwise why not. */
+  private static String awaitReady(Process started, int candidate) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+    while (true) {
+      if (!started.isAlive()) {
+        return "exited with status " + started.exitValue();
+      }
+      if (pings(candidate)) {
+        // Make sure the answer came from our process, not from another server on a raced port.
+        Long owner = processIdOn(candidate);
+        if (owner != null && owner == started.pid()) {
+          return null;
+        }
+        if (owner != null) {
+          return "port answered by another redis-server (pid " + owner + ")";
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return "no PONG within " + READY_TIMEOUT_MILLIS + " ms";
+      }
+      sleep(POLL_MILLIS);
+    }
+  }
+
+  private static boolean pings(int candidate) {
+    try (Socket socket = connect(candidate, PROBE_READ_TIMEOUT_MILLIS)) {
+      socket.getOutputStream().write(encode("PING"));
+      socket.getOutputStream().flush();
+      return "PONG".equals(read(new BufferedInputStream(socket.getInputStream())));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Long processIdOn(int candidate) {
+    try (Socket socket = connect(candidate, PROBE_READ_TIMEOUT_MILLIS)) {
+      socket.getOutputStream().write(encode("INFO", "server"));
+      socket.getOutputStream().flush();
+      Object reply = read(new BufferedInputStream(socket.getInputStream()));
+      if (reply instanceof String) {
+        Matcher m = PROCESS_ID.matcher((String) reply);
+        if (m.find()) {
+          return Long.parseLong(m.group(1));
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static boolean accepts(int candidate) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(HOST, candidate), CONNECT_TIMEOUT_MILLIS);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Socket connect(int candidate, int readTimeoutMillis) throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(readTimeoutMillis);
+      socket.connect(new InetSocketAddress(HOST, candidate), CONNECT_TIMEOUT_MILLIS);
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free loopback port", e);
+    }
+  }
+
+  /** SIGTERM, up to five seconds' grace, then SIGKILL. */
+  private static void kill(Process p) {
+    try {
+      p.destroy();
+      if (!p.waitFor(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        if (!p.waitFor(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+          throw new IllegalStateException("redis-server pid " + p.pid() + " did not die");
+        }
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping redis-server", e);
+    } finally {
+      if (!p.isAlive()) {
+        forget(p);
+      }
+    }
+  }
+
+  private static void forget(Process p) {
+    LIVE.remove(p);
+  }
+
+  private static synchronized void registerShutdownHook() {
+    if (shutdownHookRegistered) {
+      return;
+    }
+    shutdownHookRegistered = true;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (Process p : LIVE) {
+                    p.destroyForcibly();
+                  }
+                  for (Process p : LIVE) {
+                    try {
+                      p.waitFor(1, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                      break;
+                    }
+                  }
+                  for (Path d : LIVE_DIRS) {
+                    deleteRecursively(d);
+                  }
+                },
+                "redis-server-reaper"));
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join(
+          System.lineSeparator(),
+          lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // Best effort: a leftover temporary directory is not worth failing a test run for.
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for redis-server", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- binary
+
+  private void resolveBinary() {
+    if (binary != null) {
+      return;
+    }
+    if (requestedBinary != null) {
+      binary = requestedBinary;
+      return;
+    }
+    String property = System.getProperty(BINARY_PROPERTY);
+    if (property != null && !property.isBlank()) {
+      Path p = Path.of(property);
+      if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+        throw new IllegalStateException(
+            "-D" + BINARY_PROPERTY + "=" + property + " is not an executable file");
+      }
+      binary = p;
+      binarySource = BinarySource.SYSTEM_PROPERTY;
+      return;
+    }
+    Path onPath = findOnPath();
+    if (onPath != null) {
+      binary = onPath;
+      binarySource = BinarySource.PATH;
+      return;
+    }
+    binary = embeddedBinary();
+    binarySource = BinarySource.EMBEDDED;
+  }
+
+  private static Path findOnPath() {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String entry : path.split(Pattern.quote(File.pathSeparator))) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      try {
+        Path candidate = Path.of(entry, "redis-server");
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+          return candidate;
+        }
+      } catch (InvalidPathException e) {
+        // Skip PATH entries that are not valid paths.
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The name of the {@code embedded-redis} resource for this platform, or null if it bundles none.
+   */
+  static String embeddedResourceName() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
+    boolean arm64 = arch.equals("aarch64") || arch.equals("arm64");
+    if (os.contains("linux")) {
+      return x64
+          ? "redis-server-6.2.6-v5-linux-amd64"
+          : arm64 ? "redis-server-6.2.7-linux-arm64" : null;
+    }
+    if (os.contains("mac") || os.contains("darwin")) {
+      return x64
+          ? "redis-server-6.2.6-v5-darwin-amd64"
+          : arm64 ? "redis-server-6.2.6-v5-darwin-arm64" : null;
+    }
+    return null;
+  }
+
+  /**
+   * The {@code embedded-redis} binary for this platform, extracted to an executable temporary file
+   * once per JVM.
+   *
+   * @throws IllegalStateException if this platform has no bundled binary or it is not on the class
+   *     path
+   */
+  static synchronized Path embeddedBinary() {
+    if (extractedBinary != null && Files.isExecutable(extractedBinary)) {
+      return extractedBinary;
+    }
+    String resource = embeddedResourceName();
+    String hint =
+        "; install redis-server on the PATH or set -D" + BINARY_PROPERTY + "=/path/to/redis-server";
+    if (resource == null) {
+      throw new IllegalStateException(
+          "no redis-server on the PATH and embedded-redis bundles none for "
+              + System.getProperty("os.name")
+              + "/"
+              + System.getProperty("os.arch")
+              + hint);
+    }
+    try (InputStream in =
+        RedisServerExtension.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "no redis-server on the PATH and resource "
+                + resource
+                + " not on the class path (is com.github.codemonstur:embedded-redis a test"
+                + " dependency?)"
+                + hint);
+      }
+      Path target = Files.createTempFile("stateless-" + resource + "-", "");
+      target.toFile().deleteOnExit();
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      if (!target.toFile().setExecutable(true, true)) {
+        throw new IllegalStateException("cannot make " + target + " executable");
+      }
+      extractedBinary = target;
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot extract " + resource, e);
+    }
+  }
+
+  /** The version {@code binary --version} reports, cached per binary. */
+  static String versionOf(Path binary) {
+    return VERSIONS.computeIfAbsent(binary, RedisServerExtension::runVersion);
+  }
+
+  private static String runVersion(Path binary) {
+    String output;
+    try {
+      Process p =
+          new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+      try (InputStream in = p.getInputStream()) {
+        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(binary + " --version did not exit");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + binary + " --version", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + binary + " --version", e);
+    }
+    Matcher m = VERSION.matcher(output);
+    if (!m.find()) {
+      throw new IllegalStateException(binary + " --version printed no version: " + output.strip());
+    }
+    return m.group(1);
+  }
+
+  // ---------------------------------------------------------------- RESP
+
+  private static byte[] encode(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writeAscii(out, "*" + args.length + "\r\n");
+    for (String arg : args) {
+      byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+      writeAscii(out, "$" + bytes.length + "\r\n");
+      out.write(bytes, 0, bytes.length);
+      writeAscii(out, "\r\n");
+    }
+    return out.toByteArray();
+  }
+
+  private static void writeAscii(ByteArrayOutputStream out, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
+    out.write(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Reads one reply: a String (simple, integer, bulk; errors keep their leading '-'), null, or a
+   * List of replies. Understands the RESP3 types too, in case a caller sends {@code HELLO 3}.
+   */
+  private static Object read(InputStream in) throws IOException {
+    int type = in.read();
+    if (type < 0) {
+      throw new EOFException("connection closed before a reply");
+    }
+    String line = readLine(in);
+    switch (type) {
+      case '+', ':', ',', '#', '(':
+        return line;
+      case '-':
+        return "-" + line;
+      case '_':
+        return null;
+      case '$', '=', '!':
+        {
+          int length = Integer.parseInt(line);
+          if (length < 0) {
+            return null;
+          }
+          byte[] bytes = in.readNBytes(length);
+          if (bytes.length != length || in.read() != '\r' || in.read() != '\n') {
+            throw new EOFException("truncated bulk reply");
+          }
+          String text = new String(bytes, StandardCharsets.UTF_8);
+          return type == '!' ? "-" + text : text;
+        }
+      case '*', '~', '>', '%', '|':
+        {
+          int count = Integer.parseInt(line);
+          if (count < 0) {
+            return null;
+          }
+          if (type == '%' || type == '|') {
+            count *= 2;
+          }
+          List<Object> items = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            items.add(read(in));
+          }
+          if (type == '|') {
+            // An attribute precedes the actual reply; ignore it.
+            return read(in);
+          }
+          return items;
+        }
+      default:
+        throw new IOException("unknown RESP type '" + (char) type + "' followed by: " + line);
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int previous = -1;
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("connection closed inside a reply");
+      }
+      if (previous == '\r' && b == '\n') {
+        byte[] bytes = line.toByteArray();
+        return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+      }
+      line.write(b);
+      previous = b;
+    }
+  }
+
+  private static String render(Object reply) {
+    if (reply == null || reply instanceof String) {
+      return (String) reply;
+    }
+    List<String> parts = new ArrayList<>();
+    for (Object item : (List<?>) reply) {
+      parts.add(item == null ? "(nil)" : render(item));
+    }
+    return String.join("\n", parts);
+  }
+}

@@ -1,0 +1,2 @@
+/** Test harness: a real redis-server per test class. */
+package dev.stateless.testing;
