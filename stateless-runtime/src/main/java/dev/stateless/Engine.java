@@ -44,6 +44,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   private static final int MEMO = 4096;
   private static final Object MISS = new Object();
 
+  /**
+   * Caffeine caps "never expires" near Long.MAX_VALUE / 2 nanoseconds; anything past this is it.
+   */
+  private static final long FOREVER = TimeUnit.DAYS.toNanos(365L * 100);
+
   final Manifest manifest;
   final String name;
   final LayerStore[] stores = new LayerStore[LAYERS.length];
@@ -227,8 +232,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   /** The in-process fast path: a hit in the nearest layer, or {@link #MISS}. No allocation. */
   Object getLocal(String key) {
     Route r = route(key);
-    if (r.strategy == Strategy.GLOBAL_CONSISTENT && r.primary != CacheLayer.CLIENT) {
-      return MISS;
+    if ((r.strategy == Strategy.GLOBAL_CONSISTENT && r.primary != CacheLayer.CLIENT)
+        || (r.owner != null && r.owner.isStreaming())) {
+      return MISS; // the routed path checks and reports
     }
     for (int l = 0; l <= r.primary.ordinal(); l++) {
       Cache<String, LocalStore.Entry> region = r.regions[l];
@@ -244,6 +250,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       LocalStore.Entry e = region.getIfPresent(key);
       if (e != null) {
         metrics.hit(LAYERS[l]);
+        if (l > 0) {
+          fillNearer(r, key, l, e.value, e.weight, remainingNanos(r, l, key), token(key));
+        }
         return e.value;
       }
       metrics.miss(LAYERS[l]);
@@ -288,7 +297,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   private long remainingNanos(Route r, int layer, String key) {
     OptionalLong left = ((LocalStore) stores[layer]).remainingNanos(r.regions[layer], key);
-    return left.isPresent() && left.getAsLong() < Long.MAX_VALUE / 2 ? left.getAsLong() : 0;
+    return left.isPresent() && left.getAsLong() < FOREVER ? left.getAsLong() : 0;
   }
 
   /** Reads a shared layer and the ones after it, one load per key and generation at a time. */
@@ -582,7 +591,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     OptionalLong left = ((LocalStore) s).remainingNanos(region, key);
     long nanos = left.orElse(Long.MAX_VALUE);
     return CompletableFuture.completedFuture(
-        nanos >= Long.MAX_VALUE / 2 ? -1L : TimeUnit.NANOSECONDS.toMillis(nanos));
+        nanos >= FOREVER ? -1L : TimeUnit.NANOSECONDS.toMillis(nanos));
   }
 
   CompletableFuture<Long> increment(Rights rights, String key, long delta) {
