@@ -64,6 +64,14 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   private final Route[] memo = new Route[MEMO];
   private volatile boolean closed;
 
+  /**
+   * Where values from Redis are decoded. The standard codec is quick and never blocks, so it runs
+   * where the reply arrives; a custom codec might block, and must not stall Lettuce's I/O thread.
+   */
+  private final java.util.concurrent.Executor decoding;
+
+  private final java.util.concurrent.ExecutorService decodingPool;
+
   /** One in-flight load of a key from a shared layer, valid for one generation. */
   private static final class Flight {
     final long token;
@@ -88,6 +96,19 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     this.custom = custom;
     this.defaultStrategy = defaultStrategy;
     this.ticker = ticker;
+    if (codec == ValueCodec.standard()) {
+      this.decodingPool = null;
+      this.decoding = Runnable::run;
+    } else {
+      this.decodingPool =
+          java.util.concurrent.Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "stateless-decode");
+                t.setDaemon(true);
+                return t;
+              });
+      this.decoding = decodingPool;
+    }
     for (CacheLayer layer : LAYERS) {
       if (manifest.layers().contains(layer)) {
         LayerStore s = configured[layer.ordinal()];
@@ -348,7 +369,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
     CompletableFuture<Object[]> read =
         fills ? redis.getWithTtl(key) : redis.get(key).thenApply(v -> new Object[] {v, -1L});
-    return read.thenCompose(
+    return read.thenComposeAsync(
         pair -> {
           byte[] bytes = (byte[]) pair[0];
           if (bytes == null) {
@@ -361,7 +382,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           long ttl = millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : 0;
           fillNearer(r, key, layer, value, LocalStore.weigh(key, bytes.length), ttl, token);
           return CompletableFuture.completedFuture(value);
-        });
+        },
+        decoding);
   }
 
   /** Leaves copies in the in-process layers nearer than {@code found}, where the route allows. */
@@ -399,11 +421,12 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
     return ((RedisStore) s)
         .get(key)
-        .thenApply(
+        .thenApplyAsync(
             b -> {
               count(layer, b != null);
               return b == null ? MISS : decode(key, b);
-            });
+            },
+            decoding);
   }
 
   private void count(CacheLayer layer, boolean hit) {
@@ -857,6 +880,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (decodingPool != null) {
+      decodingPool.shutdown();
+    }
     for (LayerStore s : stores) {
       if (s != null) {
         s.close();

@@ -103,9 +103,9 @@ final class RedisStore extends LayerStore {
               + "if ARGV[3] == '1' then publish(KEYS[2], 'k', KEYS[1]) end\n"
               + "return n\n");
 
-  // KEYS: (unused), stream, sequences. ARGV: node, maxlen, pattern
+  // KEYS: (unused), stream, sequences. ARGV: node, maxlen, publish, pattern
   static final Script PUBLISH_PATTERN =
-      new Script(PUBLISH + "publish(KEYS[2], 'p', ARGV[3])\nreturn 1\n");
+      new Script(PUBLISH + "publish(KEYS[2], 'p', ARGV[4])\nreturn 1\n");
 
   /** A Lua script and its SHA-1, run with EVALSHA and loaded on NOSCRIPT. */
   static final class Script {

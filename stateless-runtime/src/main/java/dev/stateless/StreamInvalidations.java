@@ -116,17 +116,15 @@ final class StreamInvalidations implements AutoCloseable {
       try {
         RedisCommands<String, byte[]> sync = connection.sync();
         if (resync) {
-          resync(sync);
+          catchUp(sync);
+          resync = false;
+          live = true;
         }
         checkCounters(sync);
         List<StreamMessage<String, byte[]>> messages =
             sync.xread(XReadArgs.Builder.block(blockMillis).count(1000), offsets());
         for (StreamMessage<String, byte[]> m : messages) {
-          handle(m, resync);
-        }
-        if (resync) {
-          resync = false;
-          live = true;
+          handle(m, false);
         }
         backoffMillis = 10;
       } catch (RedisException | IllegalStateException e) {
@@ -146,9 +144,19 @@ final class StreamInvalidations implements AutoCloseable {
     }
   }
 
-  /** After a reconnect: nothing to do beyond the counter check; the next read replays. */
-  private void resync(RedisCommands<String, byte[]> sync) {
-    sync.ping();
+  /**
+   * After a reconnect, before copies are trusted again: checks the counters (a restart shows as a
+   * counter below what this node saw) and replays every event written while it was away.
+   */
+  private void catchUp(RedisCommands<String, byte[]> sync) {
+    checkCounters(sync);
+    List<StreamMessage<String, byte[]>> messages;
+    do {
+      messages = sync.xread(XReadArgs.Builder.count(1000), offsets());
+      for (StreamMessage<String, byte[]> m : messages) {
+        handle(m, true);
+      }
+    } while (!messages.isEmpty());
   }
 
   /** A counter below what this node has seen means Redis lost its data (restart, flush). */

@@ -1,0 +1,219 @@
+package dev.stateless;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.core.StatelessException;
+import dev.stateless.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two caches sharing one redis-server act as two application nodes: an owner write on one drops the
+ * other's copies, through the invalidation streams, also across a Redis restart.
+ */
+class CrossNodeInvalidationTest {
+  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
+
+  private static final Duration EVENTUALLY = Duration.ofSeconds(10);
+
+  private final List<StatelessCache> open = new ArrayList<>();
+  private SimpleMeterRegistry metricsA;
+
+  @BeforeEach
+  void clean() {
+    redis.flushAll();
+    metricsA = new SimpleMeterRegistry();
+  }
+
+  @AfterEach
+  void closeAll() {
+    open.forEach(StatelessCache::close);
+  }
+
+  private SyncCache node(SimpleMeterRegistry registry) {
+    StatelessCache.Builder b =
+        StatelessCache.builder()
+            .manifest(TestManifest.class)
+            .server(Stores.redis(redis.uri() + "?timeout=1s"));
+    if (registry != null) {
+      b.meterRegistry(registry);
+    }
+    StatelessCache c = b.build();
+    open.add(c);
+    return c.sync();
+  }
+
+  /** Waits for a condition another thread makes true; fails after a deadline, never sleeps long. */
+  private static void eventually(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + EVENTUALLY.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + EVENTUALLY + ": " + what);
+      }
+      Thread.onSpinWait();
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Reads until the node holds a client copy (a fill racing an event is skipped, by design). */
+  private static void readUntilCopied(SyncCache node, String key, Object expected) {
+    eventually(
+        "a client copy of " + key,
+        () -> expected.equals(node.get(key)) && node.layer(CacheLayer.CLIENT).get(key) != null);
+  }
+
+  private double invalidations(String event) {
+    return metricsA.get("stateless.invalidations").tag("event", event).functionCounter().count();
+  }
+
+  @Test
+  void ownerWriteOnOneNode_dropsTheOtherNodesCopy() {
+    SyncCache a = node(metricsA);
+    SyncCache b = node(null);
+    b.set("user:1", "v1");
+    readUntilCopied(a, "user:1", "v1");
+    b.set("user:1", "v2");
+    eventually("A's client copy dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
+    assertThat(a.get("user:1")).isEqualTo("v2");
+    assertThat(invalidations("received")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void delete_andDependents_andPatterns_reachTheOtherNode() {
+    SyncCache a = node(metricsA);
+    SyncCache b = node(null);
+    b.set("user:2", "u");
+    b.set("user:3:posts", "p");
+    readUntilCopied(a, "user:2", "u");
+    readUntilCopied(a, "user:3:posts", "p");
+    b.del("user:2");
+    eventually(
+        "deleted key's copy dropped", () -> a.layer(CacheLayer.CLIENT).get("user:2") == null);
+    assertThat(a.get("user:2")).isNull();
+    b.invalidatePattern("user:3:*");
+    eventually(
+        "pattern's copies dropped", () -> a.layer(CacheLayer.CLIENT).get("user:3:posts") == null);
+    assertThat(a.get("user:3:posts")).isNull();
+    b.set("profile:7", "derived");
+    assertThat(a.get("profile:7")).isEqualTo("derived");
+    a.set("user:7", "owner write on A");
+    assertThat(b.get("profile:7")).isNull();
+    assertThat(a.get("profile:7")).isNull();
+  }
+
+  @Test
+  void lostEvents_dropTheAffectedOwnersCopies_andAreCounted() {
+    SyncCache a = node(metricsA);
+    SyncCache b = node(null);
+    b.set("user:1", "u");
+    b.set("hot:1", "h");
+    readUntilCopied(a, "user:1", "u");
+    readUntilCopied(a, "hot:1", "h");
+    String stream = RedisStore.stream("users");
+    // Another writer's events were trimmed away: the next event's number skips five.
+    redis.command("HINCRBY", RedisStore.SEQUENCES, stream, "5");
+    String seq = redis.command("HINCRBY", RedisStore.SEQUENCES, stream, "1");
+    redis.command("XADD", stream, "*", "s", seq, "n", "elsewhere", "k", "user:unrelated");
+    eventually(
+        "the gap drops users' copies", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
+    assertThat(a.layer(CacheLayer.CLIENT).get("hot:1")).isEqualTo("h");
+    assertThat(invalidations("missed")).isGreaterThanOrEqualTo(5);
+    assertThat(a.get("user:1")).isEqualTo("u");
+  }
+
+  @Test
+  void redisRestart_failsFastWhileDown_andLeavesNoStaleCopyAfterwards() {
+    SyncCache a = node(metricsA);
+    SyncCache b = node(null);
+    b.set("user:1", "before");
+    readUntilCopied(a, "user:1", "before");
+    redis.stop();
+    eventually(
+        "A stops trusting its copies",
+        () -> {
+          try {
+            a.get("user:1");
+            return false;
+          } catch (StatelessException e) {
+            return true;
+          }
+        });
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> a.get("user:1"))
+        .isInstanceOf(StatelessException.class)
+        .satisfies(
+            e ->
+                assertThat(((StatelessException) e).code())
+                    .as("network failure or timeout")
+                    .isIn("SL100", "SL101"))
+        .hasMessageContaining("help:");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("fails within the configured timeout")
+        .isLessThan(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> b.set("user:1", "during")).isInstanceOf(StatelessException.class);
+    redis.start();
+    eventually(
+        "B writes again",
+        () -> {
+          try {
+            return b.set("user:1", "after");
+          } catch (StatelessException e) {
+            return false;
+          }
+        });
+    eventually(
+        "A reads the new value",
+        () -> {
+          try {
+            return "after".equals(a.get("user:1"));
+          } catch (StatelessException e) {
+            return false;
+          }
+        });
+    eventually("the restart is noticed as lost events", () -> invalidations("missed") >= 1);
+    readUntilCopied(a, "user:1", "after");
+  }
+
+  @Test
+  void eventsWrittenWhileANodeWasAway_areReplayed() {
+    SyncCache a = node(metricsA);
+    SyncCache b = node(null);
+    b.set("user:1", "v1");
+    readUntilCopied(a, "user:1", "v1");
+    // Cut only A's connections; Redis and its streams stay.
+    redis.command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+    eventually(
+        "B writes after the cut",
+        () -> {
+          try {
+            return b.set("user:1", "v2");
+          } catch (StatelessException e) {
+            return false;
+          }
+        });
+    eventually(
+        "A sees v2",
+        () -> {
+          try {
+            return "v2".equals(a.get("user:1"));
+          } catch (StatelessException e) {
+            return false;
+          }
+        });
+    assertThat(invalidations("received")).isGreaterThanOrEqualTo(1);
+  }
+}
