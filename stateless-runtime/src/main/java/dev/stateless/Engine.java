@@ -414,6 +414,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   private CompletableFuture<Object> readLayer(Route r, CacheLayer layer, String key) {
     LayerStore s = stores[layer.ordinal()];
+    if (layer.ordinal() < r.primary.ordinal() && !copiesTrusted(r)) {
+      throw Errors.copyNotProvablyFresh(key, layer.name(), stores[r.primary.ordinal()].describe());
+    }
     if (s instanceof LocalStore) {
       LocalStore.Entry e = r.regions[layer.ordinal()].getIfPresent(key);
       count(layer, e != null);

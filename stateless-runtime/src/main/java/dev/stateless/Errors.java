@@ -83,6 +83,22 @@ final class Errors {
         List.of());
   }
 
+  static StaleDataException copyNotProvablyFresh(String key, String layer, String store) {
+    return new StaleDataException(
+        Diagnostic.error(
+            Code.SL104,
+            "the "
+                + layer
+                + " copy of \""
+                + key
+                + "\" cannot be proven fresh: the invalidations of "
+                + store
+                + " are not being received",
+            "read without .layer(..) so the owner's layer answers, or retry once Redis is back",
+            List.of()),
+        null);
+  }
+
   static InvalidStateException closed() {
     return new InvalidStateException(
         Diagnostic.error(

@@ -1,0 +1,364 @@
+package dev.stateless.redis;
+
+import dev.stateless.SetOptions;
+import dev.stateless.StatelessCache;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.AccessRules;
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.KeyShape;
+import dev.stateless.core.StatelessException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Redis command names over a {@link StatelessCache}: the migration path from plain Redis (seed 000
+ * §8). Start with {@code withStrategy(Strategy.REDIS_COMPATIBLE)}, which accepts keys no component
+ * owns; add a manifest, and calls that break ownership fail with the same coded errors as the rest
+ * of the SDK (SL002 for a borrowed key, SL003 for a key nobody owns, ...).
+ *
+ * <pre>{@code
+ * RedisAdapter redis = new RedisAdapter(cache).withStrategy(Strategy.REDIS_COMPATIBLE);
+ * redis.set("key", "value").join();
+ * redis.set("session:1", "token", "EX", "60", "NX").join();
+ * Object value = redis.get("key").join();
+ * }</pre>
+ *
+ * <p>Replies follow Redis: {@code "OK"} or {@code null} for {@code SET}, counts for {@code DEL} and
+ * {@code EXISTS}, seconds with {@code -1}/{@code -2} for {@code TTL}. Values keep their Java type
+ * (a {@code Long} written is a {@code Long} read). Every method returns a future that fails with a
+ * {@link StatelessException} rather than throwing. Hashes, lists and sets are not offered.
+ *
+ * <p>Thread-safe.
+ */
+public final class RedisAdapter {
+  private final StatelessCache cache;
+
+  /**
+   * Creates an adapter over a cache or one of its views.
+   *
+   * @param cache the cache
+   */
+  public RedisAdapter(StatelessCache cache) {
+    this.cache = Objects.requireNonNull(cache, "cache");
+  }
+
+  /**
+   * Returns an adapter whose calls follow a strategy; {@link Strategy#REDIS_COMPATIBLE} accepts
+   * keys no component owns.
+   *
+   * @param strategy the strategy
+   * @return a new adapter
+   */
+  public RedisAdapter withStrategy(Strategy strategy) {
+    return new RedisAdapter(cache.withStrategy(strategy));
+  }
+
+  /**
+   * Returns the cache (view) this adapter calls.
+   *
+   * @return the cache
+   */
+  public StatelessCache cache() {
+    return cache;
+  }
+
+  /**
+   * {@code GET key}.
+   *
+   * @param key the key
+   * @return the value, or {@code null}
+   */
+  public CompletableFuture<Object> get(String key) {
+    return cache.get(key);
+  }
+
+  /**
+   * {@code SET key value}.
+   *
+   * @param key the key
+   * @param value the value
+   * @return {@code "OK"}
+   */
+  public CompletableFuture<String> set(String key, Object value) {
+    return set(key, value, SetOptions.none());
+  }
+
+  /**
+   * {@code SET key value [EX seconds | PX milliseconds] [NX | XX]}, options as Redis spells them
+   * (any case).
+   *
+   * @param key the key
+   * @param value the value
+   * @param options the options, e.g. {@code "EX", "60", "NX"}
+   * @return {@code "OK"}, or {@code null} when {@code NX}/{@code XX} did not hold; fails with SL012
+   *     when the options are malformed
+   */
+  public CompletableFuture<String> set(String key, Object value, String... options) {
+    SetOptions parsed;
+    try {
+      parsed = parseSetOptions(options);
+    } catch (StatelessException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return set(key, value, parsed);
+  }
+
+  /**
+   * {@code SET} with typed options.
+   *
+   * @param key the key
+   * @param value the value
+   * @param options the options
+   * @return {@code "OK"}, or {@code null} when the condition did not hold
+   */
+  public CompletableFuture<String> set(String key, Object value, SetOptions options) {
+    return cache.set(key, value, options).thenApply(written -> written ? "OK" : null);
+  }
+
+  /**
+   * {@code DEL key [key ...]}.
+   *
+   * @param keys the keys
+   * @return how many existed
+   */
+  public CompletableFuture<Long> del(String... keys) {
+    return sum(keys, k -> cache.del(k));
+  }
+
+  /**
+   * {@code EXISTS key [key ...]}.
+   *
+   * @param keys the keys
+   * @return how many exist
+   */
+  public CompletableFuture<Long> exists(String... keys) {
+    return sum(keys, k -> cache.exists(k));
+  }
+
+  /**
+   * {@code MGET key [key ...]}.
+   *
+   * @param keys the keys
+   * @return the values in order, {@code null} for absent keys
+   */
+  public CompletableFuture<List<Object>> mget(String... keys) {
+    List<CompletableFuture<Object>> reads = new ArrayList<>(keys.length);
+    for (String k : keys) {
+      reads.add(cache.get(k));
+    }
+    return CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            v -> {
+              List<Object> out = new ArrayList<>(reads.size());
+              reads.forEach(r -> out.add(r.join()));
+              return out;
+            });
+  }
+
+  /**
+   * {@code MSET key value [key value ...]}. Every key is checked against the cache's rights before
+   * anything is written, so an ownership error writes nothing. (Unlike Redis, the writes are not
+   * one atomic step: a network failure halfway leaves the first ones written.)
+   *
+   * @param entries the keys and values
+   * @return {@code "OK"}
+   */
+  public CompletableFuture<String> mset(Map<String, ?> entries) {
+    List<Diagnostic> problems = new ArrayList<>();
+    for (String k : entries.keySet()) {
+      for (Diagnostic d : AccessRules.checkWrite(cache.rights(), KeyShape.exact(k), null)) {
+        if (d.severity() == Diagnostic.Severity.ERROR) {
+          problems.add(d);
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      return CompletableFuture.failedFuture(new StatelessException(problems));
+    }
+    List<CompletableFuture<Boolean>> writes = new ArrayList<>(entries.size());
+    entries.forEach((k, v) -> writes.add(cache.set(k, v)));
+    return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]))
+        .thenApply(v -> "OK");
+  }
+
+  /**
+   * {@code EXPIRE key seconds}.
+   *
+   * @param key the key
+   * @param seconds the time to live, positive
+   * @return whether the key exists
+   */
+  public CompletableFuture<Boolean> expire(String key, long seconds) {
+    return cache.expire(key, Duration.ofSeconds(seconds));
+  }
+
+  /**
+   * {@code PEXPIRE key milliseconds}.
+   *
+   * @param key the key
+   * @param millis the time to live, positive
+   * @return whether the key exists
+   */
+  public CompletableFuture<Boolean> pexpire(String key, long millis) {
+    return cache.expire(key, Duration.ofMillis(millis));
+  }
+
+  /**
+   * {@code TTL key}.
+   *
+   * @param key the key
+   * @return seconds left (rounded up), {@code -1} when it never expires, {@code -2} when absent
+   */
+  public CompletableFuture<Long> ttl(String key) {
+    return cache.ttlMillis(key).thenApply(ms -> ms < 0 ? ms : (ms + 999) / 1000);
+  }
+
+  /**
+   * {@code PTTL key}.
+   *
+   * @param key the key
+   * @return milliseconds left, {@code -1} when it never expires, {@code -2} when absent
+   */
+  public CompletableFuture<Long> pttl(String key) {
+    return cache.ttlMillis(key);
+  }
+
+  /**
+   * {@code INCR key}.
+   *
+   * @param key the key
+   * @return the new value
+   */
+  public CompletableFuture<Long> incr(String key) {
+    return cache.increment(key, 1);
+  }
+
+  /**
+   * {@code INCRBY key delta}.
+   *
+   * @param key the key
+   * @param delta the amount
+   * @return the new value
+   */
+  public CompletableFuture<Long> incrby(String key, long delta) {
+    return cache.increment(key, delta);
+  }
+
+  /**
+   * {@code DECR key}.
+   *
+   * @param key the key
+   * @return the new value
+   */
+  public CompletableFuture<Long> decr(String key) {
+    return cache.increment(key, -1);
+  }
+
+  /**
+   * {@code DECRBY key delta}.
+   *
+   * @param key the key
+   * @param delta the amount
+   * @return the new value
+   */
+  public CompletableFuture<Long> decrby(String key, long delta) {
+    return cache.increment(key, -delta);
+  }
+
+  /**
+   * {@code SCAN} with {@code MATCH glob}, iterated to the end: every key matching the glob. Redis
+   * is walked in batches, never with {@code KEYS}.
+   *
+   * @param glob a Redis glob such as {@code "user:*"}
+   * @return the keys, sorted
+   */
+  public CompletableFuture<List<String>> scan(String glob) {
+    return cache.scan(glob);
+  }
+
+  /**
+   * {@code KEYS glob}, answered with {@code SCAN} so Redis is never blocked.
+   *
+   * @param glob a Redis glob
+   * @return the keys, sorted
+   */
+  public CompletableFuture<List<String>> keys(String glob) {
+    return cache.scan(glob);
+  }
+
+  private static CompletableFuture<Long> sum(
+      String[] keys, java.util.function.Function<String, CompletableFuture<Boolean>> op) {
+    List<CompletableFuture<Boolean>> calls = new ArrayList<>(keys.length);
+    for (String k : keys) {
+      calls.add(op.apply(k));
+    }
+    return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            v -> {
+              long n = 0;
+              for (CompletableFuture<Boolean> c : calls) {
+                n += c.join() ? 1 : 0;
+              }
+              return n;
+            });
+  }
+
+  /** Parses SET's options the way Redis does, refusing what Redis refuses. */
+  static SetOptions parseSetOptions(String... options) {
+    SetOptions out = SetOptions.none();
+    boolean ttl = false;
+    boolean condition = false;
+    for (int i = 0; i < options.length; i++) {
+      String o = Objects.requireNonNull(options[i], "option").toUpperCase(Locale.ROOT);
+      switch (o) {
+        case "EX":
+        case "PX":
+          if (ttl || i + 1 >= options.length) {
+            throw malformed(options, o + " needs one number and may appear once");
+          }
+          long n = number(options, options[++i]);
+          out = out.withTtl(o.equals("EX") ? Duration.ofSeconds(n) : Duration.ofMillis(n));
+          ttl = true;
+          break;
+        case "NX":
+        case "XX":
+          if (condition) {
+            throw malformed(options, "NX and XX exclude each other");
+          }
+          out = o.equals("NX") ? out.ifAbsent() : out.ifPresent();
+          condition = true;
+          break;
+        default:
+          throw malformed(options, "unknown option " + options[i]);
+      }
+    }
+    return out;
+  }
+
+  private static long number(String[] options, String text) {
+    try {
+      long n = Long.parseLong(text);
+      if (n <= 0) {
+        throw malformed(options, "the expire time must be positive, not " + text);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw malformed(options, "not a number: " + text);
+    }
+  }
+
+  private static StatelessException malformed(String[] options, String problem) {
+    return new StatelessException(
+        List.of(
+            Diagnostic.error(
+                dev.stateless.core.Code.SL012,
+                "malformed SET options " + String.join(" ", options) + ": " + problem,
+                "write them as Redis does: [EX seconds | PX milliseconds] [NX | XX]",
+                List.of())));
+  }
+}

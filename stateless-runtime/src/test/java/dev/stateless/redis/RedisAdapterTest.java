@@ -1,0 +1,149 @@
+package dev.stateless.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stateless.StatelessCache;
+import dev.stateless.Stores;
+import dev.stateless.annotation.Borrows;
+import dev.stateless.annotation.CacheManifest;
+import dev.stateless.annotation.Owns;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.StatelessException;
+import dev.stateless.testing.RedisServerExtension;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The seeds' progressive-enhancement path: Redis calls first, then a manifest with rules. */
+class RedisAdapterTest {
+  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
+
+  @CacheManifest
+  static final class Shop {
+    @Owns("user:*")
+    Object users;
+
+    @Borrows("user:*")
+    Object analytics;
+  }
+
+  private final List<StatelessCache> open = new ArrayList<>();
+
+  @BeforeEach
+  void clean() {
+    redis.flushAll();
+  }
+
+  @AfterEach
+  void closeAll() {
+    open.forEach(StatelessCache::close);
+  }
+
+  private StatelessCache cache(boolean onRedis, Class<?> manifest) {
+    StatelessCache.Builder b = StatelessCache.builder();
+    if (onRedis) {
+      b.server(Stores.redis(redis.uri()));
+    }
+    if (manifest != null) {
+      b.manifest(manifest);
+    }
+    StatelessCache c = b.build();
+    open.add(c);
+    return c;
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    return f.join();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void commands_behaveAsInRedis_withNoManifest(boolean onRedis) {
+    RedisAdapter r = new RedisAdapter(cache(onRedis, null)).withStrategy(Strategy.REDIS_COMPATIBLE);
+    assertThat(await(r.set("key", "value"))).isEqualTo("OK");
+    assertThat(await(r.get("key"))).isEqualTo("value");
+    assertThat(await(r.set("key", "other", "NX"))).isNull();
+    assertThat(await(r.set("missing", "x", "XX"))).isNull();
+    assertThat(await(r.set("key", "third", "xx", "EX", "100"))).isEqualTo("OK");
+    assertThat(await(r.ttl("key"))).isBetween(1L, 100L);
+    assertThat(await(r.pttl("key"))).isBetween(1L, 100_000L);
+    assertThat(await(r.ttl("missing"))).isEqualTo(-2L);
+    assertThat(await(r.set("p", "v", "PX", "5000"))).isEqualTo("OK");
+    assertThat(await(r.pttl("p"))).isBetween(1L, 5000L);
+    assertThat(await(r.set("forever", 1L))).isEqualTo("OK");
+    assertThat(await(r.ttl("forever"))).isEqualTo(-1L);
+    assertThat(await(r.expire("forever", 50))).isTrue();
+    assertThat(await(r.ttl("forever"))).isBetween(1L, 50L);
+    assertThat(await(r.exists("key", "missing", "forever"))).isEqualTo(2L);
+    assertThat(await(r.mset(orderedMap("a", "1", "b", 2L)))).isEqualTo("OK");
+    assertThat(await(r.mget("a", "b", "nope"))).containsExactly("1", 2L, null);
+    assertThat(await(r.incr("counter"))).isEqualTo(1L);
+    assertThat(await(r.incrby("counter", 9))).isEqualTo(10L);
+    assertThat(await(r.decr("counter"))).isEqualTo(9L);
+    assertThat(await(r.incr("a"))).isEqualTo(2L);
+    assertThat(await(r.get("a"))).isEqualTo("2");
+    assertThat(await(r.del("a", "b", "nope"))).isEqualTo(2L);
+    assertThat(await(r.keys("*"))).containsExactly("counter", "forever", "key", "p");
+    assertThat(await(r.scan("k*"))).containsExactly("key");
+  }
+
+  @Test
+  void onRedis_stringsAreReadableWithRedisCli() {
+    RedisAdapter r = new RedisAdapter(cache(true, null));
+    await(r.set("greeting", "hello"));
+    assertThat(redis.command("GET", "greeting")).isEqualTo("shello");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void withAManifest_ownershipErrorsAreCoded(boolean onRedis) {
+    StatelessCache cache = cache(onRedis, Shop.class);
+    RedisAdapter strict = new RedisAdapter(cache);
+    assertThatThrownBy(() -> await(strict.set("session:1", "x")))
+        .hasCauseInstanceOf(StatelessException.class)
+        .satisfies(e -> assertThat(((StatelessException) e.getCause()).code()).isEqualTo("SL003"));
+    RedisAdapter compatible = strict.withStrategy(Strategy.REDIS_COMPATIBLE);
+    assertThat(await(compatible.set("session:1", "x"))).isEqualTo("OK");
+    RedisAdapter analytics = new RedisAdapter(cache.component("analytics"));
+    await(strict.set("user:1", "ada"));
+    assertThat(await(analytics.get("user:1"))).isEqualTo("ada");
+    assertThatThrownBy(() -> await(analytics.set("user:1", "x")))
+        .satisfies(e -> assertThat(((StatelessException) e.getCause()).code()).isEqualTo("SL002"));
+    assertThatThrownBy(() -> await(analytics.mset(orderedMap("user:2", "a", "user:3", "b"))))
+        .satisfies(e -> assertThat(((StatelessException) e.getCause()).code()).isEqualTo("SL002"));
+    assertThat(await(strict.exists("user:2", "user:3"))).isZero();
+    assertThatThrownBy(() -> await(analytics.incr("user:counter")))
+        .satisfies(e -> assertThat(((StatelessException) e.getCause()).code()).isEqualTo("SL002"));
+  }
+
+  @Test
+  void malformedSetOptions_areSL012() {
+    RedisAdapter r = new RedisAdapter(cache(false, null));
+    for (String[] bad :
+        new String[][] {
+          {"EX"}, {"EX", "ten"}, {"EX", "0"}, {"NX", "XX"}, {"KEEP"}, {"EX", "1", "PX", "1"}
+        }) {
+      assertThatThrownBy(() -> await(r.set("k", "v", bad)))
+          .as(String.join(" ", bad))
+          .satisfies(
+              e -> assertThat(((StatelessException) e.getCause()).code()).isEqualTo("SL012"));
+    }
+  }
+
+  private static Map<String, Object> orderedMap(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}
