@@ -14,7 +14,9 @@ import java.util.List;
 
 /**
  * The README's main job: loads the seeds' manifests, prints each ownership map and what the
- * manifest rules find, then judges the seeds' code examples with the access rules.
+ * manifest rules find, judges the seeds' code examples with the access rules, then runs the seeds'
+ * flows on a real {@code StatelessCache} ({@code STATELESS_REDIS_URL} puts its server layer in
+ * Redis).
  */
 public final class Main {
   private Main() {}
@@ -25,10 +27,16 @@ public final class Main {
    * @param args unused
    */
   public static void main(String[] args) {
-    run(System.out);
+    run(System.out, System.getenv("STATELESS_REDIS_URL"));
   }
 
-  static void run(PrintStream out) {
+  static void run(PrintStream out, String redisUrl) {
+    judgeSeeds(out);
+    out.println();
+    new RuntimeDemo(out, redisUrl == null || redisUrl.isBlank() ? null : redisUrl).run();
+  }
+
+  static void judgeSeeds(PrintStream out) {
     for (Class<?> type :
         List.of(
             SeedManifests.AppCache.class,
