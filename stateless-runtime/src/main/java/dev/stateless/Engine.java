@@ -41,7 +41,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   static final CacheLayer[] LAYERS = CacheLayer.values();
   private static final int STRIPES = 4096;
-  private static final int MEMO = 4096;
   private static final Object MISS = new Object();
 
   /**
@@ -55,13 +54,24 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   final ValueCodec codec;
   final CacheStrategy custom;
   final Strategy defaultStrategy;
-  final Metrics metrics = new Metrics();
+  final Metrics metrics;
   final String nodeId = UUID.randomUUID().toString();
   private final Ticker ticker;
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
   private final AtomicLong epoch = new AtomicLong();
   private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
-  private final Route[] memo = new Route[MEMO];
+
+  /**
+   * Per owner name: its route, then its routes for each custom placement (CLIENT, EDGE, SERVER).
+   */
+  private final java.util.Map<String, Route[]> routes = new java.util.HashMap<>();
+
+  private Route[] unownedRoutes;
+
+  /** The nearest layer's shared in-process cache, for the allocation-free hit; null if shared. */
+  private Cache<String, LocalStore.Entry> nearest;
+
+  private CacheLayer nearestLayer;
   private volatile boolean closed;
 
   /**
@@ -89,7 +99,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       ValueCodec codec,
       CacheStrategy custom,
       Strategy defaultStrategy,
-      Ticker ticker) {
+      Ticker ticker,
+      boolean countGets) {
+    this.metrics = new Metrics(countGets);
     this.manifest = manifest;
     this.name = name;
     this.codec = codec;
@@ -138,6 +150,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       close();
       throw e;
     }
+    buildRoutes();
   }
 
   boolean has(CacheLayer layer) {
@@ -157,20 +170,41 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   // ---- routing ----
 
   Route route(String key) {
-    int i = key.hashCode() & (MEMO - 1);
-    Route r = memo[i];
-    if (r != null && r.key.equals(key)) {
-      return r;
+    Component owner = manifest.ownerOf(key).orElse(null);
+    Route[] variants = owner == null ? unownedRoutes : routes.get(owner.name());
+    if (custom == null) {
+      return variants[0];
     }
-    r = computeRoute(key);
-    memo[i] = r;
-    return r;
+    CacheLayer placed = custom.determineLocation(key);
+    return variants[placed == null ? 0 : placed.ordinal() + 1];
+  }
+
+  /** Builds every route once the stores are bound. */
+  private void buildRoutes() {
+    for (Component c : manifest.components()) {
+      routes.put(c.name(), variants(c));
+    }
+    unownedRoutes = variants(null);
+    for (int l = 0; l < LAYERS.length; l++) {
+      if (stores[l] != null) {
+        nearest = stores[l] instanceof LocalStore ? ((LocalStore) stores[l]).shared() : null;
+        nearestLayer = LAYERS[l];
+        break;
+      }
+    }
+  }
+
+  private Route[] variants(Component owner) {
+    Route[] v = new Route[LAYERS.length + 1];
+    v[0] = computeRoute(owner, null);
+    for (CacheLayer placed : LAYERS) {
+      v[placed.ordinal() + 1] = custom == null ? v[0] : computeRoute(owner, placed);
+    }
+    return v;
   }
 
   @SuppressWarnings("unchecked")
-  private Route computeRoute(String key) {
-    Component owner = manifest.ownerOf(key).orElse(null);
-    CacheLayer placed = custom == null ? null : custom.determineLocation(key);
+  private Route computeRoute(Component owner, CacheLayer placed) {
     CacheLayer primary;
     if (owner != null) {
       primary = owner.layer();
@@ -198,15 +232,16 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     long max = owner != null ? owner.maxSizeBytes().orElse(0) : 0;
     Cache<String, LocalStore.Entry>[] regions =
         (Cache<String, LocalStore.Entry>[]) new Cache<?, ?>[LAYERS.length];
-    String ownerName = owner == null ? null : owner.name();
     for (int l = 0; l < LAYERS.length; l++) {
       if (stores[l] instanceof LocalStore) {
-        regions[l] =
-            ((LocalStore) stores[l])
-                .region(Route.regionName(ownerName, l == primary.ordinal()), max);
+        regions[l] = ((LocalStore) stores[l]).region(owner == null ? "" : owner.name(), max);
       }
     }
-    return new Route(key, owner, primary, strategy, copies, ttl, max, regions);
+    boolean fast =
+        !(strategy == Strategy.GLOBAL_CONSISTENT && primary != CacheLayer.CLIENT)
+            && !(owner != null && owner.isStreaming());
+    return new Route(
+        owner, primary, strategy, copies, ttl, max, regions, fast, stores[primary.ordinal()]);
   }
 
   private CacheLayer farthestLayer() {
@@ -252,33 +287,16 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   /** The in-process fast path: a hit in the nearest layer, or {@link #MISS}. No allocation. */
   Object getLocal(String key) {
-    Route r = route(key);
-    if ((r.strategy == Strategy.GLOBAL_CONSISTENT && r.primary != CacheLayer.CLIENT)
-        || (r.owner != null && r.owner.isStreaming())) {
-      return MISS; // the routed path checks and reports
+    Cache<String, LocalStore.Entry> cache = nearest;
+    if (cache == null) {
+      return MISS;
     }
-    for (int l = 0; l <= r.primary.ordinal(); l++) {
-      Cache<String, LocalStore.Entry> region = r.regions[l];
-      if (region == null) {
-        if (stores[l] != null) {
-          return MISS; // a shared layer comes first: take the routed path
-        }
-        continue;
-      }
-      if (l < r.primary.ordinal() && !copiesTrusted(r)) {
-        continue;
-      }
-      LocalStore.Entry e = region.getIfPresent(key);
-      if (e != null) {
-        metrics.hit(LAYERS[l]);
-        if (l > 0) {
-          fillNearer(r, key, l, e.value, e.weight, remainingNanos(r, l, key), token(key));
-        }
-        return e.value;
-      }
-      metrics.miss(LAYERS[l]);
+    LocalStore.Entry e = cache.getIfPresent(key);
+    if (e == null || !e.trusted()) {
+      return MISS; // the routed path walks the layers, checks and counts
     }
-    return r.regions[r.primary.ordinal()] != null ? null : MISS;
+    metrics.hit(nearestLayer);
+    return e.value;
   }
 
   static boolean isMiss(Object o) {
@@ -398,7 +416,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         metrics.fillRacesAvoided.increment();
         return;
       }
-      LocalStore.Entry e = new LocalStore.Entry(value, weight, ttlFor(ttlNanos));
+      LocalStore.Entry e = new LocalStore.Entry(value, weight, ttlFor(ttlNanos), r, true);
       region.put(key, e);
       if (token(key) != token) {
         region.asMap().remove(key, e);
@@ -481,17 +499,19 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     boolean clientCopy =
         via == null
             && strategy == Strategy.CLIENT_FIRST
+            && r.strategy != Strategy.GLOBAL_CONSISTENT
             && target != CacheLayer.CLIENT
             && r.regions[client] != null
             && options.condition() == SetOptions.Condition.ALWAYS;
     if (clientCopy) {
       bump(key);
-      r.regions[client].put(key, new LocalStore.Entry(stored, weight, ttlFor(ttl)));
+      r.regions[client].put(key, new LocalStore.Entry(stored, weight, ttlFor(ttl), r, true));
     }
     int edge = CacheLayer.EDGE.ordinal();
     boolean edgeCopy =
         via == null
             && strategy == Strategy.EDGE_OPTIMIZED
+            && r.strategy != Strategy.GLOBAL_CONSISTENT
             && target == CacheLayer.SERVER
             && r.regions[edge] != null
             && options.condition() == SetOptions.Condition.ALWAYS;
@@ -504,7 +524,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
               int keep = clientCopy ? client : edgeCopy ? edge : -1;
               dropCopies(r, target, key, keep);
               if (edgeCopy) {
-                r.regions[edge].put(key, new LocalStore.Entry(stored, weight, ttlFor(ttl)));
+                r.regions[edge].put(
+                    key, new LocalStore.Entry(stored, weight, ttlFor(ttl), r, true));
               }
               return invalidateDependents(r, rights, key).thenApply(n -> true);
             });
@@ -522,7 +543,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     LayerStore s = stores[target.ordinal()];
     if (s instanceof LocalStore) {
       Cache<String, LocalStore.Entry> region = r.regions[target.ordinal()];
-      LocalStore.Entry e = new LocalStore.Entry(value, weight, ttlFor(ttlNanos));
+      LocalStore.Entry e =
+          new LocalStore.Entry(value, weight, ttlFor(ttlNanos), r, target != r.primary);
       boolean written;
       if (condition == SetOptions.Condition.IF_ABSENT) {
         written = region.asMap().putIfAbsent(key, e) == null;
@@ -653,7 +675,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
                 result[0] = n;
                 int w = LocalStore.weigh(key, codec.encode(next).length);
                 long ttl = cur == null ? Long.MAX_VALUE : remainingOrForever(region, key, s);
-                return new LocalStore.Entry(next, w, ttl);
+                return new LocalStore.Entry(next, w, ttl, r, false);
               });
       done = CompletableFuture.completedFuture(result[0]);
     } else {
@@ -835,7 +857,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     epoch.incrementAndGet();
     for (LayerStore s : stores) {
       if (s instanceof LocalStore) {
-        ((LocalStore) s).dropRegion(Route.regionName(owner, false));
+        ((LocalStore) s).dropCopiesOf(owner);
       }
     }
     epoch.incrementAndGet();

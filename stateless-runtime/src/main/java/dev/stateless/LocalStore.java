@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The in-process store: one Caffeine cache per region (a component's entries, or the unowned ones),
- * each weighed in bytes and bounded by the component's {@code @MaxSize}, with per-entry TTLs.
+ * The in-process store: one Caffeine cache for every entry, except that a component with
+ * {@code @MaxSize} gets a cache of its own, weighed in bytes and bounded by it. Entries have their
+ * own TTLs and know their route, so a hit in the shared cache needs no owner lookup.
  */
 final class LocalStore extends LayerStore {
 
@@ -25,10 +26,23 @@ final class LocalStore extends LayerStore {
     final int weight;
     final long ttlNanos;
 
-    Entry(Object value, int weight, long ttlNanos) {
+    /** The owner's route; null for a key nobody owns. */
+    final Route route;
+
+    /** A copy of data whose primary is in a farther layer (else the primary itself). */
+    final boolean copy;
+
+    Entry(Object value, int weight, long ttlNanos, Route route, boolean copy) {
       this.value = value;
       this.weight = weight;
       this.ttlNanos = ttlNanos;
+      this.route = route;
+      this.copy = copy;
+    }
+
+    /** A copy is served only while its primary's invalidations are being received. */
+    boolean trusted() {
+      return !copy || route.primaryLive();
     }
   }
 
@@ -52,6 +66,7 @@ final class LocalStore extends LayerStore {
 
   private final long defaultMaxBytes;
   private final ConcurrentHashMap<String, Cache<String, Entry>> regions = new ConcurrentHashMap<>();
+  private volatile Cache<String, Entry> shared;
   private final AtomicBoolean bound = new AtomicBoolean();
   private volatile Ticker ticker = Ticker.systemTicker();
 
@@ -65,6 +80,13 @@ final class LocalStore extends LayerStore {
           "this in-process store already serves a layer; call Stores.inProcess() per layer");
     }
     this.ticker = ticker;
+    this.shared = newRegion(0);
+    regions.put("", shared);
+  }
+
+  /** The cache of every entry whose component has no {@code @MaxSize}: the fast path's. */
+  Cache<String, Entry> shared() {
+    return shared;
   }
 
   @Override
@@ -77,10 +99,12 @@ final class LocalStore extends LayerStore {
     return false;
   }
 
-  /** The region's cache; {@code maxBytes} applies when the region is first used. */
-  Cache<String, Entry> region(String name, long maxBytes) {
-    Cache<String, Entry> c = regions.get(name);
-    return c != null ? c : regions.computeIfAbsent(name, n -> newRegion(maxBytes));
+  /** The cache of a component's entries: its own when it has a {@code @MaxSize}, else shared. */
+  Cache<String, Entry> region(String component, long maxBytes) {
+    if (maxBytes <= 0) {
+      return shared;
+    }
+    return regions.computeIfAbsent(component, n -> newRegion(maxBytes));
   }
 
   private Cache<String, Entry> newRegion(long maxBytes) {
@@ -130,22 +154,34 @@ final class LocalStore extends LayerStore {
     return removed;
   }
 
-  /** Visits the keys of every region of primaries (copies are listed by their owner's layer). */
+  /** Visits the keys of every primary entry (copies are listed by their owner's layer). */
   void forEachPrimaryKey(java.util.function.Consumer<String> action) {
-    regions.forEach(
-        (name, region) -> {
-          if (!name.endsWith("#copy")) {
-            region.asMap().keySet().forEach(action);
-          }
-        });
+    for (Cache<String, Entry> region : regions.values()) {
+      region
+          .asMap()
+          .forEach(
+              (k, e) -> {
+                if (!e.copy) {
+                  action.accept(k);
+                }
+              });
+    }
   }
 
-  /** Drops a whole region (an owner whose invalidations were lost). */
-  void dropRegion(String name) {
-    Cache<String, Entry> c = regions.get(name);
-    if (c != null) {
-      c.invalidateAll();
+  /** Drops every copy of an owner's keys (its invalidations were lost); returns how many. */
+  long dropCopiesOf(String owner) {
+    long dropped = 0;
+    for (Cache<String, Entry> region : regions.values()) {
+      Iterator<Map.Entry<String, Entry>> it = region.asMap().entrySet().iterator();
+      while (it.hasNext()) {
+        Entry e = it.next().getValue();
+        if (e.copy && java.util.Objects.equals(e.route.ownerName, owner)) {
+          it.remove();
+          dropped++;
+        }
+      }
     }
+    return dropped;
   }
 
   long estimatedSize() {

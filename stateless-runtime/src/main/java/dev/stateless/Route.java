@@ -6,12 +6,11 @@ import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Component;
 
 /**
- * Where one key lives: its owner, the owner's layer (the primary copy), the strategy that places
- * copies nearer to the caller, and the in-process regions that hold it. A pure function of the key
- * and the cache's configuration, so the engine memoizes it.
+ * Where the keys of one owner live: the owner's layer (the primary copy), the strategy that places
+ * copies nearer to the caller, and the in-process regions that hold them. The engine builds one per
+ * owner (and per custom placement) up front, so routing a key is one owner lookup.
  */
 final class Route {
-  final String key;
   final Component owner;
 
   /** The owner's name; null for a key nobody owns. */
@@ -29,16 +28,22 @@ final class Route {
   /** Per layer (by ordinal): the in-process region for this key, or null for a shared store. */
   final Cache<String, LocalStore.Entry>[] regions;
 
+  /** Whether an in-process hit may answer a read with no check (not streaming, copies allowed). */
+  final boolean localFastPath;
+
+  /** The owner's layer's store when it is Redis (copies then depend on its events), else null. */
+  final RedisStore primaryRedis;
+
   Route(
-      String key,
       Component owner,
       CacheLayer primary,
       Strategy strategy,
       boolean[] copies,
       long ttlNanos,
       long maxBytes,
-      Cache<String, LocalStore.Entry>[] regions) {
-    this.key = key;
+      Cache<String, LocalStore.Entry>[] regions,
+      boolean localFastPath,
+      LayerStore primaryStore) {
     this.owner = owner;
     this.ownerName = owner == null ? null : owner.name();
     this.primary = primary;
@@ -47,12 +52,13 @@ final class Route {
     this.ttlNanos = ttlNanos;
     this.maxBytes = maxBytes;
     this.regions = regions;
+    this.localFastPath = localFastPath;
+    this.primaryRedis = primaryStore instanceof RedisStore ? (RedisStore) primaryStore : null;
   }
 
-  /** The region name of this key in a layer: primaries and copies never share a region. */
-  static String regionName(String ownerName, boolean primary) {
-    String base = ownerName == null ? RedisStore.UNOWNED : ownerName;
-    return primary ? base : base + "#copy";
+  /** Whether copies of these keys can be trusted: their primary's events are being received. */
+  boolean primaryLive() {
+    return primaryRedis == null || primaryRedis.live();
   }
 
   String describeOwner() {
