@@ -38,7 +38,12 @@ public final class ServerLayerLoad {
     String op = args[1];
     int requests = Integer.parseInt(args[2]);
     int window = Integer.parseInt(args[3]);
-    boolean serverOnly = args.length > 4 && args[4].equals("server-only");
+    String mode = args.length > 4 ? args[4] : "";
+    if (mode.equals("lettuce")) {
+      rawLettuce(uri, op, requests, window);
+      return;
+    }
+    boolean serverOnly = mode.equals("server-only");
     Manifest.Builder m = Manifest.builder("Load");
     if (serverOnly) {
       m.layers(CacheLayer.SERVER);
@@ -59,6 +64,38 @@ public final class ServerLayerLoad {
       run(cache, op, keys, value, requests, window);
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(Locale.ROOT, "%s %.0f%n", op.toUpperCase(Locale.ROOT), requests / seconds);
+    }
+  }
+
+  /** The ceiling: the same load on a bare Lettuce connection, no SDK in between. */
+  private static void rawLettuce(String uri, String op, int requests, int window)
+      throws InterruptedException {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+    try (io.lettuce.core.api.StatefulRedisConnection<String, byte[]> c =
+        client.connect(
+            io.lettuce.core.codec.RedisCodec.of(
+                io.lettuce.core.codec.StringCodec.UTF8,
+                io.lettuce.core.codec.ByteArrayCodec.INSTANCE))) {
+      io.lettuce.core.api.async.RedisAsyncCommands<String, byte[]> async = c.async();
+      byte[] value = new byte[3];
+      boolean set = op.equals("set");
+      for (int pass = 0; pass < 2; pass++) {
+        int n = pass == 0 ? Math.min(requests, 100_000) : requests;
+        Semaphore inFlight = new Semaphore(window);
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          inFlight.acquire();
+          String key = "key:" + (i % 10_000);
+          (set ? async.set(key, value) : async.get(key)).whenComplete((v, t) -> inFlight.release());
+        }
+        inFlight.acquire(window);
+        if (pass == 1) {
+          double seconds = (System.nanoTime() - start) / 1e9;
+          System.out.printf(Locale.ROOT, "%s %.0f%n", op.toUpperCase(Locale.ROOT), n / seconds);
+        }
+      }
+    } finally {
+      client.shutdown();
     }
   }
 
