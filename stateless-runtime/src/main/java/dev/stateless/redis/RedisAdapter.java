@@ -36,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safe.
  */
 public final class RedisAdapter {
-  private final StatelessCache cache;
+  private volatile StatelessCache cache;
 
   /**
    * Creates an adapter over a cache or one of its views.
@@ -48,14 +48,17 @@ public final class RedisAdapter {
   }
 
   /**
-   * Returns an adapter whose calls follow a strategy; {@link Strategy#REDIS_COMPATIBLE} accepts
-   * keys no component owns.
+   * Makes this adapter's later calls follow a strategy, as the seed's {@code
+   * redis_cache.with_strategy(Strategy::RedisCompatible)} does; {@link Strategy#REDIS_COMPATIBLE}
+   * accepts keys no component owns. Calls already started are not affected.
    *
    * @param strategy the strategy
-   * @return a new adapter
+   * @return this adapter, for chaining
+   * @throws StatelessException SL007 when the strategy needs a layer the cache lacks
    */
   public RedisAdapter withStrategy(Strategy strategy) {
-    return new RedisAdapter(cache.withStrategy(strategy));
+    this.cache = cache.withStrategy(strategy);
+    return this;
   }
 
   /**
