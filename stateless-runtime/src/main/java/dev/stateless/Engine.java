@@ -774,25 +774,17 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     for (LayerStore s : stores) {
       if (s instanceof RedisStore) {
         RedisStore redis = (RedisStore) s;
-        long[] removed = new long[1];
-        CompletableFuture<Long> shared =
-            redis
-                .scan(
-                    p.toRedisGlob(),
-                    keys -> {
-                      List<String> matching = new ArrayList<>();
-                      for (String k : keys) {
-                        if (p.matches(k) && !k.equals(written)) {
-                          matching.add(k);
-                        }
-                      }
-                      if (!matching.isEmpty()) {
-                        removed[0] += redis.unlink(matching);
-                      }
-                    })
-                .thenCompose(v -> publishPattern(redis, p))
-                .thenApply(v -> removed[0]);
-        total = total.thenCombine(shared, Long::sum);
+        List<String> owners = ownersOverlapping(p);
+        CompletableFuture<Long> shared = CompletableFuture.completedFuture(0L);
+        for (String owner : owners) {
+          shared =
+              shared.thenCompose(
+                  n -> redis.deleteMatching(owner, p, written).thenApply(m -> n + m));
+        }
+        total =
+            total.thenCombine(
+                shared.thenCompose(n -> publishPattern(redis, p, owners).thenApply(v -> n)),
+                Long::sum);
       }
     }
     return total.whenComplete((n, t) -> epoch.incrementAndGet());
@@ -804,22 +796,31 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
   }
 
-  private CompletableFuture<Void> publishPattern(RedisStore redis, KeyPattern p) {
-    List<CompletableFuture<Long>> sent = new ArrayList<>();
-    if (!redis.publishes()) {
-      return CompletableFuture.completedFuture(null);
-    }
+  /** The owners whose keys a pattern may match, and null for the keys nobody owns. */
+  private List<String> ownersOverlapping(KeyPattern p) {
+    List<String> owners = new ArrayList<>();
     for (Component c : manifest.components()) {
       for (KeyPattern owned : c.owns()) {
         if (owned.overlaps(p)) {
-          sent.add(redis.publishPattern(c.name(), p.toString()));
-          metrics.invalidationsSent.increment();
+          owners.add(c.name());
           break;
         }
       }
     }
-    sent.add(redis.publishPattern(null, p.toString()));
-    metrics.invalidationsSent.increment();
+    owners.add(null);
+    return owners;
+  }
+
+  private CompletableFuture<Void> publishPattern(
+      RedisStore redis, KeyPattern p, List<String> owners) {
+    if (!redis.publishes()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<CompletableFuture<Long>> sent = new ArrayList<>();
+    for (String owner : owners) {
+      sent.add(redis.publishPattern(owner, p.toString()));
+      metrics.invalidationsSent.increment();
+    }
     return CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
   }
 

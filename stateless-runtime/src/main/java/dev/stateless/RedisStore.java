@@ -42,15 +42,36 @@ final class RedisStore extends LayerStore {
   private static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-  /** Appends one event to an owner's stream: numbered by HINCRBY, trimmed to a bounded length. */
+  /**
+   * The script prelude. {@code publish} appends one event to an owner's stream, numbered by HINCRBY
+   * and trimmed to a bounded length. {@code index} keeps the owner's key index: a sorted set of its
+   * keys (score 0, so a prefix is one ZRANGEBYLEX range), plus a sorted set of expiry times whose
+   * overdue members are swept a few at a time, so keys that expired leave the index. px: > 0
+   * expires, 0 never expires, < 0 keeps the key's current expiry.
+   */
   private static final String PUBLISH =
       "local function publish(stream, field, value)\n"
           + "  local seq = redis.call('HINCRBY', KEYS[3], stream, 1)\n"
           + "  redis.call('XADD', stream, 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'n', ARGV[1],"
           + " field, value)\n"
+          + "end\n"
+          + "local function index(key, px)\n"
+          + "  redis.call('ZADD', KEYS[4], 0, key)\n"
+          + "  local t = redis.call('TIME')\n"
+          + "  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+          + "  if px > 0 then redis.call('ZADD', KEYS[5], now + px, key)\n"
+          + "  elseif px == 0 then redis.call('ZREM', KEYS[5], key) end\n"
+          + "  local overdue = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, 8)\n"
+          + "  for _, k in ipairs(overdue) do\n"
+          + "    local left = redis.call('PTTL', k)\n"
+          + "    if left == -2 then redis.call('ZREM', KEYS[4], k); redis.call('ZREM', KEYS[5], k)\n"
+          + "    elseif left == -1 then redis.call('ZREM', KEYS[5], k)\n"
+          + "    else redis.call('ZADD', KEYS[5], now + left + 1, k) end\n"
+          + "  end\n"
           + "end\n";
 
-  // KEYS: key, stream, sequences. ARGV: node, maxlen, publish, value, px, condition
+  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, publish, value, px,
+  // condition
   static final Script SET =
       new Script(
           PUBLISH
@@ -60,26 +81,31 @@ final class RedisStore extends LayerStore {
               + "if ARGV[6] == 'nx' then table.insert(args, 'NX') elseif ARGV[6] == 'xx' then"
               + " table.insert(args, 'XX') end\n"
               + "if not redis.call(unpack(args)) then return 0 end\n"
+              + "index(KEYS[1], tonumber(ARGV[5]))\n"
               + "if ARGV[3] == '1' then publish(KEYS[2], 'k', KEYS[1]) end\n"
               + "return 1\n");
 
-  // KEYS: key, stream, sequences. ARGV: node, maxlen, publish
+  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, publish
   static final Script DEL =
       new Script(
           PUBLISH
               + "local n = redis.call('DEL', KEYS[1])\n"
+              + "redis.call('ZREM', KEYS[4], KEYS[1])\n"
+              + "redis.call('ZREM', KEYS[5], KEYS[1])\n"
               + "if ARGV[3] == '1' then publish(KEYS[2], 'k', KEYS[1]) end\n"
               + "return n\n");
 
-  // KEYS: key, stream, sequences. ARGV: node, maxlen, publish, millis
+  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, publish, millis
   static final Script PEXPIRE =
       new Script(
           PUBLISH
               + "local n = redis.call('PEXPIRE', KEYS[1], ARGV[4])\n"
+              + "if n == 1 then index(KEYS[1], tonumber(ARGV[4])) end\n"
               + "if n == 1 and ARGV[3] == '1' then publish(KEYS[2], 'k', KEYS[1]) end\n"
               + "return n\n");
 
-  // KEYS: key, stream, sequences. ARGV: node, maxlen, publish, delta. Keeps the value's type tag
+  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, publish, delta. Keeps the
+  // value's type tag
   // ('s' text stays text, as in Redis) and its TTL; Lua numbers are doubles, so stay below 2^53.
   static final Script INCRBY =
       new Script(
@@ -99,12 +125,31 @@ final class RedisStore extends LayerStore {
               + "if math.abs(n) >= 9007199254740992 then return redis.error_reply('ERR increment"
               + " overflows 2^53') end\n"
               + "redis.call('SET', KEYS[1], tag .. string.format('%d', n), 'KEEPTTL')\n"
+              + "index(KEYS[1], -1)\n"
               + "if ARGV[3] == '1' then publish(KEYS[2], 'k', KEYS[1]) end\n"
               + "return n\n");
 
-  // KEYS: (unused), stream, sequences. ARGV: node, maxlen, publish, pattern
+  // KEYS: (unused), stream, sequences, index, expiries. ARGV: node, maxlen, publish, pattern
   static final Script PUBLISH_PATTERN =
       new Script(PUBLISH + "publish(KEYS[2], 'p', ARGV[4])\nreturn 1\n");
+
+  // KEYS: index. ARGV: start ("[prefix" or "(last key"), prefix, count. UTF-8 has no 0xFF byte, so
+  // "[" .. prefix .. "\255" bounds exactly the members that start with the prefix.
+  static final Script INDEX_PAGE =
+      new Script(
+          "return redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '[' .. ARGV[2] .. '\\255',"
+              + " 'LIMIT', 0, tonumber(ARGV[3]))\n");
+
+  // KEYS: index, expiries. ARGV: the keys to drop (all of this owner). Returns how many existed.
+  static final Script DROP_KEYS =
+      new Script(
+          "local n = 0\n"
+              + "for _, k in ipairs(ARGV) do\n"
+              + "  n = n + redis.call('UNLINK', k)\n"
+              + "  redis.call('ZREM', KEYS[1], k)\n"
+              + "  redis.call('ZREM', KEYS[2], k)\n"
+              + "end\n"
+              + "return n\n");
 
   /** A Lua script and its SHA-1, run with EVALSHA and loaded on NOSCRIPT. */
   static final class Script {
@@ -298,8 +343,16 @@ final class RedisStore extends LayerStore {
     return run(PUBLISH_PATTERN, PREFIX + "none", owner, pattern.getBytes(StandardCharsets.UTF_8));
   }
 
+  static String index(String owner) {
+    return PREFIX + "idx:" + (owner == null ? UNOWNED : owner);
+  }
+
+  static String expiries(String owner) {
+    return PREFIX + "exp:" + (owner == null ? UNOWNED : owner);
+  }
+
   private <T> CompletableFuture<T> run(Script s, String key, String owner, byte[]... extra) {
-    String[] keys = {key, stream(owner), SEQUENCES};
+    String[] keys = {key, stream(owner), SEQUENCES, index(owner), expiries(owner)};
     byte[][] args = new byte[3 + extra.length][];
     args[0] = node;
     args[1] = ascii(Integer.toString(STREAM_MAXLEN));
@@ -319,6 +372,83 @@ final class RedisStore extends LayerStore {
               }
             });
     return out;
+  }
+
+  /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
+  private <T> CompletableFuture<T> script(
+      Script s, ScriptOutputType type, String[] keys, byte[]... args) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    flushed(async.<T>evalsha(s.sha, type, keys, args))
+        .whenComplete(
+            (v, t) -> {
+              if (t == null) {
+                out.complete(v);
+              } else if (String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
+                translate(flushed(async.<T>eval(s.text, type, keys, args)))
+                    .whenComplete((v2, t2) -> complete(out, v2, t2));
+              } else {
+                out.completeExceptionally(Errors.fromStore(description, timeout, t));
+              }
+            });
+    return out;
+  }
+
+  /**
+   * Deletes the keys of one owner that a pattern matches, found through the owner's key index: the
+   * cost is the number of the owner's keys that share the pattern's literal prefix, not the size of
+   * the keyspace, and each step touches at most 500 keys.
+   */
+  CompletableFuture<Long> deleteMatching(
+      String owner, dev.stateless.core.KeyPattern pattern, String except) {
+    return deletePage(owner, pattern, except, "[" + pattern.literalPrefix(), 0L);
+  }
+
+  private CompletableFuture<Long> deletePage(
+      String owner,
+      dev.stateless.core.KeyPattern pattern,
+      String except,
+      String start,
+      long deleted) {
+    String prefix = pattern.literalPrefix();
+    return this.<List<byte[]>>script(
+            INDEX_PAGE,
+            ScriptOutputType.MULTI,
+            new String[] {index(owner)},
+            utf8(start),
+            utf8(prefix),
+            ascii("500"))
+        .thenCompose(
+            page -> {
+              if (page.isEmpty()) {
+                return CompletableFuture.completedFuture(deleted);
+              }
+              List<byte[]> matching = new ArrayList<>();
+              String last = null;
+              for (byte[] member : page) {
+                last = new String(member, StandardCharsets.UTF_8);
+                if (pattern.matches(last) && !last.equals(except)) {
+                  matching.add(member);
+                }
+              }
+              String next = "(" + last;
+              CompletableFuture<Long> dropped =
+                  matching.isEmpty()
+                      ? CompletableFuture.completedFuture(0L)
+                      : this.<Long>script(
+                          DROP_KEYS,
+                          ScriptOutputType.INTEGER,
+                          new String[] {index(owner), expiries(owner)},
+                          matching.toArray(new byte[0][]));
+              return dropped.thenCompose(
+                  n ->
+                      page.size() < 500
+                          ? CompletableFuture.completedFuture(deleted + n)
+                          : deletePage(owner, pattern, except, next, deleted + n));
+            });
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static <T> void complete(CompletableFuture<T> f, T v, Throwable t) {
@@ -357,15 +487,6 @@ final class RedisStore extends LayerStore {
           }
         },
         scans);
-  }
-
-  /** Deletes keys (UNLINK: memory is freed off Redis's main thread). */
-  long unlink(List<String> keys) {
-    try {
-      return await(async.unlink(keys.toArray(new String[0])));
-    } catch (RuntimeException e) {
-      throw Errors.fromStore(description, timeout, e);
-    }
   }
 
   private <T> T await(io.lettuce.core.RedisFuture<T> f) {

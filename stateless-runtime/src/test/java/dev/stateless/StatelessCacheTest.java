@@ -236,6 +236,44 @@ class StatelessCacheTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void invalidatePattern_onRedis_walksOnlyTheOwnersKeysUnderThePrefix_neverScan() {
+    SyncCache s = cache(Kind.REDIS).sync();
+    for (int i = 0; i < 300; i++) {
+      s.set("profile:" + i, i);
+      s.set("plain:other:" + i, i);
+    }
+    s.set("plain:123:a", "x", SetOptions.ttl(Duration.ofMinutes(5)));
+    s.set("plain:123:b", "y");
+    redis.command("CONFIG", "RESETSTAT");
+    assertThat(s.invalidatePattern("plain:123:*")).isEqualTo(2);
+    String stats = redis.command("INFO", "commandstats");
+    assertThat(stats).doesNotContain("cmdstat_scan").doesNotContain("cmdstat_keys");
+    assertThat(redis.command("ZCARD", RedisStore.index("plain"))).isEqualTo("300");
+    assertThat(redis.command("DBSIZE")).isNotNull();
+    assertThat(s.get("plain:other:7")).isEqualTo(7);
+    assertThat(s.get("profile:7")).isEqualTo(7);
+  }
+
+  @org.junit.jupiter.api.Test
+  void expiredKeys_leaveTheOwnersIndex() throws InterruptedException {
+    SyncCache s = cache(Kind.REDIS).sync();
+    for (int i = 0; i < 20; i++) {
+      s.set("plain:short:" + i, i, SetOptions.ttl(Duration.ofMillis(1)));
+    }
+    s.set("plain:long", "stays", SetOptions.ttl(Duration.ofMinutes(5)));
+    Thread.sleep(50); // let Redis's clock pass the 1 ms TTLs
+    for (int i = 0; i < 3; i++) {
+      s.set("plain:kept:" + i, i); // each write sweeps up to 8 overdue keys
+    }
+    Thread.sleep(5);
+    s.set("plain:kept:0", 0); // one more sweep for keys rescored at the millisecond boundary
+    assertThat(redis.command("ZCARD", RedisStore.index("plain"))).isEqualTo("4");
+    assertThat(redis.command("ZCARD", RedisStore.expiries("plain"))).isEqualTo("1");
+    assertThat(s.invalidatePattern("plain:*")).isEqualTo(4);
+    assertThat(redis.command("ZCARD", RedisStore.index("plain"))).isEqualTo("0");
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void invalidatePattern_alsoDropsCopies(Kind kind) {
