@@ -296,7 +296,12 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       return MISS; // the routed path walks the layers, checks and counts
     }
     metrics.hit(nearestLayer);
-    return e.value;
+    return e.value instanceof byte[] ? ((byte[]) e.value).clone() : e.value;
+  }
+
+  /** Values leave the cache as copies when mutable, so no caller can change what others read. */
+  static Object copyOut(Object value) {
+    return value instanceof byte[] ? ((byte[]) value).clone() : value;
   }
 
   static boolean isMiss(Object o) {
@@ -315,6 +320,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
     boolean copiesOk = r.strategy != Strategy.GLOBAL_CONSISTENT && copiesTrusted(r);
     int first = copiesOk ? 0 : r.primary.ordinal();
+    long token = token(key); // before any read: a fill may not outlive a later invalidation
     for (int l = first; l <= r.primary.ordinal(); l++) {
       if (stores[l] == null) {
         continue;
@@ -323,7 +329,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         LocalStore.Entry e = r.regions[l].getIfPresent(key);
         if (e != null) {
           metrics.hit(LAYERS[l]);
-          fillNearer(r, key, l, e.value, e.weight, remainingNanos(r, l, key), token(key));
+          fillNearer(r, key, l, e.value, e.weight, remainingNanos(r, l, key), token);
           return CompletableFuture.completedFuture(e.value);
         }
         metrics.miss(LAYERS[l]);
@@ -347,16 +353,21 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     if (f != mine) {
       return f.future;
     }
-    loadFrom(r, key, from, token)
-        .whenComplete(
-            (v, t) -> {
-              flights.remove(key, mine);
-              if (t != null) {
-                mine.future.completeExceptionally(t);
-              } else {
-                mine.future.complete(v);
-              }
-            });
+    CompletableFuture<Object> loading;
+    try {
+      loading = loadFrom(r, key, from, token);
+    } catch (RuntimeException e) {
+      loading = CompletableFuture.failedFuture(e);
+    }
+    loading.whenComplete(
+        (v, t) -> {
+          flights.remove(key, mine);
+          if (t != null) {
+            mine.future.completeExceptionally(t);
+          } else {
+            mine.future.complete(v);
+          }
+        });
     return mine.future;
   }
 
@@ -397,7 +408,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           metrics.hit(LAYERS[layer]);
           Object value = decode(key, bytes);
           long millis = (Long) pair[1];
-          long ttl = millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : 0;
+          // -1: no expiry; > 0: what is left; 0 or -2: it expired as it was read, so no copy.
+          long ttl = millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : millis == -1 ? 0 : -1;
           fillNearer(r, key, layer, value, LocalStore.weigh(key, bytes.length), ttl, token);
           return CompletableFuture.completedFuture(value);
         },
@@ -407,6 +419,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   /** Leaves copies in the in-process layers nearer than {@code found}, where the route allows. */
   private void fillNearer(
       Route r, String key, int found, Object value, int weight, long ttlNanos, long token) {
+    if (ttlNanos < 0) {
+      return;
+    }
     for (int l = 0; l < found; l++) {
       Cache<String, LocalStore.Entry> region = r.regions[l];
       if (region == null || !r.copies[l]) {
@@ -503,10 +518,17 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             && target != CacheLayer.CLIENT
             && r.regions[client] != null
             && options.condition() == SetOptions.Condition.ALWAYS;
+    LocalStore.Entry clientEntry = null;
+    long afterClientPut = 0;
     if (clientCopy) {
       bump(key);
-      r.regions[client].put(key, new LocalStore.Entry(stored, weight, ttlFor(ttl), r, true));
+      clientEntry = new LocalStore.Entry(stored, weight, ttlFor(ttl), r, true);
+      r.regions[client].put(key, clientEntry);
+      afterClientPut = token(key);
     }
+    LocalStore.Entry firstCopy = clientEntry;
+    long sinceCopy = afterClientPut;
+    long beforeWrite = token(key);
     int edge = CacheLayer.EDGE.ordinal();
     boolean edgeCopy =
         via == null
@@ -515,17 +537,36 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             && target == CacheLayer.SERVER
             && r.regions[edge] != null
             && options.condition() == SetOptions.Condition.ALWAYS;
-    return writePrimary(r, target, key, stored, bytes, weight, ttl, options.condition())
+    CompletableFuture<Boolean> primaryWrite;
+    try {
+      primaryWrite = writePrimary(r, target, key, stored, bytes, weight, ttl, options.condition());
+    } catch (RuntimeException e) {
+      primaryWrite = CompletableFuture.failedFuture(e);
+    }
+    return primaryWrite
+        .whenComplete(
+            (written, failure) -> {
+              // The client copy went first; it stays only if the owner took the write and no
+              // other write of the key came in between (else the two could disagree for good).
+              if (firstCopy != null && (failure != null || !written || token(key) != sinceCopy)) {
+                r.regions[client].asMap().remove(key, firstCopy);
+              }
+            })
         .thenCompose(
             written -> {
               if (!written) {
                 return CompletableFuture.completedFuture(false);
               }
-              int keep = clientCopy ? client : edgeCopy ? edge : -1;
+              boolean undisturbed = token(key) == (firstCopy != null ? sinceCopy : beforeWrite);
+              int keep = firstCopy != null && undisturbed ? client : -1;
               dropCopies(r, target, key, keep);
-              if (edgeCopy) {
-                r.regions[edge].put(
-                    key, new LocalStore.Entry(stored, weight, ttlFor(ttl), r, true));
+              if (edgeCopy && undisturbed) {
+                LocalStore.Entry e = new LocalStore.Entry(stored, weight, ttlFor(ttl), r, true);
+                long installed = token(key);
+                r.regions[edge].put(key, e);
+                if (token(key) != installed) {
+                  r.regions[edge].asMap().remove(key, e); // a newer write arrived meanwhile
+                }
               }
               return invalidateDependents(r, rights, key).thenApply(n -> true);
             });
@@ -787,7 +828,26 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
                 Long::sum);
       }
     }
-    return total.whenComplete((n, t) -> epoch.incrementAndGet());
+    return total.whenComplete(
+        (n, t) -> {
+          // Fills that read Redis before its keys were gone may have installed copies: drop them.
+          epoch.incrementAndGet();
+          for (LayerStore s : stores) {
+            if (s instanceof LocalStore && hasShared()) {
+              ((LocalStore) s).removeMatching(p, written);
+            }
+          }
+          epoch.incrementAndGet();
+        });
+  }
+
+  private boolean hasShared() {
+    for (LayerStore s : stores) {
+      if (s instanceof RedisStore) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void countSent(LayerStore s) {

@@ -60,7 +60,8 @@ final class Errors {
         Diagnostic.error(
             Code.SL102,
             store + " is out of memory: " + rootMessage(cause),
-            "raise maxmemory or set an eviction policy (CONFIG SET maxmemory-policy allkeys-lru)",
+            "raise maxmemory, or give cache entries TTLs and evict among them (CONFIG SET"
+                + " maxmemory-policy volatile-lru), which spares stateless's own __stateless:* keys",
             List.of()),
         cause);
   }
@@ -172,7 +173,17 @@ final class Errors {
     }
     if (t instanceof RedisCommandExecutionException) {
       String m = String.valueOf(t.getMessage());
-      return m.startsWith("OOM") ? storeFull(store, t) : storeRefused(store, t);
+      if (m.startsWith("OOM")) {
+        return storeFull(store, t);
+      }
+      if (m.startsWith("LOADING")
+          || m.startsWith("BUSY")
+          || m.startsWith("READONLY")
+          || m.startsWith("MASTERDOWN")
+          || m.startsWith("TRYAGAIN")) {
+        return unreachable(store, t); // the server is there but cannot serve: like being away
+      }
+      return storeRefused(store, t);
     }
     if (t instanceof RedisConnectionException
         || t instanceof RedisException

@@ -133,6 +133,11 @@ final class RedisStore extends LayerStore {
   static final Script PUBLISH_PATTERN =
       new Script(PUBLISH + "publish(KEYS[2], 'p', ARGV[4])\nreturn 1\n");
 
+  // KEYS: key. The value and its remaining TTL read in one step, so a fill's copy never outlives
+  // it.
+  static final Script GET_WITH_TTL =
+      new Script("return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}\n");
+
   // KEYS: index. ARGV: start ("[prefix" or "(last key"), prefix, count. UTF-8 has no 0xFF byte, so
   // "[" .. prefix .. "\255" bounds exactly the members that start with the prefix.
   static final Script INDEX_PAGE =
@@ -248,10 +253,25 @@ final class RedisStore extends LayerStore {
               t.setDaemon(true);
               return t;
             });
+    loadScripts();
+    client.addListener(
+        new io.lettuce.core.RedisConnectionStateListener() {
+          @Override
+          public void onRedisConnected(
+              io.lettuce.core.RedisChannelHandler<?, ?> c, java.net.SocketAddress address) {
+            if (c == connection) {
+              loadScripts(); // a restarted Redis has none: EVAL fallbacks could reorder writes
+            }
+          }
+        });
     if (listener != null) {
       invalidations =
           new StreamInvalidations(this, client, CODEC, nodeId, owners, listener, timeout);
-      invalidations.start();
+      try {
+        invalidations.start();
+      } catch (RuntimeException e) {
+        throw Errors.fromStore(description, timeout, e);
+      }
     }
   }
 
@@ -269,14 +289,30 @@ final class RedisStore extends LayerStore {
     return timeout;
   }
 
+  private static final List<Script> SCRIPTS =
+      List.of(SET, DEL, PEXPIRE, INCRBY, PUBLISH_PATTERN, GET_WITH_TTL, INDEX_PAGE, DROP_KEYS);
+
+  private void loadScripts() {
+    for (Script s : SCRIPTS) {
+      try {
+        flushed(async.scriptLoad(s.text));
+      } catch (RuntimeException e) {
+        return; // closed or disconnected: EVALSHA falls back to EVAL
+      }
+    }
+  }
+
   /** Whether the invalidation stream is read without a gap right now. */
   boolean live() {
     return invalidations == null || invalidations.live();
   }
 
-  /** Whether writes append invalidation events (some nearer layer may hold copies). */
+  /**
+   * Whether writes append invalidation events: always, since other processes may keep copies even
+   * when this one has no layer nearer than Redis.
+   */
   boolean publishes() {
-    return invalidations != null;
+    return true;
   }
 
   static String stream(String owner) {
@@ -300,11 +336,18 @@ final class RedisStore extends LayerStore {
     return translate(flushed(async.get(key)));
   }
 
-  /** The value and its remaining time to live in milliseconds (-1: none), in one round trip. */
+  /**
+   * The value and its remaining time to live in milliseconds (-1: none; 0 or -2: it just expired),
+   * read atomically.
+   */
   CompletableFuture<Object[]> getWithTtl(String key) {
-    CompletableFuture<byte[]> v = translate(async.get(key));
-    CompletableFuture<Long> ttl = translate(flushed(async.pttl(key)));
-    return v.thenCombine(ttl, (value, millis) -> new Object[] {value, millis});
+    return this.<List<Object>>script(GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
+        .thenApply(
+            reply -> {
+              Object value = reply.isEmpty() ? null : reply.get(0);
+              Object ttl = reply.size() > 1 ? reply.get(1) : -2L;
+              return new Object[] {value instanceof byte[] ? value : null, ttl};
+            });
   }
 
   CompletableFuture<Boolean> set(
@@ -356,7 +399,7 @@ final class RedisStore extends LayerStore {
     byte[][] args = new byte[3 + extra.length][];
     args[0] = node;
     args[1] = ascii(Integer.toString(STREAM_MAXLEN));
-    args[2] = ascii(invalidations != null ? "1" : "0");
+    args[2] = ascii("1");
     System.arraycopy(extra, 0, args, 3, extra.length);
     CompletableFuture<T> out = new CompletableFuture<>();
     flushed(async.<T>evalsha(s.sha, ScriptOutputType.INTEGER, keys, args))
@@ -365,8 +408,12 @@ final class RedisStore extends LayerStore {
               if (t == null) {
                 out.complete(v);
               } else if (String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
-                translate(flushed(async.<T>eval(s.text, ScriptOutputType.INTEGER, keys, args)))
-                    .whenComplete((v2, t2) -> complete(out, v2, t2));
+                try {
+                  translate(flushed(async.<T>eval(s.text, ScriptOutputType.INTEGER, keys, args)))
+                      .whenComplete((v2, t2) -> complete(out, v2, t2));
+                } catch (RuntimeException e) {
+                  out.completeExceptionally(Errors.fromStore(description, timeout, e));
+                }
               } else {
                 out.completeExceptionally(Errors.fromStore(description, timeout, t));
               }
@@ -384,8 +431,12 @@ final class RedisStore extends LayerStore {
               if (t == null) {
                 out.complete(v);
               } else if (String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
-                translate(flushed(async.<T>eval(s.text, type, keys, args)))
-                    .whenComplete((v2, t2) -> complete(out, v2, t2));
+                try {
+                  translate(flushed(async.<T>eval(s.text, type, keys, args)))
+                      .whenComplete((v2, t2) -> complete(out, v2, t2));
+                } catch (RuntimeException e) {
+                  out.completeExceptionally(Errors.fromStore(description, timeout, e));
+                }
               } else {
                 out.completeExceptionally(Errors.fromStore(description, timeout, t));
               }
@@ -496,7 +547,7 @@ final class RedisStore extends LayerStore {
       Thread.currentThread().interrupt();
       throw new RedisException(e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new RedisException(e.getCause());
+      throw Errors.fromStore(description, timeout, e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
       throw new io.lettuce.core.RedisCommandTimeoutException(e.getMessage());
     }
@@ -510,11 +561,17 @@ final class RedisStore extends LayerStore {
    */
   private <T> io.lettuce.core.RedisFuture<T> flushed(io.lettuce.core.RedisFuture<T> f) {
     if (flushScheduled.compareAndSet(false, true)) {
-      flusher.execute(
-          () -> {
-            flushScheduled.set(false);
-            connection.flushCommands();
-          });
+      try {
+        flusher.execute(
+            () -> {
+              flushScheduled.set(false);
+              connection.flushCommands();
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        flushScheduled.set(false);
+        f.cancel(false);
+        throw Errors.closed(); // the store was closed: nothing will flush this command
+      }
     }
     return f;
   }

@@ -122,7 +122,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return the value, or {@code null} when absent
    */
   public CompletableFuture<Object> get(String key) {
-    return call(() -> engine.get(rights, via, key));
+    return call(() -> engine.get(rights, via, key)).thenApply(Engine::copyOut);
   }
 
   /**
@@ -217,14 +217,18 @@ public final class StatelessCache implements AutoCloseable {
    *
    * @param key the key
    * @param ttl the new time to live, positive
-   * @return whether the key exists
+   * @return whether the key exists; fails with {@link IllegalArgumentException} when {@code ttl} is
+   *     not positive
    */
   public CompletableFuture<Boolean> expire(String key, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isZero() || ttl.isNegative()) {
-      throw new IllegalArgumentException("ttl must be positive but was " + ttl);
-    }
-    return call(() -> engine.expire(rights, key, ttl.toNanos()));
+    return call(
+        () -> {
+          if (ttl.isZero() || ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must be positive but was " + ttl);
+          }
+          return engine.expire(rights, key, ttl.toNanos());
+        });
   }
 
   /**
@@ -285,8 +289,9 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
-   * Returns a view restricted to one manifest component's rights: it may write what the component
-   * owns and only read what it borrows.
+   * Returns a view restricted to one manifest component's rights: it may write only what the
+   * component owns (SL002 for what it borrows, SL003 for the rest). Reads are not restricted,
+   * except that streaming data must be streamed (SL009).
    *
    * @param name the component's name (its field name in a {@code @CacheManifest} class)
    * @return the view
@@ -564,7 +569,12 @@ public final class StatelessCache implements AutoCloseable {
               meterRegistry != null);
       engine.start();
       if (meterRegistry != null) {
-        MicrometerBinder.bind(engine.metrics, meterRegistry, manifest.name());
+        try {
+          MicrometerBinder.bind(engine.metrics, meterRegistry, manifest.name());
+        } catch (RuntimeException e) {
+          engine.close();
+          throw e;
+        }
       }
       return new StatelessCache(engine, base, null, null, true);
     }

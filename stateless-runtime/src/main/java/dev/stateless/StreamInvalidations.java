@@ -2,7 +2,6 @@ package dev.stateless;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -127,8 +126,11 @@ final class StreamInvalidations implements AutoCloseable {
           handle(m, false);
         }
         backoffMillis = 10;
-      } catch (RedisException | IllegalStateException e) {
+      } catch (RuntimeException | Error e) {
+        // Anything, not only Redis failures: a reader that died quietly would leave copies
+        // trusted with no one applying invalidations.
         if (closed) {
+          live = false;
           return;
         }
         live = false;
@@ -164,7 +166,12 @@ final class StreamInvalidations implements AutoCloseable {
     Map<String, byte[]> counters = sync.hgetall(RedisStore.SEQUENCES);
     for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
       byte[] v = counters.get(e.getKey());
-      long current = v == null ? 0 : Long.parseLong(text(v));
+      long current;
+      try {
+        current = v == null ? 0 : Long.parseLong(text(v));
+      } catch (NumberFormatException bad) {
+        current = 0; // overwritten by someone else: treat as lost
+      }
       Cursor c = e.getValue();
       if (current < c.lastSeq) {
         c.lastSeq = 0;
@@ -186,7 +193,15 @@ final class StreamInvalidations implements AutoCloseable {
   private void handle(StreamMessage<String, byte[]> m, boolean replaying) {
     Cursor c = cursors.get(m.getStream());
     String owner = ownerByStream.get(m.getStream());
-    long seq = seq(m);
+    long seq;
+    try {
+      seq = seq(m);
+    } catch (RuntimeException e) {
+      // Not an event this code wrote: its key is unknown, so the owner's copies go.
+      c.lastId = m.getId();
+      listener.onLost(owner, 1);
+      return;
+    }
     if (seq != c.lastSeq + 1) {
       listener.onLost(owner, Math.max(0, seq - c.lastSeq - 1));
     }
@@ -196,14 +211,18 @@ final class StreamInvalidations implements AutoCloseable {
       listener.onReplayed();
     }
     Map<String, byte[]> body = m.getBody();
-    if (nodeId.equals(text(body.get("n")))) {
+    byte[] from = body.get("n");
+    if (from != null && nodeId.equals(text(from))) {
       return; // this node applied its own write already
     }
     byte[] key = body.get("k");
+    byte[] pattern = body.get("p");
     if (key != null) {
       listener.onKey(owner, text(key));
+    } else if (pattern != null) {
+      listener.onPattern(owner, text(pattern));
     } else {
-      listener.onPattern(owner, text(body.get("p")));
+      listener.onLost(owner, 1);
     }
   }
 

@@ -189,6 +189,60 @@ class CrossNodeInvalidationTest {
   }
 
   @Test
+  void malformedEvent_doesNotStopTheReader_andDropsThatOwnersCopies() {
+    SyncCache a = node(metricsA);
+    SyncCache b = node(null);
+    b.set("user:1", "old");
+    readUntilCopied(a, "user:1", "old");
+    redis.command("XADD", RedisStore.stream("users"), "*", "s", "not-a-number");
+    eventually(
+        "the owner's copies dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
+    b.set("user:1", "new");
+    eventually("later events still applied", () -> "new".equals(a.get("user:1")));
+    readUntilCopied(a, "user:1", "new");
+    b.set("user:1", "newer");
+    eventually("and still", () -> "newer".equals(a.get("user:1")));
+  }
+
+  @Test
+  void writerWithOnlyAServerLayer_stillInvalidatesOtherNodesCopies() {
+    SyncCache a = node(metricsA);
+    StatelessCache backend =
+        StatelessCache.builder()
+            .manifest(
+                dev.stateless.core.Manifest.builder("Backend")
+                    .layers(CacheLayer.SERVER)
+                    .component(
+                        dev.stateless.core.Component.builder("users")
+                            .owns("user:*")
+                            .invalidates("profile:*")
+                            .backfill(true)
+                            .build())
+                    .component(
+                        dev.stateless.core.Component.builder("profiles").owns("profile:*").build())
+                    .build())
+            .server(Stores.redis(redis.uri()))
+            .build();
+    open.add(backend);
+    backend.sync().set("user:1", "old");
+    readUntilCopied(a, "user:1", "old");
+    backend.sync().set("user:1", "new");
+    eventually("A's copy dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
+    assertThat(a.get("user:1")).isEqualTo("new");
+  }
+
+  @Test
+  void copies_neverOutliveTheOwnersTtl() throws InterruptedException {
+    SyncCache a = node(metricsA);
+    SyncCache b = node(null);
+    b.set("user:short", "soon gone", dev.stateless.SetOptions.ttl(Duration.ofMillis(300)));
+    readUntilCopied(a, "user:short", "soon gone");
+    Thread.sleep(400); // past Redis's expiry; no event is sent for an expiry
+    assertThat(a.layer(CacheLayer.CLIENT).get("user:short")).isNull();
+    assertThat(a.get("user:short")).isNull();
+  }
+
+  @Test
   void eventsWrittenWhileANodeWasAway_areReplayed() {
     SyncCache a = node(metricsA);
     SyncCache b = node(null);

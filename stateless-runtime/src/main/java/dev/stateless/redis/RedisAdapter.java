@@ -193,22 +193,22 @@ public final class RedisAdapter {
    * {@code EXPIRE key seconds}.
    *
    * @param key the key
-   * @param seconds the time to live, positive
+   * @param seconds the time to live; zero or less deletes the key, as in Redis
    * @return whether the key exists
    */
   public CompletableFuture<Boolean> expire(String key, long seconds) {
-    return cache.expire(key, Duration.ofSeconds(seconds));
+    return seconds > 0 ? cache.expire(key, Duration.ofSeconds(seconds)) : cache.del(key);
   }
 
   /**
    * {@code PEXPIRE key milliseconds}.
    *
    * @param key the key
-   * @param millis the time to live, positive
+   * @param millis the time to live; zero or less deletes the key, as in Redis
    * @return whether the key exists
    */
   public CompletableFuture<Boolean> pexpire(String key, long millis) {
-    return cache.expire(key, Duration.ofMillis(millis));
+    return millis > 0 ? cache.expire(key, Duration.ofMillis(millis)) : cache.del(key);
   }
 
   /**
