@@ -201,8 +201,13 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
-   * Drops every key a pattern matches, in every layer and every process sharing the Redis layer.
-   * Redis is walked with {@code SCAN} (never {@code KEYS}); glob characters in keys are data.
+   * Drops every key a pattern matches, in every layer and every process sharing the Redis layer;
+   * glob characters in keys are data. In Redis the keys are found through each owner's key index (a
+   * sorted set the write scripts keep, read by the pattern's literal prefix), so the cost is the
+   * number of that owner's keys under the prefix, never the size of the keyspace, and neither
+   * {@code KEYS} nor {@code SCAN} is used. The index holds the keys written through stateless (any
+   * node, {@link dev.stateless.redis.RedisAdapter} included); keys other Redis clients wrote are
+   * not seen: list them with {@link #scan(String)}.
    *
    * @param pattern a key pattern such as {@code "user:123:*"}
    * @return how many entries were dropped, copies included; fails with SL012 when the pattern is
