@@ -438,6 +438,44 @@ class StatelessCacheTest {
     assertThat(c.sync().get("user:1")).isEqualTo("x");
   }
 
+  @org.junit.jupiter.api.Test
+  void build_listsEveryManifestAndLayerProblemInOneException() {
+    Manifest broken =
+        Manifest.builder("Broken")
+            .layers(CacheLayer.EDGE, CacheLayer.SERVER)
+            .component(Component.builder("users").owns("user:*").build())
+            .component(Component.builder("profiles").owns("user:profile").build())
+            .component(
+                Component.builder("offline")
+                    .owns("offline:*")
+                    .strategy(Strategy.CLIENT_FIRST)
+                    .build())
+            .build();
+    assertThatThrownBy(
+            () -> StatelessCache.builder().manifest(broken).client(Stores.inProcess()).build())
+        .isInstanceOf(StatelessException.class)
+        .satisfies(
+            e ->
+                assertThat(((StatelessException) e).diagnostics())
+                    .extracting(dev.stateless.core.Diagnostic::code)
+                    .contains("SL001", "SL007"))
+        .hasMessageContaining("user:profile")
+        .hasMessageContaining("CLIENT");
+    assertThatThrownBy(
+            () ->
+                StatelessCache.builder()
+                    .manifest(
+                        Manifest.builder("NoClient")
+                            .layers(CacheLayer.SERVER)
+                            .component(Component.builder("users").owns("user:*").build())
+                            .build())
+                    .strategy(Strategy.CLIENT_FIRST)
+                    .build())
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL007"));
+    assertThatThrownBy(() -> StatelessCache.builder().manifest(String.class).build())
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL013"));
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void streamingKey_plainGetAndSet_isSL009(Kind kind) {
