@@ -483,6 +483,15 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   // ---- writes ----
 
+  /** The preamble of every write: a well-formed key, an open cache, and the rights to write it. */
+  private Route writable(Rights rights, Operation op, String key, CacheLayer via) {
+    Literals.checkKey(key);
+    checkOpen();
+    Route r = route(key);
+    throwIfErrors(AccessRules.check(rights, op, KeyShape.exact(key), via));
+    return r;
+  }
+
   CompletableFuture<Boolean> set(
       Rights rights,
       CacheLayer via,
@@ -490,11 +499,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       Object value,
       SetOptions options,
       Strategy requested) {
-    Literals.checkKey(key);
     java.util.Objects.requireNonNull(value, "value");
-    checkOpen();
-    Route r = route(key);
-    throwIfErrors(AccessRules.checkWrite(rights, KeyShape.exact(key), via));
+    Route r = writable(rights, Operation.WRITE, key, via);
     if (requested != null) {
       throwIfErrors(AccessRules.checkStrategy(rights, requested));
     }
@@ -618,10 +624,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   CompletableFuture<Boolean> del(Rights rights, CacheLayer via, String key) {
-    Literals.checkKey(key);
-    checkOpen();
-    Route r = route(key);
-    throwIfErrors(AccessRules.check(rights, Operation.DELETE, KeyShape.exact(key), via));
+    Route r = writable(rights, Operation.DELETE, key, via);
     CacheLayer target = via != null ? via : r.primary;
     LayerStore s = stores[target.ordinal()];
     CompletableFuture<Boolean> removed;
@@ -641,10 +644,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   CompletableFuture<Boolean> expire(Rights rights, String key, long ttlNanos) {
-    Literals.checkKey(key);
-    checkOpen();
-    Route r = route(key);
-    throwIfErrors(AccessRules.checkWrite(rights, KeyShape.exact(key), null));
+    Route r = writable(rights, Operation.WRITE, key, null);
     LayerStore s = stores[r.primary.ordinal()];
     CompletableFuture<Boolean> done;
     if (s instanceof LocalStore) {
@@ -684,10 +684,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   CompletableFuture<Long> increment(Rights rights, String key, long delta) {
-    Literals.checkKey(key);
-    checkOpen();
-    Route r = route(key);
-    throwIfErrors(AccessRules.checkWrite(rights, KeyShape.exact(key), null));
+    Route r = writable(rights, Operation.WRITE, key, null);
     LayerStore s = stores[r.primary.ordinal()];
     CompletableFuture<Long> done;
     if (s instanceof LocalStore) {

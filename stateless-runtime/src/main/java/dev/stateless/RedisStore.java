@@ -401,24 +401,7 @@ final class RedisStore extends LayerStore {
     args[1] = ascii(Integer.toString(STREAM_MAXLEN));
     args[2] = ascii("1");
     System.arraycopy(extra, 0, args, 3, extra.length);
-    CompletableFuture<T> out = new CompletableFuture<>();
-    flushed(async.<T>evalsha(s.sha, ScriptOutputType.INTEGER, keys, args))
-        .whenComplete(
-            (v, t) -> {
-              if (t == null) {
-                out.complete(v);
-              } else if (String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
-                try {
-                  translate(flushed(async.<T>eval(s.text, ScriptOutputType.INTEGER, keys, args)))
-                      .whenComplete((v2, t2) -> complete(out, v2, t2));
-                } catch (RuntimeException e) {
-                  out.completeExceptionally(Errors.fromStore(description, timeout, e));
-                }
-              } else {
-                out.completeExceptionally(Errors.fromStore(description, timeout, t));
-              }
-            });
-    return out;
+    return script(s, ScriptOutputType.INTEGER, keys, args);
   }
 
   /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */

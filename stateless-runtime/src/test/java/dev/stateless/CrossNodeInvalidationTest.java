@@ -69,6 +69,19 @@ class CrossNodeInvalidationTest {
     }
   }
 
+  /** Like {@link #eventually}, while calls may still fail (Redis away, reconnecting). */
+  private static void eventuallyDespiteFailures(String what, BooleanSupplier condition) {
+    eventually(
+        what,
+        () -> {
+          try {
+            return condition.getAsBoolean();
+          } catch (StatelessException e) {
+            return false;
+          }
+        });
+  }
+
   /** Reads until the node holds a client copy (a fill racing an event is skipped, by design). */
   private static void readUntilCopied(SyncCache node, String key, Object expected) {
     eventually(
@@ -166,24 +179,8 @@ class CrossNodeInvalidationTest {
         .isLessThan(Duration.ofSeconds(5));
     assertThatThrownBy(() -> b.set("user:1", "during")).isInstanceOf(StatelessException.class);
     redis.start();
-    eventually(
-        "B writes again",
-        () -> {
-          try {
-            return b.set("user:1", "after");
-          } catch (StatelessException e) {
-            return false;
-          }
-        });
-    eventually(
-        "A reads the new value",
-        () -> {
-          try {
-            return "after".equals(a.get("user:1"));
-          } catch (StatelessException e) {
-            return false;
-          }
-        });
+    eventuallyDespiteFailures("B writes again", () -> b.set("user:1", "after"));
+    eventuallyDespiteFailures("A reads the new value", () -> "after".equals(a.get("user:1")));
     eventually("the restart is noticed as lost events", () -> invalidations("missed") >= 1);
     readUntilCopied(a, "user:1", "after");
   }
@@ -250,24 +247,8 @@ class CrossNodeInvalidationTest {
     readUntilCopied(a, "user:1", "v1");
     // Cut only A's connections; Redis and its streams stay.
     redis.command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
-    eventually(
-        "B writes after the cut",
-        () -> {
-          try {
-            return b.set("user:1", "v2");
-          } catch (StatelessException e) {
-            return false;
-          }
-        });
-    eventually(
-        "A sees v2",
-        () -> {
-          try {
-            return "v2".equals(a.get("user:1"));
-          } catch (StatelessException e) {
-            return false;
-          }
-        });
+    eventuallyDespiteFailures("B writes after the cut", () -> b.set("user:1", "v2"));
+    eventuallyDespiteFailures("A sees v2", () -> "v2".equals(a.get("user:1")));
     assertThat(invalidations("received")).isGreaterThanOrEqualTo(1);
   }
 }
