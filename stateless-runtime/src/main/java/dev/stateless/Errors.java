@@ -173,14 +173,14 @@ final class Errors {
     }
     if (t instanceof RedisCommandExecutionException) {
       String m = String.valueOf(t.getMessage());
-      if (m.startsWith("OOM")) {
+      if (replyCode(m, "OOM")) {
         return storeFull(store, t);
       }
-      if (m.startsWith("LOADING")
-          || m.startsWith("BUSY")
-          || m.startsWith("READONLY")
-          || m.startsWith("MASTERDOWN")
-          || m.startsWith("TRYAGAIN")) {
+      if (replyCode(m, "LOADING")
+          || replyCode(m, "BUSY")
+          || replyCode(m, "READONLY")
+          || replyCode(m, "MASTERDOWN")
+          || replyCode(m, "TRYAGAIN")) {
         return unreachable(store, t); // the server is there but cannot serve: like being away
       }
       return storeRefused(store, t);
@@ -194,6 +194,14 @@ final class Errors {
       return (RuntimeException) t;
     }
     return new IllegalStateException(t);
+  }
+
+  /**
+   * Whether a Redis error reply carries a code: first ("OOM ..."), or, from a command inside a
+   * script, after a dash (Redis 6.2 wraps it: "ERR Error running script ...: -OOM ...").
+   */
+  private static boolean replyCode(String message, String code) {
+    return message.startsWith(code + " ") || message.contains("-" + code + " ");
   }
 
   private static String rootMessage(Throwable t) {
