@@ -533,6 +533,7 @@ public final class StatelessCache implements AutoCloseable {
      * @throws StatelessException listing every problem of the manifest and configuration (SL001,
      *     SL005–SL008, SL012, ...) at once
      * @throws CacheNetworkException when a Redis store cannot be reached
+     * @throws IllegalArgumentException when two layers are given the same store or Redis database
      */
     public StatelessCache build() {
       List<Diagnostic> problems = new ArrayList<>();
@@ -544,6 +545,24 @@ public final class StatelessCache implements AutoCloseable {
       for (CacheLayer layer : CacheLayer.values()) {
         if (stores[layer.ordinal()] != null && !manifest.layers().contains(layer)) {
           problems.add(Errors.storeForMissingLayer(layer, manifest));
+        }
+        for (CacheLayer other : CacheLayer.values()) {
+          LayerStore a = stores[layer.ordinal()];
+          LayerStore b = stores[other.ordinal()];
+          if (layer.ordinal() < other.ordinal()
+              && a != null
+              && b != null
+              && (a == b || (a.isShared() && a.describe().equals(b.describe())))) {
+            throw new IllegalArgumentException(
+                "the "
+                    + layer
+                    + " and "
+                    + other
+                    + " layers both use "
+                    + a.describe()
+                    + ": a copy and its primary would be one key; give each layer its own store"
+                    + " (another server, or another database: redis://host:port/1)");
+          }
         }
       }
       Rights base =

@@ -240,6 +240,48 @@ class CrossNodeInvalidationTest {
   }
 
   @Test
+  void edgeLayerInRedis_servesEdgeData_andInvalidatesClientCopiesAcrossNodes() {
+    dev.stateless.core.Manifest m =
+        dev.stateless.core.Manifest.builder("EdgeInRedis")
+            .component(
+                dev.stateless.core.Component.builder("products")
+                    .owns("product:*")
+                    .layer(CacheLayer.EDGE)
+                    .backfill(true)
+                    .build())
+            .build();
+    List<SyncCache> nodes = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      StatelessCache c =
+          StatelessCache.builder().manifest(m).edge(Stores.redis(redis.uri())).build();
+      open.add(c);
+      nodes.add(c.sync());
+    }
+    SyncCache a = nodes.get(0);
+    SyncCache b = nodes.get(1);
+    b.set("product:1", "v1");
+    assertThat(redis.command("EXISTS", "product:1")).isEqualTo("1");
+    assertThat(a.layer(CacheLayer.SERVER).get("product:1")).isNull();
+    readUntilCopied(a, "product:1", "v1");
+    b.set("product:1", "v2");
+    eventually(
+        "A's client copy dropped", () -> a.layer(CacheLayer.CLIENT).get("product:1") == null);
+    assertThat(a.get("product:1")).isEqualTo("v2");
+  }
+
+  @Test
+  void twoLayersOnOneRedisDatabase_areRefused() {
+    assertThatThrownBy(
+            () ->
+                StatelessCache.builder()
+                    .edge(Stores.redis(redis.uri()))
+                    .server(Stores.redis(redis.uri()))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("EDGE and SERVER");
+  }
+
+  @Test
   void eventsWrittenWhileANodeWasAway_areReplayed() {
     SyncCache a = node(metricsA);
     SyncCache b = node(null);
