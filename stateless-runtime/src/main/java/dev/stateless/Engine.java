@@ -134,11 +134,16 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     List<String> owners = new ArrayList<>();
     manifest.components().forEach(c -> owners.add(c.name()));
     try {
-      for (CacheLayer layer : LAYERS) {
-        LayerStore s = stores[layer.ordinal()];
+      for (LayerStore s : stores) {
         if (s instanceof LocalStore) {
           ((LocalStore) s).bind(ticker);
-        } else if (s instanceof RedisStore) {
+        }
+      }
+      // Routes before Redis: its invalidation reader starts at bind and routes every event.
+      buildRoutes();
+      for (CacheLayer layer : LAYERS) {
+        LayerStore s = stores[layer.ordinal()];
+        if (s instanceof RedisStore) {
           boolean nearerLocal = false;
           for (int i = 0; i < layer.ordinal(); i++) {
             nearerLocal |= stores[i] != null;
@@ -150,7 +155,6 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       close();
       throw e;
     }
-    buildRoutes();
   }
 
   boolean has(CacheLayer layer) {
@@ -237,11 +241,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         regions[l] = ((LocalStore) stores[l]).region(owner == null ? "" : owner.name(), max);
       }
     }
-    boolean fast =
-        !(strategy == Strategy.GLOBAL_CONSISTENT && primary != CacheLayer.CLIENT)
-            && !(owner != null && owner.isStreaming());
     return new Route(
-        owner, primary, strategy, copies, ttl, max, regions, fast, stores[primary.ordinal()]);
+        owner, primary, strategy, copies, ttl, max, regions, stores[primary.ordinal()]);
   }
 
   private CacheLayer farthestLayer() {
@@ -261,12 +262,6 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   private void bump(String key) {
     stripes.incrementAndGet(key.hashCode() & (STRIPES - 1));
-  }
-
-  /** Whether copies of this key's data may be served: its primary's events are being read. */
-  private boolean copiesTrusted(Route r) {
-    LayerStore p = stores[r.primary.ordinal()];
-    return !(p instanceof RedisStore) || ((RedisStore) p).live();
   }
 
   // ---- checks ----
@@ -296,7 +291,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       return MISS; // the routed path walks the layers, checks and counts
     }
     metrics.hit(nearestLayer);
-    return e.value instanceof byte[] ? ((byte[]) e.value).clone() : e.value;
+    return copyOut(e.value);
   }
 
   /** Values leave the cache as copies when mutable, so no caller can change what others read. */
@@ -318,7 +313,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     if (via != null) {
       return readLayer(r, via, key).thenApply(v -> v == MISS ? null : v);
     }
-    boolean copiesOk = r.strategy != Strategy.GLOBAL_CONSISTENT && copiesTrusted(r);
+    boolean copiesOk = r.strategy != Strategy.GLOBAL_CONSISTENT && r.primaryLive();
     int first = copiesOk ? 0 : r.primary.ordinal();
     long token = token(key); // before any read: a fill may not outlive a later invalidation
     for (int l = first; l <= r.primary.ordinal(); l++) {
@@ -447,7 +442,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   private CompletableFuture<Object> readLayer(Route r, CacheLayer layer, String key) {
     LayerStore s = stores[layer.ordinal()];
-    if (layer.ordinal() < r.primary.ordinal() && !copiesTrusted(r)) {
+    if (layer.ordinal() < r.primary.ordinal() && !r.primaryLive()) {
       throw Errors.copyNotProvablyFresh(key, layer.name(), stores[r.primary.ordinal()].describe());
     }
     if (s instanceof LocalStore) {

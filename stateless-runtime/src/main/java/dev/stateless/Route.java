@@ -28,9 +28,6 @@ final class Route {
   /** Per layer (by ordinal): the in-process region for this key, or null for a shared store. */
   final Cache<String, LocalStore.Entry>[] regions;
 
-  /** Whether an in-process hit may answer a read with no check (not streaming, copies allowed). */
-  final boolean localFastPath;
-
   /** The owner's layer's store when it is Redis (copies then depend on its events), else null. */
   final RedisStore primaryRedis;
 
@@ -42,7 +39,6 @@ final class Route {
       long ttlNanos,
       long maxBytes,
       Cache<String, LocalStore.Entry>[] regions,
-      boolean localFastPath,
       LayerStore primaryStore) {
     this.owner = owner;
     this.ownerName = owner == null ? null : owner.name();
@@ -52,7 +48,6 @@ final class Route {
     this.ttlNanos = ttlNanos;
     this.maxBytes = maxBytes;
     this.regions = regions;
-    this.localFastPath = localFastPath;
     this.primaryRedis = primaryStore instanceof RedisStore ? (RedisStore) primaryStore : null;
   }
 
