@@ -559,10 +559,6 @@ final class RedisStore extends LayerStore {
     return f;
   }
 
-  <T> CompletableFuture<T> onScanThread(java.util.function.Supplier<T> work) {
-    return CompletableFuture.supplyAsync(work, scans);
-  }
-
   static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }

@@ -364,10 +364,6 @@ public final class StatelessCache implements AutoCloseable {
     return engine;
   }
 
-  Rights rightsForSync() {
-    return rights;
-  }
-
   CacheLayer via() {
     return via;
   }

@@ -169,7 +169,14 @@ class StatelessCacheTest {
     if (kind == Kind.REDIS) {
       assertThat(redis.command("EXISTS", "plain:1")).isEqualTo("1");
       assertThat(redis.command("EXISTS", "local:1")).isEqualTo("0");
+      assertThat(c.localEntryCount(CacheLayer.SERVER)).isEqualTo(-1);
+    } else {
+      assertThat(c.localEntryCount(CacheLayer.SERVER)).isEqualTo(1);
     }
+    assertThat(c.localEntryCount(CacheLayer.CLIENT)).isEqualTo(1);
+    assertThat(c.localEntryCount(CacheLayer.EDGE)).isEqualTo(1);
+    s.del("local:1");
+    assertThat(c.localEntryCount(CacheLayer.CLIENT)).isZero();
   }
 
   @ParameterizedTest
