@@ -134,6 +134,8 @@ class CrossNodeInvalidationTest {
     SyncCache b = node(null);
     b.set("user:1", "u");
     b.set("hot:1", "h");
+    // B's two events reach A first, or one could drop A's copy after it is made.
+    eventually("A received B's events", () -> invalidations("received") >= 2);
     readUntilCopied(a, "user:1", "u");
     readUntilCopied(a, "hot:1", "h");
     String stream = RedisStore.stream("users");
