@@ -82,9 +82,12 @@ class CrossNodeInvalidationTest {
         });
   }
 
-  /** Reads until the node holds a client copy (a fill racing an event is skipped, by design). */
+  /**
+   * Reads until the node holds a client copy (a fill racing an event is skipped, by design). Right
+   * after a reconnect its copies are not trusted yet (SL104), so failures are retried too.
+   */
   private static void readUntilCopied(SyncCache node, String key, Object expected) {
-    eventually(
+    eventuallyDespiteFailures(
         "a client copy of " + key,
         () -> expected.equals(node.get(key)) && node.layer(CacheLayer.CLIENT).get(key) != null);
   }
