@@ -604,16 +604,17 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   /**
-   * After an owner write: drops the key's copies in every other layer (bumping its generation
-   * first, so no fill in flight can put an older value back), except the one just written.
+   * After a write to {@code target}: drops the key's copies in the nearer layers, where copies live
+   * (bumping its generation around it, so no fill in flight can put an older value back), except
+   * {@code keep}, the copy the write itself just made. Farther layers are left alone: a write
+   * through {@code layer(CLIENT)} of a key nobody owns does not delete the server's value.
    */
   private void dropCopies(Route r, CacheLayer target, String key, int keep) {
     bump(key);
-    for (int l = 0; l < LAYERS.length; l++) {
-      if (l == target.ordinal() || l == keep || r.regions[l] == null) {
-        continue;
+    for (int l = 0; l < target.ordinal(); l++) {
+      if (l != keep && r.regions[l] != null) {
+        r.regions[l].invalidate(key);
       }
-      r.regions[l].invalidate(key);
     }
     bump(key);
   }

@@ -432,6 +432,19 @@ class StatelessCacheTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void layerViewWrites_ofUnownedKeys_leaveFartherLayers_andTheNearestAnswers(Kind kind) {
+    SyncCache s = cache(kind, b -> {}).sync();
+    s.layer(CacheLayer.SERVER).set("k", "server value");
+    s.layer(CacheLayer.CLIENT).set("k", "client value");
+    assertThat(s.layer(CacheLayer.SERVER).get("k")).isEqualTo("server value");
+    assertThat(s.get("k")).isEqualTo("client value");
+    s.set("k", "routed");
+    assertThat(s.layer(CacheLayer.CLIENT).get("k")).isNull();
+    assertThat(s.get("k")).isEqualTo("routed");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void layerView_ofALayerTheManifestLacks_isSL007(Kind kind) {
     Manifest m =
         Manifest.builder("EdgeAndServer")
