@@ -544,33 +544,94 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     } catch (RuntimeException e) {
       primaryWrite = CompletableFuture.failedFuture(e);
     }
-    return primaryWrite
-        .whenComplete(
-            (written, failure) -> {
-              // The client copy went first; it stays only if the owner took the write and no
-              // other write of the key came in between (else the two could disagree for good).
-              if (firstCopy != null && (failure != null || !written || token(key) != sinceCopy)) {
-                r.regions[client].asMap().remove(key, firstCopy);
+    return afterWrite(
+        primaryWrite,
+        r,
+        rights,
+        target,
+        key,
+        written -> {
+          if (!written) {
+            if (firstCopy != null) {
+              r.regions[client].asMap().remove(key, firstCopy);
+            }
+            return false;
+          }
+          // The copies this write made stay only if no other write of the key came in between
+          // (else a copy and its owner could disagree for good). They are dropped with the rest
+          // and put back, each checked against the generation the drop leaves.
+          long now = token(key);
+          boolean undisturbed = now == (firstCopy != null ? sinceCopy : beforeWrite);
+          dropCopies(r, target, key);
+          if (undisturbed && firstCopy != null) {
+            reinstall(r.regions[client], key, firstCopy, now + 2);
+          }
+          if (undisturbed && edgeCopy) {
+            reinstall(
+                r.regions[edge],
+                key,
+                new LocalStore.Entry(stored, weight, ttlFor(ttl), r, true),
+                now + 2);
+          }
+          return true;
+        });
+  }
+
+  /** Puts a write's own copy back, unless the key's generation moved past {@code expected}. */
+  private void reinstall(
+      Cache<String, LocalStore.Entry> region, String key, LocalStore.Entry e, long expected) {
+    if (token(key) != expected) {
+      return;
+    }
+    region.put(key, e);
+    if (token(key) != expected) {
+      region.asMap().remove(key, e);
+    }
+  }
+
+  /**
+   * What follows every owner write. On success: {@code onWritten} (which drops the copies), then
+   * the dependents. On failure the write may still have happened (a timeout, a dropped connection),
+   * so the copies and dependents are dropped all the same, and the failure is reported; this node
+   * skips its own events, so no one else would drop its copies.
+   */
+  private <T> CompletableFuture<T> afterWrite(
+      CompletableFuture<T> write,
+      Route r,
+      Rights rights,
+      CacheLayer target,
+      String key,
+      java.util.function.Function<T, T> onWritten) {
+    return write
+        .handle(
+            (v, failure) -> {
+              if (failure == null) {
+                return CompletableFuture.completedFuture(onWritten.apply(v));
               }
+              dropCopies(r, target, key);
+              return CompletableFuture.<T>failedFuture(failure);
             })
-        .thenCompose(
-            written -> {
-              if (!written) {
-                return CompletableFuture.completedFuture(false);
+        .thenCompose(f -> f)
+        .handle(
+            (v, failure) -> {
+              CompletableFuture<Long> dependents;
+              try {
+                dependents = invalidateDependents(r, rights, key);
+              } catch (RuntimeException e) {
+                dependents = CompletableFuture.failedFuture(e);
               }
-              boolean undisturbed = token(key) == (firstCopy != null ? sinceCopy : beforeWrite);
-              int keep = firstCopy != null && undisturbed ? client : -1;
-              dropCopies(r, target, key, keep);
-              if (edgeCopy && undisturbed) {
-                LocalStore.Entry e = new LocalStore.Entry(stored, weight, ttlFor(ttl), r, true);
-                long installed = token(key);
-                r.regions[edge].put(key, e);
-                if (token(key) != installed) {
-                  r.regions[edge].asMap().remove(key, e); // a newer write arrived meanwhile
-                }
-              }
-              return invalidateDependents(r, rights, key).thenApply(n -> true);
-            });
+              return dependents.handle(
+                  (n, depFailure) -> {
+                    Throwable first = failure != null ? failure : depFailure;
+                    if (first != null) {
+                      throw first instanceof java.util.concurrent.CompletionException
+                          ? (java.util.concurrent.CompletionException) first
+                          : new java.util.concurrent.CompletionException(first);
+                    }
+                    return v;
+                  });
+            })
+        .thenCompose(f -> f);
   }
 
   private CompletableFuture<Boolean> writePrimary(
@@ -609,10 +670,10 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * {@code keep}, the copy the write itself just made. Farther layers are left alone: a write
    * through {@code layer(CLIENT)} of a key nobody owns does not delete the server's value.
    */
-  private void dropCopies(Route r, CacheLayer target, String key, int keep) {
+  private void dropCopies(Route r, CacheLayer target, String key) {
     bump(key);
     for (int l = 0; l < target.ordinal(); l++) {
-      if (l != keep && r.regions[l] != null) {
+      if (r.regions[l] != null) {
         r.regions[l].invalidate(key);
       }
     }
@@ -632,10 +693,15 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       countSent(s);
       removed = ((RedisStore) s).del(key, r.ownerName);
     }
-    return removed.thenCompose(
+    return afterWrite(
+        removed,
+        r,
+        rights,
+        target,
+        key,
         existed -> {
-          dropCopies(r, target, key, -1);
-          return invalidateDependents(r, rights, key).thenApply(n -> existed);
+          dropCopies(r, target, key);
+          return existed;
         });
   }
 
@@ -653,11 +719,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           ((RedisStore) s)
               .expire(key, r.ownerName, Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)));
     }
-    return done.thenApply(
-        ok -> {
-          dropCopies(r, r.primary, key, -1);
-          return ok;
-        });
+    // Copies carry the old expiry: drop them whether or not the answer came back.
+    return done.whenComplete((ok, failure) -> dropCopies(r, r.primary, key));
   }
 
   /** Remaining TTL of the primary in milliseconds, Redis {@code PTTL} style: -1 none, -2 absent. */
@@ -716,10 +779,15 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       countSent(s);
       done = ((RedisStore) s).incrBy(key, r.ownerName, delta);
     }
-    return done.thenCompose(
+    return afterWrite(
+        done,
+        r,
+        rights,
+        r.primary,
+        key,
         n -> {
-          dropCopies(r, r.primary, key, -1);
-          return invalidateDependents(r, rights, key).thenApply(x -> n);
+          dropCopies(r, r.primary, key);
+          return n;
         });
   }
 
@@ -793,8 +861,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   /**
    * Drops every key a pattern matches in every layer: in-process by a walk of the entries, in Redis
-   * by SCAN with the pattern's glob (filtered by the pattern, since a glob matches more) and
-   * UNLINK, then one event per owner whose keys it may touch.
+   * through each overlapping owner's key index, then one event per owner whose keys it may touch.
+   * The events go out even when a deletion step fails: keys already gone must not stay copied on
+   * other nodes.
    */
   private CompletableFuture<Long> invalidateOne(KeyPattern p, String written) {
     epoch.incrementAndGet();
@@ -805,42 +874,42 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       }
     }
     CompletableFuture<Long> total = CompletableFuture.completedFuture(local);
+    boolean shared = false;
     for (LayerStore s : stores) {
       if (s instanceof RedisStore) {
+        shared = true;
         RedisStore redis = (RedisStore) s;
         List<String> owners = ownersOverlapping(p);
-        CompletableFuture<Long> shared = CompletableFuture.completedFuture(0L);
+        CompletableFuture<Long> deleted = CompletableFuture.completedFuture(0L);
         for (String owner : owners) {
-          shared =
-              shared.thenCompose(
+          deleted =
+              deleted.thenCompose(
                   n -> redis.deleteMatching(owner, p, written).thenApply(m -> n + m));
         }
-        total =
-            total.thenCombine(
-                shared.thenCompose(n -> publishPattern(redis, p, owners).thenApply(v -> n)),
-                Long::sum);
+        CompletableFuture<Long> published =
+            deleted
+                .handle((n, failure) -> publishPattern(redis, p, owners).thenApply(v -> n))
+                .thenCompose(f -> f)
+                .thenCombine(deleted, (n, m) -> m); // a deletion failure wins over success
+        total = total.thenCombine(published, Long::sum);
       }
     }
-    return total.whenComplete(
+    if (!shared) {
+      return total;
+    }
+    // Fills that read Redis before its keys were gone may have installed copies: drop them, off
+    // the I/O thread (the walk is as long as the in-process layers are large).
+    return total.whenCompleteAsync(
         (n, t) -> {
-          // Fills that read Redis before its keys were gone may have installed copies: drop them.
           epoch.incrementAndGet();
           for (LayerStore s : stores) {
-            if (s instanceof LocalStore && hasShared()) {
+            if (s instanceof LocalStore) {
               ((LocalStore) s).removeMatching(p, written);
             }
           }
           epoch.incrementAndGet();
-        });
-  }
-
-  private boolean hasShared() {
-    for (LayerStore s : stores) {
-      if (s instanceof RedisStore) {
-        return true;
-      }
-    }
-    return false;
+        },
+        java.util.concurrent.ForkJoinPool.commonPool());
   }
 
   private void countSent(LayerStore s) {
@@ -883,7 +952,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   public void onKey(String owner, String key) {
     metrics.invalidationsReceived.increment();
     Route r = route(key);
-    dropCopies(r, r.primary, key, -1);
+    dropCopies(r, r.primary, key);
   }
 
   @Override

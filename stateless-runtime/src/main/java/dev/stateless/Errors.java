@@ -168,6 +168,10 @@ final class Errors {
     if (t instanceof dev.stateless.core.StatelessException) {
       return (RuntimeException) t;
     }
+    if (t instanceof java.util.concurrent.CancellationException
+        || t instanceof java.util.concurrent.RejectedExecutionException) {
+      return closed(); // Lettuce cancels what is queued when the cache closes
+    }
     if (t instanceof RedisCommandTimeoutException) {
       return timedOut(store, timeout, t);
     }

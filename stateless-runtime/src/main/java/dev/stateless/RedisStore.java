@@ -568,8 +568,13 @@ final class RedisStore extends LayerStore {
     if (invalidations != null) {
       invalidations.close();
     }
+    boolean io = onIoThread();
     if (connection != null) {
-      connection.close();
+      if (io) {
+        connection.closeAsync();
+      } else {
+        connection.close();
+      }
     }
     if (scans != null) {
       scans.shutdownNow();
@@ -578,7 +583,16 @@ final class RedisStore extends LayerStore {
       flusher.shutdown();
     }
     if (client != null) {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
+      if (io) {
+        client.shutdownAsync(0, 2, TimeUnit.SECONDS); // closed from a callback: cannot wait
+      } else {
+        client.shutdown(0, 2, TimeUnit.SECONDS);
+      }
     }
+  }
+
+  /** Whether this is one of Lettuce's (Netty's) I/O threads, where nothing may block. */
+  static boolean onIoThread() {
+    return Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread;
   }
 }

@@ -56,6 +56,10 @@ import java.util.function.Supplier;
  * InvalidStateException} and the other SL1xx failures). Only {@code null} arguments throw {@link
  * NullPointerException} at once. The {@link #sync()} view throws the same exceptions directly.
  *
+ * <p>Futures of Redis-backed calls may complete on Lettuce's I/O thread, so callbacks attached to
+ * them must not block (no {@code sync()} calls, no {@code join()} inside {@code thenApply}): use
+ * the {@code *Async} variants to move work elsewhere, as with Lettuce itself.
+ *
  * <p>Thread-safe. Views share the cache's stores and state; closing a view does nothing, closing
  * the cache closes its stores.
  */

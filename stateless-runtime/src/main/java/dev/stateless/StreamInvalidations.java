@@ -89,14 +89,10 @@ final class StreamInvalidations implements AutoCloseable {
           sync.xrevrange(stream, Range.create("-", "+"), io.lettuce.core.Limit.from(1));
       if (!last.isEmpty()) {
         c.lastId = last.get(0).getId();
-        c.lastSeq = seq(last.get(0));
-      } else {
-        byte[] counter = sync.hget(RedisStore.SEQUENCES, stream);
-        c.lastSeq = counter == null ? 0 : Long.parseLong(text(counter));
-        if (c.lastSeq > 0) {
-          c.lastId = "0-0";
-        }
       }
+      // This node holds no copies yet, so nothing can be stale: start at the counter. The first
+      // event read is then numbered next, or a gap shows (and drops nothing yet held).
+      c.lastSeq = number(sync.hget(RedisStore.SEQUENCES, stream));
       cursors.put(stream, c);
     }
     live = true;
@@ -217,12 +213,25 @@ final class StreamInvalidations implements AutoCloseable {
     }
     byte[] key = body.get("k");
     byte[] pattern = body.get("p");
-    if (key != null) {
-      listener.onKey(owner, text(key));
-    } else if (pattern != null) {
-      listener.onPattern(owner, text(pattern));
-    } else {
-      listener.onLost(owner, 1);
+    try {
+      if (key != null) {
+        listener.onKey(owner, text(key));
+      } else if (pattern != null) {
+        listener.onPattern(owner, text(pattern));
+      } else {
+        listener.onLost(owner, 1);
+      }
+    } catch (RuntimeException e) {
+      listener.onLost(owner, 1); // the event is read; its effect could not be applied
+    }
+  }
+
+  /** A counter's value; 0 when absent or not a number (someone else wrote it). */
+  private static long number(byte[] counter) {
+    try {
+      return counter == null ? 0 : Long.parseLong(text(counter));
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 
@@ -238,6 +247,12 @@ final class StreamInvalidations implements AutoCloseable {
   public void close() {
     closed = true;
     live = false;
+    if (RedisStore.onIoThread()) {
+      if (connection != null) {
+        connection.closeAsync(); // waiting here would wait for this very thread
+      }
+      return;
+    }
     if (connection != null) {
       connection.close();
     }

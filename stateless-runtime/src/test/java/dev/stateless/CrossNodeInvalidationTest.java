@@ -290,6 +290,92 @@ class CrossNodeInvalidationTest {
   }
 
   @Test
+  void writeThatTimesOut_stillDropsTheWritersOwnCopies() {
+    SyncCache a = node(metricsA);
+    a.set("user:1", "v1");
+    readUntilCopied(a, "user:1", "v1");
+    redis.command("CLIENT", "PAUSE", "1500", "WRITE");
+    assertThatThrownBy(() -> a.set("user:1", "v2"))
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL101"));
+    // Redis runs the write once the pause ends; its event is A's own, which A skips.
+    eventually("Redis applied the write", () -> "sv2".equals(redis.command("GET", "user:1")));
+    assertThat(a.layer(CacheLayer.CLIENT).get("user:1")).isNull();
+    assertThat(a.get("user:1")).isEqualTo("v2");
+  }
+
+  @Test
+  void patternInvalidation_thatFailsHalfway_stillTellsTheOtherNodes() {
+    SyncCache a = node(metricsA);
+    SyncCache b = node(null);
+    b.set("user:1", "u");
+    eventually("A received B's event", () -> invalidations("received") >= 1);
+    readUntilCopied(a, "user:1", "u");
+    redis.command("SET", RedisStore.index(null), "not a sorted set"); // the unowned index breaks
+    assertThatThrownBy(() -> b.invalidatePattern("user:*")).isInstanceOf(StatelessException.class);
+    assertThat(redis.command("EXISTS", "user:1")).isEqualTo("0");
+    eventually("A's copy dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
+    assertThat(a.get("user:1")).isNull();
+  }
+
+  @Test
+  void closingFromACallback_doesNotHang() throws Exception {
+    StatelessCache c =
+        StatelessCache.builder()
+            .manifest(TestManifest.class)
+            .server(Stores.redis(redis.uri()))
+            .build();
+    c.sync().set("plain:1", "x");
+    java.util.concurrent.CompletableFuture<Void> closed = c.get("plain:1").thenRun(c::close);
+    closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThatThrownBy(() -> c.sync().get("plain:1"))
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL105"));
+  }
+
+  @Test
+  void anEventTheListenerCannotApply_dropsThatOwnersCopies() {
+    CacheStrategy brokenForOneKey =
+        new CacheStrategy() {
+          @Override
+          public CacheLayer determineLocation(String key) {
+            if (key.equals("user:boom")) {
+              throw new IllegalStateException("a bug in application code");
+            }
+            return null;
+          }
+
+          @Override
+          public java.util.List<String> handleInvalidation(String pattern) {
+            return java.util.List.of();
+          }
+        };
+    StatelessCache aCache =
+        StatelessCache.builder()
+            .manifest(TestManifest.class)
+            .server(Stores.redis(redis.uri()))
+            .strategy(brokenForOneKey)
+            .meterRegistry(metricsA)
+            .build();
+    open.add(aCache);
+    SyncCache a = aCache.sync();
+    SyncCache b = node(null);
+    b.set("user:1", "u");
+    eventually("A received B's event", () -> invalidations("received") >= 1);
+    readUntilCopied(a, "user:1", "u");
+    b.set("user:boom", "x");
+    eventually("users' copies dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
+    assertThat(invalidations("missed")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aForeignEntryInAStream_doesNotStopNewNodesFromStarting() {
+    redis.command("XADD", RedisStore.stream("users"), "*", "x", "1");
+    SyncCache a = node(metricsA);
+    SyncCache b = node(null);
+    b.set("user:1", "u");
+    assertThat(a.get("user:1")).isEqualTo("u");
+  }
+
+  @Test
   void eventsWrittenWhileANodeWasAway_areReplayed() {
     SyncCache a = node(metricsA);
     SyncCache b = node(null);
