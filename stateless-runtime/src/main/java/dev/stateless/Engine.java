@@ -813,6 +813,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   /** The write's dependents: the owner's @Invalidates, the code's invalidates, the strategy's. */
   private CompletableFuture<Long> invalidateDependents(Route r, Rights rights, String key) {
+    if ((r.owner == null || r.owner.invalidates().isEmpty())
+        && rights.invalidates().isEmpty()
+        && custom == null) {
+      return CompletableFuture.completedFuture(0L); // the common case, without allocating
+    }
     Set<String> patterns = new LinkedHashSet<>();
     if (r.owner != null) {
       r.owner.invalidates().forEach(p -> patterns.add(p.toString()));
@@ -827,6 +832,12 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     List<KeyPattern> parsed = new ArrayList<>();
     for (String p : patterns) {
       parsed.add(KeyPattern.parse(p));
+    }
+    if (RedisStore.onIoThread()) {
+      // The in-process part walks the local entries: not on the thread that reads Redis replies.
+      return CompletableFuture.supplyAsync(
+              () -> invalidateAll(parsed, key), java.util.concurrent.ForkJoinPool.commonPool())
+          .thenCompose(f -> f);
     }
     return invalidateAll(parsed, key);
   }
