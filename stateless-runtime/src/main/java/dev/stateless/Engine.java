@@ -59,7 +59,23 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   private final Ticker ticker;
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
   private final AtomicLong epoch = new AtomicLong();
+
+  /**
+   * Per stripe: how many atomic batches are applying keys of it. While one is, copies of its keys
+   * are not served (reads go to the owner's layer), and reads of in-process primaries wait for
+   * {@link #batchLock}: a reader that saw one write of a batch sees all of them.
+   */
+  private final java.util.concurrent.atomic.AtomicIntegerArray batching =
+      new java.util.concurrent.atomic.AtomicIntegerArray(STRIPES);
+
+  /** Held while an atomic batch writes in-process stores. */
+  final java.util.concurrent.locks.ReentrantLock batchLock =
+      new java.util.concurrent.locks.ReentrantLock();
+
   private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+
+  /** {@code atomicUpdate} and {@code atomicBatch}. */
+  final AtomicOps atomics = new AtomicOps(this);
 
   /**
    * Per owner name: its route, then its routes for each custom placement (CLIENT, EDGE, SERVER).
@@ -256,12 +272,41 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   // ---- generations ----
 
-  private long token(String key) {
+  long token(String key) {
     return stripes.get(key.hashCode() & (STRIPES - 1)) + epoch.get();
   }
 
-  private void bump(String key) {
+  void bump(String key) {
     stripes.incrementAndGet(key.hashCode() & (STRIPES - 1));
+  }
+
+  /**
+   * Whether an atomic batch is applying a key of this key's stripe; if so, waits until no batch
+   * writes the in-process stores, so in-process reads see all of a batch or none of it.
+   */
+  private boolean inBatch(String key) {
+    if (batching.get(key.hashCode() & (STRIPES - 1)) == 0) {
+      return false;
+    }
+    batchLock.lock();
+    batchLock.unlock();
+    return true;
+  }
+
+  /** Marks the stripes of a batch's keys (once each) as being written. */
+  int[] markBatch(List<String> keys) {
+    int[] marked =
+        keys.stream().mapToInt(k -> k.hashCode() & (STRIPES - 1)).distinct().sorted().toArray();
+    for (int stripe : marked) {
+      batching.incrementAndGet(stripe);
+    }
+    return marked;
+  }
+
+  void unmarkBatch(int[] marked) {
+    for (int stripe : marked) {
+      batching.decrementAndGet(stripe);
+    }
   }
 
   // ---- checks ----
@@ -283,7 +328,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   /** The in-process fast path: a hit in the nearest layer, or {@link #MISS}. No allocation. */
   Object getLocal(String key) {
     Cache<String, LocalStore.Entry> cache = nearest;
-    if (cache == null) {
+    if (cache == null || batching.get(key.hashCode() & (STRIPES - 1)) != 0) {
       return MISS;
     }
     LocalStore.Entry e = cache.getIfPresent(key);
@@ -310,10 +355,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     if (r.owner != null && r.owner.isStreaming()) {
       throwIfErrors(AccessRules.checkRead(rights, KeyShape.exact(key), via));
     }
+    boolean inBatch = inBatch(key);
     if (via != null) {
       return readLayer(r, via, key).thenApply(v -> v == MISS ? null : v);
     }
-    boolean copiesOk = r.strategy != Strategy.GLOBAL_CONSISTENT && r.primaryLive();
+    boolean copiesOk = r.strategy != Strategy.GLOBAL_CONSISTENT && r.primaryLive() && !inBatch;
     int first = copiesOk ? 0 : r.primary.ordinal();
     long token = token(key); // before any read: a fill may not outlive a later invalidation
     for (int l = first; l <= r.primary.ordinal(); l++) {
@@ -436,11 +482,12 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
   }
 
-  private static long ttlFor(long ttlNanos) {
+  static long ttlFor(long ttlNanos) {
     return ttlNanos > 0 ? ttlNanos : Long.MAX_VALUE;
   }
 
   private CompletableFuture<Object> readLayer(Route r, CacheLayer layer, String key) {
+    inBatch(key);
     LayerStore s = stores[layer.ordinal()];
     if (layer.ordinal() < r.primary.ordinal() && !r.primaryLive()) {
       throw Errors.copyNotProvablyFresh(key, layer.name(), stores[r.primary.ordinal()].describe());
@@ -468,7 +515,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
   }
 
-  private Object decode(String key, byte[] bytes) {
+  Object decode(String key, byte[] bytes) {
     try {
       return codec.decode(bytes);
     } catch (IllegalArgumentException e) {
@@ -479,7 +526,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   // ---- writes ----
 
   /** The preamble of every write: a well-formed key, an open cache, and the rights to write it. */
-  private Route writable(Rights rights, Operation op, String key, CacheLayer via) {
+  Route writable(Rights rights, Operation op, String key, CacheLayer via) {
     Literals.checkKey(key);
     checkOpen();
     Route r = route(key);
@@ -494,8 +541,20 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       Object value,
       SetOptions options,
       Strategy requested) {
+    return set(Operation.WRITE, rights, via, key, value, options, requested);
+  }
+
+  /** A write checked as {@code op}: a plain, scoped ({@code setScoped}) or session write. */
+  CompletableFuture<Boolean> set(
+      Operation op,
+      Rights rights,
+      CacheLayer via,
+      String key,
+      Object value,
+      SetOptions options,
+      Strategy requested) {
     java.util.Objects.requireNonNull(value, "value");
-    Route r = writable(rights, Operation.WRITE, key, via);
+    Route r = writable(rights, op, key, via);
     if (requested != null) {
       throwIfErrors(AccessRules.checkStrategy(rights, requested));
     }
@@ -595,7 +654,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * so the copies and dependents are dropped all the same, and the failure is reported; this node
    * skips its own events, so no one else would drop its copies.
    */
-  private <T> CompletableFuture<T> afterWrite(
+  <T> CompletableFuture<T> afterWrite(
       CompletableFuture<T> write,
       Route r,
       Rights rights,
@@ -670,7 +729,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * {@code keep}, the copy the write itself just made. Farther layers are left alone: a write
    * through {@code layer(CLIENT)} of a key nobody owns does not delete the server's value.
    */
-  private void dropCopies(Route r, CacheLayer target, String key) {
+  void dropCopies(Route r, CacheLayer target, String key) {
     bump(key);
     for (int l = 0; l < target.ordinal(); l++) {
       if (r.regions[l] != null) {
@@ -681,7 +740,19 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   CompletableFuture<Boolean> del(Rights rights, CacheLayer via, String key) {
-    Route r = writable(rights, Operation.DELETE, key, via);
+    return delChecked(writable(rights, Operation.DELETE, key, via), rights, via, key);
+  }
+
+  /**
+   * Deletes an entry a request scope or session created, at its end: the code that wrote it may
+   * remove it (even a key nobody owns, which only a scope may write).
+   */
+  CompletableFuture<Boolean> delOwnEntry(Rights rights, CacheLayer via, String key) {
+    return delChecked(route(key), rights, via, key);
+  }
+
+  private CompletableFuture<Boolean> delChecked(
+      Route r, Rights rights, CacheLayer via, String key) {
     CacheLayer target = via != null ? via : r.primary;
     LayerStore s = stores[target.ordinal()];
     CompletableFuture<Boolean> removed;
@@ -791,8 +862,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         });
   }
 
-  private static long remainingOrForever(
-      Cache<String, LocalStore.Entry> region, String key, LayerStore s) {
+  static long remainingOrForever(Cache<String, LocalStore.Entry> region, String key, LayerStore s) {
     return ((LocalStore) s).remainingNanos(region, key).orElse(Long.MAX_VALUE);
   }
 
@@ -812,7 +882,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   // ---- invalidation ----
 
   /** The write's dependents: the owner's @Invalidates, the code's invalidates, the strategy's. */
-  private CompletableFuture<Long> invalidateDependents(Route r, Rights rights, String key) {
+  CompletableFuture<Long> invalidateDependents(Route r, Rights rights, String key) {
     if ((r.owner == null || r.owner.invalidates().isEmpty())
         && rights.invalidates().isEmpty()
         && custom == null) {
@@ -923,7 +993,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         java.util.concurrent.ForkJoinPool.commonPool());
   }
 
-  private void countSent(LayerStore s) {
+  void countSent(LayerStore s) {
     if (((RedisStore) s).publishes()) {
       metrics.invalidationsSent.increment();
     }

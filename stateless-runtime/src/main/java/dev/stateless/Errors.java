@@ -2,6 +2,7 @@ package dev.stateless;
 
 import dev.stateless.core.Code;
 import dev.stateless.core.Diagnostic;
+import dev.stateless.core.StatelessException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
@@ -98,6 +99,71 @@ final class Errors {
             "read without .layer(..) so the owner's layer answers, or retry once Redis is back",
             List.of()),
         null);
+  }
+
+  static VersionConflictException versionConflict(String key, int attempts) {
+    return new VersionConflictException(
+        Diagnostic.error(
+            Code.SL103,
+            "atomicUpdate of \"" + key + "\" lost to concurrent writers " + attempts + " times",
+            "reduce contention on the key: split it (counter:{shard}) and sum the parts, or"
+                + " update it from fewer places",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException batchSpansStores(
+      String key,
+      dev.stateless.annotation.CacheLayer layer,
+      String store,
+      String otherKey,
+      dev.stateless.annotation.CacheLayer otherLayer,
+      String otherStore) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "atomicBatch spans two stores: \""
+                + key
+                + "\" is written to "
+                + layer
+                + " ("
+                + store
+                + ") and \""
+                + otherKey
+                + "\" to "
+                + otherLayer
+                + " ("
+                + otherStore
+                + "); nothing was written",
+            "a batch is atomic within one store: split it in two, or give the owners the same"
+                + " layer",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException scopeClosed(String what) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "this " + what + " is closed",
+            "write scoped entries between opening the "
+                + what
+                + " and closing it (use"
+                + " try-with-resources)",
+            List.of()),
+        null);
+  }
+
+  static StatelessException sessionEntriesWithoutCleanup(List<String> keys) {
+    return new StatelessException(
+        List.of(
+            Diagnostic.error(
+                Code.SL010,
+                "session entries written without a cleanup callback: "
+                    + keys
+                    + " (deleted at session end)",
+                "write session entries as session.set(key, value).withCleanup(fn)",
+                List.of())));
   }
 
   static InvalidStateException closed() {

@@ -172,6 +172,83 @@ final class RedisStore extends LayerStore {
               + "end\n"
               + "return n\n");
 
+  // KEYS: key, stream, sequences, index, expiries, lock. ARGV: node, maxlen, lock token ('' for
+  // none), expected ('-' absent, '=' the value in ARGV[5]), expected value, op ('s' set, 'd'
+  // delete), new value, px for a key that did not exist (0: none). A set keeps the key's TTL.
+  // Returns {1} when applied, else {0, current value}: the key changed since it was read, or
+  // another node holds the key's lock.
+  static final Script COMPARE_AND_SET =
+      new Script(
+          "local lk = redis.call('GET', KEYS[6])\n"
+              + "local cur = redis.call('GET', KEYS[1])\n"
+              + "if (lk and lk ~= ARGV[3]) or (ARGV[4] == '-' and cur)"
+              + " or (ARGV[4] == '=' and cur ~= ARGV[5]) then return {0, cur} end\n"
+              + "if lk then redis.call('DEL', KEYS[6]) end\n"
+              + "local px = -1\n"
+              + "if ARGV[6] == 'd' then\n"
+              + "  redis.call('DEL', KEYS[1])\n"
+              + "  redis.call('ZREM', KEYS[4], KEYS[1])\n"
+              + "  redis.call('ZREM', KEYS[5], KEYS[1])\n"
+              + "elseif cur then redis.call('SET', KEYS[1], ARGV[7], 'KEEPTTL')\n"
+              + "else\n"
+              + "  px = tonumber(ARGV[8])\n"
+              + "  if px > 0 then redis.call('SET', KEYS[1], ARGV[7], 'PX', px)\n"
+              + "  else redis.call('SET', KEYS[1], ARGV[7]) end\n"
+              + "end\n"
+              + publishLua("k", "KEYS[1]")
+              + "if ARGV[6] ~= 'd' then\n"
+              + indexLua("px")
+              + "end\n"
+              + "return {1}\n");
+
+  // KEYS: lock, key. ARGV: token, px. Takes the key's lock if it is free (or already ours) and
+  // returns {1, current value}; else {0}.
+  static final Script LOCK =
+      new Script(
+          "local lk = redis.call('GET', KEYS[1])\n"
+              + "if lk and lk ~= ARGV[1] then return {0} end\n"
+              + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
+              + "return {1, redis.call('GET', KEYS[2])}\n");
+
+  // KEYS: lock. ARGV: token. Releases the lock if it is still ours.
+  static final Script UNLOCK =
+      new Script(
+          "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
+              + "return 0\n");
+
+  // KEYS: sequences, then per write: key, stream, index, expiries. ARGV: node, maxlen, then per
+  // write: op ('s' set, 'd' delete), value, px (0: none). All writes and their events in one
+  // step: Redis runs a script to the end before any other command, and SET and DEL cannot fail
+  // on a key's type, so either every write is applied or (an error before the first) none.
+  static final Script BATCH =
+      new Script(
+          "local t = redis.call('TIME')\n"
+              + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+              + "local n = (#KEYS - 1) / 4\n"
+              + "for i = 0, n - 1 do\n"
+              + "  local k, st, idx, exp = KEYS[2 + 4 * i], KEYS[3 + 4 * i], KEYS[4 + 4 * i],"
+              + " KEYS[5 + 4 * i]\n"
+              + "  local px = tonumber(ARGV[5 + 3 * i])\n"
+              + "  if ARGV[3 + 3 * i] == 's' then\n"
+              + "    if px > 0 then\n"
+              + "      redis.call('SET', k, ARGV[4 + 3 * i], 'PX', px)\n"
+              + "      redis.call('ZADD', exp, now + px, k)\n"
+              + "    else\n"
+              + "      redis.call('SET', k, ARGV[4 + 3 * i])\n"
+              + "      redis.call('ZREM', exp, k)\n"
+              + "    end\n"
+              + "    redis.call('ZADD', idx, 0, k)\n"
+              + "  else\n"
+              + "    redis.call('DEL', k)\n"
+              + "    redis.call('ZREM', idx, k)\n"
+              + "    redis.call('ZREM', exp, k)\n"
+              + "  end\n"
+              + "  local seq = redis.call('HINCRBY', KEYS[1], st, 1)\n"
+              + "  redis.call('XADD', st, 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'n', ARGV[1], 'k',"
+              + " k)\n"
+              + "end\n"
+              + "return n\n");
+
   /** A Lua script and its SHA-1, run with EVALSHA and loaded on NOSCRIPT. */
   static final class Script {
     final String text;
@@ -306,7 +383,19 @@ final class RedisStore extends LayerStore {
   }
 
   private static final List<Script> SCRIPTS =
-      List.of(SET, DEL, PEXPIRE, INCRBY, PUBLISH_PATTERN, GET_WITH_TTL, INDEX_PAGE, DROP_KEYS);
+      List.of(
+          SET,
+          DEL,
+          PEXPIRE,
+          INCRBY,
+          PUBLISH_PATTERN,
+          GET_WITH_TTL,
+          INDEX_PAGE,
+          DROP_KEYS,
+          COMPARE_AND_SET,
+          LOCK,
+          UNLOCK,
+          BATCH);
 
   private void loadScripts() {
     for (Script s : SCRIPTS) {
@@ -395,6 +484,72 @@ final class RedisStore extends LayerStore {
 
   CompletableFuture<Boolean> exists(String key) {
     return translate(flushed(async.exists(key))).thenApply(n -> n > 0);
+  }
+
+  static String lock(String key) {
+    return PREFIX + "lock:" + key;
+  }
+
+  /**
+   * Writes (or deletes, when {@code value} is null) a key only if it still holds {@code expected}
+   * (null: absent) and no other node holds its lock; releases the lock if {@code token} holds it.
+   * Returns {@code {1}} when applied, else {@code {0, current value}}.
+   */
+  CompletableFuture<List<Object>> compareAndSet(
+      String key, String owner, String token, byte[] expected, byte[] value, long px) {
+    String[] keys = {key, stream(owner), SEQUENCES, index(owner), expiries(owner), lock(key)};
+    return script(
+        COMPARE_AND_SET,
+        ScriptOutputType.MULTI,
+        keys,
+        node,
+        ascii(Integer.toString(STREAM_MAXLEN)),
+        utf8(token == null ? "" : token),
+        ascii(expected == null ? "-" : "="),
+        expected == null ? new byte[0] : expected,
+        ascii(value == null ? "d" : "s"),
+        value == null ? new byte[0] : value,
+        ascii(Long.toString(px)));
+  }
+
+  /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */
+  CompletableFuture<List<Object>> lock(String key, String token, long millis) {
+    return script(
+        LOCK,
+        ScriptOutputType.MULTI,
+        new String[] {lock(key), key},
+        utf8(token),
+        ascii(Long.toString(millis)));
+  }
+
+  CompletableFuture<Long> unlock(String key, String token) {
+    return script(UNLOCK, ScriptOutputType.INTEGER, new String[] {lock(key)}, utf8(token));
+  }
+
+  /**
+   * Applies writes atomically: {@code values[i]} null deletes {@code keys[i]}; {@code px[i]} > 0
+   * expires it.
+   */
+  CompletableFuture<Long> batch(
+      List<String> keys, List<String> owners, List<byte[]> values, long[] px) {
+    int n = keys.size();
+    String[] k = new String[1 + 4 * n];
+    byte[][] args = new byte[2 + 3 * n][];
+    k[0] = SEQUENCES;
+    args[0] = node;
+    args[1] = ascii(Integer.toString(STREAM_MAXLEN));
+    for (int i = 0; i < n; i++) {
+      String owner = owners.get(i);
+      k[1 + 4 * i] = keys.get(i);
+      k[2 + 4 * i] = stream(owner);
+      k[3 + 4 * i] = index(owner);
+      k[4 + 4 * i] = expiries(owner);
+      byte[] v = values.get(i);
+      args[2 + 3 * i] = ascii(v == null ? "d" : "s");
+      args[3 + 3 * i] = v == null ? new byte[0] : v;
+      args[4 + 3 * i] = ascii(Long.toString(px[i]));
+    }
+    return script(BATCH, ScriptOutputType.INTEGER, k, args);
   }
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */

@@ -2,6 +2,7 @@ package dev.stateless;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Lifetime;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.AccessRules;
 import dev.stateless.core.Code;
@@ -18,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A multi-layer cache (client, edge, server) whose keys have owners, declared in a manifest. Every
@@ -71,14 +74,30 @@ public final class StatelessCache implements AutoCloseable {
   private final boolean root;
   private final SyncCache sync;
 
+  /**
+   * Entries that end with this view: a session's entries, or for the cache itself those written
+   * with a cleanup callback (deleted when the cache closes).
+   */
+  private final ScopedEntries entries;
+
   private StatelessCache(
-      Engine engine, Rights rights, CacheLayer via, String componentName, boolean root) {
+      Engine engine,
+      Rights rights,
+      CacheLayer via,
+      String componentName,
+      boolean root,
+      ScopedEntries entries) {
     this.engine = engine;
     this.rights = rights;
     this.via = via;
     this.componentName = componentName;
     this.root = root;
+    this.entries = entries;
     this.sync = new SyncCache(this);
+  }
+
+  private boolean inSession() {
+    return rights.lifetime() == Lifetime.SESSION;
   }
 
   /**
@@ -151,7 +170,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return {@code true} when written; fails with SL002 (borrowed), SL003 (not owned), SL004 (wrong
    *     layer view), SL102 ({@code @MaxSize}) or SL105 (no codec for the value)
    */
-  public CompletableFuture<Boolean> set(String key, Object value) {
+  public CacheWrite set(String key, Object value) {
     return set(key, value, SetOptions.none());
   }
 
@@ -163,9 +182,36 @@ public final class StatelessCache implements AutoCloseable {
    * @param options the options
    * @return {@code true} when written, {@code false} when the condition did not hold
    */
-  public CompletableFuture<Boolean> set(String key, Object value, SetOptions options) {
+  public CacheWrite set(String key, Object value, SetOptions options) {
     Objects.requireNonNull(options, "options");
-    return call(() -> engine.set(rights, via, key, value, options, null));
+    return write(key, () -> engine.set(writeOperation(), rights, via, key, value, options, null));
+  }
+
+  /** A session's writes are checked as session writes; their cleanup is checked at its end. */
+  private Operation writeOperation() {
+    return inSession() ? Operation.WRITE_WITH_CLEANUP : Operation.WRITE;
+  }
+
+  private CacheWrite write(String key, Supplier<CompletableFuture<Boolean>> op) {
+    Objects.requireNonNull(key, "key");
+    CompletableFuture<Boolean> done = call(op);
+    if (inSession() && !done.isCompletedExceptionally()) {
+      try {
+        entries.written(key, rights, via, done);
+      } catch (RuntimeException e) {
+        done = CompletableFuture.failedFuture(e);
+      }
+    }
+    CacheWrite w = new CacheWrite(entries, key, rights, via);
+    done.whenComplete(
+        (v, t) -> {
+          if (t == null) {
+            w.complete(v);
+          } else {
+            w.completeExceptionally(t);
+          }
+        });
+    return w;
   }
 
   /**
@@ -179,9 +225,101 @@ public final class StatelessCache implements AutoCloseable {
    * @return {@code true} when written; fails with SL007 when the strategy's layer is missing and
    *     SL008 when it clashes with this view's strategy
    */
-  public CompletableFuture<Boolean> setWithStrategy(String key, Object value, Strategy strategy) {
+  public CacheWrite setWithStrategy(String key, Object value, Strategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
-    return call(() -> engine.set(rights, via, key, value, SetOptions.none(), strategy));
+    return write(
+        key,
+        () -> engine.set(writeOperation(), rights, via, key, value, SetOptions.none(), strategy));
+  }
+
+  /**
+   * Reads, changes and writes a key with no lost update: concurrent {@code atomicUpdate}s of the
+   * key, on this node or others, apply one after another, and a plain write in between makes the
+   * function run again on the newer value. The key's TTL is kept (a new key gets its owner's).
+   *
+   * <pre>{@code
+   * cache.<Long>atomicUpdate("counter:1", n -> n == null ? 1L : n + 1);
+   * }</pre>
+   *
+   * <p>The function may run more than once, so it must have no side effects; it runs off Redis's
+   * I/O thread. Returning {@code null} deletes the key.
+   *
+   * @param key the key
+   * @param fn the change: the current value ({@code null} when absent) to the new one
+   * @param <V> the value's type
+   * @return the new value; fails with SL011 when this view neither owns nor holds the key
+   *     exclusively, SL103 when the update lost to other writers {@value AtomicOps#ATTEMPTS} times,
+   *     and as {@link #set} does
+   */
+  public <V> CompletableFuture<V> atomicUpdate(String key, UnaryOperator<V> fn) {
+    Objects.requireNonNull(fn, "fn");
+    return call(() -> engine.atomics.update(rights, via, key, fn));
+  }
+
+  /**
+   * Applies several writes all together or not at all: readers see either none of them or all, and
+   * each write drops its key's copies and dependents as a single write would. Each write is checked
+   * as it is recorded (SL002, SL003, SL004, SL102 …); one that fails fails the batch before
+   * anything is applied. The keys' owners must share a store: all in-process, or one Redis (where
+   * the batch is one Lua script); else the batch fails with SL105 and nothing is written.
+   *
+   * <pre>{@code
+   * cache.atomicBatch(tx -> {
+   *   tx.set("user:123", data1);
+   *   tx.set("user:123:prefs", data2);
+   * }).join();
+   * }</pre>
+   *
+   * @param body records the writes on the transaction it is given
+   * @return completes when every write is applied
+   */
+  public CompletableFuture<Void> atomicBatch(Consumer<CacheTransaction> body) {
+    Objects.requireNonNull(body, "body");
+    return call(
+        () -> {
+          engine.checkOpen();
+          CacheTransaction tx = new CacheTransaction(engine.atomics, rights, via);
+          body.accept(tx);
+          return engine.atomics.apply(rights, tx.finish());
+        });
+  }
+
+  /**
+   * Opens a request scope: entries written with {@link RequestScope#setScoped} are deleted when it
+   * closes, also on exceptions (use try-with-resources). The scope has this view's rights, with the
+   * {@code REQUEST} lifetime, and may also write keys no component owns.
+   *
+   * @return the scope
+   */
+  public RequestScope requestScope() {
+    engine.checkOpen();
+    return new RequestScope(engine, rights.withLifetime(Lifetime.REQUEST), via);
+  }
+
+  /**
+   * Opens a session: a view with this view's rights and the {@code SESSION} lifetime. Every entry
+   * written through it needs a cleanup callback, {@code session.set(key, value).withCleanup(fn)};
+   * closing the session deletes its entries, then runs their callbacks. A session entry written
+   * without one is deleted too, and closing then fails with SL010 naming it (the checker reports it
+   * at compile time).
+   *
+   * <pre>{@code
+   * try (StatelessCache session = cache.session()) {
+   *   session.set("session:123", data).withCleanup(() -> audit.log("session 123 ended"));
+   * }
+   * }</pre>
+   *
+   * @return the session view; close it to end the session
+   */
+  public StatelessCache session() {
+    engine.checkOpen();
+    return new StatelessCache(
+        engine,
+        rights.withLifetime(Lifetime.SESSION),
+        via,
+        componentName,
+        false,
+        new ScopedEntries(engine, "session", true));
   }
 
   /**
@@ -294,7 +432,7 @@ public final class StatelessCache implements AutoCloseable {
         throw new StatelessException(List.of(d));
       }
     }
-    return new StatelessCache(engine, rights, layer, componentName, false);
+    return new StatelessCache(engine, rights, layer, componentName, false, entries);
   }
 
   /**
@@ -308,8 +446,8 @@ public final class StatelessCache implements AutoCloseable {
    */
   public StatelessCache component(String name) {
     Objects.requireNonNull(name, "name");
-    Rights r = engine.manifest.rightsOf(name);
-    return new StatelessCache(engine, r, via, name, false);
+    Rights r = engine.manifest.rightsOf(name).withLifetime(rights.lifetime());
+    return new StatelessCache(engine, r, via, name, false, entries);
   }
 
   /**
@@ -322,7 +460,8 @@ public final class StatelessCache implements AutoCloseable {
    */
   public StatelessCache withStrategy(Strategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
-    Rights.Builder b = Rights.builder(engine.manifest).strategy(strategy);
+    Rights.Builder b =
+        Rights.builder(engine.manifest).strategy(strategy).lifetime(rights.lifetime());
     if (componentName != null) {
       b.name("component \"" + componentName + "\"").follows(componentName);
     } else {
@@ -333,7 +472,7 @@ public final class StatelessCache implements AutoCloseable {
             || (componentName == null && rights.unownedKeysAllowed()));
     Rights r = b.build();
     Engine.throwIfErrors(AccessRules.checkDeclaration(r));
-    return new StatelessCache(engine, r, via, componentName, false);
+    return new StatelessCache(engine, r, via, componentName, false, entries);
   }
 
   /**
@@ -347,11 +486,24 @@ public final class StatelessCache implements AutoCloseable {
     return engine.localEntries(layer);
   }
 
-  /** Closes the cache and its stores; a view's {@code close()} does nothing. */
+  /**
+   * Closes the cache: deletes the entries written with a cleanup callback and runs the callbacks,
+   * then closes the stores. Closing a {@link #session()} (or a view of it) ends the session. Other
+   * views' {@code close()} does nothing.
+   *
+   * @throws dev.stateless.core.StatelessException when a delete or callback failed (the cache is
+   *     closed all the same), or SL010 when a session entry had no cleanup callback
+   */
   @Override
   public void close() {
     if (root) {
-      engine.close();
+      try {
+        entries.close();
+      } finally {
+        engine.close();
+      }
+    } else if (inSession()) {
+      entries.close();
     }
   }
 
@@ -600,7 +752,8 @@ public final class StatelessCache implements AutoCloseable {
           throw e;
         }
       }
-      return new StatelessCache(engine, base, null, null, true);
+      return new StatelessCache(
+          engine, base, null, null, true, new ScopedEntries(engine, "cache", false));
     }
 
     private static Ticker nanosOf(Clock clock) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The blocking view of a {@link StatelessCache}: the same methods, returning the result and
@@ -178,6 +180,29 @@ public final class SyncCache {
    */
   public List<String> scan(String glob) {
     return join(async.scan(glob));
+  }
+
+  /**
+   * Reads, changes and writes a key with no lost update; see {@link
+   * StatelessCache#atomicUpdate(String, UnaryOperator)}.
+   *
+   * @param key the key
+   * @param fn the change
+   * @param <V> the value's type
+   * @return the new value
+   */
+  public <V> V atomicUpdate(String key, UnaryOperator<V> fn) {
+    return join(async.atomicUpdate(key, fn));
+  }
+
+  /**
+   * Applies several writes all together or not at all; see {@link
+   * StatelessCache#atomicBatch(Consumer)}.
+   *
+   * @param body records the writes
+   */
+  public void atomicBatch(Consumer<CacheTransaction> body) {
+    join(async.atomicBatch(body));
   }
 
   /**

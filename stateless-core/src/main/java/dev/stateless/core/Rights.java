@@ -52,8 +52,10 @@ public final class Rights {
   private final boolean unownedKeysAllowed;
   private final List<Grant> grants;
   private final List<Diagnostic> problems;
+  private final Builder source;
 
   private Rights(Builder b) {
+    this.source = b.copy();
     List<Diagnostic> p = new ArrayList<>();
     this.manifest = b.manifest;
     this.name = b.name;
@@ -217,6 +219,21 @@ public final class Rights {
   }
 
   /**
+   * Returns the same rights for code whose entries have another lifetime: a request scope's ({@link
+   * Lifetime#REQUEST}) or a session's ({@link Lifetime#SESSION}).
+   *
+   * @param lifetime the lifetime
+   * @return the rights with that lifetime
+   */
+  public Rights withLifetime(Lifetime lifetime) {
+    Objects.requireNonNull(lifetime, "lifetime");
+    if (lifetime == this.lifetime) {
+      return this;
+    }
+    return source.copy().lifetime(lifetime).build();
+  }
+
+  /**
    * Returns the code's strategy (a followed component's, unless the code sets its own).
    *
    * @return the strategy
@@ -290,6 +307,21 @@ public final class Rights {
 
     private Builder(Manifest manifest) {
       this.manifest = manifest;
+    }
+
+    private Builder copy() {
+      Builder c = new Builder(manifest);
+      c.name = name;
+      c.owns.addAll(owns);
+      c.borrows.addAll(borrows);
+      c.exclusive.addAll(exclusive);
+      c.invalidates.addAll(invalidates);
+      c.follows = follows;
+      c.lifetime = lifetime;
+      c.strategy = strategy;
+      c.actsForAllOwners = actsForAllOwners;
+      c.unownedKeysAllowed = unownedKeysAllowed;
+      return c;
     }
 
     /**

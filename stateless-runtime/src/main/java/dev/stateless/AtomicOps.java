@@ -1,0 +1,413 @@
+package dev.stateless;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.core.Operation;
+import dev.stateless.core.Rights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code atomicUpdate} and {@code atomicBatch}.
+ *
+ * <p>An update of an in-process primary runs under a per-key lock (so updates of one key never race
+ * each other) and installs its result only if the entry it read is still there (so a plain {@code
+ * set} in between is not lost: the update runs again on the new value).
+ *
+ * <p>An update of a Redis primary is optimistic: read, apply the function, then one script writes
+ * only if the key still holds what was read. Updates of a key from this node are queued behind one
+ * another, so only other nodes (and plain writes) can conflict. A conflict returns the current
+ * value; the loser then takes the key's lock in Redis (a lease; other nodes' writes by {@code
+ * atomicUpdate} fail while it is held) and tries again on that value, so a node that keeps losing
+ * is served next instead of starving. After {@value #ATTEMPTS} attempts, with growing random pauses
+ * between lock attempts, it fails with {@link VersionConflictException} (SL103).
+ */
+final class AtomicOps {
+  static final int ATTEMPTS = 32;
+  private static final int LOCAL_LOCKS = 256;
+
+  private final Engine engine;
+  private final ReentrantLock[] localLocks = new ReentrantLock[LOCAL_LOCKS];
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> queued =
+      new ConcurrentHashMap<>();
+  private final AtomicLong tokens = new AtomicLong();
+
+  /** Where update functions run when the value came from Redis: never on Lettuce's I/O thread. */
+  private final Executor functions = ForkJoinPool.commonPool();
+
+  AtomicOps(Engine engine) {
+    this.engine = engine;
+    for (int i = 0; i < LOCAL_LOCKS; i++) {
+      localLocks[i] = new ReentrantLock();
+    }
+  }
+
+  // ---- atomicUpdate ----
+
+  <V> CompletableFuture<V> update(Rights rights, CacheLayer via, String key, UnaryOperator<V> fn) {
+    java.util.Objects.requireNonNull(fn, "fn");
+    Route r = engine.writable(rights, Operation.ATOMIC_UPDATE, key, via);
+    CacheLayer target = via != null ? via : r.primary;
+    LayerStore s = engine.stores[target.ordinal()];
+    CompletableFuture<V> done;
+    if (s instanceof LocalStore) {
+      done = updateLocal(r, target, (LocalStore) s, key, fn);
+    } else {
+      done = queue(key, () -> updateRedis(r, (RedisStore) s, key, fn));
+    }
+    return engine.afterWrite(
+        done,
+        r,
+        rights,
+        target,
+        key,
+        v -> {
+          engine.dropCopies(r, target, key);
+          return v;
+        });
+  }
+
+  @SuppressWarnings("unchecked")
+  private <V> CompletableFuture<V> updateLocal(
+      Route r, CacheLayer target, LocalStore store, String key, UnaryOperator<V> fn) {
+    Cache<String, LocalStore.Entry> region = r.regions[target.ordinal()];
+    ConcurrentMap<String, LocalStore.Entry> map = region.asMap();
+    ReentrantLock lock = localLocks[(key.hashCode() & 0x7fffffff) % LOCAL_LOCKS];
+    lock.lock();
+    try {
+      for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        LocalStore.Entry cur = map.get(key);
+        V next = fn.apply(cur == null ? null : (V) Engine.copyOut(cur.value));
+        boolean installed;
+        if (next == null) {
+          installed = cur == null || map.remove(key, cur);
+        } else {
+          byte[] bytes = engine.codec.encode(next);
+          int weight = LocalStore.weigh(key, bytes.length);
+          if (r.maxBytes > 0 && weight > r.maxBytes) {
+            throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
+          }
+          long ttl =
+              cur == null
+                  ? Engine.ttlFor(r.ttlNanos)
+                  : Engine.remainingOrForever(region, key, store);
+          LocalStore.Entry e =
+              new LocalStore.Entry(
+                  next instanceof byte[] ? ((byte[]) next).clone() : next,
+                  weight,
+                  ttl,
+                  r,
+                  target != r.primary);
+          installed = cur == null ? map.putIfAbsent(key, e) == null : map.replace(key, cur, e);
+        }
+        if (installed) {
+          return CompletableFuture.completedFuture((V) Engine.copyOut(next));
+        }
+      }
+      return CompletableFuture.failedFuture(Errors.versionConflict(key, ATTEMPTS));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs {@code op} after every earlier queued operation of the key on this node. */
+  private <V> CompletableFuture<V> queue(
+      String key, java.util.function.Supplier<CompletableFuture<V>> op) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> before = queued.put(key, mine);
+    CompletableFuture<V> result =
+        (before == null ? CompletableFuture.<Void>completedFuture(null) : before)
+            .thenCompose(
+                x -> {
+                  try {
+                    return op.get();
+                  } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                  }
+                });
+    result.whenComplete(
+        (v, t) -> {
+          queued.remove(key, mine);
+          mine.complete(null);
+        });
+    return result;
+  }
+
+  /** One optimistic update against Redis, and its retries. */
+  private final class RedisUpdate<V> {
+    final Route r;
+    final RedisStore redis;
+    final String key;
+    final UnaryOperator<V> fn;
+    final long px;
+    final long leaseMillis;
+    int attempts;
+    String token;
+    final CompletableFuture<V> result = new CompletableFuture<>();
+
+    RedisUpdate(Route r, RedisStore redis, String key, UnaryOperator<V> fn) {
+      this.r = r;
+      this.redis = redis;
+      this.key = key;
+      this.fn = fn;
+      this.px = r.ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(r.ttlNanos)) : 0;
+      this.leaseMillis = Math.max(1000, 2 * redis.timeout().toMillis());
+    }
+
+    void start() {
+      redis.get(key).whenComplete(this::onRead);
+    }
+
+    private void onRead(byte[] current, Throwable failure) {
+      if (failure != null) {
+        fail(failure);
+        return;
+      }
+      attempts++;
+      CompletableFuture.runAsync(() -> apply(current), functions);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void apply(byte[] current) {
+      V next;
+      byte[] encoded;
+      try {
+        Object value = current == null ? null : engine.decode(key, current);
+        next = fn.apply((V) value);
+        encoded = next == null ? null : engine.codec.encode(next);
+        if (encoded != null && r.maxBytes > 0) {
+          int weight = LocalStore.weigh(key, encoded.length);
+          if (weight > r.maxBytes) {
+            throw Errors.valueTooLarge(key, r.ownerName, encoded.length, r.maxBytes);
+          }
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      engine.countSent(redis);
+      redis
+          .compareAndSet(key, r.ownerName, token, current, encoded, px)
+          .whenComplete(
+              (reply, t) -> {
+                if (t != null) {
+                  fail(t);
+                } else if (Long.valueOf(1L).equals(reply.get(0))) {
+                  result.complete((V) Engine.copyOut(next));
+                } else {
+                  lose();
+                }
+              });
+    }
+
+    /** Lost to another writer: take the key's lock, then try again on its current value. */
+    private void lose() {
+      if (attempts >= ATTEMPTS) {
+        fail(Errors.versionConflict(key, attempts));
+        return;
+      }
+      if (token == null) {
+        token = engine.nodeId + ":" + tokens.incrementAndGet();
+      }
+      redis
+          .lock(key, token, leaseMillis)
+          .whenComplete(
+              (reply, t) -> {
+                if (t != null) {
+                  fail(t);
+                } else if (Long.valueOf(1L).equals(reply.get(0))) {
+                  onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
+                } else {
+                  attempts++;
+                  if (attempts >= ATTEMPTS) {
+                    fail(Errors.versionConflict(key, attempts));
+                    return;
+                  }
+                  long pause = ThreadLocalRandom.current().nextLong(1, 2L << Math.min(attempts, 6));
+                  CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS)
+                      .execute(this::lose);
+                }
+              });
+    }
+
+    private void fail(Throwable failure) {
+      if (token != null) {
+        redis.unlock(key, token); // best effort: the lease expires by itself
+      }
+      result.completeExceptionally(failure);
+    }
+  }
+
+  private <V> CompletableFuture<V> updateRedis(
+      Route r, RedisStore redis, String key, UnaryOperator<V> fn) {
+    RedisUpdate<V> u = new RedisUpdate<>(r, redis, key, fn);
+    u.start();
+    return u.result;
+  }
+
+  // ---- atomicBatch ----
+
+  /** One write of a batch, checked and encoded when it was recorded. */
+  static final class BatchWrite {
+    final Route route;
+    final CacheLayer target;
+    final String key;
+    final Object value; // null: delete
+    final byte[] bytes;
+    final int weight;
+    final long ttlNanos;
+
+    BatchWrite(
+        Route route,
+        CacheLayer target,
+        String key,
+        Object value,
+        byte[] bytes,
+        int weight,
+        long ttlNanos) {
+      this.route = route;
+      this.target = target;
+      this.key = key;
+      this.value = value;
+      this.bytes = bytes;
+      this.weight = weight;
+      this.ttlNanos = ttlNanos;
+    }
+  }
+
+  /** Checks and encodes one write of a batch; nothing is applied yet. */
+  BatchWrite prepare(Rights rights, CacheLayer via, String key, Object value, SetOptions options) {
+    Operation op = value == null ? Operation.DELETE : Operation.WRITE;
+    Route r = engine.writable(rights, op, key, via);
+    CacheLayer target = via != null ? via : r.primary;
+    if (value == null) {
+      return new BatchWrite(r, target, key, null, null, 0, 0);
+    }
+    if (options.condition() != SetOptions.Condition.ALWAYS) {
+      throw new IllegalArgumentException(
+          "atomicBatch writes take a TTL, not a condition (" + options + ")");
+    }
+    byte[] bytes = engine.codec.encode(value);
+    int weight = LocalStore.weigh(key, bytes.length);
+    if (r.maxBytes > 0 && weight > r.maxBytes) {
+      throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
+    }
+    long ttl = options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos;
+    Object stored = value instanceof byte[] ? ((byte[]) value).clone() : value;
+    return new BatchWrite(r, target, key, stored, bytes, weight, ttl);
+  }
+
+  /**
+   * Applies checked writes all together: in-process stores under the batch lock, or one Redis store
+   * in one script. Writes to two different kinds of store (or two Redis servers) cannot be made
+   * atomic and are refused before anything is applied.
+   */
+  CompletableFuture<Void> apply(Rights rights, List<BatchWrite> writes) {
+    engine.checkOpen();
+    if (writes.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    LayerStore first = engine.stores[writes.get(0).target.ordinal()];
+    for (BatchWrite w : writes) {
+      LayerStore s = engine.stores[w.target.ordinal()];
+      boolean same = s instanceof LocalStore ? first instanceof LocalStore : s == first;
+      if (!same) {
+        BatchWrite a = writes.get(0);
+        throw Errors.batchSpansStores(
+            a.key, a.target, first.describe(), w.key, w.target, s.describe());
+      }
+    }
+    List<String> keys = new ArrayList<>(writes.size());
+    writes.forEach(w -> keys.add(w.key));
+    int[] marked = engine.markBatch(keys);
+    CompletableFuture<?> applied;
+    if (first instanceof LocalStore) {
+      engine.batchLock.lock();
+      try {
+        for (BatchWrite w : writes) {
+          Cache<String, LocalStore.Entry> region = w.route.regions[w.target.ordinal()];
+          if (w.value == null) {
+            region.invalidate(w.key);
+          } else {
+            region.put(
+                w.key,
+                new LocalStore.Entry(
+                    w.value,
+                    w.weight,
+                    Engine.ttlFor(w.ttlNanos),
+                    w.route,
+                    w.target != w.route.primary));
+          }
+          engine.dropCopies(w.route, w.target, w.key);
+        }
+      } finally {
+        engine.batchLock.unlock();
+        engine.unmarkBatch(marked);
+      }
+      applied = CompletableFuture.completedFuture(null);
+    } else {
+      RedisStore redis = (RedisStore) first;
+      List<String> owners = new ArrayList<>(writes.size());
+      List<byte[]> values = new ArrayList<>(writes.size());
+      long[] px = new long[writes.size()];
+      for (int i = 0; i < writes.size(); i++) {
+        BatchWrite w = writes.get(i);
+        owners.add(w.route.ownerName);
+        values.add(w.bytes);
+        px[i] = w.ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(w.ttlNanos)) : 0;
+        engine.countSent(redis);
+      }
+      CompletableFuture<Long> sent;
+      try {
+        sent = redis.batch(keys, owners, values, px);
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      // Copies are dropped whether or not the answer came back: the script may have run.
+      applied =
+          sent.whenComplete(
+              (n, t) -> {
+                for (BatchWrite w : writes) {
+                  engine.dropCopies(w.route, w.target, w.key);
+                }
+                engine.unmarkBatch(marked);
+              });
+    }
+    return applied
+        .handle(
+            (v, failure) -> {
+              List<CompletableFuture<Long>> dependents = new ArrayList<>();
+              for (BatchWrite w : writes) {
+                try {
+                  dependents.add(engine.invalidateDependents(w.route, rights, w.key));
+                } catch (RuntimeException e) {
+                  dependents.add(CompletableFuture.failedFuture(e));
+                }
+              }
+              return CompletableFuture.allOf(dependents.toArray(new CompletableFuture<?>[0]))
+                  .handle(
+                      (x, depFailure) -> {
+                        Throwable t = failure != null ? failure : depFailure;
+                        if (t != null) {
+                          throw t instanceof java.util.concurrent.CompletionException
+                              ? (java.util.concurrent.CompletionException) t
+                              : new java.util.concurrent.CompletionException(t);
+                        }
+                        return (Void) null;
+                      });
+            })
+        .thenCompose(f -> f);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.stateless;
+
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.core.Rights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The writes of an {@link StatelessCache#atomicBatch atomicBatch}: recorded while the batch's
+ * function runs, each checked at once (rights, key, size), and applied together when it returns. A
+ * write that breaks a rule throws here and fails the whole batch, even if the function catches the
+ * exception. Used only inside that function, on its thread.
+ */
+public final class CacheTransaction {
+  private final AtomicOps ops;
+  private final Rights rights;
+  private final CacheLayer via;
+  private final List<AtomicOps.BatchWrite> writes = new ArrayList<>();
+  private RuntimeException failure;
+  private boolean done;
+
+  CacheTransaction(AtomicOps ops, Rights rights, CacheLayer via) {
+    this.ops = ops;
+    this.rights = rights;
+    this.via = via;
+  }
+
+  /**
+   * Adds a write of a key.
+   *
+   * @param key the key
+   * @param value the value
+   * @return this transaction
+   */
+  public CacheTransaction set(String key, Object value) {
+    return set(key, value, SetOptions.none());
+  }
+
+  /**
+   * Adds a write of a key with a TTL ({@link SetOptions#ttl}); conditions are not supported in a
+   * batch.
+   *
+   * @param key the key
+   * @param value the value
+   * @param options the options
+   * @return this transaction
+   */
+  public CacheTransaction set(String key, Object value, SetOptions options) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(options, "options");
+    return record(key, value, options);
+  }
+
+  /**
+   * Adds a delete of a key.
+   *
+   * @param key the key
+   * @return this transaction
+   */
+  public CacheTransaction del(String key) {
+    Objects.requireNonNull(key, "key");
+    return record(key, null, SetOptions.none());
+  }
+
+  private CacheTransaction record(String key, Object value, SetOptions options) {
+    if (done) {
+      throw new IllegalStateException("this batch has already been applied");
+    }
+    try {
+      writes.add(ops.prepare(rights, via, key, value, options));
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      }
+      throw e;
+    }
+    return this;
+  }
+
+  /** The checked writes, or the first failure; no more writes may be added. */
+  List<AtomicOps.BatchWrite> finish() {
+    done = true;
+    if (failure != null) {
+      throw failure;
+    }
+    return writes;
+  }
+}

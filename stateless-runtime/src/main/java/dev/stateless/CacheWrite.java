@@ -1,0 +1,48 @@
+package dev.stateless;
+
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.core.Rights;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The result of a {@code set}: a future of whether the value was written, to which a cleanup
+ * callback can be attached for entries with a {@code SESSION} lifetime, as in {@code
+ * session.set("session:123", data).withCleanup(this::logout)}. When the session ends (the session
+ * view is closed, see {@link StatelessCache#session()}) the entry is deleted and then the callback
+ * runs; for writes through the cache itself that is when the cache is closed.
+ *
+ * <p>Futures derived from this one ({@code thenApply} and the like) are plain {@link
+ * CompletableFuture}s.
+ */
+public final class CacheWrite extends CompletableFuture<Boolean> {
+  private final ScopedEntries entries;
+  private final String key;
+  private final Rights rights;
+  private final CacheLayer via;
+
+  CacheWrite(ScopedEntries entries, String key, Rights rights, CacheLayer via) {
+    this.entries = entries;
+    this.key = key;
+    this.rights = rights;
+    this.via = via;
+  }
+
+  /**
+   * Registers what to do when the entry's session ends, after the entry is deleted. A session entry
+   * without one is an error (SL010), reported by the checker at compile time and, at run time, when
+   * the session ends.
+   *
+   * @param cleanup the callback; it runs once, on the thread that ends the session
+   * @return this write
+   * @throws InvalidStateException SL105 when the session has ended
+   */
+  public CacheWrite withCleanup(Runnable cleanup) {
+    entries.cleanup(key, rights, via, cleanup);
+    return this;
+  }
+
+  @Override
+  public <U> CompletableFuture<U> newIncompleteFuture() {
+    return new CompletableFuture<>();
+  }
+}

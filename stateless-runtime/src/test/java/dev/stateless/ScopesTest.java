@@ -1,0 +1,218 @@
+package dev.stateless;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Lifetime;
+import dev.stateless.core.StatelessException;
+import dev.stateless.testing.RedisServerExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Request scopes and sessions: entries that end with them. */
+class ScopesTest {
+  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
+
+  enum Kind {
+    IN_PROCESS,
+    REDIS
+  }
+
+  private final List<StatelessCache> open = new ArrayList<>();
+
+  @BeforeEach
+  void clean() {
+    redis.flushAll();
+  }
+
+  @AfterEach
+  void closeAll() {
+    open.forEach(StatelessCache::close);
+  }
+
+  private StatelessCache cache(Kind kind) {
+    StatelessCache.Builder b = StatelessCache.builder().manifest(TestManifest.class);
+    if (kind == Kind.REDIS) {
+      b.server(Stores.redis(redis.uri()));
+    }
+    StatelessCache c = b.build();
+    open.add(c);
+    return c;
+  }
+
+  private static String code(Throwable t) {
+    Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    assertThat(c).isInstanceOf(StatelessException.class);
+    return ((StatelessException) c).diagnostics().get(0).code();
+  }
+
+  // ---- request scopes ----
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void setScoped_entriesLiveUntilTheScopeCloses(Kind kind) {
+    StatelessCache c = cache(kind);
+    try (RequestScope scope = c.requestScope()) {
+      assertThat(scope.rights().lifetime()).isEqualTo(Lifetime.REQUEST);
+      scope.setScoped("req:123", "data").join(); // nobody owns req:*: a scope's temporary
+      scope.setScoped("user:9", "owned data").join();
+      assertThat(c.sync().get("req:123")).isEqualTo("data");
+      assertThat(c.sync().get("user:9")).isEqualTo("owned data");
+    }
+    assertThat(c.sync().exists("req:123")).isFalse();
+    assertThat(c.sync().exists("user:9")).isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void setScoped_entriesAreDeleted_whenTheRequestFails(Kind kind) {
+    StatelessCache c = cache(kind);
+    assertThatThrownBy(
+            () -> {
+              try (RequestScope scope = c.requestScope()) {
+                scope.setScoped("req:1", "a"); // not even waited for
+                throw new IllegalStateException("request failed");
+              }
+            })
+        .hasMessage("request failed");
+    assertThat(c.sync().exists("req:1")).isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void setScoped_keepsTheViewsRights(Kind kind) {
+    StatelessCache c = cache(kind);
+    try (RequestScope scope = c.component("analytics").requestScope()) {
+      CompletableFuture<Boolean> borrowed = scope.setScoped("user:1", "x");
+      assertThatThrownBy(borrowed::join).satisfies(t -> assertThat(code(t)).isEqualTo("SL002"));
+    }
+    assertThat(c.sync().exists("user:1")).isFalse();
+    // Outside a scope a key nobody owns cannot be written in a strict manifest.
+    assertThatThrownBy(() -> c.sync().set("req:1", "x"))
+        .satisfies(t -> assertThat(code(t)).isEqualTo("SL003"));
+  }
+
+  @Test
+  void setScoped_afterClose_isSL105() {
+    StatelessCache c = cache(Kind.IN_PROCESS);
+    RequestScope scope = c.requestScope();
+    scope.close();
+    assertThatThrownBy(() -> scope.setScoped("req:1", "x").join())
+        .satisfies(t -> assertThat(code(t)).isEqualTo("SL105"));
+    assertThat(c.sync().exists("req:1")).isFalse();
+    scope.close(); // twice: nothing
+  }
+
+  @Test
+  void hundredThousandScopes_leaveTheStoreAtItsStartingSize() {
+    StatelessCache c = cache(Kind.IN_PROCESS);
+    c.sync().set("user:keep", "x");
+    long client = c.localEntryCount(CacheLayer.CLIENT);
+    long server = c.localEntryCount(CacheLayer.SERVER);
+    for (int i = 0; i < 100_000; i++) {
+      try (RequestScope scope = c.requestScope()) {
+        scope.setScoped("req:" + i, "payload " + i);
+        scope.setScoped("req:" + i + ":extra", i);
+      }
+    }
+    assertThat(c.localEntryCount(CacheLayer.CLIENT)).isEqualTo(client);
+    assertThat(c.localEntryCount(CacheLayer.SERVER)).isEqualTo(server);
+    assertThat(c.sync().scan("req:*")).isEmpty();
+  }
+
+  @Test
+  void scopesOnRedis_leaveNoKeyBehind() {
+    StatelessCache c = cache(Kind.REDIS);
+    c.sync().set("user:keep", "x");
+    String before = redis.command("DBSIZE");
+    for (int i = 0; i < 10_000; i++) {
+      try (RequestScope scope = c.requestScope()) {
+        scope.setScoped("req:" + i, "payload " + i);
+      }
+    }
+    assertThat(c.sync().scan("req:*")).isEmpty();
+    assertThat(redis.command("DBSIZE")).isEqualTo(before);
+  }
+
+  // ---- sessions ----
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void sessionEntries_areDeletedAtSessionEnd_thenTheirCleanupRuns(Kind kind) {
+    StatelessCache c = cache(kind);
+    List<String> log = new ArrayList<>();
+    try (StatelessCache session = c.session()) {
+      assertThat(session.rights().lifetime()).isEqualTo(Lifetime.SESSION);
+      session
+          .set("user:123:session", "data")
+          .withCleanup(() -> log.add("cleanup sees " + c.sync().get("user:123:session")))
+          .join();
+      assertThat(c.sync().get("user:123:session")).isEqualTo("data");
+      assertThat(log).isEmpty();
+    }
+    assertThat(log).containsExactly("cleanup sees null");
+    assertThat(c.sync().exists("user:123:session")).isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void sessionEntry_withoutCleanup_isDeleted_andEndingTheSessionIsSL010(Kind kind) {
+    StatelessCache c = cache(kind);
+    StatelessCache session = c.session();
+    session.set("user:1", "no cleanup").join();
+    session.component("users").sync().set("user:2", "also none");
+    assertThatThrownBy(session::close)
+        .satisfies(t -> assertThat(code(t)).isEqualTo("SL010"))
+        .hasMessageContaining("user:1")
+        .hasMessageContaining("user:2");
+    assertThat(c.sync().exists("user:1")).isFalse();
+    assertThat(c.sync().exists("user:2")).isFalse();
+    assertThatThrownBy(() -> session.set("user:3", "late").withCleanup(() -> {}))
+        .satisfies(t -> assertThat(code(t)).isEqualTo("SL105"));
+  }
+
+  @Test
+  void cleanupOnTheCacheItself_runsWhenTheCacheCloses() {
+    StatelessCache c =
+        StatelessCache.builder()
+            .manifest(TestManifest.class)
+            .server(Stores.redis(redis.uri()))
+            .build();
+    AtomicInteger ran = new AtomicInteger();
+    c.set("user:5", "x").withCleanup(ran::incrementAndGet).join();
+    c.set("user:6", "plain").join();
+    assertThat(ran).hasValue(0);
+    c.close();
+    assertThat(ran).hasValue(1);
+    assertThat(redis.command("EXISTS", "user:5")).isEqualTo("0");
+    assertThat(redis.command("EXISTS", "user:6")).as("no cleanup, no deletion").isEqualTo("1");
+  }
+
+  @Test
+  void aFailingCleanup_doesNotStopTheOthers() {
+    StatelessCache c = cache(Kind.IN_PROCESS);
+    List<String> ran = new ArrayList<>();
+    StatelessCache session = c.session();
+    session
+        .set("user:1", "a")
+        .withCleanup(
+            () -> {
+              throw new IllegalStateException("cleanup 1 failed");
+            });
+    session.set("user:2", "b").withCleanup(() -> ran.add("2"));
+    assertThatThrownBy(session::close).hasMessage("cleanup 1 failed");
+    assertThat(ran).containsExactly("2");
+    assertThat(c.sync().exists("user:1")).isFalse();
+    assertThat(c.sync().exists("user:2")).isFalse();
+  }
+}
