@@ -1,6 +1,7 @@
 package dev.stateless;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.Backfill;
 import dev.stateless.annotation.CacheLayer;
@@ -139,7 +140,8 @@ class WarmStartTest {
     node();
     long scans = CommandStats.dataCalls(redis).getOrDefault("scan", 0L) - scansBefore;
     // SCAN COUNT 500 over more than 1,234 keys needs at least three steps.
-    assertThat(scans).isGreaterThanOrEqualTo((POPULAR + Engine.PREFETCH_PAGE - 1) / 500);
+    assertThat(scans)
+        .isGreaterThanOrEqualTo((POPULAR + Engine.PREFETCH_PAGE - 1) / Engine.PREFETCH_PAGE);
   }
 
   @Test
@@ -192,6 +194,32 @@ class WarmStartTest {
     SyncCache b = node();
     int weight = LocalStore.weigh("small:10", ValueCodec.standard().encode("v10").length);
     assertThat(b.async().localEntryCount(CacheLayer.CLIENT)).isEqualTo(1024 / weight);
+  }
+
+  @Test
+  void redisRefusingTheWarmUp_failsBuildWithItsCode_andClosesTheStores() {
+    SyncCache a = node();
+    writeAll(a, "popular:", 1, 10);
+    long clients = connectedClients();
+    redis.command("ACL", "SETUSER", "default", "-scan"); // connecting works, the warm-up does not
+    try {
+      assertThatThrownBy(this::node)
+          .isInstanceOf(InvalidStateException.class)
+          .hasMessageContaining("SL105")
+          .hasMessageContaining("NOPERM");
+    } finally {
+      redis.command("ACL", "SETUSER", "default", "+@all");
+    }
+    eventually("the failed node's connections closed", () -> connectedClients() == clients);
+  }
+
+  private static long connectedClients() {
+    for (String line : redis.command("INFO", "clients").split("\r?\n")) {
+      if (line.startsWith("connected_clients:")) {
+        return Long.parseLong(line.substring("connected_clients:".length()).trim());
+      }
+    }
+    throw new AssertionError("no connected_clients in INFO clients");
   }
 
   @Test
