@@ -87,7 +87,8 @@ final class AtomicOps {
     try {
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
         LocalStore.Entry cur = map.get(key);
-        V next = fn.apply(cur == null ? null : (V) Engine.copyOut(cur.value));
+        boolean absent = cur == null || cur.value == LocalStore.ABSENT;
+        V next = fn.apply(absent ? null : (V) Engine.copyOut(cur.value));
         boolean installed;
         if (next == null) {
           installed = cur == null || map.remove(key, cur);
@@ -98,8 +99,8 @@ final class AtomicOps {
             throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
           }
           long ttl =
-              cur == null
-                  ? Engine.ttlFor(r.ttlNanos)
+              absent
+                  ? Engine.ttlFor(engine.jitter(r.ttlNanos))
                   : Engine.remainingOrForever(region, key, store);
           LocalStore.Entry e =
               new LocalStore.Entry(
@@ -162,7 +163,8 @@ final class AtomicOps {
       this.redis = redis;
       this.key = key;
       this.fn = fn;
-      this.px = r.ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(r.ttlNanos)) : 0;
+      long ttl = engine.jitter(r.ttlNanos);
+      this.px = ttl > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttl)) : 0;
       this.leaseMillis = Math.max(1000, 2 * redis.timeout().toMillis());
     }
 
@@ -235,8 +237,10 @@ final class AtomicOps {
                     fail(Errors.versionConflict(key, attempts));
                     return;
                   }
-                  long pause = ThreadLocalRandom.current().nextLong(1, 2L << Math.min(attempts, 6));
-                  CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS)
+                  // The holder needs a few round trips: poll soon, then back off to ~13 ms.
+                  long pause =
+                      ThreadLocalRandom.current().nextLong(50, 100L << Math.min(attempts, 7));
+                  CompletableFuture.delayedExecutor(pause, TimeUnit.MICROSECONDS)
                       .execute(this::lose);
                 }
               });
@@ -304,7 +308,7 @@ final class AtomicOps {
     if (r.maxBytes > 0 && weight > r.maxBytes) {
       throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
     }
-    long ttl = options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos;
+    long ttl = engine.jitter(options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos);
     Object stored = value instanceof byte[] ? ((byte[]) value).clone() : value;
     return new BatchWrite(r, target, key, stored, bytes, weight, ttl);
   }

@@ -90,6 +90,12 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   private CacheLayer nearestLayer;
   private volatile boolean closed;
 
+  /** The most a write's TTL is shortened by at random, as a fraction of it; 0: never. */
+  private double ttlJitter;
+
+  /** How long an "absent" marker is kept after a read found no value; 0: none kept. */
+  private long negativeNanos;
+
   /**
    * Where values from Redis are decoded. The standard codec is quick and never blocks, so it runs
    * where the reply arrives; a custom codec might block, and must not stall Lettuce's I/O thread.
@@ -145,7 +151,15 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
   }
 
-  /** Binds every store (connecting to Redis); closes what was bound if one fails. */
+  /** Sets the builder's options; called before {@link #start()}. */
+  void options(double ttlJitter, long negativeNanos) {
+    this.ttlJitter = ttlJitter;
+    this.negativeNanos = negativeNanos;
+  }
+
+  /**
+   * Binds every store (connecting to Redis), then prefetches; closes what was bound if one fails.
+   */
   void start() {
     List<String> owners = new ArrayList<>();
     manifest.components().forEach(c -> owners.add(c.name()));
@@ -167,6 +181,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           ((RedisStore) s).bind(nodeId, nearerLocal ? this : null, owners);
         }
       }
+      // After the bind: the invalidation readers are live, so the copies it makes are trusted.
+      prefetch();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -336,7 +352,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       return MISS; // the routed path walks the layers, checks and counts
     }
     metrics.hit(nearestLayer);
-    return copyOut(e.value);
+    return e.value == LocalStore.ABSENT ? null : copyOut(e.value);
   }
 
   /** Values leave the cache as copies when mutable, so no caller can change what others read. */
@@ -370,6 +386,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         LocalStore.Entry e = r.regions[l].getIfPresent(key);
         if (e != null) {
           metrics.hit(LAYERS[l]);
+          if (e.value == LocalStore.ABSENT) {
+            return CompletableFuture.completedFuture(null);
+          }
           fillNearer(r, key, l, e.value, e.weight, remainingNanos(r, l, key), token);
           return CompletableFuture.completedFuture(e.value);
         }
@@ -378,6 +397,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         return load(r, key, l);
       }
     }
+    rememberAbsent(r, key, token);
     return CompletableFuture.completedFuture(null);
   }
 
@@ -418,6 +438,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       l++;
     }
     if (l > r.primary.ordinal()) {
+      rememberAbsent(r, key, token); // the owner's layer was read: the key is absent
       return CompletableFuture.completedFuture(null);
     }
     int layer = l;
@@ -429,6 +450,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         return loadFrom(r, key, layer + 1, token);
       }
       metrics.hit(LAYERS[layer]);
+      if (e.value == LocalStore.ABSENT) {
+        return CompletableFuture.completedFuture(null);
+      }
       fillNearer(r, key, layer, e.value, e.weight, remainingNanos(r, layer, key), token);
       return CompletableFuture.completedFuture(e.value);
     }
@@ -482,6 +506,49 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
   }
 
+  /**
+   * Negative caching: leaves an "absent" marker where {@link #fillNearer} would leave a copy, for
+   * the configured time but never longer than the owner's TTL, so the next reads of the key do not
+   * reach the owner's layer. Every write, delete and invalidation drops it as it drops a copy.
+   */
+  private void rememberAbsent(Route r, String key, long token) {
+    if (negativeNanos == 0) {
+      return;
+    }
+    long ttl = r.ttlNanos > 0 ? Math.min(negativeNanos, r.ttlNanos) : negativeNanos;
+    for (int l = 0; l < r.primary.ordinal(); l++) {
+      Cache<String, LocalStore.Entry> region = r.regions[l];
+      if (region != null
+          && r.copies[l]
+          && !installCopy(
+              region,
+              key,
+              new LocalStore.Entry(LocalStore.ABSENT, LocalStore.weigh(key, 0), ttl, r, true),
+              token)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Installs a copy if the key's generation is still {@code token}, and takes exactly it back if
+   * the generation moved meanwhile; returns whether it stays.
+   */
+  private boolean installCopy(
+      Cache<String, LocalStore.Entry> region, String key, LocalStore.Entry e, long token) {
+    if (token(key) != token) {
+      metrics.fillRacesAvoided.increment();
+      return false;
+    }
+    region.put(key, e);
+    if (token(key) != token) {
+      region.asMap().remove(key, e);
+      metrics.fillRacesAvoided.increment();
+      return false;
+    }
+    return true;
+  }
+
   static long ttlFor(long ttlNanos) {
     return ttlNanos > 0 ? ttlNanos : Long.MAX_VALUE;
   }
@@ -494,8 +561,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
     if (s instanceof LocalStore) {
       LocalStore.Entry e = r.regions[layer.ordinal()].getIfPresent(key);
-      count(layer, e != null);
-      return CompletableFuture.completedFuture(e == null ? MISS : e.value);
+      boolean hit = e != null && e.value != LocalStore.ABSENT;
+      count(layer, hit);
+      return CompletableFuture.completedFuture(hit ? e.value : MISS);
     }
     return ((RedisStore) s)
         .get(key)
@@ -568,7 +636,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             ? requested
             : rights.strategy() != Strategy.DEFAULT ? rights.strategy() : r.strategy;
     CacheLayer target = via != null ? via : r.primary;
-    long ttl = options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos; // 0: no expiry
+    long ttl = jitter(options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos); // 0: none
     Object stored = value instanceof byte[] ? ((byte[]) value).clone() : value;
     int client = CacheLayer.CLIENT.ordinal();
     boolean clientCopy =
@@ -634,6 +702,19 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           }
           return true;
         });
+  }
+
+  /**
+   * Shortens a write's TTL by a uniformly random part of at most {@link #ttlJitter} of it, so keys
+   * written together do not expire together; no expiry (0) stays none.
+   */
+  long jitter(long ttlNanos) {
+    if (ttlJitter == 0 || ttlNanos <= 0) {
+      return ttlNanos;
+    }
+    double cut = java.util.concurrent.ThreadLocalRandom.current().nextDouble() * ttlJitter;
+    // At least one millisecond stays: Redis expires by the millisecond.
+    return Math.max(TimeUnit.MILLISECONDS.toNanos(1), ttlNanos - (long) (cut * ttlNanos));
   }
 
   /** Puts a write's own copy back, unless the key's generation moved past {@code expected}. */
@@ -708,6 +789,10 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       LocalStore.Entry e =
           new LocalStore.Entry(value, weight, ttlFor(ttlNanos), r, target != r.primary);
       boolean written;
+      LocalStore.Entry marker = region.getIfPresent(key);
+      if (marker != null && marker.value == LocalStore.ABSENT) {
+        region.asMap().remove(key, marker); // "absent" is no value for a condition to see
+      }
       if (condition == SetOptions.Condition.IF_ABSENT) {
         written = region.asMap().putIfAbsent(key, e) == null;
       } else if (condition == SetOptions.Condition.IF_PRESENT) {
@@ -825,7 +910,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           .compute(
               key,
               (k, cur) -> {
-                Object v = cur == null ? 0L : cur.value;
+                LocalStore.Entry live = cur == null || cur.value == LocalStore.ABSENT ? null : cur;
+                Object v = live == null ? 0L : live.value;
                 long n;
                 Object next;
                 if (v instanceof Long
@@ -842,7 +928,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
                 }
                 result[0] = n;
                 int w = LocalStore.weigh(key, codec.encode(next).length);
-                long ttl = cur == null ? Long.MAX_VALUE : remainingOrForever(region, key, s);
+                long ttl = live == null ? Long.MAX_VALUE : remainingOrForever(region, key, s);
                 return new LocalStore.Entry(next, w, ttl, r, false);
               });
       done = CompletableFuture.completedFuture(result[0]);
@@ -1072,6 +1158,101 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     metrics.invalidationsReplayed.increment();
   }
 
+  // ---- warm-up ----
+
+  /** How many keys one warm-up step lists (SCAN COUNT) and reads (one script call). */
+  static final int PREFETCH_PAGE = 500;
+
+  /**
+   * Loads the keys of every {@code @Prefetch} pattern from their owner's Redis layer into the
+   * nearest in-process layer nearer than it, as copies carrying the owner's remaining TTL, so the
+   * first reads after the start are local. Copies go there even when the route would not fill that
+   * layer on a miss (no {@code @Backfill}): prefetching asks for them; reads look in every
+   * in-process layer. A bounded region ({@code @MaxSize}, {@code Stores.inProcess(size)}) is filled
+   * up to its bound and no further, so the warm-up evicts nothing. In-process owner layers start
+   * empty (a store serves one cache), so there is nothing to load for them.
+   */
+  private void prefetch() {
+    Set<String> done = new java.util.HashSet<>();
+    for (Component c : manifest.components()) {
+      for (KeyPattern p : c.prefetch()) {
+        for (Component owner : manifest.components()) {
+          for (KeyPattern owned : owner.owns()) {
+            if (owned.overlaps(p) && done.add(owner.name() + '\n' + p)) {
+              prefetch(owner, p);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Loads one owner's keys that a prefetch pattern matches, a page at a time. */
+  private void prefetch(Component owner, KeyPattern pattern) {
+    Route r = routes.get(owner.name())[0];
+    if (r.strategy == Strategy.GLOBAL_CONSISTENT || r.primaryRedis == null) {
+      return; // never copied, or nothing stored yet
+    }
+    int target = -1;
+    for (int l = 0; l < r.primary.ordinal() && target < 0; l++) {
+      target = stores[l] instanceof LocalStore ? l : -1;
+    }
+    if (target < 0) {
+      return;
+    }
+    Cache<String, LocalStore.Entry> region = r.regions[target];
+    long[] left = {Long.MAX_VALUE};
+    region
+        .policy()
+        .eviction()
+        .ifPresent(e -> left[0] = e.getMaximum() - e.weightedSize().orElse(0L));
+    r.primaryRedis.scanPages(
+        pattern.toRedisGlob(),
+        PREFETCH_PAGE,
+        page -> {
+          List<String> keys = new ArrayList<>(page.size());
+          List<Long> tokens = new ArrayList<>(page.size());
+          for (String key : page) {
+            Component o = manifest.ownerOf(key).orElse(null);
+            if (pattern.matches(key) && o != null && o.name().equals(owner.name())) {
+              keys.add(key);
+              tokens.add(token(key)); // before the read, as in every fill
+            }
+          }
+          if (keys.isEmpty()) {
+            return true;
+          }
+          List<Object[]> read = SyncCache.join(r.primaryRedis.getAllWithTtl(keys));
+          for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            byte[] bytes = (byte[]) read.get(i)[0];
+            long millis = (Long) read.get(i)[1];
+            if (bytes == null || (millis <= 0 && millis != -1)) {
+              continue; // gone or expiring as it was read
+            }
+            Object value;
+            try {
+              value = codec.decode(bytes);
+            } catch (IllegalArgumentException e) {
+              continue; // not ours to decode: a read of it reports the error
+            }
+            int weight = LocalStore.weigh(key, bytes.length);
+            if (weight > left[0]) {
+              return false; // the region is full: stop rather than evict what came before
+            }
+            long ttl = millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : Long.MAX_VALUE;
+            if (installCopy(
+                region,
+                key,
+                new LocalStore.Entry(value, weight, ttl, route(key), true),
+                tokens.get(i))) {
+              left[0] -= weight;
+            }
+          }
+          return true;
+        });
+  }
+
   // ---- scans ----
 
   /** Keys matching a Redis glob in every layer's primaries (copies are not listed twice). */
@@ -1103,7 +1284,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   long localEntries(CacheLayer layer) {
     LayerStore s = stores[layer.ordinal()];
-    return s instanceof LocalStore ? ((LocalStore) s).estimatedSize() : -1;
+    if (!(s instanceof LocalStore)) {
+      return -1;
+    }
+    long n = ((LocalStore) s).estimatedSize();
+    return negativeNanos > 0 ? n - ((LocalStore) s).absentMarkers() : n; // markers hold no value
   }
 
   @Override

@@ -20,6 +20,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class LocalStore extends LayerStore {
 
+  /**
+   * The value of a negative-caching marker: the owner's layer was read and held no value. Readers
+   * of {@link Entry#value} answer {@code null} for it; it is a copy, so it is dropped as one.
+   */
+  static final Object ABSENT = new Object();
+
   /** One stored value. Identity matters: a fill removes exactly the entry it installed. */
   static final class Entry {
     final Object value;
@@ -182,6 +188,17 @@ final class LocalStore extends LayerStore {
       }
     }
     return dropped;
+  }
+
+  /** Counts the negative-caching markers (a walk of every entry). */
+  long absentMarkers() {
+    long n = 0;
+    for (Cache<String, Entry> region : regions.values()) {
+      for (Entry e : region.asMap().values()) {
+        n += e.value == ABSENT ? 1 : 0;
+      }
+    }
+    return n;
   }
 
   long estimatedSize() {

@@ -154,6 +154,22 @@ final class RedisStore extends LayerStore {
   static final Script GET_WITH_TTL =
       new Script("return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}\n");
 
+  // KEYS: a page of keys. Per key its value and remaining TTL, read atomically (as GET_WITH_TTL);
+  // a key that holds no string (another client's hash, list ...) reads as absent.
+  static final Script GET_ALL_WITH_TTL =
+      new Script(
+          "local out = {}\n"
+              + "for i = 1, #KEYS do\n"
+              + "  if redis.call('TYPE', KEYS[i])['ok'] == 'string' then\n"
+              + "    out[2 * i - 1] = redis.call('GET', KEYS[i])\n"
+              + "    out[2 * i] = redis.call('PTTL', KEYS[i])\n"
+              + "  else\n"
+              + "    out[2 * i - 1] = false\n"
+              + "    out[2 * i] = -2\n"
+              + "  end\n"
+              + "end\n"
+              + "return out\n");
+
   // KEYS: index. ARGV: start ("[prefix" or "(last key"), prefix, count. UTF-8 has no 0xFF byte, so
   // "[" .. prefix .. "\255" bounds exactly the members that start with the prefix.
   static final Script INDEX_PAGE =
@@ -395,7 +411,8 @@ final class RedisStore extends LayerStore {
           COMPARE_AND_SET,
           LOCK,
           UNLOCK,
-          BATCH);
+          BATCH,
+          GET_ALL_WITH_TTL);
 
   private void loadScripts() {
     for (Script s : SCRIPTS) {
@@ -452,6 +469,28 @@ final class RedisStore extends LayerStore {
               Object value = reply.isEmpty() ? null : reply.get(0);
               Object ttl = reply.size() > 1 ? reply.get(1) : -2L;
               return new Object[] {value instanceof byte[] ? value : null, ttl};
+            });
+  }
+
+  /**
+   * Per key of a page: its value (null when absent or not a string) and remaining TTL in
+   * milliseconds, as {@link #getWithTtl}, in one script call.
+   */
+  CompletableFuture<List<Object[]>> getAllWithTtl(List<String> keys) {
+    return this.<List<Object>>script(
+            GET_ALL_WITH_TTL, ScriptOutputType.MULTI, keys.toArray(new String[0]))
+        .thenApply(
+            reply -> {
+              List<Object[]> out = new ArrayList<>(keys.size());
+              for (int i = 0; i < keys.size(); i++) {
+                Object value = 2 * i < reply.size() ? reply.get(2 * i) : null;
+                Object ttl = 2 * i + 1 < reply.size() ? reply.get(2 * i + 1) : null;
+                out.add(
+                    new Object[] {
+                      value instanceof byte[] ? value : null, ttl instanceof Long ? ttl : -2L
+                    });
+              }
+              return out;
             });
   }
 
@@ -691,6 +730,34 @@ final class RedisStore extends LayerStore {
           }
         },
         scans);
+  }
+
+  /**
+   * Visits the keys matching a Redis glob with SCAN (COUNT {@code count}) on the calling thread, a
+   * page at a time, until {@code page} returns false; our own bookkeeping keys are skipped.
+   *
+   * @throws dev.stateless.core.StatelessException the coded failure when Redis fails
+   */
+  void scanPages(String glob, int count, java.util.function.Predicate<List<String>> page) {
+    try {
+      ScanArgs args = ScanArgs.Builder.matches(glob).limit(count);
+      ScanCursor cursor = ScanCursor.INITIAL;
+      do {
+        KeyScanCursor<String> scanned = await(async.scan(cursor, args));
+        List<String> keys = new ArrayList<>(scanned.getKeys().size());
+        for (String k : scanned.getKeys()) {
+          if (!k.startsWith(PREFIX)) {
+            keys.add(k);
+          }
+        }
+        if (!keys.isEmpty() && !page.test(keys)) {
+          return;
+        }
+        cursor = scanned;
+      } while (!cursor.isFinished());
+    } catch (RuntimeException e) {
+      throw Errors.fromStore(description, timeout, e);
+    }
   }
 
   private <T> T await(io.lettuce.core.RedisFuture<T> f) {

@@ -546,6 +546,8 @@ public final class StatelessCache implements AutoCloseable {
     private CacheStrategy custom;
     private Clock clock;
     private Object meterRegistry;
+    private double ttlJitter;
+    private Duration negativeCaching;
 
     private Builder() {}
 
@@ -679,12 +681,60 @@ public final class StatelessCache implements AutoCloseable {
     }
 
     /**
-     * Validates the manifest and the layers, connects the stores and returns the cache.
+     * Spreads expiries: every TTL a write sets (a component's {@code @Ttl}, a {@link SetOptions}
+     * TTL) is shortened by a uniformly random part of at most {@code fraction} of it, so entries
+     * written together do not all expire together (and reload together). An entry never outlives
+     * its declared TTL: with 10 s and 0.2 it lives between 8 and 10 seconds. {@link
+     * StatelessCache#expire} sets exactly the TTL given. Off (0) by default.
+     *
+     * @param fraction 0 to turn it off, or the largest part of a TTL cut off, in (0, 1)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code fraction} is not 0 and not in (0, 1)
+     */
+    public Builder ttlJitter(double fraction) {
+      if (!(fraction == 0 || (fraction > 0 && fraction < 1))) {
+        throw new IllegalArgumentException(
+            "ttlJitter must be 0 (off) or between 0 and 1 (exclusive) but was " + fraction);
+      }
+      this.ttlJitter = fraction;
+      return this;
+    }
+
+    /**
+     * Caches misses: when a read reaches the key's owner layer and finds no value, an "absent"
+     * marker is left in the nearer in-process layers where the key's copies may live
+     * ({@code @Backfill}, {@code CLIENT_FIRST}, {@code EDGE_OPTIMIZED}), for {@code ttl} but never
+     * longer than the owner's {@code @Ttl}, so reads of a missing key within that time answer
+     * {@code null} without calling the owner's layer (Redis). Every write, delete or invalidation
+     * of the key, on this node or another one, drops the marker as it drops a copy. Off by default.
+     *
+     * @param ttl how long a marker is kept, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code ttl} is zero or negative
+     */
+    public Builder negativeCaching(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isZero() || ttl.isNegative()) {
+        throw new IllegalArgumentException("negativeCaching ttl must be positive but was " + ttl);
+      }
+      this.negativeCaching = ttl;
+      return this;
+    }
+
+    /**
+     * Validates the manifest and the layers, connects the stores and returns the cache, once the
+     * warm-up is done: the keys of every {@code @Prefetch} pattern are read from their owner's
+     * Redis layer (by {@code SCAN}, 500 keys a step) and copied, with the owner's remaining TTL,
+     * into the nearest in-process layer nearer than it (an in-process region bounded by
+     * {@code @MaxSize} is filled up to its bound, never evicted from), so the first reads are
+     * local.
      *
      * @return the cache
      * @throws StatelessException listing every problem of the manifest and configuration (SL001,
      *     SL005–SL008, SL012, ...) at once
-     * @throws CacheNetworkException when a Redis store cannot be reached
+     * @throws CacheNetworkException when a Redis store cannot be reached, also during the warm-up
+     *     (the stores are closed again)
+     * @throws CacheTimeoutException when Redis does not answer the warm-up's reads in time
      * @throws IllegalArgumentException when two layers are given the same store or Redis database
      */
     public StatelessCache build() {
@@ -743,6 +793,7 @@ public final class StatelessCache implements AutoCloseable {
               strategy,
               ticker,
               meterRegistry != null);
+      engine.options(ttlJitter, negativeCaching == null ? 0 : saturatedNanos(negativeCaching));
       engine.start();
       if (meterRegistry != null) {
         try {
@@ -754,6 +805,14 @@ public final class StatelessCache implements AutoCloseable {
       }
       return new StatelessCache(
           engine, base, null, null, true, new ScopedEntries(engine, "cache", false));
+    }
+
+    private static long saturatedNanos(Duration d) {
+      try {
+        return d.toNanos();
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
+      }
     }
 
     private static Ticker nanosOf(Clock clock) {
