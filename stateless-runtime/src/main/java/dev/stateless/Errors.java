@@ -164,9 +164,10 @@ final class Errors {
             Code.SL105,
             "stream()/setStream() on \""
                 + key
-                + "\", whose "
-                + (owner == null ? "key no component owns" : "owner \"" + owner + "\"")
-                + " is not @Streaming",
+                + "\": "
+                + (owner == null
+                    ? "no @Streaming component owns it"
+                    : "its owner \"" + owner + "\" is not @Streaming"),
             "use get/set for this key, or give its owner @Streaming(chunkSize = \"1MB\") and"
                 + " stream it",
             List.of()),

@@ -210,7 +210,7 @@ final class StreamedValues {
         throw Errors.fromStore(redis.describe(), redis.timeout(), failed.get());
       }
     } catch (RuntimeException e) {
-      discard(redis, version, count);
+      awaitQuietly(discard(redis, version, count), redis);
       throw e;
     }
     int chunks = count;
@@ -247,18 +247,29 @@ final class StreamedValues {
   }
 
   /** Best effort: the leases remove what this misses. */
-  private static void discard(RedisStore redis, String version, int count) {
+  private static CompletableFuture<Long> discard(RedisStore redis, String version, int count) {
     if (count == 0) {
-      return;
+      return CompletableFuture.completedFuture(0L);
     }
     String[] keys = new String[count];
     for (int i = 0; i < count; i++) {
       keys[i] = chunkKey(version, i);
     }
     try {
-      redis.unlinkChunks(keys);
+      return redis.unlinkChunks(keys);
     } catch (RuntimeException e) {
-      // closed or disconnected: the chunks expire with their lease
+      return CompletableFuture.completedFuture(0L); // closed: the chunks expire with their lease
+    }
+  }
+
+  /** Waits (on the writer's thread) until the chunks of a failed write are gone, or gives up. */
+  private static void awaitQuietly(CompletableFuture<Long> f, RedisStore redis) {
+    try {
+      f.get(redis.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // the leases remove them
     }
   }
 
