@@ -346,6 +346,37 @@ class StreamingTest {
         .hasMessageContaining("retry");
   }
 
+  @Test
+  void setStream_whoseChunksVanishBeforeTheSwap_isSL104_andKeepsTheOldValue() {
+    SyncCache c = cache(Kind.REDIS).sync();
+    byte[] old = bytes(BLOB_CHUNK + 1);
+    c.setStream("blob:lost", new ByteArrayInputStream(old));
+    InputStream source =
+        new InputStream() {
+          int served;
+
+          @Override
+          public int read() {
+            if (served == 2 * BLOB_CHUNK) {
+              // The first chunks of this write (the only keys with a lease) expire: wait until
+              // one is written, then delete what is there.
+              Map<String, Long> leased;
+              do {
+                leased = new java.util.TreeMap<>(chunkKeys());
+                leased.values().removeIf(ttl -> ttl <= 0);
+              } while (leased.isEmpty());
+              leased.keySet().forEach(k -> redis.command("DEL", k));
+            }
+            return served++ < 4 * BLOB_CHUNK ? 5 : -1;
+          }
+        };
+    assertThatThrownBy(() -> c.setStream("blob:lost", source))
+        .isInstanceOf(StaleDataException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL104"))
+        .hasMessageContaining("lost chunks");
+    assertThat(readAll(c.stream("blob:lost"))).isEqualTo(old);
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void ttlOfTheOwner_appliesToTheValue_andItsChunks(Kind kind) {
