@@ -104,6 +104,17 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   private final java.util.concurrent.ExecutorService decodingPool;
 
+  /**
+   * Where setStream reads its InputStream (blocking I/O, never on a caller's or Redis's thread).
+   */
+  private final java.util.concurrent.ExecutorService streamingPool =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "stateless-stream");
+            t.setDaemon(true);
+            return t;
+          });
+
   /** One in-flight load of a key from a shared layer, valid for one generation. */
   private static final class Flight {
     final long token;
@@ -178,6 +189,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           for (int i = 0; i < layer.ordinal(); i++) {
             nearerLocal |= stores[i] != null;
           }
+          ((RedisStore) s).streamingOwners(streamingOwners());
           ((RedisStore) s).bind(nodeId, nearerLocal ? this : null, owners);
         }
       }
@@ -266,11 +278,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
     long ttl = owner != null && owner.ttl().isPresent() ? owner.ttl().get().toNanos() : 0;
     long max = owner != null ? owner.maxSizeBytes().orElse(0) : 0;
+    // Streamed values get a region of their own, so the get fast path never meets one.
+    long regionMax = max == 0 && owner != null && owner.isStreaming() ? Long.MAX_VALUE : max;
     Cache<String, LocalStore.Entry>[] regions =
         (Cache<String, LocalStore.Entry>[]) new Cache<?, ?>[LAYERS.length];
     for (int l = 0; l < LAYERS.length; l++) {
       if (stores[l] instanceof LocalStore) {
-        regions[l] = ((LocalStore) stores[l]).region(owner == null ? "" : owner.name(), max);
+        regions[l] = ((LocalStore) stores[l]).region(owner == null ? "" : owner.name(), regionMax);
       }
     }
     return new Route(
@@ -584,6 +598,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   Object decode(String key, byte[] bytes) {
+    if (StreamedValues.isPointer(bytes)) {
+      throw Errors.streamedValueRead(key); // never hand out a pointer as if it were the value
+    }
     try {
       return codec.decode(bytes);
     } catch (IllegalArgumentException e) {
@@ -847,7 +864,10 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
               r.regions[target.ordinal()].asMap().remove(key) != null);
     } else {
       countSent(s);
-      removed = ((RedisStore) s).del(key, r.ownerName);
+      removed =
+          r.owner != null && r.owner.isStreaming()
+              ? ((RedisStore) s).delStreamed(key, r.ownerName)
+              : ((RedisStore) s).del(key, r.ownerName);
     }
     return afterWrite(
         removed,
@@ -963,6 +983,125 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       }
     }
     return true;
+  }
+
+  // ---- streamed values (see StreamedValues) ----
+
+  private Set<String> streamingOwners() {
+    Set<String> names = new java.util.HashSet<>();
+    manifest
+        .components()
+        .forEach(
+            c -> {
+              if (c.isStreaming()) {
+                names.add(c.name());
+              }
+            });
+    return names;
+  }
+
+  /** The chunk size of a streamed key's owner; SL105 when the owner does not stream. */
+  private static int chunkBytes(Route r, String key) {
+    if (r.owner == null || !r.owner.isStreaming()) {
+      throw Errors.notStreaming(key, r.ownerName);
+    }
+    long chunk = r.owner.streamingChunkBytes().getAsLong();
+    return (int) Math.max(1, Math.min(chunk, StreamedValues.MAX_CHUNK));
+  }
+
+  CompletableFuture<Void> setStream(
+      Rights rights, CacheLayer via, String key, java.io.InputStream data) {
+    java.util.Objects.requireNonNull(data, "data");
+    Route r = writable(rights, Operation.STREAM_WRITE, key, via);
+    int chunk = chunkBytes(r, key);
+    CacheLayer target = via != null ? via : r.primary;
+    LayerStore s = stores[target.ordinal()];
+    CompletableFuture<Boolean> written;
+    try {
+      if (s instanceof LocalStore) {
+        Cache<String, LocalStore.Entry> region = r.regions[target.ordinal()];
+        written =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  StreamedValues.Chunks v =
+                      StreamedValues.readAll(data, chunk, key, r.ownerName, r.maxBytes);
+                  long w = StreamedValues.weight(key, v.length);
+                  region.put(
+                      key,
+                      new LocalStore.Entry(
+                          v, (int) Math.min(w, Integer.MAX_VALUE), ttlFor(r.ttlNanos), r, false));
+                  return true;
+                },
+                streamingPool);
+      } else {
+        RedisStore redis = (RedisStore) s;
+        long px = r.ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(r.ttlNanos)) : 0;
+        written =
+            CompletableFuture.supplyAsync(
+                    () -> {
+                      countSent(s);
+                      return StreamedValues.write(
+                          redis, key, r.ownerName, data, chunk, r.maxBytes, px);
+                    },
+                    streamingPool)
+                .thenCompose(f -> f)
+                .thenApply(n -> true);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw Errors.closed();
+    }
+    return afterWrite(
+            written,
+            r,
+            rights,
+            target,
+            key,
+            ok -> {
+              dropCopies(r, target, key);
+              return ok;
+            })
+        .thenApply(ok -> null);
+  }
+
+  CompletableFuture<java.io.InputStream> stream(Rights rights, CacheLayer via, String key) {
+    Literals.checkKey(key);
+    checkOpen();
+    Route r = route(key);
+    throwIfErrors(
+        via == null
+            ? AccessRules.checkStreamingAccess(rights, KeyShape.exact(key), false)
+            : AccessRules.check(rights, Operation.STREAM_READ, KeyShape.exact(key), via));
+    chunkBytes(r, key);
+    CacheLayer layer = via != null ? via : r.primary;
+    if (layer != r.primary) {
+      return CompletableFuture.completedFuture(null); // streamed values are never copied
+    }
+    LayerStore s = stores[layer.ordinal()];
+    if (s instanceof LocalStore) {
+      LocalStore.Entry e = r.regions[layer.ordinal()].getIfPresent(key);
+      count(layer, e != null);
+      if (e == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (!(e.value instanceof StreamedValues.Chunks)) {
+        throw Errors.notAStreamedValue(key);
+      }
+      return CompletableFuture.completedFuture(((StreamedValues.Chunks) e.value).open());
+    }
+    RedisStore redis = (RedisStore) s;
+    return redis
+        .get(key)
+        .thenApply(
+            pointer -> {
+              count(layer, pointer != null);
+              if (pointer == null) {
+                return null;
+              }
+              if (!StreamedValues.isPointer(pointer)) {
+                throw Errors.notAStreamedValue(key);
+              }
+              return StreamedValues.open(redis, key, pointer);
+            });
   }
 
   // ---- invalidation ----
@@ -1294,6 +1433,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    streamingPool.shutdown();
     if (decodingPool != null) {
       decodingPool.shutdown();
     }

@@ -224,6 +224,82 @@ final class Errors {
         cause);
   }
 
+  static InvalidStateException notStreaming(String key, String owner) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "stream()/setStream() on \""
+                + key
+                + "\": "
+                + (owner == null
+                    ? "no @Streaming component owns it"
+                    : "its owner \"" + owner + "\" is not @Streaming"),
+            "use get/set for this key, or give its owner @Streaming(chunkSize = \"1MB\") and"
+                + " stream it",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException notAStreamedValue(String key) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "\"" + key + "\" holds a plain value, not a streamed one",
+            "the key was written by another program or without @Streaming; delete it and write"
+                + " it again with setStream",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException streamedValueRead(String key) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "\"" + key + "\" holds a streamed value, which get() cannot return",
+            "read it with stream(key) through a cache whose manifest makes its owner @Streaming",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException streamSourceFailed(String key, java.io.IOException cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "reading the InputStream given to setStream(\"" + key + "\") failed: " + cause,
+            "nothing was stored and the previous value stays; fix the source and call setStream"
+                + " again",
+            List.of()),
+        cause);
+  }
+
+  static StaleDataException streamReplaced(String key) {
+    return new StaleDataException(
+        Diagnostic.error(
+            Code.SL104,
+            "the streamed value of \"" + key + "\" was replaced or deleted while being read",
+            "retry: stream(key) again reads the current version from its start (a replaced"
+                + " value stays readable for "
+                + StreamedValues.GRACE_MILLIS / 1000
+                + " s after the swap)",
+            List.of()),
+        null);
+  }
+
+  static StaleDataException streamWriteExpired(String key, long leaseMillis) {
+    return new StaleDataException(
+        Diagnostic.error(
+            Code.SL104,
+            "setStream(\""
+                + key
+                + "\") lost chunks before it finished: they expired ("
+                + leaseMillis / 1000
+                + " s lease) or were deleted",
+            "retry; nothing was stored and the previous value stays. A source slower than one"
+                + " chunk per lease needs a larger chunk size or a faster source",
+            List.of()),
+        null);
+  }
+
   /** Translates a Lettuce failure into our typed, coded exception; ours pass through. */
   static RuntimeException fromStore(String store, Duration timeout, Throwable failure) {
     Throwable t = failure;

@@ -265,6 +265,91 @@ final class RedisStore extends LayerStore {
               + "end\n"
               + "return n\n");
 
+  // ---- streamed values (see StreamedValues for the layout) ----
+
+  static final String CHUNK_PREFIX = PREFIX + "chunk:";
+
+  /**
+   * Lua: if the string at {@code key} is a streamed value's pointer, gives its chunks {@code grace}
+   * milliseconds to live (readers that hold the pointer finish, then the chunks go). GETRANGE reads
+   * four bytes, so a large plain value is not copied; pcall tolerates keys of another type.
+   */
+  private static String releaseChunksLua(String key, String grace) {
+    return "local head = redis.pcall('GETRANGE', "
+        + key
+        + ", 0, 3)\n"
+        + "if head == '\\0S1 ' then\n"
+        + "  local ver, cnt = string.match(redis.call('GET', "
+        + key
+        + "), '^....(%S+) (%d+) ')\n"
+        + "  if ver then\n"
+        + "    for i = 0, tonumber(cnt) - 1 do\n"
+        + "      redis.call('PEXPIRE', '"
+        + CHUNK_PREFIX
+        + "' .. ver .. ':' .. i, "
+        + grace
+        + ")\n"
+        + "    end\n"
+        + "  end\n"
+        + "end\n";
+  }
+
+  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, pointer, px, grace,
+  // version, chunk count. Every chunk must still be there (else nothing changes); the chunks then
+  // live as long as the pointer (plus the grace), the old value's chunks get the grace, and the
+  // pointer is set, its event published and indexed as SET does.
+  static final Script STREAM_SWAP =
+      new Script(
+          "local px = tonumber(ARGV[4])\n"
+              + "local grace = tonumber(ARGV[5])\n"
+              + "local count = tonumber(ARGV[7])\n"
+              + "for i = 0, count - 1 do\n"
+              + "  if redis.call('EXISTS', '"
+              + CHUNK_PREFIX
+              + "' .. ARGV[6] .. ':' .. i) == 0 then\n"
+              + "    return redis.error_reply('STALE chunk ' .. i .. ' of the new value expired"
+              + " before it was complete')\n"
+              + "  end\n"
+              + "end\n"
+              + "for i = 0, count - 1 do\n"
+              + "  local c = '"
+              + CHUNK_PREFIX
+              + "' .. ARGV[6] .. ':' .. i\n"
+              + "  if px > 0 then redis.call('PEXPIRE', c, px + grace)"
+              + " else redis.call('PERSIST', c) end\n"
+              + "end\n"
+              + releaseChunksLua("KEYS[1]", "grace")
+              + "if px > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', px)\n"
+              + "else redis.call('SET', KEYS[1], ARGV[3]) end\n"
+              + publishLua("k", "KEYS[1]")
+              + indexLua("px")
+              + "return 1\n");
+
+  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, grace. DEL for the keys of
+  // a @Streaming owner: a pointer's chunks get the grace period.
+  static final Script STREAM_DEL =
+      new Script(
+          releaseChunksLua("KEYS[1]", "tonumber(ARGV[3])")
+              + "local n = redis.call('DEL', KEYS[1])\n"
+              + "redis.call('ZREM', KEYS[4], KEYS[1])\n"
+              + "redis.call('ZREM', KEYS[5], KEYS[1])\n"
+              + publishLua("k", "KEYS[1]")
+              + "return n\n");
+
+  // KEYS: index, expiries. ARGV: grace, then the keys to drop (all of one @Streaming owner).
+  static final Script STREAM_DROP_KEYS =
+      new Script(
+          "local n = 0\n"
+              + "local grace = tonumber(ARGV[1])\n"
+              + "for i = 2, #ARGV do\n"
+              + "  local k = ARGV[i]\n"
+              + releaseChunksLua("k", "grace")
+              + "  n = n + redis.call('UNLINK', k)\n"
+              + "  redis.call('ZREM', KEYS[1], k)\n"
+              + "  redis.call('ZREM', KEYS[2], k)\n"
+              + "end\n"
+              + "return n\n");
+
   /** A Lua script and its SHA-1, run with EVALSHA and loaded on NOSCRIPT. */
   static final class Script {
     final String text;
@@ -412,7 +497,10 @@ final class RedisStore extends LayerStore {
           LOCK,
           UNLOCK,
           BATCH,
-          GET_ALL_WITH_TTL);
+          GET_ALL_WITH_TTL,
+          STREAM_SWAP,
+          STREAM_DEL,
+          STREAM_DROP_KEYS);
 
   private void loadScripts() {
     for (Script s : SCRIPTS) {
@@ -677,17 +765,77 @@ final class RedisStore extends LayerStore {
               CompletableFuture<Long> dropped =
                   matching.isEmpty()
                       ? CompletableFuture.completedFuture(0L)
-                      : this.<Long>script(
-                          DROP_KEYS,
-                          ScriptOutputType.INTEGER,
-                          new String[] {index(owner), expiries(owner)},
-                          matching.toArray(new byte[0][]));
+                      : streamingOwners.contains(owner)
+                          ? dropStreamed(owner, matching)
+                          : this.<Long>script(
+                              DROP_KEYS,
+                              ScriptOutputType.INTEGER,
+                              new String[] {index(owner), expiries(owner)},
+                              matching.toArray(new byte[0][]));
               return dropped.thenCompose(
                   n ->
                       page.size() < 500
                           ? CompletableFuture.completedFuture(deleted + n)
                           : deletePage(owner, pattern, except, next, deleted + n));
             });
+  }
+
+  // ---- streamed values ----
+
+  /** Owners whose keys may hold streamed values (their deletions release chunks). */
+  private volatile java.util.Set<String> streamingOwners = java.util.Set.of();
+
+  void streamingOwners(java.util.Set<String> owners) {
+    this.streamingOwners = java.util.Set.copyOf(owners);
+  }
+
+  private CompletableFuture<Long> dropStreamed(String owner, List<byte[]> keys) {
+    byte[][] args = new byte[keys.size() + 1][];
+    args[0] = ascii(Long.toString(StreamedValues.GRACE_MILLIS));
+    for (int i = 0; i < keys.size(); i++) {
+      args[i + 1] = keys.get(i);
+    }
+    return script(
+        STREAM_DROP_KEYS,
+        ScriptOutputType.INTEGER,
+        new String[] {index(owner), expiries(owner)},
+        args);
+  }
+
+  /** DEL of a key of a {@code @Streaming} owner: a streamed value's chunks get the grace period. */
+  CompletableFuture<Boolean> delStreamed(String key, String owner) {
+    return this.<Long>run(STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
+        .thenApply(n -> n > 0);
+  }
+
+  /** Writes one chunk of a value being streamed in, expiring after {@code leaseMillis}. */
+  CompletableFuture<String> setChunk(String chunkKey, byte[] bytes, long leaseMillis) {
+    return translate(
+        flushed(async.set(chunkKey, bytes, io.lettuce.core.SetArgs.Builder.px(leaseMillis))));
+  }
+
+  /** Extends the lease of a chunk still being written; whether it exists. */
+  CompletableFuture<Boolean> renewChunk(String chunkKey, long leaseMillis) {
+    return translate(flushed(async.pexpire(chunkKey, leaseMillis)));
+  }
+
+  /** Drops the chunks of a write that failed. */
+  CompletableFuture<Long> unlinkChunks(String[] chunkKeys) {
+    return translate(flushed(async.unlink(chunkKeys)));
+  }
+
+  /** Points {@code key} at fully written chunks, in one script; see {@link #STREAM_SWAP}. */
+  CompletableFuture<Long> swapStream(
+      String key, String owner, byte[] pointer, long px, String version, int count) {
+    return run(
+        STREAM_SWAP,
+        key,
+        owner,
+        pointer,
+        ascii(Long.toString(px)),
+        ascii(Long.toString(StreamedValues.GRACE_MILLIS)),
+        ascii(version),
+        ascii(Integer.toString(count)));
   }
 
   static byte[] utf8(String s) {

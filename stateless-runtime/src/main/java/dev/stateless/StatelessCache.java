@@ -333,6 +333,48 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
+   * Writes a value of a {@code @Streaming} component from a stream, one chunk (the component's
+   * {@code chunkSize}) at a time, without holding the whole value in memory when the owner's layer
+   * is Redis (an in-process layer keeps the value, as a list of chunks). Readers see the old value
+   * or the new one, never a mix: the chunks are written under a new version, then one step makes it
+   * current. The value counts against {@code @MaxSize} and expires after the owner's {@code @Ttl};
+   * it is never copied into nearer layers. {@code data} is read to its end on a thread of the
+   * cache's and is not closed.
+   *
+   * @param key the key
+   * @param data the value's bytes
+   * @return completes when the new value is current; fails with SL002/SL003/SL004 when the view may
+   *     not write the key, SL105 when the key's owner is not {@code @Streaming} or {@code data}
+   *     throws (nothing is stored then), SL102 when the value exceeds {@code @MaxSize} (nothing is
+   *     stored), SL104 when the chunks written expired before the write finished, SL100/SL101 when
+   *     Redis fails
+   * @throws NullPointerException if {@code data} is null
+   */
+  public CompletableFuture<Void> setStream(String key, java.io.InputStream data) {
+    Objects.requireNonNull(data, "data");
+    return call(() -> engine.setStream(rights, via, key, data));
+  }
+
+  /**
+   * Reads a value of a {@code @Streaming} component as a stream. The stream reads one complete
+   * version, fetching chunks from Redis as it goes (at most a few chunks ahead). Its {@code read}
+   * methods throw, unchecked, {@link StaleDataException} (SL104) when the value was replaced or
+   * deleted so long ago that the version being read is gone (a replaced value stays readable for a
+   * grace period of 60 seconds; call {@code stream} again to read the current one), and {@link
+   * CacheNetworkException} / {@link CacheTimeoutException} when Redis fails. The stream is for one
+   * thread, and must not be read on a thread that completes this cache's futures (Lettuce's I/O
+   * thread: read it outside {@code thenApply} callbacks).
+   *
+   * @param key the key
+   * @return the value's bytes, or {@code null} when the key is absent (or, through a {@link
+   *     #layer(CacheLayer)} view, not in that layer: streamed values live in their owner's layer
+   *     only); fails with SL105 when the key's owner is not {@code @Streaming}
+   */
+  public CompletableFuture<java.io.InputStream> stream(String key) {
+    return call(() -> engine.stream(rights, via, key));
+  }
+
+  /**
    * Tells whether a key holds a value.
    *
    * @param key the key

@@ -131,6 +131,28 @@ public final class SyncCache {
   }
 
   /**
+   * Writes a value of a {@code @Streaming} component from a stream, chunk by chunk; see {@link
+   * StatelessCache#setStream(String, java.io.InputStream)}.
+   *
+   * @param key the key
+   * @param data the value's bytes, read to the end and not closed
+   */
+  public void setStream(String key, java.io.InputStream data) {
+    join(async.setStream(key, data));
+  }
+
+  /**
+   * Reads a value of a {@code @Streaming} component as a stream; see {@link
+   * StatelessCache#stream(String)}.
+   *
+   * @param key the key
+   * @return the value's bytes, or {@code null} when absent
+   */
+  public java.io.InputStream stream(String key) {
+    return join(async.stream(key));
+  }
+
+  /**
    * Drops every key a pattern matches; see {@link StatelessCache#invalidatePattern(String)}.
    *
    * @param pattern the key pattern

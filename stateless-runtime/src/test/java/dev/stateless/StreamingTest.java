@@ -1,0 +1,491 @@
+package dev.stateless;
+
+import static dev.stateless.StreamingManifest.BLOB_CHUNK;
+import static dev.stateless.StreamingManifest.SMALL_CHUNK;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.Manifest;
+import dev.stateless.core.StatelessException;
+import dev.stateless.redis.RedisAdapter;
+import dev.stateless.testing.RedisServerExtension;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** setStream / stream over the in-process server layer and a real redis-server. */
+class StreamingTest {
+  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
+
+  enum Kind {
+    IN_PROCESS,
+    REDIS
+  }
+
+  private static final long SEED = System.nanoTime();
+  private final Random random = new Random(SEED);
+  private final List<StatelessCache> open = new ArrayList<>();
+
+  @BeforeAll
+  static void printSeed() {
+    System.out.println("StreamingTest seed " + SEED);
+  }
+
+  @BeforeEach
+  void clean() {
+    redis.flushAll();
+  }
+
+  @AfterEach
+  void closeAll() {
+    open.forEach(StatelessCache::close);
+  }
+
+  private StatelessCache cache(Kind kind) {
+    return cache(kind, b -> b.manifest(StreamingManifest.class));
+  }
+
+  private StatelessCache cache(Kind kind, Consumer<StatelessCache.Builder> config) {
+    StatelessCache.Builder b = StatelessCache.builder();
+    if (kind == Kind.REDIS) {
+      b.server(Stores.redis(redis.uri()));
+    }
+    config.accept(b);
+    StatelessCache c = b.build();
+    open.add(c);
+    return c;
+  }
+
+  private byte[] bytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private static byte[] readAll(InputStream in) {
+    try (in) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String code(Throwable e) {
+    return ((StatelessException) e).code();
+  }
+
+  /** Chunk keys in Redis, each with its PTTL. */
+  private static Map<String, Long> chunkKeys() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    String cursor = "0";
+    do {
+      String[] reply =
+          redis
+              .command("SCAN", cursor, "MATCH", "__stateless:chunk:*", "COUNT", "1000")
+              .split("\n");
+      cursor = reply[0];
+      for (int i = 1; i < reply.length; i++) {
+        if (!reply[i].isEmpty()) {
+          out.put(reply[i], Long.parseLong(redis.command("PTTL", reply[i])));
+        }
+      }
+    } while (!cursor.equals("0"));
+    return out;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void setStream_thenStream_returnsTheSameBytes_atEverySizeAroundTheChunk(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    int[] sizes = {0, 1, BLOB_CHUNK - 1, BLOB_CHUNK, BLOB_CHUNK + 1, 5 * BLOB_CHUNK + 123};
+    for (int size : sizes) {
+      byte[] value = bytes(size);
+      c.setStream("blob:" + size, new ByteArrayInputStream(value));
+      assertThat(readAll(c.stream("blob:" + size))).as("size %s", size).isEqualTo(value);
+    }
+    if (kind == Kind.REDIS) {
+      int expected = 0;
+      for (int size : sizes) {
+        expected += (size + BLOB_CHUNK - 1) / BLOB_CHUNK;
+      }
+      assertThat(chunkKeys())
+          .hasSize(expected)
+          .allSatisfy((k, ttl) -> assertThat(ttl).isEqualTo(-1L));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void stream_readByteByByte_andInOddSlices_returnsTheSameBytes(Kind kind) throws IOException {
+    SyncCache c = cache(kind).sync();
+    byte[] value = bytes(3 * BLOB_CHUNK + 17);
+    c.setStream("blob:odd", new ByteArrayInputStream(value));
+    try (InputStream in = c.stream("blob:odd")) {
+      byte[] got = new byte[value.length];
+      int pos = 0;
+      while (pos < 1000) {
+        int b = in.read();
+        assertThat(b).isNotNegative();
+        got[pos++] = (byte) b;
+      }
+      for (int n; (n = in.read(got, pos, Math.min(777, got.length - pos))) > 0; ) {
+        pos += n;
+      }
+      assertThat(pos).isEqualTo(value.length);
+      assertThat(in.read()).isEqualTo(-1);
+      assertThat(got).isEqualTo(value);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void stream_ofAbsentKey_isNull(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    assertThat(c.stream("blob:absent")).isNull();
+    assertThat(cache(kind).stream("blob:absent").join()).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void plainGetAndSet_onAStreamedKey_areSL009_inEveryView(Kind kind) {
+    StatelessCache cache = cache(kind);
+    cache.sync().setStream("blob:1", new ByteArrayInputStream(bytes(10)));
+    List<SyncCache> views =
+        List.of(
+            cache.sync(),
+            cache.layer(CacheLayer.SERVER).sync(),
+            cache.component("blobs").sync(),
+            cache.withStrategy(Strategy.REDIS_COMPATIBLE).sync());
+    for (SyncCache v : views) {
+      assertThatThrownBy(() -> v.get("blob:1"))
+          .satisfies(e -> assertThat(code(e)).isEqualTo("SL009"));
+      assertThatThrownBy(() -> v.set("blob:1", new byte[3]))
+          .satisfies(e -> assertThat(code(e)).isEqualTo("SL009"));
+    }
+    RedisAdapter adapter = new RedisAdapter(cache);
+    assertThatThrownBy(() -> adapter.get("blob:1").join())
+        .hasCauseInstanceOf(StatelessException.class)
+        .satisfies(e -> assertThat(code(e.getCause())).isEqualTo("SL009"));
+  }
+
+  @Test
+  void aCacheWithoutTheManifest_readingTheRedisKey_neverGetsThePointerAsTheValue() {
+    cache(Kind.REDIS).sync().setStream("blob:1", new ByteArrayInputStream(bytes(10)));
+    StatelessCache plain = cache(Kind.REDIS, b -> b.manifest(Manifest.empty()));
+    assertThatThrownBy(() -> plain.sync().get("blob:1"))
+        .isInstanceOf(InvalidStateException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL105"))
+        .hasMessageContaining("streamed value");
+    assertThatThrownBy(() -> new RedisAdapter(plain).get("blob:1").join())
+        .hasCauseInstanceOf(InvalidStateException.class);
+    assertThatThrownBy(() -> plain.sync().stream("blob:1"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL105"))
+        .hasMessageContaining("no @Streaming component owns it");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void rights_borrowerMayStreamButNotSetStream_andLayerViewsAreChecked(Kind kind) {
+    StatelessCache cache = cache(kind);
+    byte[] value = bytes(100);
+    cache.sync().setStream("blob:r", new ByteArrayInputStream(value));
+    SyncCache viewer = cache.component("viewer").sync();
+    assertThatThrownBy(() -> viewer.setStream("blob:r", new ByteArrayInputStream(new byte[1])))
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL002"));
+    assertThat(readAll(viewer.stream("blob:r"))).isEqualTo(value);
+    SyncCache otherOwner = cache.component("clips").sync();
+    assertThatThrownBy(() -> otherOwner.setStream("blob:r", new ByteArrayInputStream(new byte[1])))
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL003"));
+    assertThatThrownBy(
+            () ->
+                cache
+                    .layer(CacheLayer.EDGE)
+                    .sync()
+                    .setStream("blob:r", new ByteArrayInputStream(new byte[1])))
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL004"));
+    cache.component("blobs").sync().setStream("blob:r", new ByteArrayInputStream(new byte[] {7}));
+    assertThat(readAll(cache.layer(CacheLayer.SERVER).sync().stream("blob:r")))
+        .isEqualTo(new byte[] {7});
+    assertThat(cache.layer(CacheLayer.CLIENT).sync().stream("blob:r")).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void streamAndSetStream_onAKeyWhoseOwnerDoesNotStream_areSL105(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    c.set("doc:1", "text");
+    assertThatThrownBy(() -> c.setStream("doc:1", new ByteArrayInputStream(new byte[1])))
+        .isInstanceOf(InvalidStateException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL105"))
+        .hasMessageContaining("help:");
+    assertThatThrownBy(() -> c.stream("doc:1"))
+        .isInstanceOf(InvalidStateException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL105"));
+    assertThat(c.get("doc:1")).isEqualTo("text");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void setStream_overMaxSize_isSL102_andStoresNothing(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    byte[] small = bytes(5 * SMALL_CHUNK);
+    c.setStream("capped:1", new ByteArrayInputStream(small));
+    Map<String, Long> before = kind == Kind.REDIS ? chunkKeys() : Map.of();
+    assertThatThrownBy(
+            () -> c.setStream("capped:1", new ByteArrayInputStream(bytes(11 * SMALL_CHUNK))))
+        .isInstanceOf(CapacityException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL102"))
+        .hasMessageContaining("capped");
+    assertThat(readAll(c.stream("capped:1"))).isEqualTo(small);
+    assertThatThrownBy(
+            () -> c.setStream("capped:2", new ByteArrayInputStream(bytes(11 * SMALL_CHUNK))))
+        .isInstanceOf(CapacityException.class);
+    assertThat(c.stream("capped:2")).isNull();
+    if (kind == Kind.REDIS) {
+      assertThat(chunkKeys()).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void setStream_whoseSourceFails_isSL105_andKeepsTheOldValue(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    byte[] old = bytes(2 * BLOB_CHUNK);
+    c.setStream("blob:f", new ByteArrayInputStream(old));
+    Map<String, Long> before = kind == Kind.REDIS ? chunkKeys() : Map.of();
+    InputStream failing =
+        new InputStream() {
+          int left = 3 * BLOB_CHUNK;
+
+          @Override
+          public int read() throws IOException {
+            if (left-- == 0) {
+              throw new IOException("disk on fire");
+            }
+            return 1;
+          }
+        };
+    assertThatThrownBy(() -> c.setStream("blob:f", failing))
+        .isInstanceOf(InvalidStateException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL105"))
+        .hasMessageContaining("disk on fire");
+    assertThat(readAll(c.stream("blob:f"))).isEqualTo(old);
+    if (kind == Kind.REDIS) {
+      assertThat(chunkKeys()).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aReaderDuringAReplace_getsExactlyTheVersionItStarted(Kind kind) throws IOException {
+    SyncCache c = cache(kind).sync();
+    byte[] v1 = bytes(10 * BLOB_CHUNK + 5);
+    byte[] v2 = bytes(7 * BLOB_CHUNK + 9);
+    c.setStream("blob:v", new ByteArrayInputStream(v1));
+    byte[] got;
+    try (InputStream reader = c.stream("blob:v")) {
+      byte[] head = reader.readNBytes(BLOB_CHUNK + 10);
+      c.setStream("blob:v", new ByteArrayInputStream(v2)); // replaced mid-read
+      byte[] rest = reader.readAllBytes();
+      got = new byte[head.length + rest.length];
+      System.arraycopy(head, 0, got, 0, head.length);
+      System.arraycopy(rest, 0, got, head.length, rest.length);
+    }
+    assertThat(got).isEqualTo(v1);
+    assertThat(readAll(c.stream("blob:v"))).isEqualTo(v2);
+    if (kind == Kind.REDIS) {
+      Map<String, Long> chunks = chunkKeys();
+      // the old version's 11 chunks have the grace period; the new version's 8 are permanent
+      assertThat(chunks.values().stream().filter(t -> t == -1L)).hasSize(8);
+      assertThat(chunks.values().stream().filter(t -> t > 0 && t <= StreamedValues.GRACE_MILLIS))
+          .hasSize(11);
+    }
+  }
+
+  @Test
+  void aReaderOutlivingTheGracePeriod_failsWithSL104_neverAMix() throws IOException {
+    SyncCache c = cache(Kind.REDIS).sync();
+    byte[] v1 = bytes(10 * BLOB_CHUNK);
+    c.setStream("blob:g", new ByteArrayInputStream(v1));
+    InputStream reader = c.stream("blob:g");
+    assertThat(reader.readNBytes(10)).isEqualTo(java.util.Arrays.copyOf(v1, 10));
+    c.setStream("blob:g", new ByteArrayInputStream(bytes(10 * BLOB_CHUNK)));
+    // The grace period ends: the old version's chunks (those with a TTL) are gone.
+    chunkKeys()
+        .forEach(
+            (k, ttl) -> {
+              if (ttl > 0) {
+                redis.command("DEL", k);
+              }
+            });
+    assertThatThrownBy(reader::readAllBytes)
+        .isInstanceOf(StaleDataException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL104"))
+        .hasMessageContaining("retry");
+  }
+
+  @Test
+  void setStream_whoseChunksVanishBeforeTheSwap_isSL104_andKeepsTheOldValue() {
+    SyncCache c = cache(Kind.REDIS).sync();
+    byte[] old = bytes(BLOB_CHUNK + 1);
+    c.setStream("blob:lost", new ByteArrayInputStream(old));
+    InputStream source =
+        new InputStream() {
+          int served;
+
+          @Override
+          public int read() {
+            if (served == 2 * BLOB_CHUNK) {
+              // The first chunks of this write (the only keys with a lease) expire: wait until
+              // one is written, then delete what is there.
+              Map<String, Long> leased;
+              do {
+                leased = new java.util.TreeMap<>(chunkKeys());
+                leased.values().removeIf(ttl -> ttl <= 0);
+              } while (leased.isEmpty());
+              leased.keySet().forEach(k -> redis.command("DEL", k));
+            }
+            return served++ < 4 * BLOB_CHUNK ? 5 : -1;
+          }
+        };
+    assertThatThrownBy(() -> c.setStream("blob:lost", source))
+        .isInstanceOf(StaleDataException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL104"))
+        .hasMessageContaining("lost chunks");
+    assertThat(readAll(c.stream("blob:lost"))).isEqualTo(old);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void ttlOfTheOwner_appliesToTheValue_andItsChunks(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    c.setStream("clip:1", new ByteArrayInputStream(bytes(3 * SMALL_CHUNK)));
+    assertThat(c.ttlMillis("clip:1")).isBetween(1L, 30_000L);
+    if (kind == Kind.REDIS) {
+      assertThat(chunkKeys())
+          .hasSize(3)
+          .allSatisfy(
+              (k, ttl) -> assertThat(ttl).isBetween(30_001L, 30_000 + StreamedValues.GRACE_MILLIS));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void del_andInvalidatePattern_releaseTheChunks(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    c.setStream("blob:d1", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK)));
+    c.setStream("blob:d2", new ByteArrayInputStream(bytes(2 * BLOB_CHUNK)));
+    assertThat(c.del("blob:d1")).isTrue();
+    assertThat(c.stream("blob:d1")).isNull();
+    assertThat(c.del("blob:d1")).isFalse();
+    if (kind == Kind.REDIS) {
+      Map<String, Long> chunks = chunkKeys();
+      assertThat(chunks.values().stream().filter(t -> t == -1L)).hasSize(2);
+      assertThat(chunks.values().stream().filter(t -> t > 0 && t <= StreamedValues.GRACE_MILLIS))
+          .hasSize(3);
+    }
+    assertThat(c.invalidatePattern("blob:*")).isEqualTo(1);
+    assertThat(c.stream("blob:d2")).isNull();
+    if (kind == Kind.REDIS) {
+      assertThat(chunkKeys())
+          .hasSize(5)
+          .allSatisfy((k, ttl) -> assertThat(ttl).isBetween(1L, StreamedValues.GRACE_MILLIS));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void setStream_dropsTheOwnersDependents_andLeavesNoCopies(Kind kind) {
+    StatelessCache cache = cache(kind);
+    SyncCache c = cache.sync();
+    c.set("summary:1", "old");
+    c.setStream("blob:s", new ByteArrayInputStream(bytes(10)));
+    assertThat(c.get("summary:1")).isNull();
+    byte[] video = bytes(3 * SMALL_CHUNK);
+    c.setStream("video:1", new ByteArrayInputStream(video));
+    assertThat(readAll(c.stream("video:1"))).isEqualTo(video);
+    assertThat(readAll(cache.layer(CacheLayer.EDGE).sync().stream("video:1"))).isEqualTo(video);
+    assertThat(cache.layer(CacheLayer.CLIENT).sync().stream("video:1")).isNull();
+    assertThat(cache.localEntryCount(CacheLayer.CLIENT)).isZero();
+    assertThatThrownBy(() -> c.get("video:1"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL009"));
+  }
+
+  /**
+   * 256 MB through a child JVM with a 128 MB heap: the value is generated as it is written and
+   * hashed as it is read, so only streaming keeps the child alive.
+   */
+  @Test
+  void aValueTwiceTheHeap_roundTripsThroughRedis_inAJvmWith128MB() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command =
+        List.of(
+            javaBin,
+            "-Xmx128m",
+            "-cp",
+            testClassPath(),
+            StreamingRoundTrip.class.getName(),
+            redis.uri(),
+            "256");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output;
+    try (InputStream out = p.getInputStream()) {
+      output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    System.out.println(output);
+    assertThat(p.exitValue()).as(output).isZero();
+    Matcher written = Pattern.compile("(?m)^written=(\\w+)$").matcher(output);
+    Matcher read = Pattern.compile("(?m)^read=(\\w+)$").matcher(output);
+    assertThat(written.find()).as(output).isTrue();
+    assertThat(read.find()).as(output).isTrue();
+    assertThat(read.group(1)).isEqualTo(written.group(1));
+    assertThat(output).contains("bytes=" + 256L * 1024 * 1024).contains("maxHeapMB=");
+  }
+
+  /**
+   * The test class path: {@code java.class.path}, or, when Surefire runs the tests from a
+   * manifest-only jar, the jar's {@code Class-Path}.
+   */
+  private static String testClassPath() throws IOException {
+    String cp = System.getProperty("java.class.path");
+    String[] entries = cp.split(File.pathSeparator);
+    if (entries.length != 1 || !entries[0].endsWith(".jar")) {
+      return cp;
+    }
+    try (JarFile jar = new JarFile(entries[0])) {
+      String manifestCp = jar.getManifest().getMainAttributes().getValue("Class-Path");
+      if (manifestCp == null) {
+        return cp;
+      }
+      List<String> paths = new ArrayList<>();
+      paths.add(entries[0]);
+      for (String url : manifestCp.trim().split("\\s+")) {
+        paths.add(Path.of(java.net.URI.create(url)).toString());
+      }
+      return String.join(File.pathSeparator, paths);
+    }
+  }
+}
