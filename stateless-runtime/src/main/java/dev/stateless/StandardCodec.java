@@ -4,8 +4,14 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Tag byte + payload; numbers as decimal text so Lua scripts can increment them in Redis. */
+/**
+ * Tag byte + payload; numbers as decimal text so Lua scripts can increment them in Redis; a {@code
+ * Map<String, String>} (a hash, for {@code RedisAdapter.hset}) as length-prefixed texts.
+ */
 final class StandardCodec implements ValueCodec {
   static final StandardCodec INSTANCE = new StandardCodec();
 
@@ -20,6 +26,7 @@ final class StandardCodec implements ValueCodec {
   static final byte BIG_INTEGER = 'I';
   static final byte BIG_DECIMAL = 'D';
   static final byte BOOLEAN = 'z';
+  static final byte MAP = 'H';
 
   private StandardCodec() {}
 
@@ -30,6 +37,9 @@ final class StandardCodec implements ValueCodec {
     }
     if (value instanceof byte[]) {
       return tagged(BYTES, (byte[]) value);
+    }
+    if (value instanceof Map) {
+      return encodeMap((Map<?, ?>) value);
     }
     byte tag;
     if (value instanceof Long) {
@@ -56,6 +66,55 @@ final class StandardCodec implements ValueCodec {
     return tagged(tag, value.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
+  /** A hash: its entries in order, each text as a 4-byte length and UTF-8. */
+  private static byte[] encodeMap(Map<?, ?> map) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(MAP);
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!(e.getKey() instanceof String) || !(e.getValue() instanceof String)) {
+        throw Errors.cannotEncode(map);
+      }
+      writeText(out, (String) e.getKey());
+      writeText(out, (String) e.getValue());
+    }
+    return out.toByteArray();
+  }
+
+  private static void writeText(java.io.ByteArrayOutputStream out, String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    out.write(b.length >>> 24);
+    out.write(b.length >>> 16);
+    out.write(b.length >>> 8);
+    out.write(b.length);
+    out.write(b, 0, b.length);
+  }
+
+  private static Map<String, String> decodeMap(byte[] bytes) {
+    Map<String, String> map = new LinkedHashMap<>();
+    int i = 1;
+    while (i < bytes.length) {
+      String[] kv = new String[2];
+      for (int k = 0; k < 2; k++) {
+        if (i + 4 > bytes.length) {
+          throw new IllegalArgumentException("truncated hash value");
+        }
+        int n =
+            ((bytes[i] & 0xff) << 24)
+                | ((bytes[i + 1] & 0xff) << 16)
+                | ((bytes[i + 2] & 0xff) << 8)
+                | (bytes[i + 3] & 0xff);
+        i += 4;
+        if (n < 0 || n > bytes.length - i) {
+          throw new IllegalArgumentException("truncated hash value");
+        }
+        kv[k] = new String(bytes, i, n, StandardCharsets.UTF_8);
+        i += n;
+      }
+      map.put(kv[0], kv[1]);
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
   private static byte[] tagged(byte tag, byte[] payload) {
     byte[] out = new byte[payload.length + 1];
     out[0] = tag;
@@ -71,6 +130,9 @@ final class StandardCodec implements ValueCodec {
     byte tag = bytes[0];
     if (tag == BYTES) {
       return Arrays.copyOfRange(bytes, 1, bytes.length);
+    }
+    if (tag == MAP) {
+      return decodeMap(bytes);
     }
     String text = new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
     switch (tag) {

@@ -3,8 +3,9 @@ package dev.stateless;
 /**
  * Turns values into bytes for the stores and back. A value read back must equal the value written.
  * The {@linkplain #standard() standard codec} handles {@code String}, {@code byte[]} and the boxed
- * numbers, {@code BigInteger}, {@code BigDecimal} and {@code Boolean} with no configuration;
- * install another with {@link StatelessCache.Builder#codec(ValueCodec)}.
+ * numbers, {@code BigInteger}, {@code BigDecimal}, {@code Boolean} and {@code Map<String, String>}
+ * (read back as an unmodifiable map in the same order) with no configuration; install another with
+ * {@link StatelessCache.Builder#codec(ValueCodec)}.
  *
  * <p>Implementations must be thread-safe.
  */

@@ -3,12 +3,11 @@ package dev.stateless.redis;
 import dev.stateless.SetOptions;
 import dev.stateless.StatelessCache;
 import dev.stateless.annotation.Strategy;
-import dev.stateless.core.AccessRules;
 import dev.stateless.core.Diagnostic;
-import dev.stateless.core.KeyShape;
 import dev.stateless.core.StatelessException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +30,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Replies follow Redis: {@code "OK"} or {@code null} for {@code SET}, counts for {@code DEL} and
  * {@code EXISTS}, seconds with {@code -1}/{@code -2} for {@code TTL}. Values keep their Java type
  * (a {@code Long} written is a {@code Long} read). Every method returns a future that fails with a
- * {@link StatelessException} rather than throwing. Hashes, lists and sets are not offered.
+ * {@link StatelessException} rather than throwing. Hashes ({@code hset}, {@code hget}, {@code
+ * hgetall}, {@code hdel}) are one {@code Map<String, String>} value each, changed atomically; lists
+ * and sets are not offered.
  *
  * <p>Thread-safe.
  */
@@ -164,29 +165,129 @@ public final class RedisAdapter {
   }
 
   /**
-   * {@code MSET key value [key value ...]}. Every key is checked against the cache's rights before
-   * anything is written, so an ownership error writes nothing. (Unlike Redis, the writes are not
-   * one atomic step: a network failure halfway leaves the first ones written.)
+   * {@code MSET key value [key value ...]}: all written together or none, as one {@link
+   * StatelessCache#atomicBatch atomicBatch}. Every key is checked against the cache's rights before
+   * anything is written. Keys whose owners live in different stores (an in-process layer and Redis)
+   * cannot be written atomically and fail with SL105, writing nothing.
    *
    * @param entries the keys and values
    * @return {@code "OK"}
    */
   public CompletableFuture<String> mset(Map<String, ?> entries) {
-    List<Diagnostic> problems = new ArrayList<>();
-    for (String k : entries.keySet()) {
-      for (Diagnostic d : AccessRules.checkWrite(cache.rights(), KeyShape.exact(k), null)) {
-        if (d.severity() == Diagnostic.Severity.ERROR) {
-          problems.add(d);
-        }
-      }
+    return cache.atomicBatch(tx -> entries.forEach(tx::set)).thenApply(v -> "OK");
+  }
+
+  /**
+   * {@code HSET key field value}. A hash is one value, a {@code Map<String, String>}, changed with
+   * {@link StatelessCache#atomicUpdate atomicUpdate}, so concurrent field writes from any node are
+   * never lost.
+   *
+   * @param key the key
+   * @param field the field
+   * @param value the field's value
+   * @return 1 when the field is new, 0 when it was updated; fails with SL105 when the key holds
+   *     something other than a hash, and with SL011 when this cache may not update the key
+   */
+  public CompletableFuture<Long> hset(String key, String field, String value) {
+    Objects.requireNonNull(field, "field");
+    Objects.requireNonNull(value, "value");
+    return hset(key, Map.of(field, value));
+  }
+
+  /**
+   * {@code HSET key field value [field value ...]}.
+   *
+   * @param key the key
+   * @param fields the fields and their values
+   * @return how many fields were new
+   */
+  public CompletableFuture<Long> hset(String key, Map<String, String> fields) {
+    Objects.requireNonNull(key, "key");
+    Map<String, String> copy = new LinkedHashMap<>(fields);
+    long[] added = new long[1];
+    return cache
+        .<Object>atomicUpdate(
+            key,
+            cur -> {
+              Map<String, String> next = new LinkedHashMap<>(hash(key, cur, "hset"));
+              long n = 0;
+              for (Map.Entry<String, String> e : copy.entrySet()) {
+                n += next.put(e.getKey(), e.getValue()) == null ? 1 : 0;
+              }
+              added[0] = n; // the last run's count is the one that was written
+              return next;
+            })
+        .thenApply(v -> added[0]);
+  }
+
+  /**
+   * {@code HGET key field}.
+   *
+   * @param key the key
+   * @param field the field
+   * @return the field's value, or {@code null} when the key or the field is absent
+   */
+  public CompletableFuture<String> hget(String key, String field) {
+    Objects.requireNonNull(field, "field");
+    return hgetall(key).thenApply(m -> m.get(field));
+  }
+
+  /**
+   * {@code HGETALL key}.
+   *
+   * @param key the key
+   * @return the fields in the order they were first set; empty when the key is absent
+   */
+  public CompletableFuture<Map<String, String>> hgetall(String key) {
+    return cache.get(key).thenApply(v -> hash(key, v, "hgetall"));
+  }
+
+  /**
+   * {@code HDEL key field [field ...]}; removing the last field deletes the key, as in Redis.
+   *
+   * @param key the key
+   * @param fields the fields
+   * @return how many fields were removed
+   */
+  public CompletableFuture<Long> hdel(String key, String... fields) {
+    Objects.requireNonNull(key, "key");
+    List<String> gone = List.of(fields);
+    long[] removed = new long[1];
+    return cache
+        .<Object>atomicUpdate(
+            key,
+            cur -> {
+              Map<String, String> next = new LinkedHashMap<>(hash(key, cur, "hdel"));
+              long n = 0;
+              for (String f : gone) {
+                n += next.remove(f) != null ? 1 : 0;
+              }
+              removed[0] = n;
+              return next.isEmpty() ? null : next;
+            })
+        .thenApply(v -> removed[0]);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> hash(String key, Object value, String command) {
+    if (value == null) {
+      return Map.of();
     }
-    if (!problems.isEmpty()) {
-      return CompletableFuture.failedFuture(new StatelessException(problems));
+    if (value instanceof Map) {
+      return (Map<String, String>) value;
     }
-    List<CompletableFuture<Boolean>> writes = new ArrayList<>(entries.size());
-    entries.forEach((k, v) -> writes.add(cache.set(k, v)));
-    return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]))
-        .thenApply(v -> "OK");
+    throw new StatelessException(
+        List.of(
+            Diagnostic.error(
+                dev.stateless.core.Code.SL105,
+                command
+                    + " on \""
+                    + key
+                    + "\", which holds a "
+                    + value.getClass().getSimpleName()
+                    + ", not a hash",
+                "use the hash commands only on keys written with hset (or a Map<String, String>)",
+                List.of())));
   }
 
   /**

@@ -147,4 +147,77 @@ class RedisAdapterTest {
     }
     return m;
   }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void hashes_behaveAsInRedis(boolean onRedis) {
+    RedisAdapter r = new RedisAdapter(cache(onRedis, null));
+    assertThat(await(r.hget("h", "a"))).isNull();
+    assertThat(await(r.hgetall("h"))).isEmpty();
+    assertThat(await(r.hset("h", "a", "1"))).isEqualTo(1L);
+    assertThat(await(r.hset("h", "a", "2"))).isEqualTo(0L);
+    Map<String, String> more = new LinkedHashMap<>();
+    more.put("b", "x");
+    more.put("a", "3");
+    assertThat(await(r.hset("h", more))).isEqualTo(1L);
+    assertThat(await(r.hget("h", "a"))).isEqualTo("3");
+    assertThat(await(r.hgetall("h"))).containsExactly(Map.entry("a", "3"), Map.entry("b", "x"));
+    assertThat(await(r.hdel("h", "a", "nope"))).isEqualTo(1L);
+    assertThat(await(r.hdel("h", "b"))).isEqualTo(1L);
+    assertThat(await(r.exists("h"))).as("the last field gone deletes the key").isEqualTo(0L);
+    await(r.set("s", "text"));
+    assertThatThrownBy(() -> await(r.hset("s", "f", "v")))
+        .hasRootCauseInstanceOf(StatelessException.class)
+        .hasMessageContaining("SL105")
+        .hasMessageContaining("not a hash");
+    assertThat(await(r.get("s"))).isEqualTo("text");
+  }
+
+  @Test
+  void hset_fromTwoNodesAndEightThreads_losesNoField() throws Exception {
+    List<RedisAdapter> nodes =
+        List.of(new RedisAdapter(cache(true, null)), new RedisAdapter(cache(true, null)));
+    List<CompletableFuture<Long>> writes = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      RedisAdapter node = nodes.get(t % 2);
+      for (int f = 0; f < 50; f++) {
+        writes.add(node.hset("shared", "t" + t + ":f" + f, Integer.toString(f)));
+      }
+    }
+    CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).join();
+    assertThat(await(nodes.get(0).hgetall("shared"))).hasSize(400);
+    assertThat(writes.stream().mapToLong(CompletableFuture::join).sum()).isEqualTo(400L);
+  }
+
+  @Test
+  void hashes_respectTheManifest() {
+    RedisAdapter analytics = new RedisAdapter(cache(true, Shop.class).component("analytics"));
+    assertThatThrownBy(() -> await(analytics.hset("user:1", "name", "Ada")))
+        .hasMessageContaining("SL011");
+  }
+
+  @Test
+  void mset_isAtomic_andRefusesKeysInTwoStores() {
+    StatelessCache c =
+        StatelessCache.builder().manifest(Mixed.class).server(Stores.redis(redis.uri())).build();
+    open.add(c);
+    RedisAdapter r = new RedisAdapter(c);
+    assertThat(await(r.mset(Map.of("user:1", "a", "user:2", "b")))).isEqualTo("OK");
+    assertThat(await(r.mget("user:1", "user:2"))).containsExactly("a", "b");
+    Map<String, Object> mixed = new LinkedHashMap<>();
+    mixed.put("user:3", "server");
+    mixed.put("pref:3", "client");
+    assertThatThrownBy(() -> await(r.mset(mixed))).hasMessageContaining("SL105");
+    assertThat(await(r.exists("user:3", "pref:3"))).isEqualTo(0L);
+  }
+
+  @CacheManifest
+  static final class Mixed {
+    @Owns("user:*")
+    Object users;
+
+    @dev.stateless.annotation.Layer(dev.stateless.annotation.CacheLayer.CLIENT)
+    @Owns("pref:*")
+    Object prefs;
+  }
 }
