@@ -78,6 +78,10 @@ final class SeedManifests {
     @Backfill
     @Owns("popular:*")
     Object dataCache;
+
+    /** Lifetime rules: the owner of {@code session:123}, which sessions write with a cleanup. */
+    @Owns("session:*")
+    Object sessions;
   }
 
   /** Seed 000 §3: "Error: Pattern conflict" — two owners of user data. */

@@ -15,7 +15,7 @@ class MainTest {
   private static String run(String redisUrl) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Main.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), redisUrl);
-    return bytes.toString(StandardCharsets.UTF_8);
+    return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
   }
 
   @Test
@@ -50,7 +50,7 @@ class MainTest {
         .contains("-- get popular:home -> \"front page\" (served by SERVER)")
         .contains("-- get popular:home -> \"front page\" (served by CLIENT)")
         .contains("-- get products:all -> \"catalog\" (served by EDGE)")
-        .contains("error[SL003]: write to key \"session:1\", which no component owns")
+        .contains("error[SL003]: write to key \"req:1\", which no component owns")
         .contains("error[SL013]: no component named \"users\"")
         .contains("error[SL102]: value of")
         .contains("error[SL002]: write to borrowed pattern \"user:*\" (key \"user:123\")")
@@ -67,5 +67,62 @@ class MainTest {
         .contains("== two nodes sharing " + redis.uri())
         .contains("-- get popular:home -> \"v2\" (served by SERVER)");
     assertThat(redis.command("GET", "key")).isEqualTo("svalue");
+  }
+
+  /** The flows of atomicUpdate, atomicBatch, scopes, sessions and streaming, on either server. */
+  private static void assertIssue4Flows(String out) {
+    assertThat(out)
+        .contains("== seed 003 §7: atomic_update(\"user:123\", ..), on manifest AppCache")
+        .contains(
+            "-- 4 threads x 250 atomicUpdate(\"user:123:visits\", n -> n + 1) -> 1000"
+                + " (expected 1000: no update lost)")
+        .contains(
+            "-- analytics (borrows user:*) atomicUpdate(\"user:123\"):\n"
+                + "   error[SL011]: atomicUpdate of key \"user:123\" without exclusive access or"
+                + " ownership")
+        .contains("   both visible: user:123 -> \"Ada Lovelace\", user:123:prefs -> \"theme=dark\"")
+        .contains(
+            "-- analytics (borrows user:*) atomicBatch setting user:123 and user:123:prefs:\n"
+                + "   error[SL002]: write to borrowed pattern \"user:*\" (key \"user:123\")")
+        .contains(
+            "   nothing applied: user:123 -> \"Ada Lovelace\", user:123:prefs -> \"theme=dark\"")
+        .contains("setScoped(\"req:123\", \"data\"), get req:123 -> \"data\"")
+        .contains("   after the scope closed: req:123 -> (absent)")
+        .contains("after setScoped(\"req:124\", ..): req:124 -> (absent)")
+        .contains(".withCleanup(fn), get session:123 -> \"data\"")
+        .contains(
+            "   closing the session:\n"
+                + "   cleanup callback: session 123 ended, session:123 -> (absent)\n")
+        .contains("error[SL010]: session entries written without a cleanup callback: [session:124]")
+        .contains("   session:124 -> (absent) all the same")
+        .contains("-- stream(\"video:123\") read back 5243003 bytes; SHA-256 matches: ")
+        .doesNotContain("DIFFERS")
+        .contains(
+            "-- get(\"video:123\"), a plain read of the streamed value:\n"
+                + "   error[SL009]: plain read of key \"video:123\"");
+    // The only SL010 is the session without cleanup; the session with one ends cleanly.
+    assertThat(out.split("session entries written without a cleanup", -1)).hasSize(2);
+  }
+
+  @Test
+  void run_onTheEmbeddedDefault_showsIssue4Flows() {
+    String out = run(null);
+    assertIssue4Flows(out);
+    assertThat(out).contains("-- (skipped) build() copies popular:* from the owner's shared layer");
+  }
+
+  @Test
+  void run_withARedisUrl_showsIssue4Flows_andAWarmStartFromRedis() {
+    redis.flushAll();
+    String out = run(redis.uri());
+    assertIssue4Flows(out);
+    assertThat(out)
+        .contains(
+            "-- node 2 is built afterwards: build() warms its CLIENT layer\n"
+                + "-- get popular:news -> \"front page of news\" (served by CLIENT)\n"
+                + "-- get popular:weather -> \"front page of weather\" (served by CLIENT)\n");
+    assertThat(redis.command("GET", "user:123:visits")).isEqualTo("l1000");
+    assertThat(redis.command("EXISTS", "req:123")).isEqualTo("0");
+    assertThat(redis.command("EXISTS", "session:123")).isEqualTo("0");
   }
 }
