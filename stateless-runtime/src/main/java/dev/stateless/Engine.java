@@ -74,6 +74,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   private CacheLayer nearestLayer;
   private volatile boolean closed;
 
+  /** CLIENT_FIRST writes to Redis owners: made at start with a file, else on first use. */
+  private volatile OfflineWrites offline;
+
+  private java.nio.file.Path offlineFile;
+  private java.util.function.Consumer<OfflineConflict> onConflict = OfflineWrites::logConflict;
+  private long removalCommitNanos = TimeUnit.SECONDS.toNanos(1);
+
   /**
    * Where values from Redis are decoded. The standard codec is quick and never blocks, so it runs
    * where the reply arrives; a custom codec might block, and must not stall Lettuce's I/O thread.
@@ -129,6 +136,18 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
   }
 
+  /** The offline queue's settings; called before {@link #start()}. */
+  void configureOffline(
+      java.nio.file.Path file,
+      java.util.function.Consumer<OfflineConflict> onConflict,
+      long removalCommitNanos) {
+    this.offlineFile = file;
+    if (onConflict != null) {
+      this.onConflict = onConflict;
+    }
+    this.removalCommitNanos = removalCommitNanos;
+  }
+
   /** Binds every store (connecting to Redis); closes what was bound if one fails. */
   void start() {
     List<String> owners = new ArrayList<>();
@@ -151,6 +170,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           ((RedisStore) s).bind(nodeId, nearerLocal ? this : null, owners);
         }
       }
+      startOffline();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -314,6 +334,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       return readLayer(r, via, key).thenApply(v -> v == MISS ? null : v);
     }
     boolean copiesOk = r.strategy != Strategy.GLOBAL_CONSISTENT && r.primaryLive();
+    if (!copiesOk && offline != null && r.regions[0] != null) {
+      LocalStore.Entry p = r.regions[0].getIfPresent(key);
+      if (p != null && p.pending) {
+        metrics.hit(LAYERS[0]); // this node's own queued write, served while Redis is away
+        return CompletableFuture.completedFuture(p.value);
+      }
+    }
     int first = copiesOk ? 0 : r.primary.ordinal();
     long token = token(key); // before any read: a fill may not outlive a later invalidation
     for (int l = first; l <= r.primary.ordinal(); l++) {
@@ -427,7 +454,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         return;
       }
       LocalStore.Entry e = new LocalStore.Entry(value, weight, ttlFor(ttlNanos), r, true);
-      region.put(key, e);
+      if (offline == null) {
+        region.put(key, e);
+      } else {
+        region.asMap().compute(key, (k, cur) -> cur != null && cur.pending ? cur : e);
+      }
       if (token(key) != token) {
         region.asMap().remove(key, e);
         metrics.fillRacesAvoided.increment();
@@ -519,6 +550,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             && target != CacheLayer.CLIENT
             && r.regions[client] != null
             && options.condition() == SetOptions.Condition.ALWAYS;
+    if (clientCopy && r.primaryRedis != null) {
+      return offline().set(r, key, stored, bytes, weight, ttl);
+    }
     LocalStore.Entry clientEntry = null;
     long afterClientPut = 0;
     if (clientCopy) {
@@ -673,7 +707,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   private void dropCopies(Route r, CacheLayer target, String key) {
     bump(key);
     for (int l = 0; l < target.ordinal(); l++) {
-      if (r.regions[l] != null) {
+      if (r.regions[l] == null) {
+        continue;
+      }
+      if (l == 0 && offline != null) {
+        // Queued writes of the key are newer than what the invalidation was about: kept.
+        r.regions[l].asMap().computeIfPresent(key, (k, e) -> e.pending ? e : null);
+      } else {
         r.regions[l].invalidate(key);
       }
     }
@@ -682,6 +722,14 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   CompletableFuture<Boolean> del(Rights rights, CacheLayer via, String key) {
     Route r = writable(rights, Operation.DELETE, key, via);
+    Strategy strategy = rights.strategy() != Strategy.DEFAULT ? rights.strategy() : r.strategy;
+    if (via == null
+        && strategy == Strategy.CLIENT_FIRST
+        && r.strategy != Strategy.GLOBAL_CONSISTENT
+        && r.primaryRedis != null
+        && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+      return offline().del(r, key);
+    }
     CacheLayer target = via != null ? via : r.primary;
     LayerStore s = stores[target.ordinal()];
     CompletableFuture<Boolean> removed;
@@ -814,7 +862,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   /** The write's dependents: the owner's @Invalidates, the code's invalidates, the strategy's. */
   private CompletableFuture<Long> invalidateDependents(Route r, Rights rights, String key) {
     if ((r.owner == null || r.owner.invalidates().isEmpty())
-        && rights.invalidates().isEmpty()
+        && (rights == null || rights.invalidates().isEmpty())
         && custom == null) {
       return CompletableFuture.completedFuture(0L); // the common case, without allocating
     }
@@ -822,7 +870,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     if (r.owner != null) {
       r.owner.invalidates().forEach(p -> patterns.add(p.toString()));
     }
-    rights.invalidates().forEach(p -> patterns.add(p.toString()));
+    if (rights != null) {
+      rights.invalidates().forEach(p -> patterns.add(p.toString()));
+    }
     if (custom != null) {
       patterns.addAll(custom.handleInvalidation(key));
     }
@@ -1036,9 +1086,102 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     return s instanceof LocalStore ? ((LocalStore) s).estimatedSize() : -1;
   }
 
+  // ---- CLIENT_FIRST offline queue ----
+
+  /** Opens the file queue at start (draining what an earlier run left); warns when in memory. */
+  private void startOffline() {
+    if (offlineFile != null) {
+      offline =
+          new OfflineWrites(this, new OfflineQueue(offlineFile, removalCommitNanos), onConflict);
+      return;
+    }
+    for (Route[] variants : routes.values()) {
+      Route r = variants[0];
+      if (r.strategy == Strategy.CLIENT_FIRST
+          && r.primaryRedis != null
+          && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+        System.getLogger(StatelessCache.class.getName())
+            .log(
+                System.Logger.Level.WARNING,
+                "cache {0}: CLIENT_FIRST writes to Redis go through an in-memory queue, which"
+                    + " survives Redis outages but not a restart of this process; make it durable"
+                    + " with StatelessCache.builder().offlineQueue(Path.of(\"...\"))",
+                name);
+        return;
+      }
+    }
+  }
+
+  private OfflineWrites offline() {
+    OfflineWrites o = offline;
+    if (o != null) {
+      return o;
+    }
+    synchronized (this) {
+      checkOpen();
+      if (offline == null) {
+        offline = new OfflineWrites(this, new OfflineQueue(null, removalCommitNanos), onConflict);
+      }
+      return offline;
+    }
+  }
+
+  /** Completes when every CLIENT_FIRST write queued before the call has been drained. */
+  CompletableFuture<Void> flushOffline() {
+    checkOpen();
+    OfflineWrites o = offline;
+    return o == null ? CompletableFuture.completedFuture(null) : o.flush();
+  }
+
+  long pendingWrites() {
+    OfflineWrites o = offline;
+    return o == null ? 0 : o.pendingWrites();
+  }
+
+  /** The offline writes, for tests; null when none were made. */
+  OfflineWrites offlineWrites() {
+    return offline;
+  }
+
+  long keyToken(String key) {
+    return token(key);
+  }
+
+  void bumpKey(String key) {
+    bump(key);
+  }
+
+  /** After a queued write reached Redis: the dependents an online write would have dropped. */
+  CompletableFuture<Long> dependentsOfQueued(Route r, String key) {
+    return invalidateDependents(r, null, key);
+  }
+
+  /**
+   * Closes as a killed process would, for tests: the queue stops without committing or draining
+   * anything more, then the stores close.
+   */
+  void crash() {
+    OfflineWrites o;
+    synchronized (this) {
+      o = offline;
+      closed = true;
+    }
+    if (o != null) {
+      o.crash();
+    }
+    close();
+  }
+
   @Override
   public void close() {
-    closed = true;
+    OfflineWrites o;
+    synchronized (this) {
+      o = offline;
+      closed = true;
+    }
+    if (o != null) {
+      o.close(); // before the stores: the drainer may be using them
+    }
     if (decodingPool != null) {
       decodingPool.shutdown();
     }

@@ -11,6 +11,7 @@ import dev.stateless.core.Manifest;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
 import dev.stateless.core.StatelessException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -347,7 +349,34 @@ public final class StatelessCache implements AutoCloseable {
     return engine.localEntries(layer);
   }
 
-  /** Closes the cache and its stores; a view's {@code close()} does nothing. */
+  /**
+   * Waits for the {@code CLIENT_FIRST} offline queue: the future completes when every write queued
+   * before this call has been drained to its owner's layer (applied, or reported as an {@link
+   * OfflineConflict}). While Redis is unreachable it does not complete; the drain retries by
+   * itself.
+   *
+   * @return a future completing when the queue has been drained up to this call; fails with SL105
+   *     when the cache is closed first
+   */
+  public CompletableFuture<Void> flush() {
+    return call(engine::flushOffline);
+  }
+
+  /**
+   * Returns how many {@code CLIENT_FIRST} writes are queued for their owner's layer and not yet
+   * drained.
+   *
+   * @return the number of queued writes
+   */
+  public long pendingWrites() {
+    return engine.pendingWrites();
+  }
+
+  /**
+   * Closes the cache and its stores; a view's {@code close()} does nothing. The offline queue's
+   * drain stops; writes still queued stay in its file and are drained by the next cache built with
+   * the same {@link Builder#offlineQueue(Path) offlineQueue} file.
+   */
   @Override
   public void close() {
     if (root) {
@@ -394,8 +423,53 @@ public final class StatelessCache implements AutoCloseable {
     private CacheStrategy custom;
     private Clock clock;
     private Object meterRegistry;
+    private Path offlineQueue;
+    private Consumer<OfflineConflict> onConflict;
+    private Duration removalCommitDelay = Duration.ofSeconds(1);
 
     private Builder() {}
+
+    /**
+     * Makes the {@code CLIENT_FIRST} offline queue durable in a file. A {@code CLIENT_FIRST} write
+     * ({@code set} without a condition, or {@code del}) of a key whose owner lives in Redis applies
+     * to the client layer at once and goes to a queue that a background task drains to Redis in
+     * order, retrying until Redis takes it; the write's future completes once it is in the queue.
+     * With this file the queue (an H2 MVStore) survives a crash or restart of the process: the next
+     * cache built with the same file drains what is left, and every write reaches Redis exactly
+     * once and in order. Without it the queue is in memory: it survives Redis outages but not a
+     * restart, and the build logs a warning when the manifest uses {@code CLIENT_FIRST} on Redis
+     * data. One process at a time may open a file.
+     *
+     * <p>A write that finds a newer version in Redis is not applied: see {@link OfflineConflict}
+     * and {@link #onConflict(Consumer)}.
+     *
+     * @param file the queue's file, created when missing
+     * @return this builder
+     */
+    public Builder offlineQueue(Path file) {
+      this.offlineQueue = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * Receives the {@code CLIENT_FIRST} writes that were not applied because the owner's layer had
+     * a newer version of the key (see {@link OfflineConflict} for the rule). The handler runs on
+     * the queue's drain thread: it must not block. Without one, each conflict is logged as a
+     * warning; either way it is counted ({@code stateless.offline.conflicts}).
+     *
+     * @param handler the handler
+     * @return this builder
+     */
+    public Builder onConflict(Consumer<OfflineConflict> handler) {
+      this.onConflict = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** For tests: how long drained records' removal may stay uncommitted in the queue. */
+    Builder offlineRemovalCommitDelay(Duration delay) {
+      this.removalCommitDelay = Objects.requireNonNull(delay, "delay");
+      return this;
+    }
 
     /**
      * Uses the manifest declared by a {@code @CacheManifest} class.
@@ -591,6 +665,7 @@ public final class StatelessCache implements AutoCloseable {
               strategy,
               ticker,
               meterRegistry != null);
+      engine.configureOffline(offlineQueue, onConflict, removalCommitDelay.toNanos());
       engine.start();
       if (meterRegistry != null) {
         try {
