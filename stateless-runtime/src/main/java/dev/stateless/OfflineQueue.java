@@ -145,6 +145,9 @@ final class OfflineQueue implements AutoCloseable {
           "cannot open the offline queue " + file + ": " + e.getMessage(), e);
     }
     try {
+      // MVStore's own background commits would persist removals too: they follow the same delay.
+      long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(removalCommitNanos));
+      store.setAutoCommitDelay(millis > 60_000 ? 0 : (int) millis);
       this.records = store.openMap("records");
       this.meta = store.openMap("meta");
       String existing = meta.get("id");
