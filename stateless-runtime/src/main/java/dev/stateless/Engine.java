@@ -37,6 +37,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the owner's layer and installs its copy only if they have not moved, then checks again and
  * removes exactly the entry it installed if they have. So a value read before an invalidation is
  * never left behind after it.
+ *
+ * <p>{@code CLIENT_FIRST} set (no condition) and del of Redis-owned keys go through {@link
+ * OfflineWrites}: a pending client entry now, a record in the {@link OfflineQueue}, drained to
+ * Redis in order and exactly once by {@link RedisStore#APPLY_QUEUED}. Conflict rule: a record
+ * carries the SHA-1 of the value the client layer held for the key before the write ("-" known
+ * absent, "?" unknown); when it is not "?" and Redis holds something else, the server's newer
+ * version wins, the record is not applied, the client entry is dropped and the conflict reported
+ * ({@link OfflineConflict}); a "?" record is a blind write, applied (last arrival wins).
  */
 final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   static final CacheLayer[] LAYERS = CacheLayer.values();
