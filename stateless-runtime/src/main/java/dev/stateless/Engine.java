@@ -465,7 +465,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       if (offline == null) {
         region.put(key, e);
       } else {
-        region.asMap().compute(key, (k, cur) -> cur != null && cur.pending ? cur : e);
+        OfflineWrites o = offline;
+        // Never over this node's queued writes, even when their entry was evicted.
+        region
+            .asMap()
+            .compute(key, (k, cur) -> (cur != null && cur.pending) || o.pending(k) ? cur : e);
       }
       if (token(key) != token) {
         region.asMap().remove(key, e);
@@ -1101,6 +1105,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     if (offlineFile != null) {
       offline =
           new OfflineWrites(this, new OfflineQueue(offlineFile, removalCommitNanos), onConflict);
+      offline.start();
       return;
     }
     for (Route[] variants : routes.values()) {
@@ -1128,7 +1133,10 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     synchronized (this) {
       checkOpen();
       if (offline == null) {
-        offline = new OfflineWrites(this, new OfflineQueue(null, removalCommitNanos), onConflict);
+        OfflineWrites o2 =
+            new OfflineWrites(this, new OfflineQueue(null, removalCommitNanos), onConflict);
+        offline = o2;
+        o2.start();
       }
       return offline;
     }

@@ -63,10 +63,17 @@ final class OfflineWrites implements AutoCloseable {
     this.onConflict = onConflict;
     long first = queue.firstSeq();
     this.drainedUpTo = first < 0 ? queue.lastSeq() : first - 1;
-    recover();
-    queue.onCommit(this::wakeUp);
     this.drainer = new Thread(this::drainLoop, "stateless-offline-drain");
     drainer.setDaemon(true);
+  }
+
+  /**
+   * Puts what an earlier run left back in the client layer, then starts the drain. Called once the
+   * engine knows this object, so invalidations arriving meanwhile keep the recovered entries.
+   */
+  void start() {
+    recover();
+    queue.onCommit(this::wakeUp);
     drainer.start();
   }
 
@@ -268,12 +275,17 @@ final class OfflineWrites implements AutoCloseable {
       if (closed) {
         return;
       }
-      backoff = backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+      long next = backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
       LOG.log(
-          System.Logger.Level.DEBUG,
-          "offline queue: drain paused {0} ms: {1}",
-          backoff,
+          next == MAX_BACKOFF_MILLIS && backoff < MAX_BACKOFF_MILLIS
+              ? System.Logger.Level.WARNING // once per failure streak, when the backoff is capped
+              : System.Logger.Level.DEBUG,
+          "offline queue {0}: {1} writes waiting, retrying in {2} ms: {3}",
+          queue.file() != null ? queue.file() : "(in memory)",
+          pendingWrites(),
+          next,
           String.valueOf(failure));
+      backoff = next;
       awaitSignal(backoff);
     }
   }

@@ -608,6 +608,8 @@ public final class StatelessCache implements AutoCloseable {
      *     SL005–SL008, SL012, ...) at once
      * @throws CacheNetworkException when a Redis store cannot be reached
      * @throws IllegalArgumentException when two layers are given the same store or Redis database
+     * @throws IllegalStateException when the {@link #offlineQueue(Path) offline queue} file cannot
+     *     be opened (unreadable, or open in another process)
      */
     public StatelessCache build() {
       List<Diagnostic> problems = new ArrayList<>();
