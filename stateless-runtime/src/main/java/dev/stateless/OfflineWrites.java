@@ -18,11 +18,12 @@ import java.util.function.Consumer;
  * {@code CLIENT_FIRST} writes to Redis-owned keys: applied to the client layer at once as pending
  * entries, appended to an {@link OfflineQueue}, and drained to Redis in order by one thread.
  *
- * <p>The drainer sends a window of up to {@value #WINDOW} committed records (pipelined on the
- * store's connection) through {@link RedisStore#APPLY_QUEUED}, which applies each exactly once and
- * in order, and reads the replies in order. On any failure (Redis down, a timeout, an out-of-order
- * reply) it waits, with a capped exponential backoff, and re-sends from the first record not
- * acknowledged; records are never dropped. A drained record is removed from the queue.
+ * <p>The drainer keeps a sliding window of up to {@value #WINDOW} committed records in flight
+ * (pipelined on the store's connection) through {@link RedisStore#APPLY_QUEUED}, which applies each
+ * exactly once and in order, and handles the replies in order. On any failure (Redis down, a
+ * timeout, an out-of-order reply) it waits, with a capped exponential backoff, and re-sends from
+ * the first record not acknowledged; records are never dropped. A drained record is removed from
+ * the queue.
  *
  * <p>A pending client entry is served even while Redis is unreachable, and survives invalidations
  * of its key until the key's last queued write is drained; then it becomes an ordinary copy if
@@ -234,10 +235,11 @@ final class OfflineWrites implements AutoCloseable {
     }
   }
 
-  private void awaitSignal(long millis) {
+  /** Waits for new records (or close) up to {@code millis}; with {@code backoff}, only close. */
+  private void awaitSignal(long millis, boolean backoff) {
     synchronized (signal) {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-      while (!wake && !closed) {
+      while ((backoff || !wake) && !closed) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -256,20 +258,15 @@ final class OfflineWrites implements AutoCloseable {
   private void drainLoop() {
     long backoff = 0;
     while (!closed) {
-      long first = queue.firstSeq();
-      List<OfflineQueue.Record> window = first < 0 ? List.of() : queue.read(first, WINDOW);
-      if (window.isEmpty()) {
-        awaitSignal(1000);
-        continue;
-      }
-      Throwable failure = null;
+      Throwable failure;
       try {
-        failure = send(window);
+        failure = drainAvailable();
       } catch (RuntimeException | Error e) {
         failure = e; // anything: a drainer that died would leave writes queued for good
       }
       if (failure == null) {
         backoff = 0;
+        awaitSignal(1000, false);
         continue;
       }
       if (closed) {
@@ -286,60 +283,98 @@ final class OfflineWrites implements AutoCloseable {
           next,
           String.valueOf(failure));
       backoff = next;
-      awaitSignal(backoff);
+      awaitSignal(backoff, true);
     }
   }
 
-  /** Sends a window and handles the replies in order; returns the first failure, or null. */
-  private Throwable send(List<OfflineQueue.Record> window) {
-    long floor = window.get(0).seq - 1;
-    int n = window.size();
-    List<CompletableFuture<List<Object>>> sent = new ArrayList<>(n);
-    long[] tokens = new long[n];
-    for (int i = 0; i < n; i++) {
-      OfflineQueue.Record rec = window.get(i);
-      tokens[i] = engine.keyToken(rec.key);
-      try {
-        sent.add(storeFor(rec).applyQueued(rec, queue.id(), floor));
-      } catch (RuntimeException e) {
-        sent.add(CompletableFuture.failedFuture(e));
+  /** One record sent and not yet answered. */
+  private static final class InFlight {
+    final OfflineQueue.Record rec;
+    final long token;
+    final CompletableFuture<List<Object>> reply;
+
+    InFlight(OfflineQueue.Record rec, long token, CompletableFuture<List<Object>> reply) {
+      this.rec = rec;
+      this.token = token;
+      this.reply = reply;
+    }
+  }
+
+  /**
+   * Drains every committed record, from the first unacknowledged one: a sliding window of up to
+   * {@value #WINDOW} records in flight (topped up when half have been answered, so sends go out in
+   * groups), replies handled in order. Returns the first failure, or null when none is left.
+   */
+  private Throwable drainAvailable() {
+    java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+    long first = queue.firstSeq();
+    if (first < 0) {
+      return null;
+    }
+    long nextToSend = first;
+    while (!closed) {
+      if (inFlight.size() <= WINDOW / 2) {
+        List<OfflineQueue.Record> more = queue.read(nextToSend, WINDOW - inFlight.size());
+        // Everything below the oldest record not yet answered was acknowledged and removed.
+        long floor = (inFlight.isEmpty() ? nextToSend : inFlight.peek().rec.seq) - 1;
+        for (OfflineQueue.Record rec : more) {
+          CompletableFuture<List<Object>> reply;
+          try {
+            reply = storeFor(rec).applyQueued(rec, queue.id(), floor);
+          } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+          }
+          inFlight.add(new InFlight(rec, engine.keyToken(rec.key), reply));
+          nextToSend = rec.seq + 1;
+        }
+      }
+      InFlight head = inFlight.poll();
+      if (head == null) {
+        return null;
+      }
+      Throwable failure = handle(head);
+      if (failure != null) {
+        return failure; // the rest are re-sent from the first unacknowledged record
       }
     }
-    for (int i = 0; i < n; i++) {
-      OfflineQueue.Record rec = window.get(i);
-      List<Object> reply;
-      try {
-        reply = await(sent.get(i));
-      } catch (ExecutionException e) {
-        return e.getCause();
-      }
-      if (reply == null) {
-        return Errors.closed(); // closing
-      }
-      String status = reply.isEmpty() ? "" : text(reply.get(0));
-      switch (status) {
-        case "applied":
-          applied.increment();
-          engine.metrics.invalidationsSent.increment();
-          settle(rec, tokens[i], true);
-          dependents(rec);
-          break;
-        case "skipped":
-          // Applied before (or refused as a conflict) by a run that did not see the reply.
-          skipped.increment();
-          settle(rec, tokens[i], false);
-          break;
-        case "conflict":
-          settle(rec, tokens[i], false);
-          report(rec, reply.size() > 1 ? reply.get(1) : null);
-          break;
-        default:
-          return new IllegalStateException(
-              "offline queue " + queue.id() + ": " + status + " at record " + rec.seq);
-      }
-      queue.remove(rec.seq);
-      drained(rec.seq);
+    return null;
+  }
+
+  /** Handles one reply: the record is settled and removed, or the failure returned. */
+  private Throwable handle(InFlight f) {
+    OfflineQueue.Record rec = f.rec;
+    List<Object> reply;
+    try {
+      reply = await(f.reply);
+    } catch (ExecutionException e) {
+      return e.getCause();
     }
+    if (reply == null) {
+      return Errors.closed(); // closing
+    }
+    String status = reply.isEmpty() ? "" : text(reply.get(0));
+    switch (status) {
+      case "applied":
+        applied.increment();
+        engine.metrics.invalidationsSent.increment();
+        settle(rec, f.token, true);
+        dependents(rec);
+        break;
+      case "skipped":
+        // Applied before (or refused as a conflict) by a run that did not see the reply.
+        skipped.increment();
+        settle(rec, f.token, false);
+        break;
+      case "conflict":
+        settle(rec, f.token, false);
+        report(rec, reply.size() > 1 ? reply.get(1) : null);
+        break;
+      default:
+        return new IllegalStateException(
+            "offline queue " + queue.id() + ": " + status + " at record " + rec.seq);
+    }
+    queue.remove(rec.seq);
+    drained(rec.seq);
     return null;
   }
 

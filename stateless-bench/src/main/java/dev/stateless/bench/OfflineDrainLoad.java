@@ -136,7 +136,8 @@ public final class OfflineDrainLoad {
             .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
+      try {
+        new Socket("127.0.0.1", port).close();
         return p;
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline || !p.isAlive()) {
