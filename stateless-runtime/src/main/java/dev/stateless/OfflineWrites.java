@@ -161,8 +161,21 @@ final class OfflineWrites implements AutoCloseable {
               had[0] = cur != null && cur.value != null;
               return e;
             });
+    dropBetween(r, key);
     engine.bumpKey(key);
     return appended.get().thenApply(seq -> had[0]);
+  }
+
+  /**
+   * Drops the key's copies in the in-process layers between the client and the owner (the edge), as
+   * an online write does: they hold what the queued write replaces.
+   */
+  private static void dropBetween(Route r, String key) {
+    for (int l = CLIENT + 1; l < r.primary.ordinal(); l++) {
+      if (r.regions[l] != null) {
+        r.regions[l].invalidate(key);
+      }
+    }
   }
 
   /** SHA-1 hex of the encoded value an entry holds; "-" for a queued delete; "?" for none. */
@@ -435,6 +448,10 @@ final class OfflineWrites implements AutoCloseable {
               engine.bumpKey(k);
               return null;
             });
+    // Reads of a queued key stop at its client entry, so the edge fills only if that entry was
+    // evicted; what it holds then is older than this write. No bump: it would look like an
+    // invalidation to the key's next settle.
+    dropBetween(r, rec.key);
   }
 
   private void dependents(OfflineQueue.Record rec) {
