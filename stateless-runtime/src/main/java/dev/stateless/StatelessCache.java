@@ -146,7 +146,10 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
-   * Writes a key to its owner's layer and drops its copies and dependents.
+   * Writes a key to its owner's layer and drops its copies and dependents. A {@code CLIENT_FIRST}
+   * write of a key whose owner lives in Redis applies to the client layer at once and reaches Redis
+   * from the offline queue: its future completes once the write is queued (see {@link
+   * Builder#offlineQueue(Path)} and {@link #flush()}).
    *
    * @param key the key
    * @param value the value: a {@code String}, {@code byte[]}, number, or what the codec supports
@@ -173,7 +176,8 @@ public final class StatelessCache implements AutoCloseable {
   /**
    * Writes a key following a given strategy for this write: {@code CLIENT_FIRST} writes the client
    * layer first, {@code EDGE_OPTIMIZED} leaves a copy at the edge, {@code GLOBAL_CONSISTENT} keeps
-   * no copy. The owner's layer still receives the write.
+   * no copy. The owner's layer still receives the write ({@code CLIENT_FIRST} to a Redis owner:
+   * from the offline queue, see {@link #flush()}).
    *
    * @param key the key
    * @param value the value
@@ -187,10 +191,13 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
-   * Deletes a key from its owner's layer and every copy, and drops its dependents.
+   * Deletes a key from its owner's layer and every copy, and drops its dependents. A {@code
+   * CLIENT_FIRST} delete of a key whose owner lives in Redis goes through the offline queue, like
+   * {@link #set(String, Object)}.
    *
    * @param key the key
-   * @return whether the owner's layer held it
+   * @return whether the owner's layer held it; for a queued delete, whether this node's client
+   *     layer held a value
    */
   public CompletableFuture<Boolean> del(String key) {
     return call(() -> engine.del(rights, via, key));
