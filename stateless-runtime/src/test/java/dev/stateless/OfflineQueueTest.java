@@ -98,10 +98,10 @@ class OfflineQueueTest {
   }
 
   private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30s: " + what);
+        throw new AssertionError("not within 60s: " + what);
       }
       try {
         Thread.sleep(1);
