@@ -161,8 +161,9 @@ final class OfflineWrites implements AutoCloseable {
               had[0] = cur != null && cur.value != null;
               return e;
             });
+    // No second bump: the record may be sent already, and its settle checks that nothing touched
+    // the key since.
     dropBetween(r, key);
-    engine.bumpKey(key);
     return appended.get().thenApply(seq -> had[0]);
   }
 
