@@ -37,6 +37,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the owner's layer and installs its copy only if they have not moved, then checks again and
  * removes exactly the entry it installed if they have. So a value read before an invalidation is
  * never left behind after it.
+ *
+ * <p>{@code CLIENT_FIRST} set (no condition) and del of Redis-owned keys go through {@link
+ * OfflineWrites}: a pending client entry now, a record in the {@link OfflineQueue}, drained to
+ * Redis in order and exactly once by {@link RedisStore#APPLY_QUEUED}. Conflict rule: a record
+ * carries the SHA-1 of the value the client layer held for the key before the write ("-" known
+ * absent, "?" unknown); when it is not "?" and Redis holds something else, the server's newer
+ * version wins, the record is not applied, the client entry is dropped and the conflict reported
+ * ({@link OfflineConflict}); a "?" record is a blind write, applied (last arrival wins).
  */
 final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   static final CacheLayer[] LAYERS = CacheLayer.values();
@@ -95,6 +103,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   /** How long an "absent" marker is kept after a read found no value; 0: none kept. */
   private long negativeNanos;
+
+  /** CLIENT_FIRST writes to Redis owners: made at start with a file, else on first use. */
+  private volatile OfflineWrites offline;
+
+  private java.nio.file.Path offlineFile;
+  private java.util.function.Consumer<OfflineConflict> onConflict = OfflineWrites::logConflict;
+  private long removalCommitNanos = TimeUnit.SECONDS.toNanos(1);
 
   /**
    * Where values from Redis are decoded. The standard codec is quick and never blocks, so it runs
@@ -162,6 +177,18 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
   }
 
+  /** The offline queue's settings; called before {@link #start()}. */
+  void configureOffline(
+      java.nio.file.Path file,
+      java.util.function.Consumer<OfflineConflict> onConflict,
+      long removalCommitNanos) {
+    this.offlineFile = file;
+    if (onConflict != null) {
+      this.onConflict = onConflict;
+    }
+    this.removalCommitNanos = removalCommitNanos;
+  }
+
   /** Sets the builder's options; called before {@link #start()}. */
   void options(double ttlJitter, long negativeNanos) {
     this.ttlJitter = ttlJitter;
@@ -195,6 +222,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       }
       // After the bind: the invalidation readers are live, so the copies it makes are trusted.
       prefetch();
+      // After the prefetch: this node's own queued writes replace any copy it made.
+      startOffline();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -390,6 +419,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       return readLayer(r, via, key).thenApply(v -> v == MISS ? null : v);
     }
     boolean copiesOk = r.strategy != Strategy.GLOBAL_CONSISTENT && r.primaryLive() && !inBatch;
+    if (!copiesOk && offline != null && r.regions[0] != null) {
+      LocalStore.Entry p = r.regions[0].getIfPresent(key);
+      if (p != null && p.pending) {
+        metrics.hit(LAYERS[0]); // this node's own queued write, served while Redis is away
+        return CompletableFuture.completedFuture(p.value);
+      }
+    }
     int first = copiesOk ? 0 : r.primary.ordinal();
     long token = token(key); // before any read: a fill may not outlive a later invalidation
     for (int l = first; l <= r.primary.ordinal(); l++) {
@@ -511,7 +547,15 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         return;
       }
       LocalStore.Entry e = new LocalStore.Entry(value, weight, ttlFor(ttlNanos), r, true);
-      region.put(key, e);
+      if (offline == null) {
+        region.put(key, e);
+      } else {
+        OfflineWrites o = offline;
+        // Never over this node's queued writes, even when their entry was evicted.
+        region
+            .asMap()
+            .compute(key, (k, cur) -> (cur != null && cur.pending) || o.pending(k) ? cur : e);
+      }
       if (token(key) != token) {
         region.asMap().remove(key, e);
         metrics.fillRacesAvoided.increment();
@@ -663,6 +707,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             && target != CacheLayer.CLIENT
             && r.regions[client] != null
             && options.condition() == SetOptions.Condition.ALWAYS;
+    if (clientCopy && r.primaryRedis != null) {
+      return offline().set(r, key, stored, bytes, weight, ttl);
+    }
     LocalStore.Entry clientEntry = null;
     long afterClientPut = 0;
     if (clientCopy) {
@@ -834,7 +881,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   void dropCopies(Route r, CacheLayer target, String key) {
     bump(key);
     for (int l = 0; l < target.ordinal(); l++) {
-      if (r.regions[l] != null) {
+      if (r.regions[l] == null) {
+        continue;
+      }
+      if (l == 0 && offline != null) {
+        // Queued writes of the key are newer than what the invalidation was about: kept.
+        r.regions[l].asMap().computeIfPresent(key, (k, e) -> e.pending ? e : null);
+      } else {
         r.regions[l].invalidate(key);
       }
     }
@@ -842,7 +895,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   CompletableFuture<Boolean> del(Rights rights, CacheLayer via, String key) {
-    return delChecked(writable(rights, Operation.DELETE, key, via), rights, via, key);
+    return delRouted(writable(rights, Operation.DELETE, key, via), rights, via, key);
   }
 
   /**
@@ -850,7 +903,20 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * remove it (even a key nobody owns, which only a scope may write).
    */
   CompletableFuture<Boolean> delOwnEntry(Rights rights, CacheLayer via, String key) {
-    return delChecked(route(key), rights, via, key);
+    return delRouted(route(key), rights, via, key);
+  }
+
+  /** A checked delete: queued behind this node's CLIENT_FIRST writes, or applied now. */
+  private CompletableFuture<Boolean> delRouted(Route r, Rights rights, CacheLayer via, String key) {
+    Strategy strategy = rights.strategy() != Strategy.DEFAULT ? rights.strategy() : r.strategy;
+    if (via == null
+        && strategy == Strategy.CLIENT_FIRST
+        && r.strategy != Strategy.GLOBAL_CONSISTENT
+        && r.primaryRedis != null
+        && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+      return offline().del(r, key);
+    }
+    return delChecked(r, rights, via, key);
   }
 
   private CompletableFuture<Boolean> delChecked(
@@ -1109,7 +1175,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   /** The write's dependents: the owner's @Invalidates, the code's invalidates, the strategy's. */
   CompletableFuture<Long> invalidateDependents(Route r, Rights rights, String key) {
     if ((r.owner == null || r.owner.invalidates().isEmpty())
-        && rights.invalidates().isEmpty()
+        && (rights == null || rights.invalidates().isEmpty())
         && custom == null) {
       return CompletableFuture.completedFuture(0L); // the common case, without allocating
     }
@@ -1117,7 +1183,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     if (r.owner != null) {
       r.owner.invalidates().forEach(p -> patterns.add(p.toString()));
     }
-    rights.invalidates().forEach(p -> patterns.add(p.toString()));
+    if (rights != null) {
+      rights.invalidates().forEach(p -> patterns.add(p.toString()));
+    }
     if (custom != null) {
       patterns.addAll(custom.handleInvalidation(key));
     }
@@ -1430,10 +1498,108 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     return negativeNanos > 0 ? n - ((LocalStore) s).absentMarkers() : n; // markers hold no value
   }
 
+  // ---- CLIENT_FIRST offline queue ----
+
+  /** Opens the file queue at start (draining what an earlier run left); warns when in memory. */
+  private void startOffline() {
+    if (offlineFile != null) {
+      offline =
+          new OfflineWrites(this, new OfflineQueue(offlineFile, removalCommitNanos), onConflict);
+      offline.start();
+      return;
+    }
+    for (Route[] variants : routes.values()) {
+      Route r = variants[0];
+      if (r.strategy == Strategy.CLIENT_FIRST
+          && r.primaryRedis != null
+          && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+        System.getLogger(StatelessCache.class.getName())
+            .log(
+                System.Logger.Level.WARNING,
+                "cache {0}: CLIENT_FIRST writes to Redis go through an in-memory queue, which"
+                    + " survives Redis outages but not a restart of this process; make it durable"
+                    + " with StatelessCache.builder().offlineQueue(Path.of(\"...\"))",
+                name);
+        return;
+      }
+    }
+  }
+
+  private OfflineWrites offline() {
+    OfflineWrites o = offline;
+    if (o != null) {
+      return o;
+    }
+    synchronized (this) {
+      checkOpen();
+      if (offline == null) {
+        OfflineWrites o2 =
+            new OfflineWrites(this, new OfflineQueue(null, removalCommitNanos), onConflict);
+        offline = o2;
+        o2.start();
+      }
+      return offline;
+    }
+  }
+
+  /** Completes when every CLIENT_FIRST write queued before the call has been drained. */
+  CompletableFuture<Void> flushOffline() {
+    checkOpen();
+    OfflineWrites o = offline;
+    return o == null ? CompletableFuture.completedFuture(null) : o.flush();
+  }
+
+  long pendingWrites() {
+    OfflineWrites o = offline;
+    return o == null ? 0 : o.pendingWrites();
+  }
+
+  /** The offline writes, for tests; null when none were made. */
+  OfflineWrites offlineWrites() {
+    return offline;
+  }
+
+  long keyToken(String key) {
+    return token(key);
+  }
+
+  void bumpKey(String key) {
+    bump(key);
+  }
+
+  /** After a queued write reached Redis: the dependents an online write would have dropped. */
+  CompletableFuture<Long> dependentsOfQueued(Route r, String key) {
+    return invalidateDependents(r, null, key);
+  }
+
+  /**
+   * Closes as a killed process would, for tests: the queue stops without committing or draining
+   * anything more, then the stores close.
+   */
+  void crash() {
+    OfflineWrites o;
+    synchronized (this) {
+      o = offline;
+      closed = true;
+    }
+    if (o != null) {
+      o.crash();
+    }
+    close();
+  }
+
   @Override
   public void close() {
     closed = true;
     streamingPool.shutdown();
+    OfflineWrites o;
+    synchronized (this) {
+      o = offline;
+      closed = true;
+    }
+    if (o != null) {
+      o.close(); // before the stores: the drainer may be using them
+    }
     if (decodingPool != null) {
       decodingPool.shutdown();
     }

@@ -300,6 +300,16 @@ final class Errors {
         null);
   }
 
+  static InvalidStateException offlineQueueFailed(String file, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "the CLIENT_FIRST offline queue " + file + " could not commit: " + rootMessage(cause),
+            "check that its disk has room and is writable; the write was not queued, retry it",
+            List.of()),
+        cause);
+  }
+
   /** Translates a Lettuce failure into our typed, coded exception; ours pass through. */
   static RuntimeException fromStore(String store, Duration timeout, Throwable failure) {
     Throwable t = failure;

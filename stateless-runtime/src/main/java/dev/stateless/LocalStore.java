@@ -38,17 +38,28 @@ final class LocalStore extends LayerStore {
     /** A copy of data whose primary is in a farther layer (else the primary itself). */
     final boolean copy;
 
+    /**
+     * A client entry of {@code CLIENT_FIRST} writes still in the offline queue: served even while
+     * the owner is unreachable, kept when invalidations arrive (a null value: a queued delete).
+     */
+    final boolean pending;
+
     Entry(Object value, int weight, long ttlNanos, Route route, boolean copy) {
+      this(value, weight, ttlNanos, route, copy, false);
+    }
+
+    Entry(Object value, int weight, long ttlNanos, Route route, boolean copy, boolean pending) {
       this.value = value;
       this.weight = weight;
       this.ttlNanos = ttlNanos;
       this.route = route;
       this.copy = copy;
+      this.pending = pending;
     }
 
     /** A copy is served only while its primary's invalidations are being received. */
     boolean trusted() {
-      return !copy || route.primaryLive();
+      return !copy || pending || route.primaryLive();
     }
   }
 
@@ -150,8 +161,9 @@ final class LocalStore extends LayerStore {
     for (Cache<String, Entry> region : regions.values()) {
       Iterator<Map.Entry<String, Entry>> it = region.asMap().entrySet().iterator();
       while (it.hasNext()) {
-        String key = it.next().getKey();
-        if (pattern.matches(key) && !key.equals(except)) {
+        Map.Entry<String, Entry> next = it.next();
+        String key = next.getKey();
+        if (pattern.matches(key) && !key.equals(except) && !next.getValue().pending) {
           it.remove();
           removed++;
         }
@@ -181,7 +193,7 @@ final class LocalStore extends LayerStore {
       Iterator<Map.Entry<String, Entry>> it = region.asMap().entrySet().iterator();
       while (it.hasNext()) {
         Entry e = it.next().getValue();
-        if (e.copy && java.util.Objects.equals(e.route.ownerName, owner)) {
+        if (e.copy && !e.pending && java.util.Objects.equals(e.route.ownerName, owner)) {
           it.remove();
           dropped++;
         }

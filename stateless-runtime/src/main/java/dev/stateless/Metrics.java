@@ -23,6 +23,9 @@ final class Metrics {
   final LongAdder invalidationsMissed = new LongAdder();
   final LongAdder fillRacesAvoided = new LongAdder();
 
+  /** CLIENT_FIRST writes from the offline queue not applied: the server had a newer version. */
+  final LongAdder offlineConflicts = new LongAdder();
+
   private static LongAdder[] adders(int n) {
     LongAdder[] a = new LongAdder[n];
     for (int i = 0; i < n; i++) {

@@ -51,6 +51,7 @@ final class MicrometerBinder {
     counter(
         registry, "stateless.invalidations", m.invalidationsMissed, cacheName, "event", "missed");
     counter(registry, "stateless.fill.races.avoided", m.fillRacesAvoided, cacheName);
+    counter(registry, "stateless.offline.conflicts", m.offlineConflicts, cacheName);
   }
 
   private static void counter(

@@ -350,6 +350,53 @@ final class RedisStore extends LayerStore {
               + "end\n"
               + "return n\n");
 
+  /**
+   * Applies one record of a {@code CLIENT_FIRST} offline queue, exactly once and in order: {@code
+   * __stateless:q} holds, per queue id, the number of the last record applied. A record numbered at
+   * most that is a duplicate (a re-send after a crash or a lost reply): "skipped". One numbered
+   * past the next means an earlier one failed: "out of order", and the drainer re-sends from its
+   * first unacknowledged record. {@code floor} is the number below the drainer's oldest record:
+   * everything below it was acknowledged, so a counter behind it (Redis lost its data) is raised.
+   *
+   * <p>The conflict rule: a record carries {@code base}, the SHA-1 hex of the encoded value the
+   * client layer held for the key just before the write ("-": it knew the key absent, "?": it knew
+   * nothing). When base is not "?" and the server's current value differs from it, the server's
+   * newer version wins: the record is not applied, the counter still advances, and the reply
+   * carries the server's value ("conflict"). A "?" base is a blind write, applied as it would have
+   * been online (last arrival wins). An applied record does what SET / DEL do (event, index) and
+   * its event carries the record's number as field {@code q}.
+   */
+  // KEYS: key, stream, sequences, index, expiries, queues. ARGV: node, maxlen, op ('s' or 'd'),
+  // value, px, base, queue id, record number, floor
+  static final Script APPLY_QUEUED =
+      new Script(
+          "local q = tonumber(ARGV[8])\n"
+              + "local applied = tonumber(redis.call('HGET', KEYS[6], ARGV[7]) or '0')\n"
+              + "if applied < tonumber(ARGV[9]) then applied = tonumber(ARGV[9]) end\n"
+              + "if q <= applied then return {'skipped'} end\n"
+              + "if q > applied + 1 then return {'out of order', tostring(applied)} end\n"
+              + "redis.call('HSET', KEYS[6], ARGV[7], ARGV[8])\n"
+              + "if ARGV[6] ~= '?' then\n"
+              + "  local cur = redis.pcall('GET', KEYS[1])\n"
+              + "  local h = '-'\n"
+              + "  if type(cur) == 'table' then h = 'x'; cur = false\n"
+              + "  elseif cur then h = redis.sha1hex(cur) end\n"
+              + "  if h ~= ARGV[6] then return {'conflict', cur} end\n"
+              + "end\n"
+              + "if ARGV[3] == 's' then\n"
+              + "  local px = tonumber(ARGV[5])\n"
+              + "  if px > 0 then redis.call('SET', KEYS[1], ARGV[4], 'PX', px)\n"
+              + "  else redis.call('SET', KEYS[1], ARGV[4]) end\n"
+              + publishLua("k", "KEYS[1], 'q', ARGV[8]")
+              + indexLua("px")
+              + "else\n"
+              + "  redis.call('DEL', KEYS[1])\n"
+              + "  redis.call('ZREM', KEYS[4], KEYS[1])\n"
+              + "  redis.call('ZREM', KEYS[5], KEYS[1])\n"
+              + publishLua("k", "KEYS[1], 'q', ARGV[8]")
+              + "end\n"
+              + "return {'applied'}\n");
+
   /** A Lua script and its SHA-1, run with EVALSHA and loaded on NOSCRIPT. */
   static final class Script {
     final String text;
@@ -500,7 +547,8 @@ final class RedisStore extends LayerStore {
           GET_ALL_WITH_TTL,
           STREAM_SWAP,
           STREAM_DEL,
-          STREAM_DROP_KEYS);
+          STREAM_DROP_KEYS,
+          APPLY_QUEUED);
 
   private void loadScripts() {
     for (Script s : SCRIPTS) {
@@ -677,6 +725,32 @@ final class RedisStore extends LayerStore {
       args[4 + 3 * i] = ascii(Long.toString(px[i]));
     }
     return script(BATCH, ScriptOutputType.INTEGER, k, args);
+  }
+
+  /** The hash of each offline queue's last applied record number, by queue id. */
+  static final String QUEUES = PREFIX + "q";
+
+  /**
+   * Applies one offline-queue record with {@link #APPLY_QUEUED}; the reply is its status
+   * ("applied", "skipped", "out of order", "conflict") and, for a conflict, the server's value.
+   */
+  CompletableFuture<List<Object>> applyQueued(OfflineQueue.Record rec, String queueId, long floor) {
+    String[] keys = {
+      rec.key, stream(rec.owner), SEQUENCES, index(rec.owner), expiries(rec.owner), QUEUES
+    };
+    return script(
+        APPLY_QUEUED,
+        ScriptOutputType.MULTI,
+        keys,
+        node,
+        ascii(Integer.toString(STREAM_MAXLEN)),
+        new byte[] {rec.op},
+        rec.value == null ? new byte[0] : rec.value,
+        ascii(Long.toString(rec.px)),
+        ascii(rec.base),
+        utf8(queueId),
+        ascii(Long.toString(rec.seq)),
+        ascii(Long.toString(floor)));
   }
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */

@@ -12,6 +12,7 @@ import dev.stateless.core.Manifest;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
 import dev.stateless.core.StatelessException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,7 +164,10 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
-   * Writes a key to its owner's layer and drops its copies and dependents.
+   * Writes a key to its owner's layer and drops its copies and dependents. A {@code CLIENT_FIRST}
+   * write of a key whose owner lives in Redis applies to the client layer at once and reaches Redis
+   * from the offline queue: its future completes once the write is queued (see {@link
+   * Builder#offlineQueue(Path)} and {@link #flush()}).
    *
    * @param key the key
    * @param value the value: a {@code String}, {@code byte[]}, number, or what the codec supports
@@ -217,7 +221,8 @@ public final class StatelessCache implements AutoCloseable {
   /**
    * Writes a key following a given strategy for this write: {@code CLIENT_FIRST} writes the client
    * layer first, {@code EDGE_OPTIMIZED} leaves a copy at the edge, {@code GLOBAL_CONSISTENT} keeps
-   * no copy. The owner's layer still receives the write.
+   * no copy. The owner's layer still receives the write ({@code CLIENT_FIRST} to a Redis owner:
+   * from the offline queue, see {@link #flush()}).
    *
    * @param key the key
    * @param value the value
@@ -323,10 +328,13 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
-   * Deletes a key from its owner's layer and every copy, and drops its dependents.
+   * Deletes a key from its owner's layer and every copy, and drops its dependents. A {@code
+   * CLIENT_FIRST} delete of a key whose owner lives in Redis goes through the offline queue, like
+   * {@link #set(String, Object)}.
    *
    * @param key the key
-   * @return whether the owner's layer held it
+   * @return whether the owner's layer held it; for a queued delete, whether this node's client
+   *     layer held a value
    */
   public CompletableFuture<Boolean> del(String key) {
     return call(() -> engine.del(rights, via, key));
@@ -529,8 +537,33 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
+   * Waits for the {@code CLIENT_FIRST} offline queue: the future completes when every write queued
+   * before this call has been drained to its owner's layer (applied, or reported as an {@link
+   * OfflineConflict}). While Redis is unreachable it does not complete; the drain retries by
+   * itself.
+   *
+   * @return a future completing when the queue has been drained up to this call; fails with SL105
+   *     when the cache is closed first
+   */
+  public CompletableFuture<Void> flush() {
+    return call(engine::flushOffline);
+  }
+
+  /**
+   * Returns how many {@code CLIENT_FIRST} writes are queued for their owner's layer and not yet
+   * drained.
+   *
+   * @return the number of queued writes
+   */
+  public long pendingWrites() {
+    return engine.pendingWrites();
+  }
+
+  /**
    * Closes the cache: deletes the entries written with a cleanup callback and runs the callbacks,
-   * then closes the stores. Closing a {@link #session()} (or a view of it) ends the session. Other
+   * then closes the stores. The offline queue's drain stops; writes still queued stay in its file
+   * and are drained by the next cache built with the same {@link Builder#offlineQueue(Path)
+   * offlineQueue} file. Closing a {@link #session()} (or a view of it) ends the session. Other
    * views' {@code close()} does nothing.
    *
    * @throws dev.stateless.core.StatelessException when a delete or callback failed (the cache is
@@ -590,8 +623,53 @@ public final class StatelessCache implements AutoCloseable {
     private Object meterRegistry;
     private double ttlJitter;
     private Duration negativeCaching;
+    private Path offlineQueue;
+    private Consumer<OfflineConflict> onConflict;
+    private Duration removalCommitDelay = Duration.ofSeconds(1);
 
     private Builder() {}
+
+    /**
+     * Makes the {@code CLIENT_FIRST} offline queue durable in a file. A {@code CLIENT_FIRST} write
+     * ({@code set} without a condition, or {@code del}) of a key whose owner lives in Redis applies
+     * to the client layer at once and goes to a queue that a background task drains to Redis in
+     * order, retrying until Redis takes it; the write's future completes once it is in the queue.
+     * With this file the queue (an H2 MVStore) survives a crash or restart of the process: the next
+     * cache built with the same file drains what is left, and every write reaches Redis exactly
+     * once and in order. Without it the queue is in memory: it survives Redis outages but not a
+     * restart, and the build logs a warning when the manifest uses {@code CLIENT_FIRST} on Redis
+     * data. One process at a time may open a file.
+     *
+     * <p>A write that finds a newer version in Redis is not applied: see {@link OfflineConflict}
+     * and {@link #onConflict(Consumer)}.
+     *
+     * @param file the queue's file, created when missing
+     * @return this builder
+     */
+    public Builder offlineQueue(Path file) {
+      this.offlineQueue = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * Receives the {@code CLIENT_FIRST} writes that were not applied because the owner's layer had
+     * a newer version of the key (see {@link OfflineConflict} for the rule). The handler runs on
+     * the queue's drain thread: it must not block. Without one, each conflict is logged as a
+     * warning; either way it is counted ({@code stateless.offline.conflicts}).
+     *
+     * @param handler the handler
+     * @return this builder
+     */
+    public Builder onConflict(Consumer<OfflineConflict> handler) {
+      this.onConflict = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** For tests: how long drained records' removal may stay uncommitted in the queue. */
+    Builder offlineRemovalCommitDelay(Duration delay) {
+      this.removalCommitDelay = Objects.requireNonNull(delay, "delay");
+      return this;
+    }
 
     /**
      * Uses the manifest declared by a {@code @CacheManifest} class.
@@ -778,6 +856,8 @@ public final class StatelessCache implements AutoCloseable {
      *     (the stores are closed again)
      * @throws CacheTimeoutException when Redis does not answer the warm-up's reads in time
      * @throws IllegalArgumentException when two layers are given the same store or Redis database
+     * @throws IllegalStateException when the {@link #offlineQueue(Path) offline queue} file cannot
+     *     be opened (unreadable, or open in another process)
      */
     public StatelessCache build() {
       List<Diagnostic> problems = new ArrayList<>();
@@ -836,6 +916,7 @@ public final class StatelessCache implements AutoCloseable {
               ticker,
               meterRegistry != null);
       engine.options(ttlJitter, negativeCaching == null ? 0 : saturatedNanos(negativeCaching));
+      engine.configureOffline(offlineQueue, onConflict, removalCommitDelay.toNanos());
       engine.start();
       if (meterRegistry != null) {
         try {

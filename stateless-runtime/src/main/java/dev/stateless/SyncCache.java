@@ -258,6 +258,24 @@ public final class SyncCache {
   }
 
   /**
+   * Waits until every {@code CLIENT_FIRST} write queued before the call has been drained to its
+   * owner's layer; see {@link StatelessCache#flush()}.
+   */
+  public void flush() {
+    join(async.flush());
+  }
+
+  /**
+   * Returns how many {@code CLIENT_FIRST} writes are still queued; see {@link
+   * StatelessCache#pendingWrites()}.
+   *
+   * @return the number of queued writes
+   */
+  public long pendingWrites() {
+    return async.pendingWrites();
+  }
+
+  /**
    * Waits for a future and rethrows its failure as thrown by the operation.
    *
    * @param future the future

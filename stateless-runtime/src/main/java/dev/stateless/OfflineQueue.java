@@ -1,0 +1,364 @@
+package dev.stateless;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+/**
+ * The durable queue of {@code CLIENT_FIRST} writes bound for a Redis owner: one H2 MVStore file (or
+ * an in-memory MVStore) holding the records by sequence number, and the queue's random id, made at
+ * creation. Appends are group-committed by one committer thread: an append's future completes only
+ * after the commit that contains it, so a crash after completion loses nothing. Only committed
+ * records are handed to the drainer ({@link #read}), so a record that may be lost in a crash never
+ * reaches Redis and its number can be reused. Drained records are removed and their removal
+ * committed lazily: after a crash some drained records come back and are re-sent, which the apply
+ * script recognises by number.
+ *
+ * <p>Thread-safe.
+ */
+final class OfflineQueue implements AutoCloseable {
+  static final byte SET = 's';
+  static final byte DEL = 'd';
+
+  /**
+   * One queued write. {@code base}: SHA-1 hex of the value it replaces, "-" absent, "?" unknown.
+   */
+  static final class Record {
+    final long seq;
+    final byte op;
+    final String key;
+    final String owner;
+    final byte[] value;
+    final long px;
+    final String base;
+
+    Record(long seq, byte op, String key, String owner, byte[] value, long px, String base) {
+      this.seq = seq;
+      this.op = op;
+      this.key = key;
+      this.owner = owner;
+      this.value = value;
+      this.px = px;
+      this.base = base;
+    }
+
+    byte[] encode() {
+      ByteArrayOutputStream out =
+          new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
+      try (DataOutputStream d = new DataOutputStream(out)) {
+        d.writeByte(1); // format version
+        d.writeByte(op);
+        d.writeUTF(key);
+        d.writeBoolean(owner != null);
+        if (owner != null) {
+          d.writeUTF(owner);
+        }
+        d.writeLong(px);
+        d.writeUTF(base);
+        d.writeInt(value == null ? -1 : value.length);
+        if (value != null) {
+          d.write(value);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out.toByteArray();
+    }
+
+    static Record decode(long seq, byte[] bytes) {
+      try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        int version = d.readByte();
+        if (version != 1) {
+          throw new IllegalStateException("offline queue record " + seq + " has format " + version);
+        }
+        byte op = d.readByte();
+        String key = d.readUTF();
+        String owner = d.readBoolean() ? d.readUTF() : null;
+        long px = d.readLong();
+        String base = d.readUTF();
+        int n = d.readInt();
+        byte[] value = null;
+        if (n >= 0) {
+          value = new byte[n];
+          d.readFully(value);
+        }
+        return new Record(seq, op, key, owner, value, px, base);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "#" + seq + " " + (op == SET ? "set " : "del ") + key;
+    }
+  }
+
+  private final MVStore store;
+  private final MVMap<Long, byte[]> records;
+  private final MVMap<String, String> meta;
+  private final String id;
+  private final Path file;
+  private final Thread committer;
+  private final Object lock = new Object();
+  private final long removalCommitNanos;
+
+  // Guarded by lock.
+  private long nextSeq;
+  private List<CompletableFuture<Long>> waiting = new ArrayList<>();
+  private List<Long> waitingSeqs = new ArrayList<>();
+  private long removedSince; // System.nanoTime() of the first uncommitted removal, 0 if none
+  private boolean closing;
+
+  private volatile long committedSeq;
+  private volatile boolean closed;
+  private volatile Runnable onCommit = () -> {};
+
+  /**
+   * Opens (creating) the queue in {@code file}, or an in-memory queue when it is null.
+   *
+   * @param removalCommitNanos how long the removal of drained records may stay uncommitted
+   */
+  OfflineQueue(Path file, long removalCommitNanos) {
+    this.file = file;
+    this.removalCommitNanos = removalCommitNanos;
+    MVStore.Builder b = new MVStore.Builder();
+    if (file != null) {
+      b.fileName(file.toAbsolutePath().toString());
+    }
+    try {
+      this.store = b.open();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot open the offline queue " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      // MVStore's own background commits would persist removals too: they follow the same delay.
+      long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(removalCommitNanos));
+      store.setAutoCommitDelay(millis > 60_000 ? 0 : (int) millis);
+      this.records = store.openMap("records");
+      this.meta = store.openMap("meta");
+      String existing = meta.get("id");
+      if (existing == null) {
+        existing = UUID.randomUUID().toString();
+        meta.put("id", existing);
+        meta.put("next", "1");
+        store.commit();
+      }
+      this.id = existing;
+      long next = Long.parseLong(meta.getOrDefault("next", "1"));
+      Long last = records.lastKey();
+      if (last != null) {
+        next = Math.max(next, last + 1);
+      }
+      this.nextSeq = next;
+      this.committedSeq = next - 1; // everything in the file was committed
+    } catch (RuntimeException e) {
+      store.closeImmediately();
+      throw new IllegalStateException(
+          "cannot read the offline queue " + file + ": " + e.getMessage(), e);
+    }
+    this.committer = new Thread(this::commitLoop, "stateless-offline-commit");
+    committer.setDaemon(true);
+    committer.start();
+  }
+
+  /** The queue's id, made at creation: the apply script numbers records per queue id. */
+  String id() {
+    return id;
+  }
+
+  /** Where the queue lives, for messages; null when in memory. */
+  Path file() {
+    return file;
+  }
+
+  /** Runs after each commit that made records readable (wakes the drainer). */
+  void onCommit(Runnable r) {
+    this.onCommit = r;
+  }
+
+  /**
+   * Appends a record; the future completes with its number once it is committed. The caller holds
+   * whatever orders its appends (the key's entry), so numbers follow that order.
+   */
+  CompletableFuture<Long> append(
+      byte op, String key, String owner, byte[] value, long px, String base) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    synchronized (lock) {
+      if (closing || closed) {
+        throw Errors.closed();
+      }
+      long seq = nextSeq++;
+      records.put(seq, new Record(seq, op, key, owner, value, px, base).encode());
+      waiting.add(done);
+      waitingSeqs.add(seq);
+      lock.notifyAll();
+    }
+    return done;
+  }
+
+  /** The last number handed out (0 if none). */
+  long lastSeq() {
+    synchronized (lock) {
+      return nextSeq - 1;
+    }
+  }
+
+  /** The first record still queued, or -1 when empty. */
+  long firstSeq() {
+    Long first = records.firstKey();
+    return first == null ? -1 : first;
+  }
+
+  /** Up to {@code max} committed records from number {@code from} on, in order. */
+  List<Record> read(long from, int max) {
+    long limit = committedSeq;
+    List<Record> out = new ArrayList<>();
+    Iterator<Long> it = records.keyIterator(from);
+    while (it.hasNext() && out.size() < max) {
+      Long seq = it.next();
+      if (seq > limit) {
+        break;
+      }
+      byte[] bytes = records.get(seq);
+      if (bytes != null) {
+        out.add(Record.decode(seq, bytes));
+      }
+    }
+    return out;
+  }
+
+  /** Removes a drained record; the removal is committed lazily (a crash re-sends it). */
+  void remove(long seq) {
+    records.remove(seq);
+    synchronized (lock) {
+      if (removedSince == 0) {
+        removedSince = System.nanoTime() | 1;
+      }
+    }
+  }
+
+  /** How many records are queued. */
+  long size() {
+    return records.sizeAsLong();
+  }
+
+  private void commitLoop() {
+    while (true) {
+      List<CompletableFuture<Long>> batch;
+      long upTo;
+      synchronized (lock) {
+        while (waiting.isEmpty() && !closing && !closed && !removalsDue()) {
+          try {
+            lock.wait(
+                removedSince == 0
+                    ? 0
+                    : Math.max(1, TimeUnit.NANOSECONDS.toMillis(removalCommitNanos)));
+          } catch (InterruptedException e) {
+            return; // closeImmediately
+          }
+        }
+        if (closed) {
+          return;
+        }
+        batch = waiting;
+        upTo = waitingSeqs.isEmpty() ? -1 : waitingSeqs.get(waitingSeqs.size() - 1);
+        waiting = new ArrayList<>();
+        waitingSeqs = new ArrayList<>();
+        removedSince = 0;
+        if (upTo > 0) {
+          meta.put("next", Long.toString(upTo + 1));
+        }
+      }
+      if (batch.isEmpty() && closing) {
+        return;
+      }
+      try {
+        store.commit();
+        if (file != null && !batch.isEmpty()) {
+          store.sync(); // a completed write survives a power loss too, not only a kill
+        }
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        RuntimeException failure = Errors.offlineQueueFailed(String.valueOf(file), e);
+        batch.forEach(f -> f.completeExceptionally(failure));
+        continue;
+      }
+      if (upTo > 0) {
+        committedSeq = upTo;
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).complete(upTo - batch.size() + 1 + i);
+        }
+        onCommit.run();
+      }
+    }
+  }
+
+  private boolean removalsDue() {
+    return removedSince != 0 && System.nanoTime() - removedSince >= removalCommitNanos;
+  }
+
+  /** Commits what was appended, then closes the file: its records stay for the next start. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closing || closed) {
+        return;
+      }
+      closing = true;
+      lock.notifyAll();
+    }
+    try {
+      committer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closed = true;
+    store.close();
+  }
+
+  /**
+   * Stops without committing anything more, as a killed process would: appends not yet committed
+   * fail, and the file is left as the last commit wrote it.
+   */
+  void closeImmediately() {
+    List<CompletableFuture<Long>> abandoned;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      abandoned = waiting;
+      waiting = new ArrayList<>();
+      waitingSeqs = new ArrayList<>();
+      lock.notifyAll();
+    }
+    committer.interrupt();
+    try {
+      committer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    store.closeImmediately();
+    abandoned.forEach(f -> f.completeExceptionally(Errors.closed()));
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+}

@@ -1,0 +1,331 @@
+package dev.stateless;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.core.StatelessException;
+import dev.stateless.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code CLIENT_FIRST} writes to Redis-owned keys ({@code hot:*} in {@link TestManifest}) through
+ * the offline queue: they complete while Redis is down, are served locally, survive a crash of the
+ * node, and reach Redis exactly once and in order; conflicts with newer server versions are
+ * reported.
+ */
+class OfflineQueueTest {
+  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
+
+  private static final String STREAM = "__stateless:inv:hot";
+  private static final int WRITES = 10_000;
+  private static final int KEYS = 100;
+
+  @TempDir Path dir;
+
+  private final List<StatelessCache> open = new ArrayList<>();
+
+  @BeforeEach
+  void clean() {
+    redis.flushAll();
+  }
+
+  @AfterEach
+  void closeAll() {
+    open.forEach(StatelessCache::close);
+  }
+
+  private StatelessCache.Builder builder() {
+    return StatelessCache.builder()
+        .manifest(TestManifest.class)
+        .server(Stores.redis(redis.uri() + "?timeout=5s"));
+  }
+
+  private StatelessCache node(StatelessCache.Builder b) {
+    StatelessCache c = b.build();
+    open.add(c);
+    return c;
+  }
+
+  /** Simulates a kill: the queue file is not closed cleanly and nothing more is drained. */
+  private void crash(StatelessCache c) {
+    c.engine().crash();
+  }
+
+  private static <T> T await(CompletableFuture<T> f) throws Exception {
+    return f.get(2, TimeUnit.MINUTES); // a guard against a hang, not a timing assertion
+  }
+
+  private static String key(int write) {
+    return "hot:k" + (write % KEYS);
+  }
+
+  private static String value(int write) {
+    return key(write) + "@v" + (write / KEYS);
+  }
+
+  /** The value Redis holds, as the standard codec wrote it (tag 's' + text). */
+  private static String inRedis(String key) {
+    String raw = redis.command("GET", key);
+    return raw == null ? null : raw.substring(1);
+  }
+
+  /** The queue numbers ({@code q}) of the events in the owner's stream, with their keys. */
+  private static List<String[]> queuedEvents() {
+    String[] lines = redis.command("XRANGE", STREAM, "-", "+").split("\n");
+    List<String[]> events = new ArrayList<>();
+    String key = null;
+    for (int i = 0; i + 1 < lines.length; i++) {
+      if (lines[i].equals("k")) {
+        key = lines[i + 1];
+      } else if (lines[i].equals("q")) {
+        events.add(new String[] {lines[i + 1], key});
+      }
+    }
+    return events;
+  }
+
+  private static void eventually(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 60s: " + what);
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Makes the issue's 10,000 writes with Redis down; checks they complete and are served. */
+  private StatelessCache writeOffline(Path queue, Duration removalDelay) throws Exception {
+    StatelessCache a = node(builder().offlineQueue(queue).offlineRemovalCommitDelay(removalDelay));
+    redis.stop();
+    List<CompletableFuture<Boolean>> writes = new ArrayList<>(WRITES);
+    for (int i = 0; i < WRITES; i++) {
+      writes.add(a.set(key(i), value(i)));
+    }
+    for (CompletableFuture<Boolean> w : writes) {
+      assertThat(await(w)).isTrue(); // durable in the queue although Redis is down
+    }
+    assertThat(a.pendingWrites()).isEqualTo(WRITES);
+    for (int k = 0; k < KEYS; k++) {
+      int last = WRITES - KEYS + k;
+      assertThat(a.sync().get(key(last))).isEqualTo(value(last));
+      assertThat(await(a.get(key(last)))).isEqualTo(value(last));
+    }
+    return a;
+  }
+
+  /**
+   * Every key holds its last version; the stream's queue numbers are exactly 1..10000, in order.
+   */
+  private static void assertAppliedOnceInOrder() {
+    for (int k = 0; k < KEYS; k++) {
+      int last = WRITES - KEYS + k;
+      assertThat(inRedis(key(last))).isEqualTo(value(last));
+    }
+    assertThat(redis.command("HGET", "__stateless:seq", STREAM))
+        .isEqualTo(Integer.toString(WRITES));
+    List<String[]> events = queuedEvents();
+    assertThat(events).hasSize(WRITES);
+    for (int i = 0; i < WRITES; i++) {
+      assertThat(events.get(i)[0]).isEqualTo(Integer.toString(i + 1));
+      assertThat(events.get(i)[1]).isEqualTo(key(i));
+    }
+  }
+
+  @Test
+  void tenThousandWritesWhileRedisIsDown_survivingAKill_reachRedisExactlyOnceInOrder()
+      throws Exception {
+    Path queue = dir.resolve("queue.mv");
+    StatelessCache a = writeOffline(queue, Duration.ofSeconds(1));
+    crash(a);
+
+    redis.start(); // empty: no persistence
+    assertThat(redis.command("HGET", "__stateless:seq", STREAM)).isNull();
+    StatelessCache b = node(builder().offlineQueue(queue));
+    await(b.flush());
+
+    assertThat(b.pendingWrites()).isZero();
+    assertAppliedOnceInOrder();
+    OfflineWrites drained = b.engine().offlineWrites();
+    assertThat(drained.applied.sum()).isEqualTo(WRITES);
+    assertThat(drained.skipped.sum()).isZero();
+    for (int k = 0; k < KEYS; k++) {
+      int last = WRITES - KEYS + k;
+      assertThat(b.sync().get(key(last))).isEqualTo(value(last));
+    }
+  }
+
+  @Test
+  void killMidDrain_resendsWhatWasDrainedButNotRemoved_andRedisSkipsTheDuplicates()
+      throws Exception {
+    Path queue = dir.resolve("queue.mv");
+    // Drained records' removals are never committed before the kill: each comes back.
+    StatelessCache a = writeOffline(queue, Duration.ofDays(1));
+    redis.start();
+    eventually("a part drained", () -> a.pendingWrites() <= WRITES - 1000);
+    OfflineWrites first = a.engine().offlineWrites();
+    crash(a);
+    long appliedBeforeKill = first.applied.sum();
+    System.out.println("applied before the kill: " + appliedBeforeKill);
+    assertThat(appliedBeforeKill).isGreaterThanOrEqualTo(1000);
+
+    StatelessCache b = node(builder().offlineQueue(queue));
+    await(b.flush());
+
+    OfflineWrites second = b.engine().offlineWrites();
+    System.out.println(
+        "after restart: re-sent and skipped "
+            + second.skipped.sum()
+            + ", applied "
+            + second.applied.sum());
+    assertThat(second.skipped.sum()).isGreaterThanOrEqualTo(appliedBeforeKill);
+    assertThat(second.skipped.sum() + second.applied.sum()).isEqualTo(WRITES);
+    assertAppliedOnceInOrder();
+  }
+
+  @Test
+  void offlineWriteOverANewerServerVersion_isReportedAndTheServerWins() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    String k = "hot:conflict";
+    StatelessCache w = node(builder());
+    w.sync().set(k, "v0");
+    w.sync().flush();
+    StatelessCache a = node(builder().offlineQueue(queue));
+    eventually(
+        "a client copy of " + k,
+        () -> "v0".equals(a.sync().get(k)) && a.sync().layer(CacheLayer.CLIENT).get(k) != null);
+
+    redis.stop();
+    assertThat(await(a.set(k, "mine"))).isTrue();
+    assertThat(a.sync().get(k)).isEqualTo("mine");
+    crash(a);
+    redis.start();
+    StatelessCache b = node(builder());
+    b.sync().set(k, "theirs");
+    b.sync().flush();
+    assertThat(inRedis(k)).isEqualTo("theirs");
+
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    StatelessCache a2 =
+        node(builder().offlineQueue(queue).onConflict(conflicts::add).meterRegistry(metrics));
+    await(a2.flush());
+
+    assertThat(inRedis(k)).isEqualTo("theirs");
+    assertThat(conflicts).hasSize(1);
+    OfflineConflict c = conflicts.get(0);
+    assertThat(c.key()).isEqualTo(k);
+    assertThat(c.localValue()).isEqualTo("mine");
+    assertThat(c.serverValue()).isEqualTo("theirs");
+    assertThat(c.toString()).contains(k, "mine", "theirs");
+    assertThat(a2.sync().get(k)).isEqualTo("theirs");
+    assertThat(metrics.get("stateless.offline.conflicts").functionCounter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void blindOfflineWrite_isAppliedOverAnotherNodesWrite() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    String k = "hot:blind";
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    StatelessCache a = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    redis.stop();
+    a.sync().set(k, "blind"); // this node knew nothing of the key: base "?"
+    crash(a);
+    redis.start();
+    SyncCache other = node(builder()).sync();
+    other.set(k, "other");
+    other.flush();
+    assertThat(inRedis(k)).isEqualTo("other");
+
+    StatelessCache a2 = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    await(a2.flush());
+
+    assertThat(inRedis(k)).isEqualTo("blind");
+    assertThat(conflicts).isEmpty();
+    assertThat(a2.sync().get(k)).isEqualTo("blind");
+  }
+
+  @Test
+  void setsAndDeletesOfOneKey_queuedOffline_applyInOrder() throws Exception {
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    StatelessCache a = node(builder().offlineQueue(dir.resolve("a.mv")).onConflict(conflicts::add));
+    redis.stop();
+    SyncCache s = a.sync();
+    s.set("hot:gone", "a");
+    assertThat(s.del("hot:gone")).isTrue(); // the client layer held a value
+    s.set("hot:back", "x");
+    s.del("hot:back");
+    assertThat(s.get("hot:back")).isNull();
+    s.set("hot:back", "y");
+    assertThat(s.get("hot:gone")).isNull();
+    assertThat(s.get("hot:back")).isEqualTo("y");
+    assertThat(a.pendingWrites()).isEqualTo(5);
+
+    redis.start();
+    s.flush();
+
+    assertThat(a.pendingWrites()).isZero();
+    assertThat(redis.command("EXISTS", "hot:gone")).isEqualTo("0");
+    assertThat(inRedis("hot:back")).isEqualTo("y");
+    assertThat(conflicts).isEmpty();
+    List<String[]> events = queuedEvents();
+    assertThat(events)
+        .extracting(e -> e[1] + "#" + e[0])
+        .containsExactly("hot:gone#1", "hot:gone#2", "hot:back#3", "hot:back#4", "hot:back#5");
+    assertThat(s.get("hot:gone")).isNull();
+    assertThat(s.get("hot:back")).isEqualTo("y");
+  }
+
+  @Test
+  void inMemoryQueue_drainsAfterARedisOutage() throws Exception {
+    StatelessCache a = node(builder());
+    redis.stop();
+    List<CompletableFuture<Boolean>> writes = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      writes.add(a.set(key(i), value(i)));
+    }
+    for (CompletableFuture<Boolean> w : writes) {
+      assertThat(await(w)).isTrue();
+    }
+    assertThat(a.sync().get(key(999))).isEqualTo(value(999));
+    redis.start();
+    await(a.flush());
+
+    assertThat(a.pendingWrites()).isZero();
+    for (int i = 1000 - KEYS; i < 1000; i++) {
+      assertThat(inRedis(key(i))).isEqualTo(value(i));
+    }
+    assertThat(redis.command("HGET", "__stateless:seq", STREAM)).isEqualTo("1000");
+  }
+
+  @Test
+  void flush_onAClosedCache_fails() {
+    StatelessCache a = node(builder());
+    a.close();
+    assertThat(a.flush()).isCompletedExceptionally();
+    try {
+      a.sync().flush();
+      throw new AssertionError("flush on a closed cache returned");
+    } catch (StatelessException e) {
+      assertThat(e.getMessage()).contains("SL105");
+    }
+  }
+}
