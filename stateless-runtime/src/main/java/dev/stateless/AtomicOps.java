@@ -26,11 +26,13 @@ import java.util.function.UnaryOperator;
  *
  * <p>An update of a Redis primary is optimistic: read, apply the function, then one script writes
  * only if the key still holds what was read. Updates of a key from this node are queued behind one
- * another, so only other nodes (and plain writes) can conflict. A conflict returns the current
- * value; the loser then takes the key's lock in Redis (a lease; other nodes' writes by {@code
- * atomicUpdate} fail while it is held) and tries again on that value, so a node that keeps losing
- * is served next instead of starving. After {@value #ATTEMPTS} attempts, with growing random pauses
- * between lock attempts, it fails with {@link VersionConflictException} (SL103).
+ * another, so only other nodes (and plain writes) can conflict, and one that follows a successful
+ * update starts from the value that update wrote instead of reading it. A conflict returns the
+ * current value, and the update runs again at once on it; if it loses again, it takes the key's
+ * lock in Redis (a lease; other nodes' writes by {@code atomicUpdate} fail while it is held) and
+ * tries again on that value, so a node that keeps losing is served next instead of starving. After
+ * {@value #ATTEMPTS} attempts, with growing random pauses between lock attempts, it fails with
+ * {@link VersionConflictException} (SL103).
  */
 final class AtomicOps {
   static final int ATTEMPTS = 32;
@@ -38,8 +40,19 @@ final class AtomicOps {
 
   private final Engine engine;
   private final ReentrantLock[] localLocks = new ReentrantLock[LOCAL_LOCKS];
-  private final ConcurrentHashMap<String, CompletableFuture<Void>> queued =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Slot> queued = new ConcurrentHashMap<>();
+
+  /**
+   * A queued update of a key on this node. When it wrote, the next one knows what the key holds
+   * (unless some other writer came in between, which its compare-and-set then finds out) and skips
+   * reading it.
+   */
+  private static final class Slot {
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    volatile boolean known;
+    volatile byte[] value;
+  }
+
   private final AtomicLong tokens = new AtomicLong();
 
   /** Where update functions run when the value came from Redis: never on Lettuce's I/O thread. */
@@ -63,7 +76,7 @@ final class AtomicOps {
     if (s instanceof LocalStore) {
       done = updateLocal(r, target, (LocalStore) s, key, fn);
     } else {
-      done = queue(key, () -> updateRedis(r, (RedisStore) s, key, fn));
+      done = queue(key, (before, mine) -> updateRedis(r, (RedisStore) s, key, fn, before, mine));
     }
     return engine.afterWrite(
         done,
@@ -125,15 +138,15 @@ final class AtomicOps {
 
   /** Runs {@code op} after every earlier queued operation of the key on this node. */
   private <V> CompletableFuture<V> queue(
-      String key, java.util.function.Supplier<CompletableFuture<V>> op) {
-    CompletableFuture<Void> mine = new CompletableFuture<>();
-    CompletableFuture<Void> before = queued.put(key, mine);
+      String key, java.util.function.BiFunction<Slot, Slot, CompletableFuture<V>> op) {
+    Slot mine = new Slot();
+    Slot before = queued.put(key, mine);
     CompletableFuture<V> result =
-        (before == null ? CompletableFuture.<Void>completedFuture(null) : before)
+        (before == null ? CompletableFuture.<Void>completedFuture(null) : before.done)
             .thenCompose(
                 x -> {
                   try {
-                    return op.get();
+                    return op.apply(before, mine);
                   } catch (RuntimeException e) {
                     return CompletableFuture.failedFuture(e);
                   }
@@ -141,7 +154,7 @@ final class AtomicOps {
     result.whenComplete(
         (v, t) -> {
           queued.remove(key, mine);
-          mine.complete(null);
+          mine.done.complete(null);
         });
     return result;
   }
@@ -154,11 +167,14 @@ final class AtomicOps {
     final UnaryOperator<V> fn;
     final long px;
     final long leaseMillis;
+    final Slot slot;
     int attempts;
+    boolean retried;
     String token;
     final CompletableFuture<V> result = new CompletableFuture<>();
 
-    RedisUpdate(Route r, RedisStore redis, String key, UnaryOperator<V> fn) {
+    RedisUpdate(Route r, RedisStore redis, String key, UnaryOperator<V> fn, Slot slot) {
+      this.slot = slot;
       this.r = r;
       this.redis = redis;
       this.key = key;
@@ -168,8 +184,12 @@ final class AtomicOps {
       this.leaseMillis = Math.max(1000, 2 * redis.timeout().toMillis());
     }
 
-    void start() {
-      redis.get(key).whenComplete(this::onRead);
+    void start(Slot before) {
+      if (before != null && before.known) {
+        onRead(before.value, null); // this node wrote it last: no need to read it
+      } else {
+        redis.get(key).whenComplete(this::onRead);
+      }
     }
 
     private void onRead(byte[] current, Throwable failure) {
@@ -207,7 +227,13 @@ final class AtomicOps {
                 if (t != null) {
                   fail(t);
                 } else if (Long.valueOf(1L).equals(reply.get(0))) {
+                  slot.value = encoded;
+                  slot.known = true;
                   result.complete((V) Engine.copyOut(next));
+                } else if (!retried && token == null && attempts < ATTEMPTS) {
+                  // Lost once: try again at once on the value the script returned.
+                  retried = true;
+                  onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
                 } else {
                   lose();
                 }
@@ -255,9 +281,9 @@ final class AtomicOps {
   }
 
   private <V> CompletableFuture<V> updateRedis(
-      Route r, RedisStore redis, String key, UnaryOperator<V> fn) {
-    RedisUpdate<V> u = new RedisUpdate<>(r, redis, key, fn);
-    u.start();
+      Route r, RedisStore redis, String key, UnaryOperator<V> fn, Slot before, Slot mine) {
+    RedisUpdate<V> u = new RedisUpdate<>(r, redis, key, fn, mine);
+    u.start(before);
     return u.result;
   }
 

@@ -144,6 +144,18 @@ class ScopesTest {
     assertThat(redis.command("DBSIZE")).isEqualTo(before);
   }
 
+  @Test
+  void scopedClientFirstEntries_areDeletedBehindTheirQueuedWrites() {
+    StatelessCache c = cache(Kind.REDIS);
+    try (RequestScope scope = c.requestScope()) {
+      scope.setScoped("hot:1", "queued").join(); // CLIENT_FIRST: queued for Redis
+    }
+    c.flush().join();
+    assertThat(redis.command("EXISTS", "hot:1")).isEqualTo("0");
+    assertThat(c.sync().exists("hot:1")).isFalse();
+    assertThat(c.pendingWrites()).isZero();
+  }
+
   // ---- sessions ----
 
   @ParameterizedTest
