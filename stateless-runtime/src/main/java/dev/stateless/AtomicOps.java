@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,10 +34,17 @@ import java.util.function.UnaryOperator;
  */
 final class AtomicOps {
   static final int ATTEMPTS = 32;
-  private static final int LOCAL_LOCKS = 256;
 
   private final Engine engine;
-  private final ReentrantLock[] localLocks = new ReentrantLock[LOCAL_LOCKS];
+
+  /** Per-key locks of in-process updates, held only while some thread updates the key. */
+  private final ConcurrentHashMap<String, KeyLock> localLocks = new ConcurrentHashMap<>();
+
+  private static final class KeyLock {
+    final ReentrantLock lock = new ReentrantLock();
+    int users; // guarded by the map's compute
+  }
+
   private final ConcurrentHashMap<String, Slot> queued = new ConcurrentHashMap<>();
 
   /**
@@ -55,14 +60,24 @@ final class AtomicOps {
 
   private final AtomicLong tokens = new AtomicLong();
 
-  /** Where update functions run when the value came from Redis: never on Lettuce's I/O thread. */
-  private final Executor functions = ForkJoinPool.commonPool();
+  /**
+   * Where update functions run when the value came from Redis: never on Lettuce's I/O thread, and
+   * not on the common pool (a blocking function must not stall unrelated work).
+   */
+  private final java.util.concurrent.ExecutorService functions =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "stateless-update");
+            t.setDaemon(true);
+            return t;
+          });
 
   AtomicOps(Engine engine) {
     this.engine = engine;
-    for (int i = 0; i < LOCAL_LOCKS; i++) {
-      localLocks[i] = new ReentrantLock();
-    }
+  }
+
+  void close() {
+    functions.shutdown();
   }
 
   // ---- atomicUpdate ----
@@ -70,13 +85,34 @@ final class AtomicOps {
   <V> CompletableFuture<V> update(Rights rights, CacheLayer via, String key, UnaryOperator<V> fn) {
     java.util.Objects.requireNonNull(fn, "fn");
     Route r = engine.writable(rights, Operation.ATOMIC_UPDATE, key, via);
+    if (rights.lifetime() == dev.stateless.annotation.Lifetime.SESSION) {
+      // A session's entries need a cleanup callback, which an update cannot carry (SL010).
+      Engine.throwIfErrors(
+          dev.stateless.core.AccessRules.check(
+              rights, Operation.WRITE, dev.stateless.core.KeyShape.exact(key), via));
+    }
     CacheLayer target = via != null ? via : r.primary;
     LayerStore s = engine.stores[target.ordinal()];
     CompletableFuture<V> done;
     if (s instanceof LocalStore) {
       done = updateLocal(r, target, (LocalStore) s, key, fn);
     } else {
-      done = queue(key, (before, mine) -> updateRedis(r, (RedisStore) s, key, fn, before, mine));
+      RedisStore redis = (RedisStore) s;
+      // This node's queued CLIENT_FIRST writes of the key go first, or the update would read
+      // around them and the drain would overwrite it.
+      CompletableFuture<Void> queuedFirst =
+          via == null && engine.hasQueuedWrites(key)
+              ? engine
+                  .flushOffline()
+                  .orTimeout(redis.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                  .exceptionally(
+                      t -> {
+                        throw Errors.queuedWritesFirst(key, redis.describe(), redis.timeout());
+                      })
+              : CompletableFuture.completedFuture(null);
+      done =
+          queuedFirst.thenCompose(
+              x -> queue(key, (before, mine) -> updateRedis(r, redis, key, fn, before, mine)));
     }
     return engine.afterWrite(
         done,
@@ -95,8 +131,15 @@ final class AtomicOps {
       Route r, CacheLayer target, LocalStore store, String key, UnaryOperator<V> fn) {
     Cache<String, LocalStore.Entry> region = r.regions[target.ordinal()];
     ConcurrentMap<String, LocalStore.Entry> map = region.asMap();
-    ReentrantLock lock = localLocks[(key.hashCode() & 0x7fffffff) % LOCAL_LOCKS];
-    lock.lock();
+    KeyLock lock =
+        localLocks.compute(
+            key,
+            (k, l) -> {
+              KeyLock held = l == null ? new KeyLock() : l;
+              held.users++;
+              return held;
+            });
+    lock.lock.lock();
     try {
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
         LocalStore.Entry cur = map.get(key);
@@ -116,12 +159,7 @@ final class AtomicOps {
                   ? Engine.ttlFor(engine.jitter(r.ttlNanos))
                   : Engine.remainingOrForever(region, key, store);
           LocalStore.Entry e =
-              new LocalStore.Entry(
-                  next instanceof byte[] ? ((byte[]) next).clone() : next,
-                  weight,
-                  ttl,
-                  r,
-                  target != r.primary);
+              new LocalStore.Entry(Engine.storedCopy(next), weight, ttl, r, target != r.primary);
           installed = cur == null ? map.putIfAbsent(key, e) == null : map.replace(key, cur, e);
         }
         if (installed) {
@@ -132,7 +170,8 @@ final class AtomicOps {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     } finally {
-      lock.unlock();
+      lock.lock.unlock();
+      localLocks.compute(key, (k, l) -> --l.users == 0 ? null : l);
     }
   }
 
@@ -171,6 +210,7 @@ final class AtomicOps {
     int attempts;
     boolean retried;
     String token;
+    long lockWaitStart;
     final CompletableFuture<V> result = new CompletableFuture<>();
 
     RedisUpdate(Route r, RedisStore redis, String key, UnaryOperator<V> fn, Slot slot) {
@@ -188,7 +228,11 @@ final class AtomicOps {
       if (before != null && before.known) {
         onRead(before.value, null); // this node wrote it last: no need to read it
       } else {
-        redis.get(key).whenComplete(this::onRead);
+        try {
+          redis.get(key).whenComplete(this::onRead);
+        } catch (RuntimeException e) {
+          fail(e);
+        }
       }
     }
 
@@ -198,7 +242,20 @@ final class AtomicOps {
         return;
       }
       attempts++;
-      CompletableFuture.runAsync(() -> apply(current), functions);
+      try {
+        functions.execute(() -> guarded(() -> apply(current)));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        fail(Errors.closed());
+      }
+    }
+
+    /** Runs a step; whatever it throws fails the update (its future must always complete). */
+    private void guarded(Runnable step) {
+      try {
+        step.run();
+      } catch (RuntimeException | Error e) {
+        fail(engine.isClosed() ? Errors.closed() : e); // a closed client throws its own errors
+      }
     }
 
     @SuppressWarnings("unchecked")
@@ -224,7 +281,9 @@ final class AtomicOps {
           .compareAndSet(key, r.ownerName, token, current, encoded, px)
           .whenComplete(
               (reply, t) -> {
-                if (t != null) {
+                if (result.isDone()) {
+                  return;
+                } else if (t != null) {
                   fail(t);
                 } else if (Long.valueOf(1L).equals(reply.get(0))) {
                   slot.value = encoded;
@@ -240,7 +299,10 @@ final class AtomicOps {
               });
     }
 
-    /** Lost to another writer: take the key's lock, then try again on its current value. */
+    /**
+     * Lost to another writer: take the key's lock, then try again on its current value. Waiting for
+     * the lock is bounded by its lease (a holder that died loses it then), not by attempts.
+     */
     private void lose() {
       if (attempts >= ATTEMPTS) {
         fail(Errors.versionConflict(key, attempts));
@@ -248,35 +310,41 @@ final class AtomicOps {
       }
       if (token == null) {
         token = engine.nodeId + ":" + tokens.incrementAndGet();
+        lockWaitStart = System.nanoTime();
       }
       redis
           .lock(key, token, leaseMillis)
           .whenComplete(
-              (reply, t) -> {
-                if (t != null) {
-                  fail(t);
-                } else if (Long.valueOf(1L).equals(reply.get(0))) {
-                  onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
-                } else {
-                  attempts++;
-                  if (attempts >= ATTEMPTS) {
-                    fail(Errors.versionConflict(key, attempts));
-                    return;
-                  }
-                  // The holder needs a few round trips: poll soon, then back off to ~13 ms.
-                  long pause =
-                      ThreadLocalRandom.current().nextLong(50, 100L << Math.min(attempts, 7));
-                  CompletableFuture.delayedExecutor(pause, TimeUnit.MICROSECONDS)
-                      .execute(this::lose);
-                }
-              });
+              (reply, t) ->
+                  guarded(
+                      () -> {
+                        if (t != null) {
+                          fail(t);
+                        } else if (Long.valueOf(1L).equals(reply.get(0))) {
+                          lockWaitStart = System.nanoTime();
+                          onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
+                        } else if (System.nanoTime() - lockWaitStart
+                            > TimeUnit.MILLISECONDS.toNanos(leaseMillis + 100)) {
+                          fail(Errors.versionConflict(key, attempts));
+                        } else {
+                          // The holder needs a few round trips: poll soon, then every ~13 ms.
+                          int polls = (int) Math.min(7, (System.nanoTime() - lockWaitStart) >> 20);
+                          long pause = ThreadLocalRandom.current().nextLong(50, 100L << polls);
+                          CompletableFuture.delayedExecutor(pause, TimeUnit.MICROSECONDS, functions)
+                              .execute(() -> guarded(this::lose));
+                        }
+                      }));
     }
 
     private void fail(Throwable failure) {
-      if (token != null) {
-        redis.unlock(key, token); // best effort: the lease expires by itself
-      }
       result.completeExceptionally(failure);
+      if (token != null) {
+        try {
+          redis.unlock(key, token); // best effort: the lease expires by itself
+        } catch (RuntimeException e) {
+          // closed or disconnected: the lease expires by itself
+        }
+      }
     }
   }
 
@@ -323,6 +391,9 @@ final class AtomicOps {
     Route r = engine.writable(rights, op, key, via);
     CacheLayer target = via != null ? via : r.primary;
     if (value == null) {
+      if (r.owner != null && r.owner.isStreaming()) {
+        throw Errors.streamedDeleteInBatch(key, r.ownerName);
+      }
       return new BatchWrite(r, target, key, null, null, 0, 0);
     }
     if (options.condition() != SetOptions.Condition.ALWAYS) {
@@ -335,8 +406,7 @@ final class AtomicOps {
       throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
     }
     long ttl = engine.jitter(options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos);
-    Object stored = value instanceof byte[] ? ((byte[]) value).clone() : value;
-    return new BatchWrite(r, target, key, stored, bytes, weight, ttl);
+    return new BatchWrite(r, target, key, Engine.storedCopy(value), bytes, weight, ttl);
   }
 
   /**

@@ -37,7 +37,7 @@ public final class CacheWrite extends CompletableFuture<Boolean> {
    * @throws InvalidStateException SL105 when the session has ended
    */
   public CacheWrite withCleanup(Runnable cleanup) {
-    entries.cleanup(key, rights, via, cleanup);
+    entries.cleanup(key, rights, via, cleanup, this);
     return this;
   }
 

@@ -403,6 +403,27 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     return value instanceof byte[] ? ((byte[]) value).clone() : value;
   }
 
+  /**
+   * What an in-process store keeps of a written value: a copy of mutable ones (arrays, maps), so a
+   * caller that changes its object afterwards changes nothing in the cache.
+   */
+  static Object storedCopy(Object value) {
+    if (value instanceof byte[]) {
+      return ((byte[]) value).clone();
+    }
+    if (value instanceof java.util.Map) {
+      return java.util.Collections.unmodifiableMap(
+          new java.util.LinkedHashMap<>((java.util.Map<?, ?>) value));
+    }
+    return value;
+  }
+
+  /** Whether this node has CLIENT_FIRST writes of the key queued for its owner. */
+  boolean hasQueuedWrites(String key) {
+    OfflineWrites o = offline;
+    return o != null && o.pending(key);
+  }
+
   static boolean isMiss(Object o) {
     return o == MISS;
   }
@@ -698,7 +719,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             : rights.strategy() != Strategy.DEFAULT ? rights.strategy() : r.strategy;
     CacheLayer target = via != null ? via : r.primary;
     long ttl = jitter(options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos); // 0: none
-    Object stored = value instanceof byte[] ? ((byte[]) value).clone() : value;
+    Object stored = storedCopy(value);
     int client = CacheLayer.CLIENT.ordinal();
     boolean clientCopy =
         via == null
@@ -1592,6 +1613,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   public void close() {
     closed = true;
     streamingPool.shutdown();
+    atomics.close();
     OfflineWrites o;
     synchronized (this) {
       o = offline;

@@ -141,6 +141,47 @@ final class Errors {
         null);
   }
 
+  static CacheTimeoutException queuedWritesFirst(String key, String store, Duration timeout) {
+    return new CacheTimeoutException(
+        Diagnostic.error(
+            Code.SL101,
+            "atomicUpdate of \""
+                + key
+                + "\" waits for this node's queued CLIENT_FIRST writes of it, which did not reach "
+                + store
+                + " within "
+                + timeout.toMillis()
+                + " ms",
+            "retry once Redis is reachable (flush() completes then), or raise ?timeout= in the"
+                + " Redis URI",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException streamedDeleteInBatch(String key, String owner) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "atomicBatch cannot delete \""
+                + key
+                + "\": component \""
+                + owner
+                + "\" is @Streaming and its values are stored in chunks",
+            "delete streamed values with del(key), outside the batch",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException blockingOnIoThread(String what) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            what + " would wait on Redis's I/O thread, which must deliver the replies it waits for",
+            "call it outside Redis callbacks: move the work with thenRunAsync / thenApplyAsync",
+            List.of()),
+        null);
+  }
+
   static InvalidStateException scopeClosed(String what) {
     return new InvalidStateException(
         Diagnostic.error(

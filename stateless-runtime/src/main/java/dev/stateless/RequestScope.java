@@ -58,21 +58,15 @@ public final class RequestScope implements AutoCloseable {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(options, "options");
-    if (entries.isClosed()) {
-      return CompletableFuture.failedFuture(Errors.scopeClosed("request scope"));
-    }
-    CompletableFuture<Boolean> write;
     try {
-      write = engine.set(Operation.SCOPED_WRITE, rights, via, key, value, options, null);
+      return entries.write(
+          key,
+          rights,
+          via,
+          () -> engine.set(Operation.SCOPED_WRITE, rights, via, key, value, options, null));
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e); // closed: nothing was sent
     }
-    try {
-      entries.written(key, rights, via, write);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e); // closed meanwhile: the write is not tracked
-    }
-    return write;
   }
 
   /**

@@ -13,9 +13,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The entries of a request scope or session, deleted when it ends (their writes in flight are
- * waited for first, so no write lands after its delete), with the cleanup callbacks of session
- * entries run after their delete. Holds nothing once closed.
+ * The entries of a request scope or session, deleted when it ends, with the cleanup callbacks of
+ * session entries run after their delete. A key is deleted only if a write of it through the scope
+ * succeeded (a refused write, or a conditional one that did not apply, leaves someone else's key
+ * alone); writes still in flight are waited for first, so none lands after its delete. A write is
+ * recorded before it is sent, so one racing with the close is either deleted or refused. Holds
+ * nothing once closed.
  */
 final class ScopedEntries {
   private final Engine engine;
@@ -29,6 +32,7 @@ final class ScopedEntries {
     final Rights rights;
     final CacheLayer via;
     final List<Runnable> cleanups = new ArrayList<>();
+    volatile boolean written;
 
     Entry(Rights rights, CacheLayer via) {
       this.rights = rights;
@@ -46,25 +50,68 @@ final class ScopedEntries {
     this.cleanupRequired = cleanupRequired;
   }
 
-  /** Records an entry whose write is in flight; it is deleted when this ends. */
-  void written(String key, Rights rights, CacheLayer via, CompletableFuture<?> write) {
+  /**
+   * Records a write about to be sent; {@code write} supplies it. The key is deleted at the end if
+   * the write answers {@code true}. Throws SL105 when this has ended (nothing is sent then).
+   */
+  CompletableFuture<Boolean> write(
+      String key,
+      Rights rights,
+      CacheLayer via,
+      java.util.function.Supplier<CompletableFuture<Boolean>> write) {
+    Entry e;
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
     synchronized (this) {
       if (closed) {
         throw Errors.scopeClosed(what);
       }
-      entries.computeIfAbsent(key, k -> new Entry(rights, via));
-      inFlight.add(write);
+      e = entries.computeIfAbsent(key, k -> new Entry(rights, via));
+      inFlight.add(done);
     }
-    write.whenComplete((v, t) -> inFlight.remove(write));
+    CompletableFuture<Boolean> sent;
+    try {
+      sent = write.get();
+    } catch (RuntimeException x) {
+      sent = CompletableFuture.failedFuture(x);
+    }
+    sent.whenComplete(
+        (ok, t) -> {
+          if (t == null && Boolean.TRUE.equals(ok)) {
+            e.written = true;
+          }
+          inFlight.remove(done);
+          if (t == null) {
+            done.complete(ok);
+          } else {
+            done.completeExceptionally(t);
+          }
+        });
+    return done;
   }
 
-  /** Adds a cleanup callback to an entry, run after its delete when this ends. */
-  synchronized void cleanup(String key, Rights rights, CacheLayer via, Runnable cleanup) {
+  /**
+   * Adds a cleanup callback for a write, run after the key's delete when this ends, if the write
+   * succeeded. {@code write} is the write itself (tracked here if it was not already).
+   */
+  void cleanup(
+      String key, Rights rights, CacheLayer via, Runnable cleanup, CompletableFuture<Boolean> w) {
     java.util.Objects.requireNonNull(cleanup, "cleanup");
-    if (closed) {
-      throw Errors.scopeClosed(what);
+    Entry e;
+    synchronized (this) {
+      if (closed) {
+        throw Errors.scopeClosed(what);
+      }
+      e = entries.computeIfAbsent(key, k -> new Entry(rights, via));
+      e.cleanups.add(cleanup);
+      inFlight.add(w);
     }
-    entries.computeIfAbsent(key, k -> new Entry(rights, via)).cleanups.add(cleanup);
+    w.whenComplete(
+        (ok, t) -> {
+          if (t == null && Boolean.TRUE.equals(ok)) {
+            e.written = true;
+          }
+          inFlight.remove(w);
+        });
   }
 
   synchronized boolean isClosed() {
@@ -72,9 +119,9 @@ final class ScopedEntries {
   }
 
   /**
-   * Ends the scope: waits for its writes, deletes every entry, then runs the cleanups. Every step
-   * is attempted; the first failure is thrown with the others suppressed. Closing twice does
-   * nothing.
+   * Ends the scope: waits for its writes, deletes every entry they wrote, then runs the cleanups.
+   * Every step is attempted; the first failure is thrown with the others suppressed. Closing twice
+   * does nothing.
    */
   void close() {
     Map<String, Entry> toDelete;
@@ -88,16 +135,23 @@ final class ScopedEntries {
       entries.clear();
       writes = new ArrayList<>(inFlight);
     }
+    if (!toDelete.isEmpty() && RedisStore.onIoThread()) {
+      throw Errors.blockingOnIoThread("closing this " + what);
+    }
     for (CompletableFuture<?> w : writes) {
       try {
         w.join();
       } catch (RuntimeException e) {
-        // a failed write: its key is deleted below all the same (it may have been applied)
+        // a failed write: if it might have been applied, its success flag is unset and the key
+        // is left alone; its own caller saw the failure
       }
     }
     List<Throwable> failures = new ArrayList<>();
     List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
     for (Map.Entry<String, Entry> e : toDelete.entrySet()) {
+      if (!e.getValue().written) {
+        continue;
+      }
       try {
         deletes.add(engine.delOwnEntry(e.getValue().rights, e.getValue().via, e.getKey()));
       } catch (RuntimeException x) {
@@ -113,6 +167,9 @@ final class ScopedEntries {
     }
     List<String> withoutCleanup = new ArrayList<>();
     for (Map.Entry<String, Entry> e : toDelete.entrySet()) {
+      if (!e.getValue().written) {
+        continue;
+      }
       if (e.getValue().cleanups.isEmpty() && cleanupRequired) {
         withoutCleanup.add(e.getKey());
       }

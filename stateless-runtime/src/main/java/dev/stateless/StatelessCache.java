@@ -198,13 +198,15 @@ public final class StatelessCache implements AutoCloseable {
 
   private CacheWrite write(String key, Supplier<CompletableFuture<Boolean>> op) {
     Objects.requireNonNull(key, "key");
-    CompletableFuture<Boolean> done = call(op);
-    if (inSession() && !done.isCompletedExceptionally()) {
+    CompletableFuture<Boolean> done;
+    if (inSession()) {
       try {
-        entries.written(key, rights, via, done);
+        done = entries.write(key, rights, via, () -> call(op));
       } catch (RuntimeException e) {
-        done = CompletableFuture.failedFuture(e);
+        done = CompletableFuture.failedFuture(e); // the session has ended: nothing was sent
       }
+    } else {
+      done = call(op);
     }
     CacheWrite w = new CacheWrite(entries, key, rights, via);
     done.whenComplete(

@@ -425,4 +425,87 @@ class AtomicOpsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(c.exists("plain:1")).isFalse();
   }
+
+  // ---- review regressions ----
+
+  @Test
+  void atomicUpdate_whenTheCacheClosesWhileItsFunctionRuns_stillCompletes() throws Exception {
+    StatelessCache c =
+        StatelessCache.builder()
+            .manifest(TestManifest.class)
+            .server(Stores.redis(redis.uri()))
+            .build();
+    c.sync().set("plain:c", 1L);
+    java.util.concurrent.CountDownLatch inFn = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CompletableFuture<Long> f =
+        c.<Long>atomicUpdate(
+            "plain:c",
+            n -> {
+              inFn.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+              return n + 1;
+            });
+    assertThat(inFn.await(10, TimeUnit.SECONDS)).isTrue();
+    c.close();
+    release.countDown();
+    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.ExecutionException.class)
+        .satisfies(t -> assertThat(code(t.getCause())).isEqualTo("SL105"));
+  }
+
+  @Test
+  void atomicUpdate_afterThisNodesQueuedClientFirstWrite_seesIt() {
+    SyncCache c = cache(Kind.REDIS).sync();
+    c.set("hot:1", 5L); // CLIENT_FIRST: queued for Redis
+    assertThat(c.<Long>atomicUpdate("hot:1", n -> n + 1)).isEqualTo(6L);
+    c.flush();
+    assertThat(redis.command("GET", "hot:1")).isEqualTo("l6");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void mapValues_inProcess_areCopiedIn_andReadOnlyOut(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("a", "1");
+    c.set("plain:m", m);
+    m.put("a", "changed after the write");
+    assertThat(c.get("plain:m")).isEqualTo(java.util.Map.of("a", "1"));
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, String> read = (java.util.Map<String, String>) c.get("plain:m");
+    assertThatThrownBy(() -> read.put("b", "2")).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(c.get("plain:m")).isEqualTo(java.util.Map.of("a", "1"));
+  }
+
+  @Test
+  void atomicBatch_deletingAStreamedValue_isRefused() {
+    StatelessCache c =
+        StatelessCache.builder()
+            .manifest(StreamingManifest.class)
+            .server(Stores.redis(redis.uri()))
+            .build();
+    open.add(c);
+    c.sync().setStream("blob:1", new java.io.ByteArrayInputStream(new byte[10_000]));
+    assertThatThrownBy(() -> c.sync().atomicBatch(tx -> tx.del("blob:1")))
+        .satisfies(t -> assertThat(code(t)).isEqualTo("SL105"))
+        .hasMessageContaining("del(key)");
+    assertThat(redis.command("EXISTS", "blob:1")).isEqualTo("1");
+  }
+
+  @Test
+  void sessions_refuseAtomicUpdateAndBatch_whichCannotCarryACleanup() {
+    StatelessCache c = cache(Kind.IN_PROCESS);
+    try (StatelessCache session = c.session()) {
+      assertThatThrownBy(() -> session.sync().atomicBatch(tx -> tx.set("user:1", "x")))
+          .satisfies(t -> assertThat(code(t)).isEqualTo("SL010"));
+      assertThatThrownBy(() -> session.sync().<String>atomicUpdate("user:1", v -> "x"))
+          .satisfies(t -> assertThat(code(t)).isEqualTo("SL010"));
+    }
+    assertThat(c.sync().exists("user:1")).isFalse();
+  }
 }

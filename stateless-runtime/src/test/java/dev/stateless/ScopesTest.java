@@ -227,4 +227,30 @@ class ScopesTest {
     assertThat(c.sync().exists("user:1")).isFalse();
     assertThat(c.sync().exists("user:2")).isFalse();
   }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aScopedWriteThatDidNotApply_leavesSomeoneElsesKeyAlone(Kind kind) {
+    StatelessCache c = cache(kind);
+    c.sync().set("user:1", "someone else's");
+    try (RequestScope scope = c.requestScope()) {
+      assertThat(scope.setScoped("user:1", "mine", SetOptions.none().ifAbsent()).join()).isFalse();
+    }
+    assertThat(c.sync().get("user:1")).isEqualTo("someone else's");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aRefusedSessionWrite_withACleanup_deletesNothing_andRunsNothing(Kind kind) {
+    StatelessCache c = cache(kind);
+    c.sync().set("user:1", "v");
+    AtomicInteger ran = new AtomicInteger();
+    StatelessCache session = c.session();
+    CacheWrite w =
+        session.component("analytics").set("user:1", "x").withCleanup(ran::incrementAndGet);
+    assertThatThrownBy(w::join).satisfies(t -> assertThat(code(t)).isEqualTo("SL002"));
+    session.close();
+    assertThat(c.sync().get("user:1")).isEqualTo("v");
+    assertThat(ran).hasValue(0);
+  }
 }

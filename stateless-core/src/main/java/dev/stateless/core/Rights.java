@@ -53,6 +53,7 @@ public final class Rights {
   private final List<Grant> grants;
   private final List<Diagnostic> problems;
   private final Builder source;
+  private final Rights[] withLifetime = new Rights[Lifetime.values().length];
 
   private Rights(Builder b) {
     this.source = b.copy();
@@ -230,7 +231,13 @@ public final class Rights {
     if (lifetime == this.lifetime) {
       return this;
     }
-    return source.copy().lifetime(lifetime).build();
+    Rights[] cache = withLifetime; // immutable rights: a race builds equal ones twice, harmlessly
+    Rights r = cache[lifetime.ordinal()];
+    if (r == null) {
+      r = source.copy().lifetime(lifetime).build();
+      cache[lifetime.ordinal()] = r;
+    }
+    return r;
   }
 
   /**

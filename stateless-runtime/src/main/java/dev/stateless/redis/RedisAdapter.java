@@ -174,6 +174,7 @@ public final class RedisAdapter {
    * @return {@code "OK"}
    */
   public CompletableFuture<String> mset(Map<String, ?> entries) {
+    Objects.requireNonNull(entries, "entries");
     return cache.atomicBatch(tx -> entries.forEach(tx::set)).thenApply(v -> "OK");
   }
 
@@ -203,6 +204,10 @@ public final class RedisAdapter {
    */
   public CompletableFuture<Long> hset(String key, Map<String, String> fields) {
     Objects.requireNonNull(key, "key");
+    if (fields.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("hset needs at least one field, as in Redis"));
+    }
     Map<String, String> copy = new LinkedHashMap<>(fields);
     long[] added = new long[1];
     return cache
@@ -253,6 +258,16 @@ public final class RedisAdapter {
     Objects.requireNonNull(key, "key");
     List<String> gone = List.of(fields);
     long[] removed = new long[1];
+    // Nothing to remove: no write (and no invalidation), as Redis does nothing either.
+    return hgetall(key)
+        .thenCompose(
+            present ->
+                gone.stream().noneMatch(present::containsKey)
+                    ? CompletableFuture.completedFuture(0L)
+                    : hdelPresent(key, gone, removed));
+  }
+
+  private CompletableFuture<Long> hdelPresent(String key, List<String> gone, long[] removed) {
     return cache
         .<Object>atomicUpdate(
             key,

@@ -163,7 +163,9 @@ class RedisAdapterTest {
     assertThat(await(r.hget("h", "a"))).isEqualTo("3");
     assertThat(await(r.hgetall("h"))).containsExactly(Map.entry("a", "3"), Map.entry("b", "x"));
     assertThat(await(r.hdel("h", "a", "nope"))).isEqualTo(1L);
+    assertThat(await(r.hdel("h", "nope"))).isEqualTo(0L);
     assertThat(await(r.hdel("h", "b"))).isEqualTo(1L);
+    assertThat(await(r.hdel("h", "b"))).isEqualTo(0L);
     assertThat(await(r.exists("h"))).as("the last field gone deletes the key").isEqualTo(0L);
     await(r.set("s", "text"));
     assertThatThrownBy(() -> await(r.hset("s", "f", "v")))
