@@ -216,11 +216,15 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           for (int i = 0; i < layer.ordinal(); i++) {
             nearerLocal |= stores[i] != null;
           }
-          ((RedisStore) s).streamingOwners(streamingOwners());
-          ((RedisStore) s).bind(nodeId, nearerLocal ? this : null, owners);
+          RedisStore redis = (RedisStore) s;
+          redis.streamingOwners(streamingOwners());
+          if (!redis.bind(nodeId, nearerLocal ? this : null, owners, queuesFor(redis))) {
+            warnStartedDown(redis);
+          }
         }
       }
       // After the bind: the invalidation readers are live, so the copies it makes are trusted.
+      // A store that started disconnected is skipped (see warnStartedDown).
       prefetch();
       // After the prefetch: this node's own queued writes replace any copy it made.
       startOffline();
@@ -228,6 +232,44 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Whether a Redis store may start disconnected: this node has a durable offline queue (it may
+   * hold writes queued by an earlier run, served from the client layer and drained once Redis is
+   * back) and some owner in the store is CLIENT_FIRST. Otherwise a store that cannot connect fails
+   * the build: a node with nothing queued has no reason to start blind.
+   */
+  private boolean queuesFor(RedisStore redis) {
+    if (offlineFile == null) {
+      return false;
+    }
+    List<Route[]> all = new ArrayList<>(routes.values());
+    all.add(unownedRoutes);
+    for (Route[] variants : all) {
+      for (Route r : variants) {
+        if (r != null
+            && r.primaryRedis == redis
+            && r.strategy == Strategy.CLIENT_FIRST
+            && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void warnStartedDown(RedisStore redis) {
+    System.getLogger(StatelessCache.class.getName())
+        .log(
+            System.Logger.Level.WARNING,
+            "cache {0}: {1} is unreachable; starting anyway with the offline queue {2}: this"
+                + " node''s queued CLIENT_FIRST writes are served from the client layer and"
+                + " drained once Redis is back, other calls to it fail with SL100 until then, and"
+                + " the warm-up (@Prefetch) of its keys is skipped",
+            name,
+            redis.describe(),
+            offlineFile);
   }
 
   boolean has(CacheLayer layer) {
@@ -1420,6 +1462,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     Route r = routes.get(owner.name())[0];
     if (r.strategy == Strategy.GLOBAL_CONSISTENT || r.primaryRedis == null) {
       return; // never copied, or nothing stored yet
+    }
+    if (!r.primaryRedis.connected()) {
+      return; // started while Redis was down (warned): nothing to read
     }
     int target = -1;
     for (int l = 0; l < r.primary.ordinal() && target < 0; l++) {

@@ -38,6 +38,8 @@ final class RedisStore extends LayerStore {
   static final String STREAM_PREFIX = PREFIX + "inv:";
   static final String UNOWNED = "~";
   static final int STREAM_MAXLEN = 10_000;
+  private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
+  private static final long MAX_CONNECT_BACKOFF_MILLIS = 1000;
 
   private static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -428,10 +430,22 @@ final class RedisStore extends LayerStore {
   private final Duration timeout;
   private final AtomicBoolean bound = new AtomicBoolean();
   private RedisClient client;
-  private StatefulRedisConnection<String, byte[]> connection;
-  private RedisAsyncCommands<String, byte[]> async;
+  private volatile StatefulRedisConnection<String, byte[]> connection;
+
+  /** Null until connected: published last, once everything {@link #open} does is done. */
+  private volatile RedisAsyncCommands<String, byte[]> async;
+
   private ExecutorService scans;
-  private StreamInvalidations invalidations;
+  private volatile StreamInvalidations invalidations;
+
+  /** Connects in the background when the store started disconnected; null otherwise. */
+  private volatile Thread connector;
+
+  private volatile boolean closing;
+
+  /** Why the last connection attempt failed, while the store has never connected. */
+  private volatile Throwable connectFailure;
+
   private byte[] node;
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private ExecutorService flusher;
@@ -459,6 +473,19 @@ final class RedisStore extends LayerStore {
 
   /** Connects; throws the coded network error when Redis is down. */
   void bind(String nodeId, StreamInvalidations.Listener listener, List<String> owners) {
+    bind(nodeId, listener, owners, false);
+  }
+
+  /**
+   * Connects; when Redis is down, throws the coded network error, or, with {@code mayStartDown},
+   * starts disconnected and connects in the background (every call fails fast with SL100 until
+   * then, and {@link #live()} is false). Returns whether it is connected.
+   */
+  boolean bind(
+      String nodeId,
+      StreamInvalidations.Listener listener,
+      List<String> owners,
+      boolean mayStartDown) {
     if (!bound.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "this Redis store already serves a layer; call Stores.redis(uri) per layer and cache");
@@ -472,14 +499,34 @@ final class RedisStore extends LayerStore {
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
             .build());
+    StatefulRedisConnection<String, byte[]> first;
     try {
-      connection = client.connect(CODEC);
+      first = client.connect(CODEC);
     } catch (RedisException e) {
-      client.shutdown(0, 0, TimeUnit.MILLISECONDS);
-      throw Errors.unreachable(description, e);
+      if (!mayStartDown) {
+        client.shutdown(0, 0, TimeUnit.MILLISECONDS);
+        throw Errors.unreachable(description, e);
+      }
+      connectFailure = e;
+      startExecutors();
+      connector =
+          new Thread(
+              () -> connectInBackground(nodeId, listener, owners),
+              "stateless-redis-connect-" + description);
+      connector.setDaemon(true);
+      connector.start();
+      return false;
     }
-    connection.setAutoFlushCommands(false);
-    async = connection.async();
+    startExecutors();
+    try {
+      open(first, nodeId, listener, owners);
+    } catch (RuntimeException e) {
+      throw Errors.fromStore(description, timeout, e);
+    }
+    return true;
+  }
+
+  private void startExecutors() {
     flusher =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -494,26 +541,121 @@ final class RedisStore extends LayerStore {
               t.setDaemon(true);
               return t;
             });
-    loadScripts();
+  }
+
+  /**
+   * Makes a new connection this store's: starts the invalidation reader (where the streams end now:
+   * nothing was filled from Redis yet), then loads the scripts and publishes the commands. On
+   * failure closes what it opened and throws.
+   */
+  private void open(
+      StatefulRedisConnection<String, byte[]> conn,
+      String nodeId,
+      StreamInvalidations.Listener listener,
+      List<String> owners) {
+    StreamInvalidations inv = null;
+    try {
+      if (listener != null) {
+        inv = new StreamInvalidations(this, client, CODEC, nodeId, owners, listener, timeout);
+        inv.start();
+      }
+    } catch (RuntimeException e) {
+      if (inv != null) {
+        inv.close();
+      }
+      conn.close();
+      throw e;
+    }
+    conn.setAutoFlushCommands(false);
+    connection = conn;
+    RedisAsyncCommands<String, byte[]> commands = conn.async();
+    loadScripts(commands);
     client.addListener(
         new io.lettuce.core.RedisConnectionStateListener() {
           @Override
           public void onRedisConnected(
               io.lettuce.core.RedisChannelHandler<?, ?> c, java.net.SocketAddress address) {
-            if (c == connection) {
-              loadScripts(); // a restarted Redis has none: EVAL fallbacks could reorder writes
+            RedisAsyncCommands<String, byte[]> a = async;
+            if (c == connection && a != null) {
+              loadScripts(a); // a restarted Redis has none: EVAL fallbacks could reorder writes
             }
           }
         });
-    if (listener != null) {
-      invalidations =
-          new StreamInvalidations(this, client, CODEC, nodeId, owners, listener, timeout);
+    invalidations = inv;
+    async = commands;
+  }
+
+  /**
+   * Retries the connection with a capped backoff until it is made or the store closes; then does
+   * what {@link #bind} does when Redis is up.
+   */
+  private void connectInBackground(
+      String nodeId, StreamInvalidations.Listener listener, List<String> owners) {
+    long backoff = 50;
+    while (!closing) {
       try {
-        invalidations.start();
+        StatefulRedisConnection<String, byte[]> conn = client.connect(CODEC);
+        if (closing) {
+          conn.close();
+          return;
+        }
+        open(conn, nodeId, listener, owners);
+        StreamInvalidations inv = invalidations;
+        if (closing && inv != null) {
+          inv.close(); // closed while opening, after close() stopped waiting
+        }
+        if (closing) {
+          return;
+        }
+        connectFailure = null;
+        LOG.log(System.Logger.Level.INFO, "connected to {0}", description);
+        return;
       } catch (RuntimeException e) {
-        throw Errors.fromStore(description, timeout, e);
+        connectFailure = e;
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "cannot reach {0}, retrying in {1} ms: {2}",
+            description,
+            backoff,
+            String.valueOf(e));
       }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        return; // closing
+      }
+      backoff = Math.min(MAX_CONNECT_BACKOFF_MILLIS, backoff * 2);
     }
+  }
+
+  /** Whether the store is connected (it may start disconnected: see {@link #bind}). */
+  boolean connected() {
+    return async != null;
+  }
+
+  /** The commands; throws the coded network error while the store has never connected. */
+  private RedisAsyncCommands<String, byte[]> commands() {
+    RedisAsyncCommands<String, byte[]> a = async;
+    if (a == null) {
+      throw notConnected();
+    }
+    return a;
+  }
+
+  private RuntimeException notConnected() {
+    return closing ? Errors.closed() : Errors.unreachable(description, connectFailure);
+  }
+
+  /** One command, failing at once with SL100 while the store has never connected. */
+  private <T> CompletableFuture<T> call(
+      java.util.function.Function<
+              RedisAsyncCommands<String, byte[]>, io.lettuce.core.RedisFuture<T>>
+          command) {
+    RedisAsyncCommands<String, byte[]> a = async;
+    if (a == null) {
+      return CompletableFuture.failedFuture(notConnected());
+    }
+    return translate(flushed(command.apply(a)));
   }
 
   @Override
@@ -550,10 +692,10 @@ final class RedisStore extends LayerStore {
           STREAM_DROP_KEYS,
           APPLY_QUEUED);
 
-  private void loadScripts() {
+  private void loadScripts(RedisAsyncCommands<String, byte[]> commands) {
     for (Script s : SCRIPTS) {
       try {
-        flushed(async.scriptLoad(s.text));
+        flushed(commands.scriptLoad(s.text));
       } catch (RuntimeException e) {
         return; // closed or disconnected: EVALSHA falls back to EVAL
       }
@@ -562,7 +704,8 @@ final class RedisStore extends LayerStore {
 
   /** Whether the invalidation stream is read without a gap right now. */
   boolean live() {
-    return invalidations == null || invalidations.live();
+    StreamInvalidations inv = invalidations;
+    return async != null && (inv == null || inv.live());
   }
 
   /**
@@ -591,7 +734,7 @@ final class RedisStore extends LayerStore {
   }
 
   CompletableFuture<byte[]> get(String key) {
-    return translate(flushed(async.get(key)));
+    return call(a -> a.get(key));
   }
 
   /**
@@ -654,11 +797,11 @@ final class RedisStore extends LayerStore {
   }
 
   CompletableFuture<Long> pttl(String key) {
-    return translate(flushed(async.pttl(key)));
+    return call(a -> a.pttl(key));
   }
 
   CompletableFuture<Boolean> exists(String key) {
-    return translate(flushed(async.exists(key))).thenApply(n -> n > 0);
+    return call(a -> a.exists(key)).thenApply(n -> n > 0);
   }
 
   static String lock(String key) {
@@ -778,6 +921,10 @@ final class RedisStore extends LayerStore {
   /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
   private <T> CompletableFuture<T> script(
       Script s, ScriptOutputType type, String[] keys, byte[]... args) {
+    RedisAsyncCommands<String, byte[]> async = this.async;
+    if (async == null) {
+      return CompletableFuture.failedFuture(notConnected());
+    }
     CompletableFuture<T> out = new CompletableFuture<>();
     flushed(async.<T>evalsha(s.sha, type, keys, args))
         .whenComplete(
@@ -884,18 +1031,17 @@ final class RedisStore extends LayerStore {
 
   /** Writes one chunk of a value being streamed in, expiring after {@code leaseMillis}. */
   CompletableFuture<String> setChunk(String chunkKey, byte[] bytes, long leaseMillis) {
-    return translate(
-        flushed(async.set(chunkKey, bytes, io.lettuce.core.SetArgs.Builder.px(leaseMillis))));
+    return call(a -> a.set(chunkKey, bytes, io.lettuce.core.SetArgs.Builder.px(leaseMillis)));
   }
 
   /** Extends the lease of a chunk still being written; whether it exists. */
   CompletableFuture<Boolean> renewChunk(String chunkKey, long leaseMillis) {
-    return translate(flushed(async.pexpire(chunkKey, leaseMillis)));
+    return call(a -> a.pexpire(chunkKey, leaseMillis));
   }
 
   /** Drops the chunks of a write that failed. */
   CompletableFuture<Long> unlinkChunks(String[] chunkKeys) {
-    return translate(flushed(async.unlink(chunkKeys)));
+    return call(a -> a.unlink(chunkKeys));
   }
 
   /** Points {@code key} at fully written chunks, in one script; see {@link #STREAM_SWAP}. */
@@ -935,7 +1081,7 @@ final class RedisStore extends LayerStore {
             ScanArgs args = ScanArgs.Builder.matches(glob).limit(1000);
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-              KeyScanCursor<String> page = await(async.scan(cursor, args));
+              KeyScanCursor<String> page = await(commands().scan(cursor, args));
               List<String> keys = new ArrayList<>(page.getKeys().size());
               for (String k : page.getKeys()) {
                 if (!k.startsWith(PREFIX)) {
@@ -965,7 +1111,7 @@ final class RedisStore extends LayerStore {
       ScanArgs args = ScanArgs.Builder.matches(glob).limit(count);
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
-        KeyScanCursor<String> scanned = await(async.scan(cursor, args));
+        KeyScanCursor<String> scanned = await(commands().scan(cursor, args));
         List<String> keys = new ArrayList<>(scanned.getKeys().size());
         for (String k : scanned.getKeys()) {
           if (!k.startsWith(PREFIX)) {
@@ -1007,7 +1153,10 @@ final class RedisStore extends LayerStore {
         flusher.execute(
             () -> {
               flushScheduled.set(false);
-              connection.flushCommands();
+              StatefulRedisConnection<String, byte[]> c = connection;
+              if (c != null) {
+                c.flushCommands();
+              }
             });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         flushScheduled.set(false);
@@ -1024,10 +1173,23 @@ final class RedisStore extends LayerStore {
 
   @Override
   public void close() {
-    if (invalidations != null) {
-      invalidations.close();
-    }
+    closing = true;
     boolean io = onIoThread();
+    Thread t = connector;
+    if (t != null && t != Thread.currentThread()) {
+      t.interrupt();
+      if (!io) {
+        try {
+          t.join(timeout.toMillis() + 1000); // a connect in progress ends at its timeout
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    StreamInvalidations inv = invalidations;
+    if (inv != null) {
+      inv.close();
+    }
     if (connection != null) {
       if (io) {
         connection.closeAsync();

@@ -642,6 +642,14 @@ public final class StatelessCache implements AutoCloseable {
      * restart, and the build logs a warning when the manifest uses {@code CLIENT_FIRST} on Redis
      * data. One process at a time may open a file.
      *
+     * <p>With this file, a Redis store that holds the data of some {@code CLIENT_FIRST} owner does
+     * not fail the build when Redis is down: the cache starts (logging a warning), serves this
+     * node's queued writes from the client layer, fails every other call to that Redis with {@link
+     * CacheNetworkException} (SL100), skips the {@code @Prefetch} warm-up of its keys, and connects
+     * in the background; then the queue drains and {@link StatelessCache#flush()} completes.
+     * Without the file a build with Redis down fails, as a node with nothing queued has no reason
+     * to start blind.
+     *
      * <p>A write that finds a newer version in Redis is not applied: see {@link OfflineConflict}
      * and {@link #onConflict(Consumer)}.
      *
@@ -855,7 +863,8 @@ public final class StatelessCache implements AutoCloseable {
      * @throws StatelessException listing every problem of the manifest and configuration (SL001,
      *     SL005–SL008, SL012, ...) at once
      * @throws CacheNetworkException when a Redis store cannot be reached, also during the warm-up
-     *     (the stores are closed again)
+     *     (the stores are closed again); not when an {@link #offlineQueue(Path) offline queue} file
+     *     lets the cache start while Redis is down
      * @throws CacheTimeoutException when Redis does not answer the warm-up's reads in time
      * @throws IllegalArgumentException when two layers are given the same store or Redis database
      * @throws IllegalStateException when the {@link #offlineQueue(Path) offline queue} file cannot

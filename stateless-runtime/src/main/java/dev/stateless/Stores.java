@@ -42,8 +42,11 @@ public final class Stores {
    * Returns a store in a Redis server, through Lettuce. The URI is Lettuce's: {@code
    * redis://[password@]host[:port][/database][?timeout=2s]}; the timeout bounds every call (2
    * seconds when absent). The connection is made when the cache is built, and a cache whose Redis
-   * is down fails to build with {@link CacheNetworkException}; once built, calls fail fast while
-   * Redis is away and the connection recovers by itself.
+   * is down fails to build with {@link CacheNetworkException}, unless the cache has an {@link
+   * StatelessCache.Builder#offlineQueue(java.nio.file.Path) offline queue} file and this store
+   * holds the data of a {@code CLIENT_FIRST} owner: then the store starts disconnected and connects
+   * in the background, and calls to it fail fast with SL100 until it has. Once built, calls fail
+   * fast while Redis is away and the connection recovers by itself.
    *
    * @param uri the server's URI
    * @return a new Redis store

@@ -137,8 +137,10 @@ class CrossNodeInvalidationTest {
     SyncCache b = node(null);
     b.set("user:1", "u");
     b.set("hot:1", "h");
-    // B's two events reach A first, or one could drop A's copy after it is made.
-    eventually("A received B's events", () -> invalidations("received") >= 2);
+    b.flush(); // hot:1 is CLIENT_FIRST: queued, in Redis once flushed
+    // B's three events (user:1, its dependents' pattern profile:*, hot:1) reach A first, or one
+    // could drop A's copy after it is made.
+    eventually("A received B's events", () -> invalidations("received") >= 3);
     readUntilCopied(a, "user:1", "u");
     readUntilCopied(a, "hot:1", "h");
     String stream = RedisStore.stream("users");

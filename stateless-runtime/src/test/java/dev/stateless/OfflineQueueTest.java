@@ -1,6 +1,7 @@
 package dev.stateless;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -171,6 +173,98 @@ class OfflineQueueTest {
       int last = WRITES - KEYS + k;
       assertThat(b.sync().get(key(last))).isEqualTo(value(last));
     }
+  }
+
+  /**
+   * The issue's exact order: the node restarts before Redis does. It builds (it has a queue file
+   * and CLIENT_FIRST data in Redis), serves its queued writes, fails other reads with SL100, and
+   * drains everything exactly once, in order, when Redis comes back.
+   */
+  @Test
+  void tenThousandWritesWhileRedisIsDown_nodeRestartsBeforeRedis_servesThenDrainsExactlyOnce()
+      throws Exception {
+    Path queue = dir.resolve("queue.mv");
+    StatelessCache a = writeOffline(queue, Duration.ofSeconds(1));
+    crash(a);
+
+    StatelessCache b = node(builder().offlineQueue(queue)); // Redis is still down
+    assertThat(b.pendingWrites()).isEqualTo(WRITES);
+    for (int k = 0; k < KEYS; k++) {
+      int last = WRITES - KEYS + k;
+      assertThat(b.sync().get(key(last))).isEqualTo(value(last));
+      assertThat(await(b.get(key(last)))).isEqualTo(value(last));
+    }
+    assertThatThrownBy(() -> b.sync().get("hot:never-written"))
+        .isInstanceOf(CacheNetworkException.class)
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL100"));
+    assertThatThrownBy(() -> b.sync().get("user:1")) // another owner in Redis: the same
+        .isInstanceOf(CacheNetworkException.class);
+    assertThat(b.flush()).isNotDone();
+
+    redis.start(); // empty: no persistence
+    await(b.flush());
+
+    assertThat(b.pendingWrites()).isZero();
+    assertAppliedOnceInOrder();
+    OfflineWrites drained = b.engine().offlineWrites();
+    assertThat(drained.applied.sum()).isEqualTo(WRITES);
+    assertThat(drained.skipped.sum()).isZero();
+    for (int k = 0; k < KEYS; k++) {
+      int last = WRITES - KEYS + k;
+      assertThat(b.sync().get(key(last))).isEqualTo(value(last));
+    }
+    assertThat(b.sync().get("hot:never-written")).isNull(); // connected now
+    b.sync().set("user:1", "online");
+    assertThat(inRedis("user:1")).isEqualTo("online");
+  }
+
+  @Test
+  void redisDownAtBuild_withoutAQueueFileOrCLIENT_FIRSTData_stillFailsWithSL100() {
+    redis.stop();
+    assertThatThrownBy(() -> node(builder()))
+        .isInstanceOf(CacheNetworkException.class)
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL100"));
+    // A queue file, but nothing in Redis is CLIENT_FIRST: no reason to start blind.
+    assertThatThrownBy(
+            () ->
+                node(
+                    StatelessCache.builder()
+                        .server(Stores.redis(redis.uri()))
+                        .offlineQueue(dir.resolve("q.mv"))))
+        .isInstanceOf(CacheNetworkException.class)
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL100"));
+  }
+
+  @Test
+  void closingACacheThatNeverConnected_returnsAndLeavesNoThreadRunning() throws Exception {
+    redis.stop();
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    StatelessCache c = node(builder().offlineQueue(dir.resolve("q.mv")));
+    assertThat(c.sync().set("hot:a", "queued")).isTrue();
+    assertThat(threadsSince(before))
+        .anyMatch(t -> t.getName().startsWith("stateless-redis-connect"));
+
+    long start = System.nanoTime();
+    CompletableFuture.runAsync(c::close).get(30, TimeUnit.SECONDS); // a guard against a hang
+    System.out.println(
+        "closed in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+
+    for (Thread t : threadsSince(before)) {
+      t.join(10_000); // Netty's event loops end just after their shutdown completes
+      assertThat(t.isAlive()).as("thread %s", t.getName()).isFalse();
+    }
+  }
+
+  /** The cache's threads (ours and Lettuce's) started since the snapshot. */
+  private static List<Thread> threadsSince(Set<Thread> before) {
+    List<Thread> out = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!before.contains(t)
+          && (t.getName().startsWith("stateless-") || t.getName().startsWith("lettuce-"))) {
+        out.add(t);
+      }
+    }
+    return out;
   }
 
   @Test
