@@ -1155,9 +1155,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       return CompletableFuture.completedFuture(((StreamedValues.Chunks) e.value).open());
     }
     RedisStore redis = (RedisStore) s;
+    // Completed on a streaming thread: a caller's thenApply may read the stream there, which it
+    // could not on Lettuce's I/O thread (the chunk replies arrive on that thread).
     return redis
         .get(key)
-        .thenApply(
+        .thenApplyAsync(
             pointer -> {
               count(layer, pointer != null);
               if (pointer == null) {
@@ -1167,7 +1169,17 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
                 throw Errors.notAStreamedValue(key);
               }
               return StreamedValues.open(redis, key, pointer);
-            });
+            },
+            this::runStreaming);
+  }
+
+  /** Runs on the streaming pool, or (closed cache) on the common pool: never on the caller's. */
+  private void runStreaming(Runnable task) {
+    try {
+      streamingPool.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      java.util.concurrent.ForkJoinPool.commonPool().execute(task);
+    }
   }
 
   // ---- invalidation ----

@@ -285,6 +285,19 @@ final class Errors {
         null);
   }
 
+  static InvalidStateException streamReadOnIoThread(String key) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "the stream of \""
+                + key
+                + "\" was read on Redis's I/O thread, which delivers the chunks it waits for",
+            "read streams off Redis's I/O thread: use thenApplyAsync (or read the stream after"
+                + " join()) when a callback of another future of this cache reads it",
+            List.of()),
+        null);
+  }
+
   static StaleDataException streamWriteExpired(String key, long leaseMillis) {
     return new StaleDataException(
         Diagnostic.error(

@@ -370,8 +370,9 @@ public final class StatelessCache implements AutoCloseable {
    * deleted so long ago that the version being read is gone (a replaced value stays readable for a
    * grace period of 60 seconds; call {@code stream} again to read the current one), and {@link
    * CacheNetworkException} / {@link CacheTimeoutException} when Redis fails. The stream is for one
-   * thread, and must not be read on a thread that completes this cache's futures (Lettuce's I/O
-   * thread: read it outside {@code thenApply} callbacks).
+   * thread. The returned future completes on a thread of the cache's, so its own {@code thenApply}
+   * may read the stream; a callback of this cache's other futures may run on Redis's I/O thread,
+   * where reading fails at once with SL105 (use {@code thenApplyAsync} there).
    *
    * @param key the key
    * @return the value's bytes, or {@code null} when the key is absent (or, through a {@link

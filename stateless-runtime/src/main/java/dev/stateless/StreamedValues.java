@@ -317,6 +317,9 @@ final class StreamedValues {
 
     @Override
     byte[] nextChunk() throws IOException {
+      if (RedisStore.onIoThread()) {
+        throw Errors.streamReadOnIoThread(key); // the replies it waits for arrive on this thread
+      }
       while (requested < count && ahead.size() <= READ_AHEAD) {
         ahead.add(redis.get(chunkKey(version, requested++)));
       }

@@ -159,6 +159,48 @@ class StreamingTest {
     }
   }
 
+  /**
+   * The stream's future completes off Lettuce's I/O thread, so reading it in a plain {@code
+   * thenApply} works (it used to wait for chunk replies only the blocked thread could deliver).
+   */
+  @Test
+  void stream_readInThenApply_returnsTheValue() throws Exception {
+    StatelessCache cache = cache(Kind.REDIS);
+    byte[] value = bytes(10 * BLOB_CHUNK);
+    cache.sync().setStream("blob:cb", new ByteArrayInputStream(value));
+    for (int i = 0; i < 20; i++) {
+      byte[] got =
+          cache.stream("blob:cb").thenApply(StreamingTest::readAll).get(30, TimeUnit.SECONDS);
+      assertThat(got).isEqualTo(value);
+    }
+  }
+
+  /** Reading a Redis stream on an I/O (Netty) thread fails at once with SL105 and a help line. */
+  @Test
+  void stream_readOnAnIoThread_failsFastWithSL105() throws Exception {
+    SyncCache c = cache(Kind.REDIS).sync();
+    c.setStream("blob:io", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK)));
+    InputStream in = c.stream("blob:io");
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread io =
+        new io.netty.util.concurrent.FastThreadLocalThread(
+            () -> {
+              try {
+                in.read();
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    io.start();
+    io.join();
+    assertThat(failure.get())
+        .isInstanceOf(InvalidStateException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL105"))
+        .hasMessageContaining("read streams off Redis's I/O thread: use thenApplyAsync");
+    assertThat(readAll(in)).hasSize(3 * BLOB_CHUNK); // the stream still works elsewhere
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void stream_ofAbsentKey_isNull(Kind kind) {
