@@ -355,7 +355,7 @@ public final class StatelessCache implements AutoCloseable {
    *     not write the key, SL105 when the key's owner is not {@code @Streaming} or {@code data}
    *     throws (nothing is stored then), SL102 when the value exceeds {@code @MaxSize} (nothing is
    *     stored), SL104 when the chunks written expired before the write finished, SL100/SL101 when
-   *     Redis fails
+   *     Redis fails (when the reply of the final step is lost, the new value may be current)
    * @throws NullPointerException if {@code data} is null
    */
   public CompletableFuture<Void> setStream(String key, java.io.InputStream data) {

@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>Chunks: {@code __stateless:chunk:<version>:<i>} (plain strings, {@code i} from 0), where
  *       {@code version} is a fresh random UUID per write. They are written {@link #WINDOW} at a
  *       time, each with a lease ({@link #LEASE_MILLIS}, renewed while the write goes on), so the
- *       chunks of a write that dies are gone a lease later; a write that fails unlinks them.
+ *       chunks of a write that dies are gone a lease later. A write that fails before the swap, or
+ *       whose swap refuses (a chunk expired), unlinks them; one whose swap's reply fails (timeout,
+ *       lost connection) leaves them, since the swap may have run.
  *   <li>Pointer: the user's key holds {@code "\0S1 <version> <count> <length>"} (ASCII after the
  *       tag byte 0, which the standard codec never produces). One script ({@link
  *       RedisStore#STREAM_SWAP}) checks that every chunk is there, gives them the pointer's expiry
@@ -61,6 +63,10 @@ final class StreamedValues {
 
   /** Chunks fetched ahead of the one being read. */
   static final int READ_AHEAD = 2;
+
+  /** Tests only: stands between the swap and its reply (a test loses the reply). */
+  static volatile java.util.function.UnaryOperator<CompletableFuture<Long>> swapReply =
+      java.util.function.UnaryOperator.identity();
 
   private static final byte[] POINTER_HEAD = {0, 'S', '1', ' '};
 
@@ -215,18 +221,21 @@ final class StreamedValues {
     }
     int chunks = count;
     CompletableFuture<Long> swapped =
-        redis.swapStream(key, owner, pointer(version, chunks, total), px, version, chunks);
+        swapReply.apply(
+            redis.swapStream(key, owner, pointer(version, chunks, total), px, version, chunks));
     return swapped.handle(
         (n, t) -> {
           if (t == null) {
             return n;
           }
-          discard(redis, version, chunks);
           Throwable cause =
               t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
           if (String.valueOf(cause.getMessage()).contains("STALE chunk")) {
+            discard(redis, version, chunks); // the script refused: nothing points at them
             throw Errors.streamWriteExpired(key, LEASE_MILLIS);
           }
+          // Any other failure (a timeout, a lost connection) may come after the swap ran, when the
+          // pointer names these chunks: keep them. If it did not run, their leases remove them.
           throw cause instanceof RuntimeException
               ? (RuntimeException) cause
               : new CompletionException(cause);

@@ -419,6 +419,31 @@ class StreamingTest {
     assertThat(readAll(c.stream("blob:lost"))).isEqualTo(old);
   }
 
+  /**
+   * A swap whose reply is lost after the script ran (a timeout) leaves the new chunks, which the
+   * pointer now names: the write reports the failure, and the stored value stays readable.
+   */
+  @Test
+  void setStream_whoseSwapReplyIsLost_keepsTheChunksOfTheLiveValue() {
+    SyncCache c = cache(Kind.REDIS).sync();
+    c.setStream("blob:lost-reply", new ByteArrayInputStream(bytes(BLOB_CHUNK)));
+    byte[] value = bytes(5 * BLOB_CHUNK + 3);
+    StreamedValues.swapReply =
+        f ->
+            f.thenCompose(
+                n ->
+                    java.util.concurrent.CompletableFuture.failedFuture(
+                        Errors.timedOut("redis (test)", java.time.Duration.ofMillis(1), null)));
+    try {
+      assertThatThrownBy(() -> c.setStream("blob:lost-reply", new ByteArrayInputStream(value)))
+          .isInstanceOf(CacheTimeoutException.class)
+          .satisfies(e -> assertThat(code(e)).isEqualTo("SL101"));
+    } finally {
+      StreamedValues.swapReply = java.util.function.UnaryOperator.identity();
+    }
+    assertThat(readAll(c.stream("blob:lost-reply"))).isEqualTo(value);
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void ttlOfTheOwner_appliesToTheValue_andItsChunks(Kind kind) {
