@@ -56,6 +56,26 @@ final class Errors {
         null);
   }
 
+  static CapacityException tooManyChunks(String key, String component, int max, int chunk) {
+    return new CapacityException(
+        Diagnostic.error(
+            Code.SL102,
+            "setStream(\""
+                + key
+                + "\") needs more than "
+                + max
+                + " chunks of "
+                + chunk
+                + " bytes (component \""
+                + component
+                + "\"); nothing was stored",
+            "raise @Streaming(chunkSize) so that the largest value fits in "
+                + max
+                + " chunks (Redis swaps and deletes a value's chunks in one step, which blocks it)",
+            List.of()),
+        null);
+  }
+
   static CapacityException storeFull(String store, Throwable cause) {
     return new CapacityException(
         Diagnostic.error(

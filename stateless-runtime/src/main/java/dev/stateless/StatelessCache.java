@@ -353,9 +353,10 @@ public final class StatelessCache implements AutoCloseable {
    * @param data the value's bytes
    * @return completes when the new value is current; fails with SL002/SL003/SL004 when the view may
    *     not write the key, SL105 when the key's owner is not {@code @Streaming} or {@code data}
-   *     throws (nothing is stored then), SL102 when the value exceeds {@code @MaxSize} (nothing is
-   *     stored), SL104 when the chunks written expired before the write finished, SL100/SL101 when
-   *     Redis fails (when the reply of the final step is lost, the new value may be current)
+   *     throws (nothing is stored then), SL102 when the value exceeds {@code @MaxSize} or 100,000
+   *     chunks (nothing is stored), SL104 when the chunks written expired before the write
+   *     finished, SL100/SL101 when Redis fails (when the reply of the final step is lost, the new
+   *     value may be current)
    * @throws NullPointerException if {@code data} is null
    */
   public CompletableFuture<Void> setStream(String key, java.io.InputStream data) {

@@ -444,6 +444,64 @@ class StreamingTest {
     assertThat(readAll(c.stream("blob:lost-reply"))).isEqualTo(value);
   }
 
+  /**
+   * Lease renewals go out as one script per {@link StreamedValues#RENEW_BATCH} chunks (inside the
+   * write's window), not one command per chunk: renewing after every chunk of a 1003-chunk value
+   * takes 1004 scripts (1000 renewals of up to 1000 chunks, two of 1001 and 1002 in two each).
+   */
+  @Test
+  void leaseRenewal_sendsOneScriptPerThousandChunks_andKeepsEveryChunk() {
+    SyncCache c = cache(Kind.REDIS).sync();
+    byte[] value = bytes(1002 * SMALL_CHUNK + 1);
+    long before = scriptCalls();
+    StreamedValues.renewAfterNanos = 0; // renew after every chunk
+    try {
+      c.setStream("clip:renewed", new ByteArrayInputStream(value));
+    } finally {
+      StreamedValues.renewAfterNanos =
+          TimeUnit.MILLISECONDS.toNanos(StreamedValues.LEASE_MILLIS / 2);
+    }
+    assertThat(scriptCalls() - before).isEqualTo(1004 + 1); // the renewals and the swap
+    assertThat(readAll(c.stream("clip:renewed"))).isEqualTo(value);
+    assertThat(chunkKeys())
+        .hasSize(1003)
+        .allSatisfy(
+            (k, ttl) -> assertThat(ttl).isBetween(1L, 30_000 + StreamedValues.GRACE_MILLIS));
+  }
+
+  private static long scriptCalls() {
+    Map<String, Long> calls = CommandStats.dataCalls(redis);
+    return calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+  }
+
+  /** A value of more chunks than the bound is SL102; nothing is stored, the old value stays. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void setStream_overTheChunkBound_isSL102_andStoresNothing(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    byte[] old = bytes(2 * BLOB_CHUNK);
+    c.setStream("blob:many", new ByteArrayInputStream(old));
+    Map<String, Long> before = kind == Kind.REDIS ? chunkKeys() : Map.of();
+    StreamedValues.maxChunks = 3;
+    try {
+      c.setStream("blob:three", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK))); // at the bound
+      assertThatThrownBy(
+              () -> c.setStream("blob:many", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK + 1))))
+          .isInstanceOf(CapacityException.class)
+          .satisfies(e -> assertThat(code(e)).isEqualTo("SL102"))
+          .hasMessageContaining("more than 3 chunks")
+          .hasMessageContaining("chunkSize");
+    } finally {
+      StreamedValues.maxChunks = StreamedValues.MAX_CHUNKS;
+    }
+    assertThat(readAll(c.stream("blob:many"))).isEqualTo(old);
+    if (kind == Kind.REDIS) {
+      Map<String, Long> after = chunkKeys();
+      after.keySet().removeIf(k -> !before.containsKey(k) && after.get(k) == -1L); // blob:three
+      assertThat(after).isEqualTo(before);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void ttlOfTheOwner_appliesToTheValue_andItsChunks(Kind kind) {
