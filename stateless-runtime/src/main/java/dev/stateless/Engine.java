@@ -1082,6 +1082,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     int chunk = chunkBytes(r, key);
     CacheLayer target = via != null ? via : r.primary;
     LayerStore s = stores[target.ordinal()];
+    long ttlNanos = jitter(r.ttlNanos); // 0: none
     CompletableFuture<Boolean> written;
     try {
       if (s instanceof LocalStore) {
@@ -1095,13 +1096,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
                   region.put(
                       key,
                       new LocalStore.Entry(
-                          v, (int) Math.min(w, Integer.MAX_VALUE), ttlFor(r.ttlNanos), r, false));
+                          v, (int) Math.min(w, Integer.MAX_VALUE), ttlFor(ttlNanos), r, false));
                   return true;
                 },
                 streamingPool);
       } else {
         RedisStore redis = (RedisStore) s;
-        long px = r.ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(r.ttlNanos)) : 0;
+        long px = ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
         written =
             CompletableFuture.supplyAsync(
                     () -> {
