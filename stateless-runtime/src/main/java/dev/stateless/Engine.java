@@ -1385,12 +1385,15 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   /**
    * Loads the keys of every {@code @Prefetch} pattern from their owner's Redis layer into the
-   * nearest in-process layer nearer than it, as copies carrying the owner's remaining TTL, so the
-   * first reads after the start are local. Copies go there even when the route would not fill that
-   * layer on a miss (no {@code @Backfill}): prefetching asks for them; reads look in every
-   * in-process layer. A bounded region ({@code @MaxSize}, {@code Stores.inProcess(size)}) is filled
-   * up to its bound and no further, so the warm-up evicts nothing. In-process owner layers start
-   * empty (a store serves one cache), so there is nothing to load for them.
+   * nearest in-process layer nearer than it where the manifest allows copies ({@code @Backfill}, or
+   * the strategy's layer), as copies carrying the owner's remaining TTL, so the first reads after
+   * the start are local (reads look in every in-process layer). An owner with no such layer (e.g.
+   * {@code @Layer(EDGE)} data without {@code @Backfill}, which must not be copied into the client)
+   * is not prefetched: a warning at build names it. Streamed values are never copied, so
+   * {@code @Streaming} owners are skipped. A bounded region ({@code @MaxSize}, {@code
+   * Stores.inProcess(size)}) is filled up to its bound and no further, so the warm-up evicts
+   * nothing. In-process owner layers start empty (a store serves one cache), so there is nothing to
+   * load for them.
    */
   private void prefetch() {
     Set<String> done = new java.util.HashSet<>();
@@ -1410,14 +1413,27 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   /** Loads one owner's keys that a prefetch pattern matches, a page at a time. */
   private void prefetch(Component owner, KeyPattern pattern) {
     Route r = routes.get(owner.name())[0];
-    if (r.strategy == Strategy.GLOBAL_CONSISTENT || r.primaryRedis == null) {
+    if (r.strategy == Strategy.GLOBAL_CONSISTENT || r.primaryRedis == null || owner.isStreaming()) {
       return; // never copied, or nothing stored yet
     }
     int target = -1;
+    boolean local = false;
     for (int l = 0; l < r.primary.ordinal() && target < 0; l++) {
-      target = stores[l] instanceof LocalStore ? l : -1;
+      local |= stores[l] instanceof LocalStore;
+      target = stores[l] instanceof LocalStore && r.copies[l] ? l : -1;
     }
     if (target < 0) {
+      if (local) {
+        System.getLogger(StatelessCache.class.getName())
+            .log(
+                System.Logger.Level.WARNING,
+                "cache {0}: @Prefetch of component \"{1}\" ({2}) is skipped: the manifest allows"
+                    + " no copies of its data nearer than {3}; add @Backfill to allow them",
+                name,
+                owner.name(),
+                pattern,
+                r.primary);
+      }
       return;
     }
     Cache<String, LocalStore.Entry> region = r.regions[target];
@@ -1447,8 +1463,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             String key = keys.get(i);
             byte[] bytes = (byte[]) read.get(i)[0];
             long millis = (Long) read.get(i)[1];
-            if (bytes == null || (millis <= 0 && millis != -1)) {
-              continue; // gone or expiring as it was read
+            if (bytes == null || (millis <= 0 && millis != -1) || StreamedValues.isPointer(bytes)) {
+              continue; // gone or expiring as it was read, or a streamed value (never copied)
             }
             Object value;
             try {
