@@ -1145,6 +1145,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     int chunk = chunkBytes(r, key);
     CacheLayer target = via != null ? via : r.primary;
     LayerStore s = stores[target.ordinal()];
+    long ttlNanos = jitter(r.ttlNanos); // 0: none
     CompletableFuture<Boolean> written;
     try {
       if (s instanceof LocalStore) {
@@ -1158,13 +1159,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
                   region.put(
                       key,
                       new LocalStore.Entry(
-                          v, (int) Math.min(w, Integer.MAX_VALUE), ttlFor(r.ttlNanos), r, false));
+                          v, (int) Math.min(w, Integer.MAX_VALUE), ttlFor(ttlNanos), r, false));
                   return true;
                 },
                 streamingPool);
       } else {
         RedisStore redis = (RedisStore) s;
-        long px = r.ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(r.ttlNanos)) : 0;
+        long px = ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
         written =
             CompletableFuture.supplyAsync(
                     () -> {
@@ -1218,9 +1219,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       return CompletableFuture.completedFuture(((StreamedValues.Chunks) e.value).open());
     }
     RedisStore redis = (RedisStore) s;
+    // Completed on a streaming thread: a caller's thenApply may read the stream there, which it
+    // could not on Lettuce's I/O thread (the chunk replies arrive on that thread).
     return redis
         .get(key)
-        .thenApply(
+        .thenApplyAsync(
             pointer -> {
               count(layer, pointer != null);
               if (pointer == null) {
@@ -1230,7 +1233,17 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
                 throw Errors.notAStreamedValue(key);
               }
               return StreamedValues.open(redis, key, pointer);
-            });
+            },
+            this::runStreaming);
+  }
+
+  /** Runs on the streaming pool, or (closed cache) on the common pool: never on the caller's. */
+  private void runStreaming(Runnable task) {
+    try {
+      streamingPool.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      java.util.concurrent.ForkJoinPool.commonPool().execute(task);
+    }
   }
 
   // ---- invalidation ----
@@ -1435,12 +1448,15 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   /**
    * Loads the keys of every {@code @Prefetch} pattern from their owner's Redis layer into the
-   * nearest in-process layer nearer than it, as copies carrying the owner's remaining TTL, so the
-   * first reads after the start are local. Copies go there even when the route would not fill that
-   * layer on a miss (no {@code @Backfill}): prefetching asks for them; reads look in every
-   * in-process layer. A bounded region ({@code @MaxSize}, {@code Stores.inProcess(size)}) is filled
-   * up to its bound and no further, so the warm-up evicts nothing. In-process owner layers start
-   * empty (a store serves one cache), so there is nothing to load for them.
+   * nearest in-process layer nearer than it where the manifest allows copies ({@code @Backfill}, or
+   * the strategy's layer), as copies carrying the owner's remaining TTL, so the first reads after
+   * the start are local (reads look in every in-process layer). An owner with no such layer (e.g.
+   * {@code @Layer(EDGE)} data without {@code @Backfill}, which must not be copied into the client)
+   * is not prefetched: a warning at build names it. Streamed values are never copied, so
+   * {@code @Streaming} owners are skipped. A bounded region ({@code @MaxSize}, {@code
+   * Stores.inProcess(size)}) is filled up to its bound and no further, so the warm-up evicts
+   * nothing. In-process owner layers start empty (a store serves one cache), so there is nothing to
+   * load for them.
    */
   private void prefetch() {
     Set<String> done = new java.util.HashSet<>();
@@ -1460,17 +1476,30 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   /** Loads one owner's keys that a prefetch pattern matches, a page at a time. */
   private void prefetch(Component owner, KeyPattern pattern) {
     Route r = routes.get(owner.name())[0];
-    if (r.strategy == Strategy.GLOBAL_CONSISTENT || r.primaryRedis == null) {
+    if (r.strategy == Strategy.GLOBAL_CONSISTENT || r.primaryRedis == null || owner.isStreaming()) {
       return; // never copied, or nothing stored yet
     }
     if (!r.primaryRedis.connected()) {
       return; // started while Redis was down (warned): nothing to read
     }
     int target = -1;
+    boolean local = false;
     for (int l = 0; l < r.primary.ordinal() && target < 0; l++) {
-      target = stores[l] instanceof LocalStore ? l : -1;
+      local |= stores[l] instanceof LocalStore;
+      target = stores[l] instanceof LocalStore && r.copies[l] ? l : -1;
     }
     if (target < 0) {
+      if (local) {
+        System.getLogger(StatelessCache.class.getName())
+            .log(
+                System.Logger.Level.WARNING,
+                "cache {0}: @Prefetch of component \"{1}\" ({2}) is skipped: the manifest allows"
+                    + " no copies of its data nearer than {3}; add @Backfill to allow them",
+                name,
+                owner.name(),
+                pattern,
+                r.primary);
+      }
       return;
     }
     Cache<String, LocalStore.Entry> region = r.regions[target];
@@ -1500,8 +1529,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             String key = keys.get(i);
             byte[] bytes = (byte[]) read.get(i)[0];
             long millis = (Long) read.get(i)[1];
-            if (bytes == null || (millis <= 0 && millis != -1)) {
-              continue; // gone or expiring as it was read
+            if (bytes == null || (millis <= 0 && millis != -1) || StreamedValues.isPointer(bytes)) {
+              continue; // gone or expiring as it was read, or a streamed value (never copied)
             }
             Object value;
             try {

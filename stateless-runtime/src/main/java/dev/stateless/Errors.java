@@ -56,6 +56,26 @@ final class Errors {
         null);
   }
 
+  static CapacityException tooManyChunks(String key, String component, int max, int chunk) {
+    return new CapacityException(
+        Diagnostic.error(
+            Code.SL102,
+            "setStream(\""
+                + key
+                + "\") needs more than "
+                + max
+                + " chunks of "
+                + chunk
+                + " bytes (component \""
+                + component
+                + "\"); nothing was stored",
+            "raise @Streaming(chunkSize) so that the largest value fits in "
+                + max
+                + " chunks (Redis swaps and deletes a value's chunks in one step, which blocks it)",
+            List.of()),
+        null);
+  }
+
   static CapacityException storeFull(String store, Throwable cause) {
     return new CapacityException(
         Diagnostic.error(
@@ -322,6 +342,19 @@ final class Errors {
                 + " value stays readable for "
                 + StreamedValues.GRACE_MILLIS / 1000
                 + " s after the swap)",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException streamReadOnIoThread(String key) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "the stream of \""
+                + key
+                + "\" was read on Redis's I/O thread, which delivers the chunks it waits for",
+            "read streams off Redis's I/O thread: use thenApplyAsync (or read the stream after"
+                + " join()) when a callback of another future of this cache reads it",
             List.of()),
         null);
   }

@@ -299,7 +299,8 @@ final class RedisStore extends LayerStore {
   // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, pointer, px, grace,
   // version, chunk count. Every chunk must still be there (else nothing changes); the chunks then
   // live as long as the pointer (plus the grace), the old value's chunks get the grace, and the
-  // pointer is set, its event published and indexed as SET does.
+  // pointer is set, its event published and indexed as SET does. It touches every chunk of both
+  // values (about 10 us each): StreamedValues.MAX_CHUNKS bounds how long it blocks Redis.
   static final Script STREAM_SWAP =
       new Script(
           "local px = tonumber(ARGV[4])\n"
@@ -326,6 +327,18 @@ final class RedisStore extends LayerStore {
               + publishLua("k", "KEYS[1]")
               + indexLua("px")
               + "return 1\n");
+
+  // ARGV: version, first, last chunk index, lease. Extends the leases of a write's chunks; the
+  // writer sends one per StreamedValues.RENEW_BATCH chunks, so none blocks Redis for long.
+  static final Script STREAM_RENEW =
+      new Script(
+          "local n = 0\n"
+              + "for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do\n"
+              + "  n = n + redis.call('PEXPIRE', '"
+              + CHUNK_PREFIX
+              + "' .. ARGV[1] .. ':' .. i, ARGV[4])\n"
+              + "end\n"
+              + "return n\n");
 
   // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, grace. DEL for the keys of
   // a @Streaming owner: a pointer's chunks get the grace period.
@@ -690,6 +703,7 @@ final class RedisStore extends LayerStore {
           STREAM_SWAP,
           STREAM_DEL,
           STREAM_DROP_KEYS,
+          STREAM_RENEW,
           APPLY_QUEUED);
 
   private void loadScripts(RedisAsyncCommands<String, byte[]> commands) {
@@ -1034,9 +1048,19 @@ final class RedisStore extends LayerStore {
     return call(a -> a.set(chunkKey, bytes, io.lettuce.core.SetArgs.Builder.px(leaseMillis)));
   }
 
-  /** Extends the lease of a chunk still being written; whether it exists. */
-  CompletableFuture<Boolean> renewChunk(String chunkKey, long leaseMillis) {
-    return call(a -> a.pexpire(chunkKey, leaseMillis));
+  /**
+   * Extends the leases of chunks {@code first..last} of a write in progress, in one script; how
+   * many exist. See {@link #STREAM_RENEW}.
+   */
+  CompletableFuture<Long> renewChunks(String version, int first, int last, long leaseMillis) {
+    return script(
+        STREAM_RENEW,
+        ScriptOutputType.INTEGER,
+        new String[0],
+        ascii(version),
+        ascii(Integer.toString(first)),
+        ascii(Integer.toString(last)),
+        ascii(Long.toString(leaseMillis)));
   }
 
   /** Drops the chunks of a write that failed. */

@@ -355,9 +355,10 @@ public final class StatelessCache implements AutoCloseable {
    * @param data the value's bytes
    * @return completes when the new value is current; fails with SL002/SL003/SL004 when the view may
    *     not write the key, SL105 when the key's owner is not {@code @Streaming} or {@code data}
-   *     throws (nothing is stored then), SL102 when the value exceeds {@code @MaxSize} (nothing is
-   *     stored), SL104 when the chunks written expired before the write finished, SL100/SL101 when
-   *     Redis fails
+   *     throws (nothing is stored then), SL102 when the value exceeds {@code @MaxSize} or 100,000
+   *     chunks (nothing is stored), SL104 when the chunks written expired before the write
+   *     finished, SL100/SL101 when Redis fails (when the reply of the final step is lost, the new
+   *     value may be current)
    * @throws NullPointerException if {@code data} is null
    */
   public CompletableFuture<Void> setStream(String key, java.io.InputStream data) {
@@ -372,8 +373,9 @@ public final class StatelessCache implements AutoCloseable {
    * deleted so long ago that the version being read is gone (a replaced value stays readable for a
    * grace period of 60 seconds; call {@code stream} again to read the current one), and {@link
    * CacheNetworkException} / {@link CacheTimeoutException} when Redis fails. The stream is for one
-   * thread, and must not be read on a thread that completes this cache's futures (Lettuce's I/O
-   * thread: read it outside {@code thenApply} callbacks).
+   * thread. The returned future completes on a thread of the cache's, so its own {@code thenApply}
+   * may read the stream; a callback of this cache's other futures may run on Redis's I/O thread,
+   * where reading fails at once with SL105 (use {@code thenApplyAsync} there).
    *
    * @param key the key
    * @return the value's bytes, or {@code null} when the key is absent (or, through a {@link

@@ -32,13 +32,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>Chunks: {@code __stateless:chunk:<version>:<i>} (plain strings, {@code i} from 0), where
  *       {@code version} is a fresh random UUID per write. They are written {@link #WINDOW} at a
- *       time, each with a lease ({@link #LEASE_MILLIS}, renewed while the write goes on), so the
- *       chunks of a write that dies are gone a lease later; a write that fails unlinks them.
+ *       time, each with a lease ({@link #LEASE_MILLIS}, renewed while the write goes on: one script
+ *       per {@link #RENEW_BATCH} chunks, inside the same window), so the chunks of a write that
+ *       dies are gone a lease later. A write that fails before the swap, or whose swap refuses (a
+ *       chunk expired), unlinks them; one whose swap's reply fails (timeout, lost connection)
+ *       leaves them, since the swap may have run.
  *   <li>Pointer: the user's key holds {@code "\0S1 <version> <count> <length>"} (ASCII after the
  *       tag byte 0, which the standard codec never produces). One script ({@link
  *       RedisStore#STREAM_SWAP}) checks that every chunk is there, gives them the pointer's expiry
  *       ({@code @Ttl} plus {@link #GRACE_MILLIS}, or none), gives the old value's chunks {@link
  *       #GRACE_MILLIS} to live, sets the pointer and publishes the key's invalidation event.
+ *   <li>Size: at most {@link #MAX_CHUNKS} chunks (SL102 beyond, nothing stored), which bounds how
+ *       long the swap and the deletion scripts block Redis.
  *   <li>Deletion: {@code del} and {@code invalidatePattern} of a {@code @Streaming} owner's keys
  *       give the old chunks the same grace period. Chunks of a pointer removed behind stateless's
  *       back (another client's {@code DEL}, eviction) stay until their own expiry, if any.
@@ -59,8 +64,29 @@ final class StreamedValues {
   /** Chunk writes in flight at once: the writer's memory is about this many chunks. */
   static final int WINDOW = 4;
 
+  /**
+   * The most chunks a value may have (SL102 beyond). The swap, a delete and a replacement touch
+   * every chunk in one script, which blocks Redis meanwhile: about 10 us a chunk, so up to a second
+   * or two at this bound (1,000,000 chunks took 8.5 s on a loaded test machine, past Redis's 5 s
+   * busy-script threshold). A larger value needs a larger {@code chunkSize}.
+   */
+  static final int MAX_CHUNKS = 100_000;
+
+  /** Tests only: the bound {@link #MAX_CHUNKS} in force. */
+  static volatile int maxChunks = MAX_CHUNKS;
+
+  /** Chunks whose leases one script renews: a renewal is one window slot per this many. */
+  static final int RENEW_BATCH = 1000;
+
+  /** How long a write goes between lease renewals (tests lower it). */
+  static volatile long renewAfterNanos = TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS / 2);
+
   /** Chunks fetched ahead of the one being read. */
   static final int READ_AHEAD = 2;
+
+  /** Tests only: stands between the swap and its reply (a test loses the reply). */
+  static volatile java.util.function.UnaryOperator<CompletableFuture<Long>> swapReply =
+      java.util.function.UnaryOperator.identity();
 
   private static final byte[] POINTER_HEAD = {0, 'S', '1', ' '};
 
@@ -119,6 +145,9 @@ final class StreamedValues {
       if (maxBytes > 0 && weight(key, total) > maxBytes) {
         throw Errors.valueTooLarge(key, owner, total, maxBytes);
       }
+      if (chunks.size() == maxChunks) {
+        throw Errors.tooManyChunks(key, owner, maxChunks, chunk);
+      }
       chunks.add(n == chunk ? buf : Arrays.copyOf(buf, n));
       if (n < chunk) {
         break;
@@ -171,6 +200,13 @@ final class StreamedValues {
     int count = 0;
     long total = 0;
     long renewed = System.nanoTime();
+    java.util.function.BiConsumer<Object, Throwable> answered =
+        (ok, t) -> {
+          if (t != null) {
+            failed.compareAndSet(null, t);
+          }
+          window.release();
+        };
     try {
       while (failed.get() == null) {
         byte[] buf = new byte[chunk];
@@ -182,22 +218,24 @@ final class StreamedValues {
         if (maxBytes > 0 && weight(key, total) > maxBytes) {
           throw Errors.valueTooLarge(key, owner, total, maxBytes);
         }
+        if (count == maxChunks) {
+          throw Errors.tooManyChunks(key, owner, maxChunks, chunk);
+        }
         acquire(window, 1, redis);
         redis
             .setChunk(
                 chunkKey(version, count), n == chunk ? buf : Arrays.copyOf(buf, n), LEASE_MILLIS)
-            .whenComplete(
-                (ok, t) -> {
-                  if (t != null) {
-                    failed.compareAndSet(null, t);
-                  }
-                  window.release();
-                });
+            .whenComplete(answered);
         count++;
-        if (System.nanoTime() - renewed > TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS / 2)) {
+        if (System.nanoTime() - renewed >= renewAfterNanos) {
           renewed = System.nanoTime();
-          for (int i = 0; i < count - 1; i++) {
-            redis.renewChunk(chunkKey(version, i), LEASE_MILLIS);
+          // One script per RENEW_BATCH chunks, each taking a window slot like a chunk write.
+          for (int first = 0; first < count - 1 && failed.get() == null; first += RENEW_BATCH) {
+            acquire(window, 1, redis);
+            redis
+                .renewChunks(
+                    version, first, Math.min(first + RENEW_BATCH, count - 1) - 1, LEASE_MILLIS)
+                .whenComplete(answered);
           }
         }
         if (n < chunk) {
@@ -215,18 +253,21 @@ final class StreamedValues {
     }
     int chunks = count;
     CompletableFuture<Long> swapped =
-        redis.swapStream(key, owner, pointer(version, chunks, total), px, version, chunks);
+        swapReply.apply(
+            redis.swapStream(key, owner, pointer(version, chunks, total), px, version, chunks));
     return swapped.handle(
         (n, t) -> {
           if (t == null) {
             return n;
           }
-          discard(redis, version, chunks);
           Throwable cause =
               t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
           if (String.valueOf(cause.getMessage()).contains("STALE chunk")) {
+            discard(redis, version, chunks); // the script refused: nothing points at them
             throw Errors.streamWriteExpired(key, LEASE_MILLIS);
           }
+          // Any other failure (a timeout, a lost connection) may come after the swap ran, when the
+          // pointer names these chunks: keep them. If it did not run, their leases remove them.
           throw cause instanceof RuntimeException
               ? (RuntimeException) cause
               : new CompletionException(cause);
@@ -317,6 +358,9 @@ final class StreamedValues {
 
     @Override
     byte[] nextChunk() throws IOException {
+      if (RedisStore.onIoThread()) {
+        throw Errors.streamReadOnIoThread(key); // the replies it waits for arrive on this thread
+      }
       while (requested < count && ahead.size() <= READ_AHEAD) {
         ahead.add(redis.get(chunkKey(version, requested++)));
       }

@@ -159,6 +159,48 @@ class StreamingTest {
     }
   }
 
+  /**
+   * The stream's future completes off Lettuce's I/O thread, so reading it in a plain {@code
+   * thenApply} works (it used to wait for chunk replies only the blocked thread could deliver).
+   */
+  @Test
+  void stream_readInThenApply_returnsTheValue() throws Exception {
+    StatelessCache cache = cache(Kind.REDIS);
+    byte[] value = bytes(10 * BLOB_CHUNK);
+    cache.sync().setStream("blob:cb", new ByteArrayInputStream(value));
+    for (int i = 0; i < 20; i++) {
+      byte[] got =
+          cache.stream("blob:cb").thenApply(StreamingTest::readAll).get(30, TimeUnit.SECONDS);
+      assertThat(got).isEqualTo(value);
+    }
+  }
+
+  /** Reading a Redis stream on an I/O (Netty) thread fails at once with SL105 and a help line. */
+  @Test
+  void stream_readOnAnIoThread_failsFastWithSL105() throws Exception {
+    SyncCache c = cache(Kind.REDIS).sync();
+    c.setStream("blob:io", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK)));
+    InputStream in = c.stream("blob:io");
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread io =
+        new io.netty.util.concurrent.FastThreadLocalThread(
+            () -> {
+              try {
+                in.read();
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    io.start();
+    io.join();
+    assertThat(failure.get())
+        .isInstanceOf(InvalidStateException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("SL105"))
+        .hasMessageContaining("read streams off Redis's I/O thread: use thenApplyAsync");
+    assertThat(readAll(in)).hasSize(3 * BLOB_CHUNK); // the stream still works elsewhere
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void stream_ofAbsentKey_isNull(Kind kind) {
@@ -375,6 +417,89 @@ class StreamingTest {
         .satisfies(e -> assertThat(code(e)).isEqualTo("SL104"))
         .hasMessageContaining("lost chunks");
     assertThat(readAll(c.stream("blob:lost"))).isEqualTo(old);
+  }
+
+  /**
+   * A swap whose reply is lost after the script ran (a timeout) leaves the new chunks, which the
+   * pointer now names: the write reports the failure, and the stored value stays readable.
+   */
+  @Test
+  void setStream_whoseSwapReplyIsLost_keepsTheChunksOfTheLiveValue() {
+    SyncCache c = cache(Kind.REDIS).sync();
+    c.setStream("blob:lost-reply", new ByteArrayInputStream(bytes(BLOB_CHUNK)));
+    byte[] value = bytes(5 * BLOB_CHUNK + 3);
+    StreamedValues.swapReply =
+        f ->
+            f.thenCompose(
+                n ->
+                    java.util.concurrent.CompletableFuture.failedFuture(
+                        Errors.timedOut("redis (test)", java.time.Duration.ofMillis(1), null)));
+    try {
+      assertThatThrownBy(() -> c.setStream("blob:lost-reply", new ByteArrayInputStream(value)))
+          .isInstanceOf(CacheTimeoutException.class)
+          .satisfies(e -> assertThat(code(e)).isEqualTo("SL101"));
+    } finally {
+      StreamedValues.swapReply = java.util.function.UnaryOperator.identity();
+    }
+    assertThat(readAll(c.stream("blob:lost-reply"))).isEqualTo(value);
+  }
+
+  /**
+   * Lease renewals go out as one script per {@link StreamedValues#RENEW_BATCH} chunks (inside the
+   * write's window), not one command per chunk: renewing after every chunk of a 1003-chunk value
+   * takes 1004 scripts (1000 renewals of up to 1000 chunks, two of 1001 and 1002 in two each).
+   */
+  @Test
+  void leaseRenewal_sendsOneScriptPerThousandChunks_andKeepsEveryChunk() {
+    SyncCache c = cache(Kind.REDIS).sync();
+    byte[] value = bytes(1002 * SMALL_CHUNK + 1);
+    long before = scriptCalls();
+    StreamedValues.renewAfterNanos = 0; // renew after every chunk
+    try {
+      c.setStream("clip:renewed", new ByteArrayInputStream(value));
+    } finally {
+      StreamedValues.renewAfterNanos =
+          TimeUnit.MILLISECONDS.toNanos(StreamedValues.LEASE_MILLIS / 2);
+    }
+    assertThat(scriptCalls() - before).isEqualTo(1004 + 1); // the renewals and the swap
+    assertThat(readAll(c.stream("clip:renewed"))).isEqualTo(value);
+    assertThat(chunkKeys())
+        .hasSize(1003)
+        .allSatisfy(
+            (k, ttl) -> assertThat(ttl).isBetween(1L, 30_000 + StreamedValues.GRACE_MILLIS));
+  }
+
+  private static long scriptCalls() {
+    Map<String, Long> calls = CommandStats.dataCalls(redis);
+    return calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+  }
+
+  /** A value of more chunks than the bound is SL102; nothing is stored, the old value stays. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void setStream_overTheChunkBound_isSL102_andStoresNothing(Kind kind) {
+    SyncCache c = cache(kind).sync();
+    byte[] old = bytes(2 * BLOB_CHUNK);
+    c.setStream("blob:many", new ByteArrayInputStream(old));
+    Map<String, Long> before = kind == Kind.REDIS ? chunkKeys() : Map.of();
+    StreamedValues.maxChunks = 3;
+    try {
+      c.setStream("blob:three", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK))); // at the bound
+      assertThatThrownBy(
+              () -> c.setStream("blob:many", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK + 1))))
+          .isInstanceOf(CapacityException.class)
+          .satisfies(e -> assertThat(code(e)).isEqualTo("SL102"))
+          .hasMessageContaining("more than 3 chunks")
+          .hasMessageContaining("chunkSize");
+    } finally {
+      StreamedValues.maxChunks = StreamedValues.MAX_CHUNKS;
+    }
+    assertThat(readAll(c.stream("blob:many"))).isEqualTo(old);
+    if (kind == Kind.REDIS) {
+      Map<String, Long> after = chunkKeys();
+      after.keySet().removeIf(k -> !before.containsKey(k) && after.get(k) == -1L); // blob:three
+      assertThat(after).isEqualTo(before);
+    }
   }
 
   @ParameterizedTest

@@ -60,6 +60,27 @@ class TtlJitterTest {
     assertThat(ttls.stream().mapToLong(Long::longValue).min().orElseThrow()).isLessThan(9_500L);
   }
 
+  /** setStream's TTL (@Ttl("30s") of StreamingManifest's clips) is jittered like set's. */
+  @Test
+  void ttlJitter_shortensStreamedValuesTtls_inProcessAndOnRedis() {
+    for (StatelessCache.Builder b :
+        List.of(
+            StatelessCache.builder().clock(new ManualClock()),
+            StatelessCache.builder().server(Stores.redis(redis.uri())))) {
+      List<Long> ttls = new ArrayList<>();
+      try (StatelessCache cache = b.manifest(StreamingManifest.class).ttlJitter(0.5).build()) {
+        SyncCache c = cache.sync();
+        for (int i = 0; i < 50; i++) {
+          c.setStream("clip:" + i, new java.io.ByteArrayInputStream(new byte[10]));
+          ttls.add(c.ttlMillis("clip:" + i));
+        }
+      }
+      assertThat(ttls).allSatisfy(t -> assertThat(t).isBetween(1L, 30_000L));
+      // 50 draws from [15 s, 30 s]: some below 27 s (Redis counts down a little meanwhile).
+      assertThat(ttls.stream().mapToLong(Long::longValue).min().orElseThrow()).isLessThan(27_000L);
+    }
+  }
+
   @Test
   void ttlJitter_keepsKeysWithoutTtlWithoutTtl() {
     try (StatelessCache cache =

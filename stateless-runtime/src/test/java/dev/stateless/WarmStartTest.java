@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stateless.annotation.Backfill;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.CacheManifest;
+import dev.stateless.annotation.Layer;
 import dev.stateless.annotation.MaxSize;
 import dev.stateless.annotation.Owns;
 import dev.stateless.annotation.Prefetch;
+import dev.stateless.annotation.Streaming;
 import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,19 +48,45 @@ class WarmStartTest {
     Object others;
 
     @Prefetch("timed:*")
+    @Backfill
     @Owns("timed:*")
     Object timed;
 
     @Prefetch("empty:*")
+    @Backfill
     @Owns("empty:*")
     Object empty;
 
     @Prefetch("small:*")
+    @Backfill
     @Owns("small:*")
     @MaxSize("1KB")
     Object small;
 
     private WarmManifest() {}
+  }
+
+  /** Edge data without @Backfill: borrowers read it from the edge, never from a client copy. */
+  @CacheManifest(layers = {CacheLayer.CLIENT, CacheLayer.EDGE})
+  static final class EdgeManifest {
+    @Layer(CacheLayer.EDGE)
+    @Prefetch("edgy:*")
+    @Owns("edgy:*")
+    Object edgeOnly;
+
+    private EdgeManifest() {}
+  }
+
+  /** A prefetched @Streaming owner that allows copies. */
+  @CacheManifest
+  static final class CopyRulesManifest {
+    @Streaming(chunkSize = "1KB")
+    @Prefetch("reel:*")
+    @Backfill
+    @Owns("reel:*")
+    Object reels;
+
+    private CopyRulesManifest() {}
   }
 
   private final List<StatelessCache> open = new ArrayList<>();
@@ -166,7 +194,7 @@ class WarmStartTest {
     SyncCache b = node(builder -> builder.clock(clock));
     assertThat(b.layer(CacheLayer.CLIENT).get("timed:1")).isEqualTo("expires");
 
-    // Found in the client layer although "timed" has no @Backfill: prefetching asked for copies.
+    // Found in the client layer: prefetched there (its @Backfill allows copies).
     long before = CommandStats.total(redis);
     assertThat(b.get("timed:2")).isEqualTo("stays");
     assertThat(CommandStats.total(redis)).isEqualTo(before);
@@ -176,6 +204,69 @@ class WarmStartTest {
     assertThat(b.layer(CacheLayer.CLIENT).get("timed:2")).isEqualTo("stays");
     clock.advance(Duration.ofDays(1000));
     assertThat(b.layer(CacheLayer.CLIENT).get("timed:2")).isEqualTo("stays");
+  }
+
+  /**
+   * {@code @Layer(EDGE)} data without {@code @Backfill} may not be copied into the client: the
+   * warm-up leaves the client empty, and reads still work (from the edge).
+   */
+  @Test
+  void edgeDataWithoutBackfill_isNotPrefetchedIntoTheClient() {
+    StatelessCache a =
+        StatelessCache.builder()
+            .manifest(EdgeManifest.class)
+            .edge(Stores.redis(redis.uri() + "?timeout=2s"))
+            .build();
+    open.add(a);
+    writeAll(a.sync(), "edgy:", 1, 10);
+    StatelessCache c =
+        StatelessCache.builder()
+            .manifest(EdgeManifest.class)
+            .edge(Stores.redis(redis.uri() + "?timeout=2s"))
+            .build();
+    open.add(c);
+    assertThat(c.sync().async().localEntryCount(CacheLayer.CLIENT)).isZero();
+    assertThat(c.sync().get("edgy:3")).isEqualTo("v3");
+  }
+
+  /**
+   * A streamed value's pointer is never prefetched as a copy, even with a codec that would decode
+   * any bytes and an owner that allows copies.
+   */
+  @Test
+  void streamedValues_areNotPrefetched() throws Exception {
+    ValueCodec raw =
+        new ValueCodec() {
+          @Override
+          public byte[] encode(Object value) {
+            return (byte[]) value;
+          }
+
+          @Override
+          public Object decode(byte[] bytes) {
+            return bytes;
+          }
+        };
+    StatelessCache a =
+        StatelessCache.builder()
+            .manifest(CopyRulesManifest.class)
+            .server(Stores.redis(redis.uri() + "?timeout=2s"))
+            .build();
+    open.add(a);
+    byte[] value = new byte[3000];
+    new java.util.Random(1).nextBytes(value);
+    a.sync().setStream("reel:1", new java.io.ByteArrayInputStream(value));
+    StatelessCache c =
+        StatelessCache.builder()
+            .manifest(CopyRulesManifest.class)
+            .codec(raw)
+            .server(Stores.redis(redis.uri() + "?timeout=2s"))
+            .build();
+    open.add(c);
+    assertThat(c.sync().async().localEntryCount(CacheLayer.CLIENT)).isZero();
+    try (java.io.InputStream in = c.sync().stream("reel:1")) {
+      assertThat(in.readAllBytes()).isEqualTo(value);
+    }
   }
 
   @Test
