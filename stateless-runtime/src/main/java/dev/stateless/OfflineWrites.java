@@ -158,7 +158,7 @@ final class OfflineWrites implements AutoCloseable {
             (k, cur) -> {
               appended.set(queue.append(op, key, r.ownerName, bytes, px, baseOf(cur)));
               pendingByKey.merge(key, 1, Integer::sum);
-              had[0] = cur != null && cur.value != null;
+              had[0] = cur != null && cur.value != null && cur.value != LocalStore.ABSENT;
               return e;
             });
     // No second bump: the record may be sent already, and its settle checks that nothing touched
@@ -179,10 +179,16 @@ final class OfflineWrites implements AutoCloseable {
     }
   }
 
-  /** SHA-1 hex of the encoded value an entry holds; "-" for a queued delete; "?" for none. */
+  /**
+   * SHA-1 hex of the encoded value an entry holds; "-" for a queued delete or a negative-cache
+   * marker (the key was read absent); "?" for none.
+   */
   private String baseOf(LocalStore.Entry cur) {
     if (cur == null) {
       return "?";
+    }
+    if (cur.value == LocalStore.ABSENT) {
+      return "-";
     }
     if (cur.value == null) {
       return cur.pending ? "-" : "?";
@@ -439,6 +445,10 @@ final class OfflineWrites implements AutoCloseable {
             rec.key,
             (k, cur) -> {
               Integer left = pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
+              if (left == null && cur != null && cur.value == LocalStore.ABSENT) {
+                engine.bumpKey(k); // "absent" from before the write, which created the key
+                return null;
+              }
               if (left != null || cur == null || !cur.pending) {
                 return cur;
               }

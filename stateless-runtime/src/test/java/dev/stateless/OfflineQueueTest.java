@@ -328,4 +328,29 @@ class OfflineQueueTest {
       assertThat(e.getMessage()).contains("SL105");
     }
   }
+
+  @Test
+  void negativeCaching_aWriteOverAnAbsentMarker_isQueuedAsKnownAbsent() throws Exception {
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    StatelessCache a =
+        node(builder().negativeCaching(Duration.ofMinutes(1)).onConflict(conflicts::add));
+    String k = "hot:n";
+    assertThat(a.sync().get(k)).isNull(); // leaves an "absent" marker in the client layer
+    assertThat(await(a.set(k, "v"))).isTrue();
+    assertThat(a.sync().get(k)).isEqualTo("v");
+    a.sync().flush();
+    assertThat(inRedis(k)).isEqualTo("v");
+    assertThat(conflicts).isEmpty();
+    assertThat(a.sync().get(k)).isEqualTo("v");
+
+    // Known absent: a value written meanwhile (unannounced, so the marker stays) is a conflict.
+    String k2 = "hot:n2";
+    assertThat(a.sync().get(k2)).isNull();
+    redis.command("SET", k2, "stheirs");
+    assertThat(await(a.set(k2, "mine"))).isTrue();
+    a.sync().flush();
+    assertThat(inRedis(k2)).isEqualTo("theirs");
+    assertThat(conflicts).extracting(OfflineConflict::key).containsExactly(k2);
+    assertThat(conflicts.get(0).serverValue()).isEqualTo("theirs");
+  }
 }
