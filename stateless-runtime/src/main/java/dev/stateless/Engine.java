@@ -913,7 +913,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         && strategy == Strategy.CLIENT_FIRST
         && r.strategy != Strategy.GLOBAL_CONSISTENT
         && r.primaryRedis != null
-        && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+        && r.regions[CacheLayer.CLIENT.ordinal()] != null
+        && (r.owner == null || !r.owner.isStreaming())) { // a streamed value's chunks go with it
       return offline().del(r, key);
     }
     return delChecked(r, rights, via, key);

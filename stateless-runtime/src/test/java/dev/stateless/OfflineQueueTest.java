@@ -3,6 +3,12 @@ package dev.stateless;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.CacheManifest;
+import dev.stateless.annotation.Invalidates;
+import dev.stateless.annotation.Owns;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.annotation.Streaming;
+import dev.stateless.annotation.UseStrategy;
 import dev.stateless.core.StatelessException;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -32,6 +38,25 @@ class OfflineQueueTest {
   private static final String STREAM = "__stateless:inv:hot";
   private static final int WRITES = 10_000;
   private static final int KEYS = 100;
+
+  /** CLIENT_FIRST owners the offline queue treats specially. */
+  @CacheManifest
+  static final class QueueManifest {
+    @Streaming(chunkSize = "1KB")
+    @UseStrategy(Strategy.CLIENT_FIRST)
+    @Owns("reel:*")
+    Object reels;
+
+    @UseStrategy(Strategy.CLIENT_FIRST)
+    @Owns("lead:*")
+    @Invalidates("dep:*")
+    Object leads;
+
+    @Owns("dep:*")
+    Object deps;
+
+    private QueueManifest() {}
+  }
 
   @TempDir Path dir;
 
@@ -352,5 +377,26 @@ class OfflineQueueTest {
     assertThat(inRedis(k2)).isEqualTo("theirs");
     assertThat(conflicts).extracting(OfflineConflict::key).containsExactly(k2);
     assertThat(conflicts.get(0).serverValue()).isEqualTo("theirs");
+  }
+
+  @Test
+  void clientFirstDeleteOfAStreamedValue_dropsItsChunks() throws Exception {
+    StatelessCache a =
+        node(
+            StatelessCache.builder()
+                .manifest(QueueManifest.class)
+                .server(Stores.redis(redis.uri() + "?timeout=5s")));
+    a.sync().setStream("reel:1", new java.io.ByteArrayInputStream(new byte[5000]));
+    assertThat(redis.command("KEYS", "__stateless:chunk:*")).isNotBlank();
+    boolean had = await(a.del("reel:1"));
+    a.sync().flush();
+    assertThat(redis.command("EXISTS", "reel:1")).isEqualTo("0");
+    // Gone, or going: chunks a reader may still be streaming expire.
+    for (String chunk : redis.command("KEYS", "__stateless:chunk:*").split("\n")) {
+      if (!chunk.isBlank()) {
+        assertThat(redis.command("PTTL", chunk)).as(chunk).isNotEqualTo("-1");
+      }
+    }
+    assertThat(had).isTrue(); // the owner's answer, not the client layer's
   }
 }
