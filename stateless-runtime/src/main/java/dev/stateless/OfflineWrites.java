@@ -58,6 +58,9 @@ final class OfflineWrites implements AutoCloseable {
   /** Records applied by Redis. */
   final LongAdder applied = new LongAdder();
 
+  /** For tests: every reply is ignored, as if lost (the records are re-sent, and applied once). */
+  volatile boolean loseRepliesForTest;
+
   OfflineWrites(Engine engine, OfflineQueue queue, Consumer<OfflineConflict> onConflict) {
     this.engine = engine;
     this.queue = queue;
@@ -372,6 +375,9 @@ final class OfflineWrites implements AutoCloseable {
     if (reply == null) {
       return Errors.closed(); // closing
     }
+    if (loseRepliesForTest) {
+      return Errors.closed(); // as if the reply had been lost: the record is re-sent
+    }
     String status = reply.isEmpty() ? "" : text(reply.get(0));
     switch (status) {
       case "applied":
@@ -381,13 +387,22 @@ final class OfflineWrites implements AutoCloseable {
         dependents(rec);
         break;
       case "skipped":
-        // Applied before (or refused as a conflict) by a run that did not see the reply.
+        // Applied before by a run that did not see the reply (or a conflict already reported).
         skipped.increment();
         settle(rec, f.token, false);
         break;
       case "conflict":
         settle(rec, f.token, false);
         report(rec, reply.size() > 1 ? reply.get(1) : null);
+        forgetConflict(rec);
+        break;
+      case "skipped-conflict":
+        // Refused as a conflict by a run that did not see the reply: reported now (again, if
+        // that run reported it and crashed before Redis forgot it).
+        skipped.increment();
+        settle(rec, f.token, false);
+        report(rec, reply.size() > 1 ? reply.get(1) : null);
+        forgetConflict(rec);
         break;
       default:
         return new IllegalStateException(
@@ -396,6 +411,22 @@ final class OfflineWrites implements AutoCloseable {
     queue.remove(rec.seq);
     drained(rec.seq);
     return null;
+  }
+
+  /** Lets Redis forget a reported conflict; if that fails, a re-send reports it once more. */
+  private void forgetConflict(OfflineQueue.Record rec) {
+    storeFor(rec)
+        .forgetQueuedConflict(queue.id(), rec.seq)
+        .whenComplete(
+            (n, t) -> {
+              if (t != null) {
+                LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "offline queue: the conflict of record {0} stays recorded in Redis: {1}",
+                    rec.seq,
+                    String.valueOf(t));
+              }
+            });
   }
 
   private RedisStore storeFor(OfflineQueue.Record rec) {

@@ -399,4 +399,40 @@ class OfflineQueueTest {
     }
     assertThat(had).isTrue(); // the owner's answer, not the client layer's
   }
+
+  /** A client copy of {@code k} on {@code c} holding {@code v}, read from Redis. */
+  private static void readCopy(StatelessCache c, String k, String v) {
+    eventually(
+        "a client copy of " + k,
+        () -> v.equals(c.sync().get(k)) && c.sync().layer(CacheLayer.CLIENT).get(k) != null);
+  }
+
+  @Test
+  void conflictWhoseReplyWasLost_isReportedAfterTheRestart() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    String k = "hot:lost";
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    redis.command("SET", k, "sv0");
+    StatelessCache a = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    readCopy(a, k, "v0");
+    a.engine().offlineWrites().loseRepliesForTest = true;
+    redis.command("SET", k, "stheirs"); // another writer; unannounced, so the copy stays
+    assertThat(await(a.set(k, "mine"))).isTrue();
+    // Redis refused the record (its number is consumed) but the node never saw the reply.
+    eventually("the record sent", () -> "1".equals(redis.command("HVALS", "__stateless:q")));
+    crash(a);
+    assertThat(conflicts).isEmpty();
+
+    StatelessCache a2 = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    await(a2.flush());
+
+    assertThat(conflicts).hasSize(1);
+    assertThat(conflicts.get(0).localValue()).isEqualTo("mine");
+    assertThat(conflicts.get(0).serverValue()).isEqualTo("theirs");
+    assertThat(inRedis(k)).isEqualTo("theirs");
+    assertThat(a2.sync().get(k)).isEqualTo("theirs");
+    eventually(
+        "the reported conflict forgotten",
+        () -> redis.command("KEYS", "__stateless:qc:*").isBlank());
+  }
 }
