@@ -390,6 +390,7 @@ final class OfflineWrites implements AutoCloseable {
         // Applied before by a run that did not see the reply (or a conflict already reported).
         skipped.increment();
         settle(rec, f.token, false);
+        dependents(rec); // that run may not have dropped them; dropping twice is harmless
         break;
       case "conflict":
         settle(rec, f.token, false);

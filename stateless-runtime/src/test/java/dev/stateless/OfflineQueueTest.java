@@ -78,6 +78,12 @@ class OfflineQueueTest {
         .server(Stores.redis(redis.uri() + "?timeout=5s"));
   }
 
+  private StatelessCache.Builder queueNode() {
+    return StatelessCache.builder()
+        .manifest(QueueManifest.class)
+        .server(Stores.redis(redis.uri() + "?timeout=5s"));
+  }
+
   private StatelessCache node(StatelessCache.Builder b) {
     StatelessCache c = b.build();
     open.add(c);
@@ -381,11 +387,7 @@ class OfflineQueueTest {
 
   @Test
   void clientFirstDeleteOfAStreamedValue_dropsItsChunks() throws Exception {
-    StatelessCache a =
-        node(
-            StatelessCache.builder()
-                .manifest(QueueManifest.class)
-                .server(Stores.redis(redis.uri() + "?timeout=5s")));
+    StatelessCache a = node(queueNode());
     a.sync().setStream("reel:1", new java.io.ByteArrayInputStream(new byte[5000]));
     assertThat(redis.command("KEYS", "__stateless:chunk:*")).isNotBlank();
     boolean had = await(a.del("reel:1"));
@@ -434,5 +436,24 @@ class OfflineQueueTest {
     eventually(
         "the reported conflict forgotten",
         () -> redis.command("KEYS", "__stateless:qc:*").isBlank());
+  }
+
+  @Test
+  void appliedWriteWhoseReplyWasLost_dropsItsDependentsAfterTheRestart() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    StatelessCache a = node(queueNode().offlineQueue(queue));
+    a.sync().set("dep:1", "derived");
+    a.engine().offlineWrites().loseRepliesForTest = true;
+    assertThat(await(a.set("lead:1", "x"))).isTrue();
+    eventually("the record applied", () -> "1".equals(redis.command("HVALS", "__stateless:q")));
+    crash(a);
+    assertThat(redis.command("EXISTS", "dep:1")).isEqualTo("1");
+
+    StatelessCache a2 = node(queueNode().offlineQueue(queue));
+    await(a2.flush());
+
+    assertThat(a2.engine().offlineWrites().skipped.sum()).isEqualTo(1);
+    assertThat(inRedis("lead:1")).isEqualTo("x");
+    eventually("the dependent dropped", () -> "0".equals(redis.command("EXISTS", "dep:1")));
   }
 }
