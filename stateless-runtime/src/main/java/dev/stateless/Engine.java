@@ -598,13 +598,22 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       metrics.fillRacesAvoided.increment();
       return false;
     }
-    region.put(key, e);
+    OfflineWrites o = offline;
+    if (o == null) {
+      region.put(key, e);
+    } else if (region.asMap().compute(key, (k, cur) -> keepPending(o, k, cur) ? cur : e) != e) {
+      return false; // never over this node's queued writes, even when their entry was evicted
+    }
     if (token(key) != token) {
       region.asMap().remove(key, e);
       metrics.fillRacesAvoided.increment();
       return false;
     }
     return true;
+  }
+
+  private static boolean keepPending(OfflineWrites o, String key, LocalStore.Entry cur) {
+    return (cur != null && cur.pending) || o.pending(key);
   }
 
   static long ttlFor(long ttlNanos) {

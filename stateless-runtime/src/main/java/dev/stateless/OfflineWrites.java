@@ -58,6 +58,9 @@ final class OfflineWrites implements AutoCloseable {
   /** Records applied by Redis. */
   final LongAdder applied = new LongAdder();
 
+  /** For tests: nothing is sent while set. */
+  volatile boolean pausedForTest;
+
   /** For tests: every reply is ignored, as if lost (the records are re-sent, and applied once). */
   volatile boolean loseRepliesForTest;
 
@@ -281,6 +284,10 @@ final class OfflineWrites implements AutoCloseable {
   private void drainLoop() {
     long backoff = 0;
     while (!closed) {
+      if (pausedForTest) {
+        awaitSignal(10, true);
+        continue;
+      }
       Throwable failure;
       try {
         failure = drainAvailable();

@@ -456,4 +456,23 @@ class OfflineQueueTest {
     assertThat(inRedis("lead:1")).isEqualTo("x");
     eventually("the dependent dropped", () -> "0".equals(redis.command("EXISTS", "dep:1")));
   }
+
+  @Test
+  void negativeCacheMarker_neverReplacesAQueuedWrite() throws Exception {
+    StatelessCache a =
+        node(builder().offlineQueue(dir.resolve("a.mv")).negativeCaching(Duration.ofMinutes(1)));
+    String k = "hot:queued";
+    OfflineWrites o = a.engine().offlineWrites();
+    o.pausedForTest = true;
+    assertThat(await(a.set(k, "v"))).isTrue();
+    var client = a.engine().route(k).regions[CacheLayer.CLIENT.ordinal()];
+    client.invalidate(k); // as if evicted
+    assertThat(a.sync().get(k)).isNull(); // read from Redis, which has not got the write yet
+    assertThat(client.getIfPresent(k)).as("an absent marker").isNull();
+    o.pausedForTest = false;
+    a.sync().flush();
+
+    assertThat(inRedis(k)).isEqualTo("v");
+    assertThat(a.sync().get(k)).isEqualTo("v");
+  }
 }
