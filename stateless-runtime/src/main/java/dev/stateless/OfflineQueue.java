@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -58,15 +59,15 @@ final class OfflineQueue implements AutoCloseable {
       ByteArrayOutputStream out =
           new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
       try (DataOutputStream d = new DataOutputStream(out)) {
-        d.writeByte(1); // format version
+        d.writeByte(2); // format version; 1 wrote the strings with writeUTF (at most 64 KB)
         d.writeByte(op);
-        d.writeUTF(key);
+        writeString(d, key);
         d.writeBoolean(owner != null);
         if (owner != null) {
-          d.writeUTF(owner);
+          writeString(d, owner);
         }
         d.writeLong(px);
-        d.writeUTF(base);
+        writeString(d, base);
         d.writeInt(value == null ? -1 : value.length);
         if (value != null) {
           d.write(value);
@@ -80,14 +81,15 @@ final class OfflineQueue implements AutoCloseable {
     static Record decode(long seq, byte[] bytes) {
       try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes))) {
         int version = d.readByte();
-        if (version != 1) {
-          throw new IllegalStateException("offline queue record " + seq + " has format " + version);
+        if (version != 1 && version != 2) {
+          throw new IOException("record " + seq + " has the unknown format " + version);
         }
+        boolean v1 = version == 1;
         byte op = d.readByte();
-        String key = d.readUTF();
-        String owner = d.readBoolean() ? d.readUTF() : null;
+        String key = v1 ? d.readUTF() : readString(d);
+        String owner = d.readBoolean() ? (v1 ? d.readUTF() : readString(d)) : null;
         long px = d.readLong();
-        String base = d.readUTF();
+        String base = v1 ? d.readUTF() : readString(d);
         int n = d.readInt();
         byte[] value = null;
         if (n >= 0) {
@@ -96,8 +98,20 @@ final class OfflineQueue implements AutoCloseable {
         }
         return new Record(seq, op, key, owner, value, px, base);
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw Errors.offlineQueueUnreadable(seq, e);
       }
+    }
+
+    private static void writeString(DataOutputStream d, String s) throws IOException {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      d.writeInt(b.length);
+      d.write(b);
+    }
+
+    private static String readString(DataInputStream d) throws IOException {
+      byte[] b = new byte[d.readInt()];
+      d.readFully(b);
+      return new String(b, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -141,8 +155,7 @@ final class OfflineQueue implements AutoCloseable {
     try {
       this.store = b.open();
     } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          "cannot open the offline queue " + file + ": " + e.getMessage(), e);
+      throw Errors.offlineQueueUnopenable(String.valueOf(file), e);
     }
     try {
       // MVStore's own background commits would persist removals too: they follow the same delay.
@@ -167,8 +180,7 @@ final class OfflineQueue implements AutoCloseable {
       this.committedSeq = next - 1; // everything in the file was committed
     } catch (RuntimeException e) {
       store.closeImmediately();
-      throw new IllegalStateException(
-          "cannot read the offline queue " + file + ": " + e.getMessage(), e);
+      throw Errors.offlineQueueUnopenable(String.valueOf(file), e);
     }
     this.committer = new Thread(this::commitLoop, "stateless-offline-commit");
     committer.setDaemon(true);

@@ -58,6 +58,9 @@ final class OfflineWrites implements AutoCloseable {
   /** Records applied by Redis. */
   final LongAdder applied = new LongAdder();
 
+  /** Why the last drain attempt stopped, null when it drained everything; for diagnostics. */
+  volatile Throwable lastFailure;
+
   /** For tests: nothing is sent while set. */
   volatile boolean pausedForTest;
 
@@ -294,6 +297,7 @@ final class OfflineWrites implements AutoCloseable {
       } catch (RuntimeException | Error e) {
         failure = e; // anything: a drainer that died would leave writes queued for good
       }
+      lastFailure = failure;
       if (failure == null) {
         backoff = 0;
         awaitSignal(1000, false);
@@ -413,8 +417,7 @@ final class OfflineWrites implements AutoCloseable {
         forgetConflict(rec);
         break;
       default:
-        return new IllegalStateException(
-            "offline queue " + queue.id() + ": " + status + " at record " + rec.seq);
+        return Errors.offlineQueueRefused(queue.id(), status, rec.seq);
     }
     queue.remove(rec.seq);
     drained(rec.seq);
@@ -440,8 +443,7 @@ final class OfflineWrites implements AutoCloseable {
   private RedisStore storeFor(OfflineQueue.Record rec) {
     RedisStore s = engine.route(rec.key).primaryRedis;
     if (s == null) {
-      throw new IllegalStateException(
-          "queued write of \"" + rec.key + "\": its owner's layer is no longer Redis");
+      throw Errors.offlineOwnerNotRedis(rec.key, rec.owner);
     }
     return s;
   }

@@ -475,4 +475,53 @@ class OfflineQueueTest {
     assertThat(inRedis(k)).isEqualTo("v");
     assertThat(a.sync().get(k)).isEqualTo("v");
   }
+
+  @Test
+  void aKeyOver64KB_isQueuedAndDrained() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    StatelessCache a = node(builder().offlineQueue(queue));
+    String k = "hot:" + "x".repeat(70_000);
+    redis.stop();
+    assertThat(await(a.set(k, "big"))).isTrue();
+    crash(a);
+    redis.start();
+    StatelessCache a2 = node(builder().offlineQueue(queue));
+    await(a2.flush());
+    assertThat(inRedis(k)).isEqualTo("big");
+  }
+
+  @Test
+  void aQueueFileInUse_isSL105() {
+    Path queue = dir.resolve("a.mv");
+    node(builder().offlineQueue(queue));
+    try {
+      node(builder().offlineQueue(queue));
+      throw new AssertionError("a second cache opened the same queue file");
+    } catch (StatelessException e) {
+      assertThat(e.code()).isEqualTo("SL105");
+      assertThat(e.getMessage()).contains(queue.toString(), "help:");
+    }
+  }
+
+  @Test
+  void aQueueWhoseOwnerLeftRedis_failsTheDrainWithSL105() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    StatelessCache a = node(builder().offlineQueue(queue));
+    redis.stop();
+    assertThat(await(a.set("hot:moved", "v"))).isTrue();
+    crash(a);
+    redis.start();
+    StatelessCache a2 =
+        node(
+            StatelessCache.builder()
+                .manifest(TestManifest.class)
+                .server(Stores.inProcess())
+                .offlineQueue(queue));
+    OfflineWrites o = a2.engine().offlineWrites();
+    eventually("a drain failure", () -> o.lastFailure != null);
+    assertThat(o.lastFailure).isInstanceOf(StatelessException.class);
+    assertThat(((StatelessException) o.lastFailure).code()).isEqualTo("SL105");
+    assertThat(o.lastFailure.getMessage()).contains("hot:moved", "help:");
+    assertThat(a2.pendingWrites()).isEqualTo(1);
+  }
 }
