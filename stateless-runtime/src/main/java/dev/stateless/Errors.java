@@ -305,7 +305,10 @@ final class Errors {
         Diagnostic.error(
             Code.SL105,
             "the CLIENT_FIRST offline queue " + file + " could not commit: " + rootMessage(cause),
-            "check that its disk has room and is writable; the write was not queued, retry it",
+            "the write was not queued and will not reach the owner; this queue takes no more writes"
+                + " (each fails with this error) until the process restarts. Check that the file's"
+                + " disk has room and is writable, then restart: the writes queued before the"
+                + " failure are drained then",
             List.of()),
         cause);
   }

@@ -136,6 +136,11 @@ final class OfflineQueue implements AutoCloseable {
   private long removedSince; // System.nanoTime() of the first uncommitted removal, 0 if none
   private boolean closing;
 
+  private volatile Throwable failure; // the commit failure that ended the queue; set under lock
+
+  /** For tests: the next commits fail while set. */
+  volatile boolean failCommitForTest;
+
   private volatile long committedSeq;
   private volatile boolean closed;
   private volatile Runnable onCommit = () -> {};
@@ -212,6 +217,9 @@ final class OfflineQueue implements AutoCloseable {
     synchronized (lock) {
       if (closing || closed) {
         throw Errors.closed();
+      }
+      if (failure != null) {
+        throw failed();
       }
       long seq = nextSeq++;
       records.put(seq, new Record(seq, op, key, owner, value, px, base).encode());
@@ -298,7 +306,15 @@ final class OfflineQueue implements AutoCloseable {
       if (batch.isEmpty() && closing) {
         return;
       }
+      if (failure != null) {
+        discard(upTo - batch.size() + 1, upTo);
+        batch.forEach(f -> f.completeExceptionally(failed()));
+        continue;
+      }
       try {
+        if (failCommitForTest) {
+          throw new IllegalStateException("commit failure injected by a test");
+        }
         store.commit();
         if (file != null && !batch.isEmpty()) {
           store.sync(); // a completed write survives a power loss too, not only a kill
@@ -307,8 +323,13 @@ final class OfflineQueue implements AutoCloseable {
         if (closed) {
           return;
         }
-        RuntimeException failure = Errors.offlineQueueFailed(String.valueOf(file), e);
-        batch.forEach(f -> f.completeExceptionally(failure));
+        // The failed records stay in the store's memory, and any later commit would write them:
+        // the queue takes nothing more, so a failed write is never applied.
+        synchronized (lock) {
+          failure = e;
+        }
+        discard(upTo - batch.size() + 1, upTo);
+        batch.forEach(f -> f.completeExceptionally(failed()));
         continue;
       }
       if (upTo > 0) {
@@ -319,6 +340,33 @@ final class OfflineQueue implements AutoCloseable {
         onCommit.run();
       }
     }
+  }
+
+  /** Drops records that were not committed, and MVStore's background commits with them. */
+  private void discard(long from, long upTo) {
+    try {
+      store.setAutoCommitDelay(0);
+      for (long seq = from; seq <= upTo; seq++) {
+        records.remove(seq);
+      }
+    } catch (RuntimeException e) {
+      // the store is closed (MVStore closes itself on a write failure): nothing will be written
+    }
+  }
+
+  /** The error of every append since a commit failed. */
+  private RuntimeException failed() {
+    return Errors.offlineQueueFailed(String.valueOf(file != null ? file : "(in memory)"), failure);
+  }
+
+  /** The error every append gets since a commit failed, or null while the queue works. */
+  RuntimeException failure() {
+    return failure == null ? null : failed();
+  }
+
+  /** The last committed record number. */
+  long committedSeq() {
+    return committedSeq;
   }
 
   private boolean removalsDue() {

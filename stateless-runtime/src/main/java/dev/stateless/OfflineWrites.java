@@ -58,6 +58,11 @@ final class OfflineWrites implements AutoCloseable {
   /** Records applied by Redis. */
   final LongAdder applied = new LongAdder();
 
+  /** The queue, for tests. */
+  OfflineQueue queue() {
+    return queue;
+  }
+
   /** Why the last drain attempt stopped, null when it drained everything; for diagnostics. */
   volatile Throwable lastFailure;
 
@@ -173,7 +178,51 @@ final class OfflineWrites implements AutoCloseable {
     // No second bump: the record may be sent already, and its settle checks that nothing touched
     // the key since.
     dropBetween(r, key);
-    return appended.get().thenApply(seq -> had[0]);
+    return appended
+        .get()
+        .whenComplete(
+            (seq, t) -> {
+              if (t != null) {
+                notQueued(key, e);
+              }
+            })
+        .thenApply(seq -> had[0]);
+  }
+
+  /**
+   * A write whose record could not be committed (the queue failed, or the node is stopping): its
+   * pending entry goes, so it is not served, and so do the flushes that can no longer complete.
+   */
+  private void notQueued(String key, LocalStore.Entry e) {
+    Cache<String, LocalStore.Entry> region = e.route.regions[CLIENT];
+    region
+        .asMap()
+        .compute(
+            key,
+            (k, cur) -> {
+              pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
+              if (cur == e) {
+                engine.bumpKey(k);
+                return null;
+              }
+              return cur;
+            });
+    RuntimeException failure = queue.failure();
+    if (failure == null) {
+      return;
+    }
+    List<CompletableFuture<?>> stuck = new ArrayList<>();
+    synchronized (flushes) {
+      Iterator<Object[]> it = flushes.iterator();
+      while (it.hasNext()) {
+        Object[] f = it.next();
+        if ((Long) f[0] > queue.committedSeq()) {
+          stuck.add((CompletableFuture<?>) f[1]);
+          it.remove();
+        }
+      }
+    }
+    stuck.forEach(f -> f.completeExceptionally(failure));
   }
 
   /**
@@ -227,6 +276,10 @@ final class OfflineWrites implements AutoCloseable {
   /** Completes when every write queued before the call is drained (applied or in conflict). */
   CompletableFuture<Void> flush() {
     long target = queue.lastSeq();
+    RuntimeException failure = queue.failure();
+    if (failure != null && target > queue.committedSeq()) {
+      return CompletableFuture.failedFuture(failure); // writes that were never queued
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     synchronized (flushes) {
       if (closed) {

@@ -524,4 +524,39 @@ class OfflineQueueTest {
     assertThat(o.lastFailure.getMessage()).contains("hot:moved", "help:");
     assertThat(a2.pendingWrites()).isEqualTo(1);
   }
+
+  private static void assertSL105(CompletableFuture<?> f, String... text) {
+    try {
+      await(f);
+      throw new AssertionError("completed");
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(StatelessException.class);
+      assertThat(((StatelessException) e.getCause()).code()).isEqualTo("SL105");
+      assertThat(e.getCause().getMessage()).contains(text);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aFailedCommit_endsTheQueue_andTheFailedWriteNeverReachesRedis() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    StatelessCache a = node(builder().offlineQueue(queue));
+    assertThat(await(a.set("hot:before", "kept"))).isTrue();
+    OfflineQueue q = a.engine().offlineWrites().queue();
+    q.failCommitForTest = true;
+    assertSL105(a.set("hot:failed", "lost"), "could not commit", "restart");
+    q.failCommitForTest = false;
+    assertSL105(a.set("hot:retried", "later"), "could not commit"); // nothing more is queued
+    assertSL105(a.flush(), "could not commit");
+    assertThat(a.sync().get("hot:failed")).isNull(); // not served: it will never be applied
+    crash(a);
+
+    StatelessCache a2 = node(builder().offlineQueue(queue));
+    await(a2.flush());
+    assertThat(inRedis("hot:before")).isEqualTo("kept");
+    assertThat(redis.command("EXISTS", "hot:failed")).isEqualTo("0");
+    assertThat(redis.command("EXISTS", "hot:retried")).isEqualTo("0");
+    assertThat(a2.sync().get("hot:failed")).isNull();
+  }
 }
