@@ -661,13 +661,22 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       metrics.fillRacesAvoided.increment();
       return false;
     }
-    region.put(key, e);
+    OfflineWrites o = offline;
+    if (o == null) {
+      region.put(key, e);
+    } else if (region.asMap().compute(key, (k, cur) -> keepPending(o, k, cur) ? cur : e) != e) {
+      return false; // never over this node's queued writes, even when their entry was evicted
+    }
     if (token(key) != token) {
       region.asMap().remove(key, e);
       metrics.fillRacesAvoided.increment();
       return false;
     }
     return true;
+  }
+
+  private static boolean keepPending(OfflineWrites o, String key, LocalStore.Entry cur) {
+    return (cur != null && cur.pending) || o.pending(key);
   }
 
   static long ttlFor(long ttlNanos) {
@@ -976,7 +985,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         && strategy == Strategy.CLIENT_FIRST
         && r.strategy != Strategy.GLOBAL_CONSISTENT
         && r.primaryRedis != null
-        && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+        && r.regions[CacheLayer.CLIENT.ordinal()] != null
+        && (r.owner == null || !r.owner.isStreaming())) { // a streamed value's chunks go with it
       return offline().del(r, key);
     }
     return delChecked(r, rights, via, key);

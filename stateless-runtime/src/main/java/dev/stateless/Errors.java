@@ -379,9 +379,71 @@ final class Errors {
         Diagnostic.error(
             Code.SL105,
             "the CLIENT_FIRST offline queue " + file + " could not commit: " + rootMessage(cause),
-            "check that its disk has room and is writable; the write was not queued, retry it",
+            "the write was not queued and will not reach the owner; this queue takes no more writes"
+                + " (each fails with this error) until the process restarts. Check that the file's"
+                + " disk has room and is writable, then restart: the writes queued before the"
+                + " failure are drained then",
             List.of()),
         cause);
+  }
+
+  static InvalidStateException offlineQueueUnopenable(String file, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "cannot open the CLIENT_FIRST offline queue " + file + ": " + rootMessage(cause),
+            "each cache needs a queue file of its own: close the cache or process that has this one"
+                + " open, or give this cache another file. A file that is not an offline queue (or"
+                + " is damaged) must be moved aside; the writes queued in it are then lost",
+            List.of()),
+        cause);
+  }
+
+  static InvalidStateException offlineQueueUnreadable(long seq, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "cannot read record #"
+                + seq
+                + " of the CLIENT_FIRST offline queue: "
+                + rootMessage(cause),
+            "the queue file was written by a newer version of stateless or is damaged: drain it with"
+                + " the version that wrote it, or move it aside (its queued writes are then lost)",
+            List.of()),
+        cause);
+  }
+
+  static InvalidStateException offlineQueueRefused(String queueId, String status, long seq) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "offline queue "
+                + queueId
+                + ": Redis answered \""
+                + status
+                + "\" to queued write #"
+                + seq,
+            "Redis's count of this queue's applied writes (hash __stateless:q) does not match the"
+                + " queue file: was the file copied from another node, or Redis restored from an"
+                + " older backup? The drain retries from the first write not acknowledged",
+            List.of()),
+        null);
+  }
+
+  static InvalidStateException offlineOwnerNotRedis(String key, String owner) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "queued CLIENT_FIRST write of \""
+                + key
+                + "\": its owner "
+                + owner
+                + " no longer lives in Redis",
+            "the offline queue was written by a cache whose owner of the key was in Redis: start"
+                + " with that configuration until the queue is drained (flush()), or move the queue"
+                + " file aside; its writes are then lost",
+            List.of()),
+        null);
   }
 
   /** Translates a Lettuce failure into our typed, coded exception; ours pass through. */

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -58,15 +59,15 @@ final class OfflineQueue implements AutoCloseable {
       ByteArrayOutputStream out =
           new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
       try (DataOutputStream d = new DataOutputStream(out)) {
-        d.writeByte(1); // format version
+        d.writeByte(2); // format version; 1 wrote the strings with writeUTF (at most 64 KB)
         d.writeByte(op);
-        d.writeUTF(key);
+        writeString(d, key);
         d.writeBoolean(owner != null);
         if (owner != null) {
-          d.writeUTF(owner);
+          writeString(d, owner);
         }
         d.writeLong(px);
-        d.writeUTF(base);
+        writeString(d, base);
         d.writeInt(value == null ? -1 : value.length);
         if (value != null) {
           d.write(value);
@@ -80,14 +81,15 @@ final class OfflineQueue implements AutoCloseable {
     static Record decode(long seq, byte[] bytes) {
       try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes))) {
         int version = d.readByte();
-        if (version != 1) {
-          throw new IllegalStateException("offline queue record " + seq + " has format " + version);
+        if (version != 1 && version != 2) {
+          throw new IOException("record " + seq + " has the unknown format " + version);
         }
+        boolean v1 = version == 1;
         byte op = d.readByte();
-        String key = d.readUTF();
-        String owner = d.readBoolean() ? d.readUTF() : null;
+        String key = v1 ? d.readUTF() : readString(d);
+        String owner = d.readBoolean() ? (v1 ? d.readUTF() : readString(d)) : null;
         long px = d.readLong();
-        String base = d.readUTF();
+        String base = v1 ? d.readUTF() : readString(d);
         int n = d.readInt();
         byte[] value = null;
         if (n >= 0) {
@@ -96,8 +98,20 @@ final class OfflineQueue implements AutoCloseable {
         }
         return new Record(seq, op, key, owner, value, px, base);
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw Errors.offlineQueueUnreadable(seq, e);
       }
+    }
+
+    private static void writeString(DataOutputStream d, String s) throws IOException {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      d.writeInt(b.length);
+      d.write(b);
+    }
+
+    private static String readString(DataInputStream d) throws IOException {
+      byte[] b = new byte[d.readInt()];
+      d.readFully(b);
+      return new String(b, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -122,6 +136,11 @@ final class OfflineQueue implements AutoCloseable {
   private long removedSince; // System.nanoTime() of the first uncommitted removal, 0 if none
   private boolean closing;
 
+  private volatile Throwable failure; // the commit failure that ended the queue; set under lock
+
+  /** For tests: the next commits fail while set. */
+  volatile boolean failCommitForTest;
+
   private volatile long committedSeq;
   private volatile boolean closed;
   private volatile Runnable onCommit = () -> {};
@@ -141,8 +160,7 @@ final class OfflineQueue implements AutoCloseable {
     try {
       this.store = b.open();
     } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          "cannot open the offline queue " + file + ": " + e.getMessage(), e);
+      throw Errors.offlineQueueUnopenable(String.valueOf(file), e);
     }
     try {
       // MVStore's own background commits would persist removals too: they follow the same delay.
@@ -167,8 +185,7 @@ final class OfflineQueue implements AutoCloseable {
       this.committedSeq = next - 1; // everything in the file was committed
     } catch (RuntimeException e) {
       store.closeImmediately();
-      throw new IllegalStateException(
-          "cannot read the offline queue " + file + ": " + e.getMessage(), e);
+      throw Errors.offlineQueueUnopenable(String.valueOf(file), e);
     }
     this.committer = new Thread(this::commitLoop, "stateless-offline-commit");
     committer.setDaemon(true);
@@ -200,6 +217,9 @@ final class OfflineQueue implements AutoCloseable {
     synchronized (lock) {
       if (closing || closed) {
         throw Errors.closed();
+      }
+      if (failure != null) {
+        throw failed();
       }
       long seq = nextSeq++;
       records.put(seq, new Record(seq, op, key, owner, value, px, base).encode());
@@ -286,7 +306,15 @@ final class OfflineQueue implements AutoCloseable {
       if (batch.isEmpty() && closing) {
         return;
       }
+      if (failure != null) {
+        discard(upTo - batch.size() + 1, upTo);
+        batch.forEach(f -> f.completeExceptionally(failed()));
+        continue;
+      }
       try {
+        if (failCommitForTest) {
+          throw new IllegalStateException("commit failure injected by a test");
+        }
         store.commit();
         if (file != null && !batch.isEmpty()) {
           store.sync(); // a completed write survives a power loss too, not only a kill
@@ -295,8 +323,13 @@ final class OfflineQueue implements AutoCloseable {
         if (closed) {
           return;
         }
-        RuntimeException failure = Errors.offlineQueueFailed(String.valueOf(file), e);
-        batch.forEach(f -> f.completeExceptionally(failure));
+        // The failed records stay in the store's memory, and any later commit would write them:
+        // the queue takes nothing more, so a failed write is never applied.
+        synchronized (lock) {
+          failure = e;
+        }
+        discard(upTo - batch.size() + 1, upTo);
+        batch.forEach(f -> f.completeExceptionally(failed()));
         continue;
       }
       if (upTo > 0) {
@@ -307,6 +340,33 @@ final class OfflineQueue implements AutoCloseable {
         onCommit.run();
       }
     }
+  }
+
+  /** Drops records that were not committed, and MVStore's background commits with them. */
+  private void discard(long from, long upTo) {
+    try {
+      store.setAutoCommitDelay(0);
+      for (long seq = from; seq <= upTo; seq++) {
+        records.remove(seq);
+      }
+    } catch (RuntimeException e) {
+      // the store is closed (MVStore closes itself on a write failure): nothing will be written
+    }
+  }
+
+  /** The error of every append since a commit failed. */
+  private RuntimeException failed() {
+    return Errors.offlineQueueFailed(String.valueOf(file != null ? file : "(in memory)"), failure);
+  }
+
+  /** The error every append gets since a commit failed, or null while the queue works. */
+  RuntimeException failure() {
+    return failure == null ? null : failed();
+  }
+
+  /** The last committed record number. */
+  long committedSeq() {
+    return committedSeq;
   }
 
   private boolean removalsDue() {

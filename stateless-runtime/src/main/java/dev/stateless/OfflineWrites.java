@@ -58,6 +58,20 @@ final class OfflineWrites implements AutoCloseable {
   /** Records applied by Redis. */
   final LongAdder applied = new LongAdder();
 
+  /** The queue, for tests. */
+  OfflineQueue queue() {
+    return queue;
+  }
+
+  /** Why the last drain attempt stopped, null when it drained everything; for diagnostics. */
+  volatile Throwable lastFailure;
+
+  /** For tests: nothing is sent while set. */
+  volatile boolean pausedForTest;
+
+  /** For tests: every reply is ignored, as if lost (the records are re-sent, and applied once). */
+  volatile boolean loseRepliesForTest;
+
   OfflineWrites(Engine engine, OfflineQueue queue, Consumer<OfflineConflict> onConflict) {
     this.engine = engine;
     this.queue = queue;
@@ -158,13 +172,57 @@ final class OfflineWrites implements AutoCloseable {
             (k, cur) -> {
               appended.set(queue.append(op, key, r.ownerName, bytes, px, baseOf(cur)));
               pendingByKey.merge(key, 1, Integer::sum);
-              had[0] = cur != null && cur.value != null;
+              had[0] = cur != null && cur.value != null && cur.value != LocalStore.ABSENT;
               return e;
             });
     // No second bump: the record may be sent already, and its settle checks that nothing touched
     // the key since.
     dropBetween(r, key);
-    return appended.get().thenApply(seq -> had[0]);
+    return appended
+        .get()
+        .whenComplete(
+            (seq, t) -> {
+              if (t != null) {
+                notQueued(key, e);
+              }
+            })
+        .thenApply(seq -> had[0]);
+  }
+
+  /**
+   * A write whose record could not be committed (the queue failed, or the node is stopping): its
+   * pending entry goes, so it is not served, and so do the flushes that can no longer complete.
+   */
+  private void notQueued(String key, LocalStore.Entry e) {
+    Cache<String, LocalStore.Entry> region = e.route.regions[CLIENT];
+    region
+        .asMap()
+        .compute(
+            key,
+            (k, cur) -> {
+              pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
+              if (cur == e) {
+                engine.bumpKey(k);
+                return null;
+              }
+              return cur;
+            });
+    RuntimeException failure = queue.failure();
+    if (failure == null) {
+      return;
+    }
+    List<CompletableFuture<?>> stuck = new ArrayList<>();
+    synchronized (flushes) {
+      Iterator<Object[]> it = flushes.iterator();
+      while (it.hasNext()) {
+        Object[] f = it.next();
+        if ((Long) f[0] > queue.committedSeq()) {
+          stuck.add((CompletableFuture<?>) f[1]);
+          it.remove();
+        }
+      }
+    }
+    stuck.forEach(f -> f.completeExceptionally(failure));
   }
 
   /**
@@ -179,10 +237,16 @@ final class OfflineWrites implements AutoCloseable {
     }
   }
 
-  /** SHA-1 hex of the encoded value an entry holds; "-" for a queued delete; "?" for none. */
+  /**
+   * SHA-1 hex of the encoded value an entry holds; "-" for a queued delete or a negative-cache
+   * marker (the key was read absent); "?" for none.
+   */
   private String baseOf(LocalStore.Entry cur) {
     if (cur == null) {
       return "?";
+    }
+    if (cur.value == LocalStore.ABSENT) {
+      return "-";
     }
     if (cur.value == null) {
       return cur.pending ? "-" : "?";
@@ -212,6 +276,10 @@ final class OfflineWrites implements AutoCloseable {
   /** Completes when every write queued before the call is drained (applied or in conflict). */
   CompletableFuture<Void> flush() {
     long target = queue.lastSeq();
+    RuntimeException failure = queue.failure();
+    if (failure != null && target > queue.committedSeq()) {
+      return CompletableFuture.failedFuture(failure); // writes that were never queued
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     synchronized (flushes) {
       if (closed) {
@@ -272,12 +340,17 @@ final class OfflineWrites implements AutoCloseable {
   private void drainLoop() {
     long backoff = 0;
     while (!closed) {
+      if (pausedForTest) {
+        awaitSignal(10, true);
+        continue;
+      }
       Throwable failure;
       try {
         failure = drainAvailable();
       } catch (RuntimeException | Error e) {
         failure = e; // anything: a drainer that died would leave writes queued for good
       }
+      lastFailure = failure;
       if (failure == null) {
         backoff = 0;
         awaitSignal(1000, false);
@@ -366,6 +439,9 @@ final class OfflineWrites implements AutoCloseable {
     if (reply == null) {
       return Errors.closed(); // closing
     }
+    if (loseRepliesForTest) {
+      return Errors.closed(); // as if the reply had been lost: the record is re-sent
+    }
     String status = reply.isEmpty() ? "" : text(reply.get(0));
     switch (status) {
       case "applied":
@@ -375,28 +451,52 @@ final class OfflineWrites implements AutoCloseable {
         dependents(rec);
         break;
       case "skipped":
-        // Applied before (or refused as a conflict) by a run that did not see the reply.
+        // Applied before by a run that did not see the reply (or a conflict already reported).
         skipped.increment();
         settle(rec, f.token, false);
+        dependents(rec); // that run may not have dropped them; dropping twice is harmless
         break;
       case "conflict":
         settle(rec, f.token, false);
         report(rec, reply.size() > 1 ? reply.get(1) : null);
+        forgetConflict(rec);
+        break;
+      case "skipped-conflict":
+        // Refused as a conflict by a run that did not see the reply: reported now (again, if
+        // that run reported it and crashed before Redis forgot it).
+        skipped.increment();
+        settle(rec, f.token, false);
+        report(rec, reply.size() > 1 ? reply.get(1) : null);
+        forgetConflict(rec);
         break;
       default:
-        return new IllegalStateException(
-            "offline queue " + queue.id() + ": " + status + " at record " + rec.seq);
+        return Errors.offlineQueueRefused(queue.id(), status, rec.seq);
     }
     queue.remove(rec.seq);
     drained(rec.seq);
     return null;
   }
 
+  /** Lets Redis forget a reported conflict; if that fails, a re-send reports it once more. */
+  private void forgetConflict(OfflineQueue.Record rec) {
+    storeFor(rec)
+        .forgetQueuedConflict(queue.id(), rec.seq)
+        .whenComplete(
+            (n, t) -> {
+              if (t != null) {
+                LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "offline queue: the conflict of record {0} stays recorded in Redis: {1}",
+                    rec.seq,
+                    String.valueOf(t));
+              }
+            });
+  }
+
   private RedisStore storeFor(OfflineQueue.Record rec) {
     RedisStore s = engine.route(rec.key).primaryRedis;
     if (s == null) {
-      throw new IllegalStateException(
-          "queued write of \"" + rec.key + "\": its owner's layer is no longer Redis");
+      throw Errors.offlineOwnerNotRedis(rec.key, rec.owner);
     }
     return s;
   }
@@ -439,6 +539,10 @@ final class OfflineWrites implements AutoCloseable {
             rec.key,
             (k, cur) -> {
               Integer left = pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
+              if (left == null && cur != null && cur.value == LocalStore.ABSENT) {
+                engine.bumpKey(k); // "absent" from before the write, which created the key
+                return null;
+              }
               if (left != null || cur == null || !cur.pending) {
                 return cur;
               }

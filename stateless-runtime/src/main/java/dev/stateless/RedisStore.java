@@ -380,15 +380,25 @@ final class RedisStore extends LayerStore {
    * carries the server's value ("conflict"). A "?" base is a blind write, applied as it would have
    * been online (last arrival wins). An applied record does what SET / DEL do (event, index) and
    * its event carries the record's number as field {@code q}.
+   *
+   * <p>A conflict is also recorded in the queue's conflicts hash (record number to '0' absent or
+   * '1' + the server's value), so that a re-sent record whose first reply was lost is answered
+   * "skipped-conflict" with that value rather than "skipped": the drainer reports it, then forgets
+   * it ({@link #forgetQueuedConflict}).
    */
-  // KEYS: key, stream, sequences, index, expiries, queues. ARGV: node, maxlen, op ('s' or 'd'),
-  // value, px, base, queue id, record number, floor
+  // KEYS: key, stream, sequences, index, expiries, queues, the queue's conflicts. ARGV: node,
+  // maxlen, op ('s' or 'd'), value, px, base, queue id, record number, floor
   static final Script APPLY_QUEUED =
       new Script(
           "local q = tonumber(ARGV[8])\n"
               + "local applied = tonumber(redis.call('HGET', KEYS[6], ARGV[7]) or '0')\n"
               + "if applied < tonumber(ARGV[9]) then applied = tonumber(ARGV[9]) end\n"
-              + "if q <= applied then return {'skipped'} end\n"
+              + "if q <= applied then\n"
+              + "  local c = redis.call('HGET', KEYS[7], ARGV[8])\n"
+              + "  if not c then return {'skipped'} end\n"
+              + "  if c == '0' then return {'skipped-conflict', false} end\n"
+              + "  return {'skipped-conflict', string.sub(c, 2)}\n"
+              + "end\n"
               + "if q > applied + 1 then return {'out of order', tostring(applied)} end\n"
               + "redis.call('HSET', KEYS[6], ARGV[7], ARGV[8])\n"
               + "if ARGV[6] ~= '?' then\n"
@@ -396,7 +406,11 @@ final class RedisStore extends LayerStore {
               + "  local h = '-'\n"
               + "  if type(cur) == 'table' then h = 'x'; cur = false\n"
               + "  elseif cur then h = redis.sha1hex(cur) end\n"
-              + "  if h ~= ARGV[6] then return {'conflict', cur} end\n"
+              + "  if h ~= ARGV[6] then\n"
+              + "    if cur then redis.call('HSET', KEYS[7], ARGV[8], '1' .. cur)\n"
+              + "    else redis.call('HSET', KEYS[7], ARGV[8], '0') end\n"
+              + "    return {'conflict', cur}\n"
+              + "  end\n"
               + "end\n"
               + "if ARGV[3] == 's' then\n"
               + "  local px = tonumber(ARGV[5])\n"
@@ -887,13 +901,25 @@ final class RedisStore extends LayerStore {
   /** The hash of each offline queue's last applied record number, by queue id. */
   static final String QUEUES = PREFIX + "q";
 
+  /** The hash of an offline queue's conflicts not yet reported, by record number. */
+  static String queueConflicts(String queueId) {
+    return PREFIX + "qc:" + queueId;
+  }
+
   /**
    * Applies one offline-queue record with {@link #APPLY_QUEUED}; the reply is its status
-   * ("applied", "skipped", "out of order", "conflict") and, for a conflict, the server's value.
+   * ("applied", "skipped", "out of order", "conflict", "skipped-conflict") and, for a conflict, the
+   * server's value.
    */
   CompletableFuture<List<Object>> applyQueued(OfflineQueue.Record rec, String queueId, long floor) {
     String[] keys = {
-      rec.key, stream(rec.owner), SEQUENCES, index(rec.owner), expiries(rec.owner), QUEUES
+      rec.key,
+      stream(rec.owner),
+      SEQUENCES,
+      index(rec.owner),
+      expiries(rec.owner),
+      QUEUES,
+      queueConflicts(queueId)
     };
     return script(
         APPLY_QUEUED,
@@ -908,6 +934,11 @@ final class RedisStore extends LayerStore {
         utf8(queueId),
         ascii(Long.toString(rec.seq)),
         ascii(Long.toString(floor)));
+  }
+
+  /** Forgets a queued record's conflict once it was reported. */
+  CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq) {
+    return translate(flushed(async.hdel(queueConflicts(queueId), Long.toString(seq))));
   }
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */

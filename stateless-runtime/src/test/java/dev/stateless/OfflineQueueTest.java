@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.CacheManifest;
+import dev.stateless.annotation.Invalidates;
+import dev.stateless.annotation.Owns;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.annotation.Streaming;
+import dev.stateless.annotation.UseStrategy;
 import dev.stateless.core.StatelessException;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,6 +41,25 @@ class OfflineQueueTest {
   private static final int WRITES = 10_000;
   private static final int KEYS = 100;
 
+  /** CLIENT_FIRST owners the offline queue treats specially. */
+  @CacheManifest
+  static final class QueueManifest {
+    @Streaming(chunkSize = "1KB")
+    @UseStrategy(Strategy.CLIENT_FIRST)
+    @Owns("reel:*")
+    Object reels;
+
+    @UseStrategy(Strategy.CLIENT_FIRST)
+    @Owns("lead:*")
+    @Invalidates("dep:*")
+    Object leads;
+
+    @Owns("dep:*")
+    Object deps;
+
+    private QueueManifest() {}
+  }
+
   @TempDir Path dir;
 
   private final List<StatelessCache> open = new ArrayList<>();
@@ -52,6 +77,12 @@ class OfflineQueueTest {
   private StatelessCache.Builder builder() {
     return StatelessCache.builder()
         .manifest(TestManifest.class)
+        .server(Stores.redis(redis.uri() + "?timeout=5s"));
+  }
+
+  private StatelessCache.Builder queueNode() {
+    return StatelessCache.builder()
+        .manifest(QueueManifest.class)
         .server(Stores.redis(redis.uri() + "?timeout=5s"));
   }
 
@@ -421,5 +452,205 @@ class OfflineQueueTest {
     } catch (StatelessException e) {
       assertThat(e.getMessage()).contains("SL105");
     }
+  }
+
+  @Test
+  void negativeCaching_aWriteOverAnAbsentMarker_isQueuedAsKnownAbsent() throws Exception {
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    StatelessCache a =
+        node(builder().negativeCaching(Duration.ofMinutes(1)).onConflict(conflicts::add));
+    String k = "hot:n";
+    assertThat(a.sync().get(k)).isNull(); // leaves an "absent" marker in the client layer
+    assertThat(await(a.set(k, "v"))).isTrue();
+    assertThat(a.sync().get(k)).isEqualTo("v");
+    a.sync().flush();
+    assertThat(inRedis(k)).isEqualTo("v");
+    assertThat(conflicts).isEmpty();
+    assertThat(a.sync().get(k)).isEqualTo("v");
+
+    // Known absent: a value written meanwhile (unannounced, so the marker stays) is a conflict.
+    String k2 = "hot:n2";
+    assertThat(a.sync().get(k2)).isNull();
+    redis.command("SET", k2, "stheirs");
+    assertThat(await(a.set(k2, "mine"))).isTrue();
+    a.sync().flush();
+    assertThat(inRedis(k2)).isEqualTo("theirs");
+    assertThat(conflicts).extracting(OfflineConflict::key).containsExactly(k2);
+    assertThat(conflicts.get(0).serverValue()).isEqualTo("theirs");
+  }
+
+  @Test
+  void clientFirstDeleteOfAStreamedValue_dropsItsChunks() throws Exception {
+    StatelessCache a = node(queueNode());
+    a.sync().setStream("reel:1", new java.io.ByteArrayInputStream(new byte[5000]));
+    assertThat(redis.command("KEYS", "__stateless:chunk:*")).isNotBlank();
+    boolean had = await(a.del("reel:1"));
+    a.sync().flush();
+    assertThat(redis.command("EXISTS", "reel:1")).isEqualTo("0");
+    // Gone, or going: chunks a reader may still be streaming expire.
+    for (String chunk : redis.command("KEYS", "__stateless:chunk:*").split("\n")) {
+      if (!chunk.isBlank()) {
+        assertThat(redis.command("PTTL", chunk)).as(chunk).isNotEqualTo("-1");
+      }
+    }
+    assertThat(had).isTrue(); // the owner's answer, not the client layer's
+  }
+
+  /** A client copy of {@code k} on {@code c} holding {@code v}, read from Redis. */
+  private static void readCopy(StatelessCache c, String k, String v) {
+    eventually(
+        "a client copy of " + k,
+        () -> v.equals(c.sync().get(k)) && c.sync().layer(CacheLayer.CLIENT).get(k) != null);
+  }
+
+  @Test
+  void conflictWhoseReplyWasLost_isReportedAfterTheRestart() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    String k = "hot:lost";
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    redis.command("SET", k, "sv0");
+    StatelessCache a = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    readCopy(a, k, "v0");
+    a.engine().offlineWrites().loseRepliesForTest = true;
+    redis.command("SET", k, "stheirs"); // another writer; unannounced, so the copy stays
+    assertThat(await(a.set(k, "mine"))).isTrue();
+    // Redis refused the record (its number is consumed) but the node never saw the reply.
+    eventually("the record sent", () -> "1".equals(redis.command("HVALS", "__stateless:q")));
+    crash(a);
+    assertThat(conflicts).isEmpty();
+
+    StatelessCache a2 = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    await(a2.flush());
+
+    assertThat(conflicts).hasSize(1);
+    assertThat(conflicts.get(0).localValue()).isEqualTo("mine");
+    assertThat(conflicts.get(0).serverValue()).isEqualTo("theirs");
+    assertThat(inRedis(k)).isEqualTo("theirs");
+    assertThat(a2.sync().get(k)).isEqualTo("theirs");
+    eventually(
+        "the reported conflict forgotten",
+        () -> redis.command("KEYS", "__stateless:qc:*").isBlank());
+  }
+
+  @Test
+  void appliedWriteWhoseReplyWasLost_dropsItsDependentsAfterTheRestart() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    StatelessCache a = node(queueNode().offlineQueue(queue));
+    a.sync().set("dep:1", "derived");
+    a.engine().offlineWrites().loseRepliesForTest = true;
+    assertThat(await(a.set("lead:1", "x"))).isTrue();
+    eventually("the record applied", () -> "1".equals(redis.command("HVALS", "__stateless:q")));
+    crash(a);
+    assertThat(redis.command("EXISTS", "dep:1")).isEqualTo("1");
+
+    StatelessCache a2 = node(queueNode().offlineQueue(queue));
+    await(a2.flush());
+
+    assertThat(a2.engine().offlineWrites().skipped.sum()).isEqualTo(1);
+    assertThat(inRedis("lead:1")).isEqualTo("x");
+    eventually("the dependent dropped", () -> "0".equals(redis.command("EXISTS", "dep:1")));
+  }
+
+  @Test
+  void negativeCacheMarker_neverReplacesAQueuedWrite() throws Exception {
+    StatelessCache a =
+        node(builder().offlineQueue(dir.resolve("a.mv")).negativeCaching(Duration.ofMinutes(1)));
+    String k = "hot:queued";
+    OfflineWrites o = a.engine().offlineWrites();
+    o.pausedForTest = true;
+    assertThat(await(a.set(k, "v"))).isTrue();
+    var client = a.engine().route(k).regions[CacheLayer.CLIENT.ordinal()];
+    client.invalidate(k); // as if evicted
+    assertThat(a.sync().get(k)).isNull(); // read from Redis, which has not got the write yet
+    assertThat(client.getIfPresent(k)).as("an absent marker").isNull();
+    o.pausedForTest = false;
+    a.sync().flush();
+
+    assertThat(inRedis(k)).isEqualTo("v");
+    assertThat(a.sync().get(k)).isEqualTo("v");
+  }
+
+  @Test
+  void aKeyOver64KB_isQueuedAndDrained() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    StatelessCache a = node(builder().offlineQueue(queue));
+    String k = "hot:" + "x".repeat(70_000);
+    redis.stop();
+    assertThat(await(a.set(k, "big"))).isTrue();
+    crash(a);
+    redis.start();
+    StatelessCache a2 = node(builder().offlineQueue(queue));
+    await(a2.flush());
+    assertThat(inRedis(k)).isEqualTo("big");
+  }
+
+  @Test
+  void aQueueFileInUse_isSL105() {
+    Path queue = dir.resolve("a.mv");
+    node(builder().offlineQueue(queue));
+    try {
+      node(builder().offlineQueue(queue));
+      throw new AssertionError("a second cache opened the same queue file");
+    } catch (StatelessException e) {
+      assertThat(e.code()).isEqualTo("SL105");
+      assertThat(e.getMessage()).contains(queue.toString(), "help:");
+    }
+  }
+
+  @Test
+  void aQueueWhoseOwnerLeftRedis_failsTheDrainWithSL105() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    StatelessCache a = node(builder().offlineQueue(queue));
+    redis.stop();
+    assertThat(await(a.set("hot:moved", "v"))).isTrue();
+    crash(a);
+    redis.start();
+    StatelessCache a2 =
+        node(
+            StatelessCache.builder()
+                .manifest(TestManifest.class)
+                .server(Stores.inProcess())
+                .offlineQueue(queue));
+    OfflineWrites o = a2.engine().offlineWrites();
+    eventually("a drain failure", () -> o.lastFailure != null);
+    assertThat(o.lastFailure).isInstanceOf(StatelessException.class);
+    assertThat(((StatelessException) o.lastFailure).code()).isEqualTo("SL105");
+    assertThat(o.lastFailure.getMessage()).contains("hot:moved", "help:");
+    assertThat(a2.pendingWrites()).isEqualTo(1);
+  }
+
+  private static void assertSL105(CompletableFuture<?> f, String... text) {
+    try {
+      await(f);
+      throw new AssertionError("completed");
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(StatelessException.class);
+      assertThat(((StatelessException) e.getCause()).code()).isEqualTo("SL105");
+      assertThat(e.getCause().getMessage()).contains(text);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aFailedCommit_endsTheQueue_andTheFailedWriteNeverReachesRedis() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    StatelessCache a = node(builder().offlineQueue(queue));
+    assertThat(await(a.set("hot:before", "kept"))).isTrue();
+    OfflineQueue q = a.engine().offlineWrites().queue();
+    q.failCommitForTest = true;
+    assertSL105(a.set("hot:failed", "lost"), "could not commit", "restart");
+    q.failCommitForTest = false;
+    assertSL105(a.set("hot:retried", "later"), "could not commit"); // nothing more is queued
+    assertSL105(a.flush(), "could not commit");
+    assertThat(a.sync().get("hot:failed")).isNull(); // not served: it will never be applied
+    crash(a);
+
+    StatelessCache a2 = node(builder().offlineQueue(queue));
+    await(a2.flush());
+    assertThat(inRedis("hot:before")).isEqualTo("kept");
+    assertThat(redis.command("EXISTS", "hot:failed")).isEqualTo("0");
+    assertThat(redis.command("EXISTS", "hot:retried")).isEqualTo("0");
+    assertThat(a2.sync().get("hot:failed")).isNull();
   }
 }
