@@ -938,7 +938,7 @@ final class RedisStore extends LayerStore {
 
   /** Forgets a queued record's conflict once it was reported. */
   CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq) {
-    return translate(flushed(async.hdel(queueConflicts(queueId), Long.toString(seq))));
+    return call(a -> a.hdel(queueConflicts(queueId), Long.toString(seq)));
   }
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */
