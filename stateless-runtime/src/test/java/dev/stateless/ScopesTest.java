@@ -131,17 +131,39 @@ class ScopesTest {
   }
 
   @Test
-  void scopesOnRedis_leaveNoKeyBehind() {
+  void hundredThousandScopesOnRedis_leaveTheDatabaseAtItsStartingSize() throws Exception {
     StatelessCache c = cache(Kind.REDIS);
     c.sync().set("user:keep", "x");
+    try (RequestScope warm = c.requestScope()) {
+      warm.setScoped("req:warm", "x").join(); // creates the unowned keys' event stream once
+    }
     String before = redis.command("DBSIZE");
-    for (int i = 0; i < 10_000; i++) {
-      try (RequestScope scope = c.requestScope()) {
-        scope.setScoped("req:" + i, "payload " + i);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int first = t * 25_000;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = first; i < first + 25_000; i++) {
+                    try (RequestScope scope = c.requestScope()) {
+                      scope.setScoped("req:" + i, "payload " + i);
+                    }
+                  }
+                  return null;
+                }));
       }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(5, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
     }
     assertThat(c.sync().scan("req:*")).isEmpty();
     assertThat(redis.command("DBSIZE")).isEqualTo(before);
+    assertThat(redis.command("ZCARD", RedisStore.index(null))).isEqualTo("0");
   }
 
   @Test
