@@ -64,13 +64,7 @@ final class AtomicOps {
    * Where update functions run when the value came from Redis: never on Lettuce's I/O thread, and
    * not on the common pool (a blocking function must not stall unrelated work).
    */
-  private final java.util.concurrent.ExecutorService functions =
-      java.util.concurrent.Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "stateless-update");
-            t.setDaemon(true);
-            return t;
-          });
+  private final java.util.concurrent.ExecutorService functions = Threads.cached("stateless-update");
 
   AtomicOps(Engine engine) {
     this.engine = engine;

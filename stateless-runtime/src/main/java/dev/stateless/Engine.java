@@ -123,12 +123,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * Where setStream reads its InputStream (blocking I/O, never on a caller's or Redis's thread).
    */
   private final java.util.concurrent.ExecutorService streamingPool =
-      java.util.concurrent.Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "stateless-stream");
-            t.setDaemon(true);
-            return t;
-          });
+      Threads.cached("stateless-stream");
 
   /** One in-flight load of a key from a shared layer, valid for one generation. */
   private static final class Flight {
@@ -160,13 +155,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       this.decodingPool = null;
       this.decoding = Runnable::run;
     } else {
-      this.decodingPool =
-          java.util.concurrent.Executors.newCachedThreadPool(
-              r -> {
-                Thread t = new Thread(r, "stateless-decode");
-                t.setDaemon(true);
-                return t;
-              });
+      this.decodingPool = Threads.cached("stateless-decode");
       this.decoding = decodingPool;
     }
     for (CacheLayer layer : LAYERS) {

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -554,20 +553,8 @@ final class RedisStore extends LayerStore {
   }
 
   private void startExecutors() {
-    flusher =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "stateless-redis-flush");
-              t.setDaemon(true);
-              return t;
-            });
-    scans =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "stateless-redis-scan");
-              t.setDaemon(true);
-              return t;
-            });
+    flusher = Threads.single("stateless-redis-flush");
+    scans = Threads.cached("stateless-redis-scan");
   }
 
   /**

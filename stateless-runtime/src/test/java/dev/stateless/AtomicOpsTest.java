@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,12 +58,6 @@ class AtomicOpsTest {
     StatelessCache c = b.build();
     open.add(c);
     return c;
-  }
-
-  private static String code(Throwable t) {
-    Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    assertThat(c).isInstanceOf(StatelessException.class);
-    return ((StatelessException) c).diagnostics().get(0).code();
   }
 
   // ---- atomicUpdate ----
@@ -131,7 +124,7 @@ class AtomicOpsTest {
     StatelessCache c = cache(kind);
     c.sync().set("user:1", "v");
     CompletableFuture<Object> f = c.component("analytics").atomicUpdate("user:1", v -> "hacked");
-    assertThatThrownBy(f::join).satisfies(t -> assertThat(code(t)).isEqualTo("SL011"));
+    assertThatThrownBy(f::join).satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL011"));
     assertThat(c.sync().get("user:1")).isEqualTo("v");
     assertThat(c.component("users").sync().<String>atomicUpdate("user:1", v -> v + "!"))
         .isEqualTo("v!");
@@ -192,7 +185,7 @@ class AtomicOpsTest {
                       return v + 1;
                     }))
         .isInstanceOf(VersionConflictException.class)
-        .satisfies(t -> assertThat(code(t)).isEqualTo("SL103"))
+        .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL103"))
         .hasMessageContaining("plain:x");
     assertThat(calls.get()).isEqualTo(AtomicOps.ATTEMPTS);
     assertThat(c.get("plain:x")).isEqualTo((long) AtomicOps.ATTEMPTS * 1000);
@@ -287,14 +280,15 @@ class AtomicOpsTest {
                   }
                   tx.set("user:2", "new");
                 });
-    assertThatThrownBy(f::join).satisfies(t -> assertThat(code(t)).isEqualTo("SL003"));
+    assertThatThrownBy(f::join).satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL003"));
     assertThat(caught).isTrue();
     assertThat(c.sync().get("user:1")).isEqualTo("v");
     assertThat(c.sync().exists("user:2")).isFalse();
 
     CompletableFuture<Void> borrowed =
         c.component("analytics").atomicBatch(tx -> tx.set("user:1", "x"));
-    assertThatThrownBy(borrowed::join).satisfies(t -> assertThat(code(t)).isEqualTo("SL002"));
+    assertThatThrownBy(borrowed::join)
+        .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL002"));
     assertThat(c.sync().get("user:1")).isEqualTo("v");
   }
 
@@ -324,7 +318,7 @@ class AtomicOpsTest {
                       tx.set("local:1", "client");
                       tx.set("user:1", "server");
                     }))
-        .satisfies(t -> assertThat(code(t)).isEqualTo("SL105"))
+        .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL105"))
         .hasMessageContaining("local:1")
         .hasMessageContaining("user:1")
         .hasMessageContaining("help:");
@@ -455,7 +449,7 @@ class AtomicOpsTest {
     release.countDown();
     assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
         .isInstanceOf(java.util.concurrent.ExecutionException.class)
-        .satisfies(t -> assertThat(code(t.getCause())).isEqualTo("SL105"));
+        .satisfies(t -> assertThat(Failures.code(t.getCause())).isEqualTo("SL105"));
   }
 
   @Test
@@ -492,7 +486,7 @@ class AtomicOpsTest {
     open.add(c);
     c.sync().setStream("blob:1", new java.io.ByteArrayInputStream(new byte[10_000]));
     assertThatThrownBy(() -> c.sync().atomicBatch(tx -> tx.del("blob:1")))
-        .satisfies(t -> assertThat(code(t)).isEqualTo("SL105"))
+        .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL105"))
         .hasMessageContaining("del(key)");
     assertThat(redis.command("EXISTS", "blob:1")).isEqualTo("1");
   }
@@ -502,9 +496,9 @@ class AtomicOpsTest {
     StatelessCache c = cache(Kind.IN_PROCESS);
     try (StatelessCache session = c.session()) {
       assertThatThrownBy(() -> session.sync().atomicBatch(tx -> tx.set("user:1", "x")))
-          .satisfies(t -> assertThat(code(t)).isEqualTo("SL010"));
+          .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL010"));
       assertThatThrownBy(() -> session.sync().<String>atomicUpdate("user:1", v -> "x"))
-          .satisfies(t -> assertThat(code(t)).isEqualTo("SL010"));
+          .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL010"));
     }
     assertThat(c.sync().exists("user:1")).isFalse();
   }

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Lifetime;
-import dev.stateless.core.StatelessException;
 import dev.stateless.testing.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,12 +46,6 @@ class ScopesTest {
     StatelessCache c = b.build();
     open.add(c);
     return c;
-  }
-
-  private static String code(Throwable t) {
-    Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    assertThat(c).isInstanceOf(StatelessException.class);
-    return ((StatelessException) c).diagnostics().get(0).code();
   }
 
   // ---- request scopes ----
@@ -94,12 +86,13 @@ class ScopesTest {
     StatelessCache c = cache(kind);
     try (RequestScope scope = c.component("analytics").requestScope()) {
       CompletableFuture<Boolean> borrowed = scope.setScoped("user:1", "x");
-      assertThatThrownBy(borrowed::join).satisfies(t -> assertThat(code(t)).isEqualTo("SL002"));
+      assertThatThrownBy(borrowed::join)
+          .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL002"));
     }
     assertThat(c.sync().exists("user:1")).isFalse();
     // Outside a scope a key nobody owns cannot be written in a strict manifest.
     assertThatThrownBy(() -> c.sync().set("req:1", "x"))
-        .satisfies(t -> assertThat(code(t)).isEqualTo("SL003"));
+        .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL003"));
   }
 
   @Test
@@ -108,7 +101,7 @@ class ScopesTest {
     RequestScope scope = c.requestScope();
     scope.close();
     assertThatThrownBy(() -> scope.setScoped("req:1", "x").join())
-        .satisfies(t -> assertThat(code(t)).isEqualTo("SL105"));
+        .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL105"));
     assertThat(c.sync().exists("req:1")).isFalse();
     scope.close(); // twice: nothing
   }
@@ -206,13 +199,13 @@ class ScopesTest {
     session.set("user:1", "no cleanup").join();
     session.component("users").sync().set("user:2", "also none");
     assertThatThrownBy(session::close)
-        .satisfies(t -> assertThat(code(t)).isEqualTo("SL010"))
+        .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL010"))
         .hasMessageContaining("user:1")
         .hasMessageContaining("user:2");
     assertThat(c.sync().exists("user:1")).isFalse();
     assertThat(c.sync().exists("user:2")).isFalse();
     assertThatThrownBy(() -> session.set("user:3", "late").withCleanup(() -> {}))
-        .satisfies(t -> assertThat(code(t)).isEqualTo("SL105"));
+        .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL105"));
   }
 
   @Test
@@ -270,7 +263,7 @@ class ScopesTest {
     StatelessCache session = c.session();
     CacheWrite w =
         session.component("analytics").set("user:1", "x").withCleanup(ran::incrementAndGet);
-    assertThatThrownBy(w::join).satisfies(t -> assertThat(code(t)).isEqualTo("SL002"));
+    assertThatThrownBy(w::join).satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL002"));
     session.close();
     assertThat(c.sync().get("user:1")).isEqualTo("v");
     assertThat(ran).hasValue(0);
