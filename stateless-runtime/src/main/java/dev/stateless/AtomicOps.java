@@ -98,6 +98,7 @@ final class AtomicOps {
           via == null && engine.hasQueuedWrites(key)
               ? engine
                   .flushOffline()
+                  .copy() // the timeout must not complete a future other callers wait for
                   .orTimeout(redis.timeout().toMillis(), TimeUnit.MILLISECONDS)
                   .exceptionally(
                       t -> {
