@@ -25,12 +25,13 @@ import java.util.function.UnaryOperator;
  * <p>An update of a Redis primary is optimistic: read, apply the function, then one script writes
  * only if the key still holds what was read. Updates of a key from this node are queued behind one
  * another, so only other nodes (and plain writes) can conflict, and one that follows a successful
- * update starts from the value that update wrote instead of reading it. A conflict returns the
- * current value, and the update runs again at once on it; if it loses again, it takes the key's
- * lock in Redis (a lease; other nodes' writes by {@code atomicUpdate} fail while it is held) and
- * tries again on that value, so a node that keeps losing is served next instead of starving. After
- * {@value #ATTEMPTS} attempts, with growing random pauses between lock attempts, it fails with
- * {@link VersionConflictException} (SL103).
+ * update (or comes within seconds of this node's last update of the key) starts from the value that
+ * update wrote instead of reading it; a wrong guess costs one failed compare-and-set, which returns
+ * the real value. A conflict returns the current value, and the update runs again at once on it; if
+ * it loses again, it takes the key's lock in Redis (a lease; other nodes' writes by {@code
+ * atomicUpdate} fail while it is held) and tries again on that value, so a node that keeps losing
+ * is served next instead of starving. After {@value #ATTEMPTS} attempts, with growing random pauses
+ * between lock attempts, it fails with {@link VersionConflictException} (SL103).
  */
 final class AtomicOps {
   static final int ATTEMPTS = 32;
@@ -59,6 +60,19 @@ final class AtomicOps {
   }
 
   private final AtomicLong tokens = new AtomicLong();
+
+  /**
+   * What this node's last updates of recent keys wrote to Redis (an empty array for a delete): a
+   * guess of the current value that saves the read when it is right, and costs nothing when it is
+   * wrong, since the compare-and-set then fails and returns the real one.
+   */
+  private final Cache<String, byte[]> lastWritten =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumSize(10_000)
+          .expireAfterWrite(java.time.Duration.ofSeconds(10))
+          .build();
+
+  private static final byte[] DELETED = new byte[0];
 
   /**
    * Where update functions run when the value came from Redis: never on Lettuce's I/O thread, and
@@ -204,6 +218,7 @@ final class AtomicOps {
     final Slot slot;
     int attempts;
     boolean retried;
+    boolean guessed; // the first attempt used a remembered value, not one read from Redis
     String token;
     long lockWaitStart;
     final CompletableFuture<V> result = new CompletableFuture<>();
@@ -220,8 +235,13 @@ final class AtomicOps {
     }
 
     void start(Slot before) {
+      byte[] guess;
       if (before != null && before.known) {
+        guessed = true;
         onRead(before.value, null); // this node wrote it last: no need to read it
+      } else if ((guess = lastWritten.getIfPresent(key)) != null) {
+        guessed = true;
+        onRead(guess == DELETED ? null : guess, null);
       } else {
         try {
           redis.get(key).whenComplete(this::onRead);
@@ -283,10 +303,13 @@ final class AtomicOps {
                 } else if (Long.valueOf(1L).equals(reply.get(0))) {
                   slot.value = encoded;
                   slot.known = true;
+                  lastWritten.put(key, encoded == null ? DELETED : encoded);
                   result.complete((V) Engine.copyOut(next));
-                } else if (!retried && token == null && attempts < ATTEMPTS) {
-                  // Lost once: try again at once on the value the script returned.
-                  retried = true;
+                } else if ((guessed || !retried) && token == null && attempts < ATTEMPTS) {
+                  // A wrong guess, or lost once: try again at once on the value the script
+                  // returned.
+                  retried |= !guessed;
+                  guessed = false;
                   onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
                 } else {
                   lose();
