@@ -503,9 +503,10 @@ final class AtomicOps {
                 engine.unmarkBatch(marked);
               });
     }
-    return applied
-        .handle(
-            (v, failure) -> {
+    return engine
+        .thenDependents(
+            applied,
+            () -> {
               List<CompletableFuture<Long>> dependents = new ArrayList<>();
               for (BatchWrite w : writes) {
                 try {
@@ -514,18 +515,8 @@ final class AtomicOps {
                   dependents.add(CompletableFuture.failedFuture(e));
                 }
               }
-              return CompletableFuture.allOf(dependents.toArray(new CompletableFuture<?>[0]))
-                  .handle(
-                      (x, depFailure) -> {
-                        Throwable t = failure != null ? failure : depFailure;
-                        if (t != null) {
-                          throw t instanceof java.util.concurrent.CompletionException
-                              ? (java.util.concurrent.CompletionException) t
-                              : new java.util.concurrent.CompletionException(t);
-                        }
-                        return (Void) null;
-                      });
+              return CompletableFuture.allOf(dependents.toArray(new CompletableFuture<?>[0]));
             })
-        .thenCompose(f -> f);
+        .thenApply(v -> null);
   }
 }

@@ -867,25 +867,36 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       CacheLayer target,
       String key,
       java.util.function.Function<T, T> onWritten) {
+    CompletableFuture<T> written =
+        write
+            .handle(
+                (v, failure) -> {
+                  if (failure == null) {
+                    return CompletableFuture.completedFuture(onWritten.apply(v));
+                  }
+                  dropCopies(r, target, key);
+                  return CompletableFuture.<T>failedFuture(failure);
+                })
+            .thenCompose(f -> f);
+    return thenDependents(written, () -> invalidateDependents(r, rights, key));
+  }
+
+  /**
+   * After a write, whether or not it succeeded: drops its dependents. The result is the write's;
+   * its failure wins over the dependents' failure.
+   */
+  <T> CompletableFuture<T> thenDependents(
+      CompletableFuture<T> write, java.util.function.Supplier<CompletableFuture<?>> dependents) {
     return write
         .handle(
             (v, failure) -> {
-              if (failure == null) {
-                return CompletableFuture.completedFuture(onWritten.apply(v));
-              }
-              dropCopies(r, target, key);
-              return CompletableFuture.<T>failedFuture(failure);
-            })
-        .thenCompose(f -> f)
-        .handle(
-            (v, failure) -> {
-              CompletableFuture<Long> dependents;
+              CompletableFuture<?> dropped;
               try {
-                dependents = invalidateDependents(r, rights, key);
+                dropped = dependents.get();
               } catch (RuntimeException e) {
-                dependents = CompletableFuture.failedFuture(e);
+                dropped = CompletableFuture.failedFuture(e);
               }
-              return dependents.handle(
+              return dropped.handle(
                   (n, depFailure) -> {
                     Throwable first = failure != null ? failure : depFailure;
                     if (first != null) {

@@ -134,26 +134,60 @@ final class StreamedValues {
    */
   static Chunks readAll(InputStream in, int chunk, String key, String owner, long maxBytes) {
     List<byte[]> chunks = new ArrayList<>();
-    long total = 0;
-    while (true) {
+    ChunkSource source = new ChunkSource(in, chunk, key, owner, maxBytes);
+    for (byte[] c = source.next(); c != null; c = source.next()) {
+      chunks.add(c);
+    }
+    return new Chunks(List.copyOf(chunks), source.total);
+  }
+
+  /**
+   * Reads a source one chunk at a time, failing with SL102 as soon as the value is larger than
+   * {@code maxBytes} (0: no limit) or needs more than {@code maxChunks} chunks.
+   */
+  static final class ChunkSource {
+    private final InputStream in;
+    private final int chunk;
+    private final String key;
+    private final String owner;
+    private final long maxBytes;
+    private boolean done;
+    long total;
+    int count;
+
+    ChunkSource(InputStream in, int chunk, String key, String owner, long maxBytes) {
+      this.in = in;
+      this.chunk = chunk;
+      this.key = key;
+      this.owner = owner;
+      this.maxBytes = maxBytes;
+    }
+
+    /** The next chunk (full-sized except the last), or null at the end. */
+    byte[] next() {
+      if (done) {
+        return null;
+      }
       byte[] buf = new byte[chunk];
       int n = fill(in, buf, key);
       if (n == 0) {
-        break;
+        done = true;
+        return null;
       }
       total += n;
       if (maxBytes > 0 && weight(key, total) > maxBytes) {
         throw Errors.valueTooLarge(key, owner, total, maxBytes);
       }
-      if (chunks.size() == maxChunks) {
+      if (count == maxChunks) {
         throw Errors.tooManyChunks(key, owner, maxChunks, chunk);
       }
-      chunks.add(n == chunk ? buf : Arrays.copyOf(buf, n));
+      count++;
       if (n < chunk) {
-        break;
+        done = true;
+        return Arrays.copyOf(buf, n);
       }
+      return buf;
     }
-    return new Chunks(List.copyOf(chunks), total);
   }
 
   // ---- Redis ----
@@ -197,8 +231,7 @@ final class StreamedValues {
     String version = UUID.randomUUID().toString();
     Semaphore window = new Semaphore(WINDOW);
     AtomicReference<Throwable> failed = new AtomicReference<>();
-    int count = 0;
-    long total = 0;
+    ChunkSource source = new ChunkSource(in, chunk, key, owner, maxBytes);
     long renewed = System.nanoTime();
     java.util.function.BiConsumer<Object, Throwable> answered =
         (ok, t) -> {
@@ -209,24 +242,13 @@ final class StreamedValues {
         };
     try {
       while (failed.get() == null) {
-        byte[] buf = new byte[chunk];
-        int n = fill(in, buf, key);
-        if (n == 0) {
+        byte[] c = source.next();
+        if (c == null) {
           break;
         }
-        total += n;
-        if (maxBytes > 0 && weight(key, total) > maxBytes) {
-          throw Errors.valueTooLarge(key, owner, total, maxBytes);
-        }
-        if (count == maxChunks) {
-          throw Errors.tooManyChunks(key, owner, maxChunks, chunk);
-        }
         acquire(window, 1, redis);
-        redis
-            .setChunk(
-                chunkKey(version, count), n == chunk ? buf : Arrays.copyOf(buf, n), LEASE_MILLIS)
-            .whenComplete(answered);
-        count++;
+        int count = source.count;
+        redis.setChunk(chunkKey(version, count - 1), c, LEASE_MILLIS).whenComplete(answered);
         if (System.nanoTime() - renewed >= renewAfterNanos) {
           renewed = System.nanoTime();
           // One script per RENEW_BATCH chunks, each taking a window slot like a chunk write.
@@ -238,9 +260,6 @@ final class StreamedValues {
                 .whenComplete(answered);
           }
         }
-        if (n < chunk) {
-          break;
-        }
       }
       acquire(window, WINDOW, redis); // every chunk write has answered
       window.release(WINDOW);
@@ -248,10 +267,11 @@ final class StreamedValues {
         throw Errors.fromStore(redis.describe(), redis.timeout(), failed.get());
       }
     } catch (RuntimeException e) {
-      awaitQuietly(discard(redis, version, count), redis);
+      awaitQuietly(discard(redis, version, source.count), redis);
       throw e;
     }
-    int chunks = count;
+    int chunks = source.count;
+    long total = source.total;
     CompletableFuture<Long> swapped =
         swapReply.apply(
             redis.swapStream(key, owner, pointer(version, chunks, total), px, version, chunks));
