@@ -3,6 +3,7 @@ package dev.stateless;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
 import dev.stateless.testing.RedisServerExtension;
@@ -28,12 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AtomicOpsTest {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
-  enum Kind {
-    IN_PROCESS,
-    REDIS
-  }
-
-  private final List<StatelessCache> open = new ArrayList<>();
+  private final Nodes nodes = new Nodes(redis);
 
   @BeforeEach
   void clean() {
@@ -42,7 +38,7 @@ class AtomicOpsTest {
 
   @AfterEach
   void closeAll() {
-    open.forEach(StatelessCache::close);
+    nodes.closeAll();
   }
 
   private StatelessCache cache(Kind kind) {
@@ -50,14 +46,7 @@ class AtomicOpsTest {
   }
 
   private StatelessCache cache(Kind kind, Consumer<StatelessCache.Builder> config) {
-    StatelessCache.Builder b = StatelessCache.builder().manifest(TestManifest.class);
-    if (kind == Kind.REDIS) {
-      b.server(Stores.redis(redis.uri()));
-    }
-    config.accept(b);
-    StatelessCache c = b.build();
-    open.add(c);
-    return c;
+    return nodes.build(kind, b -> config.accept(b.manifest(TestManifest.class)));
   }
 
   // ---- atomicUpdate ----
@@ -483,7 +472,7 @@ class AtomicOpsTest {
             .manifest(StreamingManifest.class)
             .server(Stores.redis(redis.uri()))
             .build();
-    open.add(c);
+    nodes.add(c);
     c.sync().setStream("blob:1", new java.io.ByteArrayInputStream(new byte[10_000]));
     assertThatThrownBy(() -> c.sync().atomicBatch(tx -> tx.del("blob:1")))
         .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL105"))

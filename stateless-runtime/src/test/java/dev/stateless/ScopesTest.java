@@ -3,6 +3,7 @@ package dev.stateless;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Lifetime;
 import dev.stateless.testing.RedisServerExtension;
@@ -21,12 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ScopesTest {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
-  enum Kind {
-    IN_PROCESS,
-    REDIS
-  }
-
-  private final List<StatelessCache> open = new ArrayList<>();
+  private final Nodes nodes = new Nodes(redis);
 
   @BeforeEach
   void clean() {
@@ -35,17 +31,11 @@ class ScopesTest {
 
   @AfterEach
   void closeAll() {
-    open.forEach(StatelessCache::close);
+    nodes.closeAll();
   }
 
   private StatelessCache cache(Kind kind) {
-    StatelessCache.Builder b = StatelessCache.builder().manifest(TestManifest.class);
-    if (kind == Kind.REDIS) {
-      b.server(Stores.redis(redis.uri()));
-    }
-    StatelessCache c = b.build();
-    open.add(c);
-    return c;
+    return nodes.build(kind, b -> b.manifest(TestManifest.class));
   }
 
   // ---- request scopes ----

@@ -3,6 +3,7 @@ package dev.stateless;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Component;
@@ -13,7 +14,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -26,12 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StatelessCacheTest {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
-  enum Kind {
-    IN_PROCESS,
-    REDIS
-  }
-
-  private final List<StatelessCache> open = new ArrayList<>();
+  private final Nodes nodes = new Nodes(redis);
 
   @BeforeEach
   void clean() {
@@ -40,7 +35,7 @@ class StatelessCacheTest {
 
   @AfterEach
   void closeAll() {
-    open.forEach(StatelessCache::close);
+    nodes.closeAll();
   }
 
   private StatelessCache cache(Kind kind) {
@@ -48,14 +43,7 @@ class StatelessCacheTest {
   }
 
   private StatelessCache cache(Kind kind, Consumer<StatelessCache.Builder> config) {
-    StatelessCache.Builder b = StatelessCache.builder();
-    if (kind == Kind.REDIS) {
-      b.server(Stores.redis(redis.uri()));
-    }
-    config.accept(b);
-    StatelessCache c = b.build();
-    open.add(c);
-    return c;
+    return nodes.build(kind, config);
   }
 
   @ParameterizedTest

@@ -5,6 +5,7 @@ import static dev.stateless.StreamingManifest.SMALL_CHUNK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Manifest;
@@ -39,14 +40,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StreamingTest {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
-  enum Kind {
-    IN_PROCESS,
-    REDIS
-  }
-
   private static final long SEED = System.nanoTime();
   private final Random random = new Random(SEED);
-  private final List<StatelessCache> open = new ArrayList<>();
+  private final Nodes nodes = new Nodes(redis);
 
   @BeforeAll
   static void printSeed() {
@@ -60,7 +56,7 @@ class StreamingTest {
 
   @AfterEach
   void closeAll() {
-    open.forEach(StatelessCache::close);
+    nodes.closeAll();
   }
 
   private StatelessCache cache(Kind kind) {
@@ -68,14 +64,7 @@ class StreamingTest {
   }
 
   private StatelessCache cache(Kind kind, Consumer<StatelessCache.Builder> config) {
-    StatelessCache.Builder b = StatelessCache.builder();
-    if (kind == Kind.REDIS) {
-      b.server(Stores.redis(redis.uri()));
-    }
-    config.accept(b);
-    StatelessCache c = b.build();
-    open.add(c);
-    return c;
+    return nodes.build(kind, config);
   }
 
   private byte[] bytes(int n) {
