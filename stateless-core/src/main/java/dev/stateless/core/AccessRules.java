@@ -54,8 +54,11 @@ public final class AccessRules {
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(key, "key");
     Manifest manifest = rights.manifest();
-    if (via != null && !manifest.layers().contains(via)) {
-      return List.of(Diagnostics.layerViewMissing(rights, via, manifest.layers()));
+    if (via != null) {
+      List<Diagnostic> missing = checkLayerView(rights, via);
+      if (!missing.isEmpty()) {
+        return missing;
+      }
     }
     if (operation == Operation.SCOPED_WRITE && rights.lifetime() != Lifetime.REQUEST) {
       return List.of(Diagnostics.scopedOutsideRequest(rights, key));
@@ -70,6 +73,22 @@ public final class AccessRules {
       return d == null ? List.of() : List.of(d);
     }
     return judgeShape(rights, operation, key, via);
+  }
+
+  /**
+   * Checks a layer view ({@code cache.layer(EDGE)}): the layer must be one of the application's
+   * (SL007).
+   *
+   * @param rights what the code may do
+   * @param via the layer the view targets
+   * @return at most one finding
+   */
+  public static List<Diagnostic> checkLayerView(Rights rights, CacheLayer via) {
+    Objects.requireNonNull(via, "via");
+    Set<CacheLayer> layers = rights.manifest().layers();
+    return layers.contains(via)
+        ? List.of()
+        : List.of(Diagnostics.layerViewMissing(rights, via, layers));
   }
 
   /**

@@ -1,7 +1,18 @@
 package dev.stateless.core;
 
+import dev.stateless.annotation.Backfill;
+import dev.stateless.annotation.Borrows;
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Invalidates;
+import dev.stateless.annotation.Layer;
+import dev.stateless.annotation.MaxSize;
+import dev.stateless.annotation.Owns;
+import dev.stateless.annotation.Prefetch;
 import dev.stateless.annotation.Strategy;
+import dev.stateless.annotation.Streaming;
+import dev.stateless.annotation.Ttl;
+import dev.stateless.annotation.UseStrategy;
+import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +58,106 @@ public final class Component {
     this.invalidates = parseAll(b.invalidates, b.name, "@Invalidates", problems);
     this.strategy = b.strategy;
     this.problems = List.copyOf(problems);
+  }
+
+  /** The component annotations: a field carrying any of them is a component. */
+  private static final List<Class<? extends Annotation>> ANNOTATIONS =
+      List.of(
+          Owns.class,
+          Borrows.class,
+          Layer.class,
+          MaxSize.class,
+          Ttl.class,
+          Streaming.class,
+          Prefetch.class,
+          Backfill.class,
+          Invalidates.class,
+          UseStrategy.class);
+
+  /**
+   * Reads the annotations of a field: a reflected {@code java.lang.reflect.Field} at run time, or a
+   * field the compile-time checker sees in source or in a class file.
+   */
+  @FunctionalInterface
+  public interface AnnotationSource {
+    /**
+     * Returns the field's annotation of a type.
+     *
+     * @param <A> the annotation type
+     * @param type the annotation type
+     * @return the annotation, or {@code null} when the field does not carry it
+     */
+    <A extends Annotation> A get(Class<A> type);
+  }
+
+  /**
+   * Returns the annotation types that make a manifest field a component.
+   *
+   * @return {@code Owns}, {@code Borrows}, {@code Layer}, ... in a fixed order
+   */
+  public static List<Class<? extends Annotation>> annotationTypes() {
+    return ANNOTATIONS;
+  }
+
+  /**
+   * Reads a component from a manifest field's annotations: the one place that says which annotation
+   * sets what, for {@link Manifest#from(Class)} and for the compile-time checker.
+   *
+   * @param name the field's name, which names the component
+   * @param field the field's annotations ({@code field::getAnnotation})
+   * @return the component, or empty when the field carries no component annotation
+   */
+  public static Optional<Component> fromAnnotations(String name, AnnotationSource field) {
+    Objects.requireNonNull(field, "field");
+    boolean any = false;
+    for (Class<? extends Annotation> a : ANNOTATIONS) {
+      any |= field.get(a) != null;
+    }
+    if (!any) {
+      return Optional.empty();
+    }
+    Builder c = builder(name);
+    Owns owns = field.get(Owns.class);
+    if (owns != null) {
+      c.owns(owns.value());
+    }
+    Borrows borrows = field.get(Borrows.class);
+    if (borrows != null) {
+      c.borrows(borrows.value());
+    }
+    Layer layer = field.get(Layer.class);
+    if (layer != null) {
+      c.layer(layer.value());
+    }
+    MaxSize maxSize = field.get(MaxSize.class);
+    if (maxSize != null) {
+      c.maxSize(maxSize.value());
+    }
+    Ttl ttl = field.get(Ttl.class);
+    if (ttl != null) {
+      c.ttl(ttl.value());
+    }
+    Streaming streaming = field.get(Streaming.class);
+    if (streaming != null) {
+      c.streaming(streaming.chunkSize());
+    }
+    Prefetch prefetch = field.get(Prefetch.class);
+    if (prefetch != null) {
+      c.prefetch(prefetch.value());
+    }
+    Backfill backfill = field.get(Backfill.class);
+    if (backfill != null) {
+      c.backfill(backfill.value());
+    }
+    Invalidates invalidates = field.get(Invalidates.class);
+    if (invalidates != null) {
+      c.invalidates(invalidates.value());
+    }
+    UseStrategy strategy = field.get(UseStrategy.class);
+    if (strategy != null) {
+      c.strategy(strategy.value());
+    }
+    return Optional.of(c.build());
   }
 
   /**

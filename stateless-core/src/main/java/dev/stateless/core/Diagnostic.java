@@ -1,5 +1,6 @@
 package dev.stateless.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -143,6 +144,36 @@ public final class Diagnostic {
    */
   public List<String> patterns() {
     return patterns;
+  }
+
+  /**
+   * Returns the same finding with another severity: the checker reports what code without
+   * {@code @CacheAccess} does as warnings.
+   *
+   * @param as the severity
+   * @return the finding with that severity
+   */
+  public Diagnostic withSeverity(Severity as) {
+    Objects.requireNonNull(as, "as");
+    return as == severity
+        ? this
+        : new Diagnostic(code, as, message, help, notes, components, patterns);
+  }
+
+  /**
+   * Returns the same finding with more notes after its own, such as where the declarations involved
+   * are in the source.
+   *
+   * @param more the notes to add
+   * @return the finding with the notes
+   */
+  public Diagnostic withNotes(List<String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<String> all = new ArrayList<>(notes);
+    all.addAll(more);
+    return new Diagnostic(code, severity, message, help, all, components, patterns);
   }
 
   /**

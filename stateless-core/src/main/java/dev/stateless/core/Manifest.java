@@ -1,18 +1,7 @@
 package dev.stateless.core;
 
-import dev.stateless.annotation.Backfill;
-import dev.stateless.annotation.Borrows;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.CacheManifest;
-import dev.stateless.annotation.Invalidates;
-import dev.stateless.annotation.Layer;
-import dev.stateless.annotation.MaxSize;
-import dev.stateless.annotation.Owns;
-import dev.stateless.annotation.Prefetch;
-import dev.stateless.annotation.Streaming;
-import dev.stateless.annotation.Ttl;
-import dev.stateless.annotation.UseStrategy;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,20 +23,6 @@ import java.util.Set;
  * <p>Instances are immutable and thread-safe.
  */
 public final class Manifest {
-  /** The component annotations: a field with any of them is a component. */
-  static final List<Class<? extends Annotation>> COMPONENT_ANNOTATIONS =
-      List.of(
-          Owns.class,
-          Borrows.class,
-          Layer.class,
-          MaxSize.class,
-          Ttl.class,
-          Streaming.class,
-          Prefetch.class,
-          Backfill.class,
-          Invalidates.class,
-          UseStrategy.class);
-
   private static final Manifest EMPTY = builder("(no manifest)").build();
 
   private final String name;
@@ -93,66 +68,11 @@ public final class Manifest {
     }
     Builder b = builder(type.getSimpleName()).layers(annotation.layers());
     for (Field field : type.getDeclaredFields()) {
-      if (field.isSynthetic() || !isComponent(field)) {
-        continue;
+      if (!field.isSynthetic()) {
+        Component.fromAnnotations(field.getName(), field::getAnnotation).ifPresent(b::component);
       }
-      b.component(componentOf(field));
     }
     return b.build();
-  }
-
-  private static boolean isComponent(Field field) {
-    for (Class<? extends Annotation> a : COMPONENT_ANNOTATIONS) {
-      if (field.isAnnotationPresent(a)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Component componentOf(Field field) {
-    Component.Builder c = Component.builder(field.getName());
-    Owns owns = field.getAnnotation(Owns.class);
-    if (owns != null) {
-      c.owns(owns.value());
-    }
-    Borrows borrows = field.getAnnotation(Borrows.class);
-    if (borrows != null) {
-      c.borrows(borrows.value());
-    }
-    Layer layer = field.getAnnotation(Layer.class);
-    if (layer != null) {
-      c.layer(layer.value());
-    }
-    MaxSize maxSize = field.getAnnotation(MaxSize.class);
-    if (maxSize != null) {
-      c.maxSize(maxSize.value());
-    }
-    Ttl ttl = field.getAnnotation(Ttl.class);
-    if (ttl != null) {
-      c.ttl(ttl.value());
-    }
-    Streaming streaming = field.getAnnotation(Streaming.class);
-    if (streaming != null) {
-      c.streaming(streaming.chunkSize());
-    }
-    Prefetch prefetch = field.getAnnotation(Prefetch.class);
-    if (prefetch != null) {
-      c.prefetch(prefetch.value());
-    }
-    Backfill backfill = field.getAnnotation(Backfill.class);
-    if (backfill != null) {
-      c.backfill(backfill.value());
-    }
-    Invalidates invalidates = field.getAnnotation(Invalidates.class);
-    if (invalidates != null) {
-      c.invalidates(invalidates.value());
-    }
-    UseStrategy strategy = field.getAnnotation(UseStrategy.class);
-    if (strategy != null) {
-      c.strategy(strategy.value());
-    }
-    return c.build();
   }
 
   /**

@@ -1,0 +1,305 @@
+package dev.stateless.checker;
+
+import com.sun.source.util.TaskEvent;
+import com.sun.source.util.TaskListener;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.stateless.annotation.CacheAccess;
+import dev.stateless.core.AccessRules;
+import dev.stateless.core.Code;
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.Rights;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.Elements;
+
+/**
+ * The checker's state for one compilation: the manifests, the rights of each {@code @CacheAccess}
+ * element, and the listener that checks each top-level class once javac has analyzed it (so every
+ * finding is reported once, and findings of all classes come out in one build).
+ */
+final class Checker implements TaskListener {
+  static final String CACHE_ACCESS = "dev.stateless.annotation.CacheAccess";
+  static final String CACHE_MANIFEST = "dev.stateless.annotation.CacheManifest";
+
+  /** The rights an element declares, with the manifest they are judged against. */
+  static final class Declared {
+    final Element element;
+    final Rights rights;
+    final Manifests.Found manifest;
+
+    Declared(Element element, Rights rights, Manifests.Found manifest) {
+      this.element = element;
+      this.rights = rights;
+      this.manifest = manifest;
+    }
+  }
+
+  private final Trees trees;
+  private final Elements elements;
+  private final CheckerOptions options;
+  private final Manifests manifests;
+  private final Reporter reporter;
+  private final Map<Element, Optional<Declared>> declared = new HashMap<>();
+  private final Set<String> validated = new HashSet<>();
+  private final Set<String> ambiguityReported = new HashSet<>();
+  private boolean listening;
+
+  Checker(ProcessingEnvironment env, CheckerOptions options) {
+    this.trees = Trees.instance(env);
+    this.elements = env.getElementUtils();
+    this.options = options;
+    this.manifests = new Manifests(elements, env.getMessager(), options);
+    this.reporter = new Reporter(env.getMessager(), trees, options.strict);
+  }
+
+  void sourceManifest(TypeElement type) {
+    manifests.addSource(type);
+  }
+
+  boolean listening() {
+    return listening;
+  }
+
+  @Override
+  public void started(TaskEvent e) {
+    listening = true;
+  }
+
+  @Override
+  public void finished(TaskEvent e) {
+    listening = true;
+    if (e.getKind() != TaskEvent.Kind.ANALYZE || e.getTypeElement() == null) {
+      return;
+    }
+    TreePath path = trees.getPath(e.getTypeElement());
+    if (path == null || path.getCompilationUnit() != e.getCompilationUnit()) {
+      return;
+    }
+    new AccessScanner(this, trees, reporter, options.strict, ClassFacts.of(path, trees))
+        .scan(path, null);
+  }
+
+  /** Without javac's task (a wrapped or foreign compiler): at least the manifests. */
+  void checkManifestsWithoutTrees() {
+    for (Manifests.Found f : manifests.sources()) {
+      checkManifest(f.type);
+    }
+  }
+
+  Manifests manifests() {
+    return manifests;
+  }
+
+  /** Applies the manifest rules to a manifest class being compiled, once. */
+  void checkManifest(TypeElement type) {
+    if (!validated.add(type.getQualifiedName().toString())) {
+      return;
+    }
+    Manifests.Found f = manifests.read(type);
+    for (Diagnostic d : f.manifest.validate()) {
+      List<String> components = d.components();
+      VariableElement field = components.isEmpty() ? null : f.fields.get(components.get(0));
+      String text = d.patterns().isEmpty() ? null : d.patterns().get(0);
+      List<Reporter.Place> related = new ArrayList<>();
+      for (int i = 1; i < components.size(); i++) {
+        VariableElement other = f.fields.get(components.get(i));
+        if (other == null) {
+          continue;
+        }
+        String otherPattern = i < d.patterns().size() ? d.patterns().get(i) : null;
+        AnnotationMirror a = annotationHolding(other, otherPattern, d.rule());
+        related.add(
+            new Reporter.Place(
+                noteFor(d.rule(), components.get(i), otherPattern),
+                other,
+                a,
+                Reporter.valueOf(a, otherPattern)));
+      }
+      if (field == null) {
+        AnnotationMirror a = Reporter.mirror(type, CACHE_MANIFEST);
+        reporter.at(d, type, a, Reporter.member(a, "layers"), related);
+      } else {
+        AnnotationMirror a = annotationHolding(field, text, d.rule());
+        reporter.at(d, field, a, Reporter.valueOf(a, text), related);
+      }
+    }
+  }
+
+  private static String noteFor(Code rule, String component, String pattern) {
+    String q = "\"" + component + "\"";
+    switch (rule) {
+      case SL001:
+        return q + " is declared here";
+      case SL006:
+        return q + " is part of the cycle";
+      default:
+        return "component " + q + " is declared here";
+    }
+  }
+
+  /** The component annotation on a field that holds a text, or the one a rule is about. */
+  private static AnnotationMirror annotationHolding(VariableElement field, String text, Code rule) {
+    String[] order;
+    switch (rule) {
+      case SL006:
+        order = new String[] {"Invalidates"};
+        break;
+      case SL007:
+        order = new String[] {"UseStrategy", "Layer"};
+        break;
+      case SL008:
+        order = new String[] {"UseStrategy", "Layer"};
+        break;
+      default:
+        order =
+            new String[] {
+              "Owns", "Borrows", "Invalidates", "Prefetch", "MaxSize", "Ttl", "Streaming"
+            };
+    }
+    AnnotationMirror first = null;
+    for (String simple : order) {
+      AnnotationMirror a = Reporter.mirror(field, "dev.stateless.annotation." + simple);
+      if (a == null) {
+        continue;
+      }
+      if (first == null) {
+        first = a;
+      }
+      if (text == null || Reporter.valueOf(a, text) != null) {
+        return a;
+      }
+    }
+    return first;
+  }
+
+  /**
+   * The rights an element's own {@code @CacheAccess} declares, checked once (SL005, SL007, SL008,
+   * SL012, SL013 on the annotation); empty when it has none or its manifest is ambiguous.
+   */
+  Optional<Declared> declared(Element e) {
+    Optional<Declared> known = declared.get(e);
+    if (known != null) {
+      return known;
+    }
+    Optional<Declared> d = Optional.empty();
+    CacheAccess ca = e.getAnnotation(CacheAccess.class);
+    if (ca != null) {
+      Manifests.Choice choice = manifests.forCode(e);
+      if (choice.ambiguous.isEmpty()) {
+        Rights rights =
+            Rights.builder(choice.manifest())
+                .name(nameOf(e))
+                .owns(ca.owns())
+                .borrows(ca.borrows())
+                .exclusive(ca.exclusive())
+                .invalidates(ca.invalidates())
+                .follows(ca.follows())
+                .lifetime(ca.lifetime())
+                .strategy(ca.strategy())
+                .build();
+        d = Optional.of(new Declared(e, rights, choice.found));
+      } else {
+        reportAmbiguous(e, choice);
+      }
+    }
+    declared.put(e, d);
+    return d;
+  }
+
+  /** The rights of code in an element: its own {@code @CacheAccess}, else its nearest type's. */
+  Optional<Declared> declaredFor(Element e) {
+    for (Element at = e; at != null; at = at.getEnclosingElement()) {
+      if (at.getKind() == ElementKind.PACKAGE || at.getKind() == ElementKind.MODULE) {
+        break;
+      }
+      Optional<Declared> d = declared(at);
+      if (d.isPresent()) {
+        return d;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Reports the findings on an element's own declaration, where the element is being compiled. */
+  void checkDeclaration(Declared d) {
+    AnnotationMirror a = Reporter.mirror(d.element, CACHE_ACCESS);
+    for (Diagnostic finding : AccessRules.checkDeclaration(d.rights)) {
+      AnnotationValue v;
+      switch (finding.rule()) {
+        case SL013:
+          v = Reporter.member(a, "follows");
+          break;
+        case SL007:
+        case SL008:
+          v = Reporter.member(a, "strategy");
+          if (v == null) {
+            v = Reporter.member(a, "follows");
+          }
+          break;
+        default:
+          v = Reporter.valueOf(a, finding.patterns().isEmpty() ? null : finding.patterns().get(0));
+      }
+      reporter.at(finding, d.element, a, v, componentPlaces(finding, d.manifest));
+    }
+  }
+
+  /** Notes at the manifest fields of the components a finding names. */
+  List<Reporter.Place> componentPlaces(Diagnostic d, Manifests.Found manifest) {
+    List<Reporter.Place> out = new ArrayList<>();
+    if (manifest == null) {
+      return out;
+    }
+    for (String c : d.components()) {
+      VariableElement field = manifest.fields.get(c);
+      if (field != null) {
+        out.add(new Reporter.Place("component \"" + c + "\" is declared here", field, null, null));
+      }
+    }
+    return out;
+  }
+
+  private void reportAmbiguous(Element e, Manifests.Choice choice) {
+    String pkg = elements.getPackageOf(e).getQualifiedName().toString();
+    if (!ambiguityReported.add(pkg)) {
+      return;
+    }
+    String names =
+        choice.ambiguous.stream()
+            .map(f -> f.type.getQualifiedName().toString())
+            .collect(Collectors.joining(", "));
+    reporter.warning(
+        "warning[SL013]: cannot tell which manifest applies to "
+            + nameOf(e)
+            + ": "
+            + names
+            + " are equally near; its @CacheAccess is not checked"
+            + "\n  = help: pass -A"
+            + CheckerOptions.MANIFEST
+            + "=<the manifest's class name>, or move the manifest into an enclosing package",
+        e,
+        Reporter.mirror(e, CACHE_ACCESS));
+  }
+
+  /** {@code UserService.update} for a method, {@code UserService} for a type. */
+  static String nameOf(Element e) {
+    if (e instanceof TypeElement) {
+      return e.getSimpleName().toString();
+    }
+    Element type = e.getEnclosingElement();
+    return (type == null ? "" : type.getSimpleName() + ".") + e.getSimpleName();
+  }
+}

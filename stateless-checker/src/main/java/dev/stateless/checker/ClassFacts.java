@@ -1,0 +1,141 @@
+package dev.stateless.checker;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.VariableElement;
+
+/**
+ * What one pass over a top-level class learns for the key evaluator: each variable's initializer,
+ * the variables assigned after their declaration (so not effectively final), and each method's body
+ * with its return statements.
+ */
+final class ClassFacts {
+  private final Map<Element, TreePath> initializers = new HashMap<>();
+  private final Set<Element> reassigned = new HashSet<>();
+  private final Map<Element, MethodTree> methods = new HashMap<>();
+  private final Map<Element, List<TreePath>> returns = new HashMap<>();
+
+  static ClassFacts of(TreePath topLevelClass, Trees trees) {
+    ClassFacts facts = new ClassFacts();
+    new TreePathScanner<Void, Element>() {
+      @Override
+      public Void visitVariable(VariableTree node, Element method) {
+        if (node.getInitializer() != null) {
+          Element v = trees.getElement(getCurrentPath());
+          if (v != null) {
+            facts.initializers.put(v, new TreePath(getCurrentPath(), node.getInitializer()));
+          }
+        }
+        return super.visitVariable(node, method);
+      }
+
+      @Override
+      public Void visitMethod(MethodTree node, Element method) {
+        Element m = trees.getElement(getCurrentPath());
+        if (m != null) {
+          facts.methods.put(m, node);
+          facts.returns.put(m, new ArrayList<>());
+        }
+        return super.visitMethod(node, m);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree node, Element method) {
+        return super.visitLambdaExpression(node, null); // its returns are the lambda's
+      }
+
+      @Override
+      public Void visitClass(ClassTree node, Element method) {
+        return super.visitClass(node, null);
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree node, Element method) {
+        if (method != null && node.getExpression() != null) {
+          facts.returns.get(method).add(new TreePath(getCurrentPath(), node.getExpression()));
+        }
+        return super.visitReturn(node, method);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree node, Element method) {
+        assigned(node.getVariable());
+        return super.visitAssignment(node, method);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree node, Element method) {
+        assigned(node.getVariable());
+        return super.visitCompoundAssignment(node, method);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree node, Element method) {
+        switch (node.getKind()) {
+          case PREFIX_INCREMENT:
+          case PREFIX_DECREMENT:
+          case POSTFIX_INCREMENT:
+          case POSTFIX_DECREMENT:
+            assigned(node.getExpression());
+            break;
+          default:
+            break;
+        }
+        return super.visitUnary(node, method);
+      }
+
+      private void assigned(ExpressionTree target) {
+        Element v = trees.getElement(new TreePath(getCurrentPath(), target));
+        if (v != null) {
+          facts.reassigned.add(v);
+        }
+      }
+    }.scan(topLevelClass, null);
+    return facts;
+  }
+
+  /** The initializer of a variable declared in this class, or null. */
+  TreePath initializer(VariableElement v) {
+    return initializers.get(v);
+  }
+
+  /** Whether a variable is assigned anywhere after its declaration. */
+  boolean isReassigned(VariableElement v) {
+    return reassigned.contains(v);
+  }
+
+  /** The declaration of a method of this class, or null. */
+  MethodTree method(ExecutableElement m) {
+    return methods.get(m);
+  }
+
+  /** The expression of a method's one return statement, or null if it has none or several. */
+  TreePath onlyReturn(ExecutableElement m) {
+    List<TreePath> r = returns.get(m);
+    return r != null && r.size() == 1 ? r.get(0) : null;
+  }
+
+  /** Whether a tree is a method or type whose declaration this class holds. */
+  static boolean isDeclaration(Tree t) {
+    return t instanceof MethodTree || t instanceof ClassTree;
+  }
+}

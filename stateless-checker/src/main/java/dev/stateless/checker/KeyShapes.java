@@ -1,0 +1,506 @@
+package dev.stateless.checker;
+
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.stateless.core.KeyShape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+
+/**
+ * Abstracts a key expression to a {@link KeyShape}: what javac knows of the strings it can produce.
+ * Literals and constants (also other classes' {@code static final} ones) are exact; {@code +},
+ * {@code concat}, {@code String.join}, {@code StringBuilder} chains, {@code String.format} and
+ * {@code formatted} keep their literal parts; an effectively-final local, a final field of the
+ * class or a parameter bound by a key-builder call stands for its value; a call of a method of the
+ * class being checked whose body returns one expression (a key builder) is followed with its
+ * parameters bound to the arguments' shapes. Anything else is a hole typed by its Java type: an
+ * {@code int}, {@code long}, {@code UUID} or enum is one segment (no {@code :}), a {@code String}
+ * any text.
+ *
+ * <p>A shape never stands for fewer keys than the expression can produce: where the evaluator is
+ * unsure it widens to a hole, so "every key breaks the rule" stays true of the program.
+ */
+final class KeyShapes {
+  private static final int MAX_DEPTH = 8;
+  private static final Pattern FORMAT_SPEC =
+      Pattern.compile("%(\\d+\\$|<)?([-#+ 0,(]*)?(\\d+)?(\\.\\d+)?([tT])?([a-zA-Z%])");
+  private static final Set<String> SEGMENT_TYPES =
+      Set.of(
+          "java.lang.Integer",
+          "java.lang.Long",
+          "java.lang.Short",
+          "java.lang.Byte",
+          "java.lang.Boolean",
+          "java.lang.Float",
+          "java.lang.Double",
+          "java.math.BigInteger",
+          "java.math.BigDecimal",
+          "java.util.UUID");
+
+  private final Trees trees;
+  private final ClassFacts facts;
+  private final Set<ExecutableElement> following = new HashSet<>();
+
+  KeyShapes(Trees trees, ClassFacts facts) {
+    this.trees = trees;
+    this.facts = facts;
+  }
+
+  /** The shape of a key expression. */
+  KeyShape of(TreePath expression) {
+    return eval(expression, Map.of(), 0);
+  }
+
+  /** The exact string an expression certainly is, or null. */
+  String constant(TreePath expression) {
+    KeyShape s = of(expression);
+    return s.isExact() ? s.exactKey() : null;
+  }
+
+  private KeyShape eval(TreePath path, Map<Element, KeyShape> env, int depth) {
+    Tree t = path.getLeaf();
+    if (depth > MAX_DEPTH) {
+      return hole(path);
+    }
+    switch (t.getKind()) {
+      case STRING_LITERAL:
+      case INT_LITERAL:
+      case LONG_LITERAL:
+      case BOOLEAN_LITERAL:
+      case CHAR_LITERAL:
+      case FLOAT_LITERAL:
+      case DOUBLE_LITERAL:
+        return KeyShape.exact(String.valueOf(((LiteralTree) t).getValue()));
+      case NULL_LITERAL:
+        return KeyShape.exact("null");
+      case PARENTHESIZED:
+        return eval(child(path, ((ParenthesizedTree) t).getExpression()), env, depth);
+      case TYPE_CAST:
+        {
+          TreePath inner = child(path, ((TypeCastTree) t).getExpression());
+          return isString(type(path)) && isString(type(inner))
+              ? eval(inner, env, depth)
+              : hole(path);
+        }
+      case PLUS:
+        {
+          if (!isString(type(path))) {
+            return hole(path);
+          }
+          BinaryTree b = (BinaryTree) t;
+          return eval(child(path, b.getLeftOperand()), env, depth + 1)
+              .concat(eval(child(path, b.getRightOperand()), env, depth + 1));
+        }
+      case CONDITIONAL_EXPRESSION:
+        {
+          ConditionalExpressionTree c = (ConditionalExpressionTree) t;
+          KeyShape a = eval(child(path, c.getTrueExpression()), env, depth + 1);
+          KeyShape b = eval(child(path, c.getFalseExpression()), env, depth + 1);
+          return a.equals(b) ? a : hole(path);
+        }
+      case IDENTIFIER:
+      case MEMBER_SELECT:
+        return variable(path, env, depth);
+      case METHOD_INVOCATION:
+        return call(path, env, depth);
+      default:
+        return hole(path);
+    }
+  }
+
+  private KeyShape variable(TreePath path, Map<Element, KeyShape> env, int depth) {
+    Element e = trees.getElement(path);
+    if (!(e instanceof VariableElement)) {
+      return hole(path);
+    }
+    VariableElement v = (VariableElement) e;
+    Object constant = v.getConstantValue();
+    if (constant != null) {
+      return KeyShape.exact(String.valueOf(constant));
+    }
+    KeyShape bound = env.get(v);
+    if (bound != null) {
+      return bound;
+    }
+    TreePath init = facts.initializer(v);
+    boolean fixed =
+        v.getKind() == ElementKind.FIELD
+            ? v.getModifiers().contains(Modifier.FINAL)
+            : !facts.isReassigned(v);
+    if (init != null && fixed) {
+      return eval(init, env, depth + 1);
+    }
+    return holeFor(v.asType());
+  }
+
+  private KeyShape call(TreePath path, Map<Element, KeyShape> env, int depth) {
+    MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+    Element e = trees.getElement(path);
+    if (!(e instanceof ExecutableElement)) {
+      return hole(path);
+    }
+    ExecutableElement m = (ExecutableElement) e;
+    String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+    String name = m.getSimpleName().toString();
+    List<? extends ExpressionTree> args = call.getArguments();
+    TreePath receiver =
+        call.getMethodSelect() instanceof MemberSelectTree
+            ? child(path, ((MemberSelectTree) call.getMethodSelect()).getExpression())
+            : null;
+    boolean isStatic = m.getModifiers().contains(Modifier.STATIC);
+    switch (owner) {
+      case "java.lang.String":
+        if (name.equals("format") && isStatic) {
+          int first = args.size() > 0 && isString(type(child(path, args.get(0)))) ? 0 : 1;
+          return format(path, args, first, env, depth);
+        }
+        if (name.equals("formatted") && receiver != null) {
+          return format(path, receiver, args, 0, env, depth);
+        }
+        if (name.equals("valueOf") && isStatic && args.size() == 1) {
+          return value(child(path, args.get(0)), env, depth);
+        }
+        if (name.equals("concat") && receiver != null && args.size() == 1) {
+          return eval(receiver, env, depth + 1)
+              .concat(eval(child(path, args.get(0)), env, depth + 1));
+        }
+        if (name.equals("toString") && receiver != null) {
+          return eval(receiver, env, depth + 1);
+        }
+        if (name.equals("join") && isStatic && m.isVarArgs() && args.size() >= 2) {
+          return join(path, args, env, depth);
+        }
+        return hole(path);
+      case "java.lang.StringBuilder":
+      case "java.lang.StringBuffer":
+        if (name.equals("toString") && receiver != null) {
+          KeyShape built = builder(receiver, env, depth + 1);
+          return built == null ? hole(path) : built;
+        }
+        return hole(path);
+      case "java.lang.Integer":
+      case "java.lang.Long":
+      case "java.lang.Short":
+      case "java.lang.Byte":
+        if (name.equals("toString") && isStatic && args.size() == 1) {
+          return value(child(path, args.get(0)), env, depth);
+        }
+        return hole(path);
+      default:
+        break;
+    }
+    if (name.equals("toString") && args.isEmpty() && receiver != null) {
+      return value(receiver, env, depth);
+    }
+    if (name.equals("name") && args.isEmpty() && receiver != null && isEnum(type(receiver))) {
+      return segment();
+    }
+    return keyBuilder(path, m, args, env, depth);
+  }
+
+  /** A method of the class being checked whose body returns one expression: follow it. */
+  private KeyShape keyBuilder(
+      TreePath path,
+      ExecutableElement m,
+      List<? extends ExpressionTree> args,
+      Map<Element, KeyShape> env,
+      int depth) {
+    MethodTree decl = facts.method(m);
+    TreePath returned = facts.onlyReturn(m);
+    if (decl == null || returned == null || m.isVarArgs() || !following.add(m)) {
+      return hole(path);
+    }
+    try {
+      Map<Element, KeyShape> bound = new HashMap<>();
+      List<? extends VariableElement> params = m.getParameters();
+      for (int i = 0; i < params.size() && i < args.size(); i++) {
+        bound.put(params.get(i), value(child(path, args.get(i)), env, depth + 1));
+      }
+      return eval(returned, bound, depth + 1);
+    } finally {
+      following.remove(m);
+    }
+  }
+
+  /** The text of a value: its shape if it is a string, else what its type prints. */
+  private KeyShape value(TreePath path, Map<Element, KeyShape> env, int depth) {
+    TypeMirror t = type(path);
+    if (isString(t) || t == null) {
+      return eval(path, env, depth + 1);
+    }
+    KeyShape s = eval(path, env, depth + 1);
+    return s.isExact() ? s : holeFor(t);
+  }
+
+  private KeyShape builder(TreePath path, Map<Element, KeyShape> env, int depth) {
+    Tree t = path.getLeaf();
+    if (depth > MAX_DEPTH) {
+      return null;
+    }
+    if (t instanceof NewClassTree) {
+      NewClassTree n = (NewClassTree) t;
+      if (n.getArguments().isEmpty()) {
+        return KeyShape.exact("");
+      }
+      TreePath arg = child(path, n.getArguments().get(0));
+      return isString(type(arg)) ? eval(arg, env, depth + 1) : KeyShape.exact("");
+    }
+    if (t instanceof MethodInvocationTree) {
+      MethodInvocationTree call = (MethodInvocationTree) t;
+      Element e = trees.getElement(path);
+      if (e != null
+          && e.getSimpleName().contentEquals("append")
+          && call.getArguments().size() == 1
+          && call.getMethodSelect() instanceof MemberSelectTree) {
+        KeyShape before =
+            builder(
+                child(path, ((MemberSelectTree) call.getMethodSelect()).getExpression()),
+                env,
+                depth + 1);
+        if (before == null) {
+          return null;
+        }
+        TreePath arg = child(path, call.getArguments().get(0));
+        TypeMirror at = type(arg);
+        if (at != null && at.getKind() == TypeKind.CHAR) {
+          KeyShape c = eval(arg, env, depth + 1);
+          return before.concat(c.isExact() ? c : KeyShape.unknown());
+        }
+        return before.concat(value(arg, env, depth + 1));
+      }
+    }
+    return null; // a builder we cannot follow (a variable, another method): unknown
+  }
+
+  private KeyShape join(
+      TreePath path, List<? extends ExpressionTree> args, Map<Element, KeyShape> env, int depth) {
+    KeyShape delimiter = eval(child(path, args.get(0)), env, depth + 1);
+    if (args.size() == 2 && !isString(type(child(path, args.get(1))))) {
+      return hole(path); // an array or Iterable of parts
+    }
+    KeyShape out = null;
+    for (int i = 1; i < args.size(); i++) {
+      KeyShape part = eval(child(path, args.get(i)), env, depth + 1);
+      out = out == null ? part : out.concat(delimiter).concat(part);
+    }
+    return out;
+  }
+
+  private KeyShape format(
+      TreePath path,
+      List<? extends ExpressionTree> args,
+      int formatIndex,
+      Map<Element, KeyShape> env,
+      int depth) {
+    if (args.size() <= formatIndex) {
+      return hole(path);
+    }
+    List<TreePath> values = new ArrayList<>();
+    for (int i = formatIndex + 1; i < args.size(); i++) {
+      values.add(child(path, args.get(i)));
+    }
+    return format(path, child(path, args.get(formatIndex)), values, env, depth);
+  }
+
+  private KeyShape format(
+      TreePath path,
+      TreePath template,
+      List<? extends ExpressionTree> args,
+      int from,
+      Map<Element, KeyShape> env,
+      int depth) {
+    List<TreePath> values = new ArrayList<>();
+    for (int i = from; i < args.size(); i++) {
+      values.add(child(path, args.get(i)));
+    }
+    return format(path, template, values, env, depth);
+  }
+
+  /** {@code String.format}: literal text is kept, each specifier becomes what it prints. */
+  private KeyShape format(
+      TreePath path,
+      TreePath template,
+      List<TreePath> values,
+      Map<Element, KeyShape> env,
+      int depth) {
+    KeyShape fmt = eval(template, env, depth + 1);
+    if (!fmt.isExact()) {
+      return hole(path);
+    }
+    boolean arrayPassed =
+        values.size() == 1
+            && type(values.get(0)) != null
+            && type(values.get(0)).getKind() == TypeKind.ARRAY;
+    String f = fmt.exactKey();
+    Matcher matcher = FORMAT_SPEC.matcher(f);
+    KeyShape out = KeyShape.exact("");
+    int at = 0;
+    int ordinary = 0;
+    int last = -1;
+    while (matcher.find()) {
+      out = out.concat(KeyShape.exact(f.substring(at, matcher.start())));
+      at = matcher.end();
+      char conversion = matcher.group(6).charAt(0);
+      if (conversion == '%') {
+        out = out.concat(KeyShape.exact("%"));
+        continue;
+      }
+      if (conversion == 'n') {
+        out = out.concat(KeyShape.unknown());
+        continue;
+      }
+      int index;
+      String explicit = matcher.group(1);
+      if (explicit == null) {
+        index = ordinary++;
+      } else if (explicit.equals("<")) {
+        index = last;
+      } else {
+        index = Integer.parseInt(explicit.substring(0, explicit.length() - 1)) - 1;
+      }
+      last = index;
+      boolean plain =
+          matcher.group(2).isEmpty() && matcher.group(3) == null && matcher.group(4) == null;
+      TreePath value =
+          !arrayPassed && index >= 0 && index < values.size() ? values.get(index) : null;
+      out = out.concat(specifier(conversion, matcher.group(5) != null, plain, value, env, depth));
+    }
+    return out.concat(KeyShape.exact(f.substring(at)));
+  }
+
+  private KeyShape specifier(
+      char conversion,
+      boolean dateTime,
+      boolean plain,
+      TreePath value,
+      Map<Element, KeyShape> env,
+      int depth) {
+    if (dateTime) {
+      return KeyShape.unknown(); // times print ':'
+    }
+    switch (conversion) {
+      case 'd':
+      case 'o':
+      case 'x':
+      case 'X':
+      case 'e':
+      case 'E':
+      case 'f':
+      case 'g':
+      case 'G':
+      case 'a':
+      case 'A':
+      case 'b':
+      case 'B':
+      case 'h':
+      case 'H':
+        return segment();
+      case 's':
+        if (value == null) {
+          return KeyShape.unknown();
+        }
+        if (plain) {
+          return value(value, env, depth);
+        }
+        return holeFor(type(value));
+      case 'S':
+        return value == null ? KeyShape.unknown() : holeFor(type(value));
+      default:
+        return KeyShape.unknown();
+    }
+  }
+
+  private KeyShape hole(TreePath path) {
+    return holeFor(type(path));
+  }
+
+  private static KeyShape segment() {
+    return KeyShape.builder().hole(KeyShape.Hole.SEGMENT).build();
+  }
+
+  /** What a value of the type prints: one segment for numbers, UUIDs and enums, else any text. */
+  KeyShape holeFor(TypeMirror t) {
+    if (t == null) {
+      return KeyShape.unknown();
+    }
+    switch (t.getKind()) {
+      case INT:
+      case LONG:
+      case SHORT:
+      case BYTE:
+      case BOOLEAN:
+      case FLOAT:
+      case DOUBLE:
+        return segment();
+      case DECLARED:
+        TypeElement type = (TypeElement) ((DeclaredType) t).asElement();
+        if (SEGMENT_TYPES.contains(type.getQualifiedName().toString())
+            || (type.getKind() == ElementKind.ENUM && !printsOwnText(type))) {
+          return segment();
+        }
+        return KeyShape.unknown();
+      default:
+        return KeyShape.unknown();
+    }
+  }
+
+  /** Whether an enum overrides {@code toString} (then its text may hold ':'). */
+  private static boolean printsOwnText(TypeElement e) {
+    for (ExecutableElement m : ElementFilter.methodsIn(e.getEnclosedElements())) {
+      if (m.getSimpleName().contentEquals("toString") && m.getParameters().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean isEnum(TypeMirror t) {
+    return t != null
+        && t.getKind() == TypeKind.DECLARED
+        && ((DeclaredType) t).asElement().getKind() == ElementKind.ENUM;
+  }
+
+  private static boolean isString(TypeMirror t) {
+    return t != null
+        && t.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) t).asElement())
+            .getQualifiedName()
+            .contentEquals("java.lang.String");
+  }
+
+  private TypeMirror type(TreePath path) {
+    TypeMirror t = trees.getTypeMirror(path);
+    return t == null || t.getKind() == TypeKind.ERROR ? null : t;
+  }
+
+  static TreePath child(TreePath parent, Tree tree) {
+    return new TreePath(parent, tree);
+  }
+}

@@ -1,0 +1,219 @@
+package dev.stateless.checker;
+
+import dev.stateless.annotation.CacheManifest;
+import dev.stateless.core.Component;
+import dev.stateless.core.Manifest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.Elements;
+import javax.tools.Diagnostic;
+
+/**
+ * Finds the manifest that applies to a piece of code and reads manifests from their annotations, in
+ * source or in class files (the annotations are runtime-retained, so a dependency's jar carries
+ * them).
+ *
+ * <p>Candidates are the {@code @CacheManifest} classes being compiled and those in the code's own
+ * package and its enclosing packages on the class path; {@code -Astateless.manifest} replaces the
+ * search. The nearest candidate by package wins; when one manifest is all there is, it applies
+ * everywhere.
+ */
+final class Manifests {
+
+  /** A manifest with the fields its components were read from. */
+  static final class Found {
+    final TypeElement type;
+    final Manifest manifest;
+    final Map<String, VariableElement> fields;
+
+    private Found(TypeElement type, Manifest manifest, Map<String, VariableElement> fields) {
+      this.type = type;
+      this.manifest = manifest;
+      this.fields = fields;
+    }
+
+    String packageName(Elements elements) {
+      return elements.getPackageOf(type).getQualifiedName().toString();
+    }
+  }
+
+  /** What applies to some code: one manifest, none at all, or several equally near. */
+  static final class Choice {
+    static final Choice NONE = new Choice(null, List.of());
+
+    final Found found;
+    final List<Found> ambiguous;
+
+    private Choice(Found found, List<Found> ambiguous) {
+      this.found = found;
+      this.ambiguous = ambiguous;
+    }
+
+    Manifest manifest() {
+      return found == null ? Manifest.empty() : found.manifest;
+    }
+  }
+
+  private final Elements elements;
+  private final Messager messager;
+  private final CheckerOptions options;
+  private final Set<String> sources = new LinkedHashSet<>();
+  private final Map<String, Found> read = new HashMap<>();
+  private final Map<String, List<Found>> inPackage = new HashMap<>();
+  private final Map<String, Choice> choices = new HashMap<>();
+  private List<Found> named;
+
+  Manifests(Elements elements, Messager messager, CheckerOptions options) {
+    this.elements = elements;
+    this.messager = messager;
+    this.options = options;
+  }
+
+  void addSource(TypeElement type) {
+    sources.add(type.getQualifiedName().toString());
+  }
+
+  List<Found> sources() {
+    List<Found> out = new ArrayList<>();
+    for (String name : sources) {
+      TypeElement t = elements.getTypeElement(name);
+      if (t != null) {
+        out.add(read(t));
+      }
+    }
+    return out;
+  }
+
+  /** Reads a {@code @CacheManifest} type into the core model, once. */
+  Found read(TypeElement type) {
+    return read.computeIfAbsent(type.getQualifiedName().toString(), n -> readNow(type));
+  }
+
+  private static Found readNow(TypeElement type) {
+    CacheManifest annotation = type.getAnnotation(CacheManifest.class);
+    Manifest.Builder b =
+        Manifest.builder(type.getSimpleName().toString()).layers(annotation.layers());
+    Map<String, VariableElement> fields = new LinkedHashMap<>();
+    for (Element e : type.getEnclosedElements()) {
+      if (e.getKind() != ElementKind.FIELD) {
+        continue;
+      }
+      String name = e.getSimpleName().toString();
+      Component.fromAnnotations(name, e::getAnnotation)
+          .ifPresent(
+              c -> {
+                b.component(c);
+                fields.putIfAbsent(name, (VariableElement) e);
+              });
+    }
+    return new Found(type, b.build(), fields);
+  }
+
+  /** The manifest for code declared in the element's package. */
+  Choice forCode(Element code) {
+    String pkg = elements.getPackageOf(code).getQualifiedName().toString();
+    return choices.computeIfAbsent(pkg, this::choose);
+  }
+
+  private Choice choose(String pkg) {
+    List<Found> pool = new ArrayList<>();
+    if (!options.manifests.isEmpty()) {
+      pool.addAll(named());
+    } else {
+      pool.addAll(sources());
+      for (String p = pkg; ; p = parent(p)) {
+        for (Found f : discovered(p)) {
+          if (!pool.contains(f)) {
+            pool.add(f);
+          }
+        }
+        if (p.isEmpty()) {
+          break;
+        }
+      }
+    }
+    if (pool.isEmpty()) {
+      return Choice.NONE;
+    }
+    List<Found> nearest = new ArrayList<>();
+    int best = -1;
+    for (Found f : pool) {
+      String fp = f.packageName(elements);
+      if (!(pkg.equals(fp) || fp.isEmpty() || pkg.startsWith(fp + "."))) {
+        continue;
+      }
+      if (fp.length() > best) {
+        nearest.clear();
+        best = fp.length();
+      }
+      if (fp.length() == best) {
+        nearest.add(f);
+      }
+    }
+    if (nearest.isEmpty()) {
+      nearest = pool;
+    }
+    return nearest.size() == 1
+        ? new Choice(nearest.get(0), List.of())
+        : new Choice(null, List.copyOf(nearest));
+  }
+
+  private static String parent(String pkg) {
+    int dot = pkg.lastIndexOf('.');
+    return dot < 0 ? "" : pkg.substring(0, dot);
+  }
+
+  /** The manifests declared directly in a package, from source or from the class path. */
+  private List<Found> discovered(String pkg) {
+    return inPackage.computeIfAbsent(
+        pkg,
+        p -> {
+          PackageElement pe = elements.getPackageElement(p);
+          List<Found> out = new ArrayList<>();
+          if (pe == null) {
+            return out;
+          }
+          for (Element e : pe.getEnclosedElements()) {
+            if (e instanceof TypeElement && e.getAnnotation(CacheManifest.class) != null) {
+              out.add(read((TypeElement) e));
+            }
+          }
+          return out;
+        });
+  }
+
+  private List<Found> named() {
+    if (named == null) {
+      named = new ArrayList<>();
+      for (String name : options.manifests) {
+        TypeElement t = elements.getTypeElement(name);
+        if (t == null || t.getAnnotation(CacheManifest.class) == null) {
+          messager.printMessage(
+              Diagnostic.Kind.ERROR,
+              "error[SL013]: -A"
+                  + CheckerOptions.MANIFEST
+                  + " names "
+                  + name
+                  + ", which is "
+                  + (t == null ? "not on the class path" : "not annotated with @CacheManifest")
+                  + "\n  = help: give the fully qualified name of the @CacheManifest class, or"
+                  + " drop the option to find manifests by package");
+        } else {
+          named.add(read(t));
+        }
+      }
+    }
+    return named;
+  }
+}

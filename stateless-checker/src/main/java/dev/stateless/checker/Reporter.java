@@ -1,0 +1,195 @@
+package dev.stateless.checker;
+
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.stateless.core.Diagnostic;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic.Kind;
+
+/**
+ * Turns core findings into javac diagnostics: the rule's own rendering ({@code error[SL002]: ...},
+ * {@code = note:} lines, a {@code help:} line) at the offending position, and a javac note at each
+ * other declaration involved, so both places show in the build output and in IDEs.
+ */
+final class Reporter {
+
+  /** A position in the program, for a note: an element, possibly one annotation value on it. */
+  static final class Place {
+    final String text;
+    final Element element;
+    final AnnotationMirror annotation;
+    final AnnotationValue value;
+
+    Place(String text, Element element, AnnotationMirror annotation, AnnotationValue value) {
+      this.text = text;
+      this.element = element;
+      this.annotation = annotation;
+      this.value = value;
+    }
+  }
+
+  private final Messager messager;
+  private final Trees trees;
+  private final boolean strict;
+
+  Reporter(Messager messager, Trees trees, boolean strict) {
+    this.messager = messager;
+    this.trees = trees;
+    this.strict = strict;
+  }
+
+  /**
+   * The javac kind of a finding: errors are errors; a warning (a key that may break a rule, or a
+   * finding in code that declared nothing) shows only in strict mode.
+   */
+  private Kind kindOf(Diagnostic d) {
+    if (d.isError()) {
+      return Kind.ERROR;
+    }
+    return strict ? Kind.WARNING : null;
+  }
+
+  /** Reports a finding at a tree of the unit being checked (a call's key argument). */
+  void at(Diagnostic d, Tree tree, CompilationUnitTree unit, List<Place> related) {
+    Kind kind = kindOf(d);
+    if (kind == null) {
+      return;
+    }
+    trees.printMessage(kind, withPlaces(d, related).render(), tree, unit);
+    notes(related);
+  }
+
+  /** Reports a finding at an element, on one of its annotations' values when given. */
+  void at(
+      Diagnostic d,
+      Element element,
+      AnnotationMirror annotation,
+      AnnotationValue value,
+      List<Place> related) {
+    Kind kind = kindOf(d);
+    if (kind == null) {
+      return;
+    }
+    print(kind, withPlaces(d, related).render(), element, annotation, value);
+    notes(related);
+  }
+
+  /** A warning about the checker's own setup, shown in every mode. */
+  void warning(String message, Element element, AnnotationMirror annotation) {
+    print(Kind.WARNING, message, element, annotation, null);
+  }
+
+  private void notes(List<Place> related) {
+    for (Place p : related) {
+      if (trees.getPath(p.element) != null) {
+        print(Kind.NOTE, p.text, p.element, p.annotation, p.value);
+      }
+    }
+  }
+
+  private void print(Kind kind, String message, Element e, AnnotationMirror a, AnnotationValue v) {
+    if (a == null) {
+      messager.printMessage(kind, message, e);
+    } else if (v == null) {
+      messager.printMessage(kind, message, e, a);
+    } else {
+      messager.printMessage(kind, message, e, a, v);
+    }
+  }
+
+  private Diagnostic withPlaces(Diagnostic d, List<Place> related) {
+    List<String> notes = new ArrayList<>();
+    for (Place p : related) {
+      notes.add(p.text + " (" + where(p.element) + ")");
+    }
+    return d.withNotes(notes);
+  }
+
+  /** {@code AppCache.java:12} for source, the class's name for a class file. */
+  String where(Element e) {
+    TreePath path = trees.getPath(e);
+    if (path == null) {
+      Element type = e;
+      while (type != null && !(type instanceof TypeElement)) {
+        type = type.getEnclosingElement();
+      }
+      return type == null ? e.toString() : ((TypeElement) type).getQualifiedName() + ".class";
+    }
+    CompilationUnitTree unit = path.getCompilationUnit();
+    long pos = trees.getSourcePositions().getStartPosition(unit, path.getLeaf());
+    String file = unit.getSourceFile().getName();
+    file = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+    return pos < 0 ? file : file + ":" + unit.getLineMap().getLineNumber(pos);
+  }
+
+  /** The annotation of a type on an element, or null. */
+  static AnnotationMirror mirror(Element e, String annotationType) {
+    for (AnnotationMirror a : e.getAnnotationMirrors()) {
+      if (((TypeElement) a.getAnnotationType().asElement())
+          .getQualifiedName()
+          .contentEquals(annotationType)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The value, in an annotation as written, that is (or whose array holds) the given constant: a
+   * pattern's text, a component's name, an enum constant's name.
+   */
+  static AnnotationValue valueOf(AnnotationMirror a, String text) {
+    if (a == null || text == null) {
+      return null;
+    }
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :
+        a.getElementValues().entrySet()) {
+      AnnotationValue found = find(e.getValue(), text);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  private static AnnotationValue find(AnnotationValue v, String text) {
+    Object o = v.getValue();
+    if (o instanceof List) {
+      for (Object item : (List<?>) o) {
+        if (item instanceof AnnotationValue) {
+          AnnotationValue found = find((AnnotationValue) item, text);
+          if (found != null) {
+            return found;
+          }
+        }
+      }
+      return null;
+    }
+    String s = o instanceof Element ? ((Element) o).getSimpleName().toString() : String.valueOf(o);
+    return s.equals(text) ? v : null;
+  }
+
+  /** The value of a named member of an annotation as written, or null. */
+  static AnnotationValue member(AnnotationMirror a, String name) {
+    if (a == null) {
+      return null;
+    }
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :
+        a.getElementValues().entrySet()) {
+      if (e.getKey().getSimpleName().contentEquals(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+}

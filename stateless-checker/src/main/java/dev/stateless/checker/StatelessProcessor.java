@@ -1,0 +1,113 @@
+package dev.stateless.checker;
+
+import com.sun.source.util.JavacTask;
+import dev.stateless.annotation.CacheManifest;
+import java.lang.reflect.Field;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.annotation.processing.SupportedOptions;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * The stateless borrow checker. javac finds it through {@code META-INF/services}: putting {@code
+ * stateless-checker} on the annotation processor path (or, on JDK 17–22, on the class path) is all
+ * it takes.
+ *
+ * <p>It checks every {@code @CacheManifest} class against the manifest rules, and the body of every
+ * method covered by {@code @CacheAccess} against the access rules, both from {@code
+ * stateless-core}. Body checks need attributed trees, which annotation processing rounds do not
+ * have: the processor registers a {@link com.sun.source.util.TaskListener} and checks each
+ * top-level class when javac has analyzed it. Reports go through javac, each starting with the
+ * rule's code ({@code error[SL002]: ...}).
+ *
+ * <p>Options: {@code -Astateless.strict} reports what may break a rule (and calls in methods
+ * without {@code @CacheAccess}) as warnings; {@code -Astateless.manifest=com.acme.AppCache} names
+ * the manifest when it cannot be found by package. See {@code docs/checker.md}.
+ */
+@SupportedAnnotationTypes("*")
+@SupportedOptions({CheckerOptions.STRICT, CheckerOptions.MANIFEST})
+public final class StatelessProcessor extends AbstractProcessor {
+  private Checker checker;
+
+  /** Creates the processor; javac calls this through the service loader. */
+  public StatelessProcessor() {}
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    ProcessingEnvironment javacEnv = unwrap(env);
+    JavacTask task = javacEnv == null ? null : JavacTask.instance(javacEnv);
+    checker = new Checker(javacEnv == null ? env : javacEnv, CheckerOptions.of(env.getOptions()));
+    if (task == null) {
+      env.getMessager()
+          .printMessage(
+              Diagnostic.Kind.WARNING,
+              "stateless-checker: this compiler ("
+                  + env.getClass().getName()
+                  + ") is not javac, or hides it: only @CacheManifest classes are checked, method"
+                  + " bodies are not\n  = help: compile with javac (JDK 17 or later); see"
+                  + " docs/checker.md");
+      return;
+    }
+    task.addTaskListener(checker);
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    TypeElement manifest =
+        processingEnv.getElementUtils().getTypeElement(CacheManifest.class.getCanonicalName());
+    if (manifest != null) {
+      for (Element e : round.getElementsAnnotatedWith(manifest)) {
+        if (e instanceof TypeElement) {
+          checker.sourceManifest((TypeElement) e);
+        }
+      }
+    }
+    if (round.processingOver() && !checker.listening()) {
+      checker.checkManifestsWithoutTrees();
+    }
+    return false; // never claims: other processors see every annotation
+  }
+
+  /**
+   * Returns javac's own environment: build tools may wrap it (Gradle does, to track incremental
+   * processing), and {@link JavacTask#instance} accepts only javac's.
+   */
+  private static ProcessingEnvironment unwrap(ProcessingEnvironment env) {
+    ProcessingEnvironment at = env;
+    for (int depth = 0; depth < 4 && at != null; depth++) {
+      if (at.getClass().getName().startsWith("com.sun.tools.javac.")) {
+        return at;
+      }
+      at = delegateOf(at);
+    }
+    return null;
+  }
+
+  private static ProcessingEnvironment delegateOf(ProcessingEnvironment wrapper) {
+    for (Class<?> c = wrapper.getClass(); c != null; c = c.getSuperclass()) {
+      for (Field f : c.getDeclaredFields()) {
+        if (ProcessingEnvironment.class.isAssignableFrom(f.getType())) {
+          try {
+            f.setAccessible(true);
+            return (ProcessingEnvironment) f.get(wrapper);
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // a wrapper we cannot open: the warning in init() says what is lost
+          }
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The compile-time borrow checker: {@link dev.stateless.checker.StatelessProcessor}, an annotation
+ * processor javac finds by itself. Everything else in this package is internal to it.
+ */
+package dev.stateless.checker;
