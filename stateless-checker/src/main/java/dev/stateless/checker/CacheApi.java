@@ -81,9 +81,9 @@ final class CacheApi {
       special(cache, "layer", Kind.VIEW_LAYER);
       special(cache, "component", Kind.VIEW_COMPONENT);
       special(cache, "withStrategy", Kind.VIEW_STRATEGY);
-      special(cache, "sync", Kind.VIEW_SAME);
-      special(cache, "async", Kind.VIEW_SAME);
     }
+    special(CACHE, "sync", Kind.VIEW_SAME);
+    special(SYNC, "async", Kind.VIEW_SAME);
     special(CACHE, "requestScope", Kind.VIEW_SAME);
     special(CACHE, "session", Kind.VIEW_SESSION);
     special(TRANSACTION, "set", Kind.SET);
@@ -134,8 +134,9 @@ final class CacheApi {
     return methods == null ? null : methods.get(method);
   }
 
-  /** Whether values of this type are cache views the checker follows. */
-  static boolean isView(String type) {
-    return TABLE.containsKey(type);
+  /** The checked methods of a type, by name (for the test that holds the table to the API). */
+  static java.util.Set<String> methods(String type) {
+    Map<String, Call> methods = TABLE.get(type);
+    return methods == null ? java.util.Set.of() : java.util.Set.copyOf(methods.keySet());
   }
 }

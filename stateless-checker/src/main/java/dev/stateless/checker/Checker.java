@@ -85,6 +85,9 @@ final class Checker implements TaskListener {
     if (e.getKind() != TaskEvent.Kind.ANALYZE || e.getTypeElement() == null) {
       return;
     }
+    if (!options.manifests.isEmpty()) {
+      manifests.named(); // a misspelt option is reported even where no code uses a manifest
+    }
     TreePath path = trees.getPath(e.getTypeElement());
     if (path == null || path.getCompilationUnit() != e.getCompilationUnit()) {
       return;

@@ -193,7 +193,10 @@ final class Manifests {
         });
   }
 
-  private List<Found> named() {
+  /**
+   * The manifests {@code -Astateless.manifest} names; a bad name is reported once, at first use.
+   */
+  List<Found> named() {
     if (named == null) {
       named = new ArrayList<>();
       for (String name : options.manifests) {
