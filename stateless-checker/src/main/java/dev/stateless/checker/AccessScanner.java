@@ -3,6 +3,7 @@ package dev.stateless.checker;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -10,6 +11,8 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
@@ -242,6 +245,14 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
           }
         }
         break;
+      case VIEW_SAME:
+        if (owner.equals(CacheApi.CACHE) && m.getSimpleName().contentEquals("requestScope")) {
+          Boolean closed = scopeClosed(path);
+          if (closed != null) {
+            report(AccessRules.checkScopeClosed(rights, closed), node, rights, false);
+          }
+        }
+        break;
       case VIEW_LAYER:
         if (args.size() == 1) {
           CacheLayer layer = constant(child(path, args.get(0)), CacheLayer.class);
@@ -369,6 +380,78 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
             rights,
             false);
       }
+    }
+  }
+
+  /**
+   * Whether the scope a {@code requestScope()} call opens is closed: {@code FALSE} when it
+   * certainly is not (dropped, used once in a chain, or held in a local that is never closed and
+   * never leaves the method), {@code TRUE} when it is, {@code null} when it is handed to other
+   * code.
+   */
+  private Boolean scopeClosed(TreePath call) {
+    TreePath parent = call.getParentPath();
+    while (parent.getLeaf() instanceof ParenthesizedTree) {
+      parent = parent.getParentPath();
+    }
+    Tree up = parent.getLeaf();
+    if (up instanceof MemberSelectTree) {
+      return ((MemberSelectTree) up).getIdentifier().contentEquals("close");
+    }
+    if (up.getKind() == Tree.Kind.EXPRESSION_STATEMENT) {
+      return Boolean.FALSE;
+    }
+    if (!(up instanceof VariableTree)) {
+      return null; // returned, passed on, stored in a field: closed elsewhere, perhaps
+    }
+    if (parent.getParentPath().getLeaf() instanceof TryTree
+        && ((TryTree) parent.getParentPath().getLeaf()).getResources().contains(up)) {
+      return Boolean.TRUE;
+    }
+    Element scope = trees.getElement(parent);
+    if (scope == null || scope.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return null;
+    }
+    TreePath body = parent;
+    while (body != null
+        && !(body.getLeaf() instanceof MethodTree)
+        && !(body.getLeaf() instanceof LambdaExpressionTree)) {
+      body = body.getParentPath();
+    }
+    if (body == null) {
+      return null;
+    }
+    ScopeUses uses = new ScopeUses(scope);
+    uses.scan(body, null);
+    if (uses.closed) {
+      return Boolean.TRUE;
+    }
+    return uses.escapes ? null : Boolean.FALSE;
+  }
+
+  /** How a local holding a scope is used: closed, handed on, or only called. */
+  private final class ScopeUses extends TreePathScanner<Void, Void> {
+    private final Element scope;
+    boolean closed;
+    boolean escapes;
+
+    ScopeUses(Element scope) {
+      this.scope = scope;
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree node, Void p) {
+      if (scope.equals(trees.getElement(getCurrentPath()))) {
+        Tree up = getCurrentPath().getParentPath().getLeaf();
+        if (up instanceof MemberSelectTree) {
+          closed |= ((MemberSelectTree) up).getIdentifier().contentEquals("close");
+        } else if (up instanceof TryTree) {
+          closed = true; // try (scope) { ... }
+        } else {
+          escapes = true; // an argument, a return, an alias, a try-with-resources on it
+        }
+      }
+      return super.visitIdentifier(node, p);
     }
   }
 

@@ -92,6 +92,18 @@ public final class AccessRules {
   }
 
   /**
+   * Checks a request scope's end: a scope that is certainly never closed leaves its scoped entries
+   * behind (SL010).
+   *
+   * @param rights the code that opens the scope
+   * @param closed whether the code closes the scope (or may hand it to code that does)
+   * @return at most one finding
+   */
+  public static List<Diagnostic> checkScopeClosed(Rights rights, boolean closed) {
+    return closed ? List.of() : List.of(Diagnostics.scopeNeverClosed(rights));
+  }
+
+  /**
    * Checks a plain read ({@code get}).
    *
    * @param rights what the code may do

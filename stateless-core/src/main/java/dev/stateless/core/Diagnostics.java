@@ -267,6 +267,16 @@ final class Diagnostics {
         List.of());
   }
 
+  static Diagnostic scopeNeverClosed(Rights rights) {
+    return error(
+        Code.SL010,
+        "request scope opened by " + rights.name() + " is never closed: its scoped entries leak",
+        "open it in try-with-resources: try (RequestScope scope = cache.requestScope()) { ... }",
+        List.of("a scope deletes its entries when it is closed, and only then"),
+        List.of(),
+        List.of());
+  }
+
   static Diagnostic sessionWithoutCleanup(Rights rights, KeyShape key) {
     return error(
         Code.SL010,
