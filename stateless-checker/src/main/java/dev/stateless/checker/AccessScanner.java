@@ -140,6 +140,9 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     if (e == null) {
       return outer;
     }
+    if (Checker.suppressed(e)) {
+      return Context.NONE;
+    }
     Optional<Checker.Declared> own = checker.declared(e);
     if (own.isPresent()) {
       checker.checkDeclaration(own.get());

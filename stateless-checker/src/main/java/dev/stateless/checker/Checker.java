@@ -34,6 +34,7 @@ import javax.lang.model.util.Elements;
 final class Checker implements TaskListener {
   static final String CACHE_ACCESS = "dev.stateless.annotation.CacheAccess";
   static final String CACHE_MANIFEST = "dev.stateless.annotation.CacheManifest";
+  static final String SUPPRESSION = "stateless";
 
   /** The rights an element declares, with the manifest they are judged against. */
   static final class Declared {
@@ -107,9 +108,27 @@ final class Checker implements TaskListener {
     return manifests;
   }
 
+  /**
+   * Whether the element or one enclosing it carries {@code @SuppressWarnings("stateless")}: code
+   * that breaks a rule on purpose (a demonstration, a test of the runtime's refusals) opts out of
+   * the checker there.
+   */
+  static boolean suppressed(Element e) {
+    for (Element at = e; at != null; at = at.getEnclosingElement()) {
+      SuppressWarnings s = at.getAnnotation(SuppressWarnings.class);
+      if (s != null && java.util.Arrays.asList(s.value()).contains(SUPPRESSION)) {
+        return true;
+      }
+      if (at.getKind() == ElementKind.PACKAGE) {
+        break;
+      }
+    }
+    return false;
+  }
+
   /** Applies the manifest rules to a manifest class being compiled, once. */
   void checkManifest(TypeElement type) {
-    if (!validated.add(type.getQualifiedName().toString())) {
+    if (!validated.add(type.getQualifiedName().toString()) || suppressed(type)) {
       return;
     }
     Manifests.Found f = manifests.read(type);

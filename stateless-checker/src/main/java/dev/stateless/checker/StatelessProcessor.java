@@ -30,7 +30,7 @@ import javax.tools.Diagnostic;
  * without {@code @CacheAccess}) as warnings; {@code -Astateless.manifest=com.acme.AppCache} names
  * the manifest when it cannot be found by package. See {@code docs/checker.md}.
  */
-@SupportedAnnotationTypes("*")
+@SupportedAnnotationTypes("dev.stateless.annotation.*")
 @SupportedOptions({CheckerOptions.STRICT, CheckerOptions.MANIFEST})
 public final class StatelessProcessor extends AbstractProcessor {
   private Checker checker;
@@ -77,7 +77,9 @@ public final class StatelessProcessor extends AbstractProcessor {
     if (round.processingOver() && !checker.listening()) {
       checker.checkManifestsWithoutTrees();
     }
-    return false; // never claims: other processors see every annotation
+    // Claims only stateless's own annotations, so -Xlint:processing has nothing to say about them;
+    // every other annotation stays visible to other processors.
+    return true;
   }
 
   /**

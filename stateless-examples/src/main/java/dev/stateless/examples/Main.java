@@ -1,5 +1,6 @@
 package dev.stateless.examples;
 
+import dev.stateless.StatelessCache;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Lifetime;
 import dev.stateless.annotation.Strategy;
@@ -9,8 +10,11 @@ import dev.stateless.core.KeyShape;
 import dev.stateless.core.Manifest;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
+import dev.stateless.examples.checked.CatalogService;
+import dev.stateless.examples.checked.ShopCache;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The README's main job: loads the seeds' manifests, prints each ownership map and what the
@@ -34,6 +38,26 @@ public final class Main {
     judgeSeeds(out);
     out.println();
     new RuntimeDemo(out, redisUrl == null || redisUrl.isBlank() ? null : redisUrl).run();
+    out.println();
+    checked(out);
+  }
+
+  /** Runs the code that javac's borrow checker proved while this module compiled. */
+  static void checked(PrintStream out) {
+    out.println("== compiled under the borrow checker: CatalogService against ShopCache");
+    try (StatelessCache cache = StatelessCache.builder().manifest(ShopCache.class).build()) {
+      CatalogService service = new CatalogService(cache);
+      service.publish(7, "lamp");
+      out.println("  publish(7) as the owner, show(7) as a borrower: " + service.show(7));
+      UUID cart = UUID.nameUUIDFromBytes(new byte[] {1});
+      service.addToCart(cart);
+      out.println("  addToCart twice (atomicUpdate, owns cart:{id}): " + service.addToCart(cart));
+      out.println(
+          "  handle(1) in a request scope: visible inside "
+              + service.handle(1)
+              + ", gone after "
+              + (cache.sync().get("req:1") == null));
+    }
   }
 
   static void judgeSeeds(PrintStream out) {

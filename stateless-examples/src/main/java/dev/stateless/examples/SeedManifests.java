@@ -84,7 +84,11 @@ final class SeedManifests {
     Object sessions;
   }
 
-  /** Seed 000 §3: "Error: Pattern conflict" — two owners of user data. */
+  /**
+   * Seed 000 §3: "Error: Pattern conflict" — two owners of user data. Broken on purpose to show the
+   * runtime's refusal, so the compile-time checker is told to leave it alone.
+   */
+  @SuppressWarnings("stateless")
   @CacheManifest
   static final class ConflictingCache {
     @Owns("user:*")

@@ -59,6 +59,15 @@ class MainTest {
   }
 
   @Test
+  void run_runsTheCodeTheBorrowCheckerProvedAtCompileTime() {
+    assertThat(run(null))
+        .contains("== compiled under the borrow checker: CatalogService against ShopCache")
+        .contains("publish(7) as the owner, show(7) as a borrower: lamp")
+        .contains("addToCart twice (atomicUpdate, owns cart:{id}): 2")
+        .contains("handle(1) in a request scope: visible inside true, gone after true");
+  }
+
+  @Test
   void run_withARedisUrl_putsTheServerLayerInRedis_andShowsTwoNodes() {
     String out = run(redis.uri());
     assertThat(out)

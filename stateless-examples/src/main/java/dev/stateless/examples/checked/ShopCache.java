@@ -1,0 +1,24 @@
+package dev.stateless.examples.checked;
+
+import dev.stateless.annotation.CacheManifest;
+import dev.stateless.annotation.Invalidates;
+import dev.stateless.annotation.Owns;
+
+/** The manifest of the checked example: products and the listings built from them, and carts. */
+@CacheManifest
+public final class ShopCache {
+  private ShopCache() {}
+
+  /** Products; a product write drops the listings. */
+  @Owns("product:*")
+  @Invalidates("listing:*")
+  Object catalog;
+
+  /** Listings built from products. */
+  @Owns("listing:*")
+  Object listings;
+
+  /** One counter per cart id. */
+  @Owns("cart:{id}")
+  Object carts;
+}
