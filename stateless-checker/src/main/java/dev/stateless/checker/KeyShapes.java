@@ -234,7 +234,7 @@ final class KeyShapes {
       int depth) {
     MethodTree decl = facts.method(m);
     TreePath returned = facts.onlyReturn(m);
-    if (decl == null || returned == null || m.isVarArgs() || !following.add(m)) {
+    if (decl == null || returned == null || m.isVarArgs() || overridable(m) || !following.add(m)) {
       return hole(path);
     }
     try {
@@ -247,6 +247,20 @@ final class KeyShapes {
     } finally {
       following.remove(m);
     }
+  }
+
+  /** Whether a subclass may replace the method's body (then the body seen here proves nothing). */
+  private static boolean overridable(ExecutableElement m) {
+    Set<Modifier> mods = m.getModifiers();
+    if (mods.contains(Modifier.STATIC)
+        || mods.contains(Modifier.PRIVATE)
+        || mods.contains(Modifier.FINAL)) {
+      return false;
+    }
+    Element type = m.getEnclosingElement();
+    return !(type.getModifiers().contains(Modifier.FINAL)
+        || type.getKind() == ElementKind.ENUM
+        || type.getKind() == ElementKind.RECORD);
   }
 
   /** The text of a value: its shape if it is a string, else what its type prints. */
@@ -270,7 +284,11 @@ final class KeyShapes {
         return KeyShape.exact("");
       }
       TreePath arg = child(path, n.getArguments().get(0));
-      return isString(type(arg)) ? eval(arg, env, depth + 1) : KeyShape.exact("");
+      TypeMirror at = type(arg);
+      if (at != null && at.getKind() == TypeKind.INT) {
+        return KeyShape.exact(""); // a capacity
+      }
+      return isString(at) ? eval(arg, env, depth + 1) : KeyShape.unknown();
     }
     if (t instanceof MethodInvocationTree) {
       MethodInvocationTree call = (MethodInvocationTree) t;
