@@ -72,16 +72,24 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
 
   /** What a cache value is: a layer view, a component view, a session view, or the plain cache. */
   private static final class View {
-    static final View ROUTED = new View(null, null, null);
+    static final View ROUTED = new View(null, null, null, null);
 
     final CacheLayer via;
     final String component;
     final Lifetime lifetime;
+    final Strategy strategy;
 
-    View(CacheLayer via, String component, Lifetime lifetime) {
+    View(CacheLayer via, String component, Lifetime lifetime, Strategy strategy) {
       this.via = via;
       this.component = component;
       this.lifetime = lifetime;
+      this.strategy = strategy;
+    }
+
+    /** The rights calls through this view run with. */
+    Rights rights(Rights code) {
+      Rights r = lifetime == null ? code : code.withLifetime(lifetime);
+      return strategy == null ? r : r.withStrategy(strategy);
     }
   }
 
@@ -185,8 +193,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
         node.getMethodSelect() instanceof MemberSelectTree
             ? viewOf(child(path, ((MemberSelectTree) node.getMethodSelect()).getExpression()), 0)
             : View.ROUTED;
-    Rights rights =
-        view.lifetime == null ? context.rights : context.rights.withLifetime(view.lifetime);
+    Rights rights = view.rights(context.rights);
     List<? extends ExpressionTree> args = node.getArguments();
     CacheLayer via = call.throughView ? view.via : null;
     switch (call.kind) {
@@ -326,10 +333,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     if (view.component != null && context.manifest() != null) {
       Manifest m = context.manifest().manifest;
       if (m.component(view.component).isPresent()) {
-        Rights component = m.rightsOf(view.component);
-        if (view.lifetime != null) {
-          component = component.withLifetime(view.lifetime);
-        }
+        Rights component = view.rights(m.rightsOf(view.component));
         for (Diagnostic d : AccessRules.check(component, op, key, via)) {
           if (found.stream().noneMatch(x -> x.rule() == d.rule())) {
             found.add(d);
@@ -549,16 +553,23 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
           return new View(
               args.size() == 1 ? constant(child(path, args.get(0)), CacheLayer.class) : null,
               base.component,
-              base.lifetime);
+              base.lifetime,
+              base.strategy);
         case VIEW_COMPONENT:
           return new View(
               base.via,
               args.size() == 1 ? shapes.constant(child(path, args.get(0))) : null,
-              base.lifetime);
+              base.lifetime,
+              base.strategy);
         case VIEW_SESSION:
-          return new View(base.via, base.component, Lifetime.SESSION);
-        case VIEW_SAME:
+          return new View(base.via, base.component, Lifetime.SESSION, base.strategy);
         case VIEW_STRATEGY:
+          {
+            Strategy s =
+                args.size() == 1 ? constant(child(path, args.get(0)), Strategy.class) : null;
+            return s == null ? base : new View(base.via, base.component, base.lifetime, s);
+          }
+        case VIEW_SAME:
           return base;
         default:
           return View.ROUTED;

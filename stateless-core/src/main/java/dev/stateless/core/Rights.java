@@ -91,7 +91,8 @@ public final class Rights {
     this.unownedKeysAllowed =
         b.unownedKeysAllowed != null
             ? b.unownedKeysAllowed
-            : actsForAllOwners ? manifest.isEmpty() : !declaresKeys;
+            : b.strategy == Strategy.REDIS_COMPATIBLE
+                || (actsForAllOwners ? manifest.isEmpty() : !declaresKeys);
     List<Grant> g = new ArrayList<>();
     // Order of kinds matters only for equal patterns: owning beats holding beats borrowing.
     owns.forEach(x -> g.add(new Grant(x, Kind.OWN)));
@@ -238,6 +239,19 @@ public final class Rights {
       cache[lifetime.ordinal()] = r;
     }
     return r;
+  }
+
+  /**
+   * Returns the same rights for calls made with another strategy ({@code
+   * cache.withStrategy(strategy)}); {@link Strategy#REDIS_COMPATIBLE} also allows keys no component
+   * owns, unless these rights set that explicitly.
+   *
+   * @param strategy the strategy
+   * @return the rights with that strategy
+   */
+  public Rights withStrategy(Strategy strategy) {
+    Objects.requireNonNull(strategy, "strategy");
+    return strategy == this.strategy ? this : source.copy().strategy(strategy).build();
   }
 
   /**
@@ -432,8 +446,9 @@ public final class Rights {
     }
 
     /**
-     * Sets whether keys no component owns may be written. By default: code acting for all owners
-     * may when the manifest is empty; other code may when it declares no key rights at all.
+     * Sets whether keys no component owns may be written. By default: {@link
+     * Strategy#REDIS_COMPATIBLE} code may; code acting for all owners may when the manifest is
+     * empty; other code may when it declares no key rights at all.
      *
      * @param allowed whether unowned keys may be written
      * @return this builder
