@@ -37,7 +37,6 @@ import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
@@ -595,13 +594,8 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
     if (e instanceof VariableElement && viewsFollowed.add(e)) {
       try {
-        VariableElement v = (VariableElement) e;
-        TreePath init = facts.initializer(v);
-        boolean fixed =
-            v.getKind() == ElementKind.FIELD
-                ? v.getModifiers().contains(Modifier.FINAL)
-                : !facts.isReassigned(v);
-        if (init != null && fixed) {
+        TreePath init = facts.fixedValue((VariableElement) e);
+        if (init != null) {
           return viewOf(init, depth + 1);
         }
       } finally {
@@ -629,16 +623,8 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       }
       return null;
     }
-    VariableElement v = (VariableElement) e;
-    TreePath init = facts.initializer(v);
-    boolean fixed =
-        v.getKind() == ElementKind.FIELD
-            ? v.getModifiers().contains(Modifier.FINAL)
-            : !facts.isReassigned(v);
-    if (init != null && fixed && init.getLeaf() != t) {
-      return constant(init, type);
-    }
-    return null;
+    TreePath init = facts.fixedValue((VariableElement) e);
+    return init == null || init.getLeaf() == t ? null : constant(init, type);
   }
 
   private static boolean isString(TypeMirror t) {

@@ -7,7 +7,6 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
-import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
@@ -20,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.VariableElement;
 
 /**
@@ -113,14 +114,20 @@ final class ClassFacts {
     return facts;
   }
 
-  /** The initializer of a variable declared in this class, or null. */
-  TreePath initializer(VariableElement v) {
-    return initializers.get(v);
-  }
-
-  /** Whether a variable is assigned anywhere after its declaration. */
-  boolean isReassigned(VariableElement v) {
-    return reassigned.contains(v);
+  /**
+   * The expression a variable of this class always holds: the initializer of a {@code final} field
+   * or of a local never assigned again; null when it may hold something else.
+   */
+  TreePath fixedValue(VariableElement v) {
+    TreePath init = initializers.get(v);
+    if (init == null) {
+      return null;
+    }
+    boolean fixed =
+        v.getKind() == ElementKind.FIELD
+            ? v.getModifiers().contains(Modifier.FINAL)
+            : !reassigned.contains(v);
+    return fixed ? init : null;
   }
 
   /** The declaration of a method of this class, or null. */
@@ -132,10 +139,5 @@ final class ClassFacts {
   TreePath onlyReturn(ExecutableElement m) {
     List<TreePath> r = returns.get(m);
     return r != null && r.size() == 1 ? r.get(0) : null;
-  }
-
-  /** Whether a tree is a method or type whose declaration this class holds. */
-  static boolean isDeclaration(Tree t) {
-    return t instanceof MethodTree || t instanceof ClassTree;
   }
 }

@@ -149,12 +149,8 @@ final class KeyShapes {
     if (bound != null) {
       return bound;
     }
-    TreePath init = facts.initializer(v);
-    boolean fixed =
-        v.getKind() == ElementKind.FIELD
-            ? v.getModifiers().contains(Modifier.FINAL)
-            : !facts.isReassigned(v);
-    if (init != null && fixed) {
+    TreePath init = facts.fixedValue(v);
+    if (init != null) {
       return eval(init, env, depth + 1);
     }
     return holeFor(v.asType());
