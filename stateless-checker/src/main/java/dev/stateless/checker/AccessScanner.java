@@ -2,6 +2,7 @@ package dev.stateless.checker;
 
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -67,18 +68,54 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
   }
 
-  /** What a cache value is: a layer view, a component view, a session view, or the plain cache. */
+  /**
+   * What a cache value is: a layer view, a component view, a session view, a {@code
+   * REDIS_COMPATIBLE} view, or the plain cache.
+   */
   private static final class View {
-    static final View ROUTED = new View(null, null, null);
+    static final View ROUTED = new View(null, false, null, null, false);
 
     final CacheLayer via;
+
+    /** Whether the {@code layer(..)} call is in the code being checked (which reports SL007). */
+    final boolean viaCheckedHere;
+
     final String component;
     final Lifetime lifetime;
+    final boolean redisCompatible;
 
-    View(CacheLayer via, String component, Lifetime lifetime) {
+    private View(
+        CacheLayer via,
+        boolean viaCheckedHere,
+        String component,
+        Lifetime lifetime,
+        boolean redisCompatible) {
       this.via = via;
+      this.viaCheckedHere = viaCheckedHere;
       this.component = component;
       this.lifetime = lifetime;
+      this.redisCompatible = redisCompatible;
+    }
+
+    View via(CacheLayer layer) {
+      return new View(layer, true, component, lifetime, redisCompatible);
+    }
+
+    View component(String name) {
+      return new View(via, viaCheckedHere, name, lifetime, redisCompatible);
+    }
+
+    View lifetime(Lifetime l) {
+      return new View(via, viaCheckedHere, component, l, redisCompatible);
+    }
+
+    View redisCompatible(boolean compatible) {
+      return new View(via, viaCheckedHere, component, lifetime, compatible);
+    }
+
+    /** The view, seen through a field: its creation may be in code this scan does not check. */
+    View throughField() {
+      return new View(via, false, component, lifetime, redisCompatible);
     }
   }
 
@@ -153,7 +190,19 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
     Rights plain =
         Rights.builder(choice.manifest()).name(Checker.nameOf(e)).actsForAllOwners().build();
-    return new Context(plain, true, new Checker.Declared(e, plain, choice.found));
+    return new Context(
+        plain,
+        true,
+        new Checker.Declared(
+            e,
+            plain,
+            choice.found,
+            () ->
+                Rights.builder(choice.manifest())
+                    .name(Checker.nameOf(e))
+                    .actsForAllOwners()
+                    .unownedKeysAllowed(true)
+                    .build()));
   }
 
   @Override
@@ -179,10 +228,16 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
         node.getMethodSelect() instanceof MemberSelectTree
             ? viewOf(child(path, ((MemberSelectTree) node.getMethodSelect()).getExpression()), 0)
             : View.ROUTED;
-    Rights rights =
-        view.lifetime == null ? context.rights : context.rights.withLifetime(view.lifetime);
+    Rights base =
+        view.redisCompatible && context.declared != null
+            ? context.declared.redisCompatible()
+            : context.rights;
+    Rights rights = view.lifetime == null ? base : base.withLifetime(view.lifetime);
     List<? extends ExpressionTree> args = node.getArguments();
     CacheLayer via = call.throughView ? view.via : null;
+    if (via != null && view.viaCheckedHere && !AccessRules.checkLayerView(rights, via).isEmpty()) {
+      via = null; // the layer(..) call reports SL007 once; the key is judged as routed
+    }
     switch (call.kind) {
       case KEYED:
         for (int i = 0; i < (call.allArguments ? args.size() : Math.min(1, args.size())); i++) {
@@ -307,12 +362,62 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     if (!isString(trees.getTypeMirror(argPath))) {
       return;
     }
-    KeyShape key = shapes.of(argPath);
+    // cond ? a : b is judged branch by branch: certain only when every branch certainly breaks.
+    List<TreePath> branches = new ArrayList<>();
+    branchesOf(argPath, branches);
+    List<Diagnostic> found = new ArrayList<>();
+    boolean everyBranchBreaks = true;
+    for (TreePath branch : branches) {
+      List<Diagnostic> f = findings(rights, view, op, shapes.of(branch), via);
+      everyBranchBreaks &= f.stream().anyMatch(Diagnostic::isError);
+      for (Diagnostic d : f) {
+        if (found.stream().noneMatch(x -> x.rule() == d.rule())) {
+          found.add(d);
+        }
+      }
+    }
+    if (!everyBranchBreaks) {
+      found.replaceAll(
+          d ->
+              d.isError()
+                  ? d.withSeverity(Diagnostic.Severity.WARNING)
+                      .withNotes(List.of("one branch of the condition keeps the rule"))
+                  : d);
+    }
+    report(found, arg, rights, uncertain);
+  }
+
+  /** The leaves of a key's top-level {@code ?:} (the expression itself when it has none). */
+  private static void branchesOf(TreePath path, List<TreePath> out) {
+    Tree t = path.getLeaf();
+    while (t instanceof ParenthesizedTree) {
+      path = child(path, ((ParenthesizedTree) t).getExpression());
+      t = path.getLeaf();
+    }
+    if (t instanceof ConditionalExpressionTree && out.size() < 8) {
+      ConditionalExpressionTree c = (ConditionalExpressionTree) t;
+      branchesOf(child(path, c.getTrueExpression()), out);
+      branchesOf(child(path, c.getFalseExpression()), out);
+    } else {
+      out.add(path);
+    }
+  }
+
+  /** The findings on one key shape: the code's rights, and a component view's. */
+  private List<Diagnostic> findings(
+      Rights rights, View view, Operation op, KeyShape key, CacheLayer via) {
     List<Diagnostic> found = new ArrayList<>(AccessRules.check(rights, op, key, via));
     if (view.component != null && context.manifest() != null) {
       Manifest m = context.manifest().manifest;
       if (m.component(view.component).isPresent()) {
-        Rights component = m.rightsOf(view.component);
+        Rights component =
+            view.redisCompatible
+                ? Rights.builder(m)
+                    .name("component \"" + view.component + "\"")
+                    .follows(view.component)
+                    .unownedKeysAllowed(true)
+                    .build()
+                : m.rightsOf(view.component);
         if (view.lifetime != null) {
           component = component.withLifetime(view.lifetime);
         }
@@ -323,7 +428,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
         }
       }
     }
-    report(found, arg, rights, uncertain);
+    return found;
   }
 
   private void invalidatePattern(Rights rights, ExpressionTree arg) {
@@ -460,19 +565,22 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       List<? extends ExpressionTree> args = call.getArguments();
       switch (c.kind) {
         case VIEW_LAYER:
-          return new View(
-              args.size() == 1 ? constant(child(path, args.get(0)), CacheLayer.class) : null,
-              base.component,
-              base.lifetime);
+          return base.via(
+              args.size() == 1 ? constant(child(path, args.get(0)), CacheLayer.class) : null);
         case VIEW_COMPONENT:
-          return new View(
-              base.via,
-              args.size() == 1 ? shapes.constant(child(path, args.get(0))) : null,
-              base.lifetime);
+          return base.component(
+              args.size() == 1 ? shapes.constant(child(path, args.get(0))) : null);
         case VIEW_SESSION:
-          return new View(base.via, base.component, Lifetime.SESSION);
-        case VIEW_SAME:
+          return base.lifetime(Lifetime.SESSION);
         case VIEW_STRATEGY:
+          {
+            // withStrategy replaces the strategy; only REDIS_COMPATIBLE changes what keys allow.
+            // A strategy we cannot tell may be REDIS_COMPATIBLE: keys nobody owns are not errors.
+            Strategy s =
+                args.size() == 1 ? constant(child(path, args.get(0)), Strategy.class) : null;
+            return base.redisCompatible(s == null || s == Strategy.REDIS_COMPATIBLE);
+          }
+        case VIEW_SAME:
           return base;
         default:
           return View.ROUTED;
@@ -504,9 +612,15 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
             v.getKind() == ElementKind.FIELD
                 ? v.getModifiers().contains(Modifier.FINAL)
                 : !facts.isReassigned(v);
-        if (init != null && fixed) {
-          return viewOf(init, depth + 1);
+        View known = init != null && fixed ? viewOf(init, depth + 1) : View.ROUTED;
+        if (v.getKind() == ElementKind.FIELD) {
+          known = known.throughField();
         }
+        if (facts.isStrategyChanged(v)) {
+          // redis.withStrategy(REDIS_COMPATIBLE) as a statement changes the adapter in place.
+          known = known.redisCompatible(true);
+        }
+        return known;
       } finally {
         viewsFollowed.remove(e);
       }

@@ -5,6 +5,7 @@ import com.sun.source.util.TaskListener;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.stateless.annotation.CacheAccess;
+import dev.stateless.annotation.Strategy;
 import dev.stateless.core.AccessRules;
 import dev.stateless.core.Code;
 import dev.stateless.core.Diagnostic;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
@@ -40,11 +42,29 @@ final class Checker implements TaskListener {
     final Element element;
     final Rights rights;
     final Manifests.Found manifest;
+    private final Supplier<Rights> redisCompatibleRights;
+    private Rights redisCompatible;
 
-    Declared(Element element, Rights rights, Manifests.Found manifest) {
+    Declared(
+        Element element,
+        Rights rights,
+        Manifests.Found manifest,
+        Supplier<Rights> redisCompatibleRights) {
       this.element = element;
       this.rights = rights;
       this.manifest = manifest;
+      this.redisCompatibleRights = redisCompatibleRights;
+    }
+
+    /**
+     * The same rights through a {@code withStrategy(REDIS_COMPATIBLE)} view, which may also write
+     * keys no component owns (as the runtime's view may).
+     */
+    Rights redisCompatible() {
+      if (redisCompatible == null) {
+        redisCompatible = redisCompatibleRights.get();
+      }
+      return redisCompatible;
     }
   }
 
@@ -89,6 +109,7 @@ final class Checker implements TaskListener {
     if (path == null || path.getCompilationUnit() != e.getCompilationUnit()) {
       return;
     }
+    reporter.remember(path);
     new AccessScanner(this, trees, reporter, options.strict, ClassFacts.of(path, trees))
         .scan(path, null);
   }
@@ -200,18 +221,24 @@ final class Checker implements TaskListener {
     if (ca != null) {
       Manifests.Choice choice = manifests.forCode(e);
       if (choice.ambiguous.isEmpty()) {
-        Rights rights =
-            Rights.builder(choice.manifest())
-                .name(nameOf(e))
-                .owns(ca.owns())
-                .borrows(ca.borrows())
-                .exclusive(ca.exclusive())
-                .invalidates(ca.invalidates())
-                .follows(ca.follows())
-                .lifetime(ca.lifetime())
-                .strategy(ca.strategy())
-                .build();
-        d = Optional.of(new Declared(e, rights, choice.found));
+        Supplier<Rights.Builder> builder =
+            () ->
+                Rights.builder(choice.manifest())
+                    .name(nameOf(e))
+                    .owns(ca.owns())
+                    .borrows(ca.borrows())
+                    .exclusive(ca.exclusive())
+                    .invalidates(ca.invalidates())
+                    .follows(ca.follows())
+                    .lifetime(ca.lifetime())
+                    .strategy(ca.strategy());
+        Supplier<Rights> redisCompatible = () -> builder.get().unownedKeysAllowed(true).build();
+        Rights rights = builder.get().build();
+        if (rights.strategy() == Strategy.REDIS_COMPATIBLE) {
+          // As the runtime's withStrategy(REDIS_COMPATIBLE): keys nobody owns are allowed too.
+          rights = redisCompatible.get();
+        }
+        d = Optional.of(new Declared(e, rights, choice.found, redisCompatible));
       } else {
         reportAmbiguous(e, choice);
       }
