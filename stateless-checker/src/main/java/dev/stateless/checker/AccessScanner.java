@@ -2,6 +2,7 @@ package dev.stateless.checker;
 
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -69,20 +70,54 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
   }
 
-  /** What a cache value is: a layer view, a component view, a session view, or the plain cache. */
+  /**
+   * What a cache value is: a layer view, a component view, a session view, a view with another
+   * strategy, or the plain cache.
+   */
   private static final class View {
-    static final View ROUTED = new View(null, null, null, null);
+    static final View ROUTED = new View(null, false, null, null, null);
 
     final CacheLayer via;
+
+    /** Whether the {@code layer(..)} call is in the code being checked (which reports SL007). */
+    final boolean viaCheckedHere;
+
     final String component;
     final Lifetime lifetime;
     final Strategy strategy;
 
-    View(CacheLayer via, String component, Lifetime lifetime, Strategy strategy) {
+    private View(
+        CacheLayer via,
+        boolean viaCheckedHere,
+        String component,
+        Lifetime lifetime,
+        Strategy strategy) {
       this.via = via;
+      this.viaCheckedHere = viaCheckedHere;
       this.component = component;
       this.lifetime = lifetime;
       this.strategy = strategy;
+    }
+
+    View via(CacheLayer layer) {
+      return new View(layer, true, component, lifetime, strategy);
+    }
+
+    View component(String name) {
+      return new View(via, viaCheckedHere, name, lifetime, strategy);
+    }
+
+    View lifetime(Lifetime l) {
+      return new View(via, viaCheckedHere, component, l, strategy);
+    }
+
+    View strategy(Strategy s) {
+      return new View(via, viaCheckedHere, component, lifetime, s);
+    }
+
+    /** The view, seen through a field: its creation may be in code this scan does not check. */
+    View throughField() {
+      return new View(via, false, component, lifetime, strategy);
     }
 
     /** The rights calls through this view run with. */
@@ -195,6 +230,9 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     Rights rights = view.rights(context.rights);
     List<? extends ExpressionTree> args = node.getArguments();
     CacheLayer via = call.throughView ? view.via : null;
+    if (via != null && view.viaCheckedHere && !AccessRules.checkLayerView(rights, via).isEmpty()) {
+      via = null; // the layer(..) call reports SL007 once; the key is judged as routed
+    }
     switch (call.kind) {
       case KEYED:
         for (int i = 0; i < (call.allArguments ? args.size() : Math.min(1, args.size())); i++) {
@@ -327,7 +365,50 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     if (!isString(trees.getTypeMirror(argPath))) {
       return;
     }
-    KeyShape key = shapes.of(argPath);
+    // cond ? a : b is judged branch by branch: certain only when every branch certainly breaks.
+    List<TreePath> branches = new ArrayList<>();
+    branchesOf(argPath, branches);
+    List<Diagnostic> found = new ArrayList<>();
+    boolean everyBranchBreaks = true;
+    for (TreePath branch : branches) {
+      List<Diagnostic> f = findings(rights, view, op, shapes.of(branch), via);
+      everyBranchBreaks &= f.stream().anyMatch(Diagnostic::isError);
+      for (Diagnostic d : f) {
+        if (found.stream().noneMatch(x -> x.rule() == d.rule())) {
+          found.add(d);
+        }
+      }
+    }
+    if (!everyBranchBreaks) {
+      found.replaceAll(
+          d ->
+              d.isError()
+                  ? d.withSeverity(Diagnostic.Severity.WARNING)
+                      .withNotes(List.of("one branch of the condition keeps the rule"))
+                  : d);
+    }
+    report(found, arg, rights, uncertain);
+  }
+
+  /** The leaves of a key's top-level {@code ?:} (the expression itself when it has none). */
+  private static void branchesOf(TreePath path, List<TreePath> out) {
+    Tree t = path.getLeaf();
+    while (t instanceof ParenthesizedTree) {
+      path = child(path, ((ParenthesizedTree) t).getExpression());
+      t = path.getLeaf();
+    }
+    if (t instanceof ConditionalExpressionTree && out.size() < 8) {
+      ConditionalExpressionTree c = (ConditionalExpressionTree) t;
+      branchesOf(child(path, c.getTrueExpression()), out);
+      branchesOf(child(path, c.getFalseExpression()), out);
+    } else {
+      out.add(path);
+    }
+  }
+
+  /** The findings on one key shape: the code's rights, and a component view's. */
+  private List<Diagnostic> findings(
+      Rights rights, View view, Operation op, KeyShape key, CacheLayer via) {
     List<Diagnostic> found = new ArrayList<>(AccessRules.check(rights, op, key, via));
     if (view.component != null && context.manifest() != null) {
       Manifest m = context.manifest().manifest;
@@ -340,7 +421,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
         }
       }
     }
-    report(found, arg, rights, uncertain);
+    return found;
   }
 
   private void invalidatePattern(Rights rights, ExpressionTree arg) {
@@ -549,24 +630,19 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       List<? extends ExpressionTree> args = call.getArguments();
       switch (c.kind) {
         case VIEW_LAYER:
-          return new View(
-              args.size() == 1 ? constant(child(path, args.get(0)), CacheLayer.class) : null,
-              base.component,
-              base.lifetime,
-              base.strategy);
+          return base.via(
+              args.size() == 1 ? constant(child(path, args.get(0)), CacheLayer.class) : null);
         case VIEW_COMPONENT:
-          return new View(
-              base.via,
-              args.size() == 1 ? shapes.constant(child(path, args.get(0))) : null,
-              base.lifetime,
-              base.strategy);
+          return base.component(
+              args.size() == 1 ? shapes.constant(child(path, args.get(0))) : null);
         case VIEW_SESSION:
-          return new View(base.via, base.component, Lifetime.SESSION, base.strategy);
+          return base.lifetime(Lifetime.SESSION);
         case VIEW_STRATEGY:
           {
+            // A strategy we cannot tell may be REDIS_COMPATIBLE, the one that allows the most.
             Strategy s =
                 args.size() == 1 ? constant(child(path, args.get(0)), Strategy.class) : null;
-            return s == null ? base : new View(base.via, base.component, base.lifetime, s);
+            return base.strategy(s == null ? Strategy.REDIS_COMPATIBLE : s);
           }
         case VIEW_SAME:
           return base;
@@ -594,10 +670,17 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
     if (e instanceof VariableElement && viewsFollowed.add(e)) {
       try {
-        TreePath init = facts.fixedValue((VariableElement) e);
-        if (init != null) {
-          return viewOf(init, depth + 1);
+        VariableElement v = (VariableElement) e;
+        TreePath init = facts.fixedValue(v);
+        View known = init != null ? viewOf(init, depth + 1) : View.ROUTED;
+        if (v.getKind() == ElementKind.FIELD) {
+          known = known.throughField();
         }
+        if (facts.isStrategyChanged(v)) {
+          // redis.withStrategy(REDIS_COMPATIBLE) as a statement changes the adapter in place.
+          known = known.strategy(Strategy.REDIS_COMPATIBLE);
+        }
+        return known;
       } finally {
         viewsFollowed.remove(e);
       }

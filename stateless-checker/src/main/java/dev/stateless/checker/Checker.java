@@ -93,6 +93,7 @@ final class Checker implements TaskListener {
     if (path == null || path.getCompilationUnit() != e.getCompilationUnit()) {
       return;
     }
+    reporter.remember(path);
     new AccessScanner(this, trees, reporter, options.strict, ClassFacts.of(path, trees))
         .scan(path, null);
   }

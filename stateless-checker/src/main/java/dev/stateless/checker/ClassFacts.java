@@ -5,6 +5,8 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.UnaryTree;
@@ -22,7 +24,10 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * What one pass over a top-level class learns for the key evaluator: each variable's initializer,
@@ -32,6 +37,8 @@ import javax.lang.model.element.VariableElement;
 final class ClassFacts {
   private final Map<Element, TreePath> initializers = new HashMap<>();
   private final Set<Element> reassigned = new HashSet<>();
+  private final Map<Element, List<TreePath>> fieldAssignments = new HashMap<>();
+  private final Set<Element> strategyChanged = new HashSet<>();
   private final Map<Element, MethodTree> methods = new HashMap<>();
   private final Map<Element, List<TreePath>> returns = new HashMap<>();
 
@@ -79,8 +86,34 @@ final class ClassFacts {
 
       @Override
       public Void visitAssignment(AssignmentTree node, Element method) {
-        assigned(node.getVariable());
+        Element v = assigned(node.getVariable());
+        if (v != null && v.getKind() == ElementKind.FIELD) {
+          facts
+              .fieldAssignments
+              .computeIfAbsent(v, k -> new ArrayList<>())
+              .add(new TreePath(getCurrentPath(), node.getExpression()));
+        }
         return super.visitAssignment(node, method);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Element method) {
+        // RedisAdapter.withStrategy(..) changes the adapter itself, wherever it is called (a
+        // cache's withStrategy returns a new view instead).
+        if (node.getMethodSelect() instanceof MemberSelectTree && node.getArguments().size() == 1) {
+          MemberSelectTree select = (MemberSelectTree) node.getMethodSelect();
+          TreePath receiver =
+              new TreePath(new TreePath(getCurrentPath(), select), select.getExpression());
+          Element v = trees.getElement(receiver);
+          if (select.getIdentifier().contentEquals("withStrategy")
+              && v instanceof VariableElement
+              && isAdapter(trees.getTypeMirror(receiver))
+              && mayBeRedisCompatible(
+                  trees.getElement(new TreePath(getCurrentPath(), node.getArguments().get(0))))) {
+            facts.strategyChanged.add(v);
+          }
+        }
+        return super.visitMethodInvocation(node, method);
       }
 
       @Override
@@ -104,30 +137,59 @@ final class ClassFacts {
         return super.visitUnary(node, method);
       }
 
-      private void assigned(ExpressionTree target) {
+      private Element assigned(ExpressionTree target) {
         Element v = trees.getElement(new TreePath(getCurrentPath(), target));
         if (v != null) {
           facts.reassigned.add(v);
         }
+        return v;
       }
     }.scan(topLevelClass, null);
     return facts;
   }
 
+  private static boolean isAdapter(TypeMirror t) {
+    return t instanceof DeclaredType
+        && ((TypeElement) ((DeclaredType) t).asElement())
+            .getQualifiedName()
+            .contentEquals(CacheApi.ADAPTER);
+  }
+
+  /** Whether a strategy argument is REDIS_COMPATIBLE or not known. */
+  private static boolean mayBeRedisCompatible(Element argument) {
+    return argument == null
+        || argument.getKind() != ElementKind.ENUM_CONSTANT
+        || argument.getSimpleName().contentEquals("REDIS_COMPATIBLE");
+  }
+
   /**
    * The expression a variable of this class always holds: the initializer of a {@code final} field
-   * or of a local never assigned again; null when it may hold something else.
+   * (or, without one, its only assignment, in a constructor) or of a local never assigned again;
+   * null when it may hold something else.
    */
   TreePath fixedValue(VariableElement v) {
     TreePath init = initializers.get(v);
-    if (init == null) {
-      return null;
+    if (v.getKind() == ElementKind.FIELD) {
+      if (!v.getModifiers().contains(Modifier.FINAL)) {
+        return null;
+      }
+      List<TreePath> assigned = fieldAssignments.get(v);
+      if (init == null && assigned != null && assigned.size() == 1) {
+        return assigned.get(0);
+      }
+      return init;
     }
-    boolean fixed =
-        v.getKind() == ElementKind.FIELD
-            ? v.getModifiers().contains(Modifier.FINAL)
-            : !reassigned.contains(v);
-    return fixed ? init : null;
+    return reassigned.contains(v) ? null : init;
+  }
+
+  /** Whether {@code withStrategy(..)} is called on a variable somewhere in this class. */
+  boolean isStrategyChanged(VariableElement v) {
+    return strategyChanged.contains(v);
+  }
+
+  /** Whether a variable is assigned anywhere after its declaration. */
+  boolean isReassigned(VariableElement v) {
+    return reassigned.contains(v);
   }
 
   /** The declaration of a method of this class, or null. */

@@ -123,7 +123,14 @@ final class KeyShapes {
           ConditionalExpressionTree c = (ConditionalExpressionTree) t;
           KeyShape a = eval(child(path, c.getTrueExpression()), env, depth + 1);
           KeyShape b = eval(child(path, c.getFalseExpression()), env, depth + 1);
-          return a.equals(b) ? a : hole(path);
+          if (a.equals(b)) {
+            return a;
+          }
+          if (!isString(type(path))) {
+            return hole(path);
+          }
+          // Either branch: the text both start with, then anything ("product:{..}").
+          return KeyShape.prefix(commonPrefix(literalPrefix(a), literalPrefix(b)));
         }
       case IDENTIFIER:
       case MEMBER_SELECT:
@@ -146,8 +153,8 @@ final class KeyShapes {
       return KeyShape.exact(String.valueOf(constant));
     }
     KeyShape bound = env.get(v);
-    if (bound != null) {
-      return bound;
+    if (bound != null && !facts.isReassigned(v)) {
+      return bound; // a key builder's parameter the builder never reassigns
     }
     TreePath init = facts.fixedValue(v);
     if (init != null) {
@@ -281,10 +288,10 @@ final class KeyShapes {
       }
       TreePath arg = child(path, n.getArguments().get(0));
       TypeMirror at = type(arg);
-      if (at != null && at.getKind() == TypeKind.INT) {
-        return KeyShape.exact(""); // a capacity
-      }
-      return isString(at) ? eval(arg, env, depth + 1) : KeyShape.unknown();
+      // new StringBuilder(16) sets a capacity; new StringBuilder(chars) starts with their text.
+      return at != null && at.getKind().isPrimitive()
+          ? KeyShape.exact("")
+          : value(arg, env, depth + 1);
     }
     if (t instanceof MethodInvocationTree) {
       MethodInvocationTree call = (MethodInvocationTree) t;
@@ -451,6 +458,28 @@ final class KeyShapes {
     }
   }
 
+  /**
+   * The literal text a shape's keys all start with. A shape prints holes as {@code {}}, {@code
+   * {..}} or {@code {+}}: cutting at the first {@code '{'} may cut a literal brace too, which only
+   * shortens the prefix (more keys, still all the shape's).
+   */
+  private static String literalPrefix(KeyShape s) {
+    if (s.isExact()) {
+      return s.exactKey();
+    }
+    String text = s.toString();
+    int brace = text.indexOf('{');
+    return brace < 0 ? "" : text.substring(0, brace);
+  }
+
+  private static String commonPrefix(String a, String b) {
+    int n = 0;
+    while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
+      n++;
+    }
+    return a.substring(0, n);
+  }
+
   private KeyShape hole(TreePath path) {
     return holeFor(type(path));
   }
@@ -485,8 +514,14 @@ final class KeyShapes {
     }
   }
 
-  /** Whether an enum overrides {@code toString} (then its text may hold ':'). */
+  /**
+   * Whether an enum overrides {@code toString} (then its text may hold ':'), itself or in a
+   * constant's body: an enum is final unless one of its constants has a body (JLS 8.9).
+   */
   private static boolean printsOwnText(TypeElement e) {
+    if (!e.getModifiers().contains(Modifier.FINAL)) {
+      return true;
+    }
     for (ExecutableElement m : ElementFilter.methodsIn(e.getEnclosedElements())) {
       if (m.getSimpleName().contentEquals("toString") && m.getParameters().isEmpty()) {
         return true;

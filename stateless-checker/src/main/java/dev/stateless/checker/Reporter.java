@@ -1,11 +1,23 @@
 package dev.stateless.checker;
 
+import com.sun.source.tree.AnnotationTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ModifiersTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.stateless.core.Diagnostic;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.annotation.processing.Messager;
@@ -41,6 +53,7 @@ final class Reporter {
   private final Messager messager;
   private final Trees trees;
   private final boolean strict;
+  private final Map<Element, TreePath> declarations = new HashMap<>();
 
   Reporter(Messager messager, Trees trees, boolean strict) {
     this.messager = messager;
@@ -89,12 +102,133 @@ final class Reporter {
     print(Kind.WARNING, message, element, annotation, null);
   }
 
+  /**
+   * Remembers where the annotated declarations of a top-level class are, while javac still has its
+   * trees: javac generates each class right after analyzing it (its default policy), and then
+   * {@link Trees#getPath(Element)} no longer finds it, so a note about a manifest or a method of an
+   * earlier class would be lost.
+   */
+  void remember(TreePath topLevelClass) {
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitClass(ClassTree node, Void p) {
+        record(node.getModifiers());
+        return super.visitClass(node, p);
+      }
+
+      @Override
+      public Void visitMethod(MethodTree node, Void p) {
+        record(node.getModifiers());
+        return null; // bodies declare nothing another class can name
+      }
+
+      @Override
+      public Void visitVariable(VariableTree node, Void p) {
+        record(node.getModifiers());
+        return null;
+      }
+
+      @Override
+      public Void visitBlock(BlockTree node, Void p) {
+        return null;
+      }
+
+      private void record(ModifiersTree modifiers) {
+        if (!modifiers.getAnnotations().isEmpty()) {
+          Element e = trees.getElement(getCurrentPath());
+          if (e != null && hasStatelessAnnotation(e)) {
+            declarations.put(e, getCurrentPath());
+          }
+        }
+      }
+    }.scan(topLevelClass, null);
+  }
+
+  private static boolean hasStatelessAnnotation(Element e) {
+    for (AnnotationMirror a : e.getAnnotationMirrors()) {
+      TypeElement type = (TypeElement) a.getAnnotationType().asElement();
+      if (type.getQualifiedName().toString().startsWith("dev.stateless.annotation.")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void notes(List<Place> related) {
     for (Place p : related) {
       if (trees.getPath(p.element) != null) {
         print(Kind.NOTE, p.text, p.element, p.annotation, p.value);
+      } else {
+        TreePath declaration = declarations.get(p.element);
+        if (declaration != null) {
+          trees.printMessage(
+              Kind.NOTE,
+              p.text,
+              within(declaration, p.annotation, p.value),
+              declaration.getCompilationUnit());
+        }
       }
     }
+  }
+
+  /** The tree of an annotation value (or annotation) in a remembered declaration. */
+  private Tree within(TreePath declaration, AnnotationMirror a, AnnotationValue v) {
+    Tree d = declaration.getLeaf();
+    ModifiersTree modifiers =
+        d instanceof VariableTree
+            ? ((VariableTree) d).getModifiers()
+            : d instanceof MethodTree
+                ? ((MethodTree) d).getModifiers()
+                : ((ClassTree) d).getModifiers();
+    if (a == null) {
+      return d;
+    }
+    Element type = a.getAnnotationType().asElement();
+    for (AnnotationTree at : modifiers.getAnnotations()) {
+      TreePath path = new TreePath(new TreePath(declaration, modifiers), at);
+      if (!type.equals(trees.getElement(new TreePath(path, at.getAnnotationType())))) {
+        continue;
+      }
+      Tree value = v == null ? null : valueTree(at, String.valueOf(textOf(v)));
+      return value == null ? at : value;
+    }
+    return d;
+  }
+
+  /** The literal or constant in an annotation as written whose text is {@code text}. */
+  private static Tree valueTree(AnnotationTree annotation, String text) {
+    Tree[] found = new Tree[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitLiteral(LiteralTree node, Void p) {
+        if (found[0] == null && text.equals(String.valueOf(node.getValue()))) {
+          found[0] = node;
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree node, Void p) {
+        if (found[0] == null && node.getIdentifier().contentEquals(text)) {
+          found[0] = node;
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void p) {
+        if (found[0] == null && node.getName().contentEquals(text)) {
+          found[0] = node;
+        }
+        return null;
+      }
+    }.scan(annotation.getArguments(), null);
+    return found[0];
+  }
+
+  private static Object textOf(AnnotationValue v) {
+    Object o = v.getValue();
+    return o instanceof Element ? ((Element) o).getSimpleName() : o;
   }
 
   private void print(Kind kind, String message, Element e, AnnotationMirror a, AnnotationValue v) {
@@ -118,6 +252,9 @@ final class Reporter {
   /** {@code AppCache.java:12} for source, the class's name for a class file. */
   String where(Element e) {
     TreePath path = trees.getPath(e);
+    if (path == null) {
+      path = declarations.get(e);
+    }
     if (path == null) {
       Element type = e;
       while (type != null && !(type instanceof TypeElement)) {
