@@ -214,4 +214,43 @@ class CheckerRegressionTest {
         .inFile(code)
         .onLineContaining("cache.set(");
   }
+
+  /** Code declaring invalidates = "profile:*" got SL003 for dropping a profile key itself. */
+  @Test
+  void droppingADeclaredDependent_compiles_writingItDoesNot() {
+    JavaFileObject code =
+        service(
+            "Users",
+            "  @CacheAccess(owns = \"user:*\", invalidates = \"profile:*\")",
+            "  void rename(long id, String name) {",
+            "    cache.set(\"user:\" + id, name);",
+            "    cache.invalidatePattern(\"profile:*\");",
+            "    cache.del(\"profile:\" + id);",
+            "    cache.set(\"profile:\" + id, name); // not its data",
+            "  }");
+    Compilation c = compile(manifest(), code);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("error[SL003]").inFile(code).onLineContaining("// not its");
+  }
+
+  /**
+   * An unknown key written by code that only borrows was blamed on the streaming component some of
+   * its values would reach: error[SL009] "plain write of key {..}".
+   */
+  @Test
+  void unknownKeyWrittenByABorrower_isSL002_notSL009() {
+    JavaFileObject code =
+        service(
+            "Products",
+            "  @CacheAccess(borrows = \"product:*\")",
+            "  void touch(String key) {",
+            "    cache.set(key, \"x\");",
+            "  }");
+    Compilation c = compile(manifest(), code);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c)
+        .hadErrorContaining("error[SL002]: write to borrowed pattern \"product:*\"")
+        .inFile(code)
+        .onLineContaining("cache.set(key");
+  }
 }

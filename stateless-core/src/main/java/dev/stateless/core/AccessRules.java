@@ -66,6 +66,10 @@ public final class AccessRules {
     if (operation == Operation.WRITE && rights.lifetime() == Lifetime.SESSION) {
       return List.of(Diagnostics.sessionWithoutCleanup(rights, key));
     }
+    if ((operation == Operation.DELETE || operation == Operation.INVALIDATE)
+        && dropsDependents(rights, key)) {
+      return List.of(); // code declared invalidates = "profile:*" may drop profile keys itself
+    }
     if (key.isExact()) {
       String k = key.exactKey();
       Diagnostic d =
@@ -227,6 +231,16 @@ public final class AccessRules {
     return List.of();
   }
 
+  /** Whether every key of the shape is a dependent the code declares it drops. */
+  private static boolean dropsDependents(Rights rights, KeyShape key) {
+    for (KeyPattern p : rights.invalidates()) {
+      if (key.alwaysMatches(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Judges every kind of key the shape can produce; see the class comment. */
   private static List<Diagnostic> judgeShape(
       Rights rights, Operation operation, KeyShape key, CacheLayer via) {
@@ -238,6 +252,7 @@ public final class AccessRules {
     owners.forEach(e -> patterns.add(e.pattern));
     Set<BitSet> signatures = key.signatures(patterns);
     Diagnostic first = null;
+    Diagnostic firstOffStreaming = null;
     int broken = 0;
     for (BitSet s : signatures) {
       int g = s.nextSetBit(0);
@@ -255,12 +270,21 @@ public final class AccessRules {
         if (first == null || priority(d.rule()) < priority(first.rule())) {
           first = d;
         }
+        if (d.rule() != Code.SL009
+            && (firstOffStreaming == null
+                || priority(d.rule()) < priority(firstOffStreaming.rule()))) {
+          firstOffStreaming = d;
+        }
       }
     }
     if (first == null) {
       return List.of();
     }
-    return List.of(broken == signatures.size() ? first : Diagnostics.asWarning(first));
+    if (broken < signatures.size()) {
+      return List.of(Diagnostics.asWarning(first)); // "possible": the most serious possibility
+    }
+    // Certain: a key only some of whose values reach streaming data is named by what all break.
+    return List.of(firstOffStreaming != null ? firstOffStreaming : first);
   }
 
   /** A pattern whose keys include every key of the shape that can have an owner. */
@@ -273,6 +297,7 @@ public final class AccessRules {
     return KeyPattern.wildcardAfter(segments);
   }
 
+  /** Which finding a shape reports when its keys break several rules: the most serious. */
   private static int priority(Code code) {
     switch (code) {
       case SL009:

@@ -300,6 +300,33 @@ class AccessRulesTest {
   }
 
   @Test
+  void droppingDeclaredDependents_isAllowed_butNotOtherKeysOfTheirOwner() {
+    Rights r = code().owns("user:*").invalidates("profile:*").build();
+    assertThat(
+            AccessRules.check(
+                r, Operation.INVALIDATE, KeyShape.of(KeyPattern.parse("profile:42:*")), null))
+        .isEmpty();
+    assertThat(AccessRules.check(r, Operation.DELETE, key("profile:42"), null)).isEmpty();
+    assertThat(AccessRules.check(r, Operation.DELETE, KeyShape.template("profile:{}"), null))
+        .isEmpty();
+    assertThat(codes(AccessRules.check(r, Operation.WRITE, key("profile:42"), null)))
+        .containsExactly("ERROR SL003");
+    assertThat(codes(AccessRules.check(r, Operation.DELETE, key("settings:42"), null)))
+        .containsExactly("ERROR SL003");
+  }
+
+  @Test
+  void unknownKeyWrittenByABorrower_isSL002_notBlamedOnStreaming() {
+    List<Diagnostic> d =
+        AccessRules.checkWrite(code().borrows("product:*").build(), KeyShape.unknown(), null);
+    assertThat(codes(d)).containsExactly("ERROR SL002");
+    // An exact key still gets the most specific rule.
+    assertThat(
+            codes(AccessRules.checkWrite(code().borrows("video:*").build(), key("video:1"), null)))
+        .containsExactly("ERROR SL009");
+  }
+
+  @Test
   void checkDeclaration_dependentsMustBeOwned_SL005() {
     // Seed 003 §3: owns user:*, invalidates profile:* and settings:*.
     Rights ok = code().owns("user:*").invalidates("profile:*", "settings:*").build();
