@@ -93,9 +93,22 @@ final class Checker implements TaskListener {
     if (path == null || path.getCompilationUnit() != e.getCompilationUnit()) {
       return;
     }
-    reporter.remember(path);
-    new AccessScanner(this, trees, reporter, options.strict, ClassFacts.of(path, trees))
-        .scan(path, null);
+    try {
+      reporter.remember(path);
+      new AccessScanner(this, trees, reporter, options.strict, ClassFacts.of(path, trees))
+          .scan(path, null);
+    } catch (RuntimeException | StackOverflowError bug) {
+      // A checker bug must not take javac down with it, nor pass unseen.
+      reporter.warning(
+          "warning: stateless-checker failed on "
+              + e.getTypeElement().getQualifiedName()
+              + ", which is not checked: "
+              + bug
+              + "\n  = help: please report this with the class's source; the runtime still"
+              + " enforces every rule",
+          e.getTypeElement(),
+          null);
+    }
   }
 
   /** Without javac's task (a wrapped or foreign compiler): at least the manifests. */

@@ -114,9 +114,20 @@ final class KeyShapes {
           if (!isString(type(path))) {
             return hole(path);
           }
-          BinaryTree b = (BinaryTree) t;
-          return eval(child(path, b.getLeftOperand()), env, depth + 1)
-              .concat(eval(child(path, b.getRightOperand()), env, depth + 1));
+          // "a" + b + ":" + c is left-deep: walk it as a list, so long keys keep their parts.
+          List<TreePath> parts = new ArrayList<>();
+          TreePath at = path;
+          while (at.getLeaf().getKind() == Tree.Kind.PLUS && isString(type(at))) {
+            BinaryTree b = (BinaryTree) at.getLeaf();
+            parts.add(0, child(at, b.getRightOperand()));
+            at = child(at, b.getLeftOperand());
+          }
+          parts.add(0, at);
+          KeyShape out = KeyShape.exact("");
+          for (TreePath part : parts) {
+            out = out.concat(eval(part, env, depth + 1));
+          }
+          return out;
         }
       case CONDITIONAL_EXPRESSION:
         {

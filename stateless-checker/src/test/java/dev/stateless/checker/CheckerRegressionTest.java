@@ -253,4 +253,23 @@ class CheckerRegressionTest {
         .inFile(code)
         .onLineContaining("cache.set(key");
   }
+
+  /** A key of more than eight parts lost its literal start (the evaluator's depth limit). */
+  @Test
+  void longConcatenatedKey_keepsItsPrefix() {
+    JavaFileObject code =
+        service(
+            "Products",
+            "  @CacheAccess(borrows = \"product:*\")",
+            "  void touch(int a, int b, int c, int d, int e) {",
+            "    cache.set(\"product:\" + a + \":\" + b + \":\" + c + \":\" + d + \":\" + e"
+                + " + \":x\", \"v\");",
+            "  }");
+    Compilation c = compile(manifest(), code);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c)
+        .hadErrorContaining("error[SL002]: write to borrowed pattern \"product:*\"")
+        .inFile(code)
+        .onLineContaining("cache.set(");
+  }
 }
