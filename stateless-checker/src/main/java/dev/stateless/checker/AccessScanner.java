@@ -2,7 +2,6 @@ package dev.stateless.checker;
 
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -41,7 +40,6 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
-import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 
 /**
@@ -187,8 +185,9 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
     Optional<Checker.Declared> own = checker.declared(e);
     if (own.isPresent()) {
-      checker.checkDeclaration(own.get());
-      return new Context(own.get().rights, false, own.get());
+      return checker.checkDeclaration(own.get())
+          ? new Context(own.get().rights, false, own.get())
+          : Context.NONE;
     }
     if (outer.rights != null
         || !strict
@@ -236,38 +235,21 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     switch (call.kind) {
       case KEYED:
         for (int i = 0; i < (call.allArguments ? args.size() : Math.min(1, args.size())); i++) {
-          keyed(rights, view, call.operation, args.get(i), via, false);
+          keyed(rights, view, call.operation, args.get(i), via);
         }
         break;
       case SET:
         if (!args.isEmpty()) {
-          Boolean cleanup = cleanupOf(m, path);
-          if (cleanup == null) {
-            // The result is kept: a cleanup may be chained later, so only SL010 is uncertain.
-            keyed(rights, view, Operation.WRITE_WITH_CLEANUP, args.get(0), via, false);
-            List<Diagnostic> sl010 =
-                AccessRules.check(rights, Operation.WRITE, KeyShape.unknown(), via);
-            if (!sl010.isEmpty() && sl010.get(0).rule() == dev.stateless.core.Code.SL010) {
-              keyed(rights, view, Operation.WRITE, args.get(0), via, true);
-            }
-          } else {
-            keyed(
-                rights,
-                view,
-                cleanup ? Operation.WRITE_WITH_CLEANUP : Operation.WRITE,
-                args.get(0),
-                via,
-                false);
-          }
+          write(rights, view, args.get(0), via, cleanupOf(m, path));
         }
         break;
       case SET_WITH_STRATEGY:
         if (args.size() == 3) {
           Strategy s = constant(child(path, args.get(2)), Strategy.class);
           if (s != null) {
-            report(AccessRules.checkStrategy(rights, s), args.get(2), rights, false);
+            report(AccessRules.checkStrategy(rights, s), args.get(2), rights);
           }
-          keyed(rights, view, Operation.WRITE, args.get(0), via, false);
+          write(rights, view, args.get(0), via, cleanupOf(m, path));
         }
         break;
       case INVALIDATE_PATTERN:
@@ -296,7 +278,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
         if (owner.equals(CacheApi.CACHE) && m.getSimpleName().contentEquals("requestScope")) {
           Boolean closed = scopeClosed(path);
           if (closed != null) {
-            report(AccessRules.checkScopeClosed(rights, closed), node, rights, false);
+            report(AccessRules.checkScopeClosed(rights, closed), node, rights);
           }
         }
         break;
@@ -304,7 +286,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
         if (args.size() == 1) {
           CacheLayer layer = constant(child(path, args.get(0)), CacheLayer.class);
           if (layer != null) {
-            report(AccessRules.checkLayerView(rights, layer), args.get(0), rights, false);
+            report(AccessRules.checkLayerView(rights, layer), args.get(0), rights);
           }
         }
         break;
@@ -315,7 +297,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
             try {
               context.manifest().manifest.rightsOf(name);
             } catch (StatelessException e) {
-              report(e.diagnostics(), args.get(0), rights, false);
+              report(e.diagnostics(), args.get(0), rights);
             }
           }
         }
@@ -324,7 +306,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
         if (args.size() == 1) {
           Strategy s = constant(child(path, args.get(0)), Strategy.class);
           if (s != null) {
-            report(AccessRules.checkStrategy(rights, s), args.get(0), rights, false);
+            report(AccessRules.checkStrategy(rights, s), args.get(0), rights);
           }
         }
         break;
@@ -350,60 +332,45 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
             d.get().element,
             Reporter.mirror(d.get().element, Checker.CACHE_ACCESS),
             null));
-    emit(found, node.getMethodSelect(), places, false);
+    emit(found, node.getMethodSelect(), places);
   }
 
   /** One key argument of a keyed call, judged by the code's rights and a component view's. */
-  private void keyed(
-      Rights rights,
-      View view,
-      Operation op,
-      ExpressionTree arg,
-      CacheLayer via,
-      boolean uncertain) {
-    TreePath argPath = child(getCurrentPath(), arg);
-    if (!isString(trees.getTypeMirror(argPath))) {
-      return;
+  private void keyed(Rights rights, View view, Operation op, ExpressionTree arg, CacheLayer via) {
+    KeyShape key = keyOf(arg);
+    if (key != null) {
+      report(findings(rights, view, op, key, via), arg, rights);
     }
-    // cond ? a : b is judged branch by branch: certain only when every branch certainly breaks.
-    List<TreePath> branches = new ArrayList<>();
-    branchesOf(argPath, branches);
-    List<Diagnostic> found = new ArrayList<>();
-    boolean everyBranchBreaks = true;
-    for (TreePath branch : branches) {
-      List<Diagnostic> f = findings(rights, view, op, shapes.of(branch), via);
-      everyBranchBreaks &= f.stream().anyMatch(Diagnostic::isError);
-      for (Diagnostic d : f) {
-        if (found.stream().noneMatch(x -> x.rule() == d.rule())) {
-          found.add(d);
-        }
-      }
-    }
-    if (!everyBranchBreaks) {
-      found.replaceAll(
-          d ->
-              d.isError()
-                  ? d.withSeverity(Diagnostic.Severity.WARNING)
-                      .withNotes(List.of("one branch of the condition keeps the rule"))
-                  : d);
-    }
-    report(found, arg, rights, uncertain);
   }
 
-  /** The leaves of a key's top-level {@code ?:} (the expression itself when it has none). */
-  private static void branchesOf(TreePath path, List<TreePath> out) {
-    Tree t = path.getLeaf();
-    while (t instanceof ParenthesizedTree) {
-      path = child(path, ((ParenthesizedTree) t).getExpression());
-      t = path.getLeaf();
+  /** The shape of a key argument, or null when the argument is no string (an array of keys). */
+  private KeyShape keyOf(ExpressionTree arg) {
+    TreePath argPath = child(getCurrentPath(), arg);
+    return KeyShapes.isString(trees.getTypeMirror(argPath)) ? shapes.of(argPath) : null;
+  }
+
+  /**
+   * A {@code set}, judged with or without its cleanup. When the {@code CacheWrite} is kept, a
+   * cleanup may come later: what only a write without cleanup breaks is then a warning.
+   */
+  private void write(
+      Rights rights, View view, ExpressionTree arg, CacheLayer via, Boolean cleanup) {
+    KeyShape key = keyOf(arg);
+    if (key == null) {
+      return;
     }
-    if (t instanceof ConditionalExpressionTree && out.size() < 8) {
-      ConditionalExpressionTree c = (ConditionalExpressionTree) t;
-      branchesOf(child(path, c.getTrueExpression()), out);
-      branchesOf(child(path, c.getFalseExpression()), out);
-    } else {
-      out.add(path);
+    if (cleanup != null) {
+      Operation op = cleanup ? Operation.WRITE_WITH_CLEANUP : Operation.WRITE;
+      report(findings(rights, view, op, key, via), arg, rights);
+      return;
     }
+    List<Diagnostic> found = findings(rights, view, Operation.WRITE_WITH_CLEANUP, key, via);
+    for (Diagnostic d : findings(rights, view, Operation.WRITE, key, via)) {
+      if (found.stream().noneMatch(x -> x.rule() == d.rule())) {
+        found.add(d.withSeverity(Diagnostic.Severity.WARNING));
+      }
+    }
+    report(found, arg, rights);
   }
 
   /** The findings on one key shape: the code's rights, and a component view's. */
@@ -433,14 +400,11 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     try {
       pattern = KeyPattern.parse(text);
     } catch (StatelessException e) {
-      report(e.diagnostics(), arg, rights, false);
+      report(e.diagnostics(), arg, rights);
       return;
     }
     report(
-        AccessRules.check(rights, Operation.INVALIDATE, KeyShape.of(pattern), null),
-        arg,
-        rights,
-        false);
+        AccessRules.check(rights, Operation.INVALIDATE, KeyShape.of(pattern), null), arg, rights);
   }
 
   /** {@code adapter.mset(Map.of(k1, v1, k2, v2))}: each key is written. */
@@ -460,12 +424,9 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     List<? extends ExpressionTree> args = ((MethodInvocationTree) t).getArguments();
     for (int i = 0; i < args.size(); i += 2) {
       TreePath key = child(map, args.get(i));
-      if (isString(trees.getTypeMirror(key))) {
+      if (KeyShapes.isString(trees.getTypeMirror(key))) {
         report(
-            AccessRules.check(rights, Operation.WRITE, shapes.of(key), via),
-            args.get(i),
-            rights,
-            false);
+            AccessRules.check(rights, Operation.WRITE, shapes.of(key), via), args.get(i), rights);
       }
     }
   }
@@ -571,10 +532,8 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
   }
 
-  /**
-   * Reports findings at a tree: warnings for code that declared nothing or keys we are unsure of.
-   */
-  private void report(List<Diagnostic> found, Tree at, Rights rights, boolean uncertain) {
+  /** Reports findings at a tree (as warnings in code that declared nothing). */
+  private void report(List<Diagnostic> found, Tree at, Rights rights) {
     List<Reporter.Place> places = new ArrayList<>();
     if (!found.isEmpty()) {
       Diagnostic first = found.get(0);
@@ -589,13 +548,12 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
                 null));
       }
     }
-    emit(found, at, places, uncertain);
+    emit(found, at, places);
   }
 
-  private void emit(
-      List<Diagnostic> found, Tree at, List<Reporter.Place> places, boolean uncertain) {
+  private void emit(List<Diagnostic> found, Tree at, List<Reporter.Place> places) {
     for (Diagnostic d : found) {
-      if (context.advisory || (uncertain && d.isError())) {
+      if (context.advisory) {
         d = d.withSeverity(Diagnostic.Severity.WARNING);
       }
       reporter.at(d, at, unit, places);
@@ -627,6 +585,9 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       View base =
           viewOf(
               child(path, ((MemberSelectTree) call.getMethodSelect()).getExpression()), depth + 1);
+      if (owner.equals(CacheApi.TRANSACTION)) {
+        return base; // tx.set(..) returns the transaction: tx.set(a, x).set(b, y)
+      }
       List<? extends ExpressionTree> args = call.getArguments();
       switch (c.kind) {
         case VIEW_LAYER:
@@ -702,20 +663,16 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     if (e.getKind() == ElementKind.ENUM_CONSTANT) {
       TypeElement owner = (TypeElement) e.getEnclosingElement();
       if (owner.getQualifiedName().contentEquals(type.getCanonicalName())) {
-        return Enum.valueOf(type, e.getSimpleName().toString());
+        for (E known : type.getEnumConstants()) {
+          if (e.getSimpleName().contentEquals(known.name())) {
+            return known;
+          }
+        }
       }
-      return null;
+      return null; // another enum, or a constant newer than this checker: unknown
     }
     TreePath init = facts.fixedValue((VariableElement) e);
     return init == null || init.getLeaf() == t ? null : constant(init, type);
-  }
-
-  private static boolean isString(TypeMirror t) {
-    return t != null
-        && t.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) t).asElement())
-            .getQualifiedName()
-            .contentEquals("java.lang.String");
   }
 
   private static TreePath child(TreePath parent, Tree tree) {

@@ -146,6 +146,10 @@ final class Checker implements TaskListener {
       return;
     }
     Manifests.Found f = manifests.read(type);
+    if (f.unreadable != null) {
+      reportUnreadable(type, f.unreadable);
+      return;
+    }
     for (Diagnostic d : f.manifest.validate()) {
       List<String> components = d.components();
       VariableElement field = components.isEmpty() ? null : f.fields.get(components.get(0));
@@ -235,25 +239,41 @@ final class Checker implements TaskListener {
     CacheAccess ca = e.getAnnotation(CacheAccess.class);
     if (ca != null) {
       Manifests.Choice choice = manifests.forCode(e);
-      if (choice.ambiguous.isEmpty()) {
-        Rights rights =
-            Rights.builder(choice.manifest())
-                .name(nameOf(e))
-                .owns(ca.owns())
-                .borrows(ca.borrows())
-                .exclusive(ca.exclusive())
-                .invalidates(ca.invalidates())
-                .follows(ca.follows())
-                .lifetime(ca.lifetime())
-                .strategy(ca.strategy())
-                .build();
-        d = Optional.of(new Declared(e, rights, choice.found));
-      } else {
+      if (!choice.ambiguous.isEmpty()) {
         reportAmbiguous(e, choice);
+      } else if (choice.unreadable != null) {
+        reportUnreadable(e, choice.unreadable);
+      } else {
+        try {
+          d = Optional.of(new Declared(e, rightsOf(e, ca, choice), choice.found));
+        } catch (EnumConstantNotPresentException newer) {
+          reportUnreadable(e, newer.toString());
+        }
       }
     }
     declared.put(e, d);
     return d;
+  }
+
+  /**
+   * The rights an annotation declares. Without a manifest (none is found for this package, or a
+   * dependency's manifest is on the class path elsewhere) only what needs no manifest is judged: a
+   * follows cannot be resolved, and a key nobody is known to own may be someone's.
+   */
+  private Rights rightsOf(Element e, CacheAccess ca, Manifests.Choice choice) {
+    Rights.Builder b =
+        Rights.builder(choice.manifest())
+            .name(nameOf(e))
+            .owns(ca.owns())
+            .borrows(ca.borrows())
+            .exclusive(ca.exclusive())
+            .invalidates(ca.invalidates())
+            .lifetime(ca.lifetime())
+            .strategy(ca.strategy());
+    if (choice.found == null) {
+      return b.unownedKeysAllowed(true).build();
+    }
+    return b.follows(ca.follows()).build();
   }
 
   /** The rights of code in an element: its own {@code @CacheAccess}, else its nearest type's. */
@@ -270,10 +290,18 @@ final class Checker implements TaskListener {
     return Optional.empty();
   }
 
-  /** Reports the findings on an element's own declaration, where the element is being compiled. */
-  void checkDeclaration(Declared d) {
+  /**
+   * Reports the findings on an element's own declaration, where the element is being compiled.
+   *
+   * @return whether the declaration is sound enough to judge the body by (no SL012 / SL013 error:
+   *     calls judged by a misspelt declaration would only repeat its error)
+   */
+  boolean checkDeclaration(Declared d) {
     AnnotationMirror a = Reporter.mirror(d.element, CACHE_ACCESS);
+    boolean sound = true;
     for (Diagnostic finding : AccessRules.checkDeclaration(d.rights)) {
+      sound &=
+          !(finding.isError() && (finding.rule() == Code.SL012 || finding.rule() == Code.SL013));
       AnnotationValue v;
       switch (finding.rule()) {
         case SL013:
@@ -291,6 +319,7 @@ final class Checker implements TaskListener {
       }
       reporter.at(finding, d.element, a, v, componentPlaces(finding, d.manifest));
     }
+    return sound;
   }
 
   /** Notes at the manifest fields of the components a finding names. */
@@ -308,6 +337,18 @@ final class Checker implements TaskListener {
     return out;
   }
 
+  private void reportUnreadable(Element e, String why) {
+    reporter.warning(
+        "warning[SL013]: "
+            + nameOf(e)
+            + " is not checked: its @CacheAccess or its manifest uses a value this stateless-checker"
+            + " does not know ("
+            + why
+            + ")\n  = help: use the same version of stateless-checker as of stateless-annotations",
+        e,
+        Reporter.mirror(e, CACHE_ACCESS));
+  }
+
   private void reportAmbiguous(Element e, Manifests.Choice choice) {
     String pkg = elements.getPackageOf(e).getQualifiedName().toString();
     if (!ambiguityReported.add(pkg)) {
@@ -317,8 +358,9 @@ final class Checker implements TaskListener {
         choice.ambiguous.stream()
             .map(f -> f.type.getQualifiedName().toString())
             .collect(Collectors.joining(", "));
-    reporter.warning(
-        "warning[SL013]: cannot tell which manifest applies to "
+    // Not a warning by default: the code may well be right, and -Werror builds must not break.
+    reporter.setup(
+        "[SL013]: cannot tell which manifest applies to "
             + nameOf(e)
             + ": "
             + names

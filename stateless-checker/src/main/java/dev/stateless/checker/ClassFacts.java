@@ -39,7 +39,6 @@ final class ClassFacts {
   private final Set<Element> reassigned = new HashSet<>();
   private final Map<Element, List<TreePath>> fieldAssignments = new HashMap<>();
   private final Set<Element> strategyChanged = new HashSet<>();
-  private final Map<Element, MethodTree> methods = new HashMap<>();
   private final Map<Element, List<TreePath>> returns = new HashMap<>();
 
   static ClassFacts of(TreePath topLevelClass, Trees trees) {
@@ -60,7 +59,6 @@ final class ClassFacts {
       public Void visitMethod(MethodTree node, Element method) {
         Element m = trees.getElement(getCurrentPath());
         if (m != null) {
-          facts.methods.put(m, node);
           facts.returns.put(m, new ArrayList<>());
         }
         return super.visitMethod(node, m);
@@ -192,14 +190,8 @@ final class ClassFacts {
     return reassigned.contains(v);
   }
 
-  /** The declaration of a method of this class, or null. */
-  MethodTree method(ExecutableElement m) {
-    return methods.get(m);
-  }
-
-  /** The expression of a method's one return statement, or null if it has none or several. */
-  TreePath onlyReturn(ExecutableElement m) {
-    List<TreePath> r = returns.get(m);
-    return r != null && r.size() == 1 ? r.get(0) : null;
+  /** The expressions a method of this class returns, or null for a method declared elsewhere. */
+  List<TreePath> returns(ExecutableElement m) {
+    return returns.get(m);
   }
 }

@@ -6,7 +6,6 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
@@ -49,6 +48,7 @@ import javax.lang.model.util.ElementFilter;
  */
 final class KeyShapes {
   private static final int MAX_DEPTH = 8;
+  private static final int MAX_RETURNS = 8;
   private static final Pattern FORMAT_SPEC =
       Pattern.compile("%(\\d+\\$|<)?([-#+ 0,(]*)?(\\d+)?(\\.\\d+)?([tT])?([a-zA-Z%])");
   private static final Set<String> SEGMENT_TYPES =
@@ -132,16 +132,11 @@ final class KeyShapes {
       case CONDITIONAL_EXPRESSION:
         {
           ConditionalExpressionTree c = (ConditionalExpressionTree) t;
-          KeyShape a = eval(child(path, c.getTrueExpression()), env, depth + 1);
-          KeyShape b = eval(child(path, c.getFalseExpression()), env, depth + 1);
-          if (a.equals(b)) {
-            return a;
-          }
-          if (!isString(type(path))) {
-            return hole(path);
-          }
-          // Either branch: the text both start with, then anything ("product:{..}").
-          return KeyShape.prefix(commonPrefix(literalPrefix(a), literalPrefix(b)));
+          TreePath yes = child(path, c.getTrueExpression());
+          TreePath no = child(path, c.getFalseExpression());
+          return KeyShape.anyOf(
+              converted(eval(yes, env, depth + 1), type(yes), type(path)),
+              converted(eval(no, env, depth + 1), type(no), type(path)));
         }
       case IDENTIFIER:
       case MEMBER_SELECT:
@@ -169,7 +164,7 @@ final class KeyShapes {
     }
     TreePath init = facts.fixedValue(v);
     if (init != null) {
-      return eval(init, env, depth + 1);
+      return converted(eval(init, env, depth + 1), type(init), v.asType());
     }
     return holeFor(v.asType());
   }
@@ -239,27 +234,100 @@ final class KeyShapes {
     return keyBuilder(path, m, args, env, depth);
   }
 
-  /** A method of the class being checked whose body returns one expression: follow it. */
+  /**
+   * A small method of the class being checked (a key builder): each of its returns, evaluated with
+   * its parameters bound to the arguments.
+   */
   private KeyShape keyBuilder(
       TreePath path,
       ExecutableElement m,
       List<? extends ExpressionTree> args,
       Map<Element, KeyShape> env,
       int depth) {
-    MethodTree decl = facts.method(m);
-    TreePath returned = facts.onlyReturn(m);
-    if (decl == null || returned == null || m.isVarArgs() || overridable(m) || !following.add(m)) {
+    List<TreePath> returned = facts.returns(m);
+    if (returned == null
+        || returned.isEmpty()
+        || returned.size() > MAX_RETURNS
+        || m.isVarArgs()
+        || overridable(m)
+        || !following.add(m)) {
       return hole(path);
     }
     try {
       Map<Element, KeyShape> bound = new HashMap<>();
       List<? extends VariableElement> params = m.getParameters();
       for (int i = 0; i < params.size() && i < args.size(); i++) {
-        bound.put(params.get(i), value(child(path, args.get(i)), env, depth + 1));
+        TreePath arg = child(path, args.get(i));
+        bound.put(
+            params.get(i),
+            converted(value(arg, env, depth + 1), type(arg), params.get(i).asType()));
       }
-      return eval(returned, bound, depth + 1);
+      KeyShape out = null;
+      for (TreePath r : returned) {
+        KeyShape one = converted(eval(r, bound, depth + 1), type(r), m.getReturnType());
+        out = out == null ? one : KeyShape.anyOf(out, one);
+      }
+      return out;
     } finally {
       following.remove(m);
+    }
+  }
+
+  /**
+   * A value's text once converted to another type: the same, but for primitive conversions that
+   * print differently ({@code double r = 1} prints {@code 1.0}; {@code char c = 58} prints {@code
+   * :}).
+   */
+  private KeyShape converted(KeyShape shape, TypeMirror from, TypeMirror to) {
+    return printsAlike(from, to) ? shape : holeFor(to);
+  }
+
+  private static boolean printsAlike(TypeMirror from, TypeMirror to) {
+    if (from == null || to == null) {
+      return false;
+    }
+    TypeKind f = numericKind(from);
+    TypeKind t = numericKind(to);
+    if (t == null) {
+      return !to.getKind().isPrimitive(); // a reference: the same object, boxed if need be
+    }
+    if (f == null) {
+      return false;
+    }
+    return f == t || (integral(f) && integral(t));
+  }
+
+  private static boolean integral(TypeKind k) {
+    return k == TypeKind.BYTE || k == TypeKind.SHORT || k == TypeKind.INT || k == TypeKind.LONG;
+  }
+
+  /** The primitive kind of a primitive or its box, else null. */
+  private static TypeKind numericKind(TypeMirror t) {
+    if (t.getKind().isPrimitive()) {
+      return t.getKind();
+    }
+    if (t.getKind() != TypeKind.DECLARED) {
+      return null;
+    }
+    switch (((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().toString()) {
+      case "java.lang.Byte":
+        return TypeKind.BYTE;
+      case "java.lang.Short":
+        return TypeKind.SHORT;
+      case "java.lang.Integer":
+        return TypeKind.INT;
+      case "java.lang.Long":
+        return TypeKind.LONG;
+      case "java.lang.Character":
+        return TypeKind.CHAR;
+      case "java.lang.Float":
+        return TypeKind.FLOAT;
+      case "java.lang.Double":
+        return TypeKind.DOUBLE;
+      case "java.lang.Boolean":
+        return TypeKind.BOOLEAN;
+      default:
+        return null;
     }
   }
 
@@ -272,9 +340,8 @@ final class KeyShapes {
       return false;
     }
     Element type = m.getEnclosingElement();
-    return !(type.getModifiers().contains(Modifier.FINAL)
-        || type.getKind() == ElementKind.ENUM
-        || type.getKind() == ElementKind.RECORD);
+    // An enum is final unless a constant has a body, which may override the method (JLS 8.9).
+    return !(type.getModifiers().contains(Modifier.FINAL) || type.getKind() == ElementKind.RECORD);
   }
 
   /** The text of a value: its shape if it is a string, else what its type prints. */
@@ -415,7 +482,8 @@ final class KeyShapes {
       } else if (explicit.equals("<")) {
         index = last;
       } else {
-        index = Integer.parseInt(explicit.substring(0, explicit.length() - 1)) - 1;
+        String digits = explicit.substring(0, explicit.length() - 1);
+        index = digits.length() > 9 ? -1 : Integer.parseInt(digits) - 1; // too big: unknown
       }
       last = index;
       boolean plain =
@@ -467,28 +535,6 @@ final class KeyShapes {
       default:
         return KeyShape.unknown();
     }
-  }
-
-  /**
-   * The literal text a shape's keys all start with. A shape prints holes as {@code {}}, {@code
-   * {..}} or {@code {+}}: cutting at the first {@code '{'} may cut a literal brace too, which only
-   * shortens the prefix (more keys, still all the shape's).
-   */
-  private static String literalPrefix(KeyShape s) {
-    if (s.isExact()) {
-      return s.exactKey();
-    }
-    String text = s.toString();
-    int brace = text.indexOf('{');
-    return brace < 0 ? "" : text.substring(0, brace);
-  }
-
-  private static String commonPrefix(String a, String b) {
-    int n = 0;
-    while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
-      n++;
-    }
-    return a.substring(0, n);
   }
 
   private KeyShape hole(TreePath path) {
@@ -547,7 +593,7 @@ final class KeyShapes {
         && ((DeclaredType) t).asElement().getKind() == ElementKind.ENUM;
   }
 
-  private static boolean isString(TypeMirror t) {
+  static boolean isString(TypeMirror t) {
     return t != null
         && t.getKind() == TypeKind.DECLARED
         && ((TypeElement) ((DeclaredType) t).asElement())

@@ -36,11 +36,14 @@ final class Manifests {
     final TypeElement type;
     final Manifest manifest;
     final Map<String, VariableElement> fields;
+    final String unreadable;
 
-    private Found(TypeElement type, Manifest manifest, Map<String, VariableElement> fields) {
+    private Found(
+        TypeElement type, Manifest manifest, Map<String, VariableElement> fields, String why) {
       this.type = type;
       this.manifest = manifest;
       this.fields = fields;
+      this.unreadable = why;
     }
 
     String packageName(Elements elements) {
@@ -48,16 +51,21 @@ final class Manifests {
     }
   }
 
-  /** What applies to some code: one manifest, none at all, or several equally near. */
+  /**
+   * What applies to some code: one manifest, none at all, several equally near, or one this checker
+   * cannot read (its annotations hold values newer than the checker's).
+   */
   static final class Choice {
-    static final Choice NONE = new Choice(null, List.of());
+    static final Choice NONE = new Choice(null, List.of(), null);
 
     final Found found;
     final List<Found> ambiguous;
+    final String unreadable;
 
-    private Choice(Found found, List<Found> ambiguous) {
+    private Choice(Found found, List<Found> ambiguous, String unreadable) {
       this.found = found;
       this.ambiguous = ambiguous;
+      this.unreadable = unreadable;
     }
 
     Manifest manifest() {
@@ -101,6 +109,14 @@ final class Manifests {
   }
 
   private static Found readNow(TypeElement type) {
+    try {
+      return readAnnotations(type);
+    } catch (EnumConstantNotPresentException newer) {
+      return new Found(type, Manifest.empty(), Map.of(), newer.toString());
+    }
+  }
+
+  private static Found readAnnotations(TypeElement type) {
     CacheManifest annotation = type.getAnnotation(CacheManifest.class);
     Manifest.Builder b =
         Manifest.builder(type.getSimpleName().toString()).layers(annotation.layers());
@@ -117,7 +133,7 @@ final class Manifests {
                 fields.putIfAbsent(name, (VariableElement) e);
               });
     }
-    return new Found(type, b.build(), fields);
+    return new Found(type, b.build(), fields, null);
   }
 
   /** The manifest for code declared in the element's package. */
@@ -162,11 +178,18 @@ final class Manifests {
       }
     }
     if (nearest.isEmpty()) {
+      if (pool.size() > 1) {
+        return Choice.NONE; // none is near: judged by what needs no manifest
+      }
       nearest = pool;
     }
-    return nearest.size() == 1
-        ? new Choice(nearest.get(0), List.of())
-        : new Choice(null, List.copyOf(nearest));
+    if (nearest.size() > 1) {
+      return new Choice(null, List.copyOf(nearest), null);
+    }
+    Found f = nearest.get(0);
+    return f.unreadable == null
+        ? new Choice(f, List.of(), null)
+        : new Choice(null, List.of(), f.unreadable);
   }
 
   private static String parent(String pkg) {

@@ -97,6 +97,19 @@ final class Reporter {
     notes(related);
   }
 
+  /**
+   * A remark about the checker's setup that leaves some code unchecked: a warning in strict mode, a
+   * note otherwise.
+   */
+  void setup(String message, Element element, AnnotationMirror annotation) {
+    print(
+        strict ? Kind.WARNING : Kind.NOTE,
+        (strict ? "warning" : "note") + message,
+        element,
+        annotation,
+        null);
+  }
+
   /** A warning about the checker's own setup, shown in every mode. */
   void warning(String message, Element element, AnnotationMirror annotation) {
     print(Kind.WARNING, message, element, annotation, null);

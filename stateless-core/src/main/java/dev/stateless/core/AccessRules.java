@@ -289,8 +289,7 @@ public final class AccessRules {
 
   /** A pattern whose keys include every key of the shape that can have an owner. */
   private static KeyPattern approximate(KeyShape key) {
-    Object head = key.parts().get(0);
-    String prefix = head instanceof String ? (String) head : "";
+    String prefix = key.literalPrefix();
     int lastColon = prefix.lastIndexOf(':');
     List<String> segments =
         lastColon < 0 ? List.of() : List.of(prefix.substring(0, lastColon).split(":", -1));

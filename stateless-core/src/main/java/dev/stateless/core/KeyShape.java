@@ -2,6 +2,8 @@ package dev.stateless.core;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -15,6 +17,9 @@ import java.util.Set;
  * Hole#TEXT} hole is any text, possibly empty and possibly containing {@code :} (a {@code String}).
  * An exact key has no holes; {@code prefix("user:")} is a literal followed by unknown text; {@link
  * #unknown()} is one text hole.
+ *
+ * <p>A shape may also be a choice of such sequences ({@link #anyOf}): the key of {@code flag ? a :
+ * b}.
  *
  * <p>Judgements are exact: {@link #alwaysMatches} holds only when every key of the shape matches,
  * {@link #mayMatch} when at least one does. Instances are immutable and thread-safe.
@@ -33,11 +38,66 @@ public final class KeyShape {
 
   private static final KeyShape UNKNOWN = new KeyShape(List.of(Hole.TEXT));
 
+  /** How many alternatives a shape keeps before it widens to their common prefix. */
+  private static final int MAX_ALTERNATIVES = 16;
+
   /** Literal pieces ({@link String}) and holes ({@link Hole}), adjacent literals merged. */
   private final List<Object> parts;
 
+  /** For a choice ({@link #anyOf}): the simple shapes it may be; empty for a simple shape. */
+  private final List<KeyShape> alternatives;
+
   private KeyShape(List<Object> parts) {
     this.parts = List.copyOf(parts);
+    this.alternatives = List.of();
+  }
+
+  private KeyShape(Set<KeyShape> alternatives) {
+    this.parts = List.of();
+    this.alternatives = List.copyOf(alternatives);
+  }
+
+  /**
+   * Returns the shape of keys that are one shape's or the other's, such as the key of {@code flag ?
+   * "user:" + id : "guest"}. Past a few alternatives the shape widens to their common literal
+   * prefix followed by any text (it never stands for fewer keys).
+   *
+   * @param a one shape
+   * @param b the other
+   * @return the choice
+   */
+  public static KeyShape anyOf(KeyShape a, KeyShape b) {
+    Set<KeyShape> all = new LinkedHashSet<>();
+    all.addAll(a.choices());
+    all.addAll(b.choices());
+    if (all.size() == 1) {
+      return all.iterator().next();
+    }
+    if (all.size() > MAX_ALTERNATIVES) {
+      return prefix(new KeyShape(all).literalPrefix());
+    }
+    return new KeyShape(all);
+  }
+
+  private List<KeyShape> choices() {
+    return alternatives.isEmpty() ? List.of(this) : alternatives;
+  }
+
+  /** The literal text every key of the shape starts with. */
+  String literalPrefix() {
+    if (alternatives.isEmpty()) {
+      return !parts.isEmpty() && parts.get(0) instanceof String ? (String) parts.get(0) : "";
+    }
+    String common = alternatives.get(0).literalPrefix();
+    for (KeyShape alt : alternatives) {
+      String p = alt.literalPrefix();
+      int n = 0;
+      while (n < common.length() && n < p.length() && common.charAt(n) == p.charAt(n)) {
+        n++;
+      }
+      common = common.substring(0, n);
+    }
+    return common;
   }
 
   /**
@@ -128,6 +188,16 @@ public final class KeyShape {
    * @return the concatenated shape
    */
   public KeyShape concat(KeyShape next) {
+    if (!alternatives.isEmpty() || !next.alternatives.isEmpty()) {
+      KeyShape out = null;
+      for (KeyShape a : choices()) {
+        for (KeyShape n : next.choices()) {
+          KeyShape joined = a.concat(n);
+          out = out == null ? joined : anyOf(out, joined);
+        }
+      }
+      return out;
+    }
     Builder b = new Builder();
     b.parts.addAll(parts);
     for (Object p : next.parts) {
@@ -142,7 +212,9 @@ public final class KeyShape {
    * @return whether there are no holes
    */
   public boolean isExact() {
-    return parts.size() <= 1 && (parts.isEmpty() || parts.get(0) instanceof String);
+    return alternatives.isEmpty()
+        && parts.size() <= 1
+        && (parts.isEmpty() || parts.get(0) instanceof String);
   }
 
   /**
@@ -193,6 +265,13 @@ public final class KeyShape {
    * matches (as bit sets over the patterns' indexes).
    */
   Set<BitSet> signatures(List<KeyPattern> patterns) {
+    if (!alternatives.isEmpty()) {
+      Set<BitSet> all = new HashSet<>();
+      for (KeyShape alt : alternatives) {
+        all.addAll(alt.signatures(patterns));
+      }
+      return all;
+    }
     if (isExact()) {
       String key = exactKey();
       BitSet signature = new BitSet(patterns.size());
@@ -206,7 +285,7 @@ public final class KeyShape {
     return KeyAutomaton.signatures(this, patterns);
   }
 
-  /** Returns the literal pieces and holes. */
+  /** Returns the literal pieces and holes of a simple shape (not a choice). */
   List<Object> parts() {
     return parts;
   }
@@ -217,6 +296,13 @@ public final class KeyShape {
    */
   @Override
   public String toString() {
+    if (!alternatives.isEmpty()) {
+      StringBuilder out = new StringBuilder();
+      for (KeyShape alt : alternatives) {
+        out.append(out.length() == 0 ? "" : " | ").append(alt);
+      }
+      return out.toString();
+    }
     StringBuilder out = new StringBuilder();
     for (Object p : parts) {
       if (p instanceof String) {
@@ -230,12 +316,14 @@ public final class KeyShape {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeyShape && ((KeyShape) o).parts.equals(parts);
+    return o instanceof KeyShape
+        && ((KeyShape) o).parts.equals(parts)
+        && ((KeyShape) o).alternatives.equals(alternatives);
   }
 
   @Override
   public int hashCode() {
-    return parts.hashCode();
+    return parts.hashCode() * 31 + alternatives.hashCode();
   }
 
   /** Assembles a shape piece by piece. Not thread-safe. */

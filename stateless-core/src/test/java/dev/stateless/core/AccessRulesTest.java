@@ -327,6 +327,39 @@ class AccessRulesTest {
   }
 
   @Test
+  void choiceOfKeys_isAnErrorOnlyWhenEveryChoiceBreaksTheRule() {
+    Rights borrower = code().borrows("product:*").owns("user:*").build();
+    KeyShape bothBorrowed =
+        KeyShape.anyOf(KeyShape.template("product:{}"), KeyShape.exact("product:all"));
+    assertThat(codes(AccessRules.checkWrite(borrower, bothBorrowed, null)))
+        .containsExactly("ERROR SL002");
+    KeyShape oneOwned = KeyShape.anyOf(KeyShape.template("product:{}"), KeyShape.exact("user:1"));
+    assertThat(codes(AccessRules.checkWrite(borrower, oneOwned, null)))
+        .containsExactly("WARNING SL002");
+    assertThat(
+            AccessRules.checkWrite(
+                borrower, KeyShape.anyOf(key("user:1"), KeyShape.template("user:{}")), null))
+        .isEmpty();
+  }
+
+  @Test
+  void choiceOfKeys_concatDistributes_andManyChoicesWidenToTheirCommonPrefix() {
+    KeyShape choice = KeyShape.anyOf(key("user:"), key("product:"));
+    KeyShape keys = choice.concat(KeyShape.template("{}:x"));
+    assertThat(keys.mayMatch(KeyPattern.parse("user:{id}:x"))).isTrue();
+    assertThat(keys.mayMatch(KeyPattern.parse("product:{id}:x"))).isTrue();
+    assertThat(keys.alwaysMatches(KeyPattern.parse("user:*"))).isFalse();
+    assertThat(keys.isExact()).isFalse();
+    KeyShape many = key("k:0");
+    for (int i = 1; i < 40; i++) {
+      many = KeyShape.anyOf(many, key("k:" + i));
+    }
+    assertThat(many.alwaysMatches(KeyPattern.parse("k:*"))).isFalse(); // "k:" + any text
+    assertThat(many.mayMatch(KeyPattern.parse("k:{id}"))).isTrue();
+    assertThat(KeyShape.anyOf(key("a"), key("a"))).isEqualTo(key("a"));
+  }
+
+  @Test
   void checkDeclaration_dependentsMustBeOwned_SL005() {
     // Seed 003 §3: owns user:*, invalidates profile:* and settings:*.
     Rights ok = code().owns("user:*").invalidates("profile:*", "settings:*").build();
