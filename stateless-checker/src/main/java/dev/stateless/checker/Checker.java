@@ -1,5 +1,7 @@
 package dev.stateless.checker;
 
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.util.JavacTask;
 import com.sun.source.util.TaskEvent;
 import com.sun.source.util.TaskListener;
 import com.sun.source.util.TreePath;
@@ -9,6 +11,7 @@ import dev.stateless.core.AccessRules;
 import dev.stateless.core.Code;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.Rights;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.stream.Collectors;
-import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -49,43 +53,88 @@ final class Checker implements TaskListener {
     }
   }
 
+  /** One checker per compilation, whether the plugin or the processor starts first. */
+  private static final Map<JavacTask, Checker> BY_TASK = new WeakHashMap<>();
+
+  /** The checker last attached on this thread, for a processor that cannot reach javac's task. */
+  private static final ThreadLocal<WeakReference<Checker>> LAST = new ThreadLocal<>();
+
   private final Trees trees;
   private final Elements elements;
-  private final CheckerOptions options;
-  private final Manifests manifests;
-  private final Reporter reporter;
+  private final List<CompilationUnitTree> entered = new ArrayList<>();
+  private CheckerOptions options = CheckerOptions.of(Map.of());
+  private Messager messager;
+  private boolean configuredByProcessor;
+  private Manifests manifests;
+  private Reporter reporter;
   private final Map<Element, Optional<Declared>> declared = new HashMap<>();
   private final Set<String> validated = new HashSet<>();
   private final Set<String> ambiguityReported = new HashSet<>();
-  private boolean listening;
+  private boolean done;
 
-  Checker(ProcessingEnvironment env, CheckerOptions options) {
-    this.trees = Trees.instance(env);
-    this.elements = env.getElementUtils();
+  private Checker(Trees trees, Elements elements) {
+    this.trees = trees;
+    this.elements = elements;
+  }
+
+  /** The checker of a compilation, listening to it from the first call on. */
+  static synchronized Checker attach(JavacTask task) {
+    Checker c = BY_TASK.get(task);
+    if (c == null) {
+      c = new Checker(Trees.instance(task), task.getElements());
+      task.addTaskListener(c);
+      BY_TASK.put(task, c);
+    }
+    LAST.set(new WeakReference<>(c));
+    return c;
+  }
+
+  /** The checker of the compilation running on this thread, if one was attached, else null. */
+  static synchronized Checker current() {
+    WeakReference<Checker> ref = LAST.get();
+    Checker c = ref == null ? null : ref.get();
+    return c == null || c.done ? null : c;
+  }
+
+  /** The processor's options and messager; they win over a plugin's arguments. */
+  synchronized void configure(Messager messager, CheckerOptions options, boolean byProcessor) {
+    if (manifests != null || (configuredByProcessor && !byProcessor)) {
+      return; // analysis has begun, or the processor already said
+    }
+    if (messager != null) {
+      this.messager = messager;
+    }
     this.options = options;
-    this.manifests = new Manifests(elements, env.getMessager(), options);
-    this.reporter = new Reporter(env.getMessager(), trees, options.strict);
+    this.configuredByProcessor |= byProcessor;
   }
 
-  void sourceManifest(TypeElement type) {
-    manifests.addSource(type);
-  }
-
-  boolean listening() {
-    return listening;
-  }
-
-  @Override
-  public void started(TaskEvent e) {
-    listening = true;
+  private void start() {
+    if (manifests == null) {
+      manifests = new Manifests(elements, trees, messager, options);
+      entered.forEach(manifests::addUnit);
+      entered.clear();
+      reporter = new Reporter(messager, trees, options.strict);
+    }
   }
 
   @Override
   public void finished(TaskEvent e) {
-    listening = true;
+    if (e.getKind() == TaskEvent.Kind.COMPILATION) {
+      done = true;
+      return;
+    }
+    if (e.getKind() == TaskEvent.Kind.ENTER && e.getCompilationUnit() != null) {
+      if (manifests == null) {
+        entered.add(e.getCompilationUnit());
+      } else {
+        manifests.addUnit(e.getCompilationUnit());
+      }
+      return;
+    }
     if (e.getKind() != TaskEvent.Kind.ANALYZE || e.getTypeElement() == null) {
       return;
     }
+    start();
     if (!options.manifests.isEmpty()) {
       manifests.named(); // a misspelt option is reported even where no code uses a manifest
     }
@@ -94,6 +143,7 @@ final class Checker implements TaskListener {
       return;
     }
     try {
+      reporter.checking(path);
       reporter.remember(path);
       new AccessScanner(this, trees, reporter, options.strict, ClassFacts.of(path, trees))
           .scan(path, null);
@@ -108,13 +158,6 @@ final class Checker implements TaskListener {
               + " enforces every rule",
           e.getTypeElement(),
           null);
-    }
-  }
-
-  /** Without javac's task (a wrapped or foreign compiler): at least the manifests. */
-  void checkManifestsWithoutTrees() {
-    for (Manifests.Found f : manifests.sources()) {
-      checkManifest(f.type);
     }
   }
 

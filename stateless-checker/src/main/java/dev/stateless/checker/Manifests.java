@@ -1,5 +1,11 @@
 package dev.stateless.checker;
 
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
 import dev.stateless.annotation.CacheManifest;
 import dev.stateless.core.Component;
 import dev.stateless.core.Manifest;
@@ -74,7 +80,12 @@ final class Manifests {
   }
 
   private final Elements elements;
+  private final Trees trees;
+  private final List<CompilationUnitTree> units = new ArrayList<>();
+
+  /** javac's messager when annotation processing runs; null when started as a plugin only. */
   private final Messager messager;
+
   private final CheckerOptions options;
   private final Set<String> sources = new LinkedHashSet<>();
   private final Map<String, Found> read = new HashMap<>();
@@ -82,17 +93,37 @@ final class Manifests {
   private final Map<String, Choice> choices = new HashMap<>();
   private List<Found> named;
 
-  Manifests(Elements elements, Messager messager, CheckerOptions options) {
+  Manifests(Elements elements, Trees trees, Messager messager, CheckerOptions options) {
     this.elements = elements;
+    this.trees = trees;
     this.messager = messager;
     this.options = options;
   }
 
-  void addSource(TypeElement type) {
-    sources.add(type.getQualifiedName().toString());
+  /** A compilation unit javac has entered: its manifests are found when first needed. */
+  void addUnit(CompilationUnitTree unit) {
+    units.add(unit);
   }
 
   List<Found> sources() {
+    for (CompilationUnitTree unit : units) {
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitClass(ClassTree node, Void p) {
+          Element e = trees.getElement(getCurrentPath());
+          if (e instanceof TypeElement && e.getAnnotation(CacheManifest.class) != null) {
+            sources.add(((TypeElement) e).getQualifiedName().toString());
+          }
+          for (Tree member : node.getMembers()) {
+            if (member instanceof ClassTree) {
+              scan(new TreePath(getCurrentPath(), member), p);
+            }
+          }
+          return null; // no class declared in a method body can be a manifest code names
+        }
+      }.scan(new TreePath(unit), null);
+    }
+    units.clear();
     List<Found> out = new ArrayList<>();
     for (String name : sources) {
       TypeElement t = elements.getTypeElement(name);

@@ -50,10 +50,13 @@ final class Reporter {
     }
   }
 
+  /** javac's messager when annotation processing runs; null when started as a plugin only. */
   private final Messager messager;
+
   private final Trees trees;
   private final boolean strict;
   private final Map<Element, TreePath> declarations = new HashMap<>();
+  private TreePath current;
 
   Reporter(Messager messager, Trees trees, boolean strict) {
     this.messager = messager;
@@ -245,13 +248,34 @@ final class Reporter {
   }
 
   private void print(Kind kind, String message, Element e, AnnotationMirror a, AnnotationValue v) {
-    if (a == null) {
-      messager.printMessage(kind, message, e);
-    } else if (v == null) {
-      messager.printMessage(kind, message, e, a);
-    } else {
-      messager.printMessage(kind, message, e, a, v);
+    if (messager != null) {
+      if (a == null) {
+        messager.printMessage(kind, message, e);
+      } else if (v == null) {
+        messager.printMessage(kind, message, e, a);
+      } else {
+        messager.printMessage(kind, message, e, a, v);
+      }
+      return;
     }
+    // Started as a javac plugin, without annotation processing: positions come from the trees.
+    TreePath declaration = trees.getPath(e);
+    if (declaration == null) {
+      declaration = declarations.get(e);
+    }
+    if (declaration == null) {
+      declaration = current;
+      message = message + " (" + e + ")";
+    }
+    if (declaration != null) {
+      trees.printMessage(
+          kind, message, within(declaration, a, v), declaration.getCompilationUnit());
+    }
+  }
+
+  /** The class being checked: where a message about an element without source is printed. */
+  void checking(TreePath topLevelClass) {
+    current = topLevelClass;
   }
 
   private Diagnostic withPlaces(Diagnostic d, List<Place> related) {

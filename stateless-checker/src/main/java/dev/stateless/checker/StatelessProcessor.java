@@ -1,7 +1,6 @@
 package dev.stateless.checker;
 
 import com.sun.source.util.JavacTask;
-import dev.stateless.annotation.CacheManifest;
 import java.lang.reflect.Field;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
@@ -10,7 +9,6 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.annotation.processing.SupportedOptions;
 import javax.lang.model.SourceVersion;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
@@ -24,7 +22,8 @@ import javax.tools.Diagnostic;
  * stateless-core}. Body checks need attributed trees, which annotation processing rounds do not
  * have: the processor registers a {@link com.sun.source.util.TaskListener} and checks each
  * top-level class when javac has analyzed it. Reports go through javac, each starting with the
- * rule's code ({@code error[SL002]: ...}).
+ * rule's code ({@code error[SL002]: ...}). The same jar also holds {@link StatelessPlugin}, which
+ * javac starts by itself where annotation processing does not run; the two share one checker.
  *
  * <p>Options: {@code -Astateless.strict} reports what may break a rule (and calls in methods
  * without {@code @CacheAccess}) as warnings; {@code -Astateless.manifest=com.acme.AppCache} names
@@ -47,36 +46,23 @@ public final class StatelessProcessor extends AbstractProcessor {
   public synchronized void init(ProcessingEnvironment env) {
     super.init(env);
     ProcessingEnvironment javacEnv = unwrap(env);
-    JavacTask task = javacEnv == null ? null : JavacTask.instance(javacEnv);
-    checker = new Checker(javacEnv == null ? env : javacEnv, CheckerOptions.of(env.getOptions()));
-    if (task == null) {
+    // The plugin (StatelessPlugin) may have attached first: either way, one checker per build.
+    checker = javacEnv != null ? Checker.attach(JavacTask.instance(javacEnv)) : Checker.current();
+    if (checker == null) {
       env.getMessager()
           .printMessage(
               Diagnostic.Kind.WARNING,
               "stateless-checker: this compiler ("
                   + env.getClass().getName()
-                  + ") is not javac, or hides it: only @CacheManifest classes are checked, method"
-                  + " bodies are not\n  = help: compile with javac (JDK 17 or later); see"
-                  + " docs/checker.md");
+                  + ") is not javac, or hides it: nothing is checked\n  = help: compile with"
+                  + " javac (JDK 17 or later); see docs/checker.md");
       return;
     }
-    task.addTaskListener(checker);
+    checker.configure(env.getMessager(), CheckerOptions.of(env.getOptions()), true);
   }
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    TypeElement manifest =
-        processingEnv.getElementUtils().getTypeElement(CacheManifest.class.getCanonicalName());
-    if (manifest != null) {
-      for (Element e : round.getElementsAnnotatedWith(manifest)) {
-        if (e instanceof TypeElement) {
-          checker.sourceManifest((TypeElement) e);
-        }
-      }
-    }
-    if (round.processingOver() && !checker.listening()) {
-      checker.checkManifestsWithoutTrees();
-    }
     // Claims only stateless's own annotations, so -Xlint:processing has nothing to say about them;
     // every other annotation stays visible to other processors.
     return true;

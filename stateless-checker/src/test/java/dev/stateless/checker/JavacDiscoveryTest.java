@@ -3,6 +3,8 @@ package dev.stateless.checker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
 import dev.stateless.annotation.CacheAccess;
 import dev.stateless.core.Manifest;
 import java.io.File;
@@ -15,15 +17,16 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code javac} of JDK 17 and of JDK 25, in a child process, finds the checker with no
- * flag but the ones docs/checker.md gives: nothing on JDK 17–22; on JDK 23+ a processor path (what
- * Maven's {@code annotationProcessorPaths} and Gradle's {@code annotationProcessor} pass) or {@code
- * -proc:full}.
+ * flag at all: on the class path (JDK 17 runs the processor, JDK 25 only the plugin, which starts
+ * by itself), on the processor path (what Maven's {@code annotationProcessorPaths} and Gradle's
+ * {@code annotationProcessor} pass), or with {@code -proc:full}; each finding is reported once.
  */
 class JavacDiscoveryTest {
   private static final Path JDK25 =
@@ -104,6 +107,7 @@ class JavacDiscoveryTest {
 
   private void assertChecked(Result r) {
     assertThat(r.exit).as(r.output).isEqualTo(1);
+    assertThat(r.output).as("reported once, by the plugin or the processor").contains("1 error");
     assertThat(r.output)
         .contains("Catalog.java:7: error: error[SL002]: write to borrowed pattern \"product:*\"")
         .contains("= help:");
@@ -133,11 +137,32 @@ class JavacDiscoveryTest {
   }
 
   @Test
-  void jdk25_withoutEitherFlag_runsNoProcessorFromTheClassPath() throws Exception {
+  void jdk25_withNoFlag_checksThroughThePlugin() throws Exception {
     assumeTrue(Files.isExecutable(JDK25.resolve("bin/javac")), "JDK 25 not installed at " + JDK25);
-    // What docs/checker.md warns about: javac 23+ ignores processors on the class path by default.
-    Result r = javac(JDK25);
-    assertThat(r.exit).as(r.output).isZero();
-    assertThat(r.output).doesNotContain("SL002");
+    // javac 23+ ignores processors on the class path by default; the plugin starts by itself.
+    assertChecked(javac(JDK25));
+  }
+
+  @Test
+  void compileTesting_givenNoProcessors_stillChecks_andReportsOnce() {
+    JavaFileObject src =
+        JavaFileObjects.forSourceLines(
+            "app.S",
+            "package app;",
+            "import dev.stateless.annotation.*;",
+            "class S {",
+            "  @CacheAccess(borrows = \"p:*\")",
+            "  void f(dev.stateless.StatelessCache c) { c.set(\"p:1\", 1); }",
+            "}");
+    Compilation c =
+        com.google.testing.compile.Compiler.javac()
+            .compile(src); // an empty list of processors: the plugin alone
+    assertThat(c.errors()).hasSize(1);
+    assertThat(c.errors().get(0).getMessage(null)).startsWith("error[SL002]");
+    Compilation both =
+        com.google.testing.compile.Compiler.javac()
+            .withProcessors(new StatelessProcessor())
+            .compile(src);
+    assertThat(both.errors()).hasSize(1);
   }
 }
