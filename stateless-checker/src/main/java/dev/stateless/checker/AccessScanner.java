@@ -439,9 +439,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
    */
   private Boolean scopeClosed(TreePath call) {
     TreePath parent = call.getParentPath();
-    while (parent.getLeaf() instanceof ParenthesizedTree) {
-      parent = parent.getParentPath();
-    }
+    parent = enclosingExpression(parent);
     Tree up = parent.getLeaf();
     if (up instanceof MemberSelectTree) {
       return ((MemberSelectTree) up).getIdentifier().contentEquals("close");
@@ -517,9 +515,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       return Boolean.FALSE;
     }
     TreePath parent = path.getParentPath();
-    while (parent.getLeaf() instanceof ParenthesizedTree) {
-      parent = parent.getParentPath();
-    }
+    parent = enclosingExpression(parent);
     Tree up = parent.getLeaf();
     if (up instanceof MemberSelectTree) {
       return ((MemberSelectTree) up).getIdentifier().contentEquals("withCleanup");
@@ -562,11 +558,8 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
 
   /** What cache view an expression is. */
   private View viewOf(TreePath path, int depth) {
+    path = KeyShapes.unparenthesized(path);
     Tree t = path.getLeaf();
-    while (t instanceof ParenthesizedTree) {
-      path = child(path, ((ParenthesizedTree) t).getExpression());
-      t = path.getLeaf();
-    }
     if (depth > 8) {
       return View.ROUTED;
     }
@@ -651,11 +644,8 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
 
   /** The enum constant an expression certainly is, or null. */
   private <E extends Enum<E>> E constant(TreePath path, Class<E> type) {
+    path = KeyShapes.unparenthesized(path);
     Tree t = path.getLeaf();
-    while (t instanceof ParenthesizedTree) {
-      path = child(path, ((ParenthesizedTree) t).getExpression());
-      t = path.getLeaf();
-    }
     Element e = trees.getElement(path);
     if (e == null || !(e instanceof VariableElement)) {
       return null;
@@ -673,6 +663,14 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
     TreePath init = facts.fixedValue((VariableElement) e);
     return init == null || init.getLeaf() == t ? null : constant(init, type);
+  }
+
+  /** The path above any parentheses around an expression. */
+  private static TreePath enclosingExpression(TreePath path) {
+    while (path.getLeaf() instanceof ParenthesizedTree) {
+      path = path.getParentPath();
+    }
+    return path;
   }
 
   private static TreePath child(TreePath parent, Tree tree) {

@@ -3,6 +3,7 @@ package dev.stateless.checker;
 import dev.stateless.core.Operation;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The runtime API the checker understands, by declaring type and method name: what each call does
@@ -48,7 +49,10 @@ final class CacheApi {
   /** One method: what it does, to which arguments, and whether a layer view changes it. */
   static final class Call {
     final Kind kind;
+
+    /** What a {@link Kind#KEYED} call does to its key; null for the other kinds. */
     final Operation operation;
+
     final boolean allArguments;
     final boolean throughView;
 
@@ -121,11 +125,9 @@ final class CacheApi {
   }
 
   private static void special(String type, String method, Kind kind) {
-    Operation op =
-        kind == Kind.SET
-            ? Operation.WRITE
-            : kind == Kind.SET_WITH_STRATEGY ? Operation.WRITE : null;
-    TABLE.computeIfAbsent(type, t -> new HashMap<>()).put(method, new Call(kind, op, false, true));
+    TABLE
+        .computeIfAbsent(type, t -> new HashMap<>())
+        .put(method, new Call(kind, null, false, true));
   }
 
   /** The call, or null when the method is not part of the checked API. */
@@ -135,8 +137,8 @@ final class CacheApi {
   }
 
   /** The checked methods of a type, by name (for the test that holds the table to the API). */
-  static java.util.Set<String> methods(String type) {
+  static Set<String> methods(String type) {
     Map<String, Call> methods = TABLE.get(type);
-    return methods == null ? java.util.Set.of() : java.util.Set.copyOf(methods.keySet());
+    return methods == null ? Set.of() : Set.copyOf(methods.keySet());
   }
 }

@@ -1,6 +1,7 @@
 package dev.stateless.checker;
 
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.Tree;
 import com.sun.source.util.JavacTask;
 import com.sun.source.util.TaskEvent;
 import com.sun.source.util.TaskListener;
@@ -13,6 +14,7 @@ import dev.stateless.core.Diagnostic;
 import dev.stateless.core.Rights;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -138,8 +140,8 @@ final class Checker implements TaskListener {
     if (!options.manifests.isEmpty()) {
       manifests.named(); // a misspelt option is reported even where no code uses a manifest
     }
-    TreePath path = trees.getPath(e.getTypeElement());
-    if (path == null || path.getCompilationUnit() != e.getCompilationUnit()) {
+    TreePath path = topLevelPath(e.getCompilationUnit(), e.getTypeElement());
+    if (path == null) {
       return;
     }
     try {
@@ -161,6 +163,23 @@ final class Checker implements TaskListener {
     }
   }
 
+  /**
+   * The path of a top-level class of the unit, or null. Built from the unit's declarations: {@code
+   * Trees.getPath(Element)} searches the whole unit, once per class.
+   */
+  private TreePath topLevelPath(CompilationUnitTree unit, TypeElement type) {
+    Tree declaration = unit == null ? null : trees.getTree(type);
+    if (declaration == null) {
+      return null;
+    }
+    for (Tree t : unit.getTypeDecls()) {
+      if (t == declaration) {
+        return new TreePath(new TreePath(unit), t);
+      }
+    }
+    return null;
+  }
+
   Manifests manifests() {
     return manifests;
   }
@@ -173,7 +192,7 @@ final class Checker implements TaskListener {
   static boolean suppressed(Element e) {
     for (Element at = e; at != null; at = at.getEnclosingElement()) {
       SuppressWarnings s = at.getAnnotation(SuppressWarnings.class);
-      if (s != null && java.util.Arrays.asList(s.value()).contains(SUPPRESSION)) {
+      if (s != null && Arrays.asList(s.value()).contains(SUPPRESSION)) {
         return true;
       }
       if (at.getKind() == ElementKind.PACKAGE) {
@@ -242,8 +261,6 @@ final class Checker implements TaskListener {
         order = new String[] {"Invalidates"};
         break;
       case SL007:
-        order = new String[] {"UseStrategy", "Layer"};
-        break;
       case SL008:
         order = new String[] {"UseStrategy", "Layer"};
         break;

@@ -606,6 +606,14 @@ final class KeyShapes {
     return t == null || t.getKind() == TypeKind.ERROR ? null : t;
   }
 
+  /** The path of an expression inside any parentheses around it. */
+  static TreePath unparenthesized(TreePath path) {
+    while (path.getLeaf() instanceof ParenthesizedTree) {
+      path = child(path, ((ParenthesizedTree) path.getLeaf()).getExpression());
+    }
+    return path;
+  }
+
   static TreePath child(TreePath parent, Tree tree) {
     return new TreePath(parent, tree);
   }
