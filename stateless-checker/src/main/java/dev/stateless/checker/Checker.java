@@ -1,11 +1,13 @@
 package dev.stateless.checker;
 
+import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.JavacTask;
 import com.sun.source.util.TaskEvent;
 import com.sun.source.util.TaskListener;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.stateless.annotation.CacheAccess;
 import dev.stateless.core.AccessRules;
@@ -141,8 +143,8 @@ final class Checker implements TaskListener {
       manifests.named(); // a misspelt option is reported even where no code uses a manifest
     }
     TreePath path = topLevelPath(e.getCompilationUnit(), e.getTypeElement());
-    if (path == null) {
-      return;
+    if (path == null || (!options.strict && !mentionsStateless(path.getLeaf()))) {
+      return; // outside strict mode, only code under stateless's annotations is checked
     }
     try {
       reporter.checking(path);
@@ -161,6 +163,28 @@ final class Checker implements TaskListener {
           e.getTypeElement(),
           null);
     }
+  }
+
+  /**
+   * Whether a class (its members, local and anonymous classes included) carries
+   * {@code @CacheAccess} or {@code @CacheManifest} anywhere, judged by the names as written: a walk
+   * with no symbol lookups, so the classes of a project that have none cost next to nothing.
+   */
+  private static boolean mentionsStateless(Tree topLevelClass) {
+    Boolean found =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitAnnotation(AnnotationTree node, Void p) {
+            String name = node.getAnnotationType().toString();
+            return name.endsWith("CacheAccess") || name.endsWith("CacheManifest");
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(topLevelClass, null);
+    return Boolean.TRUE.equals(found);
   }
 
   /**

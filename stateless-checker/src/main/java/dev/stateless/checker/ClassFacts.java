@@ -41,8 +41,30 @@ final class ClassFacts {
   private final Set<Element> strategyChanged = new HashSet<>();
   private final Map<Element, List<TreePath>> returns = new HashMap<>();
 
+  private TreePath unlearned;
+  private Trees trees;
+
+  private ClassFacts(TreePath topLevelClass, Trees trees) {
+    this.unlearned = topLevelClass;
+    this.trees = trees;
+  }
+
+  /** The facts of a top-level class, learned on the first question (most classes ask none). */
   static ClassFacts of(TreePath topLevelClass, Trees trees) {
-    ClassFacts facts = new ClassFacts();
+    return new ClassFacts(topLevelClass, trees);
+  }
+
+  private ClassFacts learned() {
+    if (unlearned != null) {
+      TreePath path = unlearned;
+      unlearned = null;
+      learn(path, trees, this);
+      trees = null;
+    }
+    return this;
+  }
+
+  private static void learn(TreePath topLevelClass, Trees trees, ClassFacts facts) {
     new TreePathScanner<Void, Element>() {
       @Override
       public Void visitVariable(VariableTree node, Element method) {
@@ -143,7 +165,6 @@ final class ClassFacts {
         return v;
       }
     }.scan(topLevelClass, null);
-    return facts;
   }
 
   private static boolean isAdapter(TypeMirror t) {
@@ -166,6 +187,7 @@ final class ClassFacts {
    * null when it may hold something else.
    */
   TreePath fixedValue(VariableElement v) {
+    learned();
     TreePath init = initializers.get(v);
     if (v.getKind() == ElementKind.FIELD) {
       if (!v.getModifiers().contains(Modifier.FINAL)) {
@@ -182,16 +204,16 @@ final class ClassFacts {
 
   /** Whether {@code withStrategy(..)} is called on a variable somewhere in this class. */
   boolean isStrategyChanged(VariableElement v) {
-    return strategyChanged.contains(v);
+    return learned().strategyChanged.contains(v);
   }
 
   /** Whether a variable is assigned anywhere after its declaration. */
   boolean isReassigned(VariableElement v) {
-    return reassigned.contains(v);
+    return learned().reassigned.contains(v);
   }
 
   /** The expressions a method of this class returns, or null for a method declared elsewhere. */
   List<TreePath> returns(ExecutableElement m) {
-    return returns.get(m);
+    return learned().returns.get(m);
   }
 }
