@@ -16,7 +16,9 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
+import dev.stateless.annotation.CacheAccess;
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.CacheManifest;
 import dev.stateless.annotation.Lifetime;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.AccessRules;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -154,8 +157,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   @Override
   public Void visitClass(ClassTree node, Void p) {
     Element e = trees.getElement(getCurrentPath());
-    if (e instanceof TypeElement
-        && e.getAnnotation(dev.stateless.annotation.CacheManifest.class) != null) {
+    if (e instanceof TypeElement && e.getAnnotation(CacheManifest.class) != null) {
       checker.checkManifest((TypeElement) e);
     }
     return within(e, () -> super.visitClass(node, p));
@@ -166,7 +168,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     return within(trees.getElement(getCurrentPath()), () -> super.visitMethod(node, p));
   }
 
-  private Void within(Element e, java.util.function.Supplier<Void> body) {
+  private Void within(Element e, Supplier<Void> body) {
     Context outer = context;
     context = contextOf(e, outer);
     try {
@@ -189,9 +191,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
           ? new Context(own.get().rights, false, own.get())
           : Context.NONE;
     }
-    if (outer.rights != null
-        || !strict
-        || e.getAnnotation(dev.stateless.annotation.CacheAccess.class) != null) {
+    if (outer.rights != null || !strict || e.getAnnotation(CacheAccess.class) != null) {
       return outer;
     }
     Manifests.Choice choice = checker.manifests().forCode(e);
