@@ -8,6 +8,8 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.annotation.processing.Processor;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -46,8 +49,10 @@ import javax.tools.ToolProvider;
  *       compiles, as Maven's compiler plugin and Gradle's compiler daemon run it. javac is warm but
  *       the processor is not: javac loads the processor path in a new class loader for each
  *       compile, so the checker's and core's code is interpreted and JIT-compiled again each time
- *       (the runs print the JIT time). Each run also prints the compiling thread's CPU time: the
- *       checker's own work, without the JIT's.
+ *       (the runs print the JIT time). Each run also prints the compiling thread's CPU time. A
+ *       fourth configuration, "warm checker", hands javac a checker instance whose classes this JVM
+ *       loaded once: the checker's own work with its code as warm as javac's, which separates the
+ *       checker's algorithms from the cost of reloading it per compile.
  *   <li>{@code fork}: the {@code javac} launcher of this JDK, a fresh JVM per compile (Maven with
  *       {@code <fork>true</fork>}, a command-line build): javac and the processor both start cold.
  *       CPU time comes from {@code /usr/bin/time} where there is one.
@@ -59,8 +64,8 @@ import javax.tools.ToolProvider;
  * and only with the processor. This JVM must not have the checker on its own class path (javac
  * would load the processor from it once for all compiles): run it with {@code
  * stateless-bench/target/classes} alone, as {@code checker-overhead.sh} does. {@code --profile N}
- * then samples the compiling thread during N more compiles with the checker and prints where the
- * checker's time goes.
+ * then samples the compiling thread during N more compiles with the warm checker and prints where
+ * the checker's time goes.
  *
  * <pre>
  * java -cp stateless-bench/target/classes dev.stateless.bench.CheckerOverhead \
@@ -77,7 +82,9 @@ public final class CheckerOverhead {
   private enum Config {
     BASELINE("-proc:none"),
     NOOP("no-op proc."),
-    CHECKER("with checker");
+    CHECKER("with checker"),
+    /** In-process only: the checker's classes loaded once, so its code is as warm as javac's. */
+    WARM_CHECKER("warm checker");
 
     final String label;
 
@@ -91,6 +98,7 @@ public final class CheckerOverhead {
   private final Path work;
   private final List<Path> sources;
   private Path noopProcessorPath;
+  private URLClassLoader warmLoader;
 
   /**
    * One compile's costs in nanoseconds: wall time; the compiling thread's CPU time (in this JVM
@@ -263,15 +271,19 @@ public final class CheckerOverhead {
 
   private void measure(String mode, int runs, int warmup, Compile compile)
       throws IOException, InterruptedException {
+    List<Config> configs =
+        mode.equals("fork")
+            ? List.of(Config.BASELINE, Config.NOOP, Config.CHECKER)
+            : List.of(Config.values());
     for (int i = 0; i < warmup; i++) {
-      for (Config c : Config.values()) {
+      for (Config c : configs) {
         Sample t = compile.run(c);
         System.out.printf(Locale.ROOT, "%-10s warm-up %d  %-13s %s%n", mode, i + 1, c.label, t);
       }
     }
     Map<Config, List<Sample>> samples = new EnumMap<>(Config.class);
     for (int i = 0; i < runs; i++) {
-      for (Config c : Config.values()) {
+      for (Config c : configs) {
         Sample t = compile.run(c);
         samples.computeIfAbsent(c, k -> new ArrayList<>()).add(t);
         System.out.printf(Locale.ROOT, "%-10s run %d      %-13s %s%n", mode, i + 1, c.label, t);
@@ -291,26 +303,34 @@ public final class CheckerOverhead {
 
   private static void summarize(
       String mode, String what, Map<Config, List<Sample>> samples, ToLongFunction<Sample> metric) {
-    double base = median(samples.get(Config.BASELINE), metric) / 1e9;
-    double noop = median(samples.get(Config.NOOP), metric) / 1e9;
-    double checked = median(samples.get(Config.CHECKER), metric) / 1e9;
+    Map<Config, Double> median = new EnumMap<>(Config.class);
+    samples.forEach((c, list) -> median.put(c, median(list, metric) / 1e9));
     System.out.printf(
         Locale.ROOT,
-        "%-10s median %s: -proc:none %.2f s | no-op processor %.2f s | with checker %.2f s%n",
+        "%-10s median %s: %s%n",
         mode,
         what,
-        base,
-        noop,
-        checked);
-    System.out.printf(
-        Locale.ROOT,
-        "%-10s ratio  %s: with checker / -proc:none %.3fx (goal < 1.10x) | no-op / -proc:none"
-            + " %.3fx | with checker / no-op %.3fx%n",
-        mode,
-        what,
-        checked / base,
-        noop / base,
-        checked / noop);
+        median.entrySet().stream()
+            .map(e -> String.format(Locale.ROOT, "%s %.2f s", e.getKey().label, e.getValue()))
+            .collect(Collectors.joining(" | ")));
+    double base = median.get(Config.BASELINE);
+    StringBuilder ratios =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "with checker / -proc:none %.3fx (goal < 1.10x) | no-op / -proc:none %.3fx | with"
+                    + " checker / no-op %.3fx",
+                median.get(Config.CHECKER) / base,
+                median.get(Config.NOOP) / base,
+                median.get(Config.CHECKER) / median.get(Config.NOOP)));
+    if (median.containsKey(Config.WARM_CHECKER)) {
+      ratios.append(
+          String.format(
+              Locale.ROOT,
+              " | warm checker / -proc:none %.3fx",
+              median.get(Config.WARM_CHECKER) / base));
+    }
+    System.out.printf(Locale.ROOT, "%-10s ratio  %s: %s%n", mode, what, ratios);
   }
 
   private static double median(List<Sample> samples, ToLongFunction<Sample> metric) {
@@ -342,6 +362,9 @@ public final class CheckerOverhead {
       case NOOP:
         o.addAll(List.of("-processorpath", noopProcessorPath.toString()));
         break;
+      case WARM_CHECKER:
+        break; // the processor instance is handed to the task
+
       default:
         o.addAll(List.of("-processorpath", processorpath));
     }
@@ -384,7 +407,12 @@ public final class CheckerOverhead {
       Iterable<? extends JavaFileObject> units =
           fm.getJavaFileObjectsFromFiles(
               files.stream().map(Path::toFile).collect(Collectors.toList()));
-      ok = javac.getTask(null, fm, diagnostics, options(config, out), null, units).call();
+      JavaCompiler.CompilationTask task =
+          javac.getTask(null, fm, diagnostics, options(config, out), null, units);
+      if (config == Config.WARM_CHECKER) {
+        task.setProcessors(List.of(warmProcessor()));
+      }
+      ok = task.call();
     }
     long wall = System.nanoTime() - t0;
     long thread = THREADS.getCurrentThreadCpuTime() - cpu0;
@@ -453,6 +481,32 @@ public final class CheckerOverhead {
 
   private static String quote(String arg) {
     return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /**
+   * A new checker instance whose classes were loaded once, from the processor path, for all
+   * compiles: how much of the checker's overhead is its work, and how much is loading, running
+   * interpreted and JIT-compiling its code again in each compile (as javac's own processor class
+   * loader makes it).
+   */
+  private Processor warmProcessor() throws IOException {
+    try {
+      if (warmLoader == null) {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : processorpath.split(File.pathSeparator)) {
+          urls.add(Path.of(entry).toUri().toURL());
+        }
+        warmLoader =
+            new URLClassLoader(urls.toArray(new URL[0]), CheckerOverhead.class.getClassLoader());
+      }
+      return (Processor)
+          warmLoader
+              .loadClass("dev.stateless.checker.StatelessProcessor")
+              .getConstructor()
+              .newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create the checker from " + processorpath, e);
+    }
   }
 
   /**
@@ -571,10 +625,12 @@ public final class CheckerOverhead {
   }
 
   /**
-   * Samples the compiling thread every millisecond during {@code compiles} compiles with the
-   * checker and prints where the checker's time goes: the share of samples inside {@code
-   * dev.stateless}, then the innermost {@code dev.stateless} frames and the innermost frames of
-   * those samples (what the checker is waiting on), most frequent first.
+   * Samples the compiling thread every millisecond during {@code compiles} compiles with the warm
+   * checker (its steady state, not its warm-up) and prints where the checker's time goes: the share
+   * of samples inside {@code dev.stateless}, the outermost and innermost {@code dev.stateless}
+   * frames, the innermost checker frame (core's work charged to its caller), what the checker
+   * calls, and the innermost frames of those samples, most frequent first. Samples are taken at
+   * safepoints, so they lean towards loop ends and calls.
    */
   private void profile(int compiles) throws IOException, InterruptedException {
     Map<String, Integer> checkerFrames = new HashMap<>();
@@ -644,14 +700,14 @@ public final class CheckerOverhead {
       sampler.start();
       Sample t;
       try {
-        t = compileInProcess(Config.CHECKER);
+        t = compileInProcess(Config.WARM_CHECKER);
       } finally {
         done.set(true);
         sampler.join();
       }
       total += counts[0];
       inChecker += counts[1];
-      System.out.printf(Locale.ROOT, "profile    compile %d  with checker  %s%n", i + 1, t);
+      System.out.printf(Locale.ROOT, "profile    compile %d  warm checker  %s%n", i + 1, t);
     }
     System.out.printf(
         Locale.ROOT,
