@@ -116,7 +116,9 @@ final class Manifests {
           }
           for (Tree member : node.getMembers()) {
             if (member instanceof ClassTree) {
-              scan(new TreePath(getCurrentPath(), member), p);
+              // scan(Tree) restores the current path afterwards; scan(TreePath) would leave it
+              // null for the next member class.
+              scan(member, p);
             }
           }
           return null; // no class declared in a method body can be a manifest code names

@@ -8,6 +8,7 @@ import static dev.stateless.checker.CheckedSources.manifest;
 import static dev.stateless.checker.CheckedSources.service;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,43 @@ class CheckerRegressionTest {
         .hadErrorContaining("component \"catalog\" is declared here (AppCache.java:10)")
         .inFile(code)
         .onLineContaining("cache.set(");
+  }
+
+  /**
+   * Looking for manifests among the classes being compiled lost its place after a class's first
+   * member class, and threw at the second: the class using the cache was then not checked at all.
+   * It shows where javac analyzes every class before generating any, as {@code
+   * -XDcompilePolicy=simple} (which Error Prone requires) makes it.
+   */
+  @Test
+  void classWithTwoMemberClasses_analyzedBeforeTheCode_leavesTheCodeChecked() {
+    JavaFileObject holder =
+        JavaFileObjects.forSourceLines(
+            "app.Holder",
+            "package app;",
+            "",
+            "class Holder {",
+            "  static class First {}",
+            "",
+            "  static class Second {}",
+            "}");
+    JavaFileObject code =
+        service(
+            "ProductService",
+            "  @CacheAccess(borrows = \"product:*\")",
+            "  void update(Object v) {",
+            "    cache.set(\"product:1\", v);",
+            "  }");
+    Compilation c =
+        javac()
+            .withProcessors(new StatelessProcessor())
+            .withOptions("-XDcompilePolicy=simple")
+            .compile(manifest(), holder, code);
+    assertThat(c)
+        .hadErrorContaining("error[SL002]: write to borrowed pattern \"product:*\"")
+        .inFile(code)
+        .onLineContaining("cache.set(");
+    assertThat(c).hadWarningCount(0);
   }
 
   /** A layer view the application lacks was SL007 twice: at the view and again at the key. */
