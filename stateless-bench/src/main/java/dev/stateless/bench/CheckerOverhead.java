@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -31,6 +32,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The checker's compile-time overhead (issue 5, "Measure"): compiles the project {@link
@@ -97,8 +99,8 @@ public final class CheckerOverhead {
   private final String processorpath;
   private final Path work;
   private final List<Path> sources;
-  private Path noopProcessorPath;
-  private URLClassLoader warmLoader;
+  private @Nullable Path noopProcessorPath;
+  private @Nullable URLClassLoader warmLoader;
 
   /**
    * One compile's costs in nanoseconds: wall time; the compiling thread's CPU time (in this JVM
@@ -141,8 +143,8 @@ public final class CheckerOverhead {
 
   private static long processCpu() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean
-        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime()
+    return os instanceof com.sun.management.OperatingSystemMXBean operatingSystemMXBean
+        ? operatingSystemMXBean.getProcessCpuTime()
         : -1;
   }
 
@@ -183,37 +185,19 @@ public final class CheckerOverhead {
     int classes = 1000;
     int profile = 0;
     Path work = Path.of("stateless-bench/target/checker-overhead");
-    for (int i = 0; i < args.length; i++) {
+    for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
-        case "--classpath":
-          classpath = value;
-          break;
-        case "--processorpath":
-          processorpath = value;
-          break;
-        case "--mode":
-          mode = value;
-          break;
-        case "--runs":
-          runs = Integer.parseInt(value);
-          break;
-        case "--warmup":
-          warmup = Integer.parseInt(value);
-          break;
-        case "--classes":
-          classes = Integer.parseInt(value);
-          break;
-        case "--work":
-          work = Path.of(value);
-          break;
-        case "--profile":
-          profile = Integer.parseInt(value);
-          break;
-        default:
-          throw new IllegalArgumentException("unknown option " + args[i]);
+        case "--classpath" -> classpath = value;
+        case "--processorpath" -> processorpath = value;
+        case "--mode" -> mode = Objects.requireNonNull(value, "--mode needs a value");
+        case "--runs" -> runs = Integer.parseInt(value);
+        case "--warmup" -> warmup = Integer.parseInt(value);
+        case "--classes" -> classes = Integer.parseInt(value);
+        case "--work" -> work = Path.of(value);
+        case "--profile" -> profile = Integer.parseInt(value);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
-      i++;
     }
     if (classpath == null || processorpath == null) {
       throw new IllegalArgumentException("--classpath and --processorpath are required");
@@ -293,10 +277,12 @@ public final class CheckerOverhead {
       return;
     }
     summarize(mode, "wall", samples, t -> t.wall);
-    if (samples.get(Config.BASELINE).get(0).processCpu >= 0) {
+    // every mode measures the baseline
+    Sample first = Objects.requireNonNull(samples.get(Config.BASELINE)).get(0);
+    if (first.processCpu >= 0) {
       summarize(mode, "CPU", samples, t -> t.processCpu);
     }
-    if (samples.get(Config.BASELINE).get(0).threadCpu >= 0) {
+    if (first.threadCpu >= 0) {
       summarize(mode, "javac thread CPU", samples, t -> t.threadCpu);
     }
   }
@@ -313,22 +299,22 @@ public final class CheckerOverhead {
         median.entrySet().stream()
             .map(e -> String.format(Locale.ROOT, "%s %.2f s", e.getKey().label, e.getValue()))
             .collect(Collectors.joining(" | ")));
-    double base = median.get(Config.BASELINE);
+    // every mode measures these three
+    double base = Objects.requireNonNull(median.get(Config.BASELINE));
+    double checker = Objects.requireNonNull(median.get(Config.CHECKER));
+    double noop = Objects.requireNonNull(median.get(Config.NOOP));
     StringBuilder ratios =
         new StringBuilder(
             String.format(
                 Locale.ROOT,
                 "with checker / -proc:none %.3fx (goal < 1.10x) | no-op / -proc:none %.3fx | with"
                     + " checker / no-op %.3fx",
-                median.get(Config.CHECKER) / base,
-                median.get(Config.NOOP) / base,
-                median.get(Config.CHECKER) / median.get(Config.NOOP)));
-    if (median.containsKey(Config.WARM_CHECKER)) {
-      ratios.append(
-          String.format(
-              Locale.ROOT,
-              " | warm checker / -proc:none %.3fx",
-              median.get(Config.WARM_CHECKER) / base));
+                checker / base,
+                noop / base,
+                checker / noop));
+    Double warm = median.get(Config.WARM_CHECKER);
+    if (warm != null) {
+      ratios.append(String.format(Locale.ROOT, " | warm checker / -proc:none %.3fx", warm / base));
     }
     System.out.printf(Locale.ROOT, "%-10s ratio  %s: %s%n", mode, what, ratios);
   }
@@ -356,17 +342,16 @@ public final class CheckerOverhead {
             "-Xlint:all,-processing"));
     o.addAll(List.of("-implicit:none", "-classpath", classpath));
     switch (config) {
-      case BASELINE:
-        o.add("-proc:none");
-        break;
-      case NOOP:
-        o.addAll(List.of("-processorpath", noopProcessorPath.toString()));
-        break;
-      case WARM_CHECKER:
-        break; // the processor instance is handed to the task
-
-      default:
-        o.addAll(List.of("-processorpath", processorpath));
+      case BASELINE -> o.add("-proc:none");
+      case NOOP ->
+          o.addAll(
+              List.of(
+                  "-processorpath",
+                  Objects.requireNonNull(noopProcessorPath, "built before measuring").toString()));
+      case WARM_CHECKER -> {
+        // the processor instance is handed to the task
+      }
+      default -> o.addAll(List.of("-processorpath", processorpath));
     }
     return o;
   }
@@ -463,7 +448,8 @@ public final class CheckerOverhead {
     long wall = System.nanoTime() - t0;
     long cpu = -1;
     if (Files.exists(times)) {
-      String[] userSys = Files.readString(times, StandardCharsets.UTF_8).trim().split("\\s+");
+      String[] userSys =
+          Files.readString(times, StandardCharsets.UTF_8).trim().split("\\s+", -1); // trimmed
       cpu =
           Math.round(
               (Double.parseDouble(userSys[userSys.length - 2])
@@ -493,8 +479,10 @@ public final class CheckerOverhead {
     try {
       if (warmLoader == null) {
         List<URL> urls = new ArrayList<>();
-        for (String entry : processorpath.split(File.pathSeparator)) {
-          urls.add(Path.of(entry).toUri().toURL());
+        for (String entry : processorpath.split(File.pathSeparator, -1)) {
+          if (!entry.isEmpty()) { // an empty entry names nothing (javac skips it too)
+            urls.add(Path.of(entry).toUri().toURL());
+          }
         }
         warmLoader =
             new URLClassLoader(urls.toArray(new URL[0]), CheckerOverhead.class.getClassLoader());
@@ -521,23 +509,22 @@ public final class CheckerOverhead {
     Files.createDirectories(src.getParent());
     Files.writeString(
         src,
-        String.join(
-            "\n",
-            "package bench.noop;",
-            "import java.util.Set;",
-            "import javax.annotation.processing.*;",
-            "import javax.lang.model.SourceVersion;",
-            "import javax.lang.model.element.TypeElement;",
-            "@SupportedAnnotationTypes(\"*\")",
-            "public final class NoopProcessor extends AbstractProcessor {",
-            "  @Override public SourceVersion getSupportedSourceVersion() {",
-            "    return SourceVersion.latestSupported();",
-            "  }",
-            "  @Override public boolean process(Set<? extends TypeElement> a, RoundEnvironment r) {",
-            "    return false;",
-            "  }",
-            "}",
-            ""),
+        """
+        package bench.noop;
+        import java.util.Set;
+        import javax.annotation.processing.*;
+        import javax.lang.model.SourceVersion;
+        import javax.lang.model.element.TypeElement;
+        @SupportedAnnotationTypes("*")
+        public final class NoopProcessor extends AbstractProcessor {
+          @Override public SourceVersion getSupportedSourceVersion() {
+            return SourceVersion.latestSupported();
+          }
+          @Override public boolean process(Set<? extends TypeElement> a, RoundEnvironment r) {
+            return false;
+          }
+        }
+        """,
         StandardCharsets.UTF_8);
     Path classes = dir.resolve("classes");
     Path services = classes.resolve("META-INF/services/javax.annotation.processing.Processor");

@@ -139,26 +139,17 @@ public final class CheckerOverheadGenerator {
 
   /** A key prefix whose read is legal even unannotated (a component that is not streaming). */
   private static String peekPrefix(Domain d) {
-    switch (d.pkg) {
-      case "users":
-        return "user:";
-      case "orders":
-        return "order:";
-      case "media":
-        return "popular:";
-      case "sessions":
-        return "session:";
-      case "reviews":
-        return "review:";
-      case "config":
-        return "config:";
-      case "inventory":
-        return "stock:";
-      case "carts":
-        return "cart:";
-      default:
-        return "product:";
-    }
+    return switch (d.pkg) {
+      case "users" -> "user:";
+      case "orders" -> "order:";
+      case "media" -> "popular:";
+      case "sessions" -> "session:";
+      case "reviews" -> "review:";
+      case "config" -> "config:";
+      case "inventory" -> "stock:";
+      case "carts" -> "cart:";
+      default -> "product:";
+    };
   }
 
   private Path service(Domain d, int kind, int n) throws IOException {

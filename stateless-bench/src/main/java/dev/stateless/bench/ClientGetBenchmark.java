@@ -8,6 +8,7 @@ import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Component;
 import dev.stateless.core.Manifest;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,7 +51,8 @@ public class ClientGetBenchmark {
 
   /** One reader interface, so both cases run the same loop. */
   interface Reader {
-    Object get(String key);
+    /** The value, or null on a miss. */
+    @Nullable Object get(String key);
   }
 
   /** The cache, its keys and the reader under test. */
@@ -109,7 +111,7 @@ public class ClientGetBenchmark {
   }
 
   @Benchmark
-  public Object get(Shared s, Cursor c) {
+  public @Nullable Object get(Shared s, Cursor c) {
     return s.reader.get(s.keys[c.next++ & MASK]);
   }
 }

@@ -137,7 +137,7 @@ public final class OfflineDrainLoad {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       try {
-        new Socket("127.0.0.1", port).close();
+        probe(port);
         return p;
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline || !p.isAlive()) {
@@ -154,5 +154,11 @@ public final class OfflineDrainLoad {
     if (!redis.waitFor(5, TimeUnit.SECONDS)) {
       redis.destroyForcibly().waitFor();
     }
+  }
+
+  /** Connects to the port on 127.0.0.1 once. */
+  @SuppressWarnings("AddressSelection") // an IP literal: there is no name to resolve
+  private static void probe(int port) throws IOException {
+    new Socket("127.0.0.1", port).close();
   }
 }

@@ -99,53 +99,46 @@ public class OwnerLookupBenchmark {
   /** Returns the one pattern owned by component {@code i}. */
   private static String pattern(int i) {
     String tenant = "tenant" + i;
-    switch (i % SHAPES) {
-      case 0:
-        return tenant + ":user:{id}";
-      case 1:
-        return tenant + ":user:{id}:posts";
-      case 2:
-        return tenant + ":product:*";
-      case 3:
-        return tenant + ":config";
-      default:
-        return tenant + ":session:{sid}:cart";
-    }
+    return switch (i % SHAPES) {
+      case 0 -> tenant + ":user:{id}";
+      case 1 -> tenant + ":user:{id}:posts";
+      case 2 -> tenant + ":product:*";
+      case 3 -> tenant + ":config";
+      default -> tenant + ":session:{sid}:cart";
+    };
   }
 
   /** Returns a random key matched by pattern {@code i}. */
   private static String ownedKey(int i, Random random) {
     String tenant = "tenant" + i;
     int id = 1 + random.nextInt(99_999);
-    switch (i % SHAPES) {
-      case 0:
-        return tenant + ":user:" + id;
-      case 1:
-        return tenant + ":user:" + id + ":posts";
-      case 2:
-        return random.nextBoolean()
-            ? tenant + ":product:" + id
-            : tenant + ":product:" + id + ":reviews";
-      case 3:
-        return tenant + ":config";
-      default:
-        return tenant + ":session:" + Long.toHexString(random.nextLong()) + ":cart";
-    }
+    return switch (i % SHAPES) {
+      case 0 -> tenant + ":user:" + id;
+      case 1 -> tenant + ":user:" + id + ":posts";
+      case 2 ->
+          random.nextBoolean() ? tenant + ":product:" + id : tenant + ":product:" + id + ":reviews";
+      case 3 -> tenant + ":config";
+      default -> tenant + ":session:" + Long.toHexString(random.nextLong()) + ":cart";
+    };
   }
 
   /** Returns a random key near pattern {@code i} that no pattern matches. */
   private static String unownedKey(int i, Random random) {
     String tenant = "tenant" + i;
     int id = 1 + random.nextInt(99_999);
-    switch (random.nextInt(4)) {
-      case 0: // a tenant nobody owns
-        return "tenant" + (1_000_000 + id) + ":user:" + id;
-      case 1: // an entity no tenant owns
-        return tenant + ":order:" + id;
-      case 2: // one segment too many for every shape but the wildcard
-        return i % SHAPES == 2 ? tenant + ":config:" + id : tenant + ":config:" + id + ":x";
-      default: // an untenanted key
-        return "metrics:" + id;
-    }
+    return switch (random.nextInt(4)) {
+      case 0 ->
+          // a tenant nobody owns
+          "tenant" + (1_000_000 + id) + ":user:" + id;
+      case 1 ->
+          // an entity no tenant owns
+          tenant + ":order:" + id;
+      case 2 ->
+          // one segment too many for every shape but the wildcard
+          i % SHAPES == 2 ? tenant + ":config:" + id : tenant + ":config:" + id + ":x";
+      default ->
+          // an untenanted key
+          "metrics:" + id;
+    };
   }
 }

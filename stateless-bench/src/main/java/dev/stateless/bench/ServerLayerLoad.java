@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server-layer load harness: {@code get} or {@code set} through the SDK against a Redis, with a
@@ -103,23 +104,25 @@ public final class ServerLayerLoad {
       StatelessCache cache, String op, String[] keys, byte[] value, int requests, int window)
       throws InterruptedException {
     Semaphore inFlight = new Semaphore(window);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     boolean set = op.equals("set");
     for (int i = 0; i < requests; i++) {
       inFlight.acquire();
       String key = keys[i % keys.length];
       CompletableFuture<?> f = set ? cache.set(key, value) : cache.get(key);
-      f.whenComplete(
-          (v, t) -> {
-            if (t != null) {
-              failure.compareAndSet(null, t);
-            }
-            inFlight.release();
-          });
+      CompletableFuture<?> unused = // the callback itself records the failure
+          f.whenComplete(
+              (v, t) -> {
+                if (t != null) {
+                  failure.compareAndSet(null, t);
+                }
+                inFlight.release();
+              });
     }
     inFlight.acquire(window);
-    if (failure.get() != null) {
-      throw new IllegalStateException("load failed", failure.get());
+    Throwable failed = failure.get();
+    if (failed != null) {
+      throw new IllegalStateException("load failed", failed);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.stateless.checker;
 
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -44,6 +46,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks one top-level class: manifests declared in it, each {@code @CacheAccess} declaration, and
@@ -56,17 +59,19 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   private static final class Context {
     static final Context NONE = new Context(null, false, null);
 
-    final Rights rights;
-    final boolean advisory;
-    final Checker.Declared declared;
+    /** Null where nothing is checked ({@link #NONE}). */
+    final @Nullable Rights rights;
 
-    Context(Rights rights, boolean advisory, Checker.Declared declared) {
+    final boolean advisory;
+    final Checker.@Nullable Declared declared;
+
+    Context(@Nullable Rights rights, boolean advisory, Checker.@Nullable Declared declared) {
       this.rights = rights;
       this.advisory = advisory;
       this.declared = declared;
     }
 
-    Manifests.Found manifest() {
+    Manifests.@Nullable Found manifest() {
       return declared == null ? null : declared.manifest;
     }
   }
@@ -78,21 +83,21 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   private static final class View {
     static final View ROUTED = new View(null, false, null, null, null);
 
-    final CacheLayer via;
+    final @Nullable CacheLayer via;
 
     /** Whether the {@code layer(..)} call is in the code being checked (which reports SL007). */
     final boolean viaCheckedHere;
 
-    final String component;
-    final Lifetime lifetime;
-    final Strategy strategy;
+    final @Nullable String component;
+    final @Nullable Lifetime lifetime;
+    final @Nullable Strategy strategy;
 
     private View(
-        CacheLayer via,
+        @Nullable CacheLayer via,
         boolean viaCheckedHere,
-        String component,
-        Lifetime lifetime,
-        Strategy strategy) {
+        @Nullable String component,
+        @Nullable Lifetime lifetime,
+        @Nullable Strategy strategy) {
       this.via = via;
       this.viaCheckedHere = viaCheckedHere;
       this.component = component;
@@ -100,11 +105,11 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       this.strategy = strategy;
     }
 
-    View via(CacheLayer layer) {
+    View via(@Nullable CacheLayer layer) {
       return new View(layer, true, component, lifetime, strategy);
     }
 
-    View component(String name) {
+    View component(@Nullable String name) {
       return new View(via, viaCheckedHere, name, lifetime, strategy);
     }
 
@@ -137,7 +142,9 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   private final Map<Element, View> transactions = new HashMap<>();
   private final Set<Element> viewsFollowed = new HashSet<>();
   private Context context = Context.NONE;
-  private CompilationUnitTree unit;
+
+  /** The unit being scanned, set by {@link #scan(TreePath, Void)}. */
+  private @Nullable CompilationUnitTree unit;
 
   AccessScanner(Checker checker, Trees trees, Reporter reporter, boolean strict, ClassFacts facts) {
     this.checker = checker;
@@ -151,24 +158,24 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   @Override
   public Void scan(TreePath path, Void p) {
     unit = path.getCompilationUnit();
-    return super.scan(path, p);
+    return super.scan(path, null);
   }
 
   @Override
   public Void visitClass(ClassTree node, Void p) {
     Element e = trees.getElement(getCurrentPath());
-    if (e instanceof TypeElement && e.getAnnotation(CacheManifest.class) != null) {
-      checker.checkManifest((TypeElement) e);
+    if (e instanceof TypeElement typeElement && e.getAnnotation(CacheManifest.class) != null) {
+      checker.checkManifest(typeElement);
     }
-    return within(e, () -> super.visitClass(node, p));
+    return within(e, () -> super.visitClass(node, null));
   }
 
   @Override
   public Void visitMethod(MethodTree node, Void p) {
-    return within(trees.getElement(getCurrentPath()), () -> super.visitMethod(node, p));
+    return within(trees.getElement(getCurrentPath()), () -> super.visitMethod(node, null));
   }
 
-  private Void within(Element e, Supplier<Void> body) {
+  private Void within(@Nullable Element e, Supplier<Void> body) {
     Context outer = context;
     context = contextOf(e, outer);
     try {
@@ -178,7 +185,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
   }
 
-  private Context contextOf(Element e, Context outer) {
+  private Context contextOf(@Nullable Element e, Context outer) {
     if (e == null) {
       return outer;
     }
@@ -205,18 +212,20 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
 
   @Override
   public Void visitMethodInvocation(MethodInvocationTree node, Void p) {
-    if (context.rights != null) {
+    Rights code = context.rights;
+    if (code != null) {
       Element e = trees.getElement(getCurrentPath());
-      if (e instanceof ExecutableElement) {
-        check((ExecutableElement) e, node);
+      if (e instanceof ExecutableElement executableElement) {
+        check(executableElement, node, code);
       }
     }
-    return super.visitMethodInvocation(node, p);
+    return super.visitMethodInvocation(node, null);
   }
 
-  private void check(ExecutableElement m, MethodInvocationTree node) {
-    checkCallee(m, node);
-    String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+  /** Checks a call in code with the given rights. */
+  private void check(ExecutableElement m, MethodInvocationTree node, Rights code) {
+    checkCallee(m, node, code);
+    String owner = Checker.declaringType(m).getQualifiedName().toString();
     CacheApi.Call call = CacheApi.lookup(owner, m.getSimpleName().toString());
     if (call == null) {
       return;
@@ -226,24 +235,29 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
         node.getMethodSelect() instanceof MemberSelectTree
             ? viewOf(child(path, ((MemberSelectTree) node.getMethodSelect()).getExpression()), 0)
             : View.ROUTED;
-    Rights rights = view.rights(context.rights);
+    Rights rights = view.rights(code);
     List<? extends ExpressionTree> args = node.getArguments();
     CacheLayer via = call.throughView ? view.via : null;
     if (via != null && view.viaCheckedHere && !AccessRules.checkLayerView(rights, via).isEmpty()) {
       via = null; // the layer(..) call reports SL007 once; the key is judged as routed
     }
     switch (call.kind) {
-      case KEYED:
+      case KEYED -> {
         for (int i = 0; i < (call.allArguments ? args.size() : Math.min(1, args.size())); i++) {
-          keyed(rights, view, call.operation, args.get(i), via);
+          keyed(
+              rights,
+              view,
+              Objects.requireNonNull(call.operation, "a KEYED call has one"),
+              args.get(i),
+              via);
         }
-        break;
-      case SET:
+      }
+      case SET -> {
         if (!args.isEmpty()) {
           write(rights, view, args.get(0), via, cleanupOf(m, path));
         }
-        break;
-      case SET_WITH_STRATEGY:
+      }
+      case SET_WITH_STRATEGY -> {
         if (args.size() == 3) {
           Strategy s = constant(child(path, args.get(2)), Strategy.class);
           if (s != null) {
@@ -251,18 +265,18 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
           }
           write(rights, view, args.get(0), via, cleanupOf(m, path));
         }
-        break;
-      case INVALIDATE_PATTERN:
+      }
+      case INVALIDATE_PATTERN -> {
         if (!args.isEmpty()) {
           invalidatePattern(rights, args.get(0));
         }
-        break;
-      case MSET:
+      }
+      case MSET -> {
         if (args.size() == 1) {
-          mset(rights, view, child(path, args.get(0)), via);
+          mset(rights, child(path, args.get(0)), via);
         }
-        break;
-      case BATCH:
+      }
+      case BATCH -> {
         if (args.size() == 1 && args.get(0) instanceof LambdaExpressionTree) {
           LambdaExpressionTree lambda = (LambdaExpressionTree) args.get(0);
           if (!lambda.getParameters().isEmpty()) {
@@ -273,55 +287,55 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
             }
           }
         }
-        break;
-      case VIEW_SAME:
+      }
+      case VIEW_SAME -> {
         if (owner.equals(CacheApi.CACHE) && m.getSimpleName().contentEquals("requestScope")) {
           Boolean closed = scopeClosed(path);
           if (closed != null) {
             report(AccessRules.checkScopeClosed(rights, closed), node, rights);
           }
         }
-        break;
-      case VIEW_LAYER:
+      }
+      case VIEW_LAYER -> {
         if (args.size() == 1) {
           CacheLayer layer = constant(child(path, args.get(0)), CacheLayer.class);
           if (layer != null) {
             report(AccessRules.checkLayerView(rights, layer), args.get(0), rights);
           }
         }
-        break;
-      case VIEW_COMPONENT:
-        if (args.size() == 1 && context.manifest() != null) {
+      }
+      case VIEW_COMPONENT -> {
+        Manifests.Found manifest = context.manifest();
+        if (args.size() == 1 && manifest != null) {
           String name = shapes.constant(child(path, args.get(0)));
           if (name != null) {
             try {
-              context.manifest().manifest.rightsOf(name);
+              manifest.manifest.rightsOf(name);
             } catch (StatelessException e) {
               report(e.diagnostics(), args.get(0), rights);
             }
           }
         }
-        break;
-      case VIEW_STRATEGY:
+      }
+      case VIEW_STRATEGY -> {
         if (args.size() == 1) {
           Strategy s = constant(child(path, args.get(0)), Strategy.class);
           if (s != null) {
             report(AccessRules.checkStrategy(rights, s), args.get(0), rights);
           }
         }
-        break;
-      default:
-        break;
+      }
+      default -> {}
     }
   }
 
   /** SL008: code of one strategy calling code of a clashing one. */
-  private void checkCallee(ExecutableElement callee, MethodInvocationTree node) {
+  private void checkCallee(ExecutableElement callee, MethodInvocationTree node, Rights code) {
     Optional<Checker.Declared> d = checker.declaredFor(callee);
-    if (d.isEmpty() || d.get().rights == context.rights) {
+    if (d.isEmpty() || d.get().rights == code) {
       return;
     }
-    List<Diagnostic> found = AccessRules.checkCall(context.rights, d.get().rights);
+    List<Diagnostic> found = AccessRules.checkCall(code, d.get().rights);
     if (found.isEmpty()) {
       return;
     }
@@ -336,7 +350,8 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   }
 
   /** One key argument of a keyed call, judged by the code's rights and a component view's. */
-  private void keyed(Rights rights, View view, Operation op, ExpressionTree arg, CacheLayer via) {
+  private void keyed(
+      Rights rights, View view, Operation op, ExpressionTree arg, @Nullable CacheLayer via) {
     KeyShape key = keyOf(arg);
     if (key != null) {
       report(findings(rights, view, op, key, via), arg, rights);
@@ -344,7 +359,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   }
 
   /** The shape of a key argument, or null when the argument is no string (an array of keys). */
-  private KeyShape keyOf(ExpressionTree arg) {
+  private @Nullable KeyShape keyOf(ExpressionTree arg) {
     TreePath argPath = child(getCurrentPath(), arg);
     return KeyShapes.isString(trees.getTypeMirror(argPath)) ? shapes.of(argPath) : null;
   }
@@ -354,7 +369,11 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
    * cleanup may come later: what only a write without cleanup breaks is then a warning.
    */
   private void write(
-      Rights rights, View view, ExpressionTree arg, CacheLayer via, Boolean cleanup) {
+      Rights rights,
+      View view,
+      ExpressionTree arg,
+      @Nullable CacheLayer via,
+      @Nullable Boolean cleanup) {
     KeyShape key = keyOf(arg);
     if (key == null) {
       return;
@@ -375,10 +394,11 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
 
   /** The findings on one key shape: the code's rights, and a component view's. */
   private List<Diagnostic> findings(
-      Rights rights, View view, Operation op, KeyShape key, CacheLayer via) {
+      Rights rights, View view, Operation op, KeyShape key, @Nullable CacheLayer via) {
     List<Diagnostic> found = new ArrayList<>(AccessRules.check(rights, op, key, via));
-    if (view.component != null && context.manifest() != null) {
-      Manifest m = context.manifest().manifest;
+    Manifests.Found manifest = context.manifest();
+    if (view.component != null && manifest != null) {
+      Manifest m = manifest.manifest;
       if (m.component(view.component).isPresent()) {
         Rights component = view.rights(m.rightsOf(view.component));
         for (Diagnostic d : AccessRules.check(component, op, key, via)) {
@@ -408,20 +428,18 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   }
 
   /** {@code adapter.mset(Map.of(k1, v1, k2, v2))}: each key is written. */
-  private void mset(Rights rights, View view, TreePath map, CacheLayer via) {
+  private void mset(Rights rights, TreePath map, @Nullable CacheLayer via) {
     Tree t = map.getLeaf();
-    if (!(t instanceof MethodInvocationTree)) {
+    if (!(t instanceof MethodInvocationTree methodInvocationTree)) {
       return;
     }
     Element e = trees.getElement(map);
     if (!(e instanceof ExecutableElement)
         || !e.getSimpleName().contentEquals("of")
-        || !((TypeElement) e.getEnclosingElement())
-            .getQualifiedName()
-            .contentEquals("java.util.Map")) {
+        || !Checker.declaringType(e).getQualifiedName().contentEquals("java.util.Map")) {
       return;
     }
-    List<? extends ExpressionTree> args = ((MethodInvocationTree) t).getArguments();
+    List<? extends ExpressionTree> args = methodInvocationTree.getArguments();
     for (int i = 0; i < args.size(); i += 2) {
       TreePath key = child(map, args.get(i));
       if (KeyShapes.isString(trees.getTypeMirror(key))) {
@@ -437,14 +455,14 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
    * never leaves the method), {@code TRUE} when it is, {@code null} when it is handed to other
    * code.
    */
-  private Boolean scopeClosed(TreePath call) {
+  private @Nullable Boolean scopeClosed(TreePath call) {
     TreePath parent = call.getParentPath();
     parent = enclosingExpression(parent);
     Tree up = parent.getLeaf();
-    if (up instanceof MemberSelectTree) {
-      return ((MemberSelectTree) up).getIdentifier().contentEquals("close");
+    if (up instanceof MemberSelectTree memberSelectTree) {
+      return memberSelectTree.getIdentifier().contentEquals("close");
     }
-    if (up.getKind() == Tree.Kind.EXPRESSION_STATEMENT) {
+    if (up instanceof ExpressionStatementTree) {
       return Boolean.FALSE;
     }
     if (!(up instanceof VariableTree)) {
@@ -489,15 +507,15 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     public Void visitIdentifier(IdentifierTree node, Void p) {
       if (scope.equals(trees.getElement(getCurrentPath()))) {
         Tree up = getCurrentPath().getParentPath().getLeaf();
-        if (up instanceof MemberSelectTree) {
-          closed |= ((MemberSelectTree) up).getIdentifier().contentEquals("close");
+        if (up instanceof MemberSelectTree memberSelectTree) {
+          closed |= memberSelectTree.getIdentifier().contentEquals("close");
         } else if (up instanceof TryTree) {
           closed = true; // try (scope) { ... }
         } else {
           escapes = true; // an argument, a return, an alias, a try-with-resources on it
         }
       }
-      return super.visitIdentifier(node, p);
+      return super.visitIdentifier(node, null);
     }
   }
 
@@ -506,10 +524,10 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
    * {@code FALSE} when its result is dropped or used otherwise, {@code null} when the result is
    * kept (a variable, an argument, a return) and a cleanup may come later.
    */
-  private Boolean cleanupOf(ExecutableElement set, TreePath path) {
+  private @Nullable Boolean cleanupOf(ExecutableElement set, TreePath path) {
     TypeMirror result = set.getReturnType();
-    if (!(result instanceof DeclaredType)
-        || !((TypeElement) ((DeclaredType) result).asElement())
+    if (!(result instanceof DeclaredType declaredType)
+        || !((TypeElement) declaredType.asElement())
             .getQualifiedName()
             .contentEquals(CacheApi.WRITE_RESULT)) {
       return Boolean.FALSE;
@@ -517,15 +535,13 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     TreePath parent = path.getParentPath();
     parent = enclosingExpression(parent);
     Tree up = parent.getLeaf();
-    if (up instanceof MemberSelectTree) {
-      return ((MemberSelectTree) up).getIdentifier().contentEquals("withCleanup");
+    if (up instanceof MemberSelectTree memberSelectTree) {
+      return memberSelectTree.getIdentifier().contentEquals("withCleanup");
     }
-    switch (up.getKind()) {
-      case EXPRESSION_STATEMENT:
-        return Boolean.FALSE;
-      default:
-        return null;
-    }
+    return switch (up.getKind()) {
+      case EXPRESSION_STATEMENT -> Boolean.FALSE;
+      default -> null;
+    };
   }
 
   /** Reports findings at a tree (as warnings in code that declared nothing). */
@@ -552,7 +568,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       if (context.advisory) {
         d = d.withSeverity(Diagnostic.Severity.WARNING);
       }
-      reporter.at(d, at, unit, places);
+      reporter.at(d, at, Objects.requireNonNull(unit, "scan(TreePath, Void) sets it"), places);
     }
   }
 
@@ -563,14 +579,13 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     if (depth > 8) {
       return View.ROUTED;
     }
-    if (t instanceof MethodInvocationTree) {
-      MethodInvocationTree call = (MethodInvocationTree) t;
+    if (t instanceof MethodInvocationTree call) {
       Element e = trees.getElement(path);
       if (!(e instanceof ExecutableElement)
           || !(call.getMethodSelect() instanceof MemberSelectTree)) {
         return View.ROUTED;
       }
-      String owner = ((TypeElement) e.getEnclosingElement()).getQualifiedName().toString();
+      String owner = Checker.declaringType(e).getQualifiedName().toString();
       CacheApi.Call c = CacheApi.lookup(owner, e.getSimpleName().toString());
       if (c == null) {
         return View.ROUTED;
@@ -583,32 +598,34 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       }
       List<? extends ExpressionTree> args = call.getArguments();
       switch (c.kind) {
-        case VIEW_LAYER:
+        case VIEW_LAYER -> {
           return base.via(
               args.size() == 1 ? constant(child(path, args.get(0)), CacheLayer.class) : null);
-        case VIEW_COMPONENT:
+        }
+        case VIEW_COMPONENT -> {
           return base.component(
               args.size() == 1 ? shapes.constant(child(path, args.get(0))) : null);
-        case VIEW_SESSION:
+        }
+        case VIEW_SESSION -> {
           return base.lifetime(Lifetime.SESSION);
-        case VIEW_STRATEGY:
-          {
-            // A strategy we cannot tell may be REDIS_COMPATIBLE, the one that allows the most.
-            Strategy s =
-                args.size() == 1 ? constant(child(path, args.get(0)), Strategy.class) : null;
-            return base.strategy(s == null ? Strategy.REDIS_COMPATIBLE : s);
-          }
-        case VIEW_SAME:
+        }
+        case VIEW_STRATEGY -> {
+          // A strategy we cannot tell may be REDIS_COMPATIBLE, the one that allows the most.
+          Strategy s = args.size() == 1 ? constant(child(path, args.get(0)), Strategy.class) : null;
+          return base.strategy(s == null ? Strategy.REDIS_COMPATIBLE : s);
+        }
+        case VIEW_SAME -> {
           return base;
-        default:
+        }
+        default -> {
           return View.ROUTED;
+        }
       }
     }
-    if (t instanceof NewClassTree) {
-      NewClassTree n = (NewClassTree) t;
+    if (t instanceof NewClassTree n) {
       Element type = trees.getElement(child(path, n.getIdentifier()));
-      if (type instanceof TypeElement
-          && ((TypeElement) type).getQualifiedName().contentEquals(CacheApi.ADAPTER)
+      if (type instanceof TypeElement typeElement
+          && typeElement.getQualifiedName().contentEquals(CacheApi.ADAPTER)
           && n.getArguments().size() == 1) {
         return viewOf(child(path, n.getArguments().get(0)), depth + 1);
       }
@@ -622,9 +639,8 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     if (tx != null) {
       return tx;
     }
-    if (e instanceof VariableElement && viewsFollowed.add(e)) {
+    if (e instanceof VariableElement v && viewsFollowed.add(e)) {
       try {
-        VariableElement v = (VariableElement) e;
         TreePath init = facts.fixedValue(v);
         View known = init != null ? viewOf(init, depth + 1) : View.ROUTED;
         if (v.getKind() == ElementKind.FIELD) {
@@ -643,15 +659,15 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   }
 
   /** The enum constant an expression certainly is, or null. */
-  private <E extends Enum<E>> E constant(TreePath path, Class<E> type) {
+  private <E extends Enum<E>> @Nullable E constant(TreePath path, Class<E> type) {
     path = KeyShapes.unparenthesized(path);
     Tree t = path.getLeaf();
     Element e = trees.getElement(path);
-    if (e == null || !(e instanceof VariableElement)) {
+    if (e == null || !(e instanceof VariableElement variableElement)) {
       return null;
     }
     if (e.getKind() == ElementKind.ENUM_CONSTANT) {
-      TypeElement owner = (TypeElement) e.getEnclosingElement();
+      TypeElement owner = Checker.declaringType(e);
       if (owner.getQualifiedName().contentEquals(type.getCanonicalName())) {
         for (E known : type.getEnumConstants()) {
           if (e.getSimpleName().contentEquals(known.name())) {
@@ -661,7 +677,7 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       }
       return null; // another enum, or a constant newer than this checker: unknown
     }
-    TreePath init = facts.fixedValue((VariableElement) e);
+    TreePath init = facts.fixedValue(variableElement);
     return init == null || init.getLeaf() == t ? null : constant(init, type);
   }
 

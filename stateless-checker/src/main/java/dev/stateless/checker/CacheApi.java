@@ -4,6 +4,7 @@ import dev.stateless.core.Operation;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runtime API the checker understands, by declaring type and method name: what each call does
@@ -51,12 +52,13 @@ final class CacheApi {
     final Kind kind;
 
     /** What a {@link Kind#KEYED} call does to its key; null for the other kinds. */
-    final Operation operation;
+    final @Nullable Operation operation;
 
     final boolean allArguments;
     final boolean throughView;
 
-    private Call(Kind kind, Operation operation, boolean allArguments, boolean throughView) {
+    private Call(
+        Kind kind, @Nullable Operation operation, boolean allArguments, boolean throughView) {
       this.kind = kind;
       this.operation = operation;
       this.allArguments = allArguments;
@@ -131,7 +133,7 @@ final class CacheApi {
   }
 
   /** The call, or null when the method is not part of the checked API. */
-  static Call lookup(String type, String method) {
+  static @Nullable Call lookup(String type, String method) {
     Map<String, Call> methods = TABLE.get(type);
     return methods == null ? null : methods.get(method);
   }

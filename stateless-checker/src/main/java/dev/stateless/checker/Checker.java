@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -33,6 +34,7 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The checker's state for one compilation: the manifests, the rights of each {@code @CacheAccess}
@@ -48,9 +50,11 @@ final class Checker implements TaskListener {
   static final class Declared {
     final Element element;
     final Rights rights;
-    final Manifests.Found manifest;
 
-    Declared(Element element, Rights rights, Manifests.Found manifest) {
+    /** The manifest the rights were built against; null when none was found for the code. */
+    final Manifests.@Nullable Found manifest;
+
+    Declared(Element element, Rights rights, Manifests.@Nullable Found manifest) {
       this.element = element;
       this.rights = rights;
       this.manifest = manifest;
@@ -67,10 +71,13 @@ final class Checker implements TaskListener {
   private final Elements elements;
   private final List<CompilationUnitTree> entered = new ArrayList<>();
   private CheckerOptions options = CheckerOptions.of(Map.of());
-  private Messager messager;
+  private @Nullable Messager messager;
   private boolean configuredByProcessor;
-  private Manifests manifests;
-  private Reporter reporter;
+
+  /** Set when analysis starts ({@link #start()}), with the reporter. */
+  private @Nullable Manifests manifests;
+
+  private @Nullable Reporter reporter;
   private final Map<Element, Optional<Declared>> declared = new HashMap<>();
   private final Set<String> validated = new HashSet<>();
   private final Set<String> ambiguityReported = new HashSet<>();
@@ -94,14 +101,15 @@ final class Checker implements TaskListener {
   }
 
   /** The checker of the compilation running on this thread, if one was attached, else null. */
-  static synchronized Checker current() {
+  static synchronized @Nullable Checker current() {
     WeakReference<Checker> ref = LAST.get();
     Checker c = ref == null ? null : ref.get();
     return c == null || c.done ? null : c;
   }
 
   /** The processor's options and messager; they win over a plugin's arguments. */
-  synchronized void configure(Messager messager, CheckerOptions options, boolean byProcessor) {
+  synchronized void configure(
+      @Nullable Messager messager, CheckerOptions options, boolean byProcessor) {
     if (manifests != null || (configuredByProcessor && !byProcessor)) {
       return; // analysis has begun, or the processor already said
     }
@@ -140,12 +148,13 @@ final class Checker implements TaskListener {
     }
     start();
     if (!options.manifests.isEmpty()) {
-      manifests.named(); // a misspelt option is reported even where no code uses a manifest
+      manifests().named(); // a misspelt option is reported even where no code uses a manifest
     }
     TreePath path = topLevelPath(e.getCompilationUnit(), e.getTypeElement());
     if (path == null || (!options.strict && !mentionsStateless(path.getLeaf()))) {
       return; // outside strict mode, only code under stateless's annotations is checked
     }
+    Reporter reporter = reporter();
     try {
       reporter.checking(path);
       reporter.remember(path);
@@ -191,8 +200,11 @@ final class Checker implements TaskListener {
    * The path of a top-level class of the unit, or null. Built from the unit's declarations: {@code
    * Trees.getPath(Element)} searches the whole unit, once per class.
    */
-  private TreePath topLevelPath(CompilationUnitTree unit, TypeElement type) {
-    Tree declaration = unit == null ? null : trees.getTree(type);
+  private @Nullable TreePath topLevelPath(@Nullable CompilationUnitTree unit, TypeElement type) {
+    if (unit == null) {
+      return null;
+    }
+    Tree declaration = trees.getTree(type);
     if (declaration == null) {
       return null;
     }
@@ -204,8 +216,19 @@ final class Checker implements TaskListener {
     return null;
   }
 
+  /** The manifests: nothing asks before analysis has started ({@link #start()}). */
   Manifests manifests() {
-    return manifests;
+    return Objects.requireNonNull(manifests, "analysis has not started");
+  }
+
+  private Reporter reporter() {
+    return Objects.requireNonNull(reporter, "analysis has not started");
+  }
+
+  /** The type declaring a member (a method, constructor, field or enum constant). */
+  static TypeElement declaringType(Element member) {
+    return (TypeElement)
+        Objects.requireNonNull(member.getEnclosingElement(), "a member has an enclosing type");
   }
 
   /**
@@ -214,7 +237,7 @@ final class Checker implements TaskListener {
    * the checker there.
    */
   static boolean suppressed(Element e) {
-    for (Element at = e; at != null; at = at.getEnclosingElement()) {
+    for (@Nullable Element at = e; at != null; at = at.getEnclosingElement()) {
       SuppressWarnings s = at.getAnnotation(SuppressWarnings.class);
       if (s != null && Arrays.asList(s.value()).contains(SUPPRESSION)) {
         return true;
@@ -231,7 +254,7 @@ final class Checker implements TaskListener {
     if (!validated.add(type.getQualifiedName().toString()) || suppressed(type)) {
       return;
     }
-    Manifests.Found f = manifests.read(type);
+    Manifests.Found f = manifests().read(type);
     if (f.unreadable != null) {
       reportUnreadable(type, f.unreadable);
       return;
@@ -250,50 +273,39 @@ final class Checker implements TaskListener {
         AnnotationMirror a = annotationHolding(other, otherPattern, d.rule());
         related.add(
             new Reporter.Place(
-                noteFor(d.rule(), components.get(i), otherPattern),
-                other,
-                a,
-                Reporter.valueOf(a, otherPattern)));
+                noteFor(d.rule(), components.get(i)), other, a, Reporter.valueOf(a, otherPattern)));
       }
       if (field == null) {
         AnnotationMirror a = Reporter.mirror(type, CACHE_MANIFEST);
-        reporter.at(d, type, a, Reporter.member(a, "layers"), related);
+        reporter().at(d, type, a, Reporter.member(a, "layers"), related);
       } else {
         AnnotationMirror a = annotationHolding(field, text, d.rule());
-        reporter.at(d, field, a, Reporter.valueOf(a, text), related);
+        reporter().at(d, field, a, Reporter.valueOf(a, text), related);
       }
     }
   }
 
-  private static String noteFor(Code rule, String component, String pattern) {
+  private static String noteFor(Code rule, String component) {
     String q = "\"" + component + "\"";
-    switch (rule) {
-      case SL001:
-        return q + " is declared here";
-      case SL006:
-        return q + " is part of the cycle";
-      default:
-        return "component " + q + " is declared here";
-    }
+    return switch (rule) {
+      case SL001 -> q + " is declared here";
+      case SL006 -> q + " is part of the cycle";
+      default -> "component " + q + " is declared here";
+    };
   }
 
   /** The component annotation on a field that holds a text, or the one a rule is about. */
-  private static AnnotationMirror annotationHolding(VariableElement field, String text, Code rule) {
-    String[] order;
-    switch (rule) {
-      case SL006:
-        order = new String[] {"Invalidates"};
-        break;
-      case SL007:
-      case SL008:
-        order = new String[] {"UseStrategy", "Layer"};
-        break;
-      default:
-        order =
-            new String[] {
-              "Owns", "Borrows", "Invalidates", "Prefetch", "MaxSize", "Ttl", "Streaming"
-            };
-    }
+  private static @Nullable AnnotationMirror annotationHolding(
+      VariableElement field, @Nullable String text, Code rule) {
+    String[] order =
+        switch (rule) {
+          case SL006 -> new String[] {"Invalidates"};
+          case SL007, SL008 -> new String[] {"UseStrategy", "Layer"};
+          default ->
+              new String[] {
+                "Owns", "Borrows", "Invalidates", "Prefetch", "MaxSize", "Ttl", "Streaming"
+              };
+        };
     AnnotationMirror first = null;
     for (String simple : order) {
       AnnotationMirror a = Reporter.mirror(field, "dev.stateless.annotation." + simple);
@@ -322,7 +334,7 @@ final class Checker implements TaskListener {
     Optional<Declared> d = Optional.empty();
     CacheAccess ca = e.getAnnotation(CacheAccess.class);
     if (ca != null) {
-      Manifests.Choice choice = manifests.forCode(e);
+      Manifests.Choice choice = manifests().forCode(e);
       if (!choice.ambiguous.isEmpty()) {
         reportAmbiguous(e, choice);
       } else if (choice.unreadable != null) {
@@ -388,26 +400,25 @@ final class Checker implements TaskListener {
           !(finding.isError() && (finding.rule() == Code.SL012 || finding.rule() == Code.SL013));
       AnnotationValue v;
       switch (finding.rule()) {
-        case SL013:
-          v = Reporter.member(a, "follows");
-          break;
-        case SL007:
-        case SL008:
+        case SL013 -> v = Reporter.member(a, "follows");
+        case SL007, SL008 -> {
           v = Reporter.member(a, "strategy");
           if (v == null) {
             v = Reporter.member(a, "follows");
           }
-          break;
-        default:
-          v = Reporter.valueOf(a, finding.patterns().isEmpty() ? null : finding.patterns().get(0));
+        }
+        default ->
+            v =
+                Reporter.valueOf(
+                    a, finding.patterns().isEmpty() ? null : finding.patterns().get(0));
       }
-      reporter.at(finding, d.element, a, v, componentPlaces(finding, d.manifest));
+      reporter().at(finding, d.element, a, v, componentPlaces(finding, d.manifest));
     }
     return sound;
   }
 
   /** Notes at the manifest fields of the components a finding names. */
-  List<Reporter.Place> componentPlaces(Diagnostic d, Manifests.Found manifest) {
+  List<Reporter.Place> componentPlaces(Diagnostic d, Manifests.@Nullable Found manifest) {
     List<Reporter.Place> out = new ArrayList<>();
     if (manifest == null) {
       return out;
@@ -422,15 +433,16 @@ final class Checker implements TaskListener {
   }
 
   private void reportUnreadable(Element e, String why) {
-    reporter.warning(
-        "warning[SL013]: "
-            + nameOf(e)
-            + " is not checked: its @CacheAccess or its manifest uses a value this stateless-checker"
-            + " does not know ("
-            + why
-            + ")\n  = help: use the same version of stateless-checker as of stateless-annotations",
-        e,
-        Reporter.mirror(e, CACHE_ACCESS));
+    reporter()
+        .warning(
+            "warning[SL013]: "
+                + nameOf(e)
+                + " is not checked: its @CacheAccess or its manifest uses a value this stateless-checker"
+                + " does not know ("
+                + why
+                + ")\n  = help: use the same version of stateless-checker as of stateless-annotations",
+            e,
+            Reporter.mirror(e, CACHE_ACCESS));
   }
 
   private void reportAmbiguous(Element e, Manifests.Choice choice) {
@@ -443,17 +455,18 @@ final class Checker implements TaskListener {
             .map(f -> f.type.getQualifiedName().toString())
             .collect(Collectors.joining(", "));
     // Not a warning by default: the code may well be right, and -Werror builds must not break.
-    reporter.setup(
-        "[SL013]: cannot tell which manifest applies to "
-            + nameOf(e)
-            + ": "
-            + names
-            + " are equally near; its @CacheAccess is not checked"
-            + "\n  = help: pass -A"
-            + CheckerOptions.MANIFEST
-            + "=<the manifest's class name>, or move the manifest into an enclosing package",
-        e,
-        Reporter.mirror(e, CACHE_ACCESS));
+    reporter()
+        .setup(
+            "[SL013]: cannot tell which manifest applies to "
+                + nameOf(e)
+                + ": "
+                + names
+                + " are equally near; its @CacheAccess is not checked"
+                + "\n  = help: pass -A"
+                + CheckerOptions.MANIFEST
+                + "=<the manifest's class name>, or move the manifest into an enclosing package",
+            e,
+            Reporter.mirror(e, CACHE_ACCESS));
   }
 
   /** {@code UserService.update} for a method, {@code UserService} for a type. */

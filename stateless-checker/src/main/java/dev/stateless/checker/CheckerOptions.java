@@ -3,6 +3,7 @@ package dev.stateless.checker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The processor's {@code -A} options, read once. */
 final class CheckerOptions {
@@ -22,7 +23,7 @@ final class CheckerOptions {
     this.manifests = List.copyOf(manifests);
   }
 
-  static CheckerOptions of(Map<String, String> options) {
+  static CheckerOptions of(Map<String, ? extends @Nullable String> options) {
     boolean strict = false;
     if (options.containsKey(STRICT)) {
       String v = options.get(STRICT);
@@ -31,7 +32,7 @@ final class CheckerOptions {
     List<String> names = new ArrayList<>();
     String m = options.get(MANIFEST);
     if (m != null) {
-      for (String n : m.split(",")) {
+      for (String n : m.split(",", -1)) { // empty names (trailing ones too) are skipped below
         if (!n.trim().isEmpty()) {
           names.add(n.trim());
         }

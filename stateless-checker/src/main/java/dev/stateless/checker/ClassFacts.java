@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -28,6 +29,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one pass over a top-level class learns for the key evaluator: each variable's initializer,
@@ -41,8 +43,10 @@ final class ClassFacts {
   private final Set<Element> strategyChanged = new HashSet<>();
   private final Map<Element, List<TreePath>> returns = new HashMap<>();
 
-  private TreePath unlearned;
-  private Trees trees;
+  /** Both set until the first question, then dropped. */
+  private @Nullable TreePath unlearned;
+
+  private @Nullable Trees trees;
 
   private ClassFacts(TreePath topLevelClass, Trees trees) {
     this.unlearned = topLevelClass;
@@ -55,11 +59,12 @@ final class ClassFacts {
   }
 
   private ClassFacts learned() {
-    if (unlearned != null) {
-      TreePath path = unlearned;
+    TreePath path = unlearned;
+    Trees t = trees;
+    if (path != null && t != null) {
       unlearned = null;
-      learn(path, trees, this);
       trees = null;
+      learn(path, t, this);
     }
     return this;
   }
@@ -99,7 +104,9 @@ final class ClassFacts {
       @Override
       public Void visitReturn(ReturnTree node, Element method) {
         if (method != null && node.getExpression() != null) {
-          facts.returns.get(method).add(new TreePath(getCurrentPath(), node.getExpression()));
+          // visitMethod registered every method it passes on
+          Objects.requireNonNull(facts.returns.get(method))
+              .add(new TreePath(getCurrentPath(), node.getExpression()));
         }
         return super.visitReturn(node, method);
       }
@@ -145,19 +152,14 @@ final class ClassFacts {
       @Override
       public Void visitUnary(UnaryTree node, Element method) {
         switch (node.getKind()) {
-          case PREFIX_INCREMENT:
-          case PREFIX_DECREMENT:
-          case POSTFIX_INCREMENT:
-          case POSTFIX_DECREMENT:
-            assigned(node.getExpression());
-            break;
-          default:
-            break;
+          case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+              assigned(node.getExpression());
+          default -> {}
         }
         return super.visitUnary(node, method);
       }
 
-      private Element assigned(ExpressionTree target) {
+      private @Nullable Element assigned(ExpressionTree target) {
         Element v = trees.getElement(new TreePath(getCurrentPath(), target));
         if (v != null) {
           facts.reassigned.add(v);
@@ -168,14 +170,14 @@ final class ClassFacts {
   }
 
   private static boolean isAdapter(TypeMirror t) {
-    return t instanceof DeclaredType
-        && ((TypeElement) ((DeclaredType) t).asElement())
+    return t instanceof DeclaredType declaredType
+        && ((TypeElement) declaredType.asElement())
             .getQualifiedName()
             .contentEquals(CacheApi.ADAPTER);
   }
 
   /** Whether a strategy argument is REDIS_COMPATIBLE or not known. */
-  private static boolean mayBeRedisCompatible(Element argument) {
+  private static boolean mayBeRedisCompatible(@Nullable Element argument) {
     return argument == null
         || argument.getKind() != ElementKind.ENUM_CONSTANT
         || argument.getSimpleName().contentEquals("REDIS_COMPATIBLE");
@@ -186,7 +188,7 @@ final class ClassFacts {
    * (or, without one, its only assignment, in a constructor) or of a local never assigned again;
    * null when it may hold something else.
    */
-  TreePath fixedValue(VariableElement v) {
+  @Nullable TreePath fixedValue(VariableElement v) {
     learned();
     TreePath init = initializers.get(v);
     if (v.getKind() == ElementKind.FIELD) {
@@ -213,7 +215,7 @@ final class ClassFacts {
   }
 
   /** The expressions a method of this class returns, or null for a method declared elsewhere. */
-  List<TreePath> returns(ExecutableElement m) {
+  @Nullable List<TreePath> returns(ExecutableElement m) {
     return learned().returns.get(m);
   }
 }

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,7 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Abstracts a key expression to a {@link KeyShape}: what javac knows of the strings it can produce.
@@ -79,7 +81,7 @@ final class KeyShapes {
   }
 
   /** The exact string an expression certainly is, or null. */
-  String constant(TreePath expression) {
+  @Nullable String constant(TreePath expression) {
     KeyShape s = of(expression);
     return s.isExact() ? s.exactKey() : null;
   }
@@ -90,70 +92,69 @@ final class KeyShapes {
       return hole(path);
     }
     switch (t.getKind()) {
-      case STRING_LITERAL:
-      case INT_LITERAL:
-      case LONG_LITERAL:
-      case BOOLEAN_LITERAL:
-      case CHAR_LITERAL:
-      case FLOAT_LITERAL:
-      case DOUBLE_LITERAL:
+      case STRING_LITERAL,
+          INT_LITERAL,
+          LONG_LITERAL,
+          BOOLEAN_LITERAL,
+          CHAR_LITERAL,
+          FLOAT_LITERAL,
+          DOUBLE_LITERAL -> {
         return KeyShape.exact(String.valueOf(((LiteralTree) t).getValue()));
-      case NULL_LITERAL:
+      }
+      case NULL_LITERAL -> {
         return KeyShape.exact("null");
-      case PARENTHESIZED:
+      }
+      case PARENTHESIZED -> {
         return eval(child(path, ((ParenthesizedTree) t).getExpression()), env, depth);
-      case TYPE_CAST:
-        {
-          TreePath inner = child(path, ((TypeCastTree) t).getExpression());
-          return isString(type(path)) && isString(type(inner))
-              ? eval(inner, env, depth)
-              : hole(path);
+      }
+      case TYPE_CAST -> {
+        TreePath inner = child(path, ((TypeCastTree) t).getExpression());
+        return isString(type(path)) && isString(type(inner)) ? eval(inner, env, depth) : hole(path);
+      }
+      case PLUS -> {
+        if (!isString(type(path))) {
+          return hole(path);
         }
-      case PLUS:
-        {
-          if (!isString(type(path))) {
-            return hole(path);
-          }
-          // "a" + b + ":" + c is left-deep: walk it as a list, so long keys keep their parts.
-          List<TreePath> parts = new ArrayList<>();
-          TreePath at = path;
-          while (at.getLeaf().getKind() == Tree.Kind.PLUS && isString(type(at))) {
-            BinaryTree b = (BinaryTree) at.getLeaf();
-            parts.add(0, child(at, b.getRightOperand()));
-            at = child(at, b.getLeftOperand());
-          }
-          parts.add(0, at);
-          KeyShape out = KeyShape.exact("");
-          for (TreePath part : parts) {
-            out = out.concat(eval(part, env, depth + 1));
-          }
-          return out;
+        // "a" + b + ":" + c is left-deep: walk it as a list, so long keys keep their parts.
+        List<TreePath> parts = new ArrayList<>();
+        TreePath at = path;
+        while (at.getLeaf().getKind() == Tree.Kind.PLUS && isString(type(at))) {
+          BinaryTree b = (BinaryTree) at.getLeaf();
+          parts.add(0, child(at, b.getRightOperand()));
+          at = child(at, b.getLeftOperand());
         }
-      case CONDITIONAL_EXPRESSION:
-        {
-          ConditionalExpressionTree c = (ConditionalExpressionTree) t;
-          TreePath yes = child(path, c.getTrueExpression());
-          TreePath no = child(path, c.getFalseExpression());
-          return KeyShape.anyOf(
-              converted(eval(yes, env, depth + 1), type(yes), type(path)),
-              converted(eval(no, env, depth + 1), type(no), type(path)));
+        parts.add(0, at);
+        KeyShape out = KeyShape.exact("");
+        for (TreePath part : parts) {
+          out = out.concat(eval(part, env, depth + 1));
         }
-      case IDENTIFIER:
-      case MEMBER_SELECT:
+        return out;
+      }
+      case CONDITIONAL_EXPRESSION -> {
+        ConditionalExpressionTree c = (ConditionalExpressionTree) t;
+        TreePath yes = child(path, c.getTrueExpression());
+        TreePath no = child(path, c.getFalseExpression());
+        return KeyShape.anyOf(
+            converted(eval(yes, env, depth + 1), type(yes), type(path)),
+            converted(eval(no, env, depth + 1), type(no), type(path)));
+      }
+      case IDENTIFIER, MEMBER_SELECT -> {
         return variable(path, env, depth);
-      case METHOD_INVOCATION:
+      }
+      case METHOD_INVOCATION -> {
         return call(path, env, depth);
-      default:
+      }
+      default -> {
         return hole(path);
+      }
     }
   }
 
   private KeyShape variable(TreePath path, Map<Element, KeyShape> env, int depth) {
     Element e = trees.getElement(path);
-    if (!(e instanceof VariableElement)) {
+    if (!(e instanceof VariableElement v)) {
       return hole(path);
     }
-    VariableElement v = (VariableElement) e;
     Object constant = v.getConstantValue();
     if (constant != null) {
       return KeyShape.exact(String.valueOf(constant));
@@ -172,11 +173,10 @@ final class KeyShapes {
   private KeyShape call(TreePath path, Map<Element, KeyShape> env, int depth) {
     MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
     Element e = trees.getElement(path);
-    if (!(e instanceof ExecutableElement)) {
+    if (!(e instanceof ExecutableElement m)) {
       return hole(path);
     }
-    ExecutableElement m = (ExecutableElement) e;
-    String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+    String owner = Checker.declaringType(m).getQualifiedName().toString();
     String name = m.getSimpleName().toString();
     List<? extends ExpressionTree> args = call.getArguments();
     TreePath receiver =
@@ -185,7 +185,7 @@ final class KeyShapes {
             : null;
     boolean isStatic = m.getModifiers().contains(Modifier.STATIC);
     switch (owner) {
-      case "java.lang.String":
+      case "java.lang.String" -> {
         if (name.equals("format") && isStatic) {
           int first = args.size() > 0 && isString(type(child(path, args.get(0)))) ? 0 : 1;
           return format(path, args, first, env, depth);
@@ -207,23 +207,21 @@ final class KeyShapes {
           return join(path, args, env, depth);
         }
         return hole(path);
-      case "java.lang.StringBuilder":
-      case "java.lang.StringBuffer":
+      }
+      case "java.lang.StringBuilder", "java.lang.StringBuffer" -> {
         if (name.equals("toString") && receiver != null) {
           KeyShape built = builder(receiver, env, depth + 1);
           return built == null ? hole(path) : built;
         }
         return hole(path);
-      case "java.lang.Integer":
-      case "java.lang.Long":
-      case "java.lang.Short":
-      case "java.lang.Byte":
+      }
+      case "java.lang.Integer", "java.lang.Long", "java.lang.Short", "java.lang.Byte" -> {
         if (name.equals("toString") && isStatic && args.size() == 1) {
           return value(child(path, args.get(0)), env, depth);
         }
         return hole(path);
-      default:
-        break;
+      }
+      default -> {}
     }
     if (name.equals("toString") && args.isEmpty() && receiver != null) {
       return value(receiver, env, depth);
@@ -267,7 +265,7 @@ final class KeyShapes {
         KeyShape one = converted(eval(r, bound, depth + 1), type(r), m.getReturnType());
         out = out == null ? one : KeyShape.anyOf(out, one);
       }
-      return out;
+      return Objects.requireNonNull(out, "returned is not empty");
     } finally {
       following.remove(m);
     }
@@ -278,11 +276,11 @@ final class KeyShapes {
    * print differently ({@code double r = 1} prints {@code 1.0}; {@code char c = 58} prints {@code
    * :}).
    */
-  private KeyShape converted(KeyShape shape, TypeMirror from, TypeMirror to) {
+  private KeyShape converted(KeyShape shape, @Nullable TypeMirror from, @Nullable TypeMirror to) {
     return printsAlike(from, to) ? shape : holeFor(to);
   }
 
-  private static boolean printsAlike(TypeMirror from, TypeMirror to) {
+  private static boolean printsAlike(@Nullable TypeMirror from, @Nullable TypeMirror to) {
     if (from == null || to == null) {
       return false;
     }
@@ -302,33 +300,24 @@ final class KeyShapes {
   }
 
   /** The primitive kind of a primitive or its box, else null. */
-  private static TypeKind numericKind(TypeMirror t) {
+  private static @Nullable TypeKind numericKind(TypeMirror t) {
     if (t.getKind().isPrimitive()) {
       return t.getKind();
     }
     if (t.getKind() != TypeKind.DECLARED) {
       return null;
     }
-    switch (((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().toString()) {
-      case "java.lang.Byte":
-        return TypeKind.BYTE;
-      case "java.lang.Short":
-        return TypeKind.SHORT;
-      case "java.lang.Integer":
-        return TypeKind.INT;
-      case "java.lang.Long":
-        return TypeKind.LONG;
-      case "java.lang.Character":
-        return TypeKind.CHAR;
-      case "java.lang.Float":
-        return TypeKind.FLOAT;
-      case "java.lang.Double":
-        return TypeKind.DOUBLE;
-      case "java.lang.Boolean":
-        return TypeKind.BOOLEAN;
-      default:
-        return null;
-    }
+    return switch (((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().toString()) {
+      case "java.lang.Byte" -> TypeKind.BYTE;
+      case "java.lang.Short" -> TypeKind.SHORT;
+      case "java.lang.Integer" -> TypeKind.INT;
+      case "java.lang.Long" -> TypeKind.LONG;
+      case "java.lang.Character" -> TypeKind.CHAR;
+      case "java.lang.Float" -> TypeKind.FLOAT;
+      case "java.lang.Double" -> TypeKind.DOUBLE;
+      case "java.lang.Boolean" -> TypeKind.BOOLEAN;
+      default -> null;
+    };
   }
 
   /** Whether a subclass may replace the method's body (then the body seen here proves nothing). */
@@ -339,7 +328,7 @@ final class KeyShapes {
         || mods.contains(Modifier.FINAL)) {
       return false;
     }
-    Element type = m.getEnclosingElement();
+    Element type = Checker.declaringType(m);
     // An enum is final unless a constant has a body, which may override the method (JLS 8.9).
     return !(type.getModifiers().contains(Modifier.FINAL) || type.getKind() == ElementKind.RECORD);
   }
@@ -354,13 +343,12 @@ final class KeyShapes {
     return s.isExact() ? s : holeFor(t);
   }
 
-  private KeyShape builder(TreePath path, Map<Element, KeyShape> env, int depth) {
+  private @Nullable KeyShape builder(TreePath path, Map<Element, KeyShape> env, int depth) {
     Tree t = path.getLeaf();
     if (depth > MAX_DEPTH) {
       return null;
     }
-    if (t instanceof NewClassTree) {
-      NewClassTree n = (NewClassTree) t;
+    if (t instanceof NewClassTree n) {
       if (n.getArguments().isEmpty()) {
         return KeyShape.exact("");
       }
@@ -371,8 +359,7 @@ final class KeyShapes {
           ? KeyShape.exact("")
           : value(arg, env, depth + 1);
     }
-    if (t instanceof MethodInvocationTree) {
-      MethodInvocationTree call = (MethodInvocationTree) t;
+    if (t instanceof MethodInvocationTree call) {
       Element e = trees.getElement(path);
       if (e != null
           && e.getSimpleName().contentEquals("append")
@@ -409,7 +396,7 @@ final class KeyShapes {
       KeyShape part = eval(child(path, args.get(i)), env, depth + 1);
       out = out == null ? part : out.concat(delimiter).concat(part);
     }
-    return out;
+    return Objects.requireNonNull(out, "join is called with two or more arguments");
   }
 
   private KeyShape format(
@@ -453,10 +440,8 @@ final class KeyShapes {
     if (!fmt.isExact()) {
       return hole(path);
     }
-    boolean arrayPassed =
-        values.size() == 1
-            && type(values.get(0)) != null
-            && type(values.get(0)).getKind() == TypeKind.ARRAY;
+    TypeMirror only = values.size() == 1 ? type(values.get(0)) : null;
+    boolean arrayPassed = only != null && only.getKind() == TypeKind.ARRAY;
     String f = fmt.exactKey();
     Matcher matcher = FORMAT_SPEC.matcher(f);
     KeyShape out = KeyShape.exact("");
@@ -499,30 +484,17 @@ final class KeyShapes {
       char conversion,
       boolean dateTime,
       boolean plain,
-      TreePath value,
+      @Nullable TreePath value,
       Map<Element, KeyShape> env,
       int depth) {
     if (dateTime) {
       return KeyShape.unknown(); // times print ':'
     }
     switch (conversion) {
-      case 'd':
-      case 'o':
-      case 'x':
-      case 'X':
-      case 'e':
-      case 'E':
-      case 'f':
-      case 'g':
-      case 'G':
-      case 'a':
-      case 'A':
-      case 'b':
-      case 'B':
-      case 'h':
-      case 'H':
+      case 'd', 'o', 'x', 'X', 'e', 'E', 'f', 'g', 'G', 'a', 'A', 'b', 'B', 'h', 'H' -> {
         return segment();
-      case 's':
+      }
+      case 's' -> {
         if (value == null) {
           return KeyShape.unknown();
         }
@@ -530,10 +502,13 @@ final class KeyShapes {
           return value(value, env, depth);
         }
         return holeFor(type(value));
-      case 'S':
+      }
+      case 'S' -> {
         return value == null ? KeyShape.unknown() : holeFor(type(value));
-      default:
+      }
+      default -> {
         return KeyShape.unknown();
+      }
     }
   }
 
@@ -546,28 +521,25 @@ final class KeyShapes {
   }
 
   /** What a value of the type prints: one segment for numbers, UUIDs and enums, else any text. */
-  KeyShape holeFor(TypeMirror t) {
+  KeyShape holeFor(@Nullable TypeMirror t) {
     if (t == null) {
       return KeyShape.unknown();
     }
     switch (t.getKind()) {
-      case INT:
-      case LONG:
-      case SHORT:
-      case BYTE:
-      case BOOLEAN:
-      case FLOAT:
-      case DOUBLE:
+      case INT, LONG, SHORT, BYTE, BOOLEAN, FLOAT, DOUBLE -> {
         return segment();
-      case DECLARED:
+      }
+      case DECLARED -> {
         TypeElement type = (TypeElement) ((DeclaredType) t).asElement();
         if (SEGMENT_TYPES.contains(type.getQualifiedName().toString())
             || (type.getKind() == ElementKind.ENUM && !printsOwnText(type))) {
           return segment();
         }
         return KeyShape.unknown();
-      default:
+      }
+      default -> {
         return KeyShape.unknown();
+      }
     }
   }
 
@@ -587,13 +559,13 @@ final class KeyShapes {
     return false;
   }
 
-  private boolean isEnum(TypeMirror t) {
+  private boolean isEnum(@Nullable TypeMirror t) {
     return t != null
         && t.getKind() == TypeKind.DECLARED
         && ((DeclaredType) t).asElement().getKind() == ElementKind.ENUM;
   }
 
-  static boolean isString(TypeMirror t) {
+  static boolean isString(@Nullable TypeMirror t) {
     return t != null
         && t.getKind() == TypeKind.DECLARED
         && ((TypeElement) ((DeclaredType) t).asElement())
@@ -601,7 +573,7 @@ final class KeyShapes {
             .contentEquals("java.lang.String");
   }
 
-  private TypeMirror type(TreePath path) {
+  private @Nullable TypeMirror type(TreePath path) {
     TypeMirror t = trees.getTypeMirror(path);
     return t == null || t.getKind() == TypeKind.ERROR ? null : t;
   }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.Element;
@@ -24,6 +25,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the manifest that applies to a piece of code and reads manifests from their annotations, in
@@ -42,10 +44,13 @@ final class Manifests {
     final TypeElement type;
     final Manifest manifest;
     final Map<String, VariableElement> fields;
-    final String unreadable;
+    final @Nullable String unreadable;
 
     private Found(
-        TypeElement type, Manifest manifest, Map<String, VariableElement> fields, String why) {
+        TypeElement type,
+        Manifest manifest,
+        Map<String, VariableElement> fields,
+        @Nullable String why) {
       this.type = type;
       this.manifest = manifest;
       this.fields = fields;
@@ -64,11 +69,11 @@ final class Manifests {
   static final class Choice {
     static final Choice NONE = new Choice(null, List.of(), null);
 
-    final Found found;
+    final @Nullable Found found;
     final List<Found> ambiguous;
-    final String unreadable;
+    final @Nullable String unreadable;
 
-    private Choice(Found found, List<Found> ambiguous, String unreadable) {
+    private Choice(@Nullable Found found, List<Found> ambiguous, @Nullable String unreadable) {
       this.found = found;
       this.ambiguous = ambiguous;
       this.unreadable = unreadable;
@@ -84,16 +89,16 @@ final class Manifests {
   private final List<CompilationUnitTree> units = new ArrayList<>();
 
   /** javac's messager when annotation processing runs; null when started as a plugin only. */
-  private final Messager messager;
+  private final @Nullable Messager messager;
 
   private final CheckerOptions options;
   private final Set<String> sources = new LinkedHashSet<>();
   private final Map<String, Found> read = new HashMap<>();
   private final Map<String, List<Found>> inPackage = new HashMap<>();
   private final Map<String, Choice> choices = new HashMap<>();
-  private List<Found> named;
+  private @Nullable List<Found> named;
 
-  Manifests(Elements elements, Trees trees, Messager messager, CheckerOptions options) {
+  Manifests(Elements elements, Trees trees, @Nullable Messager messager, CheckerOptions options) {
     this.elements = elements;
     this.trees = trees;
     this.messager = messager;
@@ -111,14 +116,15 @@ final class Manifests {
         @Override
         public Void visitClass(ClassTree node, Void p) {
           Element e = trees.getElement(getCurrentPath());
-          if (e instanceof TypeElement && e.getAnnotation(CacheManifest.class) != null) {
-            sources.add(((TypeElement) e).getQualifiedName().toString());
+          if (e instanceof TypeElement typeElement
+              && e.getAnnotation(CacheManifest.class) != null) {
+            sources.add(typeElement.getQualifiedName().toString());
           }
           for (Tree member : node.getMembers()) {
             if (member instanceof ClassTree) {
               // scan(Tree) restores the current path afterwards; scan(TreePath) would leave it
               // null for the next member class.
-              scan(member, p);
+              scan(member, null);
             }
           }
           return null; // no class declared in a method body can be a manifest code names
@@ -241,8 +247,9 @@ final class Manifests {
             return out;
           }
           for (Element e : pe.getEnclosedElements()) {
-            if (e instanceof TypeElement && e.getAnnotation(CacheManifest.class) != null) {
-              out.add(read((TypeElement) e));
+            if (e instanceof TypeElement typeElement
+                && e.getAnnotation(CacheManifest.class) != null) {
+              out.add(read(typeElement));
             }
           }
           return out;
@@ -258,16 +265,18 @@ final class Manifests {
       for (String name : options.manifests) {
         TypeElement t = elements.getTypeElement(name);
         if (t == null || t.getAnnotation(CacheManifest.class) == null) {
-          messager.printMessage(
-              Diagnostic.Kind.ERROR,
-              "error[SL013]: -A"
-                  + CheckerOptions.MANIFEST
-                  + " names "
-                  + name
-                  + ", which is "
-                  + (t == null ? "not on the class path" : "not annotated with @CacheManifest")
-                  + "\n  = help: give the fully qualified name of the @CacheManifest class, or"
-                  + " drop the option to find manifests by package");
+          // -Astateless.manifest is a processor option, and the processor brings its messager
+          Objects.requireNonNull(messager, "a manifest option without the processor")
+              .printMessage(
+                  Diagnostic.Kind.ERROR,
+                  "error[SL013]: -A"
+                      + CheckerOptions.MANIFEST
+                      + " names "
+                      + name
+                      + ", which is "
+                      + (t == null ? "not on the class path" : "not annotated with @CacheManifest")
+                      + "\n  = help: give the fully qualified name of the @CacheManifest class, or"
+                      + " drop the option to find manifests by package");
         } else {
           named.add(read(t));
         }

@@ -27,6 +27,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic.Kind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns core findings into javac diagnostics: the rule's own rendering ({@code error[SL002]: ...},
@@ -39,10 +40,14 @@ final class Reporter {
   static final class Place {
     final String text;
     final Element element;
-    final AnnotationMirror annotation;
-    final AnnotationValue value;
+    final @Nullable AnnotationMirror annotation;
+    final @Nullable AnnotationValue value;
 
-    Place(String text, Element element, AnnotationMirror annotation, AnnotationValue value) {
+    Place(
+        String text,
+        Element element,
+        @Nullable AnnotationMirror annotation,
+        @Nullable AnnotationValue value) {
       this.text = text;
       this.element = element;
       this.annotation = annotation;
@@ -51,14 +56,14 @@ final class Reporter {
   }
 
   /** javac's messager when annotation processing runs; null when started as a plugin only. */
-  private final Messager messager;
+  private final @Nullable Messager messager;
 
   private final Trees trees;
   private final boolean strict;
   private final Map<Element, TreePath> declarations = new HashMap<>();
-  private TreePath current;
+  private @Nullable TreePath current;
 
-  Reporter(Messager messager, Trees trees, boolean strict) {
+  Reporter(@Nullable Messager messager, Trees trees, boolean strict) {
     this.messager = messager;
     this.trees = trees;
     this.strict = strict;
@@ -68,7 +73,7 @@ final class Reporter {
    * The javac kind of a finding: errors are errors; a warning (a key that may break a rule, or a
    * finding in code that declared nothing) shows only in strict mode.
    */
-  private Kind kindOf(Diagnostic d) {
+  private @Nullable Kind kindOf(Diagnostic d) {
     if (d.isError()) {
       return Kind.ERROR;
     }
@@ -89,8 +94,8 @@ final class Reporter {
   void at(
       Diagnostic d,
       Element element,
-      AnnotationMirror annotation,
-      AnnotationValue value,
+      @Nullable AnnotationMirror annotation,
+      @Nullable AnnotationValue value,
       List<Place> related) {
     Kind kind = kindOf(d);
     if (kind == null) {
@@ -104,7 +109,7 @@ final class Reporter {
    * A remark about the checker's setup that leaves some code unchecked: a warning in strict mode, a
    * note otherwise.
    */
-  void setup(String message, Element element, AnnotationMirror annotation) {
+  void setup(String message, Element element, @Nullable AnnotationMirror annotation) {
     print(
         strict ? Kind.WARNING : Kind.NOTE,
         (strict ? "warning" : "note") + message,
@@ -114,7 +119,7 @@ final class Reporter {
   }
 
   /** A warning about the checker's own setup, shown in every mode. */
-  void warning(String message, Element element, AnnotationMirror annotation) {
+  void warning(String message, Element element, @Nullable AnnotationMirror annotation) {
     print(Kind.WARNING, message, element, annotation, null);
   }
 
@@ -129,7 +134,7 @@ final class Reporter {
       @Override
       public Void visitClass(ClassTree node, Void p) {
         record(node.getModifiers());
-        return super.visitClass(node, p);
+        return super.visitClass(node, null);
       }
 
       @Override
@@ -188,13 +193,14 @@ final class Reporter {
   }
 
   /** The tree of an annotation value (or annotation) in a remembered declaration. */
-  private Tree within(TreePath declaration, AnnotationMirror a, AnnotationValue v) {
+  private Tree within(
+      TreePath declaration, @Nullable AnnotationMirror a, @Nullable AnnotationValue v) {
     Tree d = declaration.getLeaf();
     ModifiersTree modifiers =
-        d instanceof VariableTree
-            ? ((VariableTree) d).getModifiers()
-            : d instanceof MethodTree
-                ? ((MethodTree) d).getModifiers()
+        d instanceof VariableTree variableTree
+            ? variableTree.getModifiers()
+            : d instanceof MethodTree methodTree
+                ? methodTree.getModifiers()
                 : ((ClassTree) d).getModifiers();
     if (a == null) {
       return d;
@@ -212,8 +218,8 @@ final class Reporter {
   }
 
   /** The literal or constant in an annotation as written whose text is {@code text}. */
-  private static Tree valueTree(AnnotationTree annotation, String text) {
-    Tree[] found = new Tree[1];
+  private static @Nullable Tree valueTree(AnnotationTree annotation, String text) {
+    @Nullable Tree[] found = new Tree[1];
     new TreeScanner<Void, Void>() {
       @Override
       public Void visitLiteral(LiteralTree node, Void p) {
@@ -244,10 +250,15 @@ final class Reporter {
 
   private static Object textOf(AnnotationValue v) {
     Object o = v.getValue();
-    return o instanceof Element ? ((Element) o).getSimpleName() : o;
+    return o instanceof Element element ? element.getSimpleName() : o;
   }
 
-  private void print(Kind kind, String message, Element e, AnnotationMirror a, AnnotationValue v) {
+  private void print(
+      Kind kind,
+      String message,
+      Element e,
+      @Nullable AnnotationMirror a,
+      @Nullable AnnotationValue v) {
     if (messager != null) {
       if (a == null) {
         messager.printMessage(kind, message, e);
@@ -307,7 +318,7 @@ final class Reporter {
   }
 
   /** The annotation of a type on an element, or null. */
-  static AnnotationMirror mirror(Element e, String annotationType) {
+  static @Nullable AnnotationMirror mirror(Element e, String annotationType) {
     for (AnnotationMirror a : e.getAnnotationMirrors()) {
       if (((TypeElement) a.getAnnotationType().asElement())
           .getQualifiedName()
@@ -322,7 +333,7 @@ final class Reporter {
    * The value, in an annotation as written, that is (or whose array holds) the given constant: a
    * pattern's text, a component's name, an enum constant's name.
    */
-  static AnnotationValue valueOf(AnnotationMirror a, String text) {
+  static @Nullable AnnotationValue valueOf(@Nullable AnnotationMirror a, @Nullable String text) {
     if (a == null || text == null) {
       return null;
     }
@@ -336,12 +347,12 @@ final class Reporter {
     return null;
   }
 
-  private static AnnotationValue find(AnnotationValue v, String text) {
+  private static @Nullable AnnotationValue find(AnnotationValue v, String text) {
     Object o = v.getValue();
     if (o instanceof List) {
       for (Object item : (List<?>) o) {
-        if (item instanceof AnnotationValue) {
-          AnnotationValue found = find((AnnotationValue) item, text);
+        if (item instanceof AnnotationValue annotationValue) {
+          AnnotationValue found = find(annotationValue, text);
           if (found != null) {
             return found;
           }
@@ -349,12 +360,13 @@ final class Reporter {
       }
       return null;
     }
-    String s = o instanceof Element ? ((Element) o).getSimpleName().toString() : String.valueOf(o);
+    String s =
+        o instanceof Element element ? element.getSimpleName().toString() : String.valueOf(o);
     return s.equals(text) ? v : null;
   }
 
   /** The value of a named member of an annotation as written, or null. */
-  static AnnotationValue member(AnnotationMirror a, String name) {
+  static @Nullable AnnotationValue member(@Nullable AnnotationMirror a, String name) {
     if (a == null) {
       return null;
     }

@@ -4,6 +4,7 @@ import com.sun.source.util.JavacTask;
 import com.sun.source.util.Plugin;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The borrow checker as a javac plugin that starts itself ({@link #autoStart()}): javac runs it
@@ -31,7 +32,7 @@ public final class StatelessPlugin implements Plugin {
 
   @Override
   public void init(JavacTask task, String... args) {
-    Map<String, String> options = new HashMap<>();
+    Map<String, @Nullable String> options = new HashMap<>();
     for (String arg : args) {
       int eq = arg.indexOf('=');
       if (eq < 0) {

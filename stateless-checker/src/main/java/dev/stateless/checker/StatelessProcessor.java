@@ -11,6 +11,7 @@ import javax.annotation.processing.SupportedOptions;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stateless borrow checker. javac finds it through {@code META-INF/services}: putting {@code
@@ -32,7 +33,7 @@ import javax.tools.Diagnostic;
 @SupportedAnnotationTypes("dev.stateless.annotation.*")
 @SupportedOptions({CheckerOptions.STRICT, CheckerOptions.MANIFEST})
 public final class StatelessProcessor extends AbstractProcessor {
-  private Checker checker;
+  private @Nullable Checker checker;
 
   /** Creates the processor; javac calls this through the service loader. */
   public StatelessProcessor() {}
@@ -62,6 +63,7 @@ public final class StatelessProcessor extends AbstractProcessor {
   }
 
   @Override
+  @SuppressWarnings("DoNotClaimAnnotations") // claims only dev.stateless.annotation.*, on purpose
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     // Claims only stateless's own annotations, so -Xlint:processing has nothing to say about them;
     // every other annotation stays visible to other processors.
@@ -72,8 +74,8 @@ public final class StatelessProcessor extends AbstractProcessor {
    * Returns javac's own environment: build tools may wrap it (Gradle does, to track incremental
    * processing), and {@link JavacTask#instance} accepts only javac's.
    */
-  private static ProcessingEnvironment unwrap(ProcessingEnvironment env) {
-    ProcessingEnvironment at = env;
+  private static @Nullable ProcessingEnvironment unwrap(ProcessingEnvironment env) {
+    @Nullable ProcessingEnvironment at = env;
     for (int depth = 0; depth < 4 && at != null; depth++) {
       if (at.getClass().getName().startsWith("com.sun.tools.javac.")) {
         return at;
@@ -83,7 +85,7 @@ public final class StatelessProcessor extends AbstractProcessor {
     return null;
   }
 
-  private static ProcessingEnvironment delegateOf(ProcessingEnvironment wrapper) {
+  private static @Nullable ProcessingEnvironment delegateOf(ProcessingEnvironment wrapper) {
     for (Class<?> c = wrapper.getClass(); c != null; c = c.getSuperclass()) {
       for (Field f : c.getDeclaredFields()) {
         if (ProcessingEnvironment.class.isAssignableFrom(f.getType())) {

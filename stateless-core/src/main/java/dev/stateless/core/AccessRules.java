@@ -8,6 +8,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The access rules, as plain functions that the compile-time checker and the runtime both call:
@@ -49,7 +50,7 @@ public final class AccessRules {
    * @return at most one finding; empty when the call keeps the rules
    */
   public static List<Diagnostic> check(
-      Rights rights, Operation operation, KeyShape key, CacheLayer via) {
+      Rights rights, Operation operation, KeyShape key, @Nullable CacheLayer via) {
     Objects.requireNonNull(rights, "rights");
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(key, "key");
@@ -115,7 +116,7 @@ public final class AccessRules {
    * @param via the targeted layer, or {@code null}
    * @return at most one finding
    */
-  public static List<Diagnostic> checkRead(Rights rights, KeyShape key, CacheLayer via) {
+  public static List<Diagnostic> checkRead(Rights rights, KeyShape key, @Nullable CacheLayer via) {
     return check(rights, Operation.READ, key, via);
   }
 
@@ -127,7 +128,7 @@ public final class AccessRules {
    * @param via the targeted layer, or {@code null}
    * @return at most one finding
    */
-  public static List<Diagnostic> checkWrite(Rights rights, KeyShape key, CacheLayer via) {
+  public static List<Diagnostic> checkWrite(Rights rights, KeyShape key, @Nullable CacheLayer via) {
     return check(rights, Operation.WRITE, key, via);
   }
 
@@ -243,7 +244,7 @@ public final class AccessRules {
 
   /** Judges every kind of key the shape can produce; see the class comment. */
   private static List<Diagnostic> judgeShape(
-      Rights rights, Operation operation, KeyShape key, CacheLayer via) {
+      Rights rights, Operation operation, KeyShape key, @Nullable CacheLayer via) {
     List<Rights.Grant> grants = rights.grants();
     List<OwnerIndex.Entry> owners =
         new ArrayList<>(rights.manifest().index().overlapping(approximate(key)));
@@ -298,28 +299,23 @@ public final class AccessRules {
 
   /** Which finding a shape reports when its keys break several rules: the most serious. */
   private static int priority(Code code) {
-    switch (code) {
-      case SL009:
-        return 0;
-      case SL004:
-        return 1;
-      case SL011:
-        return 2;
-      case SL002:
-        return 3;
-      default:
-        return 4;
-    }
+    return switch (code) {
+      case SL009 -> 0;
+      case SL004 -> 1;
+      case SL011 -> 2;
+      case SL002 -> 3;
+      default -> 4;
+    };
   }
 
   /** The rules for one kind of key: the code's most specific grant and the key's owner. */
-  private static Diagnostic judge(
+  private static @Nullable Diagnostic judge(
       Rights rights,
       Operation operation,
       KeyShape key,
-      CacheLayer via,
-      Rights.Grant grant,
-      OwnerIndex.Entry owner) {
+      @Nullable CacheLayer via,
+      Rights.@Nullable Grant grant,
+      OwnerIndex.@Nullable Entry owner) {
     if (owner != null && owner.owner.isStreaming() && operation.isPlainValueAccess()) {
       return Diagnostics.plainAccessToStreaming(rights, operation, key, owner);
     }
@@ -345,7 +341,8 @@ public final class AccessRules {
       return Diagnostics.atomicWithoutExclusive(rights, key, grant, owner);
     }
     if (kind == Rights.Kind.BORROW) {
-      return Diagnostics.borrowedWrite(rights, key, grant.pattern, owner);
+      // BORROW comes only from a grant: code acting for all owners has OWN or nothing.
+      return Diagnostics.borrowedWrite(rights, key, Objects.requireNonNull(grant).pattern, owner);
     }
     if (kind != null) {
       return null;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One component of a {@link Manifest}: the patterns it owns and borrows, its primary layer and the
@@ -345,9 +346,9 @@ public final class Component {
     private final List<String> owns = new ArrayList<>();
     private final List<String> borrows = new ArrayList<>();
     private CacheLayer layer = CacheLayer.SERVER;
-    private String maxSize;
-    private String ttl;
-    private String chunkSize;
+    private @Nullable String maxSize;
+    private @Nullable String ttl;
+    private @Nullable String chunkSize;
     private final List<String> prefetch = new ArrayList<>();
     private boolean backfill;
     private final List<String> invalidates = new ArrayList<>();

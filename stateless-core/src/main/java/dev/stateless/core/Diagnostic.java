@@ -206,10 +206,9 @@ public final class Diagnostic {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof Diagnostic)) {
+    if (!(o instanceof Diagnostic that)) {
       return false;
     }
-    Diagnostic that = (Diagnostic) o;
     return code == that.code
         && severity == that.severity
         && message.equals(that.message)

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** The one factory of findings: every message and help line of every rule is written here. */
 final class Diagnostics {
@@ -143,7 +144,8 @@ final class Diagnostics {
         List.of(p.toString(), otherPattern.toString()));
   }
 
-  static Diagnostic unownedPattern(String subject, String component, String where, KeyPattern p) {
+  static Diagnostic unownedPattern(
+      String subject, @Nullable String component, String where, KeyPattern p) {
     return error(
         Code.SL005,
         where + " " + q(p) + " of " + subject + " is owned by no component",
@@ -334,7 +336,7 @@ final class Diagnostics {
   }
 
   static Diagnostic borrowedWrite(
-      Rights rights, KeyShape key, KeyPattern borrowed, OwnerIndex.Entry owner) {
+      Rights rights, KeyShape key, KeyPattern borrowed, OwnerIndex.@Nullable Entry owner) {
     List<String> notes = new ArrayList<>();
     notes.add(rights.name() + " borrows " + q(borrowed));
     if (owner != null) {
@@ -382,7 +384,7 @@ final class Diagnostics {
   }
 
   static Diagnostic atomicWithoutExclusive(
-      Rights rights, KeyShape key, Rights.Grant grant, OwnerIndex.Entry owner) {
+      Rights rights, KeyShape key, Rights.@Nullable Grant grant, OwnerIndex.@Nullable Entry owner) {
     String pattern =
         owner != null ? owner.pattern.toString() : grant != null ? grant.pattern.toString() : null;
     List<String> notes = new ArrayList<>();

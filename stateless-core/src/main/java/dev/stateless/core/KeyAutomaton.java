@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -98,8 +99,7 @@ final class KeyAutomaton {
   private static List<Step> steps(KeyShape shape) {
     List<Step> steps = new ArrayList<>();
     for (Object part : shape.parts()) {
-      if (part instanceof String) {
-        String text = (String) part;
+      if (part instanceof String text) {
         for (int i = 0; i < text.length(); i++) {
           steps.add(new Step(CHAR, text.charAt(i), false, false));
         }
@@ -184,14 +184,12 @@ final class KeyAutomaton {
     }
 
     private static boolean accepts(Step step, int atom, Map<Character, Integer> atoms) {
-      switch (step.kind) {
-        case CHAR:
-          return atoms.get(step.c) == atom;
-        case NOT_COLON:
-          return atom != 0;
-        default:
-          return true;
-      }
+      return switch (step.kind) {
+        // collectAtoms gave every literal character of every step an atom
+        case CHAR -> Objects.requireNonNull(atoms.get(step.c)) == atom;
+        case NOT_COLON -> atom != 0;
+        default -> true;
+      };
     }
 
     private static BitSet bit(int i) {
@@ -220,7 +218,7 @@ final class KeyAutomaton {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Tuple && Arrays.equals(((Tuple) o).states, states);
+      return o instanceof Tuple tuple && Arrays.equals(tuple.states, states);
     }
 
     @Override

@@ -12,9 +12,9 @@ import java.util.Objects;
  * <p>Segments are separated by {@code :}. A segment is a literal, a hole {@code {name}} that
  * matches exactly one non-empty segment, or {@code *}, which may only end the pattern and matches
  * one or more further segments (any non-empty rest of the key). A backslash makes the next
- * character literal ({@code \*}, {@code \{}, {@code \}}, {@code \\}, {@code \?}, {@code \[}, {@code
- * \]}); the characters {@code ? [ ]} are literal anyway. Keys are plain data: a {@code *} or {@code
- * ?} in a key is never a wildcard.
+ * character literal ({@code \*}, <code>\&#123;</code>, <code>\&#125;</code>, {@code \\}, {@code
+ * \?}, {@code \[}, {@code \]}); the characters {@code ? [ ]} are literal anyway. Keys are plain
+ * data: a {@code *} or {@code ?} in a key is never a wildcard.
  *
  * <p>Two patterns are equal when they match the same keys: hole names do not count ({@code
  * user:{id}} equals {@code user:{uid}}). Instances are immutable and thread-safe.
@@ -437,7 +437,7 @@ public final class KeyPattern {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeyPattern && ((KeyPattern) o).canonical.equals(canonical);
+    return o instanceof KeyPattern keyPattern && keyPattern.canonical.equals(canonical);
   }
 
   @Override

@@ -196,7 +196,7 @@ public final class KeyShape {
           out = out == null ? joined : anyOf(out, joined);
         }
       }
-      return out;
+      return Objects.requireNonNull(out, "choices() is never empty");
     }
     Builder b = new Builder();
     b.parts.addAll(parts);
@@ -305,8 +305,8 @@ public final class KeyShape {
     }
     StringBuilder out = new StringBuilder();
     for (Object p : parts) {
-      if (p instanceof String) {
-        out.append((String) p);
+      if (p instanceof String string) {
+        out.append(string);
       } else {
         out.append(p == Hole.SEGMENT ? "{}" : p == Hole.TEXT ? "{..}" : "{+}");
       }
@@ -316,9 +316,9 @@ public final class KeyShape {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeyShape
-        && ((KeyShape) o).parts.equals(parts)
-        && ((KeyShape) o).alternatives.equals(alternatives);
+    return o instanceof KeyShape keyShape
+        && keyShape.parts.equals(parts)
+        && keyShape.alternatives.equals(alternatives);
   }
 
   @Override
@@ -355,8 +355,7 @@ public final class KeyShape {
     }
 
     private void add(Object part) {
-      if (part instanceof String) {
-        String text = (String) part;
+      if (part instanceof String text) {
         if (text.isEmpty()) {
           return;
         }

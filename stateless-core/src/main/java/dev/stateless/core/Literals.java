@@ -55,32 +55,18 @@ public final class Literals {
     String unit = literal.substring(digits).toUpperCase(Locale.ROOT);
     long multiplier;
     switch (unit) {
-      case "B":
-        multiplier = 1L;
-        break;
-      case "KB":
-      case "KIB":
-        multiplier = 1L << 10;
-        break;
-      case "MB":
-      case "MIB":
-        multiplier = 1L << 20;
-        break;
-      case "GB":
-      case "GIB":
-        multiplier = 1L << 30;
-        break;
-      case "TB":
-      case "TIB":
-        multiplier = 1L << 40;
-        break;
-      case "":
-        throw malformedSize(literal, "missing unit");
-      default:
+      case "B" -> multiplier = 1L;
+      case "KB", "KIB" -> multiplier = 1L << 10;
+      case "MB", "MIB" -> multiplier = 1L << 20;
+      case "GB", "GIB" -> multiplier = 1L << 30;
+      case "TB", "TIB" -> multiplier = 1L << 40;
+      case "" -> throw malformedSize(literal, "missing unit");
+      default -> {
         if (literal.charAt(digits) == '.' || literal.charAt(digits) == ',') {
           throw malformedSize(literal, "fractions are not allowed; use a smaller unit");
         }
         throw malformedSize(literal, "unknown unit \"" + literal.substring(digits) + "\"");
+      }
     }
     long number = number(literal, 0, digits);
     if (number < 0) {
@@ -131,34 +117,34 @@ public final class Literals {
       Duration part;
       try {
         switch (unit) {
-          case "d":
+          case "d" -> {
             rank = 4;
             part = Duration.ofDays(number);
-            break;
-          case "h":
+          }
+          case "h" -> {
             rank = 3;
             part = Duration.ofHours(number);
-            break;
-          case "m":
+          }
+          case "m" -> {
             rank = 2;
             part = Duration.ofMinutes(number);
-            break;
-          case "s":
+          }
+          case "s" -> {
             rank = 1;
             part = Duration.ofSeconds(number);
-            break;
-          case "ms":
+          }
+          case "ms" -> {
             rank = 0;
             part = Duration.ofMillis(number);
-            break;
-          case "":
+          }
+          case "" -> {
             if (unitEnd < literal.length()) {
               throw malformedDuration(
                   literal, "unexpected \"" + literal.charAt(unitEnd) + "\" at index " + unitEnd);
             }
             throw malformedDuration(literal, "missing unit");
-          default:
-            throw malformedDuration(literal, "unknown unit \"" + unit + "\"");
+          }
+          default -> throw malformedDuration(literal, "unknown unit \"" + unit + "\"");
         }
         if (rank >= previousRank) {
           throw malformedDuration(literal, "units must appear once each, largest first");

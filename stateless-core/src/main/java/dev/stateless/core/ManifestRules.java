@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The manifest rules, applied by {@link Manifest#validate()}. */
 final class ManifestRules {
@@ -27,7 +29,8 @@ final class ManifestRules {
     for (Component c : m.components()) {
       for (KeyPattern p : c.owns()) {
         for (OwnerIndex.Entry e : index.overlapping(p)) {
-          if (order.get(e.owner) < order.get(c)) {
+          // every owner in the index is one of the manifest's components, all in order
+          if (Objects.requireNonNull(order.get(e.owner)) < Objects.requireNonNull(order.get(c))) {
             out.add(Diagnostics.overlappingOwnership(c, p, e.owner, e.pattern));
           }
         }
@@ -42,7 +45,7 @@ final class ManifestRules {
     }
 
     // SL006: a component's dependents must not lead back to it.
-    out.addAll(cycles(m, index, order));
+    out.addAll(cycles(m, index));
 
     // SL007 / SL008: layers and strategies.
     for (Component c : m.components()) {
@@ -72,8 +75,7 @@ final class ManifestRules {
   }
 
   /** Finds each strongly connected group of two or more components and names one cycle in it. */
-  private static List<Diagnostic> cycles(
-      Manifest m, OwnerIndex index, Map<Component, Integer> order) {
+  private static List<Diagnostic> cycles(Manifest m, OwnerIndex index) {
     Map<Component, Map<Component, KeyPattern>> edges = new LinkedHashMap<>();
     for (Component c : m.components()) {
       Map<Component, KeyPattern> targets = new LinkedHashMap<>();
@@ -105,7 +107,7 @@ final class ManifestRules {
             "\""
                 + from.name()
                 + "\" invalidates \""
-                + edges.get(from).get(to)
+                + Objects.requireNonNull(edges.get(from)).get(to) // edges has every component
                 + "\", owned by \""
                 + to.name()
                 + "\"");
@@ -116,14 +118,15 @@ final class ManifestRules {
   }
 
   /** Breadth-first search back to {@code start}; returns start..start, or null if no cycle. */
-  private static List<Component> shortestCycle(
+  private static @Nullable List<Component> shortestCycle(
       Component start, Map<Component, Map<Component, KeyPattern>> edges) {
     Map<Component, Component> parent = new HashMap<>();
     ArrayDeque<Component> queue = new ArrayDeque<>();
     queue.add(start);
     while (!queue.isEmpty()) {
       Component at = queue.poll();
-      for (Component next : edges.get(at).keySet()) {
+      // edges has every component, and the queue holds only components
+      for (Component next : Objects.requireNonNull(edges.get(at)).keySet()) {
         if (next == start) {
           List<Component> path = new ArrayList<>();
           path.add(start);

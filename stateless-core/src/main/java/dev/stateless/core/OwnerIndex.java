@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the most specific owned pattern matching a key in time proportional to the key's length,
@@ -42,9 +43,9 @@ final class OwnerIndex {
   private static final class Node {
     final int id;
     final Map<String, Node> literals = new HashMap<>();
-    Node hole;
-    Entry terminal;
-    Entry wildcard;
+    @Nullable Node hole;
+    @Nullable Entry terminal;
+    @Nullable Entry wildcard;
     final List<Entry> terminals = new ArrayList<>(1);
     final List<Entry> wildcards = new ArrayList<>(1);
 
@@ -61,21 +62,24 @@ final class OwnerIndex {
    */
   private final class State {
     final Node[] nodes;
-    final Entry terminal;
-    final Entry wildcard;
+    final @Nullable Entry terminal;
+    final @Nullable Entry wildcard;
 
     /** The only label, when the nodes have exactly one literal child label. */
-    final String onlyLabel;
+    final @Nullable String onlyLabel;
 
-    State onlyTarget;
+    @Nullable State onlyTarget;
 
-    /** With two or more labels: String hash per slot, and labels / targets per slot. */
+    /**
+     * With two or more labels: String hash per slot, and labels / targets per slot (null in a free
+     * slot, or a target not resolved yet); with fewer, empty.
+     */
     final int[] hashes;
 
-    final String[] labels;
-    final State[] targets;
+    final @Nullable String[] labels;
+    final @Nullable State[] targets;
     final int mask;
-    volatile State other;
+    volatile @Nullable State other;
 
     State(Node[] nodes) {
       this.nodes = nodes;
@@ -91,9 +95,9 @@ final class OwnerIndex {
       this.wildcard = w;
       if (all.size() < 2) {
         onlyLabel = all.isEmpty() ? null : all.iterator().next();
-        hashes = null;
-        labels = null;
-        targets = null;
+        hashes = NO_HASHES;
+        labels = NO_LABELS;
+        targets = NO_TARGETS;
         mask = 0;
         return;
       }
@@ -127,14 +131,15 @@ final class OwnerIndex {
           }
           return target;
         }
-      } else if (labels != null) {
-        for (int slot = hash & mask; labels[slot] != null; slot = (slot + 1) & mask) {
+      } else if (labels.length != 0) {
+        String label;
+        for (int slot = hash & mask; (label = labels[slot]) != null; slot = (slot + 1) & mask) {
           if (hashes[slot] == hash
-              && labels[slot].length() == length
-              && key.regionMatches(from, labels[slot], 0, length)) {
+              && label.length() == length
+              && key.regionMatches(from, label, 0, length)) {
             State target = targets[slot];
             if (target == null) {
-              target = literalTarget(labels[slot]);
+              target = literalTarget(label);
               targets[slot] = target; // a benign race, as above
             }
             return target;
@@ -175,6 +180,10 @@ final class OwnerIndex {
       return o;
     }
   }
+
+  private static final int[] NO_HASHES = {};
+  private static final @Nullable String[] NO_LABELS = {};
+  private static final @Nullable State[] NO_TARGETS = {};
 
   private final Node top;
   private final State root;
@@ -238,13 +247,16 @@ final class OwnerIndex {
       State s = queue.poll();
       List<State> next = new ArrayList<>();
       if (s.onlyLabel != null) {
-        s.onlyTarget = s.literalTarget(s.onlyLabel);
-        next.add(s.onlyTarget);
-      } else if (s.labels != null) {
+        State target = s.literalTarget(s.onlyLabel);
+        s.onlyTarget = target;
+        next.add(target);
+      } else {
         for (int slot = 0; slot < s.labels.length; slot++) {
-          if (s.labels[slot] != null) {
-            s.targets[slot] = s.literalTarget(s.labels[slot]);
-            next.add(s.targets[slot]);
+          String label = s.labels[slot];
+          if (label != null) {
+            State target = s.literalTarget(label);
+            s.targets[slot] = target;
+            next.add(target);
           }
         }
       }
@@ -272,7 +284,7 @@ final class OwnerIndex {
     return states.computeIfAbsent(List.copyOf(key), k -> new State(array));
   }
 
-  private static Entry better(Entry a, Entry b) {
+  private static @Nullable Entry better(@Nullable Entry a, @Nullable Entry b) {
     if (a == null) {
       return b;
     }
@@ -283,7 +295,7 @@ final class OwnerIndex {
   }
 
   /** Returns the entry of the most specific pattern matching the key, or {@code null}. */
-  Entry lookup(String key) {
+  @Nullable Entry lookup(String key) {
     int len = key.length();
     State s = root;
     Entry best = len > 0 ? s.wildcard : null;

@@ -24,7 +24,7 @@ public final class RedisGlob {
     while (pi < p.length()) {
       char c = p.charAt(pi);
       switch (c) {
-        case '*':
+        case '*' -> {
           while (pi + 1 < p.length() && p.charAt(pi + 1) == '*') {
             pi++;
           }
@@ -37,47 +37,46 @@ public final class RedisGlob {
             }
           }
           return false;
-        case '?':
+        }
+        case '?' -> {
           if (si >= s.length()) {
             return false;
           }
           si++;
-          break;
-        case '[':
-          {
-            if (si >= s.length()) {
-              return false;
+        }
+        case '[' -> {
+          if (si >= s.length()) {
+            return false;
+          }
+          pi++;
+          boolean not = pi < p.length() && p.charAt(pi) == '^';
+          if (not) {
+            pi++;
+          }
+          boolean match = false;
+          while (pi < p.length() && p.charAt(pi) != ']') {
+            if (p.charAt(pi) == '\\' && pi + 1 < p.length()) {
+              pi++;
+              match |= p.charAt(pi) == s.charAt(si);
+            } else if (pi + 2 < p.length() && p.charAt(pi + 1) == '-') {
+              char lo = p.charAt(pi);
+              char hi = p.charAt(pi + 2);
+              match |= s.charAt(si) >= Math.min(lo, hi) && s.charAt(si) <= Math.max(lo, hi);
+              pi += 2;
+            } else {
+              match |= p.charAt(pi) == s.charAt(si);
             }
             pi++;
-            boolean not = pi < p.length() && p.charAt(pi) == '^';
-            if (not) {
-              pi++;
-            }
-            boolean match = false;
-            while (pi < p.length() && p.charAt(pi) != ']') {
-              if (p.charAt(pi) == '\\' && pi + 1 < p.length()) {
-                pi++;
-                match |= p.charAt(pi) == s.charAt(si);
-              } else if (pi + 2 < p.length() && p.charAt(pi + 1) == '-') {
-                char lo = p.charAt(pi);
-                char hi = p.charAt(pi + 2);
-                match |= s.charAt(si) >= Math.min(lo, hi) && s.charAt(si) <= Math.max(lo, hi);
-                pi += 2;
-              } else {
-                match |= p.charAt(pi) == s.charAt(si);
-              }
-              pi++;
-            }
-            if (not) {
-              match = !match;
-            }
-            if (!match) {
-              return false;
-            }
-            si++;
-            break;
           }
-        default:
+          if (not) {
+            match = !match;
+          }
+          if (!match) {
+            return false;
+          }
+          si++;
+        }
+        default -> {
           if (c == '\\' && pi + 1 < p.length()) {
             pi++; // the escaped character is matched literally
           }
@@ -85,6 +84,7 @@ public final class RedisGlob {
             return false;
           }
           si++;
+        }
       }
       pi++;
     }

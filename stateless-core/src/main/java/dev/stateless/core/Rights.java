@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a piece of code may do with keys: the patterns it owns, holds exclusively and borrows, the
@@ -45,7 +46,7 @@ public final class Rights {
   private final List<KeyPattern> borrows;
   private final List<KeyPattern> exclusive;
   private final List<KeyPattern> invalidates;
-  private final Component follows;
+  private final @Nullable Component follows;
   private final Lifetime lifetime;
   private final Strategy strategy;
   private final boolean actsForAllOwners;
@@ -53,7 +54,7 @@ public final class Rights {
   private final List<Grant> grants;
   private final List<Diagnostic> problems;
   private final Builder source;
-  private final Rights[] withLifetime = new Rights[Lifetime.values().length];
+  private final @Nullable Rights[] withLifetime = new Rights[Lifetime.values().length];
 
   private Rights(Builder b) {
     this.source = b.copy();
@@ -232,7 +233,7 @@ public final class Rights {
     if (lifetime == this.lifetime) {
       return this;
     }
-    Rights[] cache = withLifetime; // immutable rights: a race builds equal ones twice, harmlessly
+    @Nullable Rights[] cache = withLifetime; // immutable rights: a race builds equal ones twice
     Rights r = cache[lifetime.ordinal()];
     if (r == null) {
       r = source.copy().lifetime(lifetime).build();
@@ -287,7 +288,7 @@ public final class Rights {
   }
 
   /** The most specific of this code's patterns that matches the key, or null. */
-  Grant grantFor(String key) {
+  @Nullable Grant grantFor(String key) {
     for (Grant g : grants) {
       if (g.pattern.matches(key)) {
         return g;
@@ -320,11 +321,11 @@ public final class Rights {
     private final List<String> borrows = new ArrayList<>();
     private final List<String> exclusive = new ArrayList<>();
     private final List<String> invalidates = new ArrayList<>();
-    private String follows;
+    private @Nullable String follows;
     private Lifetime lifetime = Lifetime.NONE;
     private Strategy strategy = Strategy.DEFAULT;
     private boolean actsForAllOwners;
-    private Boolean unownedKeysAllowed;
+    private @Nullable Boolean unownedKeysAllowed;
 
     private Builder(Manifest manifest) {
       this.manifest = manifest;

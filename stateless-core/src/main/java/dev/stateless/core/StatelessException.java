@@ -3,6 +3,7 @@ package dev.stateless.core;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The root of every error stateless raises. Each carries at least one {@link Diagnostic} with a
@@ -32,7 +33,7 @@ public class StatelessException extends RuntimeException {
    * @param cause the underlying failure, or {@code null}
    * @throws IllegalArgumentException if {@code diagnostics} is empty
    */
-  public StatelessException(List<Diagnostic> diagnostics, Throwable cause) {
+  public StatelessException(List<Diagnostic> diagnostics, @Nullable Throwable cause) {
     super(render(diagnostics), cause);
     this.diagnostics = List.copyOf(diagnostics);
   }

@@ -4,6 +4,7 @@ import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** What strategies need from the application's layers, and which strategies clash. */
 final class Strategies {
@@ -12,7 +13,7 @@ final class Strategies {
   /**
    * The layers a component (or code) on {@code layer} with {@code strategy} cannot work without.
    */
-  static Set<CacheLayer> layersNeeded(CacheLayer layer, Strategy strategy) {
+  static Set<CacheLayer> layersNeeded(@Nullable CacheLayer layer, Strategy strategy) {
     EnumSet<CacheLayer> needed = EnumSet.noneOf(CacheLayer.class);
     if (layer != null) {
       needed.add(layer);
@@ -25,17 +26,13 @@ final class Strategies {
   }
 
   /** The one layer a strategy needs, or null. */
-  static CacheLayer layerNeeded(Strategy strategy) {
-    switch (strategy) {
-      case CLIENT_FIRST:
-        return CacheLayer.CLIENT;
-      case EDGE_OPTIMIZED:
-        return CacheLayer.EDGE;
-      case GLOBAL_CONSISTENT:
-        return CacheLayer.SERVER;
-      default:
-        return null;
-    }
+  static @Nullable CacheLayer layerNeeded(Strategy strategy) {
+    return switch (strategy) {
+      case CLIENT_FIRST -> CacheLayer.CLIENT;
+      case EDGE_OPTIMIZED -> CacheLayer.EDGE;
+      case GLOBAL_CONSISTENT -> CacheLayer.SERVER;
+      default -> null;
+    };
   }
 
   /**

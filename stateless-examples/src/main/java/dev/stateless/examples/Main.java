@@ -15,6 +15,7 @@ import dev.stateless.examples.checked.ShopCache;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The README's main job: loads the seeds' manifests, prints each ownership map and what the
@@ -34,7 +35,7 @@ public final class Main {
     run(System.out, System.getenv("STATELESS_REDIS_URL"));
   }
 
-  static void run(PrintStream out, String redisUrl) {
+  static void run(PrintStream out, @Nullable String redisUrl) {
     judgeSeeds(out);
     out.println();
     new RuntimeDemo(out, redisUrl == null || redisUrl.isBlank() ? null : redisUrl).run();

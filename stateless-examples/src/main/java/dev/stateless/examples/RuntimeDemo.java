@@ -26,7 +26,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The seeds' flows on a real {@link StatelessCache}: where each write goes, what it invalidates,
@@ -44,9 +46,9 @@ final class RuntimeDemo {
   private static final int VIDEO_BYTES = 5 * 1024 * 1024 + 123;
 
   private final PrintStream out;
-  private final String redisUrl;
+  private final @Nullable String redisUrl;
 
-  RuntimeDemo(PrintStream out, String redisUrl) {
+  RuntimeDemo(PrintStream out, @Nullable String redisUrl) {
     this.out = out;
     this.redisUrl = redisUrl;
   }
@@ -386,8 +388,8 @@ final class RuntimeDemo {
       out.println("-- " + what + ": allowed");
     } catch (StatelessException e) {
       out.println("-- " + what + ":");
-      out.println(
-          e.getMessage().lines().map(l -> "   " + l).reduce((a, b) -> a + "\n" + b).orElse(""));
+      String message = Objects.requireNonNull(e.getMessage(), "it renders its diagnostics");
+      out.println(message.lines().map(l -> "   " + l).reduce((a, b) -> a + "\n" + b).orElse(""));
     }
   }
 
@@ -423,7 +425,7 @@ final class RuntimeDemo {
       String by = "no layer: a miss";
       for (CacheLayer l : CacheLayer.values()) {
         double now = hits(l);
-        if (now > seen.get(l)) {
+        if (now > Objects.requireNonNull(seen.get(l))) { // the constructor saw every layer
           by = l.name();
         }
         seen.put(l, now);

@@ -11,6 +11,7 @@ import dev.stateless.annotation.Owns;
 import dev.stateless.annotation.Prefetch;
 import dev.stateless.annotation.Streaming;
 import dev.stateless.annotation.Ttl;
+import org.jspecify.annotations.Nullable;
 
 /** The manifests of the two seed specifications, in Java. */
 final class SeedManifests {
@@ -20,13 +21,13 @@ final class SeedManifests {
   @CacheManifest
   static final class AppCache {
     @Owns("user:*")
-    Object userData;
+    @Nullable Object userData;
 
     @Owns("product:*")
-    Object productData;
+    @Nullable Object productData;
 
     @Borrows({"user:*", "product:*"})
-    Object analytics;
+    @Nullable Object analytics;
   }
 
   /** Seed 000 §2: one component per layer. */
@@ -34,15 +35,15 @@ final class SeedManifests {
   static final class LayeredCache {
     @Layer(CacheLayer.CLIENT)
     @Owns("local:*")
-    Object local;
+    @Nullable Object local;
 
     @Layer(CacheLayer.EDGE)
     @Owns("edge:*")
-    Object edge;
+    @Nullable Object edge;
 
     @Layer(CacheLayer.SERVER)
     @Owns("global:*")
-    Object server;
+    @Nullable Object server;
   }
 
   /** Seed 003: the borrow checker's disasters and rules, as one application. */
@@ -51,37 +52,37 @@ final class SeedManifests {
     @Layer(CacheLayer.CLIENT)
     @Owns("user:*")
     @Invalidates({"profile:*", "settings:*"})
-    Object userData;
+    @Nullable Object userData;
 
     @Owns("profile:*")
-    Object profiles;
+    @Nullable Object profiles;
 
     @Owns("settings:*")
     @Ttl("10m")
-    Object settings;
+    @Nullable Object settings;
 
     @Layer(CacheLayer.EDGE)
     @Owns("products:*")
     @MaxSize("50MB")
-    Object productCache;
+    @Nullable Object productCache;
 
     @Layer(CacheLayer.EDGE)
     @Owns("content:*")
-    Object contentCache;
+    @Nullable Object contentCache;
 
     @Layer(CacheLayer.EDGE)
     @Streaming(chunkSize = "1MB")
     @Owns("video:*")
-    Object videoCache;
+    @Nullable Object videoCache;
 
     @Prefetch("popular:*")
     @Backfill
     @Owns("popular:*")
-    Object dataCache;
+    @Nullable Object dataCache;
 
     /** Lifetime rules: the owner of {@code session:123}, which sessions write with a cleanup. */
     @Owns("session:*")
-    Object sessions;
+    @Nullable Object sessions;
   }
 
   /**
@@ -92,9 +93,9 @@ final class SeedManifests {
   @CacheManifest
   static final class ConflictingCache {
     @Owns("user:*")
-    Object userCache;
+    @Nullable Object userCache;
 
     @Owns("user:profile")
-    Object profileCache;
+    @Nullable Object profileCache;
   }
 }

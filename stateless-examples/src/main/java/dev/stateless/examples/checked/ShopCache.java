@@ -3,6 +3,7 @@ package dev.stateless.examples.checked;
 import dev.stateless.annotation.CacheManifest;
 import dev.stateless.annotation.Invalidates;
 import dev.stateless.annotation.Owns;
+import org.jspecify.annotations.Nullable;
 
 /** The manifest of the checked example: products and the listings built from them, and carts. */
 @CacheManifest
@@ -12,13 +13,13 @@ public final class ShopCache {
   /** Products; a product write drops the listings. */
   @Owns("product:*")
   @Invalidates("listing:*")
-  Object catalog;
+  @Nullable Object catalog;
 
   /** Listings built from products. */
   @Owns("listing:*")
-  Object listings;
+  @Nullable Object listings;
 
   /** One counter per cart id. */
   @Owns("cart:{id}")
-  Object carts;
+  @Nullable Object carts;
 }
