@@ -2,6 +2,7 @@ package dev.stateless;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Rights;
+import dev.stateless.internal.AtomicOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -2,6 +2,7 @@ package dev.stateless;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Rights;
+import dev.stateless.internal.ScopedEntries;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -1,5 +1,6 @@
 package dev.stateless;
 
+import dev.stateless.internal.Engine;
 import java.util.Arrays;
 
 /**
@@ -22,7 +23,14 @@ public final class OfflineConflict {
   private final Object localValue;
   private final Object serverValue;
 
-  OfflineConflict(String key, Object localValue, Object serverValue) {
+  /**
+   * Creates a conflict report.
+   *
+   * @param key the key written
+   * @param localValue the value this node wrote (null: a delete)
+   * @param serverValue the value the server held (null: absent)
+   */
+  public OfflineConflict(String key, Object localValue, Object serverValue) {
     this.key = key;
     this.localValue = localValue;
     this.serverValue = serverValue;

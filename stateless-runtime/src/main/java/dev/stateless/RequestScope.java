@@ -3,6 +3,8 @@ package dev.stateless;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
+import dev.stateless.internal.Engine;
+import dev.stateless.internal.ScopedEntries;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 

@@ -12,6 +12,11 @@ import dev.stateless.core.Manifest;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.Engine;
+import dev.stateless.internal.Errors;
+import dev.stateless.internal.MicrometerBinder;
+import dev.stateless.internal.ScopedEntries;
+import dev.stateless.internal.Store;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -918,11 +923,15 @@ public final class StatelessCache implements AutoCloseable {
         throw new StatelessException(problems);
       }
       Ticker ticker = clock == null ? Ticker.systemTicker() : nanosOf(clock);
+      Store[] bound = new Store[stores.length];
+      for (int i = 0; i < stores.length; i++) {
+        bound[i] = stores[i] == null ? null : stores[i].store();
+      }
       Engine engine =
           new Engine(
               manifest,
               manifest.name(),
-              stores.clone(),
+              bound,
               codec,
               custom,
               strategy,

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.AtomicOps;
+import dev.stateless.internal.redis.RedisStore;
 import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;

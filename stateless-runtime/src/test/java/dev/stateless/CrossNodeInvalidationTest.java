@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.redis.RedisStore;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

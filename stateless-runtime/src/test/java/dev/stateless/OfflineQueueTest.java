@@ -11,6 +11,8 @@ import dev.stateless.annotation.Strategy;
 import dev.stateless.annotation.Streaming;
 import dev.stateless.annotation.UseStrategy;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.OfflineQueue;
+import dev.stateless.internal.OfflineWrites;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Lifetime;
+import dev.stateless.internal.redis.RedisStore;
 import dev.stateless.testing.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,6 +9,8 @@ import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Component;
 import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.LocalStore;
+import dev.stateless.internal.redis.RedisStore;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;

@@ -10,6 +10,8 @@ import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.Errors;
+import dev.stateless.internal.StreamedValues;
 import dev.stateless.redis.RedisAdapter;
 import dev.stateless.testing.RedisServerExtension;
 import java.io.ByteArrayInputStream;

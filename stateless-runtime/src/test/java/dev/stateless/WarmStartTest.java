@@ -11,6 +11,8 @@ import dev.stateless.annotation.MaxSize;
 import dev.stateless.annotation.Owns;
 import dev.stateless.annotation.Prefetch;
 import dev.stateless.annotation.Streaming;
+import dev.stateless.internal.Engine;
+import dev.stateless.internal.LocalStore;
 import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,9 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import dev.stateless.OfflineConflict;
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.internal.redis.RedisStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,9 +34,9 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe.
  */
-final class OfflineWrites implements AutoCloseable {
+public final class OfflineWrites implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(OfflineWrites.class.getName());
-  static final int WINDOW = 512;
+  public static final int WINDOW = 512;
   private static final long MAX_BACKOFF_MILLIS = 2000;
   private static final int CLIENT = CacheLayer.CLIENT.ordinal();
 
@@ -53,26 +55,26 @@ final class OfflineWrites implements AutoCloseable {
   private boolean wake; // guarded by signal
 
   /** Records Redis had applied already (re-sent after a crash or a lost reply). */
-  final LongAdder skipped = new LongAdder();
+  public final LongAdder skipped = new LongAdder();
 
   /** Records applied by Redis. */
-  final LongAdder applied = new LongAdder();
+  public final LongAdder applied = new LongAdder();
 
   /** The queue, for tests. */
-  OfflineQueue queue() {
+  public OfflineQueue queue() {
     return queue;
   }
 
   /** Why the last drain attempt stopped, null when it drained everything; for diagnostics. */
-  volatile Throwable lastFailure;
+  public volatile Throwable lastFailure;
 
   /** For tests: nothing is sent while set. */
-  volatile boolean pausedForTest;
+  public volatile boolean pausedForTest;
 
   /** For tests: every reply is ignored, as if lost (the records are re-sent, and applied once). */
-  volatile boolean loseRepliesForTest;
+  public volatile boolean loseRepliesForTest;
 
-  OfflineWrites(Engine engine, OfflineQueue queue, Consumer<OfflineConflict> onConflict) {
+  public OfflineWrites(Engine engine, OfflineQueue queue, Consumer<OfflineConflict> onConflict) {
     this.engine = engine;
     this.queue = queue;
     this.onConflict = onConflict;
@@ -86,7 +88,7 @@ final class OfflineWrites implements AutoCloseable {
    * Puts what an earlier run left back in the client layer, then starts the drain. Called once the
    * engine knows this object, so invalidations arriving meanwhile keep the recovered entries.
    */
-  void start() {
+  public void start() {
     recover();
     queue.onCommit(this::wakeUp);
     drainer.start();
@@ -135,12 +137,12 @@ final class OfflineWrites implements AutoCloseable {
   }
 
   /** Whether the key has queued writes not yet drained. */
-  boolean pending(String key) {
+  public boolean pending(String key) {
     return pendingByKey.containsKey(key);
   }
 
   /** A CLIENT_FIRST set: a pending client entry now, the write queued; true once committed. */
-  CompletableFuture<Boolean> set(
+  public CompletableFuture<Boolean> set(
       Route r, String key, Object stored, byte[] bytes, int weight, long ttlNanos) {
     long px = ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
     LocalStore.Entry e =
@@ -153,7 +155,7 @@ final class OfflineWrites implements AutoCloseable {
    * A CLIENT_FIRST delete: a pending tombstone now, the delete queued. Completes, once committed,
    * with whether this node's client layer held a value (the owner's answer comes later).
    */
-  CompletableFuture<Boolean> del(Route r, String key) {
+  public CompletableFuture<Boolean> del(Route r, String key) {
     return enqueue(r, key, OfflineQueue.DEL, null, 0, tombstone(r, key));
   }
 
@@ -254,7 +256,7 @@ final class OfflineWrites implements AutoCloseable {
     return sha1Hex(engine.codec.encode(cur.value));
   }
 
-  static String sha1Hex(byte[] bytes) {
+  public static String sha1Hex(byte[] bytes) {
     try {
       byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(bytes);
       char[] out = new char[d.length * 2];
@@ -269,12 +271,12 @@ final class OfflineWrites implements AutoCloseable {
   }
 
   /** How many queued writes have not been drained. */
-  long pendingWrites() {
+  public long pendingWrites() {
     return Math.max(0, queue.lastSeq() - drainedUpTo);
   }
 
   /** Completes when every write queued before the call is drained (applied or in conflict). */
-  CompletableFuture<Void> flush() {
+  public CompletableFuture<Void> flush() {
     long target = queue.lastSeq();
     RuntimeException failure = queue.failure();
     if (failure != null && target > queue.committedSeq()) {
@@ -376,11 +378,11 @@ final class OfflineWrites implements AutoCloseable {
 
   /** One record sent and not yet answered. */
   private static final class InFlight {
-    final OfflineQueue.Record rec;
-    final long token;
-    final CompletableFuture<List<Object>> reply;
+    public final OfflineQueue.Record rec;
+    public final long token;
+    public final CompletableFuture<List<Object>> reply;
 
-    InFlight(OfflineQueue.Record rec, long token, CompletableFuture<List<Object>> reply) {
+    public InFlight(OfflineQueue.Record rec, long token, CompletableFuture<List<Object>> reply) {
       this.rec = rec;
       this.token = token;
       this.reply = reply;
@@ -597,7 +599,7 @@ final class OfflineWrites implements AutoCloseable {
   }
 
   /** The default conflict handler: one WARN line. */
-  static void logConflict(OfflineConflict c) {
+  public static void logConflict(OfflineConflict c) {
     LOG.log(
         System.Logger.Level.WARNING,
         "CLIENT_FIRST write not applied, the server had a newer version (it wins): {0}",
@@ -613,7 +615,7 @@ final class OfflineWrites implements AutoCloseable {
   }
 
   /** Stops as a killed process would: nothing more is committed or drained. */
-  void crash() {
+  public void crash() {
     if (stop()) {
       queue.closeImmediately();
     }

@@ -1,5 +1,6 @@
-package dev.stateless;
+package dev.stateless.internal;
 
+import dev.stateless.internal.redis.RedisStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -52,17 +53,17 @@ import java.util.concurrent.atomic.AtomicReference;
  *       SL104; it never returns parts of two versions.
  * </ul>
  */
-final class StreamedValues {
+public final class StreamedValues {
   private StreamedValues() {}
 
   /** How long the chunks of a replaced or deleted value stay readable. */
-  static final long GRACE_MILLIS = 60_000;
+  public static final long GRACE_MILLIS = 60_000;
 
   /** How long a chunk of a write in progress lives without renewal. */
-  static final long LEASE_MILLIS = 120_000;
+  public static final long LEASE_MILLIS = 120_000;
 
   /** Chunk writes in flight at once: the writer's memory is about this many chunks. */
-  static final int WINDOW = 4;
+  public static final int WINDOW = 4;
 
   /**
    * The most chunks a value may have (SL102 beyond). The swap, a delete and a replacement touch
@@ -70,52 +71,52 @@ final class StreamedValues {
    * or two at this bound (1,000,000 chunks took 8.5 s on a loaded test machine, past Redis's 5 s
    * busy-script threshold). A larger value needs a larger {@code chunkSize}.
    */
-  static final int MAX_CHUNKS = 100_000;
+  public static final int MAX_CHUNKS = 100_000;
 
   /** Tests only: the bound {@link #MAX_CHUNKS} in force. */
-  static volatile int maxChunks = MAX_CHUNKS;
+  public static volatile int maxChunks = MAX_CHUNKS;
 
   /** Chunks whose leases one script renews: a renewal is one window slot per this many. */
-  static final int RENEW_BATCH = 1000;
+  public static final int RENEW_BATCH = 1000;
 
   /** How long a write goes between lease renewals (tests lower it). */
-  static volatile long renewAfterNanos = TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS / 2);
+  public static volatile long renewAfterNanos = TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS / 2);
 
   /** Chunks fetched ahead of the one being read. */
-  static final int READ_AHEAD = 2;
+  public static final int READ_AHEAD = 2;
 
   /** Tests only: stands between the swap and its reply (a test loses the reply). */
-  static volatile java.util.function.UnaryOperator<CompletableFuture<Long>> swapReply =
+  public static volatile java.util.function.UnaryOperator<CompletableFuture<Long>> swapReply =
       java.util.function.UnaryOperator.identity();
 
   private static final byte[] POINTER_HEAD = {0, 'S', '1', ' '};
 
   /** The largest chunk: one Java array. */
-  static final long MAX_CHUNK = Integer.MAX_VALUE - 16;
+  public static final long MAX_CHUNK = Integer.MAX_VALUE - 16;
 
   /** An in-process streamed value: immutable once built. */
-  static final class Chunks {
-    final List<byte[]> chunks;
-    final long length;
+  public static final class Chunks {
+    public final List<byte[]> chunks;
+    public final long length;
 
-    Chunks(List<byte[]> chunks, long length) {
+    public Chunks(List<byte[]> chunks, long length) {
       this.chunks = chunks;
       this.length = length;
     }
 
-    InputStream open() {
+    public InputStream open() {
       return new ChunkStream() {
-        int next;
+        public int next;
 
         @Override
-        byte[] nextChunk() {
+        public byte[] nextChunk() {
           return next < chunks.size() ? chunks.get(next++) : null;
         }
       };
     }
   }
 
-  static long weight(String key, long valueBytes) {
+  public static long weight(String key, long valueBytes) {
     return 2L * key.length() + valueBytes + 32;
   }
 
@@ -132,7 +133,7 @@ final class StreamedValues {
    * Reads a whole value into chunks for an in-process store, failing with SL102 as soon as it is
    * larger than {@code maxBytes} (0: no limit).
    */
-  static Chunks readAll(InputStream in, int chunk, String key, String owner, long maxBytes) {
+  public static Chunks readAll(InputStream in, int chunk, String key, String owner, long maxBytes) {
     List<byte[]> chunks = new ArrayList<>();
     ChunkSource source = new ChunkSource(in, chunk, key, owner, maxBytes);
     for (byte[] c = source.next(); c != null; c = source.next()) {
@@ -145,17 +146,17 @@ final class StreamedValues {
    * Reads a source one chunk at a time, failing with SL102 as soon as the value is larger than
    * {@code maxBytes} (0: no limit) or needs more than {@code maxChunks} chunks.
    */
-  static final class ChunkSource {
+  public static final class ChunkSource {
     private final InputStream in;
     private final int chunk;
     private final String key;
     private final String owner;
     private final long maxBytes;
     private boolean done;
-    long total;
-    int count;
+    public long total;
+    public int count;
 
-    ChunkSource(InputStream in, int chunk, String key, String owner, long maxBytes) {
+    public ChunkSource(InputStream in, int chunk, String key, String owner, long maxBytes) {
       this.in = in;
       this.chunk = chunk;
       this.key = key;
@@ -164,7 +165,7 @@ final class StreamedValues {
     }
 
     /** The next chunk (full-sized except the last), or null at the end. */
-    byte[] next() {
+    public byte[] next() {
       if (done) {
         return null;
       }
@@ -192,11 +193,11 @@ final class StreamedValues {
 
   // ---- Redis ----
 
-  static String chunkKey(String version, int i) {
+  public static String chunkKey(String version, int i) {
     return RedisStore.CHUNK_PREFIX + version + ":" + i;
   }
 
-  static byte[] pointer(String version, int count, long length) {
+  public static byte[] pointer(String version, int count, long length) {
     byte[] text = (version + " " + count + " " + length).getBytes(StandardCharsets.US_ASCII);
     byte[] out = Arrays.copyOf(POINTER_HEAD, POINTER_HEAD.length + text.length);
     System.arraycopy(text, 0, out, POINTER_HEAD.length, text.length);
@@ -204,7 +205,7 @@ final class StreamedValues {
   }
 
   /** Whether a stored value is a streamed value's pointer (never a codec's output). */
-  static boolean isPointer(byte[] bytes) {
+  public static boolean isPointer(byte[] bytes) {
     if (bytes.length <= POINTER_HEAD.length) {
       return false;
     }
@@ -220,7 +221,7 @@ final class StreamedValues {
    * Writes a value to Redis under a fresh version and swaps the pointer. Blocks the calling thread
    * (it reads {@code in}); at most {@link #WINDOW} chunk writes are in flight.
    */
-  static CompletableFuture<Long> write(
+  public static CompletableFuture<Long> write(
       RedisStore redis,
       String key,
       String owner,
@@ -335,7 +336,7 @@ final class StreamedValues {
   }
 
   /** Opens a reader over the value a pointer names. */
-  static InputStream open(RedisStore redis, String key, byte[] pointer) {
+  public static InputStream open(RedisStore redis, String key, byte[] pointer) {
     String text =
         new String(
             pointer,
@@ -368,7 +369,7 @@ final class StreamedValues {
     private int requested;
     private long seen;
 
-    RedisChunkStream(RedisStore redis, String key, String version, int count, long length) {
+    public RedisChunkStream(RedisStore redis, String key, String version, int count, long length) {
       this.redis = redis;
       this.key = key;
       this.version = version;
@@ -377,7 +378,7 @@ final class StreamedValues {
     }
 
     @Override
-    byte[] nextChunk() throws IOException {
+    public byte[] nextChunk() throws IOException {
       if (RedisStore.onIoThread()) {
         throw Errors.streamReadOnIoThread(key); // the replies it waits for arrive on this thread
       }
@@ -424,7 +425,7 @@ final class StreamedValues {
     private boolean done;
 
     /** The next chunk, or null at the end. */
-    abstract byte[] nextChunk() throws IOException;
+    public abstract byte[] nextChunk() throws IOException;
 
     private boolean ready() throws IOException {
       while (!done && pos == current.length) {

@@ -1,7 +1,12 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.stateless.CacheStrategy;
+import dev.stateless.OfflineConflict;
+import dev.stateless.SetOptions;
+import dev.stateless.StatelessCache;
+import dev.stateless.ValueCodec;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.AccessRules;
@@ -15,6 +20,8 @@ import dev.stateless.core.Operation;
 import dev.stateless.core.RedisGlob;
 import dev.stateless.core.Rights;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.internal.redis.StreamInvalidations;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,8 +53,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * version wins, the record is not applied, the client entry is dropped and the conflict reported
  * ({@link OfflineConflict}); a "?" record is a blind write, applied (last arrival wins).
  */
-final class Engine implements StreamInvalidations.Listener, AutoCloseable {
-  static final CacheLayer[] LAYERS = CacheLayer.values();
+public final class Engine implements StreamInvalidations.Listener, AutoCloseable {
+  public static final CacheLayer[] LAYERS = CacheLayer.values();
   private static final int STRIPES = 4096;
   private static final Object MISS = new Object();
 
@@ -56,14 +63,14 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    */
   private static final long FOREVER = TimeUnit.DAYS.toNanos(365L * 100);
 
-  final Manifest manifest;
-  final String name;
-  final LayerStore[] stores = new LayerStore[LAYERS.length];
-  final ValueCodec codec;
-  final CacheStrategy custom;
-  final Strategy defaultStrategy;
-  final Metrics metrics;
-  final String nodeId = UUID.randomUUID().toString();
+  public final Manifest manifest;
+  public final String name;
+  public final Store[] stores = new Store[LAYERS.length];
+  public final ValueCodec codec;
+  public final CacheStrategy custom;
+  public final Strategy defaultStrategy;
+  public final Metrics metrics;
+  public final String nodeId = UUID.randomUUID().toString();
   private final Ticker ticker;
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
   private final AtomicLong epoch = new AtomicLong();
@@ -77,13 +84,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       new java.util.concurrent.atomic.AtomicIntegerArray(STRIPES);
 
   /** Held while an atomic batch writes in-process stores. */
-  final java.util.concurrent.locks.ReentrantLock batchLock =
+  public final java.util.concurrent.locks.ReentrantLock batchLock =
       new java.util.concurrent.locks.ReentrantLock();
 
   private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
 
   /** {@code atomicUpdate} and {@code atomicBatch}. */
-  final AtomicOps atomics = new AtomicOps(this);
+  public final AtomicOps atomics = new AtomicOps(this);
 
   /**
    * Per owner name: its route, then its routes for each custom placement (CLIENT, EDGE, SERVER).
@@ -127,18 +134,18 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   /** One in-flight load of a key from a shared layer, valid for one generation. */
   private static final class Flight {
-    final long token;
-    final CompletableFuture<Object> future = new CompletableFuture<>();
+    public final long token;
+    public final CompletableFuture<Object> future = new CompletableFuture<>();
 
-    Flight(long token) {
+    public Flight(long token) {
       this.token = token;
     }
   }
 
-  Engine(
+  public Engine(
       Manifest manifest,
       String name,
-      LayerStore[] configured,
+      Store[] configured,
       ValueCodec codec,
       CacheStrategy custom,
       Strategy defaultStrategy,
@@ -160,14 +167,14 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
     for (CacheLayer layer : LAYERS) {
       if (manifest.layers().contains(layer)) {
-        LayerStore s = configured[layer.ordinal()];
+        Store s = configured[layer.ordinal()];
         stores[layer.ordinal()] = s != null ? s : new LocalStore(Long.MAX_VALUE);
       }
     }
   }
 
   /** The offline queue's settings; called before {@link #start()}. */
-  void configureOffline(
+  public void configureOffline(
       java.nio.file.Path file,
       java.util.function.Consumer<OfflineConflict> onConflict,
       long removalCommitNanos) {
@@ -179,7 +186,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   /** Sets the builder's options; called before {@link #start()}. */
-  void options(double ttlJitter, long negativeNanos) {
+  public void options(double ttlJitter, long negativeNanos) {
     this.ttlJitter = ttlJitter;
     this.negativeNanos = negativeNanos;
   }
@@ -187,11 +194,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   /**
    * Binds every store (connecting to Redis), then prefetches; closes what was bound if one fails.
    */
-  void start() {
+  public void start() {
     List<String> owners = new ArrayList<>();
     manifest.components().forEach(c -> owners.add(c.name()));
     try {
-      for (LayerStore s : stores) {
+      for (Store s : stores) {
         if (s instanceof LocalStore) {
           ((LocalStore) s).bind(ticker);
         }
@@ -199,7 +206,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       // Routes before Redis: its invalidation reader starts at bind and routes every event.
       buildRoutes();
       for (CacheLayer layer : LAYERS) {
-        LayerStore s = stores[layer.ordinal()];
+        Store s = stores[layer.ordinal()];
         if (s instanceof RedisStore) {
           boolean nearerLocal = false;
           for (int i = 0; i < layer.ordinal(); i++) {
@@ -261,15 +268,15 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             offlineFile);
   }
 
-  boolean has(CacheLayer layer) {
+  public boolean has(CacheLayer layer) {
     return stores[layer.ordinal()] != null;
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closed;
   }
 
-  void checkOpen() {
+  public void checkOpen() {
     if (closed) {
       throw Errors.closed();
     }
@@ -277,7 +284,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   // ---- routing ----
 
-  Route route(String key) {
+  public Route route(String key) {
     Component owner = manifest.ownerOf(key).orElse(null);
     Route[] variants = owner == null ? unownedRoutes : routes.get(owner.name());
     if (custom == null) {
@@ -362,11 +369,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   // ---- generations ----
 
-  long token(String key) {
+  public long token(String key) {
     return stripes.get(key.hashCode() & (STRIPES - 1)) + epoch.get();
   }
 
-  void bump(String key) {
+  public void bump(String key) {
     stripes.incrementAndGet(key.hashCode() & (STRIPES - 1));
   }
 
@@ -384,7 +391,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   /** Marks the stripes of a batch's keys (once each) as being written. */
-  int[] markBatch(List<String> keys) {
+  public int[] markBatch(List<String> keys) {
     int[] marked =
         keys.stream().mapToInt(k -> k.hashCode() & (STRIPES - 1)).distinct().sorted().toArray();
     for (int stripe : marked) {
@@ -393,7 +400,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     return marked;
   }
 
-  void unmarkBatch(int[] marked) {
+  public void unmarkBatch(int[] marked) {
     for (int stripe : marked) {
       batching.decrementAndGet(stripe);
     }
@@ -401,7 +408,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
 
   // ---- checks ----
 
-  static void throwIfErrors(List<Diagnostic> diagnostics) {
+  public static void throwIfErrors(List<Diagnostic> diagnostics) {
     List<Diagnostic> errors = new ArrayList<>();
     for (Diagnostic d : diagnostics) {
       if (d.severity() == Diagnostic.Severity.ERROR) {
@@ -416,7 +423,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   // ---- reads ----
 
   /** The in-process fast path: a hit in the nearest layer, or {@link #MISS}. No allocation. */
-  Object getLocal(String key) {
+  public Object getLocal(String key) {
     Cache<String, LocalStore.Entry> cache = nearest;
     if (cache == null || batching.get(key.hashCode() & (STRIPES - 1)) != 0) {
       return MISS;
@@ -430,7 +437,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   /** Values leave the cache as copies when mutable, so no caller can change what others read. */
-  static Object copyOut(Object value) {
+  public static Object copyOut(Object value) {
     return value instanceof byte[] ? ((byte[]) value).clone() : value;
   }
 
@@ -438,7 +445,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * What an in-process store keeps of a written value: a copy of mutable ones (arrays, maps), so a
    * caller that changes its object afterwards changes nothing in the cache.
    */
-  static Object storedCopy(Object value) {
+  public static Object storedCopy(Object value) {
     if (value instanceof byte[]) {
       return ((byte[]) value).clone();
     }
@@ -450,16 +457,16 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   /** Whether this node has CLIENT_FIRST writes of the key queued for its owner. */
-  boolean hasQueuedWrites(String key) {
+  public boolean hasQueuedWrites(String key) {
     OfflineWrites o = offline;
     return o != null && o.pending(key);
   }
 
-  static boolean isMiss(Object o) {
+  public static boolean isMiss(Object o) {
     return o == MISS;
   }
 
-  CompletableFuture<Object> get(Rights rights, CacheLayer via, String key) {
+  public CompletableFuture<Object> get(Rights rights, CacheLayer via, String key) {
     Literals.checkKey(key);
     checkOpen();
     Route r = route(key);
@@ -544,7 +551,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     int layer = l;
-    LayerStore s = stores[layer];
+    Store s = stores[layer];
     if (s instanceof LocalStore) {
       LocalStore.Entry e = r.regions[layer].getIfPresent(key);
       if (e == null) {
@@ -668,13 +675,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     return (cur != null && cur.pending) || o.pending(key);
   }
 
-  static long ttlFor(long ttlNanos) {
+  public static long ttlFor(long ttlNanos) {
     return ttlNanos > 0 ? ttlNanos : Long.MAX_VALUE;
   }
 
   private CompletableFuture<Object> readLayer(Route r, CacheLayer layer, String key) {
     inBatch(key);
-    LayerStore s = stores[layer.ordinal()];
+    Store s = stores[layer.ordinal()];
     if (layer.ordinal() < r.primary.ordinal() && !r.primaryLive()) {
       throw Errors.copyNotProvablyFresh(key, layer.name(), stores[r.primary.ordinal()].describe());
     }
@@ -702,7 +709,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     }
   }
 
-  Object decode(String key, byte[] bytes) {
+  public Object decode(String key, byte[] bytes) {
     if (StreamedValues.isPointer(bytes)) {
       throw Errors.streamedValueRead(key); // never hand out a pointer as if it were the value
     }
@@ -716,7 +723,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   // ---- writes ----
 
   /** The preamble of every write: a well-formed key, an open cache, and the rights to write it. */
-  Route writable(Rights rights, Operation op, String key, CacheLayer via) {
+  public Route writable(Rights rights, Operation op, String key, CacheLayer via) {
     Literals.checkKey(key);
     checkOpen();
     Route r = route(key);
@@ -724,7 +731,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     return r;
   }
 
-  CompletableFuture<Boolean> set(
+  public CompletableFuture<Boolean> set(
       Rights rights,
       CacheLayer via,
       String key,
@@ -735,7 +742,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   /** A write checked as {@code op}: a plain, scoped ({@code setScoped}) or session write. */
-  CompletableFuture<Boolean> set(
+  public CompletableFuture<Boolean> set(
       Operation op,
       Rights rights,
       CacheLayer via,
@@ -833,7 +840,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * Shortens a write's TTL by a uniformly random part of at most {@link #ttlJitter} of it, so keys
    * written together do not expire together; no expiry (0) stays none.
    */
-  long jitter(long ttlNanos) {
+  public long jitter(long ttlNanos) {
     if (ttlJitter == 0 || ttlNanos <= 0) {
       return ttlNanos;
     }
@@ -860,7 +867,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * so the copies and dependents are dropped all the same, and the failure is reported; this node
    * skips its own events, so no one else would drop its copies.
    */
-  <T> CompletableFuture<T> afterWrite(
+  public <T> CompletableFuture<T> afterWrite(
       CompletableFuture<T> write,
       Route r,
       Rights rights,
@@ -885,7 +892,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * After a write, whether or not it succeeded: drops its dependents. The result is the write's;
    * its failure wins over the dependents' failure.
    */
-  <T> CompletableFuture<T> thenDependents(
+  public <T> CompletableFuture<T> thenDependents(
       CompletableFuture<T> write, java.util.function.Supplier<CompletableFuture<?>> dependents) {
     return write
         .handle(
@@ -919,7 +926,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
       int weight,
       long ttlNanos,
       SetOptions.Condition condition) {
-    LayerStore s = stores[target.ordinal()];
+    Store s = stores[target.ordinal()];
     if (s instanceof LocalStore) {
       Cache<String, LocalStore.Entry> region = r.regions[target.ordinal()];
       LocalStore.Entry e =
@@ -950,7 +957,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * {@code keep}, the copy the write itself just made. Farther layers are left alone: a write
    * through {@code layer(CLIENT)} of a key nobody owns does not delete the server's value.
    */
-  void dropCopies(Route r, CacheLayer target, String key) {
+  public void dropCopies(Route r, CacheLayer target, String key) {
     bump(key);
     for (int l = 0; l < target.ordinal(); l++) {
       if (r.regions[l] == null) {
@@ -966,7 +973,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     bump(key);
   }
 
-  CompletableFuture<Boolean> del(Rights rights, CacheLayer via, String key) {
+  public CompletableFuture<Boolean> del(Rights rights, CacheLayer via, String key) {
     return delRouted(writable(rights, Operation.DELETE, key, via), rights, via, key);
   }
 
@@ -974,7 +981,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * Deletes an entry a request scope or session created, at its end: the code that wrote it may
    * remove it (even a key nobody owns, which only a scope may write).
    */
-  CompletableFuture<Boolean> delOwnEntry(Rights rights, CacheLayer via, String key) {
+  public CompletableFuture<Boolean> delOwnEntry(Rights rights, CacheLayer via, String key) {
     return delRouted(route(key), rights, via, key);
   }
 
@@ -995,7 +1002,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   private CompletableFuture<Boolean> delChecked(
       Route r, Rights rights, CacheLayer via, String key) {
     CacheLayer target = via != null ? via : r.primary;
-    LayerStore s = stores[target.ordinal()];
+    Store s = stores[target.ordinal()];
     CompletableFuture<Boolean> removed;
     if (s instanceof LocalStore) {
       removed =
@@ -1020,9 +1027,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         });
   }
 
-  CompletableFuture<Boolean> expire(Rights rights, String key, long ttlNanos) {
+  public CompletableFuture<Boolean> expire(Rights rights, String key, long ttlNanos) {
     Route r = writable(rights, Operation.WRITE, key, null);
-    LayerStore s = stores[r.primary.ordinal()];
+    Store s = stores[r.primary.ordinal()];
     CompletableFuture<Boolean> done;
     if (s instanceof LocalStore) {
       done =
@@ -1039,11 +1046,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   /** Remaining TTL of the primary in milliseconds, Redis {@code PTTL} style: -1 none, -2 absent. */
-  CompletableFuture<Long> pttl(String key) {
+  public CompletableFuture<Long> pttl(String key) {
     Literals.checkKey(key);
     checkOpen();
     Route r = route(key);
-    LayerStore s = stores[r.primary.ordinal()];
+    Store s = stores[r.primary.ordinal()];
     if (s instanceof RedisStore) {
       return ((RedisStore) s).pttl(key);
     }
@@ -1057,9 +1064,9 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         nanos >= FOREVER ? -1L : TimeUnit.NANOSECONDS.toMillis(nanos));
   }
 
-  CompletableFuture<Long> increment(Rights rights, String key, long delta) {
+  public CompletableFuture<Long> increment(Rights rights, String key, long delta) {
     Route r = writable(rights, Operation.WRITE, key, null);
-    LayerStore s = stores[r.primary.ordinal()];
+    Store s = stores[r.primary.ordinal()];
     CompletableFuture<Long> done;
     if (s instanceof LocalStore) {
       Cache<String, LocalStore.Entry> region = r.regions[r.primary.ordinal()];
@@ -1107,7 +1114,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         });
   }
 
-  static long remainingOrForever(Cache<String, LocalStore.Entry> region, String key, LayerStore s) {
+  public static long remainingOrForever(
+      Cache<String, LocalStore.Entry> region, String key, Store s) {
     return ((LocalStore) s).remainingNanos(region, key).orElse(Long.MAX_VALUE);
   }
 
@@ -1148,13 +1156,13 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     return (int) Math.max(1, Math.min(chunk, StreamedValues.MAX_CHUNK));
   }
 
-  CompletableFuture<Void> setStream(
+  public CompletableFuture<Void> setStream(
       Rights rights, CacheLayer via, String key, java.io.InputStream data) {
     java.util.Objects.requireNonNull(data, "data");
     Route r = writable(rights, Operation.STREAM_WRITE, key, via);
     int chunk = chunkBytes(r, key);
     CacheLayer target = via != null ? via : r.primary;
-    LayerStore s = stores[target.ordinal()];
+    Store s = stores[target.ordinal()];
     long ttlNanos = jitter(r.ttlNanos); // 0: none
     CompletableFuture<Boolean> written;
     try {
@@ -1203,7 +1211,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         .thenApply(ok -> null);
   }
 
-  CompletableFuture<java.io.InputStream> stream(Rights rights, CacheLayer via, String key) {
+  public CompletableFuture<java.io.InputStream> stream(Rights rights, CacheLayer via, String key) {
     Literals.checkKey(key);
     checkOpen();
     Route r = route(key);
@@ -1216,7 +1224,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     if (layer != r.primary) {
       return CompletableFuture.completedFuture(null); // streamed values are never copied
     }
-    LayerStore s = stores[layer.ordinal()];
+    Store s = stores[layer.ordinal()];
     if (s instanceof LocalStore) {
       LocalStore.Entry e = r.regions[layer.ordinal()].getIfPresent(key);
       count(layer, e != null);
@@ -1259,7 +1267,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   // ---- invalidation ----
 
   /** The write's dependents: the owner's @Invalidates, the code's invalidates, the strategy's. */
-  CompletableFuture<Long> invalidateDependents(Route r, Rights rights, String key) {
+  public CompletableFuture<Long> invalidateDependents(Route r, Rights rights, String key) {
     if ((r.owner == null || r.owner.invalidates().isEmpty())
         && (rights == null || rights.invalidates().isEmpty())
         && custom == null) {
@@ -1291,7 +1299,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     return invalidateAll(parsed, key);
   }
 
-  CompletableFuture<Long> invalidatePattern(Rights rights, String text) {
+  public CompletableFuture<Long> invalidatePattern(Rights rights, String text) {
     java.util.Objects.requireNonNull(text, "pattern");
     checkOpen();
     KeyPattern pattern = KeyPattern.parse(text);
@@ -1328,14 +1336,14 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   private CompletableFuture<Long> invalidateOne(KeyPattern p, String written) {
     epoch.incrementAndGet();
     long local = 0;
-    for (LayerStore s : stores) {
+    for (Store s : stores) {
       if (s instanceof LocalStore) {
         local += ((LocalStore) s).removeMatching(p, written);
       }
     }
     CompletableFuture<Long> total = CompletableFuture.completedFuture(local);
     boolean shared = false;
-    for (LayerStore s : stores) {
+    for (Store s : stores) {
       if (s instanceof RedisStore) {
         shared = true;
         RedisStore redis = (RedisStore) s;
@@ -1362,7 +1370,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     return total.whenCompleteAsync(
         (n, t) -> {
           epoch.incrementAndGet();
-          for (LayerStore s : stores) {
+          for (Store s : stores) {
             if (s instanceof LocalStore) {
               ((LocalStore) s).removeMatching(p, written);
             }
@@ -1372,7 +1380,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
         java.util.concurrent.ForkJoinPool.commonPool());
   }
 
-  void countSent(LayerStore s) {
+  public void countSent(Store s) {
     if (((RedisStore) s).publishes()) {
       metrics.invalidationsSent.increment();
     }
@@ -1438,7 +1446,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   public void onLost(String owner, long missed) {
     metrics.invalidationsMissed.add(Math.max(1, missed));
     epoch.incrementAndGet();
-    for (LayerStore s : stores) {
+    for (Store s : stores) {
       if (s instanceof LocalStore) {
         ((LocalStore) s).dropCopiesOf(owner);
       }
@@ -1454,7 +1462,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   // ---- warm-up ----
 
   /** How many keys one warm-up step lists (SCAN COUNT) and reads (one script call). */
-  static final int PREFETCH_PAGE = 500;
+  public static final int PREFETCH_PAGE = 500;
 
   /**
    * Loads the keys of every {@code @Prefetch} pattern from their owner's Redis layer into the
@@ -1534,7 +1542,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
           if (keys.isEmpty()) {
             return true;
           }
-          List<Object[]> read = SyncCache.join(r.primaryRedis.getAllWithTtl(keys));
+          List<Object[]> read = Futures.join(r.primaryRedis.getAllWithTtl(keys));
           for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
             byte[] bytes = (byte[]) read.get(i)[0];
@@ -1568,11 +1576,11 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   // ---- scans ----
 
   /** Keys matching a Redis glob in every layer's primaries (copies are not listed twice). */
-  CompletableFuture<List<String>> scan(String glob) {
+  public CompletableFuture<List<String>> scan(String glob) {
     checkOpen();
     Set<String> keys = ConcurrentHashMap.newKeySet();
     List<CompletableFuture<Void>> parts = new ArrayList<>();
-    for (LayerStore s : stores) {
+    for (Store s : stores) {
       if (s instanceof LocalStore) {
         ((LocalStore) s)
             .forEachPrimaryKey(
@@ -1594,8 +1602,8 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
             });
   }
 
-  long localEntries(CacheLayer layer) {
-    LayerStore s = stores[layer.ordinal()];
+  public long localEntries(CacheLayer layer) {
+    Store s = stores[layer.ordinal()];
     if (!(s instanceof LocalStore)) {
       return -1;
     }
@@ -1648,32 +1656,32 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
   }
 
   /** Completes when every CLIENT_FIRST write queued before the call has been drained. */
-  CompletableFuture<Void> flushOffline() {
+  public CompletableFuture<Void> flushOffline() {
     checkOpen();
     OfflineWrites o = offline;
     return o == null ? CompletableFuture.completedFuture(null) : o.flush();
   }
 
-  long pendingWrites() {
+  public long pendingWrites() {
     OfflineWrites o = offline;
     return o == null ? 0 : o.pendingWrites();
   }
 
   /** The offline writes, for tests; null when none were made. */
-  OfflineWrites offlineWrites() {
+  public OfflineWrites offlineWrites() {
     return offline;
   }
 
-  long keyToken(String key) {
+  public long keyToken(String key) {
     return token(key);
   }
 
-  void bumpKey(String key) {
+  public void bumpKey(String key) {
     bump(key);
   }
 
   /** After a queued write reached Redis: the dependents an online write would have dropped. */
-  CompletableFuture<Long> dependentsOfQueued(Route r, String key) {
+  public CompletableFuture<Long> dependentsOfQueued(Route r, String key) {
     return invalidateDependents(r, null, key);
   }
 
@@ -1681,7 +1689,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
    * Closes as a killed process would, for tests: the queue stops without committing or draining
    * anything more, then the stores close.
    */
-  void crash() {
+  public void crash() {
     OfflineWrites o;
     synchronized (this) {
       o = offline;
@@ -1709,7 +1717,7 @@ final class Engine implements StreamInvalidations.Listener, AutoCloseable {
     if (decodingPool != null) {
       decodingPool.shutdown();
     }
-    for (LayerStore s : stores) {
+    for (Store s : stores) {
       if (s != null) {
         s.close();
       }

@@ -1,4 +1,4 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import dev.stateless.annotation.CacheLayer;
 import java.util.concurrent.atomic.LongAdder;
@@ -7,24 +7,24 @@ import java.util.concurrent.atomic.LongAdder;
  * The runtime's counters. Kept as adders so a call costs an increment; Micrometer (optional) reads
  * them through function counters, see {@link MicrometerBinder}.
  */
-final class Metrics {
+public final class Metrics {
   /**
    * Whether gets are counted. Off unless a registry is bound: an uncontended adder still costs a
    * CAS per hit, a third of an in-process hit's time (Caffeine makes stats opt-in for the same
    * reason).
    */
-  final boolean countGets;
+  public final boolean countGets;
 
-  final LongAdder[] hits = adders(CacheLayer.values().length);
-  final LongAdder[] misses = adders(CacheLayer.values().length);
-  final LongAdder invalidationsSent = new LongAdder();
-  final LongAdder invalidationsReceived = new LongAdder();
-  final LongAdder invalidationsReplayed = new LongAdder();
-  final LongAdder invalidationsMissed = new LongAdder();
-  final LongAdder fillRacesAvoided = new LongAdder();
+  public final LongAdder[] hits = adders(CacheLayer.values().length);
+  public final LongAdder[] misses = adders(CacheLayer.values().length);
+  public final LongAdder invalidationsSent = new LongAdder();
+  public final LongAdder invalidationsReceived = new LongAdder();
+  public final LongAdder invalidationsReplayed = new LongAdder();
+  public final LongAdder invalidationsMissed = new LongAdder();
+  public final LongAdder fillRacesAvoided = new LongAdder();
 
   /** CLIENT_FIRST writes from the offline queue not applied: the server had a newer version. */
-  final LongAdder offlineConflicts = new LongAdder();
+  public final LongAdder offlineConflicts = new LongAdder();
 
   private static LongAdder[] adders(int n) {
     LongAdder[] a = new LongAdder[n];
@@ -34,17 +34,17 @@ final class Metrics {
     return a;
   }
 
-  Metrics(boolean countGets) {
+  public Metrics(boolean countGets) {
     this.countGets = countGets;
   }
 
-  void hit(CacheLayer layer) {
+  public void hit(CacheLayer layer) {
     if (countGets) {
       hits[layer.ordinal()].increment();
     }
   }
 
-  void miss(CacheLayer layer) {
+  public void miss(CacheLayer layer) {
     if (countGets) {
       misses[layer.ordinal()].increment();
     }

@@ -1,5 +1,6 @@
-package dev.stateless;
+package dev.stateless.internal;
 
+import dev.stateless.ValueCodec;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -12,21 +13,21 @@ import java.util.Map;
  * Tag byte + payload; numbers as decimal text so Lua scripts can increment them in Redis; a {@code
  * Map<String, String>} (a hash, for {@code RedisAdapter.hset}) as length-prefixed texts.
  */
-final class StandardCodec implements ValueCodec {
-  static final StandardCodec INSTANCE = new StandardCodec();
+public final class StandardCodec implements ValueCodec {
+  public static final StandardCodec INSTANCE = new StandardCodec();
 
-  static final byte STRING = 's';
-  static final byte BYTES = 'b';
-  static final byte LONG = 'l';
-  static final byte INT = 'i';
-  static final byte SHORT = 'h';
-  static final byte BYTE = 'y';
-  static final byte DOUBLE = 'd';
-  static final byte FLOAT = 'f';
-  static final byte BIG_INTEGER = 'I';
-  static final byte BIG_DECIMAL = 'D';
-  static final byte BOOLEAN = 'z';
-  static final byte MAP = 'H';
+  public static final byte STRING = 's';
+  public static final byte BYTES = 'b';
+  public static final byte LONG = 'l';
+  public static final byte INT = 'i';
+  public static final byte SHORT = 'h';
+  public static final byte BYTE = 'y';
+  public static final byte DOUBLE = 'd';
+  public static final byte FLOAT = 'f';
+  public static final byte BIG_INTEGER = 'I';
+  public static final byte BIG_DECIMAL = 'D';
+  public static final byte BOOLEAN = 'z';
+  public static final byte MAP = 'H';
 
   private StandardCodec() {}
 

@@ -1,5 +1,11 @@
-package dev.stateless;
+package dev.stateless.internal;
 
+import dev.stateless.CacheNetworkException;
+import dev.stateless.CacheTimeoutException;
+import dev.stateless.CapacityException;
+import dev.stateless.InvalidStateException;
+import dev.stateless.StaleDataException;
+import dev.stateless.VersionConflictException;
 import dev.stateless.core.Code;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
@@ -13,10 +19,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** The one factory of the runtime's failures (SL1xx): every message and help line is here. */
-final class Errors {
+public final class Errors {
   private Errors() {}
 
-  static CacheNetworkException unreachable(String store, Throwable cause) {
+  public static CacheNetworkException unreachable(String store, Throwable cause) {
     return new CacheNetworkException(
         Diagnostic.error(
             Code.SL100,
@@ -27,7 +33,7 @@ final class Errors {
         cause);
   }
 
-  static CacheTimeoutException timedOut(String store, Duration timeout, Throwable cause) {
+  public static CacheTimeoutException timedOut(String store, Duration timeout, Throwable cause) {
     return new CacheTimeoutException(
         Diagnostic.error(
             Code.SL101,
@@ -38,7 +44,7 @@ final class Errors {
         cause);
   }
 
-  static CapacityException valueTooLarge(String key, String component, long size, long max) {
+  public static CapacityException valueTooLarge(String key, String component, long size, long max) {
     return new CapacityException(
         Diagnostic.error(
             Code.SL102,
@@ -56,7 +62,7 @@ final class Errors {
         null);
   }
 
-  static CapacityException tooManyChunks(String key, String component, int max, int chunk) {
+  public static CapacityException tooManyChunks(String key, String component, int max, int chunk) {
     return new CapacityException(
         Diagnostic.error(
             Code.SL102,
@@ -76,7 +82,7 @@ final class Errors {
         null);
   }
 
-  static CapacityException storeFull(String store, Throwable cause) {
+  public static CapacityException storeFull(String store, Throwable cause) {
     return new CapacityException(
         Diagnostic.error(
             Code.SL102,
@@ -87,7 +93,7 @@ final class Errors {
         cause);
   }
 
-  static Diagnostic storeForMissingLayer(
+  public static Diagnostic storeForMissingLayer(
       dev.stateless.annotation.CacheLayer layer, dev.stateless.core.Manifest manifest) {
     return Diagnostic.error(
         Code.SL007,
@@ -105,7 +111,7 @@ final class Errors {
         List.of());
   }
 
-  static StaleDataException copyNotProvablyFresh(String key, String layer, String store) {
+  public static StaleDataException copyNotProvablyFresh(String key, String layer, String store) {
     return new StaleDataException(
         Diagnostic.error(
             Code.SL104,
@@ -121,7 +127,7 @@ final class Errors {
         null);
   }
 
-  static VersionConflictException versionConflict(String key, int attempts) {
+  public static VersionConflictException versionConflict(String key, int attempts) {
     return new VersionConflictException(
         Diagnostic.error(
             Code.SL103,
@@ -132,7 +138,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException batchSpansStores(
+  public static InvalidStateException batchSpansStores(
       String key,
       dev.stateless.annotation.CacheLayer layer,
       String store,
@@ -161,7 +167,8 @@ final class Errors {
         null);
   }
 
-  static CacheTimeoutException queuedWritesFirst(String key, String store, Duration timeout) {
+  public static CacheTimeoutException queuedWritesFirst(
+      String key, String store, Duration timeout) {
     return new CacheTimeoutException(
         Diagnostic.error(
             Code.SL101,
@@ -178,7 +185,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException streamedDeleteInBatch(String key, String owner) {
+  public static InvalidStateException streamedDeleteInBatch(String key, String owner) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -192,7 +199,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException blockingOnIoThread(String what) {
+  public static InvalidStateException blockingOnIoThread(String what) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -202,7 +209,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException scopeClosed(String what) {
+  public static InvalidStateException scopeClosed(String what) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -215,7 +222,7 @@ final class Errors {
         null);
   }
 
-  static StatelessException sessionEntriesWithoutCleanup(List<String> keys) {
+  public static StatelessException sessionEntriesWithoutCleanup(List<String> keys) {
     return new StatelessException(
         List.of(
             Diagnostic.error(
@@ -227,7 +234,7 @@ final class Errors {
                 List.of())));
   }
 
-  static InvalidStateException closed() {
+  public static InvalidStateException closed() {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -237,7 +244,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException cannotEncode(Object value) {
+  public static InvalidStateException cannotEncode(Object value) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -248,7 +255,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException cannotDecode(String key, String problem) {
+  public static InvalidStateException cannotDecode(String key, String problem) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -259,7 +266,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException wrongType(String key, String operation, Object value) {
+  public static InvalidStateException wrongType(String key, String operation, Object value) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -274,7 +281,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException storeRefused(String store, Throwable cause) {
+  public static InvalidStateException storeRefused(String store, Throwable cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -285,7 +292,7 @@ final class Errors {
         cause);
   }
 
-  static InvalidStateException notStreaming(String key, String owner) {
+  public static InvalidStateException notStreaming(String key, String owner) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -301,7 +308,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException notAStreamedValue(String key) {
+  public static InvalidStateException notAStreamedValue(String key) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -312,7 +319,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException streamedValueRead(String key) {
+  public static InvalidStateException streamedValueRead(String key) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -322,7 +329,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException streamSourceFailed(String key, java.io.IOException cause) {
+  public static InvalidStateException streamSourceFailed(String key, java.io.IOException cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -333,7 +340,7 @@ final class Errors {
         cause);
   }
 
-  static StaleDataException streamReplaced(String key) {
+  public static StaleDataException streamReplaced(String key) {
     return new StaleDataException(
         Diagnostic.error(
             Code.SL104,
@@ -346,7 +353,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException streamReadOnIoThread(String key) {
+  public static InvalidStateException streamReadOnIoThread(String key) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -359,7 +366,7 @@ final class Errors {
         null);
   }
 
-  static StaleDataException streamWriteExpired(String key, long leaseMillis) {
+  public static StaleDataException streamWriteExpired(String key, long leaseMillis) {
     return new StaleDataException(
         Diagnostic.error(
             Code.SL104,
@@ -374,7 +381,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException offlineQueueFailed(String file, Throwable cause) {
+  public static InvalidStateException offlineQueueFailed(String file, Throwable cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -387,7 +394,7 @@ final class Errors {
         cause);
   }
 
-  static InvalidStateException offlineQueueUnopenable(String file, Throwable cause) {
+  public static InvalidStateException offlineQueueUnopenable(String file, Throwable cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -399,7 +406,7 @@ final class Errors {
         cause);
   }
 
-  static InvalidStateException offlineQueueUnreadable(long seq, Throwable cause) {
+  public static InvalidStateException offlineQueueUnreadable(long seq, Throwable cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -413,7 +420,7 @@ final class Errors {
         cause);
   }
 
-  static InvalidStateException offlineQueueRefused(String queueId, String status, long seq) {
+  public static InvalidStateException offlineQueueRefused(String queueId, String status, long seq) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -430,7 +437,7 @@ final class Errors {
         null);
   }
 
-  static InvalidStateException offlineOwnerNotRedis(String key, String owner) {
+  public static InvalidStateException offlineOwnerNotRedis(String key, String owner) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -447,7 +454,7 @@ final class Errors {
   }
 
   /** Translates a Lettuce failure into our typed, coded exception; ours pass through. */
-  static RuntimeException fromStore(String store, Duration timeout, Throwable failure) {
+  public static RuntimeException fromStore(String store, Duration timeout, Throwable failure) {
     Throwable t = failure;
     while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {

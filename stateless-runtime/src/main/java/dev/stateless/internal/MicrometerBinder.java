@@ -1,4 +1,4 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import dev.stateless.annotation.CacheLayer;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Publishes {@link Metrics} to Micrometer; loaded only when a registry is configured. */
-final class MicrometerBinder {
+public final class MicrometerBinder {
   private MicrometerBinder() {}
 
-  static void bind(Metrics m, Object registryObject, String cacheName) {
+  public static void bind(Metrics m, Object registryObject, String cacheName) {
     MeterRegistry registry = (MeterRegistry) registryObject;
     for (CacheLayer layer : CacheLayer.values()) {
       String l = layer.name().toLowerCase(Locale.ROOT);

@@ -1,4 +1,4 @@
-package dev.stateless;
+package dev.stateless.internal.redis;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -22,10 +22,10 @@ import java.util.Map;
  * drops that owner's copies. While the connection is down the store is not {@link #live()}: copies
  * of its data are not served, because nothing proves them fresh.
  */
-final class StreamInvalidations implements AutoCloseable {
+public final class StreamInvalidations implements AutoCloseable {
 
   /** What the cache does with events. */
-  interface Listener {
+  public interface Listener {
     /** Another node wrote or deleted a key. */
     void onKey(String owner, String key);
 
@@ -40,8 +40,8 @@ final class StreamInvalidations implements AutoCloseable {
   }
 
   private static final class Cursor {
-    String lastId = "0-0";
-    long lastSeq;
+    public String lastId = "0-0";
+    public long lastSeq;
   }
 
   private final RedisStore store;
@@ -57,7 +57,7 @@ final class StreamInvalidations implements AutoCloseable {
   private volatile boolean live;
   private StatefulRedisConnection<String, byte[]> connection;
 
-  StreamInvalidations(
+  public StreamInvalidations(
       RedisStore store,
       RedisClient client,
       RedisCodec<String, byte[]> codec,
@@ -80,7 +80,7 @@ final class StreamInvalidations implements AutoCloseable {
   }
 
   /** Connects and reads where the streams end now (this node holds no copies yet), then starts. */
-  void start() {
+  public void start() {
     connection = client.connect(codec);
     RedisCommands<String, byte[]> sync = connection.sync();
     for (String stream : ownerByStream.keySet()) {
@@ -99,7 +99,7 @@ final class StreamInvalidations implements AutoCloseable {
     thread.start();
   }
 
-  boolean live() {
+  public boolean live() {
     return live;
   }
 

@@ -1,37 +1,38 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Component;
+import dev.stateless.internal.redis.RedisStore;
 
 /**
  * Where the keys of one owner live: the owner's layer (the primary copy), the strategy that places
  * copies nearer to the caller, and the in-process regions that hold them. The engine builds one per
  * owner (and per custom placement) up front, so routing a key is one owner lookup.
  */
-final class Route {
-  final Component owner;
+public final class Route {
+  public final Component owner;
 
   /** The owner's name; null for a key nobody owns. */
-  final String ownerName;
+  public final String ownerName;
 
-  final CacheLayer primary;
-  final Strategy strategy;
+  public final CacheLayer primary;
+  public final Strategy strategy;
 
   /** Layers nearer than the primary where reads may find, and fills may leave, a copy. */
-  final boolean[] copies;
+  public final boolean[] copies;
 
-  final long ttlNanos;
-  final long maxBytes;
+  public final long ttlNanos;
+  public final long maxBytes;
 
   /** Per layer (by ordinal): the in-process region for this key, or null for a shared store. */
-  final Cache<String, LocalStore.Entry>[] regions;
+  public final Cache<String, LocalStore.Entry>[] regions;
 
   /** The owner's layer's store when it is Redis (copies then depend on its events), else null. */
-  final RedisStore primaryRedis;
+  public final RedisStore primaryRedis;
 
-  Route(
+  public Route(
       Component owner,
       CacheLayer primary,
       Strategy strategy,
@@ -39,7 +40,7 @@ final class Route {
       long ttlNanos,
       long maxBytes,
       Cache<String, LocalStore.Entry>[] regions,
-      LayerStore primaryStore) {
+      Store primaryStore) {
     this.owner = owner;
     this.ownerName = owner == null ? null : owner.name();
     this.primary = primary;
@@ -52,11 +53,11 @@ final class Route {
   }
 
   /** Whether copies of these keys can be trusted: their primary's events are being received. */
-  boolean primaryLive() {
+  public boolean primaryLive() {
     return primaryRedis == null || primaryRedis.live();
   }
 
-  String describeOwner() {
+  public String describeOwner() {
     return owner == null ? "no owner" : "owner \"" + ownerName + "\" on " + primary;
   }
 }

@@ -1,5 +1,11 @@
-package dev.stateless;
+package dev.stateless.internal.redis;
 
+import dev.stateless.SetOptions;
+import dev.stateless.internal.Errors;
+import dev.stateless.internal.OfflineQueue;
+import dev.stateless.internal.Store;
+import dev.stateless.internal.StreamedValues;
+import dev.stateless.internal.Threads;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
@@ -31,12 +37,12 @@ import java.util.function.Consumer;
  * event, numbered per owner, to the owner's stream: the write and its event cannot be separated.
  * {@link StreamInvalidations} reads the streams of the other nodes' writes.
  */
-final class RedisStore extends LayerStore {
-  static final String PREFIX = "__stateless:";
-  static final String SEQUENCES = PREFIX + "seq";
-  static final String STREAM_PREFIX = PREFIX + "inv:";
-  static final String UNOWNED = "~";
-  static final int STREAM_MAXLEN = 10_000;
+public final class RedisStore implements Store {
+  public static final String PREFIX = "__stateless:";
+  public static final String SEQUENCES = PREFIX + "seq";
+  public static final String STREAM_PREFIX = PREFIX + "inv:";
+  public static final String UNOWNED = "~";
+  public static final int STREAM_MAXLEN = 10_000;
   private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
   private static final long MAX_CONNECT_BACKOFF_MILLIS = 1000;
 
@@ -90,7 +96,7 @@ final class RedisStore extends LayerStore {
 
   // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, value, px, condition
   // (NX, XX or -)
-  static final Script SET =
+  public static final Script SET =
       new Script(
           "local px = tonumber(ARGV[4])\n"
               + "local ok\n"
@@ -105,7 +111,7 @@ final class RedisStore extends LayerStore {
               + "return 1\n");
 
   // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen
-  static final Script DEL =
+  public static final Script DEL =
       new Script(
           "local n = redis.call('DEL', KEYS[1])\n"
               + "redis.call('ZREM', KEYS[4], KEYS[1])\n"
@@ -114,7 +120,7 @@ final class RedisStore extends LayerStore {
               + "return n\n");
 
   // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, millis
-  static final Script PEXPIRE =
+  public static final Script PEXPIRE =
       new Script(
           "local n = redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
               + "if n == 0 then return 0 end\n"
@@ -126,7 +132,7 @@ final class RedisStore extends LayerStore {
   // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, delta. Keeps the value's
   // type tag ('s' text stays text, as in Redis) and its TTL; Lua numbers are doubles, so stay
   // below 2^53.
-  static final Script INCRBY =
+  public static final Script INCRBY =
       new Script(
           "local v = redis.call('GET', KEYS[1])\n"
               + "local tag, n = 'l', 0\n"
@@ -148,16 +154,17 @@ final class RedisStore extends LayerStore {
               + "return n\n");
 
   // KEYS: (unused), stream, sequences, index, expiries. ARGV: node, maxlen, pattern
-  static final Script PUBLISH_PATTERN = new Script(publishLua("p", "ARGV[3]") + "return 1\n");
+  public static final Script PUBLISH_PATTERN =
+      new Script(publishLua("p", "ARGV[3]") + "return 1\n");
 
   // KEYS: key. The value and its remaining TTL read in one step, so a fill's copy never outlives
   // it.
-  static final Script GET_WITH_TTL =
+  public static final Script GET_WITH_TTL =
       new Script("return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}\n");
 
   // KEYS: a page of keys. Per key its value and remaining TTL, read atomically (as GET_WITH_TTL);
   // a key that holds no string (another client's hash, list ...) reads as absent.
-  static final Script GET_ALL_WITH_TTL =
+  public static final Script GET_ALL_WITH_TTL =
       new Script(
           "local out = {}\n"
               + "for i = 1, #KEYS do\n"
@@ -173,13 +180,13 @@ final class RedisStore extends LayerStore {
 
   // KEYS: index. ARGV: start ("[prefix" or "(last key"), prefix, count. UTF-8 has no 0xFF byte, so
   // "[" .. prefix .. "\255" bounds exactly the members that start with the prefix.
-  static final Script INDEX_PAGE =
+  public static final Script INDEX_PAGE =
       new Script(
           "return redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '[' .. ARGV[2] .. '\\255',"
               + " 'LIMIT', 0, tonumber(ARGV[3]))\n");
 
   // KEYS: index, expiries. ARGV: the keys to drop (all of this owner). Returns how many existed.
-  static final Script DROP_KEYS =
+  public static final Script DROP_KEYS =
       new Script(
           "local n = 0\n"
               + "for _, k in ipairs(ARGV) do\n"
@@ -194,7 +201,7 @@ final class RedisStore extends LayerStore {
   // delete), new value, px for a key that did not exist (0: none). A set keeps the key's TTL.
   // Returns {1} when applied, else {0, current value}: the key changed since it was read, or
   // another node holds the key's lock.
-  static final Script COMPARE_AND_SET =
+  public static final Script COMPARE_AND_SET =
       new Script(
           "local lk = redis.call('GET', KEYS[6])\n"
               + "local cur = redis.call('GET', KEYS[1])\n"
@@ -220,7 +227,7 @@ final class RedisStore extends LayerStore {
 
   // KEYS: lock, key. ARGV: token, px. Takes the key's lock if it is free (or already ours) and
   // returns {1, current value}; else {0}.
-  static final Script LOCK =
+  public static final Script LOCK =
       new Script(
           "local lk = redis.call('GET', KEYS[1])\n"
               + "if lk and lk ~= ARGV[1] then return {0} end\n"
@@ -228,7 +235,7 @@ final class RedisStore extends LayerStore {
               + "return {1, redis.call('GET', KEYS[2])}\n");
 
   // KEYS: lock. ARGV: token. Releases the lock if it is still ours.
-  static final Script UNLOCK =
+  public static final Script UNLOCK =
       new Script(
           "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
               + "return 0\n");
@@ -237,7 +244,7 @@ final class RedisStore extends LayerStore {
   // write: op ('s' set, 'd' delete), value, px (0: none). All writes and their events in one
   // step: Redis runs a script to the end before any other command, and SET and DEL cannot fail
   // on a key's type, so either every write is applied or (an error before the first) none.
-  static final Script BATCH =
+  public static final Script BATCH =
       new Script(
           "local t = redis.call('TIME')\n"
               + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
@@ -268,7 +275,7 @@ final class RedisStore extends LayerStore {
 
   // ---- streamed values (see StreamedValues for the layout) ----
 
-  static final String CHUNK_PREFIX = PREFIX + "chunk:";
+  public static final String CHUNK_PREFIX = PREFIX + "chunk:";
 
   /**
    * Lua: if the string at {@code key} is a streamed value's pointer, gives its chunks {@code grace}
@@ -300,7 +307,7 @@ final class RedisStore extends LayerStore {
   // live as long as the pointer (plus the grace), the old value's chunks get the grace, and the
   // pointer is set, its event published and indexed as SET does. It touches every chunk of both
   // values (about 10 us each): StreamedValues.MAX_CHUNKS bounds how long it blocks Redis.
-  static final Script STREAM_SWAP =
+  public static final Script STREAM_SWAP =
       new Script(
           "local px = tonumber(ARGV[4])\n"
               + "local grace = tonumber(ARGV[5])\n"
@@ -329,7 +336,7 @@ final class RedisStore extends LayerStore {
 
   // ARGV: version, first, last chunk index, lease. Extends the leases of a write's chunks; the
   // writer sends one per StreamedValues.RENEW_BATCH chunks, so none blocks Redis for long.
-  static final Script STREAM_RENEW =
+  public static final Script STREAM_RENEW =
       new Script(
           "local n = 0\n"
               + "for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do\n"
@@ -341,7 +348,7 @@ final class RedisStore extends LayerStore {
 
   // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, grace. DEL for the keys of
   // a @Streaming owner: a pointer's chunks get the grace period.
-  static final Script STREAM_DEL =
+  public static final Script STREAM_DEL =
       new Script(
           releaseChunksLua("KEYS[1]", "tonumber(ARGV[3])")
               + "local n = redis.call('DEL', KEYS[1])\n"
@@ -351,7 +358,7 @@ final class RedisStore extends LayerStore {
               + "return n\n");
 
   // KEYS: index, expiries. ARGV: grace, then the keys to drop (all of one @Streaming owner).
-  static final Script STREAM_DROP_KEYS =
+  public static final Script STREAM_DROP_KEYS =
       new Script(
           "local n = 0\n"
               + "local grace = tonumber(ARGV[1])\n"
@@ -387,7 +394,7 @@ final class RedisStore extends LayerStore {
    */
   // KEYS: key, stream, sequences, index, expiries, queues, the queue's conflicts. ARGV: node,
   // maxlen, op ('s' or 'd'), value, px, base, queue id, record number, floor
-  static final Script APPLY_QUEUED =
+  public static final Script APPLY_QUEUED =
       new Script(
           "local q = tonumber(ARGV[8])\n"
               + "local applied = tonumber(redis.call('HGET', KEYS[6], ARGV[7]) or '0')\n"
@@ -426,11 +433,11 @@ final class RedisStore extends LayerStore {
               + "return {'applied'}\n");
 
   /** A Lua script and its SHA-1, run with EVALSHA and loaded on NOSCRIPT. */
-  static final class Script {
-    final String text;
-    final String sha;
+  public static final class Script {
+    public final String text;
+    public final String sha;
 
-    Script(String text) {
+    public Script(String text) {
       this.text = text;
       this.sha = sha1(text);
     }
@@ -476,7 +483,7 @@ final class RedisStore extends LayerStore {
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private ExecutorService flusher;
 
-  RedisStore(String text) {
+  public RedisStore(String text) {
     if (text.contains(",")) {
       throw new IllegalArgumentException(
           "Redis Cluster URIs are not supported yet: " + text + "; use one standalone server");
@@ -498,7 +505,7 @@ final class RedisStore extends LayerStore {
   }
 
   /** Connects; throws the coded network error when Redis is down. */
-  void bind(String nodeId, StreamInvalidations.Listener listener, List<String> owners) {
+  public void bind(String nodeId, StreamInvalidations.Listener listener, List<String> owners) {
     bind(nodeId, listener, owners, false);
   }
 
@@ -507,7 +514,7 @@ final class RedisStore extends LayerStore {
    * starts disconnected and connects in the background (every call fails fast with SL100 until
    * then, and {@link #live()} is false). Returns whether it is connected.
    */
-  boolean bind(
+  public boolean bind(
       String nodeId,
       StreamInvalidations.Listener listener,
       List<String> owners,
@@ -643,7 +650,7 @@ final class RedisStore extends LayerStore {
   }
 
   /** Whether the store is connected (it may start disconnected: see {@link #bind}). */
-  boolean connected() {
+  public boolean connected() {
     return async != null;
   }
 
@@ -682,7 +689,7 @@ final class RedisStore extends LayerStore {
     return true;
   }
 
-  Duration timeout() {
+  public Duration timeout() {
     return timeout;
   }
 
@@ -718,7 +725,7 @@ final class RedisStore extends LayerStore {
   }
 
   /** Whether the invalidation stream is read without a gap right now. */
-  boolean live() {
+  public boolean live() {
     StreamInvalidations inv = invalidations;
     return async != null && (inv == null || inv.live());
   }
@@ -727,11 +734,11 @@ final class RedisStore extends LayerStore {
    * Whether writes append invalidation events: always, since other processes may keep copies even
    * when this one has no layer nearer than Redis.
    */
-  boolean publishes() {
+  public boolean publishes() {
     return true;
   }
 
-  static String stream(String owner) {
+  public static String stream(String owner) {
     return STREAM_PREFIX + (owner == null ? UNOWNED : owner);
   }
 
@@ -748,7 +755,7 @@ final class RedisStore extends LayerStore {
     return out;
   }
 
-  CompletableFuture<byte[]> get(String key) {
+  public CompletableFuture<byte[]> get(String key) {
     return call(a -> a.get(key));
   }
 
@@ -756,7 +763,7 @@ final class RedisStore extends LayerStore {
    * The value and its remaining time to live in milliseconds (-1: none; 0 or -2: it just expired),
    * read atomically.
    */
-  CompletableFuture<Object[]> getWithTtl(String key) {
+  public CompletableFuture<Object[]> getWithTtl(String key) {
     return this.<List<Object>>script(GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
         .thenApply(
             reply -> {
@@ -770,7 +777,7 @@ final class RedisStore extends LayerStore {
    * Per key of a page: its value (null when absent or not a string) and remaining TTL in
    * milliseconds, as {@link #getWithTtl}, in one script call.
    */
-  CompletableFuture<List<Object[]>> getAllWithTtl(List<String> keys) {
+  public CompletableFuture<List<Object[]>> getAllWithTtl(List<String> keys) {
     return this.<List<Object>>script(
             GET_ALL_WITH_TTL, ScriptOutputType.MULTI, keys.toArray(new String[0]))
         .thenApply(
@@ -788,7 +795,7 @@ final class RedisStore extends LayerStore {
             });
   }
 
-  CompletableFuture<Boolean> set(
+  public CompletableFuture<Boolean> set(
       String key, String owner, byte[] value, long px, SetOptions.Condition condition) {
     String cond =
         condition == SetOptions.Condition.IF_ABSENT
@@ -798,28 +805,28 @@ final class RedisStore extends LayerStore {
         .thenApply(n -> n == 1L);
   }
 
-  CompletableFuture<Boolean> del(String key, String owner) {
+  public CompletableFuture<Boolean> del(String key, String owner) {
     return this.<Long>run(DEL, key, owner).thenApply(n -> n > 0);
   }
 
-  CompletableFuture<Boolean> expire(String key, String owner, long millis) {
+  public CompletableFuture<Boolean> expire(String key, String owner, long millis) {
     return this.<Long>run(PEXPIRE, key, owner, ascii(Long.toString(millis)))
         .thenApply(n -> n == 1L);
   }
 
-  CompletableFuture<Long> incrBy(String key, String owner, long delta) {
+  public CompletableFuture<Long> incrBy(String key, String owner, long delta) {
     return run(INCRBY, key, owner, ascii(Long.toString(delta)));
   }
 
-  CompletableFuture<Long> pttl(String key) {
+  public CompletableFuture<Long> pttl(String key) {
     return call(a -> a.pttl(key));
   }
 
-  CompletableFuture<Boolean> exists(String key) {
+  public CompletableFuture<Boolean> exists(String key) {
     return call(a -> a.exists(key)).thenApply(n -> n > 0);
   }
 
-  static String lock(String key) {
+  public static String lock(String key) {
     return PREFIX + "lock:" + key;
   }
 
@@ -828,7 +835,7 @@ final class RedisStore extends LayerStore {
    * (null: absent) and no other node holds its lock; releases the lock if {@code token} holds it.
    * Returns {@code {1}} when applied, else {@code {0, current value}}.
    */
-  CompletableFuture<List<Object>> compareAndSet(
+  public CompletableFuture<List<Object>> compareAndSet(
       String key, String owner, String token, byte[] expected, byte[] value, long px) {
     String[] keys = {key, stream(owner), SEQUENCES, index(owner), expiries(owner), lock(key)};
     return script(
@@ -846,7 +853,7 @@ final class RedisStore extends LayerStore {
   }
 
   /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */
-  CompletableFuture<List<Object>> lock(String key, String token, long millis) {
+  public CompletableFuture<List<Object>> lock(String key, String token, long millis) {
     return script(
         LOCK,
         ScriptOutputType.MULTI,
@@ -855,7 +862,7 @@ final class RedisStore extends LayerStore {
         ascii(Long.toString(millis)));
   }
 
-  CompletableFuture<Long> unlock(String key, String token) {
+  public CompletableFuture<Long> unlock(String key, String token) {
     return script(UNLOCK, ScriptOutputType.INTEGER, new String[] {lock(key)}, utf8(token));
   }
 
@@ -863,7 +870,7 @@ final class RedisStore extends LayerStore {
    * Applies writes atomically: {@code values[i]} null deletes {@code keys[i]}; {@code px[i]} > 0
    * expires it.
    */
-  CompletableFuture<Long> batch(
+  public CompletableFuture<Long> batch(
       List<String> keys, List<String> owners, List<byte[]> values, long[] px) {
     int n = keys.size();
     String[] k = new String[1 + 4 * n];
@@ -886,10 +893,10 @@ final class RedisStore extends LayerStore {
   }
 
   /** The hash of each offline queue's last applied record number, by queue id. */
-  static final String QUEUES = PREFIX + "q";
+  public static final String QUEUES = PREFIX + "q";
 
   /** The hash of an offline queue's conflicts not yet reported, by record number. */
-  static String queueConflicts(String queueId) {
+  public static String queueConflicts(String queueId) {
     return PREFIX + "qc:" + queueId;
   }
 
@@ -898,7 +905,8 @@ final class RedisStore extends LayerStore {
    * ("applied", "skipped", "out of order", "conflict", "skipped-conflict") and, for a conflict, the
    * server's value.
    */
-  CompletableFuture<List<Object>> applyQueued(OfflineQueue.Record rec, String queueId, long floor) {
+  public CompletableFuture<List<Object>> applyQueued(
+      OfflineQueue.Record rec, String queueId, long floor) {
     String[] keys = {
       rec.key,
       stream(rec.owner),
@@ -924,20 +932,20 @@ final class RedisStore extends LayerStore {
   }
 
   /** Forgets a queued record's conflict once it was reported. */
-  CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq) {
+  public CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq) {
     return call(a -> a.hdel(queueConflicts(queueId), Long.toString(seq)));
   }
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */
-  CompletableFuture<Long> publishPattern(String owner, String pattern) {
+  public CompletableFuture<Long> publishPattern(String owner, String pattern) {
     return run(PUBLISH_PATTERN, PREFIX + "none", owner, pattern.getBytes(StandardCharsets.UTF_8));
   }
 
-  static String index(String owner) {
+  public static String index(String owner) {
     return PREFIX + "idx:" + (owner == null ? UNOWNED : owner);
   }
 
-  static String expiries(String owner) {
+  public static String expiries(String owner) {
     return PREFIX + "exp:" + (owner == null ? UNOWNED : owner);
   }
 
@@ -982,7 +990,7 @@ final class RedisStore extends LayerStore {
    * cost is the number of the owner's keys that share the pattern's literal prefix, not the size of
    * the keyspace, and each step touches at most 500 keys.
    */
-  CompletableFuture<Long> deleteMatching(
+  public CompletableFuture<Long> deleteMatching(
       String owner, dev.stateless.core.KeyPattern pattern, String except) {
     return deletePage(owner, pattern, except, "[" + pattern.literalPrefix(), 0L);
   }
@@ -1038,7 +1046,7 @@ final class RedisStore extends LayerStore {
   /** Owners whose keys may hold streamed values (their deletions release chunks). */
   private volatile java.util.Set<String> streamingOwners = java.util.Set.of();
 
-  void streamingOwners(java.util.Set<String> owners) {
+  public void streamingOwners(java.util.Set<String> owners) {
     this.streamingOwners = java.util.Set.copyOf(owners);
   }
 
@@ -1056,13 +1064,13 @@ final class RedisStore extends LayerStore {
   }
 
   /** DEL of a key of a {@code @Streaming} owner: a streamed value's chunks get the grace period. */
-  CompletableFuture<Boolean> delStreamed(String key, String owner) {
+  public CompletableFuture<Boolean> delStreamed(String key, String owner) {
     return this.<Long>run(STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
         .thenApply(n -> n > 0);
   }
 
   /** Writes one chunk of a value being streamed in, expiring after {@code leaseMillis}. */
-  CompletableFuture<String> setChunk(String chunkKey, byte[] bytes, long leaseMillis) {
+  public CompletableFuture<String> setChunk(String chunkKey, byte[] bytes, long leaseMillis) {
     return call(a -> a.set(chunkKey, bytes, io.lettuce.core.SetArgs.Builder.px(leaseMillis)));
   }
 
@@ -1070,7 +1078,8 @@ final class RedisStore extends LayerStore {
    * Extends the leases of chunks {@code first..last} of a write in progress, in one script; how
    * many exist. See {@link #STREAM_RENEW}.
    */
-  CompletableFuture<Long> renewChunks(String version, int first, int last, long leaseMillis) {
+  public CompletableFuture<Long> renewChunks(
+      String version, int first, int last, long leaseMillis) {
     return script(
         STREAM_RENEW,
         ScriptOutputType.INTEGER,
@@ -1082,12 +1091,12 @@ final class RedisStore extends LayerStore {
   }
 
   /** Drops the chunks of a write that failed. */
-  CompletableFuture<Long> unlinkChunks(String[] chunkKeys) {
+  public CompletableFuture<Long> unlinkChunks(String[] chunkKeys) {
     return call(a -> a.unlink(chunkKeys));
   }
 
   /** Points {@code key} at fully written chunks, in one script; see {@link #STREAM_SWAP}. */
-  CompletableFuture<Long> swapStream(
+  public CompletableFuture<Long> swapStream(
       String key, String owner, byte[] pointer, long px, String version, int count) {
     return run(
         STREAM_SWAP,
@@ -1100,7 +1109,7 @@ final class RedisStore extends LayerStore {
         ascii(Integer.toString(count)));
   }
 
-  static byte[] utf8(String s) {
+  public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -1116,7 +1125,7 @@ final class RedisStore extends LayerStore {
    * Visits every key matching a Redis glob with SCAN (never KEYS), in batches of 1000, so Redis is
    * never blocked for long; our own bookkeeping keys are skipped.
    */
-  CompletableFuture<Void> scan(String glob, Consumer<List<String>> batch) {
+  public CompletableFuture<Void> scan(String glob, Consumer<List<String>> batch) {
     return CompletableFuture.runAsync(
         () -> {
           try {
@@ -1148,7 +1157,7 @@ final class RedisStore extends LayerStore {
    *
    * @throws dev.stateless.core.StatelessException the coded failure when Redis fails
    */
-  void scanPages(String glob, int count, java.util.function.Predicate<List<String>> page) {
+  public void scanPages(String glob, int count, java.util.function.Predicate<List<String>> page) {
     try {
       ScanArgs args = ScanArgs.Builder.matches(glob).limit(count);
       ScanCursor cursor = ScanCursor.INITIAL;
@@ -1209,7 +1218,7 @@ final class RedisStore extends LayerStore {
     return f;
   }
 
-  static byte[] ascii(String s) {
+  public static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -1255,7 +1264,7 @@ final class RedisStore extends LayerStore {
   }
 
   /** Whether this is one of Lettuce's (Netty's) I/O threads, where nothing may block. */
-  static boolean onIoThread() {
+  public static boolean onIoThread() {
     return Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread;
   }
 }

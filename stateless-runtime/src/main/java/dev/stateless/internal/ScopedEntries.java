@@ -1,8 +1,9 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Rights;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.redis.RedisStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * recorded before it is sent, so one racing with the close is either deleted or refused. Holds
  * nothing once closed.
  */
-final class ScopedEntries {
+public final class ScopedEntries {
   private final Engine engine;
   private final String what;
   private final boolean cleanupRequired;
@@ -29,12 +30,12 @@ final class ScopedEntries {
   private boolean closed;
 
   private static final class Entry {
-    final Rights rights;
-    final CacheLayer via;
-    final List<Runnable> cleanups = new ArrayList<>();
-    volatile boolean written;
+    public final Rights rights;
+    public final CacheLayer via;
+    public final List<Runnable> cleanups = new ArrayList<>();
+    public volatile boolean written;
 
-    Entry(Rights rights, CacheLayer via) {
+    public Entry(Rights rights, CacheLayer via) {
       this.rights = rights;
       this.via = via;
     }
@@ -44,7 +45,7 @@ final class ScopedEntries {
    * @param what "request scope", "session" or "cache", for messages
    * @param cleanupRequired whether every entry needs a cleanup callback (sessions: SL010 if not)
    */
-  ScopedEntries(Engine engine, String what, boolean cleanupRequired) {
+  public ScopedEntries(Engine engine, String what, boolean cleanupRequired) {
     this.engine = engine;
     this.what = what;
     this.cleanupRequired = cleanupRequired;
@@ -54,7 +55,7 @@ final class ScopedEntries {
    * Records a write about to be sent; {@code write} supplies it. The key is deleted at the end if
    * the write answers {@code true}. Throws SL105 when this has ended (nothing is sent then).
    */
-  CompletableFuture<Boolean> write(
+  public CompletableFuture<Boolean> write(
       String key,
       Rights rights,
       CacheLayer via,
@@ -93,7 +94,7 @@ final class ScopedEntries {
    * Adds a cleanup callback for a write, run after the key's delete when this ends, if the write
    * succeeded. {@code write} is the write itself (tracked here if it was not already).
    */
-  void cleanup(
+  public void cleanup(
       String key, Rights rights, CacheLayer via, Runnable cleanup, CompletableFuture<Boolean> w) {
     java.util.Objects.requireNonNull(cleanup, "cleanup");
     Entry e;
@@ -114,7 +115,7 @@ final class ScopedEntries {
         });
   }
 
-  synchronized boolean isClosed() {
+  public synchronized boolean isClosed() {
     return closed;
   }
 
@@ -123,7 +124,7 @@ final class ScopedEntries {
    * Every step is attempted; the first failure is thrown with the others suppressed. Closing twice
    * does nothing.
    */
-  void close() {
+  public void close() {
     Map<String, Entry> toDelete;
     List<CompletableFuture<?>> writes;
     synchronized (this) {

@@ -1,14 +1,14 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 
 /** The runtime's thread pools: daemon threads named after their work, so none keeps a JVM up. */
-final class Threads {
+public final class Threads {
   private Threads() {}
 
-  static ThreadFactory named(String name) {
+  public static ThreadFactory named(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -17,12 +17,12 @@ final class Threads {
   }
 
   /** A pool that grows with the work and lets idle threads go. */
-  static ExecutorService cached(String name) {
+  public static ExecutorService cached(String name) {
     return Executors.newCachedThreadPool(named(name));
   }
 
   /** One thread, running tasks in order. */
-  static ExecutorService single(String name) {
+  public static ExecutorService single(String name) {
     return Executors.newSingleThreadExecutor(named(name));
   }
 }

@@ -1,9 +1,11 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import dev.stateless.SetOptions;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
+import dev.stateless.internal.redis.RedisStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +35,8 @@ import java.util.function.UnaryOperator;
  * is served next instead of starving. After {@value #ATTEMPTS} attempts, with growing random pauses
  * between lock attempts, it fails with {@link VersionConflictException} (SL103).
  */
-final class AtomicOps {
-  static final int ATTEMPTS = 32;
+public final class AtomicOps {
+  public static final int ATTEMPTS = 32;
 
   private final Engine engine;
 
@@ -42,8 +44,8 @@ final class AtomicOps {
   private final ConcurrentHashMap<String, KeyLock> localLocks = new ConcurrentHashMap<>();
 
   private static final class KeyLock {
-    final ReentrantLock lock = new ReentrantLock();
-    int users; // guarded by the map's compute
+    public final ReentrantLock lock = new ReentrantLock();
+    public int users; // guarded by the map's compute
   }
 
   private final ConcurrentHashMap<String, Slot> queued = new ConcurrentHashMap<>();
@@ -54,9 +56,9 @@ final class AtomicOps {
    * reading it.
    */
   private static final class Slot {
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-    volatile boolean known;
-    volatile byte[] value;
+    public final CompletableFuture<Void> done = new CompletableFuture<>();
+    public volatile boolean known;
+    public volatile byte[] value;
   }
 
   private final AtomicLong tokens = new AtomicLong();
@@ -80,17 +82,18 @@ final class AtomicOps {
    */
   private final java.util.concurrent.ExecutorService functions = Threads.cached("stateless-update");
 
-  AtomicOps(Engine engine) {
+  public AtomicOps(Engine engine) {
     this.engine = engine;
   }
 
-  void close() {
+  public void close() {
     functions.shutdown();
   }
 
   // ---- atomicUpdate ----
 
-  <V> CompletableFuture<V> update(Rights rights, CacheLayer via, String key, UnaryOperator<V> fn) {
+  public <V> CompletableFuture<V> update(
+      Rights rights, CacheLayer via, String key, UnaryOperator<V> fn) {
     java.util.Objects.requireNonNull(fn, "fn");
     Route r = engine.writable(rights, Operation.ATOMIC_UPDATE, key, via);
     if (rights.lifetime() == dev.stateless.annotation.Lifetime.SESSION) {
@@ -100,7 +103,7 @@ final class AtomicOps {
               rights, Operation.WRITE, dev.stateless.core.KeyShape.exact(key), via));
     }
     CacheLayer target = via != null ? via : r.primary;
-    LayerStore s = engine.stores[target.ordinal()];
+    Store s = engine.stores[target.ordinal()];
     CompletableFuture<V> done;
     if (s instanceof LocalStore) {
       done = updateLocal(r, target, (LocalStore) s, key, fn);
@@ -209,21 +212,21 @@ final class AtomicOps {
 
   /** One optimistic update against Redis, and its retries. */
   private final class RedisUpdate<V> {
-    final Route r;
-    final RedisStore redis;
-    final String key;
-    final UnaryOperator<V> fn;
-    final long px;
-    final long leaseMillis;
-    final Slot slot;
-    int attempts;
-    boolean retried;
-    boolean guessed; // the first attempt used a remembered value, not one read from Redis
-    String token;
-    long lockWaitStart;
-    final CompletableFuture<V> result = new CompletableFuture<>();
+    public final Route r;
+    public final RedisStore redis;
+    public final String key;
+    public final UnaryOperator<V> fn;
+    public final long px;
+    public final long leaseMillis;
+    public final Slot slot;
+    public int attempts;
+    public boolean retried;
+    public boolean guessed; // the first attempt used a remembered value, not one read from Redis
+    public String token;
+    public long lockWaitStart;
+    public final CompletableFuture<V> result = new CompletableFuture<>();
 
-    RedisUpdate(Route r, RedisStore redis, String key, UnaryOperator<V> fn, Slot slot) {
+    public RedisUpdate(Route r, RedisStore redis, String key, UnaryOperator<V> fn, Slot slot) {
       this.slot = slot;
       this.r = r;
       this.redis = redis;
@@ -234,7 +237,7 @@ final class AtomicOps {
       this.leaseMillis = Math.max(1000, 2 * redis.timeout().toMillis());
     }
 
-    void start(Slot before) {
+    public void start(Slot before) {
       byte[] guess;
       if (before != null && before.known) {
         guessed = true;
@@ -376,16 +379,16 @@ final class AtomicOps {
   // ---- atomicBatch ----
 
   /** One write of a batch, checked and encoded when it was recorded. */
-  static final class BatchWrite {
-    final Route route;
-    final CacheLayer target;
-    final String key;
-    final Object value; // null: delete
-    final byte[] bytes;
-    final int weight;
-    final long ttlNanos;
+  public static final class BatchWrite {
+    public final Route route;
+    public final CacheLayer target;
+    public final String key;
+    public final Object value; // null: delete
+    public final byte[] bytes;
+    public final int weight;
+    public final long ttlNanos;
 
-    BatchWrite(
+    public BatchWrite(
         Route route,
         CacheLayer target,
         String key,
@@ -404,7 +407,8 @@ final class AtomicOps {
   }
 
   /** Checks and encodes one write of a batch; nothing is applied yet. */
-  BatchWrite prepare(Rights rights, CacheLayer via, String key, Object value, SetOptions options) {
+  public BatchWrite prepare(
+      Rights rights, CacheLayer via, String key, Object value, SetOptions options) {
     Operation op = value == null ? Operation.DELETE : Operation.WRITE;
     Route r = engine.writable(rights, op, key, via);
     CacheLayer target = via != null ? via : r.primary;
@@ -432,14 +436,14 @@ final class AtomicOps {
    * in one script. Writes to two different kinds of store (or two Redis servers) cannot be made
    * atomic and are refused before anything is applied.
    */
-  CompletableFuture<Void> apply(Rights rights, List<BatchWrite> writes) {
+  public CompletableFuture<Void> apply(Rights rights, List<BatchWrite> writes) {
     engine.checkOpen();
     if (writes.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    LayerStore first = engine.stores[writes.get(0).target.ordinal()];
+    Store first = engine.stores[writes.get(0).target.ordinal()];
     for (BatchWrite w : writes) {
-      LayerStore s = engine.stores[w.target.ordinal()];
+      Store s = engine.stores[w.target.ordinal()];
       boolean same = s instanceof LocalStore ? first instanceof LocalStore : s == first;
       if (!same) {
         BatchWrite a = writes.get(0);

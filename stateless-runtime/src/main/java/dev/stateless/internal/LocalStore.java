@@ -1,4 +1,4 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -18,37 +18,38 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code @MaxSize} gets a cache of its own, weighed in bytes and bounded by it. Entries have their
  * own TTLs and know their route, so a hit in the shared cache needs no owner lookup.
  */
-final class LocalStore extends LayerStore {
+public final class LocalStore implements Store {
 
   /**
    * The value of a negative-caching marker: the owner's layer was read and held no value. Readers
    * of {@link Entry#value} answer {@code null} for it; it is a copy, so it is dropped as one.
    */
-  static final Object ABSENT = new Object();
+  public static final Object ABSENT = new Object();
 
   /** One stored value. Identity matters: a fill removes exactly the entry it installed. */
-  static final class Entry {
-    final Object value;
-    final int weight;
-    final long ttlNanos;
+  public static final class Entry {
+    public final Object value;
+    public final int weight;
+    public final long ttlNanos;
 
     /** The owner's route; null for a key nobody owns. */
-    final Route route;
+    public final Route route;
 
     /** A copy of data whose primary is in a farther layer (else the primary itself). */
-    final boolean copy;
+    public final boolean copy;
 
     /**
      * A client entry of {@code CLIENT_FIRST} writes still in the offline queue: served even while
      * the owner is unreachable, kept when invalidations arrive (a null value: a queued delete).
      */
-    final boolean pending;
+    public final boolean pending;
 
-    Entry(Object value, int weight, long ttlNanos, Route route, boolean copy) {
+    public Entry(Object value, int weight, long ttlNanos, Route route, boolean copy) {
       this(value, weight, ttlNanos, route, copy, false);
     }
 
-    Entry(Object value, int weight, long ttlNanos, Route route, boolean copy, boolean pending) {
+    public Entry(
+        Object value, int weight, long ttlNanos, Route route, boolean copy, boolean pending) {
       this.value = value;
       this.weight = weight;
       this.ttlNanos = ttlNanos;
@@ -58,7 +59,7 @@ final class LocalStore extends LayerStore {
     }
 
     /** A copy is served only while its primary's invalidations are being received. */
-    boolean trusted() {
+    public boolean trusted() {
       return !copy || pending || route.primaryLive();
     }
   }
@@ -87,11 +88,11 @@ final class LocalStore extends LayerStore {
   private final AtomicBoolean bound = new AtomicBoolean();
   private volatile Ticker ticker = Ticker.systemTicker();
 
-  LocalStore(long defaultMaxBytes) {
+  public LocalStore(long defaultMaxBytes) {
     this.defaultMaxBytes = defaultMaxBytes;
   }
 
-  void bind(Ticker ticker) {
+  public void bind(Ticker ticker) {
     if (!bound.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "this in-process store already serves a layer; call Stores.inProcess() per layer");
@@ -102,7 +103,7 @@ final class LocalStore extends LayerStore {
   }
 
   /** The cache of every entry whose component has no {@code @MaxSize}: the fast path's. */
-  Cache<String, Entry> shared() {
+  public Cache<String, Entry> shared() {
     return shared;
   }
 
@@ -117,7 +118,7 @@ final class LocalStore extends LayerStore {
   }
 
   /** The cache of a component's entries: its own when it has a {@code @MaxSize}, else shared. */
-  Cache<String, Entry> region(String component, long maxBytes) {
+  public Cache<String, Entry> region(String component, long maxBytes) {
     if (maxBytes <= 0) {
       return shared;
     }
@@ -134,16 +135,16 @@ final class LocalStore extends LayerStore {
     return b.build();
   }
 
-  static int weigh(String key, int valueBytes) {
+  public static int weigh(String key, int valueBytes) {
     return 2 * key.length() + valueBytes + 32;
   }
 
-  OptionalLong remainingNanos(Cache<String, Entry> region, String key) {
+  public OptionalLong remainingNanos(Cache<String, Entry> region, String key) {
     Policy.VarExpiration<String, Entry> v = region.policy().expireVariably().orElseThrow();
     return v.getExpiresAfter(key, TimeUnit.NANOSECONDS);
   }
 
-  boolean expire(Cache<String, Entry> region, String key, long ttlNanos) {
+  public boolean expire(Cache<String, Entry> region, String key, long ttlNanos) {
     if (region.getIfPresent(key) == null) {
       return false;
     }
@@ -156,7 +157,7 @@ final class LocalStore extends LayerStore {
   }
 
   /** Removes every key the pattern matches, in every region; returns how many went. */
-  long removeMatching(KeyPattern pattern, String except) {
+  public long removeMatching(KeyPattern pattern, String except) {
     long removed = 0;
     for (Cache<String, Entry> region : regions.values()) {
       Iterator<Map.Entry<String, Entry>> it = region.asMap().entrySet().iterator();
@@ -173,7 +174,7 @@ final class LocalStore extends LayerStore {
   }
 
   /** Visits the keys of every primary entry (copies are listed by their owner's layer). */
-  void forEachPrimaryKey(java.util.function.Consumer<String> action) {
+  public void forEachPrimaryKey(java.util.function.Consumer<String> action) {
     for (Cache<String, Entry> region : regions.values()) {
       region
           .asMap()
@@ -187,7 +188,7 @@ final class LocalStore extends LayerStore {
   }
 
   /** Drops every copy of an owner's keys (its invalidations were lost); returns how many. */
-  long dropCopiesOf(String owner) {
+  public long dropCopiesOf(String owner) {
     long dropped = 0;
     for (Cache<String, Entry> region : regions.values()) {
       Iterator<Map.Entry<String, Entry>> it = region.asMap().entrySet().iterator();
@@ -203,7 +204,7 @@ final class LocalStore extends LayerStore {
   }
 
   /** Counts the negative-caching markers (a walk of every entry). */
-  long absentMarkers() {
+  public long absentMarkers() {
     long n = 0;
     for (Cache<String, Entry> region : regions.values()) {
       for (Entry e : region.asMap().values()) {
@@ -213,7 +214,7 @@ final class LocalStore extends LayerStore {
     return n;
   }
 
-  long estimatedSize() {
+  public long estimatedSize() {
     long n = 0;
     for (Cache<String, Entry> region : regions.values()) {
       region.cleanUp();

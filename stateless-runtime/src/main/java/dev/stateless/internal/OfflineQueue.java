@@ -1,4 +1,4 @@
-package dev.stateless;
+package dev.stateless.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,23 +29,23 @@ import org.h2.mvstore.MVStore;
  *
  * <p>Thread-safe.
  */
-final class OfflineQueue implements AutoCloseable {
-  static final byte SET = 's';
-  static final byte DEL = 'd';
+public final class OfflineQueue implements AutoCloseable {
+  public static final byte SET = 's';
+  public static final byte DEL = 'd';
 
   /**
    * One queued write. {@code base}: SHA-1 hex of the value it replaces, "-" absent, "?" unknown.
    */
-  static final class Record {
-    final long seq;
-    final byte op;
-    final String key;
-    final String owner;
-    final byte[] value;
-    final long px;
-    final String base;
+  public static final class Record {
+    public final long seq;
+    public final byte op;
+    public final String key;
+    public final String owner;
+    public final byte[] value;
+    public final long px;
+    public final String base;
 
-    Record(long seq, byte op, String key, String owner, byte[] value, long px, String base) {
+    public Record(long seq, byte op, String key, String owner, byte[] value, long px, String base) {
       this.seq = seq;
       this.op = op;
       this.key = key;
@@ -55,7 +55,7 @@ final class OfflineQueue implements AutoCloseable {
       this.base = base;
     }
 
-    byte[] encode() {
+    public byte[] encode() {
       ByteArrayOutputStream out =
           new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
       try (DataOutputStream d = new DataOutputStream(out)) {
@@ -78,7 +78,7 @@ final class OfflineQueue implements AutoCloseable {
       return out.toByteArray();
     }
 
-    static Record decode(long seq, byte[] bytes) {
+    public static Record decode(long seq, byte[] bytes) {
       try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes))) {
         int version = d.readByte();
         if (version != 1 && version != 2) {
@@ -139,7 +139,7 @@ final class OfflineQueue implements AutoCloseable {
   private volatile Throwable failure; // the commit failure that ended the queue; set under lock
 
   /** For tests: the next commits fail while set. */
-  volatile boolean failCommitForTest;
+  public volatile boolean failCommitForTest;
 
   private volatile long committedSeq;
   private volatile boolean closed;
@@ -150,7 +150,7 @@ final class OfflineQueue implements AutoCloseable {
    *
    * @param removalCommitNanos how long the removal of drained records may stay uncommitted
    */
-  OfflineQueue(Path file, long removalCommitNanos) {
+  public OfflineQueue(Path file, long removalCommitNanos) {
     this.file = file;
     this.removalCommitNanos = removalCommitNanos;
     MVStore.Builder b = new MVStore.Builder();
@@ -193,17 +193,17 @@ final class OfflineQueue implements AutoCloseable {
   }
 
   /** The queue's id, made at creation: the apply script numbers records per queue id. */
-  String id() {
+  public String id() {
     return id;
   }
 
   /** Where the queue lives, for messages; null when in memory. */
-  Path file() {
+  public Path file() {
     return file;
   }
 
   /** Runs after each commit that made records readable (wakes the drainer). */
-  void onCommit(Runnable r) {
+  public void onCommit(Runnable r) {
     this.onCommit = r;
   }
 
@@ -211,7 +211,7 @@ final class OfflineQueue implements AutoCloseable {
    * Appends a record; the future completes with its number once it is committed. The caller holds
    * whatever orders its appends (the key's entry), so numbers follow that order.
    */
-  CompletableFuture<Long> append(
+  public CompletableFuture<Long> append(
       byte op, String key, String owner, byte[] value, long px, String base) {
     CompletableFuture<Long> done = new CompletableFuture<>();
     synchronized (lock) {
@@ -231,20 +231,20 @@ final class OfflineQueue implements AutoCloseable {
   }
 
   /** The last number handed out (0 if none). */
-  long lastSeq() {
+  public long lastSeq() {
     synchronized (lock) {
       return nextSeq - 1;
     }
   }
 
   /** The first record still queued, or -1 when empty. */
-  long firstSeq() {
+  public long firstSeq() {
     Long first = records.firstKey();
     return first == null ? -1 : first;
   }
 
   /** Up to {@code max} committed records from number {@code from} on, in order. */
-  List<Record> read(long from, int max) {
+  public List<Record> read(long from, int max) {
     long limit = committedSeq;
     List<Record> out = new ArrayList<>();
     Iterator<Long> it = records.keyIterator(from);
@@ -262,7 +262,7 @@ final class OfflineQueue implements AutoCloseable {
   }
 
   /** Removes a drained record; the removal is committed lazily (a crash re-sends it). */
-  void remove(long seq) {
+  public void remove(long seq) {
     records.remove(seq);
     synchronized (lock) {
       if (removedSince == 0) {
@@ -272,7 +272,7 @@ final class OfflineQueue implements AutoCloseable {
   }
 
   /** How many records are queued. */
-  long size() {
+  public long size() {
     return records.sizeAsLong();
   }
 
@@ -360,12 +360,12 @@ final class OfflineQueue implements AutoCloseable {
   }
 
   /** The error every append gets since a commit failed, or null while the queue works. */
-  RuntimeException failure() {
+  public RuntimeException failure() {
     return failure == null ? null : failed();
   }
 
   /** The last committed record number. */
-  long committedSeq() {
+  public long committedSeq() {
     return committedSeq;
   }
 
@@ -396,7 +396,7 @@ final class OfflineQueue implements AutoCloseable {
    * Stops without committing anything more, as a killed process would: appends not yet committed
    * fail, and the file is left as the last commit wrote it.
    */
-  void closeImmediately() {
+  public void closeImmediately() {
     List<CompletableFuture<Long>> abandoned;
     synchronized (lock) {
       if (closed) {
@@ -418,7 +418,7 @@ final class OfflineQueue implements AutoCloseable {
     abandoned.forEach(f -> f.completeExceptionally(Errors.closed()));
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closed;
   }
 }
