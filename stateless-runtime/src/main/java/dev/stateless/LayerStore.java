@@ -1,5 +1,7 @@
 package dev.stateless;
 
+import dev.stateless.internal.CaffeineStore;
+import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.Store;
 import java.util.Objects;
 
@@ -12,9 +14,19 @@ import java.util.Objects;
  */
 public final class LayerStore implements AutoCloseable {
   private final Store store;
+  private final CaffeineStore local;
+  private final RemoteStore remote;
 
-  LayerStore(Store store) {
-    this.store = Objects.requireNonNull(store, "store");
+  LayerStore(CaffeineStore local) {
+    this.store = Objects.requireNonNull(local, "local");
+    this.local = local;
+    this.remote = null;
+  }
+
+  LayerStore(RemoteStore remote) {
+    this.store = Objects.requireNonNull(remote, "remote");
+    this.local = null;
+    this.remote = remote;
   }
 
   /**
@@ -41,9 +53,14 @@ public final class LayerStore implements AutoCloseable {
     store.close();
   }
 
-  /** The implementation, for the cache that binds it. */
-  Store store() {
-    return store;
+  /** The in-process store, or null: this one is remote. */
+  CaffeineStore local() {
+    return local;
+  }
+
+  /** The remote store, or null: this one is in-process. */
+  RemoteStore remote() {
+    return remote;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.stateless;
 
-import dev.stateless.internal.Engine;
+import dev.stateless.internal.Values;
 import java.util.Arrays;
 
 /**
@@ -51,7 +51,7 @@ public final class OfflineConflict {
    * @return the value, or {@code null} when the queued write was a delete
    */
   public Object localValue() {
-    return Engine.copyOut(localValue);
+    return Values.copyOut(localValue);
   }
 
   /**
@@ -60,7 +60,7 @@ public final class OfflineConflict {
    * @return the server's value, or {@code null} when the key was absent there
    */
   public Object serverValue() {
-    return Engine.copyOut(serverValue);
+    return Values.copyOut(serverValue);
   }
 
   @Override

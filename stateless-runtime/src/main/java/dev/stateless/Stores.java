@@ -1,7 +1,7 @@
 package dev.stateless;
 
 import dev.stateless.core.Literals;
-import dev.stateless.internal.LocalStore;
+import dev.stateless.internal.CaffeineStore;
 import dev.stateless.internal.redis.RedisStore;
 import java.util.Objects;
 
@@ -25,7 +25,7 @@ public final class Stores {
    * @return a new in-process store
    */
   public static LayerStore inProcess() {
-    return new LayerStore(new LocalStore(Long.MAX_VALUE));
+    return new LayerStore(new CaffeineStore(Long.MAX_VALUE));
   }
 
   /**
@@ -38,7 +38,7 @@ public final class Stores {
    */
   public static LayerStore inProcess(String maxSize) {
     return new LayerStore(
-        new LocalStore(Literals.parseSize(Objects.requireNonNull(maxSize, "maxSize"))));
+        new CaffeineStore(Literals.parseSize(Objects.requireNonNull(maxSize, "maxSize"))));
   }
 
   /**

@@ -4,8 +4,9 @@ import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
-import dev.stateless.internal.Engine;
 import dev.stateless.internal.Futures;
+import dev.stateless.internal.Lifecycle;
+import dev.stateless.internal.Reads;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,11 +21,13 @@ import java.util.function.UnaryOperator;
  */
 public final class SyncCache {
   private final StatelessCache async;
-  private final Engine engine;
+  private final Reads reads;
+  private final Lifecycle lifecycle;
 
   SyncCache(StatelessCache async) {
     this.async = async;
-    this.engine = async.engine();
+    this.reads = async.engine().reads();
+    this.lifecycle = async.engine().lifecycle();
   }
 
   /**
@@ -52,9 +55,9 @@ public final class SyncCache {
    * @return the value, or {@code null} when absent
    */
   public Object get(String key) {
-    if (async.via() == null && !engine.isClosed()) {
-      Object local = engine.getLocal(key);
-      if (!Engine.isMiss(local)) {
+    if (async.via() == null && !lifecycle.isClosed()) {
+      Object local = reads.getLocal(key);
+      if (!Reads.isMiss(local)) {
         return local;
       }
     }

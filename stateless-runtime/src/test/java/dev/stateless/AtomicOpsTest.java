@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
-import dev.stateless.internal.AtomicOps;
+import dev.stateless.internal.AtomicUpdates;
 import dev.stateless.internal.redis.RedisStore;
 import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
@@ -178,10 +178,10 @@ class AtomicOpsTest {
         .isInstanceOf(VersionConflictException.class)
         .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL103"))
         .hasMessageContaining("plain:x");
-    assertThat(calls.get()).isEqualTo(AtomicOps.ATTEMPTS);
-    assertThat(c.get("plain:x")).isEqualTo((long) AtomicOps.ATTEMPTS * 1000);
+    assertThat(calls.get()).isEqualTo(AtomicUpdates.ATTEMPTS);
+    assertThat(c.get("plain:x")).isEqualTo((long) AtomicUpdates.ATTEMPTS * 1000);
     assertThat(c.<Long>atomicUpdate("plain:x", v -> v + 1))
-        .isEqualTo(AtomicOps.ATTEMPTS * 1000L + 1);
+        .isEqualTo(AtomicUpdates.ATTEMPTS * 1000L + 1);
   }
 
   @Test

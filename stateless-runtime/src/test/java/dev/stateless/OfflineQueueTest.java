@@ -199,7 +199,7 @@ class OfflineQueueTest {
 
     assertThat(b.pendingWrites()).isZero();
     assertAppliedOnceInOrder();
-    OfflineWrites drained = b.engine().offlineWrites();
+    OfflineWrites drained = b.engine().offline().current();
     assertThat(drained.applied.sum()).isEqualTo(WRITES);
     assertThat(drained.skipped.sum()).isZero();
     for (int k = 0; k < KEYS; k++) {
@@ -239,7 +239,7 @@ class OfflineQueueTest {
 
     assertThat(b.pendingWrites()).isZero();
     assertAppliedOnceInOrder();
-    OfflineWrites drained = b.engine().offlineWrites();
+    OfflineWrites drained = b.engine().offline().current();
     assertThat(drained.applied.sum()).isEqualTo(WRITES);
     assertThat(drained.skipped.sum()).isZero();
     for (int k = 0; k < KEYS; k++) {
@@ -308,7 +308,7 @@ class OfflineQueueTest {
     StatelessCache a = writeOffline(queue, Duration.ofDays(1));
     redis.start();
     eventually("a part drained", () -> a.pendingWrites() <= WRITES - 1000);
-    OfflineWrites first = a.engine().offlineWrites();
+    OfflineWrites first = a.engine().offline().current();
     crash(a);
     long appliedBeforeKill = first.applied.sum();
     System.out.println("applied before the kill: " + appliedBeforeKill);
@@ -317,7 +317,7 @@ class OfflineQueueTest {
     StatelessCache b = node(builder().offlineQueue(queue));
     await(b.flush());
 
-    OfflineWrites second = b.engine().offlineWrites();
+    OfflineWrites second = b.engine().offline().current();
     System.out.println(
         "after restart: re-sent and skipped "
             + second.skipped.sum()
@@ -513,7 +513,7 @@ class OfflineQueueTest {
     redis.command("SET", k, "sv0");
     StatelessCache a = node(builder().offlineQueue(queue).onConflict(conflicts::add));
     readCopy(a, k, "v0");
-    a.engine().offlineWrites().loseRepliesForTest = true;
+    a.engine().offline().current().loseRepliesForTest = true;
     redis.command("SET", k, "stheirs"); // another writer; unannounced, so the copy stays
     assertThat(await(a.set(k, "mine"))).isTrue();
     // Redis refused the record (its number is consumed) but the node never saw the reply.
@@ -539,7 +539,7 @@ class OfflineQueueTest {
     Path queue = dir.resolve("a.mv");
     StatelessCache a = node(queueNode().offlineQueue(queue));
     a.sync().set("dep:1", "derived");
-    a.engine().offlineWrites().loseRepliesForTest = true;
+    a.engine().offline().current().loseRepliesForTest = true;
     assertThat(await(a.set("lead:1", "x"))).isTrue();
     eventually("the record applied", () -> "1".equals(redis.command("HVALS", "__stateless:q")));
     crash(a);
@@ -548,7 +548,7 @@ class OfflineQueueTest {
     StatelessCache a2 = node(queueNode().offlineQueue(queue));
     await(a2.flush());
 
-    assertThat(a2.engine().offlineWrites().skipped.sum()).isEqualTo(1);
+    assertThat(a2.engine().offline().current().skipped.sum()).isEqualTo(1);
     assertThat(inRedis("lead:1")).isEqualTo("x");
     eventually("the dependent dropped", () -> "0".equals(redis.command("EXISTS", "dep:1")));
   }
@@ -558,13 +558,13 @@ class OfflineQueueTest {
     StatelessCache a =
         node(builder().offlineQueue(dir.resolve("a.mv")).negativeCaching(Duration.ofMinutes(1)));
     String k = "hot:queued";
-    OfflineWrites o = a.engine().offlineWrites();
+    OfflineWrites o = a.engine().offline().current();
     o.pausedForTest = true;
     assertThat(await(a.set(k, "v"))).isTrue();
-    var client = a.engine().route(k).regions[CacheLayer.CLIENT.ordinal()];
+    var client = a.engine().routes().route(k).regions[CacheLayer.CLIENT.ordinal()];
     client.invalidate(k); // as if evicted
     assertThat(a.sync().get(k)).isNull(); // read from Redis, which has not got the write yet
-    assertThat(client.getIfPresent(k)).as("an absent marker").isNull();
+    assertThat(client.get(k)).as("an absent marker").isNull();
     o.pausedForTest = false;
     a.sync().flush();
 
@@ -613,7 +613,7 @@ class OfflineQueueTest {
                 .manifest(TestManifest.class)
                 .server(Stores.inProcess())
                 .offlineQueue(queue));
-    OfflineWrites o = a2.engine().offlineWrites();
+    OfflineWrites o = a2.engine().offline().current();
     eventually("a drain failure", () -> o.lastFailure != null);
     assertThat(o.lastFailure).isInstanceOf(StatelessException.class);
     assertThat(((StatelessException) o.lastFailure).code()).isEqualTo("SL105");
@@ -639,7 +639,7 @@ class OfflineQueueTest {
     Path queue = dir.resolve("a.mv");
     StatelessCache a = node(builder().offlineQueue(queue));
     assertThat(await(a.set("hot:before", "kept"))).isTrue();
-    OfflineQueue q = a.engine().offlineWrites().queue();
+    OfflineQueue q = a.engine().offline().current().queue();
     q.failCommitForTest = true;
     assertSL105(a.set("hot:failed", "lost"), "could not commit", "restart");
     q.failCommitForTest = false;

@@ -101,16 +101,16 @@ class ScopesTest {
   void hundredThousandScopes_leaveTheStoreAtItsStartingSize() {
     StatelessCache c = cache(Kind.IN_PROCESS);
     c.sync().set("user:keep", "x");
-    long client = c.localEntryCount(CacheLayer.CLIENT);
-    long server = c.localEntryCount(CacheLayer.SERVER);
+    long client = c.policy().entryCount(CacheLayer.CLIENT);
+    long server = c.policy().entryCount(CacheLayer.SERVER);
     for (int i = 0; i < 100_000; i++) {
       try (RequestScope scope = c.requestScope()) {
         scope.setScoped("req:" + i, "payload " + i);
         scope.setScoped("req:" + i + ":extra", i);
       }
     }
-    assertThat(c.localEntryCount(CacheLayer.CLIENT)).isEqualTo(client);
-    assertThat(c.localEntryCount(CacheLayer.SERVER)).isEqualTo(server);
+    assertThat(c.policy().entryCount(CacheLayer.CLIENT)).isEqualTo(client);
+    assertThat(c.policy().entryCount(CacheLayer.SERVER)).isEqualTo(server);
     assertThat(c.sync().scan("req:*")).isEmpty();
   }
 

@@ -9,7 +9,7 @@ import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Component;
 import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
-import dev.stateless.internal.LocalStore;
+import dev.stateless.internal.Entry;
 import dev.stateless.internal.redis.RedisStore;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -159,14 +159,14 @@ class StatelessCacheTest {
     if (kind == Kind.REDIS) {
       assertThat(redis.command("EXISTS", "plain:1")).isEqualTo("1");
       assertThat(redis.command("EXISTS", "local:1")).isEqualTo("0");
-      assertThat(c.localEntryCount(CacheLayer.SERVER)).isEqualTo(-1);
+      assertThat(c.policy().entryCount(CacheLayer.SERVER)).isEqualTo(-1);
     } else {
-      assertThat(c.localEntryCount(CacheLayer.SERVER)).isEqualTo(1);
+      assertThat(c.policy().entryCount(CacheLayer.SERVER)).isEqualTo(1);
     }
-    assertThat(c.localEntryCount(CacheLayer.CLIENT)).isEqualTo(1);
-    assertThat(c.localEntryCount(CacheLayer.EDGE)).isEqualTo(1);
+    assertThat(c.policy().entryCount(CacheLayer.CLIENT)).isEqualTo(1);
+    assertThat(c.policy().entryCount(CacheLayer.EDGE)).isEqualTo(1);
     s.del("local:1");
-    assertThat(c.localEntryCount(CacheLayer.CLIENT)).isZero();
+    assertThat(c.policy().entryCount(CacheLayer.CLIENT)).isZero();
   }
 
   @ParameterizedTest
@@ -534,7 +534,7 @@ class StatelessCacheTest {
     for (int i = 0; i < 50; i++) {
       if (c.sync().layer(CacheLayer.EDGE).get("product:" + i) != null) {
         present++;
-        bytes += LocalStore.weigh("product:" + i, 101);
+        bytes += Entry.weigh("product:" + i, 101);
       }
     }
     assertThat(bytes).isLessThanOrEqualTo(1024);

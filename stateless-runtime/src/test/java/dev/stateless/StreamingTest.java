@@ -544,7 +544,7 @@ class StreamingTest {
     assertThat(readAll(c.stream("video:1"))).isEqualTo(video);
     assertThat(readAll(cache.layer(CacheLayer.EDGE).sync().stream("video:1"))).isEqualTo(video);
     assertThat(cache.layer(CacheLayer.CLIENT).sync().stream("video:1")).isNull();
-    assertThat(cache.localEntryCount(CacheLayer.CLIENT)).isZero();
+    assertThat(cache.policy().entryCount(CacheLayer.CLIENT)).isZero();
     assertThatThrownBy(() -> c.get("video:1"))
         .satisfies(e -> assertThat(code(e)).isEqualTo("SL009"));
   }

@@ -11,8 +11,8 @@ import dev.stateless.annotation.MaxSize;
 import dev.stateless.annotation.Owns;
 import dev.stateless.annotation.Prefetch;
 import dev.stateless.annotation.Streaming;
-import dev.stateless.internal.Engine;
-import dev.stateless.internal.LocalStore;
+import dev.stateless.internal.Entry;
+import dev.stateless.internal.WarmUp;
 import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,7 +150,7 @@ class WarmStartTest {
     redis.command("HSET", "popular:hash", "f", "v"); // no string: skipped
 
     SyncCache b = node();
-    assertThat(b.async().localEntryCount(CacheLayer.CLIENT)).isEqualTo(POPULAR);
+    assertThat(b.async().policy().entryCount(CacheLayer.CLIENT)).isEqualTo(POPULAR);
 
     Map<String, Long> before = CommandStats.dataCalls(redis);
     assertThat(b.get("popular:7")).isEqualTo("v7");
@@ -171,7 +171,7 @@ class WarmStartTest {
     long scans = CommandStats.dataCalls(redis).getOrDefault("scan", 0L) - scansBefore;
     // SCAN COUNT 500 over more than 1,234 keys needs at least three steps.
     assertThat(scans)
-        .isGreaterThanOrEqualTo((POPULAR + Engine.PREFETCH_PAGE - 1) / Engine.PREFETCH_PAGE);
+        .isGreaterThanOrEqualTo((POPULAR + WarmUp.PREFETCH_PAGE - 1) / WarmUp.PREFETCH_PAGE);
   }
 
   @Test
@@ -227,7 +227,7 @@ class WarmStartTest {
             .edge(Stores.redis(redis.uri() + "?timeout=2s"))
             .build();
     open.add(c);
-    assertThat(c.sync().async().localEntryCount(CacheLayer.CLIENT)).isZero();
+    assertThat(c.sync().async().policy().entryCount(CacheLayer.CLIENT)).isZero();
     assertThat(c.sync().get("edgy:3")).isEqualTo("v3");
   }
 
@@ -265,7 +265,7 @@ class WarmStartTest {
             .server(Stores.redis(redis.uri() + "?timeout=2s"))
             .build();
     open.add(c);
-    assertThat(c.sync().async().localEntryCount(CacheLayer.CLIENT)).isZero();
+    assertThat(c.sync().async().policy().entryCount(CacheLayer.CLIENT)).isZero();
     try (java.io.InputStream in = c.sync().stream("reel:1")) {
       assertThat(in.readAllBytes()).isEqualTo(value);
     }
@@ -276,7 +276,7 @@ class WarmStartTest {
     SyncCache a = node();
     writeAll(a, "other:", 1, 5);
     SyncCache b = node();
-    assertThat(b.async().localEntryCount(CacheLayer.CLIENT)).isZero();
+    assertThat(b.async().policy().entryCount(CacheLayer.CLIENT)).isZero();
     assertThat(b.get("empty:1")).isNull();
   }
 
@@ -285,8 +285,8 @@ class WarmStartTest {
     SyncCache a = node();
     writeAll(a, "small:", 10, 99); // 90 keys of one weight, far more than 1KB
     SyncCache b = node();
-    int weight = LocalStore.weigh("small:10", ValueCodec.standard().encode("v10").length);
-    assertThat(b.async().localEntryCount(CacheLayer.CLIENT)).isEqualTo(1024 / weight);
+    int weight = Entry.weigh("small:10", ValueCodec.standard().encode("v10").length);
+    assertThat(b.async().policy().entryCount(CacheLayer.CLIENT)).isEqualTo(1024 / weight);
   }
 
   @Test

@@ -222,6 +222,17 @@ public final class Errors {
         null);
   }
 
+  /** A scope's end failed with something that is not an unchecked exception (a checked cause). */
+  public static InvalidStateException scopeEndFailed(String what, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "closing this " + what + " failed: " + cause,
+            "see the cause; the entries the " + what + " wrote may still be there",
+            List.of()),
+        cause);
+  }
+
   public static StatelessException sessionEntriesWithoutCleanup(List<String> keys) {
     return new StatelessException(
         List.of(
@@ -340,14 +351,14 @@ public final class Errors {
         cause);
   }
 
-  public static StaleDataException streamReplaced(String key) {
+  public static StaleDataException streamReplaced(String key, long graceMillis) {
     return new StaleDataException(
         Diagnostic.error(
             Code.SL104,
             "the streamed value of \"" + key + "\" was replaced or deleted while being read",
             "retry: stream(key) again reads the current version from its start (a replaced"
                 + " value stays readable for "
-                + StreamedValues.GRACE_MILLIS / 1000
+                + graceMillis / 1000
                 + " s after the swap)",
             List.of()),
         null);

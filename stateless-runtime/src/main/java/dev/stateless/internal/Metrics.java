@@ -44,6 +44,21 @@ public final class Metrics {
     }
   }
 
+  public void count(CacheLayer layer, boolean hit) {
+    if (hit) {
+      hit(layer);
+    } else {
+      miss(layer);
+    }
+  }
+
+  /** Counts a write's invalidation event, when the store publishes one. */
+  public void sent(RemoteStore store) {
+    if (store.publishes()) {
+      invalidationsSent.increment();
+    }
+  }
+
   public void miss(CacheLayer layer) {
     if (countGets) {
       misses[layer.ordinal()].increment();

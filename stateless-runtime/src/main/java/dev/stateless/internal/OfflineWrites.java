@@ -1,9 +1,8 @@
 package dev.stateless.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import dev.stateless.OfflineConflict;
+import dev.stateless.ValueCodec;
 import dev.stateless.annotation.CacheLayer;
-import dev.stateless.internal.redis.RedisStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,8 +20,8 @@ import java.util.function.Consumer;
  * entries, appended to an {@link OfflineQueue}, and drained to Redis in order by one thread.
  *
  * <p>The drainer keeps a sliding window of up to {@value #WINDOW} committed records in flight
- * (pipelined on the store's connection) through {@link RedisStore#APPLY_QUEUED}, which applies each
- * exactly once and in order, and handles the replies in order. On any failure (Redis down, a
+ * (pipelined on the store's connection) through {@link RemoteStore#APPLY_QUEUED}, which applies
+ * each exactly once and in order, and handles the replies in order. On any failure (Redis down, a
  * timeout, an out-of-order reply) it waits, with a capped exponential backoff, and re-sends from
  * the first record not acknowledged; records are never dropped. A drained record is removed from
  * the queue.
@@ -40,7 +39,11 @@ public final class OfflineWrites implements AutoCloseable {
   private static final long MAX_BACKOFF_MILLIS = 2000;
   private static final int CLIENT = CacheLayer.CLIENT.ordinal();
 
-  private final Engine engine;
+  private final Routes routes;
+  private final Generations generations;
+  private final Invalidations invalidations;
+  private final Metrics metrics;
+  private final ValueCodec codec;
   private final OfflineQueue queue;
   private final Consumer<OfflineConflict> onConflict;
 
@@ -49,7 +52,11 @@ public final class OfflineWrites implements AutoCloseable {
 
   private final Thread drainer;
   private final Object signal = new Object();
-  private final List<Object[]> flushes = new ArrayList<>(); // {Long target, CompletableFuture}
+  private final List<Flush> flushes = new ArrayList<>();
+
+  /** A {@link #flush()} waiting for the records up to {@code target} to drain. */
+  private record Flush(long target, CompletableFuture<Void> done) {}
+
   private volatile boolean closed;
   private volatile long drainedUpTo;
   private boolean wake; // guarded by signal
@@ -74,8 +81,19 @@ public final class OfflineWrites implements AutoCloseable {
   /** For tests: every reply is ignored, as if lost (the records are re-sent, and applied once). */
   public volatile boolean loseRepliesForTest;
 
-  public OfflineWrites(Engine engine, OfflineQueue queue, Consumer<OfflineConflict> onConflict) {
-    this.engine = engine;
+  OfflineWrites(
+      Routes routes,
+      Generations generations,
+      Invalidations invalidations,
+      Metrics metrics,
+      ValueCodec codec,
+      OfflineQueue queue,
+      Consumer<OfflineConflict> onConflict) {
+    this.routes = routes;
+    this.generations = generations;
+    this.invalidations = invalidations;
+    this.metrics = metrics;
+    this.codec = codec;
     this.queue = queue;
     this.onConflict = onConflict;
     long first = queue.firstSeq();
@@ -105,25 +123,23 @@ public final class OfflineWrites implements AutoCloseable {
       batch = queue.read(from, 4096);
       for (OfflineQueue.Record rec : batch) {
         from = rec.seq + 1;
-        Route r = engine.route(rec.key);
-        Cache<String, LocalStore.Entry> region = r.regions[CLIENT];
+        Route r = routes.route(rec.key);
+        Region region = r.regions[CLIENT];
         pendingByKey.merge(rec.key, 1, Integer::sum);
         if (region == null) {
           continue;
         }
-        LocalStore.Entry e;
+        Entry e;
         if (rec.op == OfflineQueue.SET) {
           Object value;
           try {
-            value = engine.codec.decode(rec.value);
+            value = codec.decode(rec.value);
           } catch (IllegalArgumentException bad) {
             region.invalidate(rec.key);
             continue;
           }
           long ttl = rec.px > 0 ? TimeUnit.MILLISECONDS.toNanos(rec.px) : Long.MAX_VALUE;
-          e =
-              new LocalStore.Entry(
-                  value, LocalStore.weigh(rec.key, rec.value.length), ttl, r, true, true);
+          e = new Entry(value, Entry.weigh(rec.key, rec.value.length), ttl, r, true, true);
         } else {
           e = tombstone(r, rec.key);
         }
@@ -132,8 +148,8 @@ public final class OfflineWrites implements AutoCloseable {
     } while (batch.size() == 4096);
   }
 
-  private static LocalStore.Entry tombstone(Route r, String key) {
-    return new LocalStore.Entry(null, LocalStore.weigh(key, 0), Long.MAX_VALUE, r, true, true);
+  private static Entry tombstone(Route r, String key) {
+    return new Entry(null, Entry.weigh(key, 0), Long.MAX_VALUE, r, true, true);
   }
 
   /** Whether the key has queued writes not yet drained. */
@@ -145,9 +161,7 @@ public final class OfflineWrites implements AutoCloseable {
   public CompletableFuture<Boolean> set(
       Route r, String key, Object stored, byte[] bytes, int weight, long ttlNanos) {
     long px = ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
-    LocalStore.Entry e =
-        new LocalStore.Entry(
-            stored, weight, ttlNanos > 0 ? ttlNanos : Long.MAX_VALUE, r, true, true);
+    Entry e = new Entry(stored, weight, ttlNanos > 0 ? ttlNanos : Long.MAX_VALUE, r, true, true);
     return enqueue(r, key, OfflineQueue.SET, bytes, px, e).thenApply(had -> true);
   }
 
@@ -160,23 +174,21 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   private CompletableFuture<Boolean> enqueue(
-      Route r, String key, byte op, byte[] bytes, long px, LocalStore.Entry e) {
-    Cache<String, LocalStore.Entry> region = r.regions[CLIENT];
+      Route r, String key, byte op, byte[] bytes, long px, Entry e) {
+    Region region = r.regions[CLIENT];
     java.util.concurrent.atomic.AtomicReference<CompletableFuture<Long>> appended =
         new java.util.concurrent.atomic.AtomicReference<>();
     boolean[] had = new boolean[1];
-    engine.bumpKey(key); // a fill in flight must not install an older value over this one
+    generations.bump(key); // a fill in flight must not install an older value over this one
     // The key's entry orders its appends: each record's base is the entry it replaces.
-    region
-        .asMap()
-        .compute(
-            key,
-            (k, cur) -> {
-              appended.set(queue.append(op, key, r.ownerName, bytes, px, baseOf(cur)));
-              pendingByKey.merge(key, 1, Integer::sum);
-              had[0] = cur != null && cur.value != null && cur.value != LocalStore.ABSENT;
-              return e;
-            });
+    region.compute(
+        key,
+        (k, cur) -> {
+          appended.set(queue.append(op, key, r.ownerName, bytes, px, baseOf(cur)));
+          pendingByKey.merge(key, 1, Integer::sum);
+          had[0] = cur != null && cur.value != null && cur.value != Entry.ABSENT;
+          return e;
+        });
     // No second bump: the record may be sent already, and its settle checks that nothing touched
     // the key since.
     dropBetween(r, key);
@@ -185,7 +197,7 @@ public final class OfflineWrites implements AutoCloseable {
         .whenComplete(
             (seq, t) -> {
               if (t != null) {
-                notQueued(key, e);
+                notQueued(r, key, e);
               }
             })
         .thenApply(seq -> had[0]);
@@ -195,31 +207,29 @@ public final class OfflineWrites implements AutoCloseable {
    * A write whose record could not be committed (the queue failed, or the node is stopping): its
    * pending entry goes, so it is not served, and so do the flushes that can no longer complete.
    */
-  private void notQueued(String key, LocalStore.Entry e) {
-    Cache<String, LocalStore.Entry> region = e.route.regions[CLIENT];
-    region
-        .asMap()
-        .compute(
-            key,
-            (k, cur) -> {
-              pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
-              if (cur == e) {
-                engine.bumpKey(k);
-                return null;
-              }
-              return cur;
-            });
+  private void notQueued(Route r, String key, Entry e) {
+    Region region = r.regions[CLIENT];
+    region.compute(
+        key,
+        (k, cur) -> {
+          pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
+          if (cur == e) {
+            generations.bump(k);
+            return null;
+          }
+          return cur;
+        });
     RuntimeException failure = queue.failure();
     if (failure == null) {
       return;
     }
     List<CompletableFuture<?>> stuck = new ArrayList<>();
     synchronized (flushes) {
-      Iterator<Object[]> it = flushes.iterator();
+      Iterator<Flush> it = flushes.iterator();
       while (it.hasNext()) {
-        Object[] f = it.next();
-        if ((Long) f[0] > queue.committedSeq()) {
-          stuck.add((CompletableFuture<?>) f[1]);
+        Flush f = it.next();
+        if (f.target() > queue.committedSeq()) {
+          stuck.add(f.done());
           it.remove();
         }
       }
@@ -243,17 +253,17 @@ public final class OfflineWrites implements AutoCloseable {
    * SHA-1 hex of the encoded value an entry holds; "-" for a queued delete or a negative-cache
    * marker (the key was read absent); "?" for none.
    */
-  private String baseOf(LocalStore.Entry cur) {
+  private String baseOf(Entry cur) {
     if (cur == null) {
       return "?";
     }
-    if (cur.value == LocalStore.ABSENT) {
+    if (cur.value == Entry.ABSENT) {
       return "-";
     }
     if (cur.value == null) {
       return cur.pending ? "-" : "?";
     }
-    return sha1Hex(engine.codec.encode(cur.value));
+    return sha1Hex(codec.encode(cur.value));
   }
 
   public static String sha1Hex(byte[] bytes) {
@@ -290,7 +300,7 @@ public final class OfflineWrites implements AutoCloseable {
       if (drainedUpTo >= target) {
         return CompletableFuture.completedFuture(null);
       }
-      flushes.add(new Object[] {target, done});
+      flushes.add(new Flush(target, done));
     }
     wakeUp();
     return done;
@@ -300,11 +310,11 @@ public final class OfflineWrites implements AutoCloseable {
     drainedUpTo = seq;
     List<CompletableFuture<?>> ready = new ArrayList<>();
     synchronized (flushes) {
-      Iterator<Object[]> it = flushes.iterator();
+      Iterator<Flush> it = flushes.iterator();
       while (it.hasNext()) {
-        Object[] f = it.next();
-        if ((Long) f[0] <= seq) {
-          ready.add((CompletableFuture<?>) f[1]);
+        Flush f = it.next();
+        if (f.target() <= seq) {
+          ready.add(f.done());
           it.remove();
         }
       }
@@ -413,7 +423,7 @@ public final class OfflineWrites implements AutoCloseable {
           } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
           }
-          inFlight.add(new InFlight(rec, engine.keyToken(rec.key), reply));
+          inFlight.add(new InFlight(rec, generations.token(rec.key), reply));
           nextToSend = rec.seq + 1;
         }
       }
@@ -448,7 +458,7 @@ public final class OfflineWrites implements AutoCloseable {
     switch (status) {
       case "applied":
         applied.increment();
-        engine.metrics.invalidationsSent.increment();
+        metrics.invalidationsSent.increment();
         settle(rec, f.token, true);
         dependents(rec);
         break;
@@ -495,8 +505,8 @@ public final class OfflineWrites implements AutoCloseable {
             });
   }
 
-  private RedisStore storeFor(OfflineQueue.Record rec) {
-    RedisStore s = engine.route(rec.key).primaryRedis;
+  private RemoteStore storeFor(OfflineQueue.Record rec) {
+    RemoteStore s = routes.route(rec.key).primaryRemote;
     if (s == null) {
       throw Errors.offlineOwnerNotRedis(rec.key, rec.owner);
     }
@@ -529,32 +539,29 @@ public final class OfflineWrites implements AutoCloseable {
    * was sent) or goes.
    */
   private void settle(OfflineQueue.Record rec, long token, boolean keep) {
-    Route r = engine.route(rec.key);
-    Cache<String, LocalStore.Entry> region = r.regions[CLIENT];
+    Route r = routes.route(rec.key);
+    Region region = r.regions[CLIENT];
     if (region == null) {
       pendingByKey.computeIfPresent(rec.key, (k, c) -> c > 1 ? c - 1 : null);
       return;
     }
-    region
-        .asMap()
-        .compute(
-            rec.key,
-            (k, cur) -> {
-              Integer left = pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
-              if (left == null && cur != null && cur.value == LocalStore.ABSENT) {
-                engine.bumpKey(k); // "absent" from before the write, which created the key
-                return null;
-              }
-              if (left != null || cur == null || !cur.pending) {
-                return cur;
-              }
-              if (keep && cur.value != null && engine.keyToken(k) == token) {
-                return new LocalStore.Entry(
-                    cur.value, cur.weight, cur.ttlNanos, cur.route, true, false);
-              }
-              engine.bumpKey(k);
-              return null;
-            });
+    region.compute(
+        rec.key,
+        (k, cur) -> {
+          Integer left = pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
+          if (left == null && cur != null && cur.value == Entry.ABSENT) {
+            generations.bump(k); // "absent" from before the write, which created the key
+            return null;
+          }
+          if (left != null || cur == null || !cur.pending) {
+            return cur;
+          }
+          if (keep && cur.value != null && generations.token(k) == token) {
+            return new Entry(cur.value, cur.weight, cur.ttlNanos, cur.source, true, false);
+          }
+          generations.bump(k);
+          return null;
+        });
     // Reads of a queued key stop at its client entry, so the edge fills only if that entry was
     // evicted; what it holds then is older than this write. No bump: it would look like an
     // invalidation to the key's next settle.
@@ -562,8 +569,8 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   private void dependents(OfflineQueue.Record rec) {
-    engine
-        .dependentsOfQueued(engine.route(rec.key), rec.key)
+    invalidations
+        .dependentsOf(routes.route(rec.key), null, rec.key)
         .whenComplete(
             (n, t) -> {
               if (t != null) {
@@ -577,7 +584,7 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   private void report(OfflineQueue.Record rec, Object server) {
-    engine.metrics.offlineConflicts.increment();
+    metrics.offlineConflicts.increment();
     OfflineConflict c =
         new OfflineConflict(
             rec.key,
@@ -592,7 +599,7 @@ public final class OfflineWrites implements AutoCloseable {
 
   private Object decodeQuietly(byte[] bytes) {
     try {
-      return engine.codec.decode(bytes);
+      return codec.decode(bytes);
     } catch (IllegalArgumentException e) {
       return bytes.clone(); // not ours to decode: the raw bytes still tell what happened
     }
@@ -622,7 +629,7 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   private boolean stop() {
-    List<Object[]> left;
+    List<Flush> left;
     synchronized (flushes) {
       if (closed) {
         return false;
@@ -639,8 +646,8 @@ public final class OfflineWrites implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    for (Object[] f : left) {
-      ((CompletableFuture<?>) f[1]).completeExceptionally(Errors.closed());
+    for (Flush f : left) {
+      f.done().completeExceptionally(Errors.closed());
     }
     return true;
   }

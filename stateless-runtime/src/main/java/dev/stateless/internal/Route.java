@@ -1,17 +1,16 @@
 package dev.stateless.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Component;
-import dev.stateless.internal.redis.RedisStore;
 
 /**
  * Where the keys of one owner live: the owner's layer (the primary copy), the strategy that places
- * copies nearer to the caller, and the in-process regions that hold them. The engine builds one per
- * owner (and per custom placement) up front, so routing a key is one owner lookup.
+ * copies nearer to the caller, and the in-process regions that hold them. {@link Routes} builds one
+ * per owner (and per custom placement) up front, so routing a key is one owner lookup.
  */
-public final class Route {
+public final class Route implements Entry.Source {
+  /** The owner; null for a key nobody owns. */
   public final Component owner;
 
   /** The owner's name; null for a key nobody owns. */
@@ -26,21 +25,21 @@ public final class Route {
   public final long ttlNanos;
   public final long maxBytes;
 
-  /** Per layer (by ordinal): the in-process region for this key, or null for a shared store. */
-  public final Cache<String, LocalStore.Entry>[] regions;
+  /** Per layer (by ordinal): the in-process region for this key, or null for a remote store. */
+  public final Region[] regions;
 
-  /** The owner's layer's store when it is Redis (copies then depend on its events), else null. */
-  public final RedisStore primaryRedis;
+  /** The owner's layer's store when it is remote (copies then depend on its events), else null. */
+  public final RemoteStore primaryRemote;
 
-  public Route(
+  Route(
       Component owner,
       CacheLayer primary,
       Strategy strategy,
       boolean[] copies,
       long ttlNanos,
       long maxBytes,
-      Cache<String, LocalStore.Entry>[] regions,
-      Store primaryStore) {
+      Region[] regions,
+      RemoteStore primaryRemote) {
     this.owner = owner;
     this.ownerName = owner == null ? null : owner.name();
     this.primary = primary;
@@ -49,12 +48,28 @@ public final class Route {
     this.ttlNanos = ttlNanos;
     this.maxBytes = maxBytes;
     this.regions = regions;
-    this.primaryRedis = primaryStore instanceof RedisStore ? (RedisStore) primaryStore : null;
+    this.primaryRemote = primaryRemote;
+  }
+
+  @Override
+  public String ownerName() {
+    return ownerName;
   }
 
   /** Whether copies of these keys can be trusted: their primary's events are being received. */
+  @Override
   public boolean primaryLive() {
-    return primaryRedis == null || primaryRedis.live();
+    return primaryRemote == null || primaryRemote.live();
+  }
+
+  /** Whether the owner's values are streamed ({@code @Streaming}). */
+  public boolean streaming() {
+    return owner != null && owner.isStreaming();
+  }
+
+  /** The region of the owner's layer; null when the owner's layer is remote. */
+  public Region primaryRegion() {
+    return regions[primary.ordinal()];
   }
 
   public String describeOwner() {

@@ -2,8 +2,6 @@ package dev.stateless.internal;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Rights;
-import dev.stateless.core.StatelessException;
-import dev.stateless.internal.redis.RedisStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing once closed.
  */
 public final class ScopedEntries {
-  private final Engine engine;
+  private final Writes writes;
   private final String what;
   private final boolean cleanupRequired;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -45,8 +43,8 @@ public final class ScopedEntries {
    * @param what "request scope", "session" or "cache", for messages
    * @param cleanupRequired whether every entry needs a cleanup callback (sessions: SL010 if not)
    */
-  public ScopedEntries(Engine engine, String what, boolean cleanupRequired) {
-    this.engine = engine;
+  public ScopedEntries(Writes writes, String what, boolean cleanupRequired) {
+    this.writes = writes;
     this.what = what;
     this.cleanupRequired = cleanupRequired;
   }
@@ -126,7 +124,7 @@ public final class ScopedEntries {
    */
   public void close() {
     Map<String, Entry> toDelete;
-    List<CompletableFuture<?>> writes;
+    List<CompletableFuture<?>> inFlightWrites;
     synchronized (this) {
       if (closed) {
         return;
@@ -134,12 +132,12 @@ public final class ScopedEntries {
       closed = true;
       toDelete = new LinkedHashMap<>(entries);
       entries.clear();
-      writes = new ArrayList<>(inFlight);
+      inFlightWrites = new ArrayList<>(inFlight);
     }
-    if (!toDelete.isEmpty() && RedisStore.onIoThread()) {
+    if (!toDelete.isEmpty() && Threads.onIoThread()) {
       throw Errors.blockingOnIoThread("closing this " + what);
     }
-    for (CompletableFuture<?> w : writes) {
+    for (CompletableFuture<?> w : inFlightWrites) {
       try {
         w.join();
       } catch (RuntimeException e) {
@@ -154,7 +152,7 @@ public final class ScopedEntries {
         continue;
       }
       try {
-        deletes.add(engine.delOwnEntry(e.getValue().rights, e.getValue().via, e.getKey()));
+        deletes.add(writes.delOwnEntry(e.getValue().rights, e.getValue().via, e.getKey()));
       } catch (RuntimeException x) {
         failures.add(x);
       }
@@ -187,14 +185,16 @@ public final class ScopedEntries {
     }
     if (!failures.isEmpty()) {
       Throwable first = failures.get(0);
-      RuntimeException thrown =
-          first instanceof RuntimeException
-              ? (RuntimeException) first
-              : new StatelessException(List.of(), first);
       for (Throwable t : failures.subList(1, failures.size())) {
-        thrown.addSuppressed(t);
+        first.addSuppressed(t);
       }
-      throw thrown;
+      if (first instanceof RuntimeException e) {
+        throw e;
+      }
+      if (first instanceof Error e) {
+        throw e;
+      }
+      throw Errors.scopeEndFailed(what, first);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.stateless.internal;
 
-import dev.stateless.internal.redis.RedisStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -40,7 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *       leaves them, since the swap may have run.
  *   <li>Pointer: the user's key holds {@code "\0S1 <version> <count> <length>"} (ASCII after the
  *       tag byte 0, which the standard codec never produces). One script ({@link
- *       RedisStore#STREAM_SWAP}) checks that every chunk is there, gives them the pointer's expiry
+ *       RemoteStore#STREAM_SWAP}) checks that every chunk is there, gives them the pointer's expiry
  *       ({@code @Ttl} plus {@link #GRACE_MILLIS}, or none), gives the old value's chunks {@link
  *       #GRACE_MILLIS} to live, sets the pointer and publishes the key's invalidation event.
  *   <li>Size: at most {@link #MAX_CHUNKS} chunks (SL102 beyond, nothing stored), which bounds how
@@ -191,11 +190,7 @@ public final class StreamedValues {
     }
   }
 
-  // ---- Redis ----
-
-  public static String chunkKey(String version, int i) {
-    return RedisStore.CHUNK_PREFIX + version + ":" + i;
-  }
+  // ---- remote stores ----
 
   public static byte[] pointer(String version, int count, long length) {
     byte[] text = (version + " " + count + " " + length).getBytes(StandardCharsets.US_ASCII);
@@ -222,7 +217,7 @@ public final class StreamedValues {
    * (it reads {@code in}); at most {@link #WINDOW} chunk writes are in flight.
    */
   public static CompletableFuture<Long> write(
-      RedisStore redis,
+      RemoteStore redis,
       String key,
       String owner,
       InputStream in,
@@ -249,7 +244,7 @@ public final class StreamedValues {
         }
         acquire(window, 1, redis);
         int count = source.count;
-        redis.setChunk(chunkKey(version, count - 1), c, LEASE_MILLIS).whenComplete(answered);
+        redis.setChunk(version, count - 1, c, LEASE_MILLIS).whenComplete(answered);
         if (System.nanoTime() - renewed >= renewAfterNanos) {
           renewed = System.nanoTime();
           // One script per RENEW_BATCH chunks, each taking a window slot like a chunk write.
@@ -295,7 +290,7 @@ public final class StreamedValues {
         });
   }
 
-  private static void acquire(Semaphore window, int permits, RedisStore redis) {
+  private static void acquire(Semaphore window, int permits, RemoteStore redis) {
     try {
       // Every chunk write answers within the store's timeout (Lettuce fails it otherwise).
       if (!window.tryAcquire(
@@ -309,23 +304,19 @@ public final class StreamedValues {
   }
 
   /** Best effort: the leases remove what this misses. */
-  private static CompletableFuture<Long> discard(RedisStore redis, String version, int count) {
+  private static CompletableFuture<Long> discard(RemoteStore redis, String version, int count) {
     if (count == 0) {
       return CompletableFuture.completedFuture(0L);
     }
-    String[] keys = new String[count];
-    for (int i = 0; i < count; i++) {
-      keys[i] = chunkKey(version, i);
-    }
     try {
-      return redis.unlinkChunks(keys);
+      return redis.unlinkChunks(version, count);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(0L); // closed: the chunks expire with their lease
     }
   }
 
   /** Waits (on the writer's thread) until the chunks of a failed write are gone, or gives up. */
-  private static void awaitQuietly(CompletableFuture<Long> f, RedisStore redis) {
+  private static void awaitQuietly(CompletableFuture<Long> f, RemoteStore redis) {
     try {
       f.get(redis.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -336,7 +327,7 @@ public final class StreamedValues {
   }
 
   /** Opens a reader over the value a pointer names. */
-  public static InputStream open(RedisStore redis, String key, byte[] pointer) {
+  public static InputStream open(RemoteStore redis, String key, byte[] pointer) {
     String text =
         new String(
             pointer,
@@ -360,7 +351,7 @@ public final class StreamedValues {
 
   /** A reader of one version's chunks, fetched in order with a small read-ahead. */
   private static final class RedisChunkStream extends ChunkStream {
-    private final RedisStore redis;
+    private final RemoteStore redis;
     private final String key;
     private final String version;
     private final int count;
@@ -369,7 +360,7 @@ public final class StreamedValues {
     private int requested;
     private long seen;
 
-    public RedisChunkStream(RedisStore redis, String key, String version, int count, long length) {
+    public RedisChunkStream(RemoteStore redis, String key, String version, int count, long length) {
       this.redis = redis;
       this.key = key;
       this.version = version;
@@ -379,16 +370,16 @@ public final class StreamedValues {
 
     @Override
     public byte[] nextChunk() throws IOException {
-      if (RedisStore.onIoThread()) {
+      if (Threads.onIoThread()) {
         throw Errors.streamReadOnIoThread(key); // the replies it waits for arrive on this thread
       }
       while (requested < count && ahead.size() <= READ_AHEAD) {
-        ahead.add(redis.get(chunkKey(version, requested++)));
+        ahead.add(redis.getChunk(version, requested++));
       }
       CompletableFuture<byte[]> next = ahead.poll();
       if (next == null) {
         if (seen != length) {
-          throw Errors.streamReplaced(key);
+          throw Errors.streamReplaced(key, GRACE_MILLIS);
         }
         return null;
       }
@@ -404,7 +395,8 @@ public final class StreamedValues {
         throw Errors.timedOut(redis.describe(), redis.timeout(), e);
       }
       if (bytes == null) {
-        throw Errors.streamReplaced(key); // the grace period of a replaced value is over
+        throw Errors.streamReplaced(
+            key, GRACE_MILLIS); // the grace period of a replaced value is over
       }
       seen += bytes.length;
       return bytes;

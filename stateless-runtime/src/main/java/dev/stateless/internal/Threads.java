@@ -1,5 +1,6 @@
 package dev.stateless.internal;
 
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -19,6 +20,11 @@ public final class Threads {
   /** A pool that grows with the work and lets idle threads go. */
   public static ExecutorService cached(String name) {
     return Executors.newCachedThreadPool(named(name));
+  }
+
+  /** Whether this is one of Netty's I/O threads (Lettuce's), where nothing may block. */
+  public static boolean onIoThread() {
+    return Thread.currentThread() instanceof FastThreadLocalThread;
   }
 
   /** One thread, running tasks in order. */

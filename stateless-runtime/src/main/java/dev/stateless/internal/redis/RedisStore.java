@@ -2,10 +2,12 @@ package dev.stateless.internal.redis;
 
 import dev.stateless.SetOptions;
 import dev.stateless.internal.Errors;
+import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.OfflineQueue;
-import dev.stateless.internal.Store;
+import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.StreamedValues;
 import dev.stateless.internal.Threads;
+import dev.stateless.internal.TtlValue;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
@@ -37,7 +39,7 @@ import java.util.function.Consumer;
  * event, numbered per owner, to the owner's stream: the write and its event cannot be separated.
  * {@link StreamInvalidations} reads the streams of the other nodes' writes.
  */
-public final class RedisStore implements Store {
+public final class RedisStore implements RemoteStore {
   public static final String PREFIX = "__stateless:";
   public static final String SEQUENCES = PREFIX + "seq";
   public static final String STREAM_PREFIX = PREFIX + "inv:";
@@ -504,9 +506,15 @@ public final class RedisStore implements Store {
         "redis://" + parsed.getHost() + ":" + parsed.getPort() + "/" + parsed.getDatabase();
   }
 
-  /** Connects; throws the coded network error when Redis is down. */
-  public void bind(String nodeId, StreamInvalidations.Listener listener, List<String> owners) {
-    bind(nodeId, listener, owners, false);
+  @Override
+  public boolean connect(
+      String nodeId,
+      InvalidationListener listener,
+      List<String> owners,
+      java.util.Set<String> streamingOwners,
+      boolean mayStartDown) {
+    this.streamingOwners = streamingOwners;
+    return bind(nodeId, listener, owners, mayStartDown);
   }
 
   /**
@@ -515,10 +523,7 @@ public final class RedisStore implements Store {
    * then, and {@link #live()} is false). Returns whether it is connected.
    */
   public boolean bind(
-      String nodeId,
-      StreamInvalidations.Listener listener,
-      List<String> owners,
-      boolean mayStartDown) {
+      String nodeId, InvalidationListener listener, List<String> owners, boolean mayStartDown) {
     if (!bound.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "this Redis store already serves a layer; call Stores.redis(uri) per layer and cache");
@@ -572,7 +577,7 @@ public final class RedisStore implements Store {
   private void open(
       StatefulRedisConnection<String, byte[]> conn,
       String nodeId,
-      StreamInvalidations.Listener listener,
+      InvalidationListener listener,
       List<String> owners) {
     StreamInvalidations inv = null;
     try {
@@ -611,7 +616,7 @@ public final class RedisStore implements Store {
    * what {@link #bind} does when Redis is up.
    */
   private void connectInBackground(
-      String nodeId, StreamInvalidations.Listener listener, List<String> owners) {
+      String nodeId, InvalidationListener listener, List<String> owners) {
     long backoff = 50;
     while (!closing) {
       try {
@@ -763,13 +768,14 @@ public final class RedisStore implements Store {
    * The value and its remaining time to live in milliseconds (-1: none; 0 or -2: it just expired),
    * read atomically.
    */
-  public CompletableFuture<Object[]> getWithTtl(String key) {
+  @Override
+  public CompletableFuture<TtlValue> getWithTtl(String key) {
     return this.<List<Object>>script(GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
         .thenApply(
             reply -> {
               Object value = reply.isEmpty() ? null : reply.get(0);
               Object ttl = reply.size() > 1 ? reply.get(1) : -2L;
-              return new Object[] {value instanceof byte[] ? value : null, ttl};
+              return new TtlValue(value instanceof byte[] b ? b : null, (Long) ttl);
             });
   }
 
@@ -777,19 +783,19 @@ public final class RedisStore implements Store {
    * Per key of a page: its value (null when absent or not a string) and remaining TTL in
    * milliseconds, as {@link #getWithTtl}, in one script call.
    */
-  public CompletableFuture<List<Object[]>> getAllWithTtl(List<String> keys) {
+  @Override
+  public CompletableFuture<List<TtlValue>> getAllWithTtl(List<String> keys) {
     return this.<List<Object>>script(
             GET_ALL_WITH_TTL, ScriptOutputType.MULTI, keys.toArray(new String[0]))
         .thenApply(
             reply -> {
-              List<Object[]> out = new ArrayList<>(keys.size());
+              List<TtlValue> out = new ArrayList<>(keys.size());
               for (int i = 0; i < keys.size(); i++) {
                 Object value = 2 * i < reply.size() ? reply.get(2 * i) : null;
                 Object ttl = 2 * i + 1 < reply.size() ? reply.get(2 * i + 1) : null;
                 out.add(
-                    new Object[] {
-                      value instanceof byte[] ? value : null, ttl instanceof Long ? ttl : -2L
-                    });
+                    new TtlValue(
+                        value instanceof byte[] b ? b : null, ttl instanceof Long t ? t : -2L));
               }
               return out;
             });
@@ -1046,7 +1052,7 @@ public final class RedisStore implements Store {
   /** Owners whose keys may hold streamed values (their deletions release chunks). */
   private volatile java.util.Set<String> streamingOwners = java.util.Set.of();
 
-  public void streamingOwners(java.util.Set<String> owners) {
+  void streamingOwners(java.util.Set<String> owners) {
     this.streamingOwners = java.util.Set.copyOf(owners);
   }
 
@@ -1069,9 +1075,20 @@ public final class RedisStore implements Store {
         .thenApply(n -> n > 0);
   }
 
-  /** Writes one chunk of a value being streamed in, expiring after {@code leaseMillis}. */
-  public CompletableFuture<String> setChunk(String chunkKey, byte[] bytes, long leaseMillis) {
+  static String chunkKey(String version, int i) {
+    return CHUNK_PREFIX + version + ":" + i;
+  }
+
+  @Override
+  public CompletableFuture<String> setChunk(
+      String version, int index, byte[] bytes, long leaseMillis) {
+    String chunkKey = chunkKey(version, index);
     return call(a -> a.set(chunkKey, bytes, io.lettuce.core.SetArgs.Builder.px(leaseMillis)));
+  }
+
+  @Override
+  public CompletableFuture<byte[]> getChunk(String version, int index) {
+    return get(chunkKey(version, index));
   }
 
   /**
@@ -1090,8 +1107,12 @@ public final class RedisStore implements Store {
         ascii(Long.toString(leaseMillis)));
   }
 
-  /** Drops the chunks of a write that failed. */
-  public CompletableFuture<Long> unlinkChunks(String[] chunkKeys) {
+  @Override
+  public CompletableFuture<Long> unlinkChunks(String version, int count) {
+    String[] chunkKeys = new String[count];
+    for (int i = 0; i < count; i++) {
+      chunkKeys[i] = chunkKey(version, i);
+    }
     return call(a -> a.unlink(chunkKeys));
   }
 
@@ -1225,7 +1246,7 @@ public final class RedisStore implements Store {
   @Override
   public void close() {
     closing = true;
-    boolean io = onIoThread();
+    boolean io = Threads.onIoThread();
     Thread t = connector;
     if (t != null && t != Thread.currentThread()) {
       t.interrupt();
@@ -1261,10 +1282,5 @@ public final class RedisStore implements Store {
         client.shutdown(0, 2, TimeUnit.SECONDS);
       }
     }
-  }
-
-  /** Whether this is one of Lettuce's (Netty's) I/O threads, where nothing may block. */
-  public static boolean onIoThread() {
-    return Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread;
   }
 }

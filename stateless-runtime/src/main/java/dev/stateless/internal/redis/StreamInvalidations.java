@@ -1,5 +1,7 @@
 package dev.stateless.internal.redis;
 
+import dev.stateless.internal.InvalidationListener;
+import dev.stateless.internal.Threads;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
@@ -24,21 +26,6 @@ import java.util.Map;
  */
 public final class StreamInvalidations implements AutoCloseable {
 
-  /** What the cache does with events. */
-  public interface Listener {
-    /** Another node wrote or deleted a key. */
-    void onKey(String owner, String key);
-
-    /** Another node invalidated a pattern. */
-    void onPattern(String owner, String pattern);
-
-    /** Events of this owner were lost: drop every copy of its keys. */
-    void onLost(String owner, long missed);
-
-    /** An event read while catching up after a reconnect. */
-    void onReplayed();
-  }
-
   private static final class Cursor {
     public String lastId = "0-0";
     public long lastSeq;
@@ -48,7 +35,7 @@ public final class StreamInvalidations implements AutoCloseable {
   private final RedisClient client;
   private final RedisCodec<String, byte[]> codec;
   private final String nodeId;
-  private final Listener listener;
+  private final InvalidationListener listener;
   private final Duration timeout;
   private final Map<String, String> ownerByStream = new LinkedHashMap<>();
   private final Map<String, Cursor> cursors = new HashMap<>();
@@ -63,7 +50,7 @@ public final class StreamInvalidations implements AutoCloseable {
       RedisCodec<String, byte[]> codec,
       String nodeId,
       List<String> owners,
-      Listener listener,
+      InvalidationListener listener,
       Duration timeout) {
     this.store = store;
     this.client = client;
@@ -247,7 +234,7 @@ public final class StreamInvalidations implements AutoCloseable {
   public void close() {
     closed = true;
     live = false;
-    if (RedisStore.onIoThread()) {
+    if (Threads.onIoThread()) {
       if (connection != null) {
         connection.closeAsync(); // waiting here would wait for this very thread
       }

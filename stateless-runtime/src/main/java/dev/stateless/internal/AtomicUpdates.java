@@ -1,16 +1,12 @@
 package dev.stateless.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import dev.stateless.SetOptions;
+import dev.stateless.ValueCodec;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
-import dev.stateless.internal.redis.RedisStore;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
- * {@code atomicUpdate} and {@code atomicBatch}.
+ * {@code atomicUpdate}: read-modify-write with no lost update under contention.
  *
  * <p>An update of an in-process primary runs under a per-key lock (so updates of one key never race
  * each other) and installs its result only if the entry it read is still there (so a plain {@code
@@ -35,10 +31,16 @@ import java.util.function.UnaryOperator;
  * is served next instead of starving. After {@value #ATTEMPTS} attempts, with growing random pauses
  * between lock attempts, it fails with {@link VersionConflictException} (SL103).
  */
-public final class AtomicOps {
+public final class AtomicUpdates {
   public static final int ATTEMPTS = 32;
 
-  private final Engine engine;
+  private final Lifecycle lifecycle;
+  private final Writes writes;
+  private final Reads reads;
+  private final Offline offline;
+  private final Metrics metrics;
+  private final ValueCodec codec;
+  private final String nodeId;
 
   /** Per-key locks of in-process updates, held only while some thread updates the key. */
   private final ConcurrentHashMap<String, KeyLock> localLocks = new ConcurrentHashMap<>();
@@ -82,8 +84,21 @@ public final class AtomicOps {
    */
   private final java.util.concurrent.ExecutorService functions = Threads.cached("stateless-update");
 
-  public AtomicOps(Engine engine) {
-    this.engine = engine;
+  AtomicUpdates(
+      Lifecycle lifecycle,
+      Writes writes,
+      Reads reads,
+      Offline offline,
+      Metrics metrics,
+      ValueCodec codec,
+      String nodeId) {
+    this.lifecycle = lifecycle;
+    this.writes = writes;
+    this.reads = reads;
+    this.offline = offline;
+    this.metrics = metrics;
+    this.codec = codec;
+    this.nodeId = nodeId;
   }
 
   public void close() {
@@ -95,26 +110,26 @@ public final class AtomicOps {
   public <V> CompletableFuture<V> update(
       Rights rights, CacheLayer via, String key, UnaryOperator<V> fn) {
     java.util.Objects.requireNonNull(fn, "fn");
-    Route r = engine.writable(rights, Operation.ATOMIC_UPDATE, key, via);
+    Route r = writes.writable(rights, Operation.ATOMIC_UPDATE, key, via);
     if (rights.lifetime() == dev.stateless.annotation.Lifetime.SESSION) {
       // A session's entries need a cleanup callback, which an update cannot carry (SL010).
-      Engine.throwIfErrors(
+      Checks.throwIfErrors(
           dev.stateless.core.AccessRules.check(
               rights, Operation.WRITE, dev.stateless.core.KeyShape.exact(key), via));
     }
     CacheLayer target = via != null ? via : r.primary;
-    Store s = engine.stores[target.ordinal()];
+    Region region = r.regions[target.ordinal()];
     CompletableFuture<V> done;
-    if (s instanceof LocalStore) {
-      done = updateLocal(r, target, (LocalStore) s, key, fn);
+    if (region != null) {
+      done = updateLocal(r, target, region, key, fn);
     } else {
-      RedisStore redis = (RedisStore) s;
+      RemoteStore redis = writes.remote(target);
       // This node's queued CLIENT_FIRST writes of the key go first, or the update would read
       // around them and the drain would overwrite it.
       CompletableFuture<Void> queuedFirst =
-          via == null && engine.hasQueuedWrites(key)
-              ? engine
-                  .flushOffline()
+          via == null && offline.pending(key)
+              ? offline
+                  .flush()
                   .copy() // the timeout must not complete a future other callers wait for
                   .orTimeout(redis.timeout().toMillis(), TimeUnit.MILLISECONDS)
                   .exceptionally(
@@ -126,23 +141,12 @@ public final class AtomicOps {
           queuedFirst.thenCompose(
               x -> queue(key, (before, mine) -> updateRedis(r, redis, key, fn, before, mine)));
     }
-    return engine.afterWrite(
-        done,
-        r,
-        rights,
-        target,
-        key,
-        v -> {
-          engine.dropCopies(r, target, key);
-          return v;
-        });
+    return writes.afterWrite(done, r, rights, target, key);
   }
 
   @SuppressWarnings("unchecked")
   private <V> CompletableFuture<V> updateLocal(
-      Route r, CacheLayer target, LocalStore store, String key, UnaryOperator<V> fn) {
-    Cache<String, LocalStore.Entry> region = r.regions[target.ordinal()];
-    ConcurrentMap<String, LocalStore.Entry> map = region.asMap();
+      Route r, CacheLayer target, Region region, String key, UnaryOperator<V> fn) {
     KeyLock lock =
         localLocks.compute(
             key,
@@ -154,28 +158,26 @@ public final class AtomicOps {
     lock.lock.lock();
     try {
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        LocalStore.Entry cur = map.get(key);
-        boolean absent = cur == null || cur.value == LocalStore.ABSENT;
-        V next = fn.apply(absent ? null : (V) Engine.copyOut(cur.value));
+        Entry cur = region.get(key);
+        boolean absent = cur == null || cur.isAbsent();
+        V next = fn.apply(absent ? null : (V) Values.copyOut(cur.value));
         boolean installed;
         if (next == null) {
-          installed = cur == null || map.remove(key, cur);
+          installed = cur == null || region.remove(key, cur);
         } else {
-          byte[] bytes = engine.codec.encode(next);
-          int weight = LocalStore.weigh(key, bytes.length);
+          byte[] bytes = codec.encode(next);
+          int weight = Entry.weigh(key, bytes.length);
           if (r.maxBytes > 0 && weight > r.maxBytes) {
             throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
           }
           long ttl =
-              absent
-                  ? Engine.ttlFor(engine.jitter(r.ttlNanos))
-                  : Engine.remainingOrForever(region, key, store);
-          LocalStore.Entry e =
-              new LocalStore.Entry(Engine.storedCopy(next), weight, ttl, r, target != r.primary);
-          installed = cur == null ? map.putIfAbsent(key, e) == null : map.replace(key, cur, e);
+              absent ? Entry.ttlFor(writes.jitter(r.ttlNanos)) : region.remainingOrForever(key);
+          Entry e = new Entry(Values.storedCopy(next), weight, ttl, r, target != r.primary);
+          installed =
+              cur == null ? region.putIfAbsent(key, e) == null : region.replace(key, cur, e);
         }
         if (installed) {
-          return CompletableFuture.completedFuture((V) Engine.copyOut(next));
+          return CompletableFuture.completedFuture((V) Values.copyOut(next));
         }
       }
       return CompletableFuture.failedFuture(Errors.versionConflict(key, ATTEMPTS));
@@ -213,7 +215,7 @@ public final class AtomicOps {
   /** One optimistic update against Redis, and its retries. */
   private final class RedisUpdate<V> {
     public final Route r;
-    public final RedisStore redis;
+    public final RemoteStore redis;
     public final String key;
     public final UnaryOperator<V> fn;
     public final long px;
@@ -226,13 +228,13 @@ public final class AtomicOps {
     public long lockWaitStart;
     public final CompletableFuture<V> result = new CompletableFuture<>();
 
-    public RedisUpdate(Route r, RedisStore redis, String key, UnaryOperator<V> fn, Slot slot) {
+    public RedisUpdate(Route r, RemoteStore redis, String key, UnaryOperator<V> fn, Slot slot) {
       this.slot = slot;
       this.r = r;
       this.redis = redis;
       this.key = key;
       this.fn = fn;
-      long ttl = engine.jitter(r.ttlNanos);
+      long ttl = writes.jitter(r.ttlNanos);
       this.px = ttl > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttl)) : 0;
       this.leaseMillis = Math.max(1000, 2 * redis.timeout().toMillis());
     }
@@ -272,7 +274,7 @@ public final class AtomicOps {
       try {
         step.run();
       } catch (RuntimeException | Error e) {
-        fail(engine.isClosed() ? Errors.closed() : e); // a closed client throws its own errors
+        fail(lifecycle.isClosed() ? Errors.closed() : e); // a closed client throws its own errors
       }
     }
 
@@ -281,11 +283,11 @@ public final class AtomicOps {
       V next;
       byte[] encoded;
       try {
-        Object value = current == null ? null : engine.decode(key, current);
+        Object value = current == null ? null : reads.decode(key, current);
         next = fn.apply((V) value);
-        encoded = next == null ? null : engine.codec.encode(next);
+        encoded = next == null ? null : codec.encode(next);
         if (encoded != null && r.maxBytes > 0) {
-          int weight = LocalStore.weigh(key, encoded.length);
+          int weight = Entry.weigh(key, encoded.length);
           if (weight > r.maxBytes) {
             throw Errors.valueTooLarge(key, r.ownerName, encoded.length, r.maxBytes);
           }
@@ -294,7 +296,7 @@ public final class AtomicOps {
         fail(e);
         return;
       }
-      engine.countSent(redis);
+      metrics.sent(redis);
       redis
           .compareAndSet(key, r.ownerName, token, current, encoded, px)
           .whenComplete(
@@ -307,7 +309,7 @@ public final class AtomicOps {
                   slot.value = encoded;
                   slot.known = true;
                   lastWritten.put(key, encoded == null ? DELETED : encoded);
-                  result.complete((V) Engine.copyOut(next));
+                  result.complete((V) Values.copyOut(next));
                 } else if ((guessed || !retried) && token == null && attempts < ATTEMPTS) {
                   // A wrong guess, or lost once: try again at once on the value the script
                   // returned.
@@ -330,7 +332,7 @@ public final class AtomicOps {
         return;
       }
       if (token == null) {
-        token = engine.nodeId + ":" + tokens.incrementAndGet();
+        token = nodeId + ":" + tokens.incrementAndGet();
         lockWaitStart = System.nanoTime();
       }
       redis
@@ -370,157 +372,9 @@ public final class AtomicOps {
   }
 
   private <V> CompletableFuture<V> updateRedis(
-      Route r, RedisStore redis, String key, UnaryOperator<V> fn, Slot before, Slot mine) {
+      Route r, RemoteStore redis, String key, UnaryOperator<V> fn, Slot before, Slot mine) {
     RedisUpdate<V> u = new RedisUpdate<>(r, redis, key, fn, mine);
     u.start(before);
     return u.result;
-  }
-
-  // ---- atomicBatch ----
-
-  /** One write of a batch, checked and encoded when it was recorded. */
-  public static final class BatchWrite {
-    public final Route route;
-    public final CacheLayer target;
-    public final String key;
-    public final Object value; // null: delete
-    public final byte[] bytes;
-    public final int weight;
-    public final long ttlNanos;
-
-    public BatchWrite(
-        Route route,
-        CacheLayer target,
-        String key,
-        Object value,
-        byte[] bytes,
-        int weight,
-        long ttlNanos) {
-      this.route = route;
-      this.target = target;
-      this.key = key;
-      this.value = value;
-      this.bytes = bytes;
-      this.weight = weight;
-      this.ttlNanos = ttlNanos;
-    }
-  }
-
-  /** Checks and encodes one write of a batch; nothing is applied yet. */
-  public BatchWrite prepare(
-      Rights rights, CacheLayer via, String key, Object value, SetOptions options) {
-    Operation op = value == null ? Operation.DELETE : Operation.WRITE;
-    Route r = engine.writable(rights, op, key, via);
-    CacheLayer target = via != null ? via : r.primary;
-    if (value == null) {
-      if (r.owner != null && r.owner.isStreaming()) {
-        throw Errors.streamedDeleteInBatch(key, r.ownerName);
-      }
-      return new BatchWrite(r, target, key, null, null, 0, 0);
-    }
-    if (options.condition() != SetOptions.Condition.ALWAYS) {
-      throw new IllegalArgumentException(
-          "atomicBatch writes take a TTL, not a condition (" + options + ")");
-    }
-    byte[] bytes = engine.codec.encode(value);
-    int weight = LocalStore.weigh(key, bytes.length);
-    if (r.maxBytes > 0 && weight > r.maxBytes) {
-      throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
-    }
-    long ttl = engine.jitter(options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos);
-    return new BatchWrite(r, target, key, Engine.storedCopy(value), bytes, weight, ttl);
-  }
-
-  /**
-   * Applies checked writes all together: in-process stores under the batch lock, or one Redis store
-   * in one script. Writes to two different kinds of store (or two Redis servers) cannot be made
-   * atomic and are refused before anything is applied.
-   */
-  public CompletableFuture<Void> apply(Rights rights, List<BatchWrite> writes) {
-    engine.checkOpen();
-    if (writes.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    Store first = engine.stores[writes.get(0).target.ordinal()];
-    for (BatchWrite w : writes) {
-      Store s = engine.stores[w.target.ordinal()];
-      boolean same = s instanceof LocalStore ? first instanceof LocalStore : s == first;
-      if (!same) {
-        BatchWrite a = writes.get(0);
-        throw Errors.batchSpansStores(
-            a.key, a.target, first.describe(), w.key, w.target, s.describe());
-      }
-    }
-    List<String> keys = new ArrayList<>(writes.size());
-    writes.forEach(w -> keys.add(w.key));
-    int[] marked = engine.markBatch(keys);
-    CompletableFuture<?> applied;
-    if (first instanceof LocalStore) {
-      engine.batchLock.lock();
-      try {
-        for (BatchWrite w : writes) {
-          Cache<String, LocalStore.Entry> region = w.route.regions[w.target.ordinal()];
-          if (w.value == null) {
-            region.invalidate(w.key);
-          } else {
-            region.put(
-                w.key,
-                new LocalStore.Entry(
-                    w.value,
-                    w.weight,
-                    Engine.ttlFor(w.ttlNanos),
-                    w.route,
-                    w.target != w.route.primary));
-          }
-          engine.dropCopies(w.route, w.target, w.key);
-        }
-      } finally {
-        engine.batchLock.unlock();
-        engine.unmarkBatch(marked);
-      }
-      applied = CompletableFuture.completedFuture(null);
-    } else {
-      RedisStore redis = (RedisStore) first;
-      List<String> owners = new ArrayList<>(writes.size());
-      List<byte[]> values = new ArrayList<>(writes.size());
-      long[] px = new long[writes.size()];
-      for (int i = 0; i < writes.size(); i++) {
-        BatchWrite w = writes.get(i);
-        owners.add(w.route.ownerName);
-        values.add(w.bytes);
-        px[i] = w.ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(w.ttlNanos)) : 0;
-        engine.countSent(redis);
-      }
-      CompletableFuture<Long> sent;
-      try {
-        sent = redis.batch(keys, owners, values, px);
-      } catch (RuntimeException e) {
-        sent = CompletableFuture.failedFuture(e);
-      }
-      // Copies are dropped whether or not the answer came back: the script may have run.
-      applied =
-          sent.whenComplete(
-              (n, t) -> {
-                for (BatchWrite w : writes) {
-                  engine.dropCopies(w.route, w.target, w.key);
-                }
-                engine.unmarkBatch(marked);
-              });
-    }
-    return engine
-        .thenDependents(
-            applied,
-            () -> {
-              List<CompletableFuture<Long>> dependents = new ArrayList<>();
-              for (BatchWrite w : writes) {
-                try {
-                  dependents.add(engine.invalidateDependents(w.route, rights, w.key));
-                } catch (RuntimeException e) {
-                  dependents.add(CompletableFuture.failedFuture(e));
-                }
-              }
-              return CompletableFuture.allOf(dependents.toArray(new CompletableFuture<?>[0]));
-            })
-        .thenApply(v -> null);
   }
 }
