@@ -170,7 +170,7 @@ class ScopesTest {
     StatelessCache c = cache(kind);
     List<String> log = new ArrayList<>();
     try (StatelessCache session = c.session()) {
-      assertThat(session.rights().lifetime()).isEqualTo(Lifetime.SESSION);
+      assertThat(session.policy().rights().lifetime()).isEqualTo(Lifetime.SESSION);
       session
           .set("user:123:session", "data")
           .withCleanup(() -> log.add("cleanup sees " + c.sync().get("user:123:session")))
