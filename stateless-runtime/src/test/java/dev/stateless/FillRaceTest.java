@@ -289,7 +289,9 @@ class FillRaceTest {
         StatelessCache.builder().manifest(TestManifest.class).clock(clock).build();
     open.add(cache);
     SyncCache s = cache.sync();
-    s.set("user:1", "old");
+    // With a TTL, so the read looks at the entry's expiry (a clock read; an entry that never
+    // expires is read without one).
+    s.set("user:1", "old", SetOptions.ttl(java.time.Duration.ofHours(1)));
     // The read finds "old" in the owner's layer; while it looks at the entry's expiry (a clock
     // read), the owner writes "new". The read may answer "old", but must not leave it as a copy.
     clock.trap.set(() -> s.set("user:1", "new"));

@@ -1,7 +1,5 @@
 package dev.stateless.internal;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.stateless.core.KeyPattern;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,24 +13,6 @@ import java.util.function.LongSupplier;
  * own TTLs and know their route, so a hit in the shared region needs no owner lookup.
  */
 public final class CaffeineStore implements Store {
-
-  private static final Expiry<String, Entry> EXPIRY =
-      new Expiry<>() {
-        @Override
-        public long expireAfterCreate(String key, Entry e, long now) {
-          return e.ttlNanos;
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, Entry e, long now, long remaining) {
-          return e.ttlNanos;
-        }
-
-        @Override
-        public long expireAfterRead(String key, Entry e, long now, long remaining) {
-          return remaining;
-        }
-      };
 
   private final long defaultMaxBytes;
   private final ConcurrentHashMap<String, Region> regions = new ConcurrentHashMap<>();
@@ -84,12 +64,7 @@ public final class CaffeineStore implements Store {
 
   private Region newRegion(long maxBytes) {
     long max = maxBytes > 0 ? maxBytes : defaultMaxBytes;
-    Caffeine<String, Entry> b =
-        Caffeine.newBuilder().ticker(ticker).expireAfter(EXPIRY).executor(Runnable::run);
-    if (max != Long.MAX_VALUE) {
-      b.maximumWeight(max).weigher((String k, Entry e) -> e.weight);
-    }
-    return new Region(b.build());
+    return max == Long.MAX_VALUE ? Region.unbounded(ticker) : Region.bounded(ticker, max);
   }
 
   /** Removes every key the pattern matches, in every region; returns how many went. */

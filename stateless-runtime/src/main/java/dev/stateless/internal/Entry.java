@@ -56,6 +56,15 @@ public final class Entry {
     boolean primaryLive();
   }
 
+  /** {@link #deadline} of an entry that never expires. */
+  static final long NEVER = Long.MIN_VALUE;
+
+  /**
+   * In an unbounded {@link Region}: the ticker reading at which the entry expires, or {@link
+   * #NEVER}; set by the region as the entry enters it (and by {@code expire}).
+   */
+  volatile long deadline = NEVER;
+
   /** A copy is served only while its primary's invalidations are being received. */
   public boolean trusted() {
     return !copy || pending || source.primaryLive();
