@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * where copies may live ({@code users} has {@code @Backfill}), so the next read sends nothing to
  * Redis; writes and invalidations drop the marker like a copy.
  */
-class NegativeCachingTest {
+class NegativeCachingIT {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
   private static final Duration EVENTUALLY = Duration.ofSeconds(10);
@@ -53,18 +54,7 @@ class NegativeCachingTest {
   }
 
   private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + EVENTUALLY.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + EVENTUALLY + ": " + what);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(what, EVENTUALLY, condition);
   }
 
   @Test

@@ -3,12 +3,14 @@ package dev.stateless;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.AtomicUpdates;
 import dev.stateless.internal.redis.RedisStore;
-import dev.stateless.testing.RedisServerExtension;
+import dev.stateless.testing.Await;
+import dev.stateless.testing.StoreContext;
+import dev.stateless.testing.StoreKind;
+import dev.stateless.testing.StoreMatrix;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,43 +22,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code atomicUpdate} and {@code atomicBatch}, in-process and against a real redis-server. */
-class AtomicOpsTest {
-  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
-
-  private final Nodes nodes = new Nodes(redis);
-
-  @BeforeEach
-  void clean() {
-    redis.flushAll();
+class AtomicOpsIT {
+  private StatelessCache cache(StoreContext store) {
+    return cache(store, b -> {});
   }
 
-  @AfterEach
-  void closeAll() {
-    nodes.closeAll();
-  }
-
-  private StatelessCache cache(Kind kind) {
-    return cache(kind, b -> {});
-  }
-
-  private StatelessCache cache(Kind kind, Consumer<StatelessCache.Builder> config) {
-    return nodes.build(kind, b -> config.accept(b.manifest(TestManifest.class)));
+  private StatelessCache cache(StoreContext store, Consumer<StatelessCache.Builder> config) {
+    return store.build(b -> config.accept(b.manifest(TestManifest.class)));
   }
 
   // ---- atomicUpdate ----
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicUpdate_seesNullWhenAbsent_returnsAndStoresTheNewValue(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicUpdate_seesNullWhenAbsent_returnsAndStoresTheNewValue(StoreContext store) {
+    SyncCache c = cache(store).sync();
     List<Object> seen = new ArrayList<>();
     Long first =
         c.<Long>atomicUpdate(
@@ -72,19 +53,17 @@ class AtomicOpsTest {
     assertThat(c.get("plain:n")).isEqualTo(42L);
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicUpdate_returningNull_deletesTheKey(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicUpdate_returningNull_deletesTheKey(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("plain:gone", "x");
     assertThat(c.<String>atomicUpdate("plain:gone", v -> null)).isNull();
     assertThat(c.exists("plain:gone")).isFalse();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicUpdate_keepsTheKeysTtl_andGivesANewKeyItsOwnersTtl(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicUpdate_keepsTheKeysTtl_andGivesANewKeyItsOwnersTtl(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("plain:t", "a", SetOptions.ttl(Duration.ofSeconds(30)));
     c.<String>atomicUpdate("plain:t", v -> v + "b");
     assertThat(c.get("plain:t")).isEqualTo("ab");
@@ -96,10 +75,9 @@ class AtomicOpsTest {
     assertThat(c.ttlMillis("plain:forever")).isEqualTo(-1L);
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicUpdate_dropsCopiesAndDependents(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicUpdate_dropsCopiesAndDependents(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("user:1", "old");
     assertThat(c.get("user:1")).isEqualTo("old"); // backfilled into CLIENT
     c.set("profile:1", "p");
@@ -109,10 +87,9 @@ class AtomicOpsTest {
     assertThat(c.get("profile:1")).as("users @Invalidates profile:*").isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicUpdate_byABorrower_isSL011_andChangesNothing(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void atomicUpdate_byABorrower_isSL011_andChangesNothing(StoreContext store) {
+    StatelessCache c = cache(store);
     c.sync().set("user:1", "v");
     CompletableFuture<Object> f = c.component("analytics").atomicUpdate("user:1", v -> "hacked");
     assertThatThrownBy(f::join).satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL011"));
@@ -121,10 +98,10 @@ class AtomicOpsTest {
         .isEqualTo("v!");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicUpdate_whoseFunctionThrows_failsWithThatException_andWritesNothing(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicUpdate_whoseFunctionThrows_failsWithThatException_andWritesNothing(
+      StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("plain:f", "v");
     IllegalStateException boom = new IllegalStateException("boom");
     assertThatThrownBy(
@@ -140,10 +117,9 @@ class AtomicOpsTest {
     assertThat(c.<String>atomicUpdate("plain:f", v -> v + "2")).isEqualTo("v2");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicUpdate_whenAPlainWriteCameInBetween_runsAgainOnTheNewerValue(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicUpdate_whenAPlainWriteCameInBetween_runsAgainOnTheNewerValue(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("plain:r", "a");
     List<String> seen = new ArrayList<>();
     String result =
@@ -161,10 +137,9 @@ class AtomicOpsTest {
     assertThat(c.get("plain:r")).isEqualTo("b+1");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicUpdate_thatLosesEveryTime_failsWithSL103_afterTheBound(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicUpdate_thatLosesEveryTime_failsWithSL103_afterTheBound(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("plain:x", 0L);
     AtomicInteger calls = new AtomicInteger();
     assertThatThrownBy(
@@ -184,22 +159,23 @@ class AtomicOpsTest {
         .isEqualTo(AtomicUpdates.ATTEMPTS * 1000L + 1);
   }
 
-  @Test
-  void atomicUpdate_eightThreadsInProcess_loseNoIncrement() throws Exception {
-    StatelessCache c = cache(Kind.IN_PROCESS);
+  @StoreMatrix(StoreKind.IN_PROCESS)
+  void atomicUpdate_eightThreadsInProcess_loseNoIncrement(StoreContext store) throws Exception {
+    StatelessCache c = cache(store);
     runIncrements(List.of(c), 8, 10_000);
     assertThat(c.sync().get("plain:counter")).isEqualTo(80_000L);
   }
 
   /** The test: two nodes with four threads each, 10,000 increments per thread. */
-  @Test
-  void atomicUpdate_twoNodesTimesFourThreads_onRedis_isExactly80000() throws Exception {
-    StatelessCache a = cache(Kind.REDIS);
-    StatelessCache b = cache(Kind.REDIS);
+  @StoreMatrix(StoreKind.REDIS)
+  void atomicUpdate_twoNodesTimesFourThreads_onRedis_isExactly80000(StoreContext store)
+      throws Exception {
+    StatelessCache a = cache(store);
+    StatelessCache b = cache(store);
     runIncrements(List.of(a, b), 4, 10_000);
     assertThat(a.sync().get("plain:counter")).isEqualTo(80_000L);
     assertThat(b.sync().get("plain:counter")).isEqualTo(80_000L);
-    assertThat(redis.command("EXISTS", RedisStore.lock("plain:counter")))
+    assertThat(store.redis().command("EXISTS", RedisStore.lock("plain:counter")))
         .as("no lock is left behind")
         .isEqualTo("0");
   }
@@ -231,10 +207,9 @@ class AtomicOpsTest {
 
   // ---- atomicBatch ----
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicBatch_appliesEveryWrite_andDropsCopiesAndDependents(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicBatch_appliesEveryWrite_andDropsCopiesAndDependents(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("user:123", "old");
     c.set("user:gone", "x");
     assertThat(c.get("user:123")).isEqualTo("old"); // a CLIENT copy
@@ -253,10 +228,9 @@ class AtomicOpsTest {
     assertThat(c.get("profile:123")).as("users @Invalidates profile:*").isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicBatch_withAWriteTheCallerMayNotMake_appliesNothing(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void atomicBatch_withAWriteTheCallerMayNotMake_appliesNothing(StoreContext store) {
+    StatelessCache c = cache(store);
     c.sync().set("user:1", "v");
     AtomicBoolean caught = new AtomicBoolean();
     CompletableFuture<Void> f =
@@ -283,10 +257,9 @@ class AtomicOpsTest {
     assertThat(c.sync().get("user:1")).isEqualTo("v");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicBatch_whoseBodyThrows_appliesNothing(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicBatch_whoseBodyThrows_appliesNothing(StoreContext store) {
+    SyncCache c = cache(store).sync();
     IllegalStateException boom = new IllegalStateException("boom");
     assertThatThrownBy(
             () ->
@@ -299,9 +272,9 @@ class AtomicOpsTest {
     assertThat(c.exists("plain:1")).isFalse();
   }
 
-  @Test
-  void atomicBatch_acrossAnInProcessAndARedisOwner_isSL105_andWritesNothing() {
-    SyncCache c = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void atomicBatch_acrossAnInProcessAndARedisOwner_isSL105_andWritesNothing(StoreContext store) {
+    SyncCache c = cache(store).sync();
     assertThatThrownBy(
             () ->
                 c.atomicBatch(
@@ -317,9 +290,9 @@ class AtomicOpsTest {
     assertThat(c.exists("user:1")).isFalse();
   }
 
-  @Test
-  void atomicBatch_acrossInProcessLayers_isOneBatch() {
-    SyncCache c = cache(Kind.IN_PROCESS).sync();
+  @StoreMatrix(StoreKind.IN_PROCESS)
+  void atomicBatch_acrossInProcessLayers_isOneBatch(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.atomicBatch(
         tx -> {
           tx.set("local:1", "client");
@@ -331,17 +304,16 @@ class AtomicOpsTest {
     assertThat(c.get("user:1")).isEqualTo("server");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicBatch_readersNeverSeeHalfABatch(Kind kind) throws Exception {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void atomicBatch_readersNeverSeeHalfABatch(StoreContext store) throws Exception {
+    StatelessCache c = cache(store);
     SyncCache s = c.sync();
     s.atomicBatch(
         tx -> {
           tx.set("user:a", 0L);
           tx.set("user:b", 0L);
         });
-    int rounds = kind == Kind.REDIS ? 2_000 : 20_000;
+    int rounds = store.kind() == StoreKind.REDIS ? 2_000 : 20_000;
     AtomicBoolean stop = new AtomicBoolean();
     List<String> violations = new ArrayList<>();
     Thread reader =
@@ -378,10 +350,10 @@ class AtomicOpsTest {
     assertThat(s.get("user:b")).isEqualTo((long) rounds);
   }
 
-  @Test
-  void atomicBatch_onRedis_dropsTheCopiesOfOtherNodes() throws Exception {
-    SyncCache a = cache(Kind.REDIS).sync();
-    SyncCache b = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void atomicBatch_onRedis_dropsTheCopiesOfOtherNodes(StoreContext store) throws Exception {
+    SyncCache a = cache(store).sync();
+    SyncCache b = cache(store).sync();
     a.set("user:1", "v1");
     a.set("user:2", "v1");
     assertThat(b.get("user:1")).isEqualTo("v1");
@@ -391,20 +363,19 @@ class AtomicOpsTest {
           tx.set("user:1", "v2");
           tx.set("user:2", "v2");
         });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while ((b.layer(CacheLayer.CLIENT).get("user:1") != null
-            || b.layer(CacheLayer.CLIENT).get("user:2") != null)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    Await.until(
+        "B's copies dropped",
+        Duration.ofSeconds(10),
+        () ->
+            b.layer(CacheLayer.CLIENT).get("user:1") == null
+                && b.layer(CacheLayer.CLIENT).get("user:2") == null);
     assertThat(b.get("user:1")).isEqualTo("v2");
     assertThat(b.get("user:2")).isEqualTo("v2");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void atomicBatch_withAConditionalWrite_isRejected(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void atomicBatch_withAConditionalWrite_isRejected(StoreContext store) {
+    SyncCache c = cache(store).sync();
     assertThatThrownBy(
             () -> c.atomicBatch(tx -> tx.set("plain:1", "x", SetOptions.none().ifAbsent())))
         .isInstanceOf(IllegalArgumentException.class);
@@ -413,12 +384,13 @@ class AtomicOpsTest {
 
   // ---- review regressions ----
 
-  @Test
-  void atomicUpdate_whenTheCacheClosesWhileItsFunctionRuns_stillCompletes() throws Exception {
+  @StoreMatrix(StoreKind.REDIS)
+  void atomicUpdate_whenTheCacheClosesWhileItsFunctionRuns_stillCompletes(StoreContext store)
+      throws Exception {
     StatelessCache c =
         StatelessCache.builder()
             .manifest(TestManifest.class)
-            .server(Stores.redis(redis.uri()))
+            .server(Stores.redis(store.redis().uri()))
             .build();
     c.sync().set("plain:c", 1L);
     java.util.concurrent.CountDownLatch inFn = new java.util.concurrent.CountDownLatch(1);
@@ -443,19 +415,18 @@ class AtomicOpsTest {
         .satisfies(t -> assertThat(Failures.code(t.getCause())).isEqualTo("SL105"));
   }
 
-  @Test
-  void atomicUpdate_afterThisNodesQueuedClientFirstWrite_seesIt() {
-    SyncCache c = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void atomicUpdate_afterThisNodesQueuedClientFirstWrite_seesIt(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("hot:1", 5L); // CLIENT_FIRST: queued for Redis
     assertThat(c.<Long>atomicUpdate("hot:1", n -> n + 1)).isEqualTo(6L);
     c.flush();
-    assertThat(redis.command("GET", "hot:1")).isEqualTo("l6");
+    assertThat(store.redis().command("GET", "hot:1")).isEqualTo("l6");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void mapValues_inProcess_areCopiedIn_andReadOnlyOut(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void mapValues_inProcess_areCopiedIn_andReadOnlyOut(StoreContext store) {
+    SyncCache c = cache(store).sync();
     java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
     m.put("a", "1");
     c.set("plain:m", m);
@@ -467,24 +438,24 @@ class AtomicOpsTest {
     assertThat(c.get("plain:m")).isEqualTo(java.util.Map.of("a", "1"));
   }
 
-  @Test
-  void atomicBatch_deletingAStreamedValue_isRefused() {
+  @StoreMatrix(StoreKind.REDIS)
+  void atomicBatch_deletingAStreamedValue_isRefused(StoreContext store) {
     StatelessCache c =
         StatelessCache.builder()
             .manifest(StreamingManifest.class)
-            .server(Stores.redis(redis.uri()))
+            .server(Stores.redis(store.redis().uri()))
             .build();
-    nodes.add(c);
+    store.add(c);
     c.sync().setStream("blob:1", new java.io.ByteArrayInputStream(new byte[10_000]));
     assertThatThrownBy(() -> c.sync().atomicBatch(tx -> tx.del("blob:1")))
         .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL105"))
         .hasMessageContaining("del(key)");
-    assertThat(redis.command("EXISTS", "blob:1")).isEqualTo("1");
+    assertThat(store.redis().command("EXISTS", "blob:1")).isEqualTo("1");
   }
 
-  @Test
-  void sessions_refuseAtomicUpdateAndBatch_whichCannotCarryACleanup() {
-    StatelessCache c = cache(Kind.IN_PROCESS);
+  @StoreMatrix(StoreKind.IN_PROCESS)
+  void sessions_refuseAtomicUpdateAndBatch_whichCannotCarryACleanup(StoreContext store) {
+    StatelessCache c = cache(store);
     try (StatelessCache session = c.session()) {
       assertThatThrownBy(() -> session.sync().atomicBatch(tx -> tx.set("user:1", "x")))
           .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL010"));

@@ -3,48 +3,28 @@ package dev.stateless;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Lifetime;
 import dev.stateless.internal.redis.RedisStore;
-import dev.stateless.testing.RedisServerExtension;
+import dev.stateless.testing.StoreContext;
+import dev.stateless.testing.StoreKind;
+import dev.stateless.testing.StoreMatrix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** Request scopes and sessions: entries that end with them. */
-class ScopesTest {
-  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
-
-  private final Nodes nodes = new Nodes(redis);
-
-  @BeforeEach
-  void clean() {
-    redis.flushAll();
-  }
-
-  @AfterEach
-  void closeAll() {
-    nodes.closeAll();
-  }
-
-  private StatelessCache cache(Kind kind) {
-    return nodes.build(kind, b -> b.manifest(TestManifest.class));
+class ScopesIT {
+  private StatelessCache cache(StoreContext store) {
+    return store.build(b -> b.manifest(TestManifest.class));
   }
 
   // ---- request scopes ----
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void setScoped_entriesLiveUntilTheScopeCloses(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void setScoped_entriesLiveUntilTheScopeCloses(StoreContext store) {
+    StatelessCache c = cache(store);
     try (RequestScope scope = c.requestScope()) {
       assertThat(scope.rights().lifetime()).isEqualTo(Lifetime.REQUEST);
       scope.setScoped("req:123", "data").join(); // nobody owns req:*: a scope's temporary
@@ -56,10 +36,9 @@ class ScopesTest {
     assertThat(c.sync().exists("user:9")).isFalse();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void setScoped_entriesAreDeleted_whenTheRequestFails(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void setScoped_entriesAreDeleted_whenTheRequestFails(StoreContext store) {
+    StatelessCache c = cache(store);
     assertThatThrownBy(
             () -> {
               try (RequestScope scope = c.requestScope()) {
@@ -71,10 +50,9 @@ class ScopesTest {
     assertThat(c.sync().exists("req:1")).isFalse();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void setScoped_keepsTheViewsRights(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void setScoped_keepsTheViewsRights(StoreContext store) {
+    StatelessCache c = cache(store);
     try (RequestScope scope = c.component("analytics").requestScope()) {
       CompletableFuture<Boolean> borrowed = scope.setScoped("user:1", "x");
       assertThatThrownBy(borrowed::join)
@@ -86,9 +64,9 @@ class ScopesTest {
         .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL003"));
   }
 
-  @Test
-  void setScoped_afterClose_isSL105() {
-    StatelessCache c = cache(Kind.IN_PROCESS);
+  @StoreMatrix(StoreKind.IN_PROCESS)
+  void setScoped_afterClose_isSL105(StoreContext store) {
+    StatelessCache c = cache(store);
     RequestScope scope = c.requestScope();
     scope.close();
     assertThatThrownBy(() -> scope.setScoped("req:1", "x").join())
@@ -97,9 +75,9 @@ class ScopesTest {
     scope.close(); // twice: nothing
   }
 
-  @Test
-  void hundredThousandScopes_leaveTheStoreAtItsStartingSize() {
-    StatelessCache c = cache(Kind.IN_PROCESS);
+  @StoreMatrix(StoreKind.IN_PROCESS)
+  void hundredThousandScopes_leaveTheStoreAtItsStartingSize(StoreContext store) {
+    StatelessCache c = cache(store);
     c.sync().set("user:keep", "x");
     long client = c.policy().entryCount(CacheLayer.CLIENT);
     long server = c.policy().entryCount(CacheLayer.SERVER);
@@ -114,14 +92,15 @@ class ScopesTest {
     assertThat(c.sync().scan("req:*")).isEmpty();
   }
 
-  @Test
-  void hundredThousandScopesOnRedis_leaveTheDatabaseAtItsStartingSize() throws Exception {
-    StatelessCache c = cache(Kind.REDIS);
+  @StoreMatrix(StoreKind.REDIS)
+  void hundredThousandScopesOnRedis_leaveTheDatabaseAtItsStartingSize(StoreContext store)
+      throws Exception {
+    StatelessCache c = cache(store);
     c.sync().set("user:keep", "x");
     try (RequestScope warm = c.requestScope()) {
       warm.setScoped("req:warm", "x").join(); // creates the unowned keys' event stream once
     }
-    String before = redis.command("DBSIZE");
+    String before = store.redis().command("DBSIZE");
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
@@ -146,28 +125,27 @@ class ScopesTest {
       pool.shutdownNow();
     }
     assertThat(c.sync().scan("req:*")).isEmpty();
-    assertThat(redis.command("DBSIZE")).isEqualTo(before);
-    assertThat(redis.command("ZCARD", RedisStore.index(null))).isEqualTo("0");
+    assertThat(store.redis().command("DBSIZE")).isEqualTo(before);
+    assertThat(store.redis().command("ZCARD", RedisStore.index(null))).isEqualTo("0");
   }
 
-  @Test
-  void scopedClientFirstEntries_areDeletedBehindTheirQueuedWrites() {
-    StatelessCache c = cache(Kind.REDIS);
+  @StoreMatrix(StoreKind.REDIS)
+  void scopedClientFirstEntries_areDeletedBehindTheirQueuedWrites(StoreContext store) {
+    StatelessCache c = cache(store);
     try (RequestScope scope = c.requestScope()) {
       scope.setScoped("hot:1", "queued").join(); // CLIENT_FIRST: queued for Redis
     }
     c.flush().join();
-    assertThat(redis.command("EXISTS", "hot:1")).isEqualTo("0");
+    assertThat(store.redis().command("EXISTS", "hot:1")).isEqualTo("0");
     assertThat(c.sync().exists("hot:1")).isFalse();
     assertThat(c.pendingWrites()).isZero();
   }
 
   // ---- sessions ----
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void sessionEntries_areDeletedAtSessionEnd_thenTheirCleanupRuns(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void sessionEntries_areDeletedAtSessionEnd_thenTheirCleanupRuns(StoreContext store) {
+    StatelessCache c = cache(store);
     List<String> log = new ArrayList<>();
     try (StatelessCache session = c.session()) {
       assertThat(session.policy().rights().lifetime()).isEqualTo(Lifetime.SESSION);
@@ -182,10 +160,9 @@ class ScopesTest {
     assertThat(c.sync().exists("user:123:session")).isFalse();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void sessionEntry_withoutCleanup_isDeleted_andEndingTheSessionIsSL010(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void sessionEntry_withoutCleanup_isDeleted_andEndingTheSessionIsSL010(StoreContext store) {
+    StatelessCache c = cache(store);
     StatelessCache session = c.session();
     session.set("user:1", "no cleanup").join();
     session.component("users").sync().set("user:2", "also none");
@@ -199,12 +176,12 @@ class ScopesTest {
         .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL105"));
   }
 
-  @Test
-  void cleanupOnTheCacheItself_runsWhenTheCacheCloses() {
+  @StoreMatrix(StoreKind.REDIS)
+  void cleanupOnTheCacheItself_runsWhenTheCacheCloses(StoreContext store) {
     StatelessCache c =
         StatelessCache.builder()
             .manifest(TestManifest.class)
-            .server(Stores.redis(redis.uri()))
+            .server(Stores.redis(store.redis().uri()))
             .build();
     AtomicInteger ran = new AtomicInteger();
     c.set("user:5", "x").withCleanup(ran::incrementAndGet).join();
@@ -212,13 +189,15 @@ class ScopesTest {
     assertThat(ran).hasValue(0);
     c.close();
     assertThat(ran).hasValue(1);
-    assertThat(redis.command("EXISTS", "user:5")).isEqualTo("0");
-    assertThat(redis.command("EXISTS", "user:6")).as("no cleanup, no deletion").isEqualTo("1");
+    assertThat(store.redis().command("EXISTS", "user:5")).isEqualTo("0");
+    assertThat(store.redis().command("EXISTS", "user:6"))
+        .as("no cleanup, no deletion")
+        .isEqualTo("1");
   }
 
-  @Test
-  void aFailingCleanup_doesNotStopTheOthers() {
-    StatelessCache c = cache(Kind.IN_PROCESS);
+  @StoreMatrix(StoreKind.IN_PROCESS)
+  void aFailingCleanup_doesNotStopTheOthers(StoreContext store) {
+    StatelessCache c = cache(store);
     List<String> ran = new ArrayList<>();
     StatelessCache session = c.session();
     session
@@ -234,10 +213,9 @@ class ScopesTest {
     assertThat(c.sync().exists("user:2")).isFalse();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void aScopedWriteThatDidNotApply_leavesSomeoneElsesKeyAlone(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void aScopedWriteThatDidNotApply_leavesSomeoneElsesKeyAlone(StoreContext store) {
+    StatelessCache c = cache(store);
     c.sync().set("user:1", "someone else's");
     try (RequestScope scope = c.requestScope()) {
       assertThat(scope.setScoped("user:1", "mine", SetOptions.none().ifAbsent()).join()).isFalse();
@@ -245,10 +223,9 @@ class ScopesTest {
     assertThat(c.sync().get("user:1")).isEqualTo("someone else's");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void aRefusedSessionWrite_withACleanup_deletesNothing_andRunsNothing(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void aRefusedSessionWrite_withACleanup_deletesNothing_andRunsNothing(StoreContext store) {
+    StatelessCache c = cache(store);
     c.sync().set("user:1", "v");
     AtomicInteger ran = new AtomicInteger();
     StatelessCache session = c.session();

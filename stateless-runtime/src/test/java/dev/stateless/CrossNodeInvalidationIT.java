@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Two caches sharing one redis-server act as two application nodes: an owner write on one drops the
  * other's copies, through the invalidation streams, also across a Redis restart.
  */
-class CrossNodeInvalidationTest {
+class CrossNodeInvalidationIT {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
   private static final Duration EVENTUALLY = Duration.ofSeconds(10);
@@ -41,12 +42,20 @@ class CrossNodeInvalidationTest {
   }
 
   private SyncCache node(SimpleMeterRegistry registry) {
+    return node(registry, null);
+  }
+
+  /** A node whose in-process layers run on {@code clock} (null: the system's). */
+  private SyncCache node(SimpleMeterRegistry registry, java.time.Clock clock) {
     StatelessCache.Builder b =
         StatelessCache.builder()
             .manifest(TestManifest.class)
             .server(Stores.redis(redis.uri() + "?timeout=1s"));
     if (registry != null) {
       b.meterRegistry(registry);
+    }
+    if (clock != null) {
+      b.clock(clock);
     }
     StatelessCache c = b.build();
     open.add(c);
@@ -55,19 +64,7 @@ class CrossNodeInvalidationTest {
 
   /** Waits for a condition another thread makes true; fails after a deadline, never sleeps long. */
   private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + EVENTUALLY.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + EVENTUALLY + ": " + what);
-      }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(what, EVENTUALLY, condition);
   }
 
   /** Like {@link #eventually}, while calls may still fail (Redis away, reconnecting). */
@@ -237,16 +234,19 @@ class CrossNodeInvalidationTest {
   }
 
   @Test
-  void copies_neverOutliveTheOwnersTtl() throws InterruptedException {
-    SyncCache a = node(metricsA);
+  void copies_neverOutliveTheOwnersTtl() {
+    ManualClock clock = new ManualClock();
+    SyncCache a = node(metricsA, clock);
     SyncCache b = node(null);
     b.set("user:short", "soon gone", dev.stateless.SetOptions.ttl(Duration.ofSeconds(2)));
+    long left = Long.parseLong(redis.command("PTTL", "user:short"));
     readUntilCopied(a, "user:short", "soon gone");
-    // No event is sent for an expiry: the copy must carry the owner's remaining TTL. It is taken
-    // when Redis answers, so the copy may end up to one reply's latency later.
-    eventually("Redis expires the key", () -> "-2".equals(redis.command("PTTL", "user:short")));
-    Thread.sleep(50);
+    // No event is sent for an expiry: the copy must carry the owner's remaining TTL, as Redis
+    // reported it when the copy was made (no more than it reported before). A's clock stands
+    // still until the test moves it, so the copy must be gone once it has moved that far.
+    clock.advance(Duration.ofMillis(left));
     assertThat(a.layer(CacheLayer.CLIENT).get("user:short")).isNull();
+    eventually("Redis expires the key", () -> "-2".equals(redis.command("PTTL", "user:short")));
     assertThat(a.get("user:short")).isNull();
   }
 

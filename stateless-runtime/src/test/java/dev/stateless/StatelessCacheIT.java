@@ -3,7 +3,6 @@ package dev.stateless;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Component;
@@ -11,47 +10,31 @@ import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Entry;
 import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
+import dev.stateless.testing.StoreContext;
+import dev.stateless.testing.StoreKind;
+import dev.stateless.testing.StoreMatrix;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every operation and strategy, over the in-process server layer and a real redis-server. */
-class StatelessCacheTest {
-  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
-
-  private final Nodes nodes = new Nodes(redis);
-
-  @BeforeEach
-  void clean() {
-    redis.flushAll();
+class StatelessCacheIT {
+  private StatelessCache cache(StoreContext store) {
+    return cache(store, b -> b.manifest(TestManifest.class));
   }
 
-  @AfterEach
-  void closeAll() {
-    nodes.closeAll();
+  private StatelessCache cache(StoreContext store, Consumer<StatelessCache.Builder> config) {
+    return store.build(config);
   }
 
-  private StatelessCache cache(Kind kind) {
-    return cache(kind, b -> b.manifest(TestManifest.class));
-  }
-
-  private StatelessCache cache(Kind kind, Consumer<StatelessCache.Builder> config) {
-    return nodes.build(kind, config);
-  }
-
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void set_thenGet_returnsAnEqualValue_forEveryStandardType(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void set_thenGet_returnsAnEqualValue_forEveryStandardType(StoreContext store) {
+    SyncCache c = cache(store).sync();
     Object[] values = {
       "Ada",
       new byte[] {1, 2, 3},
@@ -73,10 +56,9 @@ class StatelessCacheTest {
     assertThat(c.get("user:absent")).isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void del_removesTheKey_andReportsWhetherItExisted(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void del_removesTheKey_andReportsWhetherItExisted(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("plain:1", "x");
     assertThat(c.del("plain:1")).isTrue();
     assertThat(c.get("plain:1")).isNull();
@@ -84,10 +66,9 @@ class StatelessCacheTest {
     assertThat(c.exists("plain:1")).isFalse();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void set_withConditions_behavesLikeNxAndXx(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void set_withConditions_behavesLikeNxAndXx(StoreContext store) {
+    SyncCache c = cache(store).sync();
     assertThat(c.set("plain:c", "a", SetOptions.none().ifPresent())).isFalse();
     assertThat(c.get("plain:c")).isNull();
     assertThat(c.set("plain:c", "a", SetOptions.none().ifAbsent())).isTrue();
@@ -97,10 +78,9 @@ class StatelessCacheTest {
     assertThat(c.get("plain:c")).isEqualTo("b");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void ttl_fromOptionsAndFromTheComponent_isApplied(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void ttl_fromOptionsAndFromTheComponent_isApplied(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("plain:t", "x", SetOptions.ttl(Duration.ofSeconds(30)));
     assertThat(c.ttlMillis("plain:t")).isBetween(1L, 30_000L);
     c.set("ttl:1", "x");
@@ -113,10 +93,10 @@ class StatelessCacheTest {
     assertThat(c.expire("plain:absent", Duration.ofSeconds(5))).isFalse();
   }
 
-  @org.junit.jupiter.api.Test
-  void inProcessTtl_expiresByTheInjectedClock() {
+  @StoreMatrix(StoreKind.IN_PROCESS)
+  void inProcessTtl_expiresByTheInjectedClock(StoreContext store) {
     ManualClock clock = new ManualClock();
-    SyncCache c = cache(Kind.IN_PROCESS, b -> b.manifest(TestManifest.class).clock(clock)).sync();
+    SyncCache c = cache(store, b -> b.manifest(TestManifest.class).clock(clock)).sync();
     c.set("ttl:1", "x");
     c.set("plain:1", "y", SetOptions.ttl(Duration.ofSeconds(2)));
     clock.advance(Duration.ofSeconds(3));
@@ -126,10 +106,9 @@ class StatelessCacheTest {
     assertThat(c.get("ttl:1")).isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void increment_countsAtomically_andRefusesNonIntegers(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void increment_countsAtomically_andRefusesNonIntegers(StoreContext store) {
+    SyncCache c = cache(store).sync();
     assertThat(c.increment("plain:n", 1)).isEqualTo(1);
     assertThat(c.increment("plain:n", 41)).isEqualTo(42);
     assertThat(c.get("plain:n")).isEqualTo(42L);
@@ -142,10 +121,9 @@ class StatelessCacheTest {
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL105"));
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void writes_goToTheOwnersLayer(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void writes_goToTheOwnersLayer(StoreContext store) {
+    StatelessCache c = cache(store);
     SyncCache s = c.sync();
     s.set("local:1", "client data");
     s.set("product:1", "edge data");
@@ -156,9 +134,9 @@ class StatelessCacheTest {
     assertThat(s.layer(CacheLayer.CLIENT).get("product:1")).isNull();
     assertThat(s.layer(CacheLayer.SERVER).get("plain:1")).isEqualTo("server data");
     assertThat(s.layer(CacheLayer.CLIENT).get("plain:1")).isNull();
-    if (kind == Kind.REDIS) {
-      assertThat(redis.command("EXISTS", "plain:1")).isEqualTo("1");
-      assertThat(redis.command("EXISTS", "local:1")).isEqualTo("0");
+    if (store.kind() == StoreKind.REDIS) {
+      assertThat(store.redis().command("EXISTS", "plain:1")).isEqualTo("1");
+      assertThat(store.redis().command("EXISTS", "local:1")).isEqualTo("0");
       assertThat(c.policy().entryCount(CacheLayer.SERVER)).isEqualTo(-1);
     } else {
       assertThat(c.policy().entryCount(CacheLayer.SERVER)).isEqualTo(1);
@@ -169,10 +147,9 @@ class StatelessCacheTest {
     assertThat(c.policy().entryCount(CacheLayer.CLIENT)).isZero();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void read_backfillsNearerLayers_onlyWhereTheManifestAllows(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void read_backfillsNearerLayers_onlyWhereTheManifestAllows(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.set("user:1", "backfilled");
     s.set("plain:1", "not backfilled");
     assertThat(s.get("user:1")).isEqualTo("backfilled");
@@ -183,10 +160,9 @@ class StatelessCacheTest {
     assertThat(s.layer(CacheLayer.EDGE).get("plain:1")).isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void ownerWrite_dropsCopies_soTheNextReadSeesTheNewValue(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void ownerWrite_dropsCopies_soTheNextReadSeesTheNewValue(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.set("user:1", "v1");
     assertThat(s.get("user:1")).isEqualTo("v1");
     assertThat(s.layer(CacheLayer.CLIENT).get("user:1")).isEqualTo("v1");
@@ -195,10 +171,9 @@ class StatelessCacheTest {
     assertThat(s.get("user:1")).isEqualTo("v2");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void ownerWrite_invalidatesDeclaredDependents(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void ownerWrite_invalidatesDeclaredDependents(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.set("profile:1", "p1");
     s.set("profile:2:avatar", "p2");
     s.set("plain:1", "kept");
@@ -209,10 +184,9 @@ class StatelessCacheTest {
     assertThat(s.get("user:1")).isEqualTo("changed");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void invalidatePattern_dropsExactlyTheMatchingKeys_globCharactersAreData(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void invalidatePattern_dropsExactlyTheMatchingKeys_globCharactersAreData(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.set("plain:123:a", 1);
     s.set("plain:123:b:c", 2);
     s.set("plain:1234:a", 3);
@@ -228,14 +202,16 @@ class StatelessCacheTest {
     assertThat(s.invalidatePattern("plain:{id}:a")).isEqualTo(2);
     assertThat(s.get("plain:1234:a")).isNull();
     assertThat(s.get("plain:[1]:a")).isNull();
-    if (kind == Kind.REDIS) {
-      assertThat(redis.command("INFO", "commandstats")).doesNotContain("cmdstat_keys");
+    if (store.kind() == StoreKind.REDIS) {
+      assertThat(store.redis().command("INFO", "commandstats")).doesNotContain("cmdstat_keys");
     }
   }
 
-  @org.junit.jupiter.api.Test
-  void invalidatePattern_onRedis_walksOnlyTheOwnersKeysUnderThePrefix_neverScan() {
-    SyncCache s = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void invalidatePattern_onRedis_walksOnlyTheOwnersKeysUnderThePrefix_neverScan(
+      StoreContext store) {
+    RedisServerExtension redis = store.redis();
+    SyncCache s = cache(store).sync();
     for (int i = 0; i < 300; i++) {
       s.set("profile:" + i, i);
       s.set("plain:other:" + i, i);
@@ -252,18 +228,19 @@ class StatelessCacheTest {
     assertThat(s.get("profile:7")).isEqualTo(7);
   }
 
-  @org.junit.jupiter.api.Test
-  void expiredKeys_leaveTheOwnersIndex() throws InterruptedException {
-    SyncCache s = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void expiredKeys_leaveTheOwnersIndex(StoreContext store) {
+    RedisServerExtension redis = store.redis();
+    SyncCache s = cache(store).sync();
     for (int i = 0; i < 20; i++) {
       s.set("plain:short:" + i, i, SetOptions.ttl(Duration.ofMillis(1)));
     }
     s.set("plain:long", "stays", SetOptions.ttl(Duration.ofMinutes(5)));
-    Thread.sleep(50); // let Redis's clock pass the 1 ms TTLs
+    awaitRedisClockPast(redis, redisMillis(redis) + 2); // Redis's clock passes the 1 ms TTLs
     for (int i = 0; i < 40; i++) {
       s.set("plain:kept:" + i, i); // every 16th event of the owner sweeps up to 32 overdue keys
     }
-    Thread.sleep(5);
+    awaitRedisClockPast(redis, redisMillis(redis) + 5);
     for (int i = 0; i < 16; i++) {
       s.set("plain:kept:" + i, i); // one more sweep for keys rescored at the millisecond boundary
     }
@@ -273,10 +250,21 @@ class StatelessCacheTest {
     assertThat(redis.command("ZCARD", RedisStore.index("plain"))).isEqualTo("0");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void invalidatePattern_alsoDropsCopies(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  /** Redis's clock ({@code TIME}) in milliseconds: what its expiries and the index sweep use. */
+  private static long redisMillis(RedisServerExtension redis) {
+    String[] time = redis.command("TIME").split("\n");
+    return Long.parseLong(time[0]) * 1000 + Long.parseLong(time[1]) / 1000;
+  }
+
+  /** Waits until Redis's clock reads later than {@code millis}. */
+  private static void awaitRedisClockPast(RedisServerExtension redis, long millis) {
+    Await.until(
+        "Redis's clock past " + millis, Duration.ofSeconds(10), () -> redisMillis(redis) > millis);
+  }
+
+  @StoreMatrix
+  void invalidatePattern_alsoDropsCopies(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.set("user:9:posts", "p");
     assertThat(s.get("user:9:posts")).isEqualTo("p");
     assertThat(s.layer(CacheLayer.CLIENT).get("user:9:posts")).isEqualTo("p");
@@ -285,10 +273,9 @@ class StatelessCacheTest {
     assertThat(s.get("user:9:posts")).isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void clientFirst_writesTheClientLayerAndTheOwner(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void clientFirst_writesTheClientLayerAndTheOwner(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.set("hot:1", "h");
     assertThat(s.layer(CacheLayer.CLIENT).get("hot:1")).isEqualTo("h");
     s.flush(); // a Redis owner gets CLIENT_FIRST writes from the offline queue
@@ -299,10 +286,9 @@ class StatelessCacheTest {
     assertThat(s.layer(CacheLayer.SERVER).get("plain:1")).isEqualTo("p");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void edgeOptimized_leavesACopyAtTheEdge(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void edgeOptimized_leavesACopyAtTheEdge(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.setWithStrategy("plain:featured", "f", Strategy.EDGE_OPTIMIZED);
     assertThat(s.layer(CacheLayer.EDGE).get("plain:featured")).isEqualTo("f");
     assertThat(s.layer(CacheLayer.SERVER).get("plain:featured")).isEqualTo("f");
@@ -312,10 +298,9 @@ class StatelessCacheTest {
     assertThat(s.get("plain:featured")).isEqualTo("g");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void globalConsistent_neverLeavesOrServesCopies(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void globalConsistent_neverLeavesOrServesCopies(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.set("rt:1", "fresh");
     for (int i = 0; i < 3; i++) {
       assertThat(s.get("rt:1")).isEqualTo("fresh");
@@ -324,19 +309,17 @@ class StatelessCacheTest {
     assertThat(s.layer(CacheLayer.EDGE).get("rt:1")).isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void setWithStrategy_clashingWithTheCallersStrategy_isSL008(Kind kind) {
-    SyncCache s = cache(kind).sync().withStrategy(Strategy.GLOBAL_CONSISTENT);
+  @StoreMatrix
+  void setWithStrategy_clashingWithTheCallersStrategy_isSL008(StoreContext store) {
+    SyncCache s = cache(store).sync().withStrategy(Strategy.GLOBAL_CONSISTENT);
     assertThatThrownBy(() -> s.setWithStrategy("plain:1", "x", Strategy.CLIENT_FIRST))
         .isInstanceOf(StatelessException.class)
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL008"));
     assertThat(s.get("plain:1")).isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void customStrategy_placesCopies_andAddsInvalidations_withAFallback(Kind kind) {
+  @StoreMatrix
+  void customStrategy_placesCopies_andAddsInvalidations_withAFallback(StoreContext store) {
     CacheStrategy custom =
         new CacheStrategy() {
           @Override
@@ -349,7 +332,7 @@ class StatelessCacheTest {
             return pattern.startsWith("plain:hot:") ? List.of("profile:*") : List.of();
           }
         }.orElse(CacheStrategy.of(Strategy.EDGE_OPTIMIZED));
-    SyncCache s = cache(kind, b -> b.manifest(TestManifest.class).strategy(custom)).sync();
+    SyncCache s = cache(store, b -> b.manifest(TestManifest.class).strategy(custom)).sync();
     s.set("profile:1", "dependent");
     s.set("plain:hot:1", "h");
     assertThat(s.get("profile:1")).isNull();
@@ -361,10 +344,9 @@ class StatelessCacheTest {
     assertThat(s.layer(CacheLayer.CLIENT).get("plain:cold:1")).isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void componentView_writingBorrowedData_isSL002_andReadsAreAllowed(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void componentView_writingBorrowedData_isSL002_andReadsAreAllowed(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.set("user:1", "owner wrote");
     SyncCache analytics = s.component("analytics");
     assertThat(analytics.get("user:1")).isEqualTo("owner wrote");
@@ -381,19 +363,17 @@ class StatelessCacheTest {
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL003"));
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void asyncApi_failsTheFuture_insteadOfThrowing(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void asyncApi_failsTheFuture_insteadOfThrowing(StoreContext store) {
+    StatelessCache c = cache(store);
     var future = c.component("analytics").set("user:1", "x");
     assertThat(future).isCompletedExceptionally();
     assertThatThrownBy(future::join).hasCauseInstanceOf(StatelessException.class);
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void unownedKey_isSL003_inStrictMode_andAllowedForRedisCompatible(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void unownedKey_isSL003_inStrictMode_andAllowedForRedisCompatible(StoreContext store) {
+    SyncCache s = cache(store).sync();
     assertThatThrownBy(() -> s.set("nobody:1", "x"))
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL003"));
     SyncCache compatible = s.withStrategy(Strategy.REDIS_COMPATIBLE);
@@ -403,19 +383,17 @@ class StatelessCacheTest {
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL002"));
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void noManifest_behavesLikePlainRedis(Kind kind) {
-    SyncCache s = cache(kind, b -> {}).sync();
+  @StoreMatrix
+  void noManifest_behavesLikePlainRedis(StoreContext store) {
+    SyncCache s = cache(store, b -> {}).sync();
     s.set("anything:1", "x");
     assertThat(s.get("anything:1")).isEqualTo("x");
     assertThat(s.scan("anything:*")).containsExactly("anything:1");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void layerView_writingAnotherOwnersLayer_isSL004(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void layerView_writingAnotherOwnersLayer_isSL004(StoreContext store) {
+    SyncCache s = cache(store).sync();
     assertThatThrownBy(() -> s.layer(CacheLayer.SERVER).set("local:1", "x"))
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL004"));
     assertThatThrownBy(() -> s.layer(CacheLayer.CLIENT).set("product:all", "catalog"))
@@ -424,10 +402,9 @@ class StatelessCacheTest {
     assertThat(s.component("analytics").get("product:all")).isEqualTo("catalog");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void layerViewWrites_ofUnownedKeys_leaveFartherLayers_andTheNearestAnswers(Kind kind) {
-    SyncCache s = cache(kind, b -> {}).sync();
+  @StoreMatrix
+  void layerViewWrites_ofUnownedKeys_leaveFartherLayers_andTheNearestAnswers(StoreContext store) {
+    SyncCache s = cache(store, b -> {}).sync();
     s.layer(CacheLayer.SERVER).set("k", "server value");
     s.layer(CacheLayer.CLIENT).set("k", "client value");
     assertThat(s.layer(CacheLayer.SERVER).get("k")).isEqualTo("server value");
@@ -437,15 +414,14 @@ class StatelessCacheTest {
     assertThat(s.get("k")).isEqualTo("routed");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void layerView_ofALayerTheManifestLacks_isSL007(Kind kind) {
+  @StoreMatrix
+  void layerView_ofALayerTheManifestLacks_isSL007(StoreContext store) {
     Manifest m =
         Manifest.builder("EdgeAndServer")
             .layers(CacheLayer.EDGE, CacheLayer.SERVER)
             .component(Component.builder("users").owns("user:*").build())
             .build();
-    StatelessCache c = cache(kind, b -> b.manifest(m));
+    StatelessCache c = cache(store, b -> b.manifest(m));
     assertThatThrownBy(() -> c.layer(CacheLayer.CLIENT))
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL007"));
     c.sync().set("user:1", "x");
@@ -490,20 +466,18 @@ class StatelessCacheTest {
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL013"));
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void streamingKey_plainGetAndSet_isSL009(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void streamingKey_plainGetAndSet_isSL009(StoreContext store) {
+    SyncCache s = cache(store).sync();
     assertThatThrownBy(() -> s.get("video:1"))
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL009"));
     assertThatThrownBy(() -> s.set("video:1", new byte[10]))
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL009"));
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void badInput_getsCodedErrors(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void badInput_getsCodedErrors(StoreContext store) {
+    SyncCache s = cache(store).sync();
     assertThatThrownBy(() -> s.set("", "x"))
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL012"))
         .hasMessageContaining("help:");
@@ -522,10 +496,9 @@ class StatelessCacheTest {
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL105"));
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void maxSize_boundsTheComponentsInProcessBytes(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void maxSize_boundsTheComponentsInProcessBytes(StoreContext store) {
+    StatelessCache c = cache(store);
     for (int i = 0; i < 50; i++) {
       c.sync().set("product:" + i, new byte[100]);
     }
@@ -541,20 +514,18 @@ class StatelessCacheTest {
     assertThat(present).isBetween(1, 49);
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void closedCache_refusesCalls_withSL105(Kind kind) {
-    StatelessCache c = cache(kind);
+  @StoreMatrix
+  void closedCache_refusesCalls_withSL105(StoreContext store) {
+    StatelessCache c = cache(store);
     c.close();
     assertThatThrownBy(() -> c.sync().set("plain:1", "x"))
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL105"));
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void metrics_countHitsAndMissesPerLayer(Kind kind) {
+  @StoreMatrix
+  void metrics_countHitsAndMissesPerLayer(StoreContext store) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    SyncCache s = cache(kind, b -> b.manifest(TestManifest.class).meterRegistry(registry)).sync();
+    SyncCache s = cache(store, b -> b.manifest(TestManifest.class).meterRegistry(registry)).sync();
     s.set("local:1", "x");
     s.get("local:1");
     s.get("local:2");
@@ -575,10 +546,9 @@ class StatelessCacheTest {
         .count();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void scan_listsKeysMatchingARedisGlob(Kind kind) {
-    SyncCache s = cache(kind).sync();
+  @StoreMatrix
+  void scan_listsKeysMatchingARedisGlob(StoreContext store) {
+    SyncCache s = cache(store).sync();
     s.set("plain:a1", 1);
     s.set("plain:a2", 2);
     s.set("plain:b1", 3);

@@ -4,29 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.StatelessCache;
-import dev.stateless.Stores;
 import dev.stateless.annotation.Borrows;
 import dev.stateless.annotation.CacheManifest;
 import dev.stateless.annotation.Owns;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.StatelessException;
-import dev.stateless.testing.RedisServerExtension;
+import dev.stateless.testing.StoreContext;
+import dev.stateless.testing.StoreKind;
+import dev.stateless.testing.StoreMatrix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The seeds' progressive-enhancement path: Redis calls first, then a manifest with rules. */
-class RedisAdapterTest {
-  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
-
+class RedisAdapterIT {
   @CacheManifest
   static final class Shop {
     @Owns("user:*")
@@ -36,39 +29,22 @@ class RedisAdapterTest {
     Object analytics;
   }
 
-  private final List<StatelessCache> open = new ArrayList<>();
-
-  @BeforeEach
-  void clean() {
-    redis.flushAll();
-  }
-
-  @AfterEach
-  void closeAll() {
-    open.forEach(StatelessCache::close);
-  }
-
-  private StatelessCache cache(boolean onRedis, Class<?> manifest) {
-    StatelessCache.Builder b = StatelessCache.builder();
-    if (onRedis) {
-      b.server(Stores.redis(redis.uri()));
-    }
-    if (manifest != null) {
-      b.manifest(manifest);
-    }
-    StatelessCache c = b.build();
-    open.add(c);
-    return c;
+  private static StatelessCache cache(StoreContext store, Class<?> manifest) {
+    return store.build(
+        b -> {
+          if (manifest != null) {
+            b.manifest(manifest);
+          }
+        });
   }
 
   private static <T> T await(CompletableFuture<T> f) {
     return f.join();
   }
 
-  @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void commands_behaveAsInRedis_withNoManifest(boolean onRedis) {
-    RedisAdapter r = new RedisAdapter(cache(onRedis, null)).withStrategy(Strategy.REDIS_COMPATIBLE);
+  @StoreMatrix
+  void commands_behaveAsInRedis_withNoManifest(StoreContext store) {
+    RedisAdapter r = new RedisAdapter(cache(store, null)).withStrategy(Strategy.REDIS_COMPATIBLE);
     assertThat(await(r.set("key", "value"))).isEqualTo("OK");
     assertThat(await(r.get("key"))).isEqualTo("value");
     assertThat(await(r.set("key", "other", "NX"))).isNull();
@@ -96,17 +72,16 @@ class RedisAdapterTest {
     assertThat(await(r.scan("k*"))).containsExactly("key");
   }
 
-  @Test
-  void onRedis_stringsAreReadableWithRedisCli() {
-    RedisAdapter r = new RedisAdapter(cache(true, null));
+  @StoreMatrix(StoreKind.REDIS)
+  void onRedis_stringsAreReadableWithRedisCli(StoreContext store) {
+    RedisAdapter r = new RedisAdapter(cache(store, null));
     await(r.set("greeting", "hello"));
-    assertThat(redis.command("GET", "greeting")).isEqualTo("shello");
+    assertThat(store.redis().command("GET", "greeting")).isEqualTo("shello");
   }
 
-  @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void withAManifest_ownershipErrorsAreCoded(boolean onRedis) {
-    StatelessCache cache = cache(onRedis, Shop.class);
+  @StoreMatrix
+  void withAManifest_ownershipErrorsAreCoded(StoreContext store) {
+    StatelessCache cache = cache(store, Shop.class);
     RedisAdapter strict = new RedisAdapter(cache);
     assertThatThrownBy(() -> await(strict.set("session:1", "x")))
         .hasCauseInstanceOf(StatelessException.class)
@@ -126,9 +101,9 @@ class RedisAdapterTest {
         .satisfies(e -> assertThat(((StatelessException) e.getCause()).code()).isEqualTo("SL002"));
   }
 
-  @Test
-  void malformedSetOptions_areSL012() {
-    RedisAdapter r = new RedisAdapter(cache(false, null));
+  @StoreMatrix(StoreKind.IN_PROCESS)
+  void malformedSetOptions_areSL012(StoreContext store) {
+    RedisAdapter r = new RedisAdapter(cache(store, null));
     for (String[] bad :
         new String[][] {
           {"EX"}, {"EX", "ten"}, {"EX", "0"}, {"NX", "XX"}, {"KEEP"}, {"EX", "1", "PX", "1"}
@@ -148,10 +123,9 @@ class RedisAdapterTest {
     return m;
   }
 
-  @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void hashes_behaveAsInRedis(boolean onRedis) {
-    RedisAdapter r = new RedisAdapter(cache(onRedis, null));
+  @StoreMatrix
+  void hashes_behaveAsInRedis(StoreContext store) {
+    RedisAdapter r = new RedisAdapter(cache(store, null));
     assertThat(await(r.hget("h", "a"))).isNull();
     assertThat(await(r.hgetall("h"))).isEmpty();
     assertThat(await(r.hset("h", "a", "1"))).isEqualTo(1L);
@@ -175,10 +149,10 @@ class RedisAdapterTest {
     assertThat(await(r.get("s"))).isEqualTo("text");
   }
 
-  @Test
-  void hset_fromTwoNodesAndEightThreads_losesNoField() throws Exception {
+  @StoreMatrix(StoreKind.REDIS)
+  void hset_fromTwoNodesAndEightThreads_losesNoField(StoreContext store) throws Exception {
     List<RedisAdapter> nodes =
-        List.of(new RedisAdapter(cache(true, null)), new RedisAdapter(cache(true, null)));
+        List.of(new RedisAdapter(cache(store, null)), new RedisAdapter(cache(store, null)));
     List<CompletableFuture<Long>> writes = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       RedisAdapter node = nodes.get(t % 2);
@@ -191,18 +165,16 @@ class RedisAdapterTest {
     assertThat(writes.stream().mapToLong(CompletableFuture::join).sum()).isEqualTo(400L);
   }
 
-  @Test
-  void hashes_respectTheManifest() {
-    RedisAdapter analytics = new RedisAdapter(cache(true, Shop.class).component("analytics"));
+  @StoreMatrix(StoreKind.REDIS)
+  void hashes_respectTheManifest(StoreContext store) {
+    RedisAdapter analytics = new RedisAdapter(cache(store, Shop.class).component("analytics"));
     assertThatThrownBy(() -> await(analytics.hset("user:1", "name", "Ada")))
         .hasMessageContaining("SL011");
   }
 
-  @Test
-  void mset_isAtomic_andRefusesKeysInTwoStores() {
-    StatelessCache c =
-        StatelessCache.builder().manifest(Mixed.class).server(Stores.redis(redis.uri())).build();
-    open.add(c);
+  @StoreMatrix(StoreKind.REDIS)
+  void mset_isAtomic_andRefusesKeysInTwoStores(StoreContext store) {
+    StatelessCache c = store.build(b -> b.manifest(Mixed.class));
     RedisAdapter r = new RedisAdapter(c);
     assertThat(await(r.mset(Map.of("user:1", "a", "user:2", "b")))).isEqualTo("OK");
     assertThat(await(r.mget("user:1", "user:2"))).containsExactly("a", "b");

@@ -13,6 +13,7 @@ import dev.stateless.annotation.UseStrategy;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.OfflineQueue;
 import dev.stateless.internal.OfflineWrites;
+import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node, and reach Redis exactly once and in order; conflicts with newer server versions are
  * reported.
  */
-class OfflineQueueTest {
+class OfflineQueueIT {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
   private static final String STREAM = "__stateless:inv:hot";
@@ -133,18 +134,7 @@ class OfflineQueueTest {
   }
 
   private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 60s: " + what);
-      }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(what, Duration.ofSeconds(60), condition);
   }
 
   /** Makes the 10,000 writes with Redis down; checks they complete and are served. */

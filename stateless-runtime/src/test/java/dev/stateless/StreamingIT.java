@@ -5,7 +5,6 @@ import static dev.stateless.StreamingManifest.SMALL_CHUNK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Manifest;
@@ -13,7 +12,11 @@ import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Errors;
 import dev.stateless.internal.StreamedValues;
 import dev.stateless.redis.RedisAdapter;
+import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
+import dev.stateless.testing.StoreContext;
+import dev.stateless.testing.StoreKind;
+import dev.stateless.testing.StoreMatrix;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -30,43 +33,24 @@ import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** setStream / stream over the in-process server layer and a real redis-server. */
-class StreamingTest {
-  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
-
+class StreamingIT {
   private static final long SEED = System.nanoTime();
   private final Random random = new Random(SEED);
-  private final Nodes nodes = new Nodes(redis);
 
   @BeforeAll
   static void printSeed() {
-    System.out.println("StreamingTest seed " + SEED);
+    System.out.println("StreamingIT seed " + SEED);
   }
 
-  @BeforeEach
-  void clean() {
-    redis.flushAll();
+  private StatelessCache cache(StoreContext store) {
+    return cache(store, b -> b.manifest(StreamingManifest.class));
   }
 
-  @AfterEach
-  void closeAll() {
-    nodes.closeAll();
-  }
-
-  private StatelessCache cache(Kind kind) {
-    return cache(kind, b -> b.manifest(StreamingManifest.class));
-  }
-
-  private StatelessCache cache(Kind kind, Consumer<StatelessCache.Builder> config) {
-    return nodes.build(kind, config);
+  private StatelessCache cache(StoreContext store, Consumer<StatelessCache.Builder> config) {
+    return store.build(config);
   }
 
   private byte[] bytes(int n) {
@@ -88,7 +72,7 @@ class StreamingTest {
   }
 
   /** Chunk keys in Redis, each with its PTTL. */
-  private static Map<String, Long> chunkKeys() {
+  private static Map<String, Long> chunkKeys(RedisServerExtension redis) {
     Map<String, Long> out = new java.util.TreeMap<>();
     String cursor = "0";
     do {
@@ -106,31 +90,30 @@ class StreamingTest {
     return out;
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void setStream_thenStream_returnsTheSameBytes_atEverySizeAroundTheChunk(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void setStream_thenStream_returnsTheSameBytes_atEverySizeAroundTheChunk(StoreContext store) {
+    SyncCache c = cache(store).sync();
     int[] sizes = {0, 1, BLOB_CHUNK - 1, BLOB_CHUNK, BLOB_CHUNK + 1, 5 * BLOB_CHUNK + 123};
     for (int size : sizes) {
       byte[] value = bytes(size);
       c.setStream("blob:" + size, new ByteArrayInputStream(value));
       assertThat(readAll(c.stream("blob:" + size))).as("size %s", size).isEqualTo(value);
     }
-    if (kind == Kind.REDIS) {
+    if (store.kind() == StoreKind.REDIS) {
       int expected = 0;
       for (int size : sizes) {
         expected += (size + BLOB_CHUNK - 1) / BLOB_CHUNK;
       }
-      assertThat(chunkKeys())
+      assertThat(chunkKeys(store.redis()))
           .hasSize(expected)
           .allSatisfy((k, ttl) -> assertThat(ttl).isEqualTo(-1L));
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void stream_readByteByByte_andInOddSlices_returnsTheSameBytes(Kind kind) throws IOException {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void stream_readByteByByte_andInOddSlices_returnsTheSameBytes(StoreContext store)
+      throws IOException {
+    SyncCache c = cache(store).sync();
     byte[] value = bytes(3 * BLOB_CHUNK + 17);
     c.setStream("blob:odd", new ByteArrayInputStream(value));
     try (InputStream in = c.stream("blob:odd")) {
@@ -154,22 +137,22 @@ class StreamingTest {
    * The stream's future completes off Lettuce's I/O thread, so reading it in a plain {@code
    * thenApply} works (it used to wait for chunk replies only the blocked thread could deliver).
    */
-  @Test
-  void stream_readInThenApply_returnsTheValue() throws Exception {
-    StatelessCache cache = cache(Kind.REDIS);
+  @StoreMatrix(StoreKind.REDIS)
+  void stream_readInThenApply_returnsTheValue(StoreContext store) throws Exception {
+    StatelessCache cache = cache(store);
     byte[] value = bytes(10 * BLOB_CHUNK);
     cache.sync().setStream("blob:cb", new ByteArrayInputStream(value));
     for (int i = 0; i < 20; i++) {
       byte[] got =
-          cache.stream("blob:cb").thenApply(StreamingTest::readAll).get(30, TimeUnit.SECONDS);
+          cache.stream("blob:cb").thenApply(StreamingIT::readAll).get(30, TimeUnit.SECONDS);
       assertThat(got).isEqualTo(value);
     }
   }
 
   /** Reading a Redis stream on an I/O (Netty) thread fails at once with SL105 and a help line. */
-  @Test
-  void stream_readOnAnIoThread_failsFastWithSL105() throws Exception {
-    SyncCache c = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void stream_readOnAnIoThread_failsFastWithSL105(StoreContext store) throws Exception {
+    SyncCache c = cache(store).sync();
     c.setStream("blob:io", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK)));
     InputStream in = c.stream("blob:io");
     java.util.concurrent.atomic.AtomicReference<Throwable> failure =
@@ -192,18 +175,16 @@ class StreamingTest {
     assertThat(readAll(in)).hasSize(3 * BLOB_CHUNK); // the stream still works elsewhere
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void stream_ofAbsentKey_isNull(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void stream_ofAbsentKey_isNull(StoreContext store) {
+    SyncCache c = cache(store).sync();
     assertThat(c.stream("blob:absent")).isNull();
-    assertThat(cache(kind).stream("blob:absent").join()).isNull();
+    assertThat(cache(store).stream("blob:absent").join()).isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void plainGetAndSet_onAStreamedKey_areSL009_inEveryView(Kind kind) {
-    StatelessCache cache = cache(kind);
+  @StoreMatrix
+  void plainGetAndSet_onAStreamedKey_areSL009_inEveryView(StoreContext store) {
+    StatelessCache cache = cache(store);
     cache.sync().setStream("blob:1", new ByteArrayInputStream(bytes(10)));
     List<SyncCache> views =
         List.of(
@@ -223,10 +204,11 @@ class StreamingTest {
         .satisfies(e -> assertThat(code(e.getCause())).isEqualTo("SL009"));
   }
 
-  @Test
-  void aCacheWithoutTheManifest_readingTheRedisKey_neverGetsThePointerAsTheValue() {
-    cache(Kind.REDIS).sync().setStream("blob:1", new ByteArrayInputStream(bytes(10)));
-    StatelessCache plain = cache(Kind.REDIS, b -> b.manifest(Manifest.empty()));
+  @StoreMatrix(StoreKind.REDIS)
+  void aCacheWithoutTheManifest_readingTheRedisKey_neverGetsThePointerAsTheValue(
+      StoreContext store) {
+    cache(store).sync().setStream("blob:1", new ByteArrayInputStream(bytes(10)));
+    StatelessCache plain = cache(store, b -> b.manifest(Manifest.empty()));
     assertThatThrownBy(() -> plain.sync().get("blob:1"))
         .isInstanceOf(InvalidStateException.class)
         .satisfies(e -> assertThat(code(e)).isEqualTo("SL105"))
@@ -238,10 +220,9 @@ class StreamingTest {
         .hasMessageContaining("no @Streaming component owns it");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void rights_borrowerMayStreamButNotSetStream_andLayerViewsAreChecked(Kind kind) {
-    StatelessCache cache = cache(kind);
+  @StoreMatrix
+  void rights_borrowerMayStreamButNotSetStream_andLayerViewsAreChecked(StoreContext store) {
+    StatelessCache cache = cache(store);
     byte[] value = bytes(100);
     cache.sync().setStream("blob:r", new ByteArrayInputStream(value));
     SyncCache viewer = cache.component("viewer").sync();
@@ -264,10 +245,9 @@ class StreamingTest {
     assertThat(cache.layer(CacheLayer.CLIENT).sync().stream("blob:r")).isNull();
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void streamAndSetStream_onAKeyWhoseOwnerDoesNotStream_areSL105(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void streamAndSetStream_onAKeyWhoseOwnerDoesNotStream_areSL105(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.set("doc:1", "text");
     assertThatThrownBy(() -> c.setStream("doc:1", new ByteArrayInputStream(new byte[1])))
         .isInstanceOf(InvalidStateException.class)
@@ -279,13 +259,13 @@ class StreamingTest {
     assertThat(c.get("doc:1")).isEqualTo("text");
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void setStream_overMaxSize_isSL102_andStoresNothing(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void setStream_overMaxSize_isSL102_andStoresNothing(StoreContext store) {
+    SyncCache c = cache(store).sync();
     byte[] small = bytes(5 * SMALL_CHUNK);
     c.setStream("capped:1", new ByteArrayInputStream(small));
-    Map<String, Long> before = kind == Kind.REDIS ? chunkKeys() : Map.of();
+    Map<String, Long> before =
+        store.kind() == StoreKind.REDIS ? chunkKeys(store.redis()) : Map.of();
     assertThatThrownBy(
             () -> c.setStream("capped:1", new ByteArrayInputStream(bytes(11 * SMALL_CHUNK))))
         .isInstanceOf(CapacityException.class)
@@ -296,18 +276,18 @@ class StreamingTest {
             () -> c.setStream("capped:2", new ByteArrayInputStream(bytes(11 * SMALL_CHUNK))))
         .isInstanceOf(CapacityException.class);
     assertThat(c.stream("capped:2")).isNull();
-    if (kind == Kind.REDIS) {
-      assertThat(chunkKeys()).isEqualTo(before);
+    if (store.kind() == StoreKind.REDIS) {
+      assertThat(chunkKeys(store.redis())).isEqualTo(before);
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void setStream_whoseSourceFails_isSL105_andKeepsTheOldValue(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void setStream_whoseSourceFails_isSL105_andKeepsTheOldValue(StoreContext store) {
+    SyncCache c = cache(store).sync();
     byte[] old = bytes(2 * BLOB_CHUNK);
     c.setStream("blob:f", new ByteArrayInputStream(old));
-    Map<String, Long> before = kind == Kind.REDIS ? chunkKeys() : Map.of();
+    Map<String, Long> before =
+        store.kind() == StoreKind.REDIS ? chunkKeys(store.redis()) : Map.of();
     InputStream failing =
         new InputStream() {
           int left = 3 * BLOB_CHUNK;
@@ -325,15 +305,14 @@ class StreamingTest {
         .satisfies(e -> assertThat(code(e)).isEqualTo("SL105"))
         .hasMessageContaining("disk on fire");
     assertThat(readAll(c.stream("blob:f"))).isEqualTo(old);
-    if (kind == Kind.REDIS) {
-      assertThat(chunkKeys()).isEqualTo(before);
+    if (store.kind() == StoreKind.REDIS) {
+      assertThat(chunkKeys(store.redis())).isEqualTo(before);
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void aReaderDuringAReplace_getsExactlyTheVersionItStarted(Kind kind) throws IOException {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void aReaderDuringAReplace_getsExactlyTheVersionItStarted(StoreContext store) throws IOException {
+    SyncCache c = cache(store).sync();
     byte[] v1 = bytes(10 * BLOB_CHUNK + 5);
     byte[] v2 = bytes(7 * BLOB_CHUNK + 9);
     c.setStream("blob:v", new ByteArrayInputStream(v1));
@@ -348,8 +327,8 @@ class StreamingTest {
     }
     assertThat(got).isEqualTo(v1);
     assertThat(readAll(c.stream("blob:v"))).isEqualTo(v2);
-    if (kind == Kind.REDIS) {
-      Map<String, Long> chunks = chunkKeys();
+    if (store.kind() == StoreKind.REDIS) {
+      Map<String, Long> chunks = chunkKeys(store.redis());
       // the old version's 11 chunks have the grace period; the new version's 8 are permanent
       assertThat(chunks.values().stream().filter(t -> t == -1L)).hasSize(8);
       assertThat(chunks.values().stream().filter(t -> t > 0 && t <= StreamedValues.GRACE_MILLIS))
@@ -357,20 +336,21 @@ class StreamingTest {
     }
   }
 
-  @Test
-  void aReaderOutlivingTheGracePeriod_failsWithSL104_neverAMix() throws IOException {
-    SyncCache c = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void aReaderOutlivingTheGracePeriod_failsWithSL104_neverAMix(StoreContext store)
+      throws IOException {
+    SyncCache c = cache(store).sync();
     byte[] v1 = bytes(10 * BLOB_CHUNK);
     c.setStream("blob:g", new ByteArrayInputStream(v1));
     InputStream reader = c.stream("blob:g");
     assertThat(reader.readNBytes(10)).isEqualTo(java.util.Arrays.copyOf(v1, 10));
     c.setStream("blob:g", new ByteArrayInputStream(bytes(10 * BLOB_CHUNK)));
     // The grace period ends: the old version's chunks (those with a TTL) are gone.
-    chunkKeys()
+    chunkKeys(store.redis())
         .forEach(
             (k, ttl) -> {
               if (ttl > 0) {
-                redis.command("DEL", k);
+                store.redis().command("DEL", k);
               }
             });
     assertThatThrownBy(reader::readAllBytes)
@@ -379,9 +359,9 @@ class StreamingTest {
         .hasMessageContaining("retry");
   }
 
-  @Test
-  void setStream_whoseChunksVanishBeforeTheSwap_isSL104_andKeepsTheOldValue() {
-    SyncCache c = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void setStream_whoseChunksVanishBeforeTheSwap_isSL104_andKeepsTheOldValue(StoreContext store) {
+    SyncCache c = cache(store).sync();
     byte[] old = bytes(BLOB_CHUNK + 1);
     c.setStream("blob:lost", new ByteArrayInputStream(old));
     InputStream source =
@@ -393,12 +373,16 @@ class StreamingTest {
             if (served == 2 * BLOB_CHUNK) {
               // The first chunks of this write (the only keys with a lease) expire: wait until
               // one is written, then delete what is there.
-              Map<String, Long> leased;
-              do {
-                leased = new java.util.TreeMap<>(chunkKeys());
-                leased.values().removeIf(ttl -> ttl <= 0);
-              } while (leased.isEmpty());
-              leased.keySet().forEach(k -> redis.command("DEL", k));
+              Map<String, Long> leased =
+                  Await.value(
+                      () -> {
+                        Map<String, Long> m = new java.util.TreeMap<>(chunkKeys(store.redis()));
+                        m.values().removeIf(ttl -> ttl <= 0);
+                        return m;
+                      },
+                      m -> !m.isEmpty(),
+                      java.time.Duration.ofSeconds(30));
+              leased.keySet().forEach(k -> store.redis().command("DEL", k));
             }
             return served++ < 4 * BLOB_CHUNK ? 5 : -1;
           }
@@ -414,9 +398,9 @@ class StreamingTest {
    * A swap whose reply is lost after the script ran (a timeout) leaves the new chunks, which the
    * pointer now names: the write reports the failure, and the stored value stays readable.
    */
-  @Test
-  void setStream_whoseSwapReplyIsLost_keepsTheChunksOfTheLiveValue() {
-    SyncCache c = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void setStream_whoseSwapReplyIsLost_keepsTheChunksOfTheLiveValue(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.setStream("blob:lost-reply", new ByteArrayInputStream(bytes(BLOB_CHUNK)));
     byte[] value = bytes(5 * BLOB_CHUNK + 3);
     StreamedValues.swapReply =
@@ -440,11 +424,11 @@ class StreamingTest {
    * write's window), not one command per chunk: renewing after every chunk of a 1003-chunk value
    * takes 1004 scripts (1000 renewals of up to 1000 chunks, two of 1001 and 1002 in two each).
    */
-  @Test
-  void leaseRenewal_sendsOneScriptPerThousandChunks_andKeepsEveryChunk() {
-    SyncCache c = cache(Kind.REDIS).sync();
+  @StoreMatrix(StoreKind.REDIS)
+  void leaseRenewal_sendsOneScriptPerThousandChunks_andKeepsEveryChunk(StoreContext store) {
+    SyncCache c = cache(store).sync();
     byte[] value = bytes(1002 * SMALL_CHUNK + 1);
-    long before = scriptCalls();
+    long before = scriptCalls(store.redis());
     StreamedValues.renewAfterNanos = 0; // renew after every chunk
     try {
       c.setStream("clip:renewed", new ByteArrayInputStream(value));
@@ -452,27 +436,28 @@ class StreamingTest {
       StreamedValues.renewAfterNanos =
           TimeUnit.MILLISECONDS.toNanos(StreamedValues.LEASE_MILLIS / 2);
     }
-    assertThat(scriptCalls() - before).isEqualTo(1004 + 1); // the renewals and the swap
+    assertThat(scriptCalls(store.redis()) - before)
+        .isEqualTo(1004 + 1); // the renewals and the swap
     assertThat(readAll(c.stream("clip:renewed"))).isEqualTo(value);
-    assertThat(chunkKeys())
+    assertThat(chunkKeys(store.redis()))
         .hasSize(1003)
         .allSatisfy(
             (k, ttl) -> assertThat(ttl).isBetween(1L, 30_000 + StreamedValues.GRACE_MILLIS));
   }
 
-  private static long scriptCalls() {
+  private static long scriptCalls(RedisServerExtension redis) {
     Map<String, Long> calls = CommandStats.dataCalls(redis);
     return calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
   }
 
   /** A value of more chunks than the bound is SL102; nothing is stored, the old value stays. */
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void setStream_overTheChunkBound_isSL102_andStoresNothing(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void setStream_overTheChunkBound_isSL102_andStoresNothing(StoreContext store) {
+    SyncCache c = cache(store).sync();
     byte[] old = bytes(2 * BLOB_CHUNK);
     c.setStream("blob:many", new ByteArrayInputStream(old));
-    Map<String, Long> before = kind == Kind.REDIS ? chunkKeys() : Map.of();
+    Map<String, Long> before =
+        store.kind() == StoreKind.REDIS ? chunkKeys(store.redis()) : Map.of();
     StreamedValues.maxChunks = 3;
     try {
       c.setStream("blob:three", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK))); // at the bound
@@ -486,55 +471,52 @@ class StreamingTest {
       StreamedValues.maxChunks = StreamedValues.MAX_CHUNKS;
     }
     assertThat(readAll(c.stream("blob:many"))).isEqualTo(old);
-    if (kind == Kind.REDIS) {
-      Map<String, Long> after = chunkKeys();
+    if (store.kind() == StoreKind.REDIS) {
+      Map<String, Long> after = chunkKeys(store.redis());
       after.keySet().removeIf(k -> !before.containsKey(k) && after.get(k) == -1L); // blob:three
       assertThat(after).isEqualTo(before);
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void ttlOfTheOwner_appliesToTheValue_andItsChunks(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void ttlOfTheOwner_appliesToTheValue_andItsChunks(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.setStream("clip:1", new ByteArrayInputStream(bytes(3 * SMALL_CHUNK)));
     assertThat(c.ttlMillis("clip:1")).isBetween(1L, 30_000L);
-    if (kind == Kind.REDIS) {
-      assertThat(chunkKeys())
+    if (store.kind() == StoreKind.REDIS) {
+      assertThat(chunkKeys(store.redis()))
           .hasSize(3)
           .allSatisfy(
               (k, ttl) -> assertThat(ttl).isBetween(30_001L, 30_000 + StreamedValues.GRACE_MILLIS));
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void del_andInvalidatePattern_releaseTheChunks(Kind kind) {
-    SyncCache c = cache(kind).sync();
+  @StoreMatrix
+  void del_andInvalidatePattern_releaseTheChunks(StoreContext store) {
+    SyncCache c = cache(store).sync();
     c.setStream("blob:d1", new ByteArrayInputStream(bytes(3 * BLOB_CHUNK)));
     c.setStream("blob:d2", new ByteArrayInputStream(bytes(2 * BLOB_CHUNK)));
     assertThat(c.del("blob:d1")).isTrue();
     assertThat(c.stream("blob:d1")).isNull();
     assertThat(c.del("blob:d1")).isFalse();
-    if (kind == Kind.REDIS) {
-      Map<String, Long> chunks = chunkKeys();
+    if (store.kind() == StoreKind.REDIS) {
+      Map<String, Long> chunks = chunkKeys(store.redis());
       assertThat(chunks.values().stream().filter(t -> t == -1L)).hasSize(2);
       assertThat(chunks.values().stream().filter(t -> t > 0 && t <= StreamedValues.GRACE_MILLIS))
           .hasSize(3);
     }
     assertThat(c.invalidatePattern("blob:*")).isEqualTo(1);
     assertThat(c.stream("blob:d2")).isNull();
-    if (kind == Kind.REDIS) {
-      assertThat(chunkKeys())
+    if (store.kind() == StoreKind.REDIS) {
+      assertThat(chunkKeys(store.redis()))
           .hasSize(5)
           .allSatisfy((k, ttl) -> assertThat(ttl).isBetween(1L, StreamedValues.GRACE_MILLIS));
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void setStream_dropsTheOwnersDependents_andLeavesNoCopies(Kind kind) {
-    StatelessCache cache = cache(kind);
+  @StoreMatrix
+  void setStream_dropsTheOwnersDependents_andLeavesNoCopies(StoreContext store) {
+    StatelessCache cache = cache(store);
     SyncCache c = cache.sync();
     c.set("summary:1", "old");
     c.setStream("blob:s", new ByteArrayInputStream(bytes(10)));
@@ -553,8 +535,9 @@ class StreamingTest {
    * 256 MB through a child JVM with a 128 MB heap: the value is generated as it is written and
    * hashed as it is read, so only streaming keeps the child alive.
    */
-  @Test
-  void aValueTwiceTheHeap_roundTripsThroughRedis_inAJvmWith128MB() throws Exception {
+  @StoreMatrix(StoreKind.REDIS)
+  void aValueTwiceTheHeap_roundTripsThroughRedis_inAJvmWith128MB(StoreContext store)
+      throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
         List.of(
@@ -563,7 +546,7 @@ class StreamingTest {
             "-cp",
             testClassPath(),
             StreamingRoundTrip.class.getName(),
-            redis.uri(),
+            store.redis().uri(),
             "256");
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output;

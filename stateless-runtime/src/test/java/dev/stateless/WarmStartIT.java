@@ -13,6 +13,7 @@ import dev.stateless.annotation.Prefetch;
 import dev.stateless.annotation.Streaming;
 import dev.stateless.internal.Entry;
 import dev.stateless.internal.WarmUp;
+import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * into its client layer before {@code build()} returns, so its first reads send no data command to
  * Redis.
  */
-class WarmStartTest {
+class WarmStartIT {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
   private static final Duration EVENTUALLY = Duration.ofSeconds(10);
@@ -127,18 +128,7 @@ class WarmStartTest {
   }
 
   private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + EVENTUALLY.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + EVENTUALLY + ": " + what);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(what, EVENTUALLY, condition);
   }
 
   @Test
