@@ -61,7 +61,12 @@ public final class Offline implements PendingWrites {
   }
 
   /** The offline writes, made with an in-memory queue on first use. */
-  synchronized OfflineWrites writes() {
+  OfflineWrites writes() {
+    OfflineWrites o = writes;
+    return o != null ? o : create();
+  }
+
+  private synchronized OfflineWrites create() {
     OfflineWrites o = writes;
     if (o != null) {
       return o;

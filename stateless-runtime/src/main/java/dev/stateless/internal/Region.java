@@ -93,7 +93,10 @@ public final class Region {
             .removalListener(
                 (String k, Entry e, RemovalCause cause) -> {
                   if (cause == RemovalCause.EXPIRED && k != null && e != null) {
-                    entries.remove(k, e); // exactly the entry that expired, if still there
+                    // Exactly the entry that expired, and only if it really has: the same
+                    // instance may have been put back, with a new deadline, since.
+                    entries.computeIfPresent(
+                        k, (kk, cur) -> cur == e && ticker.read() - e.deadline >= 0 ? null : cur);
                   }
                 })
             .build();
@@ -118,6 +121,13 @@ public final class Region {
     return e != null && e.deadline != Entry.NEVER && expired(e) ? null : e;
   }
 
+  /** Drops the timer of an entry leaving an unbounded region (it must not keep the entry alive). */
+  private void leaving(String key, Entry e) {
+    if (timers != null && e != null && e.deadline != Entry.NEVER) {
+      timers.asMap().remove(key, e);
+    }
+  }
+
   /** Gives an entry entering an unbounded region its deadline, and a timer if it has a TTL. */
   private Entry entering(String key, Entry e) {
     if (timers != null && e != null) {
@@ -132,22 +142,46 @@ public final class Region {
   }
 
   public void put(String key, Entry e) {
-    cache.put(key, entering(key, e));
+    if (timers == null) {
+      cache.put(key, e);
+      return;
+    }
+    // One step, so the entry in the map and its timer cannot come from two racing puts.
+    map.compute(
+        key,
+        (k, cur) -> {
+          if (cur != e) {
+            leaving(k, cur);
+          }
+          return entering(k, e);
+        });
   }
 
   /** Removes exactly this entry; returns whether it was there. */
   public boolean remove(String key, Entry e) {
-    return map.remove(key, e);
+    boolean removed = map.remove(key, e);
+    if (removed) {
+      leaving(key, e);
+    }
+    return removed;
   }
 
   /** Removes the key; returns the entry it held (null when none, or expired). */
   public Entry remove(String key) {
     Entry e = map.remove(key);
-    return timers == null ? e : live(e);
+    if (timers == null) {
+      return e;
+    }
+    leaving(key, e);
+    return live(e);
   }
 
   public void invalidate(String key) {
-    cache.invalidate(key);
+    if (timers == null) {
+      cache.invalidate(key);
+    } else {
+      leaving(key, map.remove(key));
+    }
   }
 
   public Entry compute(String key, BiFunction<String, Entry, Entry> fn) {
@@ -157,9 +191,12 @@ public final class Region {
     return map.compute(
         key,
         (k, cur) -> {
-          Entry now = live(cur);
-          Entry next = fn.apply(k, now);
-          return next == now ? next : entering(k, next);
+          Entry next = fn.apply(k, live(cur));
+          if (next != cur) {
+            leaving(k, cur);
+          }
+          // Also when the same entry is kept: its TTL starts again, as Caffeine's does on update.
+          return entering(k, next);
         });
   }
 
@@ -286,10 +323,11 @@ public final class Region {
     while (it.hasNext()) {
       Map.Entry<String, Entry> next = it.next();
       String key = next.getKey();
-      if (pattern.matches(key) && !key.equals(except) && !next.getValue().pending) {
-        // (an expired entry goes too: it would be dropped when next read)
+      Entry e = next.getValue();
+      if (pattern.matches(key) && !key.equals(except) && !e.pending) {
         it.remove();
-        removed++;
+        leaving(key, e);
+        removed += live(e) != null ? 1 : 0; // an expired one goes too, uncounted
       }
     }
     return removed;
@@ -298,12 +336,14 @@ public final class Region {
   /** Drops every copy (not pending) of an owner's keys; returns how many. */
   long dropCopiesOf(String owner) {
     long dropped = 0;
-    Iterator<Entry> it = map.values().iterator();
+    Iterator<Map.Entry<String, Entry>> it = map.entrySet().iterator();
     while (it.hasNext()) {
-      Entry e = it.next();
+      Map.Entry<String, Entry> next = it.next();
+      Entry e = next.getValue();
       if (e.copy && !e.pending && Objects.equals(e.source.ownerName(), owner)) {
         it.remove();
-        dropped++;
+        leaving(next.getKey(), e);
+        dropped += live(e) != null ? 1 : 0;
       }
     }
     return dropped;
@@ -336,6 +376,15 @@ public final class Region {
       n += live(e) != null ? 1 : 0;
     }
     return n;
+  }
+
+  /** Timers held (entries with a TTL); 0 for a bounded region. */
+  long timerCount() {
+    if (timers == null) {
+      return 0;
+    }
+    timers.cleanUp();
+    return timers.estimatedSize();
   }
 
   /** Entries held, expired ones not yet removed included. */

@@ -94,6 +94,58 @@ class RegionTest {
   }
 
   @Test
+  void unbounded_anEntryThatLeaves_takesItsTimerWithIt() {
+    Region r = Region.unbounded(ticker);
+    long hour = TimeUnit.HOURS.toNanos(1);
+    r.put("user:1", entry("a", hour));
+    r.put("user:2", entry("b", hour));
+    r.put("user:3", entry("c", hour));
+    Entry four = entry("d", hour);
+    r.put("user:4", four);
+    assertThat(r.timerCount()).isEqualTo(4);
+    r.remove("user:1");
+    r.invalidate("user:2");
+    r.put("user:3", entry("c2", 0)); // replaced by an entry that never expires
+    r.remove("user:4", four);
+    assertThat(r.timerCount()).isZero();
+    assertThat(r.rawSize()).isEqualTo(1);
+  }
+
+  @Test
+  void unbounded_theSameEntryPutBackAfterItExpired_staysForItsNewTtl() {
+    Region r = Region.unbounded(ticker);
+    Entry e = entry("a", TimeUnit.SECONDS.toNanos(1));
+    r.put("user:1", e);
+    advance(Duration.ofSeconds(2));
+    r.put("user:1", e); // a write's own copy put back: a new deadline
+    assertThat(r.timerCount()).isEqualTo(1); // runs the timers' maintenance
+    assertThat(r.get("user:1")).isSameAs(e);
+    advance(Duration.ofSeconds(1));
+    assertThat(r.get("user:1")).isNull();
+  }
+
+  @Test
+  void unbounded_keepingAnEntryInACompute_restartsItsTtl_asABoundedRegionDoes() {
+    for (Region r : new Region[] {Region.unbounded(ticker), Region.bounded(ticker, 1 << 20)}) {
+      Entry e = entry("a", TimeUnit.SECONDS.toNanos(10));
+      r.put("user:1", e);
+      advance(Duration.ofSeconds(8));
+      r.computeIfPresent("user:1", (k, cur) -> cur);
+      assertThat(r.remainingNanos("user:1")).hasValue(TimeUnit.SECONDS.toNanos(10));
+    }
+  }
+
+  @Test
+  void unbounded_removeMatching_countsOnlyLiveEntries() {
+    Region r = Region.unbounded(ticker);
+    r.put("user:1", entry("a", TimeUnit.SECONDS.toNanos(1)));
+    r.put("user:2", entry("b", 0));
+    advance(Duration.ofSeconds(2));
+    assertThat(r.removeMatching(dev.stateless.core.KeyPattern.parse("user:*"), null)).isEqualTo(1);
+    assertThat(r.rawSize()).isZero();
+  }
+
+  @Test
   void bounded_evictsPastItsWeight() {
     Region r = Region.bounded(ticker, 100);
     for (int i = 0; i < 50; i++) {
