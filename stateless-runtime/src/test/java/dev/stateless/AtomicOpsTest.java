@@ -7,7 +7,7 @@ import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.AtomicOps;
-import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,7 +199,7 @@ class AtomicOpsTest {
     runIncrements(List.of(a, b), 4, 10_000);
     assertThat(a.sync().get("plain:counter")).isEqualTo(80_000L);
     assertThat(b.sync().get("plain:counter")).isEqualTo(80_000L);
-    assertThat(redis.command("EXISTS", RedisStore.lock("plain:counter")))
+    assertThat(redis.command("EXISTS", RedisKeys.lock("plain:counter")))
         .as("no lock is left behind")
         .isEqualTo("0");
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
-import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -144,10 +144,10 @@ class CrossNodeInvalidationTest {
     eventually("A received B's events", () -> invalidations("received") >= 3);
     readUntilCopied(a, "user:1", "u");
     readUntilCopied(a, "hot:1", "h");
-    String stream = RedisStore.stream("users");
+    String stream = RedisKeys.stream("users");
     // Another writer's events were trimmed away: the next event's number skips five.
-    redis.command("HINCRBY", RedisStore.SEQUENCES, stream, "5");
-    String seq = redis.command("HINCRBY", RedisStore.SEQUENCES, stream, "1");
+    redis.command("HINCRBY", RedisKeys.SEQUENCES, stream, "5");
+    String seq = redis.command("HINCRBY", RedisKeys.SEQUENCES, stream, "1");
     redis.command("XADD", stream, "*", "s", seq, "n", "elsewhere", "k", "user:unrelated");
     eventually(
         "the gap drops users' copies", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
@@ -199,7 +199,7 @@ class CrossNodeInvalidationTest {
     SyncCache b = node(null);
     b.set("user:1", "old");
     readUntilCopied(a, "user:1", "old");
-    redis.command("XADD", RedisStore.stream("users"), "*", "s", "not-a-number");
+    redis.command("XADD", RedisKeys.stream("users"), "*", "s", "not-a-number");
     eventually(
         "the owner's copies dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
     b.set("user:1", "new");
@@ -313,7 +313,7 @@ class CrossNodeInvalidationTest {
     b.set("user:1", "u");
     eventually("A received B's event", () -> invalidations("received") >= 1);
     readUntilCopied(a, "user:1", "u");
-    redis.command("SET", RedisStore.index(null), "not a sorted set"); // the unowned index breaks
+    redis.command("SET", RedisKeys.index(null), "not a sorted set"); // the unowned index breaks
     assertThatThrownBy(() -> b.invalidatePattern("user:*")).isInstanceOf(StatelessException.class);
     assertThat(redis.command("EXISTS", "user:1")).isEqualTo("0");
     eventually("A's copy dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
@@ -371,7 +371,7 @@ class CrossNodeInvalidationTest {
 
   @Test
   void aForeignEntryInAStream_doesNotStopNewNodesFromStarting() {
-    redis.command("XADD", RedisStore.stream("users"), "*", "x", "1");
+    redis.command("XADD", RedisKeys.stream("users"), "*", "x", "1");
     SyncCache a = node(metricsA);
     SyncCache b = node(null);
     b.set("user:1", "u");

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stateless.Nodes.Kind;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Lifetime;
-import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,7 +147,7 @@ class ScopesTest {
     }
     assertThat(c.sync().scan("req:*")).isEmpty();
     assertThat(redis.command("DBSIZE")).isEqualTo(before);
-    assertThat(redis.command("ZCARD", RedisStore.index(null))).isEqualTo("0");
+    assertThat(redis.command("ZCARD", RedisKeys.index(null))).isEqualTo("0");
   }
 
   @Test

@@ -10,7 +10,7 @@ import dev.stateless.core.Component;
 import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.LocalStore;
-import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
@@ -246,7 +246,7 @@ class StatelessCacheTest {
     assertThat(s.invalidatePattern("plain:123:*")).isEqualTo(2);
     String stats = redis.command("INFO", "commandstats");
     assertThat(stats).doesNotContain("cmdstat_scan").doesNotContain("cmdstat_keys");
-    assertThat(redis.command("ZCARD", RedisStore.index("plain"))).isEqualTo("300");
+    assertThat(redis.command("ZCARD", RedisKeys.index("plain"))).isEqualTo("300");
     assertThat(redis.command("DBSIZE")).isNotNull();
     assertThat(s.get("plain:other:7")).isEqualTo(7);
     assertThat(s.get("profile:7")).isEqualTo(7);
@@ -267,10 +267,10 @@ class StatelessCacheTest {
     for (int i = 0; i < 16; i++) {
       s.set("plain:kept:" + i, i); // one more sweep for keys rescored at the millisecond boundary
     }
-    assertThat(redis.command("ZCARD", RedisStore.index("plain"))).isEqualTo("41");
-    assertThat(redis.command("ZCARD", RedisStore.expiries("plain"))).isEqualTo("1");
+    assertThat(redis.command("ZCARD", RedisKeys.index("plain"))).isEqualTo("41");
+    assertThat(redis.command("ZCARD", RedisKeys.expiries("plain"))).isEqualTo("1");
     assertThat(s.invalidatePattern("plain:*")).isEqualTo(41);
-    assertThat(redis.command("ZCARD", RedisStore.index("plain"))).isEqualTo("0");
+    assertThat(redis.command("ZCARD", RedisKeys.index("plain"))).isEqualTo("0");
   }
 
   @ParameterizedTest

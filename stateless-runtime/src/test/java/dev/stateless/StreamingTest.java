@@ -12,6 +12,7 @@ import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Errors;
 import dev.stateless.internal.StreamedValues;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.redis.RedisAdapter;
 import dev.stateless.testing.RedisServerExtension;
 import java.io.ByteArrayInputStream;
@@ -94,7 +95,7 @@ class StreamingTest {
     do {
       String[] reply =
           redis
-              .command("SCAN", cursor, "MATCH", "__stateless:chunk:*", "COUNT", "1000")
+              .command("SCAN", cursor, "MATCH", RedisKeys.CHUNK_PREFIX + "*", "COUNT", "1000")
               .split("\n");
       cursor = reply[0];
       for (int i = 1; i < reply.length; i++) {

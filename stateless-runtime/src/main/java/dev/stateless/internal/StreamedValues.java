@@ -1,5 +1,6 @@
 package dev.stateless.internal;
 
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.internal.redis.RedisStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -194,7 +195,7 @@ public final class StreamedValues {
   // ---- Redis ----
 
   public static String chunkKey(String version, int i) {
-    return RedisStore.CHUNK_PREFIX + version + ":" + i;
+    return RedisKeys.CHUNK_PREFIX + version + ":" + i;
   }
 
   public static byte[] pointer(String version, int count, long length) {

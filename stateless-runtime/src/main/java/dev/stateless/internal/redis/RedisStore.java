@@ -38,11 +38,6 @@ import java.util.function.Consumer;
  * {@link StreamInvalidations} reads the streams of the other nodes' writes.
  */
 public final class RedisStore implements Store {
-  public static final String PREFIX = "__stateless:";
-  public static final String SEQUENCES = PREFIX + "seq";
-  public static final String STREAM_PREFIX = PREFIX + "inv:";
-  public static final String UNOWNED = "~";
-  public static final int STREAM_MAXLEN = 10_000;
   private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
   private static final long MAX_CONNECT_BACKOFF_MILLIS = 1000;
 
@@ -275,8 +270,6 @@ public final class RedisStore implements Store {
 
   // ---- streamed values (see StreamedValues for the layout) ----
 
-  public static final String CHUNK_PREFIX = PREFIX + "chunk:";
-
   /**
    * Lua: if the string at {@code key} is a streamed value's pointer, gives its chunks {@code grace}
    * milliseconds to live (readers that hold the pointer finish, then the chunks go). GETRANGE reads
@@ -293,7 +286,7 @@ public final class RedisStore implements Store {
         + "  if ver then\n"
         + "    for i = 0, tonumber(cnt) - 1 do\n"
         + "      redis.call('PEXPIRE', '"
-        + CHUNK_PREFIX
+        + RedisKeys.CHUNK_PREFIX
         + "' .. ver .. ':' .. i, "
         + grace
         + ")\n"
@@ -314,7 +307,7 @@ public final class RedisStore implements Store {
               + "local count = tonumber(ARGV[7])\n"
               + "for i = 0, count - 1 do\n"
               + "  if redis.call('EXISTS', '"
-              + CHUNK_PREFIX
+              + RedisKeys.CHUNK_PREFIX
               + "' .. ARGV[6] .. ':' .. i) == 0 then\n"
               + "    return redis.error_reply('STALE chunk ' .. i .. ' of the new value expired"
               + " before it was complete')\n"
@@ -322,7 +315,7 @@ public final class RedisStore implements Store {
               + "end\n"
               + "for i = 0, count - 1 do\n"
               + "  local c = '"
-              + CHUNK_PREFIX
+              + RedisKeys.CHUNK_PREFIX
               + "' .. ARGV[6] .. ':' .. i\n"
               + "  if px > 0 then redis.call('PEXPIRE', c, px + grace)"
               + " else redis.call('PERSIST', c) end\n"
@@ -341,7 +334,7 @@ public final class RedisStore implements Store {
           "local n = 0\n"
               + "for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do\n"
               + "  n = n + redis.call('PEXPIRE', '"
-              + CHUNK_PREFIX
+              + RedisKeys.CHUNK_PREFIX
               + "' .. ARGV[1] .. ':' .. i, ARGV[4])\n"
               + "end\n"
               + "return n\n");
@@ -738,10 +731,6 @@ public final class RedisStore implements Store {
     return true;
   }
 
-  public static String stream(String owner) {
-    return STREAM_PREFIX + (owner == null ? UNOWNED : owner);
-  }
-
   private <T> CompletableFuture<T> translate(CompletionStage<T> stage) {
     CompletableFuture<T> out = new CompletableFuture<>();
     stage.whenComplete(
@@ -826,10 +815,6 @@ public final class RedisStore implements Store {
     return call(a -> a.exists(key)).thenApply(n -> n > 0);
   }
 
-  public static String lock(String key) {
-    return PREFIX + "lock:" + key;
-  }
-
   /**
    * Writes (or deletes, when {@code value} is null) a key only if it still holds {@code expected}
    * (null: absent) and no other node holds its lock; releases the lock if {@code token} holds it.
@@ -837,13 +822,20 @@ public final class RedisStore implements Store {
    */
   public CompletableFuture<List<Object>> compareAndSet(
       String key, String owner, String token, byte[] expected, byte[] value, long px) {
-    String[] keys = {key, stream(owner), SEQUENCES, index(owner), expiries(owner), lock(key)};
+    String[] keys = {
+      key,
+      RedisKeys.stream(owner),
+      RedisKeys.SEQUENCES,
+      RedisKeys.index(owner),
+      RedisKeys.expiries(owner),
+      RedisKeys.lock(key)
+    };
     return script(
         COMPARE_AND_SET,
         ScriptOutputType.MULTI,
         keys,
         node,
-        ascii(Integer.toString(STREAM_MAXLEN)),
+        ascii(Integer.toString(RedisKeys.STREAM_MAXLEN)),
         utf8(token == null ? "" : token),
         ascii(expected == null ? "-" : "="),
         expected == null ? new byte[0] : expected,
@@ -857,13 +849,14 @@ public final class RedisStore implements Store {
     return script(
         LOCK,
         ScriptOutputType.MULTI,
-        new String[] {lock(key), key},
+        new String[] {RedisKeys.lock(key), key},
         utf8(token),
         ascii(Long.toString(millis)));
   }
 
   public CompletableFuture<Long> unlock(String key, String token) {
-    return script(UNLOCK, ScriptOutputType.INTEGER, new String[] {lock(key)}, utf8(token));
+    return script(
+        UNLOCK, ScriptOutputType.INTEGER, new String[] {RedisKeys.lock(key)}, utf8(token));
   }
 
   /**
@@ -875,29 +868,21 @@ public final class RedisStore implements Store {
     int n = keys.size();
     String[] k = new String[1 + 4 * n];
     byte[][] args = new byte[2 + 3 * n][];
-    k[0] = SEQUENCES;
+    k[0] = RedisKeys.SEQUENCES;
     args[0] = node;
-    args[1] = ascii(Integer.toString(STREAM_MAXLEN));
+    args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
     for (int i = 0; i < n; i++) {
       String owner = owners.get(i);
       k[1 + 4 * i] = keys.get(i);
-      k[2 + 4 * i] = stream(owner);
-      k[3 + 4 * i] = index(owner);
-      k[4 + 4 * i] = expiries(owner);
+      k[2 + 4 * i] = RedisKeys.stream(owner);
+      k[3 + 4 * i] = RedisKeys.index(owner);
+      k[4 + 4 * i] = RedisKeys.expiries(owner);
       byte[] v = values.get(i);
       args[2 + 3 * i] = ascii(v == null ? "d" : "s");
       args[3 + 3 * i] = v == null ? new byte[0] : v;
       args[4 + 3 * i] = ascii(Long.toString(px[i]));
     }
     return script(BATCH, ScriptOutputType.INTEGER, k, args);
-  }
-
-  /** The hash of each offline queue's last applied record number, by queue id. */
-  public static final String QUEUES = PREFIX + "q";
-
-  /** The hash of an offline queue's conflicts not yet reported, by record number. */
-  public static String queueConflicts(String queueId) {
-    return PREFIX + "qc:" + queueId;
   }
 
   /**
@@ -909,19 +894,19 @@ public final class RedisStore implements Store {
       OfflineQueue.Record rec, String queueId, long floor) {
     String[] keys = {
       rec.key,
-      stream(rec.owner),
-      SEQUENCES,
-      index(rec.owner),
-      expiries(rec.owner),
-      QUEUES,
-      queueConflicts(queueId)
+      RedisKeys.stream(rec.owner),
+      RedisKeys.SEQUENCES,
+      RedisKeys.index(rec.owner),
+      RedisKeys.expiries(rec.owner),
+      RedisKeys.QUEUES,
+      RedisKeys.queueConflicts(queueId)
     };
     return script(
         APPLY_QUEUED,
         ScriptOutputType.MULTI,
         keys,
         node,
-        ascii(Integer.toString(STREAM_MAXLEN)),
+        ascii(Integer.toString(RedisKeys.STREAM_MAXLEN)),
         new byte[] {rec.op},
         rec.value == null ? new byte[0] : rec.value,
         ascii(Long.toString(rec.px)),
@@ -933,27 +918,25 @@ public final class RedisStore implements Store {
 
   /** Forgets a queued record's conflict once it was reported. */
   public CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq) {
-    return call(a -> a.hdel(queueConflicts(queueId), Long.toString(seq)));
+    return call(a -> a.hdel(RedisKeys.queueConflicts(queueId), Long.toString(seq)));
   }
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */
   public CompletableFuture<Long> publishPattern(String owner, String pattern) {
-    return run(PUBLISH_PATTERN, PREFIX + "none", owner, pattern.getBytes(StandardCharsets.UTF_8));
-  }
-
-  public static String index(String owner) {
-    return PREFIX + "idx:" + (owner == null ? UNOWNED : owner);
-  }
-
-  public static String expiries(String owner) {
-    return PREFIX + "exp:" + (owner == null ? UNOWNED : owner);
+    return run(PUBLISH_PATTERN, RedisKeys.NO_KEY, owner, pattern.getBytes(StandardCharsets.UTF_8));
   }
 
   private <T> CompletableFuture<T> run(Script s, String key, String owner, byte[]... extra) {
-    String[] keys = {key, stream(owner), SEQUENCES, index(owner), expiries(owner)};
+    String[] keys = {
+      key,
+      RedisKeys.stream(owner),
+      RedisKeys.SEQUENCES,
+      RedisKeys.index(owner),
+      RedisKeys.expiries(owner)
+    };
     byte[][] args = new byte[2 + extra.length][];
     args[0] = node;
-    args[1] = ascii(Integer.toString(STREAM_MAXLEN));
+    args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
     System.arraycopy(extra, 0, args, 2, extra.length);
     return script(s, ScriptOutputType.INTEGER, keys, args);
   }
@@ -1005,7 +988,7 @@ public final class RedisStore implements Store {
     return this.<List<byte[]>>script(
             INDEX_PAGE,
             ScriptOutputType.MULTI,
-            new String[] {index(owner)},
+            new String[] {RedisKeys.index(owner)},
             utf8(start),
             utf8(prefix),
             ascii("500"))
@@ -1031,7 +1014,7 @@ public final class RedisStore implements Store {
                           : this.<Long>script(
                               DROP_KEYS,
                               ScriptOutputType.INTEGER,
-                              new String[] {index(owner), expiries(owner)},
+                              new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
                               matching.toArray(new byte[0][]));
               return dropped.thenCompose(
                   n ->
@@ -1059,7 +1042,7 @@ public final class RedisStore implements Store {
     return script(
         STREAM_DROP_KEYS,
         ScriptOutputType.INTEGER,
-        new String[] {index(owner), expiries(owner)},
+        new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
         args);
   }
 
@@ -1135,7 +1118,7 @@ public final class RedisStore implements Store {
               KeyScanCursor<String> page = await(commands().scan(cursor, args));
               List<String> keys = new ArrayList<>(page.getKeys().size());
               for (String k : page.getKeys()) {
-                if (!k.startsWith(PREFIX)) {
+                if (!RedisKeys.isOwn(k)) {
                   keys.add(k);
                 }
               }
@@ -1165,7 +1148,7 @@ public final class RedisStore implements Store {
         KeyScanCursor<String> scanned = await(commands().scan(cursor, args));
         List<String> keys = new ArrayList<>(scanned.getKeys().size());
         for (String k : scanned.getKeys()) {
-          if (!k.startsWith(PREFIX)) {
+          if (!RedisKeys.isOwn(k)) {
             keys.add(k);
           }
         }

@@ -72,9 +72,9 @@ public final class StreamInvalidations implements AutoCloseable {
     this.listener = listener;
     this.timeout = timeout;
     for (String owner : owners) {
-      ownerByStream.put(RedisStore.stream(owner), owner);
+      ownerByStream.put(RedisKeys.stream(owner), owner);
     }
-    ownerByStream.put(RedisStore.stream(null), null);
+    ownerByStream.put(RedisKeys.stream(null), null);
     this.thread = new Thread(this::run, "stateless-invalidations-" + store.describe());
     thread.setDaemon(true);
   }
@@ -92,7 +92,7 @@ public final class StreamInvalidations implements AutoCloseable {
       }
       // This node holds no copies yet, so nothing can be stale: start at the counter. The first
       // event read is then numbered next, or a gap shows (and drops nothing yet held).
-      c.lastSeq = number(sync.hget(RedisStore.SEQUENCES, stream));
+      c.lastSeq = number(sync.hget(RedisKeys.SEQUENCES, stream));
       cursors.put(stream, c);
     }
     live = true;
@@ -159,7 +159,7 @@ public final class StreamInvalidations implements AutoCloseable {
 
   /** A counter below what this node has seen means Redis lost its data (restart, flush). */
   private void checkCounters(RedisCommands<String, byte[]> sync) {
-    Map<String, byte[]> counters = sync.hgetall(RedisStore.SEQUENCES);
+    Map<String, byte[]> counters = sync.hgetall(RedisKeys.SEQUENCES);
     for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
       byte[] v = counters.get(e.getKey());
       long current;
