@@ -547,7 +547,7 @@ public final class RedisStore implements Store {
     try {
       open(first, nodeId, listener, owners);
     } catch (RuntimeException e) {
-      throw Errors.fromStore(description, timeout, e);
+      throw RedisExceptions.fromLettuce(description, timeout, e);
     }
     return true;
   }
@@ -738,7 +738,7 @@ public final class RedisStore implements Store {
           if (t == null) {
             out.complete(v);
           } else {
-            out.completeExceptionally(Errors.fromStore(description, timeout, t));
+            out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, t));
           }
         });
     return out;
@@ -954,15 +954,15 @@ public final class RedisStore implements Store {
             (v, t) -> {
               if (t == null) {
                 out.complete(v);
-              } else if (String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
+              } else if (RedisExceptions.isNoScript(t)) {
                 try {
                   translate(flushed(async.<T>eval(s.text, type, keys, args)))
                       .whenComplete((v2, t2) -> complete(out, v2, t2));
                 } catch (RuntimeException e) {
-                  out.completeExceptionally(Errors.fromStore(description, timeout, e));
+                  out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, e));
                 }
               } else {
-                out.completeExceptionally(Errors.fromStore(description, timeout, t));
+                out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, t));
               }
             });
     return out;
@@ -1128,7 +1128,7 @@ public final class RedisStore implements Store {
               cursor = page;
             } while (!cursor.isFinished());
           } catch (RuntimeException e) {
-            throw Errors.fromStore(description, timeout, e);
+            throw RedisExceptions.fromLettuce(description, timeout, e);
           }
         },
         scans);
@@ -1158,7 +1158,7 @@ public final class RedisStore implements Store {
         cursor = scanned;
       } while (!cursor.isFinished());
     } catch (RuntimeException e) {
-      throw Errors.fromStore(description, timeout, e);
+      throw RedisExceptions.fromLettuce(description, timeout, e);
     }
   }
 
@@ -1169,7 +1169,7 @@ public final class RedisStore implements Store {
       Thread.currentThread().interrupt();
       throw new RedisException(e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw Errors.fromStore(description, timeout, e.getCause());
+      throw RedisExceptions.fromLettuce(description, timeout, e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
       throw new io.lettuce.core.RedisCommandTimeoutException(e.getMessage());
     }
