@@ -189,15 +189,16 @@ public final class StreamInvalidations implements AutoCloseable {
   private void handle(StreamMessage<String, byte[]> m, boolean replaying) {
     Cursor c = cursors.get(m.getStream());
     String owner = ownerByStream.get(m.getStream());
-    long seq;
+    InvalidationEvent event;
     try {
-      seq = seq(m);
+      event = InvalidationEvent.parse(owner, m.getBody());
     } catch (RuntimeException e) {
       // Not an event this code wrote: its key is unknown, so the owner's copies go.
       c.lastId = m.getId();
       listener.onLost(owner, 1);
       return;
     }
+    long seq = event.seq();
     if (seq != c.lastSeq + 1) {
       listener.onLost(owner, Math.max(0, seq - c.lastSeq - 1));
     }
@@ -206,20 +207,14 @@ public final class StreamInvalidations implements AutoCloseable {
     if (replaying) {
       listener.onReplayed();
     }
-    Map<String, byte[]> body = m.getBody();
-    byte[] from = body.get("n");
-    if (from != null && nodeId.equals(text(from))) {
+    if (event.writtenBy(nodeId)) {
       return; // this node applied its own write already
     }
-    byte[] key = body.get("k");
-    byte[] pattern = body.get("p");
     try {
-      if (key != null) {
-        listener.onKey(owner, text(key));
-      } else if (pattern != null) {
-        listener.onPattern(owner, text(pattern));
-      } else {
-        listener.onLost(owner, 1);
+      switch (event.kind()) {
+        case KEY -> listener.onKey(owner, event.key());
+        case PATTERN -> listener.onPattern(owner, event.pattern());
+        case UNKNOWN -> listener.onLost(owner, 1);
       }
     } catch (RuntimeException e) {
       listener.onLost(owner, 1); // the event is read; its effect could not be applied
@@ -233,10 +228,6 @@ public final class StreamInvalidations implements AutoCloseable {
     } catch (NumberFormatException e) {
       return 0;
     }
-  }
-
-  private static long seq(StreamMessage<String, byte[]> m) {
-    return Long.parseLong(text(m.getBody().get("s")));
   }
 
   private static String text(byte[] b) {
