@@ -44,413 +44,6 @@ public final class RedisStore implements Store {
   private static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-  /*
-   * The write scripts. Each appends one event to the owner's stream, numbered by HINCRBY into
-   * {@code seq} and trimmed to a bounded length, and keeps the owner's key index: a sorted set of
-   * its keys (score 0, so a prefix is one ZRANGEBYLEX range), plus a sorted set of expiry times.
-   * Every 16th event of an owner sweeps up to 32 overdue members, so keys that expired leave the
-   * index (one still alive, its expiry moved or at the millisecond boundary, is scored again; a
-   * stale member of a key that no longer expires is dropped). The code is inlined, not in Lua
-   * functions or tables: those cost a third of a write's throughput, as does sweeping every time.
-   */
-
-  /** Lua: appends the event {@code field = value} and leaves its number in {@code seq}. */
-  private static String publishLua(String field, String value) {
-    return "local seq = redis.call('HINCRBY', KEYS[3], KEYS[2], 1)\n"
-        + "redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'n', ARGV[1], '"
-        + field
-        + "', "
-        + value
-        + ")\n";
-  }
-
-  /** Lua: indexes KEYS[1]; {@code px} > 0 expires, 0 never, < 0 keeps the current expiry. */
-  private static String indexLua(String px) {
-    return "redis.call('ZADD', KEYS[4], 0, KEYS[1])\n"
-        + "if "
-        + px
-        + " > 0 or seq % 16 == 0 then\n"
-        + "  local t = redis.call('TIME')\n"
-        + "  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-        + "  if "
-        + px
-        + " > 0 then redis.call('ZADD', KEYS[5], now + "
-        + px
-        + ", KEYS[1]) end\n"
-        + "  if seq % 16 == 0 then\n"
-        + "    local overdue = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, 32)\n"
-        + "    for _, k in ipairs(overdue) do\n"
-        + "      local left = redis.call('PTTL', k)\n"
-        + "      if left == -2 then redis.call('ZREM', KEYS[4], k); redis.call('ZREM', KEYS[5], k)\n"
-        + "      elseif left == -1 then redis.call('ZREM', KEYS[5], k)\n"
-        + "      else redis.call('ZADD', KEYS[5], now + left + 1, k) end\n"
-        + "    end\n"
-        + "  end\n"
-        + "end\n";
-  }
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, value, px, condition
-  // (NX, XX or -)
-  public static final Script SET =
-      new Script(
-          "local px = tonumber(ARGV[4])\n"
-              + "local ok\n"
-              + "if ARGV[5] == '-' then\n"
-              + "  if px > 0 then ok = redis.call('SET', KEYS[1], ARGV[3], 'PX', px)\n"
-              + "  else ok = redis.call('SET', KEYS[1], ARGV[3]) end\n"
-              + "elseif px > 0 then ok = redis.call('SET', KEYS[1], ARGV[3], 'PX', px, ARGV[5])\n"
-              + "else ok = redis.call('SET', KEYS[1], ARGV[3], ARGV[5]) end\n"
-              + "if not ok then return 0 end\n"
-              + publishLua("k", "KEYS[1]")
-              + indexLua("px")
-              + "return 1\n");
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen
-  public static final Script DEL =
-      new Script(
-          "local n = redis.call('DEL', KEYS[1])\n"
-              + "redis.call('ZREM', KEYS[4], KEYS[1])\n"
-              + "redis.call('ZREM', KEYS[5], KEYS[1])\n"
-              + publishLua("k", "KEYS[1]")
-              + "return n\n");
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, millis
-  public static final Script PEXPIRE =
-      new Script(
-          "local n = redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
-              + "if n == 0 then return 0 end\n"
-              + "local px = tonumber(ARGV[3])\n"
-              + publishLua("k", "KEYS[1]")
-              + indexLua("px")
-              + "return 1\n");
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, delta. Keeps the value's
-  // type tag ('s' text stays text, as in Redis) and its TTL; Lua numbers are doubles, so stay
-  // below 2^53.
-  public static final Script INCRBY =
-      new Script(
-          "local v = redis.call('GET', KEYS[1])\n"
-              + "local tag, n = 'l', 0\n"
-              + "if v then\n"
-              + "  tag = string.sub(v, 1, 1)\n"
-              + "  n = tonumber(string.sub(v, 2))\n"
-              + "  if (tag ~= 'l' and tag ~= 'i' and tag ~= 'h' and tag ~= 'y' and tag ~= 's')"
-              + " or n == nil or n ~= math.floor(n) then\n"
-              + "    return redis.error_reply('WRONGTYPE value is not an integer')\n"
-              + "  end\n"
-              + "  if tag ~= 's' then tag = 'l' end\n"
-              + "end\n"
-              + "n = n + tonumber(ARGV[3])\n"
-              + "if math.abs(n) >= 9007199254740992 then return redis.error_reply('ERR increment"
-              + " overflows 2^53') end\n"
-              + "redis.call('SET', KEYS[1], tag .. string.format('%d', n), 'KEEPTTL')\n"
-              + publishLua("k", "KEYS[1]")
-              + indexLua("-1")
-              + "return n\n");
-
-  // KEYS: (unused), stream, sequences, index, expiries. ARGV: node, maxlen, pattern
-  public static final Script PUBLISH_PATTERN =
-      new Script(publishLua("p", "ARGV[3]") + "return 1\n");
-
-  // KEYS: key. The value and its remaining TTL read in one step, so a fill's copy never outlives
-  // it.
-  public static final Script GET_WITH_TTL =
-      new Script("return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}\n");
-
-  // KEYS: a page of keys. Per key its value and remaining TTL, read atomically (as GET_WITH_TTL);
-  // a key that holds no string (another client's hash, list ...) reads as absent.
-  public static final Script GET_ALL_WITH_TTL =
-      new Script(
-          "local out = {}\n"
-              + "for i = 1, #KEYS do\n"
-              + "  if redis.call('TYPE', KEYS[i])['ok'] == 'string' then\n"
-              + "    out[2 * i - 1] = redis.call('GET', KEYS[i])\n"
-              + "    out[2 * i] = redis.call('PTTL', KEYS[i])\n"
-              + "  else\n"
-              + "    out[2 * i - 1] = false\n"
-              + "    out[2 * i] = -2\n"
-              + "  end\n"
-              + "end\n"
-              + "return out\n");
-
-  // KEYS: index. ARGV: start ("[prefix" or "(last key"), prefix, count. UTF-8 has no 0xFF byte, so
-  // "[" .. prefix .. "\255" bounds exactly the members that start with the prefix.
-  public static final Script INDEX_PAGE =
-      new Script(
-          "return redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '[' .. ARGV[2] .. '\\255',"
-              + " 'LIMIT', 0, tonumber(ARGV[3]))\n");
-
-  // KEYS: index, expiries. ARGV: the keys to drop (all of this owner). Returns how many existed.
-  public static final Script DROP_KEYS =
-      new Script(
-          "local n = 0\n"
-              + "for _, k in ipairs(ARGV) do\n"
-              + "  n = n + redis.call('UNLINK', k)\n"
-              + "  redis.call('ZREM', KEYS[1], k)\n"
-              + "  redis.call('ZREM', KEYS[2], k)\n"
-              + "end\n"
-              + "return n\n");
-
-  // KEYS: key, stream, sequences, index, expiries, lock. ARGV: node, maxlen, lock token ('' for
-  // none), expected ('-' absent, '=' the value in ARGV[5]), expected value, op ('s' set, 'd'
-  // delete), new value, px for a key that did not exist (0: none). A set keeps the key's TTL.
-  // Returns {1} when applied, else {0, current value}: the key changed since it was read, or
-  // another node holds the key's lock.
-  public static final Script COMPARE_AND_SET =
-      new Script(
-          "local lk = redis.call('GET', KEYS[6])\n"
-              + "local cur = redis.call('GET', KEYS[1])\n"
-              + "if (lk and lk ~= ARGV[3]) or (ARGV[4] == '-' and cur)"
-              + " or (ARGV[4] == '=' and cur ~= ARGV[5]) then return {0, cur} end\n"
-              + "if lk then redis.call('DEL', KEYS[6]) end\n"
-              + "local px = -1\n"
-              + "if ARGV[6] == 'd' then\n"
-              + "  redis.call('DEL', KEYS[1])\n"
-              + "  redis.call('ZREM', KEYS[4], KEYS[1])\n"
-              + "  redis.call('ZREM', KEYS[5], KEYS[1])\n"
-              + "elseif cur then redis.call('SET', KEYS[1], ARGV[7], 'KEEPTTL')\n"
-              + "else\n"
-              + "  px = tonumber(ARGV[8])\n"
-              + "  if px > 0 then redis.call('SET', KEYS[1], ARGV[7], 'PX', px)\n"
-              + "  else redis.call('SET', KEYS[1], ARGV[7]) end\n"
-              + "end\n"
-              + publishLua("k", "KEYS[1]")
-              + "if ARGV[6] ~= 'd' then\n"
-              + indexLua("px")
-              + "end\n"
-              + "return {1}\n");
-
-  // KEYS: lock, key. ARGV: token, px. Takes the key's lock if it is free (or already ours) and
-  // returns {1, current value}; else {0}.
-  public static final Script LOCK =
-      new Script(
-          "local lk = redis.call('GET', KEYS[1])\n"
-              + "if lk and lk ~= ARGV[1] then return {0} end\n"
-              + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
-              + "return {1, redis.call('GET', KEYS[2])}\n");
-
-  // KEYS: lock. ARGV: token. Releases the lock if it is still ours.
-  public static final Script UNLOCK =
-      new Script(
-          "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
-              + "return 0\n");
-
-  // KEYS: sequences, then per write: key, stream, index, expiries. ARGV: node, maxlen, then per
-  // write: op ('s' set, 'd' delete), value, px (0: none). All writes and their events in one
-  // step: Redis runs a script to the end before any other command, and SET and DEL cannot fail
-  // on a key's type, so either every write is applied or (an error before the first) none.
-  public static final Script BATCH =
-      new Script(
-          "local t = redis.call('TIME')\n"
-              + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-              + "local n = (#KEYS - 1) / 4\n"
-              + "for i = 0, n - 1 do\n"
-              + "  local k, st, idx, exp = KEYS[2 + 4 * i], KEYS[3 + 4 * i], KEYS[4 + 4 * i],"
-              + " KEYS[5 + 4 * i]\n"
-              + "  local px = tonumber(ARGV[5 + 3 * i])\n"
-              + "  if ARGV[3 + 3 * i] == 's' then\n"
-              + "    if px > 0 then\n"
-              + "      redis.call('SET', k, ARGV[4 + 3 * i], 'PX', px)\n"
-              + "      redis.call('ZADD', exp, now + px, k)\n"
-              + "    else\n"
-              + "      redis.call('SET', k, ARGV[4 + 3 * i])\n"
-              + "      redis.call('ZREM', exp, k)\n"
-              + "    end\n"
-              + "    redis.call('ZADD', idx, 0, k)\n"
-              + "  else\n"
-              + "    redis.call('DEL', k)\n"
-              + "    redis.call('ZREM', idx, k)\n"
-              + "    redis.call('ZREM', exp, k)\n"
-              + "  end\n"
-              + "  local seq = redis.call('HINCRBY', KEYS[1], st, 1)\n"
-              + "  redis.call('XADD', st, 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'n', ARGV[1], 'k',"
-              + " k)\n"
-              + "end\n"
-              + "return n\n");
-
-  // ---- streamed values (see StreamedValues for the layout) ----
-
-  /**
-   * Lua: if the string at {@code key} is a streamed value's pointer, gives its chunks {@code grace}
-   * milliseconds to live (readers that hold the pointer finish, then the chunks go). GETRANGE reads
-   * four bytes, so a large plain value is not copied; pcall tolerates keys of another type.
-   */
-  private static String releaseChunksLua(String key, String grace) {
-    return "local head = redis.pcall('GETRANGE', "
-        + key
-        + ", 0, 3)\n"
-        + "if head == '\\0S1 ' then\n"
-        + "  local ver, cnt = string.match(redis.call('GET', "
-        + key
-        + "), '^....(%S+) (%d+) ')\n"
-        + "  if ver then\n"
-        + "    for i = 0, tonumber(cnt) - 1 do\n"
-        + "      redis.call('PEXPIRE', '"
-        + RedisKeys.CHUNK_PREFIX
-        + "' .. ver .. ':' .. i, "
-        + grace
-        + ")\n"
-        + "    end\n"
-        + "  end\n"
-        + "end\n";
-  }
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, pointer, px, grace,
-  // version, chunk count. Every chunk must still be there (else nothing changes); the chunks then
-  // live as long as the pointer (plus the grace), the old value's chunks get the grace, and the
-  // pointer is set, its event published and indexed as SET does. It touches every chunk of both
-  // values (about 10 us each): StreamedValues.MAX_CHUNKS bounds how long it blocks Redis.
-  public static final Script STREAM_SWAP =
-      new Script(
-          "local px = tonumber(ARGV[4])\n"
-              + "local grace = tonumber(ARGV[5])\n"
-              + "local count = tonumber(ARGV[7])\n"
-              + "for i = 0, count - 1 do\n"
-              + "  if redis.call('EXISTS', '"
-              + RedisKeys.CHUNK_PREFIX
-              + "' .. ARGV[6] .. ':' .. i) == 0 then\n"
-              + "    return redis.error_reply('STALE chunk ' .. i .. ' of the new value expired"
-              + " before it was complete')\n"
-              + "  end\n"
-              + "end\n"
-              + "for i = 0, count - 1 do\n"
-              + "  local c = '"
-              + RedisKeys.CHUNK_PREFIX
-              + "' .. ARGV[6] .. ':' .. i\n"
-              + "  if px > 0 then redis.call('PEXPIRE', c, px + grace)"
-              + " else redis.call('PERSIST', c) end\n"
-              + "end\n"
-              + releaseChunksLua("KEYS[1]", "grace")
-              + "if px > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', px)\n"
-              + "else redis.call('SET', KEYS[1], ARGV[3]) end\n"
-              + publishLua("k", "KEYS[1]")
-              + indexLua("px")
-              + "return 1\n");
-
-  // ARGV: version, first, last chunk index, lease. Extends the leases of a write's chunks; the
-  // writer sends one per StreamedValues.RENEW_BATCH chunks, so none blocks Redis for long.
-  public static final Script STREAM_RENEW =
-      new Script(
-          "local n = 0\n"
-              + "for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do\n"
-              + "  n = n + redis.call('PEXPIRE', '"
-              + RedisKeys.CHUNK_PREFIX
-              + "' .. ARGV[1] .. ':' .. i, ARGV[4])\n"
-              + "end\n"
-              + "return n\n");
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, grace. DEL for the keys of
-  // a @Streaming owner: a pointer's chunks get the grace period.
-  public static final Script STREAM_DEL =
-      new Script(
-          releaseChunksLua("KEYS[1]", "tonumber(ARGV[3])")
-              + "local n = redis.call('DEL', KEYS[1])\n"
-              + "redis.call('ZREM', KEYS[4], KEYS[1])\n"
-              + "redis.call('ZREM', KEYS[5], KEYS[1])\n"
-              + publishLua("k", "KEYS[1]")
-              + "return n\n");
-
-  // KEYS: index, expiries. ARGV: grace, then the keys to drop (all of one @Streaming owner).
-  public static final Script STREAM_DROP_KEYS =
-      new Script(
-          "local n = 0\n"
-              + "local grace = tonumber(ARGV[1])\n"
-              + "for i = 2, #ARGV do\n"
-              + "  local k = ARGV[i]\n"
-              + releaseChunksLua("k", "grace")
-              + "  n = n + redis.call('UNLINK', k)\n"
-              + "  redis.call('ZREM', KEYS[1], k)\n"
-              + "  redis.call('ZREM', KEYS[2], k)\n"
-              + "end\n"
-              + "return n\n");
-
-  /**
-   * Applies one record of a {@code CLIENT_FIRST} offline queue, exactly once and in order: {@code
-   * __stateless:q} holds, per queue id, the number of the last record applied. A record numbered at
-   * most that is a duplicate (a re-send after a crash or a lost reply): "skipped". One numbered
-   * past the next means an earlier one failed: "out of order", and the drainer re-sends from its
-   * first unacknowledged record. {@code floor} is the number below the drainer's oldest record:
-   * everything below it was acknowledged, so a counter behind it (Redis lost its data) is raised.
-   *
-   * <p>The conflict rule: a record carries {@code base}, the SHA-1 hex of the encoded value the
-   * client layer held for the key just before the write ("-": it knew the key absent, "?": it knew
-   * nothing). When base is not "?" and the server's current value differs from it, the server's
-   * newer version wins: the record is not applied, the counter still advances, and the reply
-   * carries the server's value ("conflict"). A "?" base is a blind write, applied as it would have
-   * been online (last arrival wins). An applied record does what SET / DEL do (event, index) and
-   * its event carries the record's number as field {@code q}.
-   *
-   * <p>A conflict is also recorded in the queue's conflicts hash (record number to '0' absent or
-   * '1' + the server's value), so that a re-sent record whose first reply was lost is answered
-   * "skipped-conflict" with that value rather than "skipped": the drainer reports it, then forgets
-   * it ({@link #forgetQueuedConflict}).
-   */
-  // KEYS: key, stream, sequences, index, expiries, queues, the queue's conflicts. ARGV: node,
-  // maxlen, op ('s' or 'd'), value, px, base, queue id, record number, floor
-  public static final Script APPLY_QUEUED =
-      new Script(
-          "local q = tonumber(ARGV[8])\n"
-              + "local applied = tonumber(redis.call('HGET', KEYS[6], ARGV[7]) or '0')\n"
-              + "if applied < tonumber(ARGV[9]) then applied = tonumber(ARGV[9]) end\n"
-              + "if q <= applied then\n"
-              + "  local c = redis.call('HGET', KEYS[7], ARGV[8])\n"
-              + "  if not c then return {'skipped'} end\n"
-              + "  if c == '0' then return {'skipped-conflict', false} end\n"
-              + "  return {'skipped-conflict', string.sub(c, 2)}\n"
-              + "end\n"
-              + "if q > applied + 1 then return {'out of order', tostring(applied)} end\n"
-              + "redis.call('HSET', KEYS[6], ARGV[7], ARGV[8])\n"
-              + "if ARGV[6] ~= '?' then\n"
-              + "  local cur = redis.pcall('GET', KEYS[1])\n"
-              + "  local h = '-'\n"
-              + "  if type(cur) == 'table' then h = 'x'; cur = false\n"
-              + "  elseif cur then h = redis.sha1hex(cur) end\n"
-              + "  if h ~= ARGV[6] then\n"
-              + "    if cur then redis.call('HSET', KEYS[7], ARGV[8], '1' .. cur)\n"
-              + "    else redis.call('HSET', KEYS[7], ARGV[8], '0') end\n"
-              + "    return {'conflict', cur}\n"
-              + "  end\n"
-              + "end\n"
-              + "if ARGV[3] == 's' then\n"
-              + "  local px = tonumber(ARGV[5])\n"
-              + "  if px > 0 then redis.call('SET', KEYS[1], ARGV[4], 'PX', px)\n"
-              + "  else redis.call('SET', KEYS[1], ARGV[4]) end\n"
-              + publishLua("k", "KEYS[1], 'q', ARGV[8]")
-              + indexLua("px")
-              + "else\n"
-              + "  redis.call('DEL', KEYS[1])\n"
-              + "  redis.call('ZREM', KEYS[4], KEYS[1])\n"
-              + "  redis.call('ZREM', KEYS[5], KEYS[1])\n"
-              + publishLua("k", "KEYS[1], 'q', ARGV[8]")
-              + "end\n"
-              + "return {'applied'}\n");
-
-  /** A Lua script and its SHA-1, run with EVALSHA and loaded on NOSCRIPT. */
-  public static final class Script {
-    public final String text;
-    public final String sha;
-
-    public Script(String text) {
-      this.text = text;
-      this.sha = sha1(text);
-    }
-
-    private static String sha1(String text) {
-      try {
-        byte[] d =
-            java.security.MessageDigest.getInstance("SHA-1")
-                .digest(text.getBytes(StandardCharsets.UTF_8));
-        StringBuilder sb = new StringBuilder();
-        for (byte b : d) {
-          sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return sb.toString();
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-1 is required of every JVM", e);
-      }
-    }
-  }
-
   private final RedisURI uri;
   private final String description;
   private final Duration timeout;
@@ -686,31 +279,10 @@ public final class RedisStore implements Store {
     return timeout;
   }
 
-  private static final List<Script> SCRIPTS =
-      List.of(
-          SET,
-          DEL,
-          PEXPIRE,
-          INCRBY,
-          PUBLISH_PATTERN,
-          GET_WITH_TTL,
-          INDEX_PAGE,
-          DROP_KEYS,
-          COMPARE_AND_SET,
-          LOCK,
-          UNLOCK,
-          BATCH,
-          GET_ALL_WITH_TTL,
-          STREAM_SWAP,
-          STREAM_DEL,
-          STREAM_DROP_KEYS,
-          STREAM_RENEW,
-          APPLY_QUEUED);
-
   private void loadScripts(RedisAsyncCommands<String, byte[]> commands) {
-    for (Script s : SCRIPTS) {
+    for (Script s : RedisScripts.ALL) {
       try {
-        flushed(commands.scriptLoad(s.text));
+        flushed(commands.scriptLoad(s.text()));
       } catch (RuntimeException e) {
         return; // closed or disconnected: EVALSHA falls back to EVAL
       }
@@ -753,7 +325,8 @@ public final class RedisStore implements Store {
    * read atomically.
    */
   public CompletableFuture<Object[]> getWithTtl(String key) {
-    return this.<List<Object>>script(GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
+    return this.<List<Object>>script(
+            RedisScripts.GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
         .thenApply(
             reply -> {
               Object value = reply.isEmpty() ? null : reply.get(0);
@@ -768,7 +341,7 @@ public final class RedisStore implements Store {
    */
   public CompletableFuture<List<Object[]>> getAllWithTtl(List<String> keys) {
     return this.<List<Object>>script(
-            GET_ALL_WITH_TTL, ScriptOutputType.MULTI, keys.toArray(new String[0]))
+            RedisScripts.GET_ALL_WITH_TTL, ScriptOutputType.MULTI, keys.toArray(new String[0]))
         .thenApply(
             reply -> {
               List<Object[]> out = new ArrayList<>(keys.size());
@@ -790,21 +363,22 @@ public final class RedisStore implements Store {
         condition == SetOptions.Condition.IF_ABSENT
             ? "NX"
             : condition == SetOptions.Condition.IF_PRESENT ? "XX" : "-";
-    return this.<Long>run(SET, key, owner, value, ascii(Long.toString(px)), ascii(cond))
+    return this.<Long>run(
+            RedisScripts.SET, key, owner, value, ascii(Long.toString(px)), ascii(cond))
         .thenApply(n -> n == 1L);
   }
 
   public CompletableFuture<Boolean> del(String key, String owner) {
-    return this.<Long>run(DEL, key, owner).thenApply(n -> n > 0);
+    return this.<Long>run(RedisScripts.DEL, key, owner).thenApply(n -> n > 0);
   }
 
   public CompletableFuture<Boolean> expire(String key, String owner, long millis) {
-    return this.<Long>run(PEXPIRE, key, owner, ascii(Long.toString(millis)))
+    return this.<Long>run(RedisScripts.PEXPIRE, key, owner, ascii(Long.toString(millis)))
         .thenApply(n -> n == 1L);
   }
 
   public CompletableFuture<Long> incrBy(String key, String owner, long delta) {
-    return run(INCRBY, key, owner, ascii(Long.toString(delta)));
+    return run(RedisScripts.INCRBY, key, owner, ascii(Long.toString(delta)));
   }
 
   public CompletableFuture<Long> pttl(String key) {
@@ -831,7 +405,7 @@ public final class RedisStore implements Store {
       RedisKeys.lock(key)
     };
     return script(
-        COMPARE_AND_SET,
+        RedisScripts.COMPARE_AND_SET,
         ScriptOutputType.MULTI,
         keys,
         node,
@@ -847,7 +421,7 @@ public final class RedisStore implements Store {
   /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */
   public CompletableFuture<List<Object>> lock(String key, String token, long millis) {
     return script(
-        LOCK,
+        RedisScripts.LOCK,
         ScriptOutputType.MULTI,
         new String[] {RedisKeys.lock(key), key},
         utf8(token),
@@ -856,7 +430,10 @@ public final class RedisStore implements Store {
 
   public CompletableFuture<Long> unlock(String key, String token) {
     return script(
-        UNLOCK, ScriptOutputType.INTEGER, new String[] {RedisKeys.lock(key)}, utf8(token));
+        RedisScripts.UNLOCK,
+        ScriptOutputType.INTEGER,
+        new String[] {RedisKeys.lock(key)},
+        utf8(token));
   }
 
   /**
@@ -882,11 +459,11 @@ public final class RedisStore implements Store {
       args[3 + 3 * i] = v == null ? new byte[0] : v;
       args[4 + 3 * i] = ascii(Long.toString(px[i]));
     }
-    return script(BATCH, ScriptOutputType.INTEGER, k, args);
+    return script(RedisScripts.BATCH, ScriptOutputType.INTEGER, k, args);
   }
 
   /**
-   * Applies one offline-queue record with {@link #APPLY_QUEUED}; the reply is its status
+   * Applies one offline-queue record with {@code apply-queued.lua}; the reply is its status
    * ("applied", "skipped", "out of order", "conflict", "skipped-conflict") and, for a conflict, the
    * server's value.
    */
@@ -902,7 +479,7 @@ public final class RedisStore implements Store {
       RedisKeys.queueConflicts(queueId)
     };
     return script(
-        APPLY_QUEUED,
+        RedisScripts.APPLY_QUEUED,
         ScriptOutputType.MULTI,
         keys,
         node,
@@ -923,7 +500,11 @@ public final class RedisStore implements Store {
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */
   public CompletableFuture<Long> publishPattern(String owner, String pattern) {
-    return run(PUBLISH_PATTERN, RedisKeys.NO_KEY, owner, pattern.getBytes(StandardCharsets.UTF_8));
+    return run(
+        RedisScripts.PUBLISH_PATTERN,
+        RedisKeys.NO_KEY,
+        owner,
+        pattern.getBytes(StandardCharsets.UTF_8));
   }
 
   private <T> CompletableFuture<T> run(Script s, String key, String owner, byte[]... extra) {
@@ -949,14 +530,14 @@ public final class RedisStore implements Store {
       return CompletableFuture.failedFuture(notConnected());
     }
     CompletableFuture<T> out = new CompletableFuture<>();
-    flushed(async.<T>evalsha(s.sha, type, keys, args))
+    flushed(async.<T>evalsha(s.sha(), type, keys, args))
         .whenComplete(
             (v, t) -> {
               if (t == null) {
                 out.complete(v);
               } else if (RedisExceptions.isNoScript(t)) {
                 try {
-                  translate(flushed(async.<T>eval(s.text, type, keys, args)))
+                  translate(flushed(async.<T>eval(s.text(), type, keys, args)))
                       .whenComplete((v2, t2) -> complete(out, v2, t2));
                 } catch (RuntimeException e) {
                   out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, e));
@@ -986,7 +567,7 @@ public final class RedisStore implements Store {
       long deleted) {
     String prefix = pattern.literalPrefix();
     return this.<List<byte[]>>script(
-            INDEX_PAGE,
+            RedisScripts.INDEX_PAGE,
             ScriptOutputType.MULTI,
             new String[] {RedisKeys.index(owner)},
             utf8(start),
@@ -1012,7 +593,7 @@ public final class RedisStore implements Store {
                       : streamingOwners.contains(owner)
                           ? dropStreamed(owner, matching)
                           : this.<Long>script(
-                              DROP_KEYS,
+                              RedisScripts.DROP_KEYS,
                               ScriptOutputType.INTEGER,
                               new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
                               matching.toArray(new byte[0][]));
@@ -1040,7 +621,7 @@ public final class RedisStore implements Store {
       args[i + 1] = keys.get(i);
     }
     return script(
-        STREAM_DROP_KEYS,
+        RedisScripts.STREAM_DROP_KEYS,
         ScriptOutputType.INTEGER,
         new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
         args);
@@ -1048,7 +629,8 @@ public final class RedisStore implements Store {
 
   /** DEL of a key of a {@code @Streaming} owner: a streamed value's chunks get the grace period. */
   public CompletableFuture<Boolean> delStreamed(String key, String owner) {
-    return this.<Long>run(STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
+    return this.<Long>run(
+            RedisScripts.STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
         .thenApply(n -> n > 0);
   }
 
@@ -1059,12 +641,12 @@ public final class RedisStore implements Store {
 
   /**
    * Extends the leases of chunks {@code first..last} of a write in progress, in one script; how
-   * many exist. See {@link #STREAM_RENEW}.
+   * many exist. See {@code stream-renew.lua}.
    */
   public CompletableFuture<Long> renewChunks(
       String version, int first, int last, long leaseMillis) {
     return script(
-        STREAM_RENEW,
+        RedisScripts.STREAM_RENEW,
         ScriptOutputType.INTEGER,
         new String[0],
         ascii(version),
@@ -1078,11 +660,11 @@ public final class RedisStore implements Store {
     return call(a -> a.unlink(chunkKeys));
   }
 
-  /** Points {@code key} at fully written chunks, in one script; see {@link #STREAM_SWAP}. */
+  /** Points {@code key} at fully written chunks, in one script; see {@code stream-swap.lua}. */
   public CompletableFuture<Long> swapStream(
       String key, String owner, byte[] pointer, long px, String version, int count) {
     return run(
-        STREAM_SWAP,
+        RedisScripts.STREAM_SWAP,
         key,
         owner,
         pointer,
