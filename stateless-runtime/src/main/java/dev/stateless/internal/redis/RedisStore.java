@@ -1,6 +1,8 @@
 package dev.stateless.internal.redis;
 
 import dev.stateless.SetOptions;
+import dev.stateless.core.KeyPattern;
+import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Errors;
 import dev.stateless.internal.OfflineQueue;
 import dev.stateless.internal.Store;
@@ -8,12 +10,17 @@ import dev.stateless.internal.StreamedValues;
 import dev.stateless.internal.Threads;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -21,16 +28,26 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A store in Redis through Lettuce. Every write is one Lua script that also appends an invalidation
@@ -38,7 +55,7 @@ import java.util.function.Consumer;
  * {@link StreamInvalidations} reads the streams of the other nodes' writes.
  */
 public final class RedisStore implements Store {
-  private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
+  private static final Logger LOG = System.getLogger(RedisStore.class.getName());
   private static final long MAX_CONNECT_BACKOFF_MILLIS = 1000;
 
   private static final RedisCodec<String, byte[]> CODEC =
@@ -178,10 +195,9 @@ public final class RedisStore implements Store {
     RedisAsyncCommands<String, byte[]> commands = conn.async();
     loadScripts(commands);
     client.addListener(
-        new io.lettuce.core.RedisConnectionStateListener() {
+        new RedisConnectionStateListener() {
           @Override
-          public void onRedisConnected(
-              io.lettuce.core.RedisChannelHandler<?, ?> c, java.net.SocketAddress address) {
+          public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
             RedisAsyncCommands<String, byte[]> a = async;
             if (c == connection && a != null) {
               loadScripts(a); // a restarted Redis has none: EVAL fallbacks could reorder writes
@@ -215,12 +231,12 @@ public final class RedisStore implements Store {
           return;
         }
         connectFailure = null;
-        LOG.log(System.Logger.Level.INFO, "connected to {0}", description);
+        LOG.log(Level.INFO, "connected to {0}", description);
         return;
       } catch (RuntimeException e) {
         connectFailure = e;
         LOG.log(
-            System.Logger.Level.DEBUG,
+            Level.DEBUG,
             "cannot reach {0}, retrying in {1} ms: {2}",
             description,
             backoff,
@@ -255,9 +271,7 @@ public final class RedisStore implements Store {
 
   /** One command, failing at once with SL100 while the store has never connected. */
   private <T> CompletableFuture<T> call(
-      java.util.function.Function<
-              RedisAsyncCommands<String, byte[]>, io.lettuce.core.RedisFuture<T>>
-          command) {
+      Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
     RedisAsyncCommands<String, byte[]> a = async;
     if (a == null) {
       return CompletableFuture.failedFuture(notConnected());
@@ -327,12 +341,7 @@ public final class RedisStore implements Store {
   public CompletableFuture<Object[]> getWithTtl(String key) {
     return this.<List<Object>>script(
             RedisScripts.GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
-        .thenApply(
-            reply -> {
-              Object value = reply.isEmpty() ? null : reply.get(0);
-              Object ttl = reply.size() > 1 ? reply.get(1) : -2L;
-              return new Object[] {value instanceof byte[] ? value : null, ttl};
-            });
+        .thenApply(reply -> ValueAndTtl.of(reply, 0).toArray());
   }
 
   /**
@@ -346,23 +355,40 @@ public final class RedisStore implements Store {
             reply -> {
               List<Object[]> out = new ArrayList<>(keys.size());
               for (int i = 0; i < keys.size(); i++) {
-                Object value = 2 * i < reply.size() ? reply.get(2 * i) : null;
-                Object ttl = 2 * i + 1 < reply.size() ? reply.get(2 * i + 1) : null;
-                out.add(
-                    new Object[] {
-                      value instanceof byte[] ? value : null, ttl instanceof Long ? ttl : -2L
-                    });
+                out.add(ValueAndTtl.of(reply, 2 * i).toArray());
               }
               return out;
             });
   }
 
+  /**
+   * A value (null when absent or not a string) and its remaining TTL in milliseconds (-1: none; 0
+   * or -2: it just expired), as GET_WITH_TTL and GET_ALL_WITH_TTL answer them.
+   */
+  private record ValueAndTtl(byte[] value, long pttlMillis) {
+    /** The pair at {@code at} of a script's reply; a missing TTL reads as -2 (absent). */
+    static ValueAndTtl of(List<Object> reply, int at) {
+      Object value = at < reply.size() ? reply.get(at) : null;
+      Object ttl = at + 1 < reply.size() ? reply.get(at + 1) : null;
+      return new ValueAndTtl(value instanceof byte[] b ? b : null, ttl instanceof Long l ? l : -2L);
+    }
+
+    /** The {@code {value, ttl}} pair that {@link RedisStore#getWithTtl} answers. */
+    Object[] toArray() {
+      return new Object[] {value, pttlMillis};
+    }
+  }
+
   public CompletableFuture<Boolean> set(
       String key, String owner, byte[] value, long px, SetOptions.Condition condition) {
     String cond =
-        condition == SetOptions.Condition.IF_ABSENT
-            ? "NX"
-            : condition == SetOptions.Condition.IF_PRESENT ? "XX" : "-";
+        condition == null
+            ? "-"
+            : switch (condition) {
+              case IF_ABSENT -> "NX";
+              case IF_PRESENT -> "XX";
+              case ALWAYS -> "-";
+            };
     return this.<Long>run(
             RedisScripts.SET, key, owner, value, ascii(Long.toString(px)), ascii(cond))
         .thenApply(n -> n == 1L);
@@ -554,17 +580,12 @@ public final class RedisStore implements Store {
    * cost is the number of the owner's keys that share the pattern's literal prefix, not the size of
    * the keyspace, and each step touches at most 500 keys.
    */
-  public CompletableFuture<Long> deleteMatching(
-      String owner, dev.stateless.core.KeyPattern pattern, String except) {
+  public CompletableFuture<Long> deleteMatching(String owner, KeyPattern pattern, String except) {
     return deletePage(owner, pattern, except, "[" + pattern.literalPrefix(), 0L);
   }
 
   private CompletableFuture<Long> deletePage(
-      String owner,
-      dev.stateless.core.KeyPattern pattern,
-      String except,
-      String start,
-      long deleted) {
+      String owner, KeyPattern pattern, String except, String start, long deleted) {
     String prefix = pattern.literalPrefix();
     return this.<List<byte[]>>script(
             RedisScripts.INDEX_PAGE,
@@ -608,10 +629,10 @@ public final class RedisStore implements Store {
   // ---- streamed values ----
 
   /** Owners whose keys may hold streamed values (their deletions release chunks). */
-  private volatile java.util.Set<String> streamingOwners = java.util.Set.of();
+  private volatile Set<String> streamingOwners = Set.of();
 
-  public void streamingOwners(java.util.Set<String> owners) {
-    this.streamingOwners = java.util.Set.copyOf(owners);
+  public void streamingOwners(Set<String> owners) {
+    this.streamingOwners = Set.copyOf(owners);
   }
 
   private CompletableFuture<Long> dropStreamed(String owner, List<byte[]> keys) {
@@ -636,7 +657,7 @@ public final class RedisStore implements Store {
 
   /** Writes one chunk of a value being streamed in, expiring after {@code leaseMillis}. */
   public CompletableFuture<String> setChunk(String chunkKey, byte[] bytes, long leaseMillis) {
-    return call(a -> a.set(chunkKey, bytes, io.lettuce.core.SetArgs.Builder.px(leaseMillis)));
+    return call(a -> a.set(chunkKey, bytes, SetArgs.Builder.px(leaseMillis)));
   }
 
   /**
@@ -720,9 +741,9 @@ public final class RedisStore implements Store {
    * Visits the keys matching a Redis glob with SCAN (COUNT {@code count}) on the calling thread, a
    * page at a time, until {@code page} returns false; our own bookkeeping keys are skipped.
    *
-   * @throws dev.stateless.core.StatelessException the coded failure when Redis fails
+   * @throws StatelessException the coded failure when Redis fails
    */
-  public void scanPages(String glob, int count, java.util.function.Predicate<List<String>> page) {
+  public void scanPages(String glob, int count, Predicate<List<String>> page) {
     try {
       ScanArgs args = ScanArgs.Builder.matches(glob).limit(count);
       ScanCursor cursor = ScanCursor.INITIAL;
@@ -744,16 +765,16 @@ public final class RedisStore implements Store {
     }
   }
 
-  private <T> T await(io.lettuce.core.RedisFuture<T> f) {
+  private <T> T await(RedisFuture<T> f) {
     try {
       return flushed(f).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RedisException(e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw RedisExceptions.fromLettuce(description, timeout, e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new io.lettuce.core.RedisCommandTimeoutException(e.getMessage());
+    } catch (TimeoutException e) {
+      throw new RedisCommandTimeoutException(e.getMessage());
     }
   }
 
@@ -763,7 +784,7 @@ public final class RedisStore implements Store {
    * runs goes out in the same write. Under load that is redis-benchmark's pipelining; alone, a
    * command waits one thread handoff.
    */
-  private <T> io.lettuce.core.RedisFuture<T> flushed(io.lettuce.core.RedisFuture<T> f) {
+  private <T> RedisFuture<T> flushed(RedisFuture<T> f) {
     if (flushScheduled.compareAndSet(false, true)) {
       try {
         flusher.execute(
@@ -774,7 +795,7 @@ public final class RedisStore implements Store {
                 c.flushCommands();
               }
             });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         flushScheduled.set(false);
         f.cancel(false);
         throw Errors.closed(); // the store was closed: nothing will flush this command
@@ -830,6 +851,6 @@ public final class RedisStore implements Store {
 
   /** Whether this is one of Lettuce's (Netty's) I/O threads, where nothing may block. */
   public static boolean onIoThread() {
-    return Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread;
+    return Thread.currentThread() instanceof FastThreadLocalThread;
   }
 }

@@ -1,5 +1,6 @@
 package dev.stateless.internal.redis;
 
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
@@ -86,7 +87,7 @@ public final class StreamInvalidations implements AutoCloseable {
     for (String stream : ownerByStream.keySet()) {
       Cursor c = new Cursor();
       List<StreamMessage<String, byte[]>> last =
-          sync.xrevrange(stream, Range.create("-", "+"), io.lettuce.core.Limit.from(1));
+          sync.xrevrange(stream, Range.create("-", "+"), Limit.from(1));
       if (!last.isEmpty()) {
         c.lastId = last.get(0).getId();
       }
