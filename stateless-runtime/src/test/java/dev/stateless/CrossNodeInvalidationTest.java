@@ -209,10 +209,12 @@ class CrossNodeInvalidationTest {
     eventually("and still", () -> "newer".equals(a.get("user:1")));
   }
 
-  @Test
-  void writerWithOnlyAServerLayer_stillInvalidatesOtherNodesCopies() {
-    SyncCache a = node(metricsA);
-    StatelessCache backend =
+  /**
+   * A node with only a server layer: it holds no copies and reads no events, but other nodes
+   * sharing its Redis do hold copies of what it writes.
+   */
+  private SyncCache serverOnlyNode(SimpleMeterRegistry registry) {
+    StatelessCache.Builder b =
         StatelessCache.builder()
             .manifest(
                 dev.stateless.core.Manifest.builder("Backend")
@@ -226,14 +228,54 @@ class CrossNodeInvalidationTest {
                     .component(
                         dev.stateless.core.Component.builder("profiles").owns("profile:*").build())
                     .build())
-            .server(Stores.redis(redis.uri()))
-            .build();
+            .server(Stores.redis(redis.uri()));
+    if (registry != null) {
+      b.meterRegistry(registry);
+    }
+    StatelessCache backend = b.build();
     open.add(backend);
-    backend.sync().set("user:1", "old");
+    return backend.sync();
+  }
+
+  @Test
+  void writerWithOnlyAServerLayer_stillInvalidatesOtherNodesCopies() {
+    SyncCache a = node(metricsA);
+    SyncCache backend = serverOnlyNode(null);
+    backend.set("user:1", "old");
     readUntilCopied(a, "user:1", "old");
-    backend.sync().set("user:1", "new");
+    backend.set("user:1", "new");
     eventually("A's copy dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
     assertThat(a.get("user:1")).isEqualTo("new");
+  }
+
+  /**
+   * The pattern event is sent only if the Redis store {@code publishes()}; that once answered
+   * whether this node listens to events (a layer nearer than Redis), so a writer with only a server
+   * layer deleted a pattern's keys but left other nodes serving their copies. Its writes' events
+   * must also count as sent.
+   */
+  @Test
+  void patternInvalidation_byAWriterWithOnlyAServerLayer_stillDropsOtherNodesCopies() {
+    SyncCache a = node(metricsA);
+    SimpleMeterRegistry backendMetrics = new SimpleMeterRegistry();
+    SyncCache backend = serverOnlyNode(backendMetrics);
+    backend.set("user:5:posts", "p");
+    readUntilCopied(a, "user:5:posts", "p");
+    assertThat(backend.invalidatePattern("user:5:*")).isEqualTo(1);
+    eventually( // the event drops the copies layer by layer: wait for the last
+        "A's copies of the pattern's key dropped",
+        () ->
+            a.layer(CacheLayer.CLIENT).get("user:5:posts") == null
+                && a.layer(CacheLayer.EDGE).get("user:5:posts") == null);
+    assertThat(a.get("user:5:posts")).isNull();
+    assertThat(
+            backendMetrics
+                .get("stateless.invalidations")
+                .tag("event", "sent")
+                .functionCounter()
+                .count())
+        .as("the set's event and the pattern's events (users and unowned)")
+        .isGreaterThanOrEqualTo(3);
   }
 
   @Test

@@ -310,8 +310,12 @@ public final class RedisStore implements Store {
   }
 
   /**
-   * Whether writes append invalidation events: always, since other processes may keep copies even
-   * when this one has no layer nearer than Redis.
+   * Whether this store's writes append invalidation events, which the engine then counts as sent
+   * and completes with pattern events: always. Each write script appends its event in the same
+   * script as the write ({@link RedisScripts#WRITES}, checked when they load), whether or not this
+   * node reads events: other nodes sharing the Redis may hold copies even when this one has no
+   * layer nearer than Redis (no listener at {@link #bind}). It is not "whether a listener was
+   * given": answering that once left a writer with only a server layer sending no pattern events.
    */
   public boolean publishes() {
     return true;

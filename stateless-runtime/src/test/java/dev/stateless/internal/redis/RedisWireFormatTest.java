@@ -143,6 +143,19 @@ class RedisWireFormatTest {
         .isEqualTo(Long.toString(seq));
   }
 
+  /**
+   * A store bound without a listener (its node has no layer nearer than Redis) still appends every
+   * write's event, for the other nodes' copies: publishes() must say so, or the engine neither
+   * counts those events nor sends pattern events.
+   */
+  @Test
+  void publishes_isTrueForAStoreBoundWithoutAListener_whoseWritesStillAppendEvents() {
+    RedisStore s = store("backend");
+    s.set("user:1", "users", bytes("a"), 0, SetOptions.Condition.ALWAYS).join();
+    assertThat(entries(RedisKeys.stream("users"))).hasSize(1);
+    assertThat(s.publishes()).isTrue();
+  }
+
   @Test
   void anEntryWithoutANumber_isNotAnEvent() {
     assertThat(InvalidationEvent.parse(null, Map.of(InvalidationEvent.SEQ, bytes("3"))).kind())
