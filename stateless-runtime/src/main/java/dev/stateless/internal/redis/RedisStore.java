@@ -3,88 +3,45 @@ package dev.stateless.internal.redis;
 import dev.stateless.SetOptions;
 import dev.stateless.core.KeyPattern;
 import dev.stateless.core.StatelessException;
-import dev.stateless.internal.Errors;
 import dev.stateless.internal.OfflineQueue;
 import dev.stateless.internal.Store;
 import dev.stateless.internal.StreamedValues;
-import dev.stateless.internal.Threads;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.netty.util.concurrent.FastThreadLocalThread;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * A store in Redis through Lettuce. Every write is one Lua script that also appends an invalidation
- * event, numbered per owner, to the owner's stream: the write and its event cannot be separated.
- * {@link StreamInvalidations} reads the streams of the other nodes' writes.
+ * A store in Redis: each operation becomes a command or a Lua script ({@link RedisScripts}) on the
+ * key layout of {@link RedisKeys}, and its reply a value; {@link RedisConnection} runs them through
+ * Lettuce. Every write is one Lua script that also appends an invalidation event ({@link
+ * InvalidationEvent}), numbered per owner, to the owner's stream: the write and its event cannot be
+ * separated. {@link StreamInvalidations} reads the streams of the other nodes' writes.
  */
 public final class RedisStore implements Store {
-  private static final Logger LOG = System.getLogger(RedisStore.class.getName());
-  private static final long MAX_CONNECT_BACKOFF_MILLIS = 1000;
-
-  private static final RedisCodec<String, byte[]> CODEC =
-      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-
-  private final RedisURI uri;
   private final String description;
   private final Duration timeout;
   private final AtomicBoolean bound = new AtomicBoolean();
-  private RedisClient client;
-  private volatile StatefulRedisConnection<String, byte[]> connection;
 
-  /** Null until connected: published last, once everything {@link #open} does is done. */
-  private volatile RedisAsyncCommands<String, byte[]> async;
-
-  private ExecutorService scans;
-  private volatile StreamInvalidations invalidations;
-
-  /** Connects in the background when the store started disconnected; null otherwise. */
-  private volatile Thread connector;
-
-  private volatile boolean closing;
-
-  /** Why the last connection attempt failed, while the store has never connected. */
-  private volatile Throwable connectFailure;
+  /** The connection, which runs the commands this class encodes. */
+  private final RedisConnection transport;
 
   private byte[] node;
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
-  private ExecutorService flusher;
 
   public RedisStore(String text) {
     if (text.contains(",")) {
@@ -101,10 +58,10 @@ public final class RedisStore implements Store {
     if (!text.contains("timeout=")) {
       parsed.setTimeout(Duration.ofSeconds(2));
     }
-    this.uri = parsed;
     this.timeout = parsed.getTimeout();
     this.description =
         "redis://" + parsed.getHost() + ":" + parsed.getPort() + "/" + parsed.getDatabase();
+    this.transport = new RedisConnection(parsed, description);
   }
 
   /** Connects; throws the coded network error when Redis is down. */
@@ -127,156 +84,12 @@ public final class RedisStore implements Store {
           "this Redis store already serves a layer; call Stores.redis(uri) per layer and cache");
     }
     this.node = nodeId.getBytes(StandardCharsets.UTF_8);
-    client = RedisClient.create(uri);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-            .build());
-    StatefulRedisConnection<String, byte[]> first;
-    try {
-      first = client.connect(CODEC);
-    } catch (RedisException e) {
-      if (!mayStartDown) {
-        client.shutdown(0, 0, TimeUnit.MILLISECONDS);
-        throw Errors.unreachable(description, e);
-      }
-      connectFailure = e;
-      startExecutors();
-      connector =
-          new Thread(
-              () -> connectInBackground(nodeId, listener, owners),
-              "stateless-redis-connect-" + description);
-      connector.setDaemon(true);
-      connector.start();
-      return false;
-    }
-    startExecutors();
-    try {
-      open(first, nodeId, listener, owners);
-    } catch (RuntimeException e) {
-      throw RedisExceptions.fromLettuce(description, timeout, e);
-    }
-    return true;
-  }
-
-  private void startExecutors() {
-    flusher = Threads.single("stateless-redis-flush");
-    scans = Threads.cached("stateless-redis-scan");
-  }
-
-  /**
-   * Makes a new connection this store's: starts the invalidation reader (where the streams end now:
-   * nothing was filled from Redis yet), then loads the scripts and publishes the commands. On
-   * failure closes what it opened and throws.
-   */
-  private void open(
-      StatefulRedisConnection<String, byte[]> conn,
-      String nodeId,
-      StreamInvalidations.Listener listener,
-      List<String> owners) {
-    StreamInvalidations inv = null;
-    try {
-      if (listener != null) {
-        inv = new StreamInvalidations(this, client, CODEC, nodeId, owners, listener, timeout);
-        inv.start();
-      }
-    } catch (RuntimeException e) {
-      if (inv != null) {
-        inv.close();
-      }
-      conn.close();
-      throw e;
-    }
-    conn.setAutoFlushCommands(false);
-    connection = conn;
-    RedisAsyncCommands<String, byte[]> commands = conn.async();
-    loadScripts(commands);
-    client.addListener(
-        new RedisConnectionStateListener() {
-          @Override
-          public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
-            RedisAsyncCommands<String, byte[]> a = async;
-            if (c == connection && a != null) {
-              loadScripts(a); // a restarted Redis has none: EVAL fallbacks could reorder writes
-            }
-          }
-        });
-    invalidations = inv;
-    async = commands;
-  }
-
-  /**
-   * Retries the connection with a capped backoff until it is made or the store closes; then does
-   * what {@link #bind} does when Redis is up.
-   */
-  private void connectInBackground(
-      String nodeId, StreamInvalidations.Listener listener, List<String> owners) {
-    long backoff = 50;
-    while (!closing) {
-      try {
-        StatefulRedisConnection<String, byte[]> conn = client.connect(CODEC);
-        if (closing) {
-          conn.close();
-          return;
-        }
-        open(conn, nodeId, listener, owners);
-        StreamInvalidations inv = invalidations;
-        if (closing && inv != null) {
-          inv.close(); // closed while opening, after close() stopped waiting
-        }
-        if (closing) {
-          return;
-        }
-        connectFailure = null;
-        LOG.log(Level.INFO, "connected to {0}", description);
-        return;
-      } catch (RuntimeException e) {
-        connectFailure = e;
-        LOG.log(
-            Level.DEBUG,
-            "cannot reach {0}, retrying in {1} ms: {2}",
-            description,
-            backoff,
-            String.valueOf(e));
-      }
-      try {
-        Thread.sleep(backoff);
-      } catch (InterruptedException e) {
-        return; // closing
-      }
-      backoff = Math.min(MAX_CONNECT_BACKOFF_MILLIS, backoff * 2);
-    }
+    return transport.connect(nodeId, listener, owners, mayStartDown);
   }
 
   /** Whether the store is connected (it may start disconnected: see {@link #bind}). */
   public boolean connected() {
-    return async != null;
-  }
-
-  /** The commands; throws the coded network error while the store has never connected. */
-  private RedisAsyncCommands<String, byte[]> commands() {
-    RedisAsyncCommands<String, byte[]> a = async;
-    if (a == null) {
-      throw notConnected();
-    }
-    return a;
-  }
-
-  private RuntimeException notConnected() {
-    return closing ? Errors.closed() : Errors.unreachable(description, connectFailure);
-  }
-
-  /** One command, failing at once with SL100 while the store has never connected. */
-  private <T> CompletableFuture<T> call(
-      Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
-    RedisAsyncCommands<String, byte[]> a = async;
-    if (a == null) {
-      return CompletableFuture.failedFuture(notConnected());
-    }
-    return translate(flushed(command.apply(a)));
+    return transport.connected();
   }
 
   @Override
@@ -293,20 +106,9 @@ public final class RedisStore implements Store {
     return timeout;
   }
 
-  private void loadScripts(RedisAsyncCommands<String, byte[]> commands) {
-    for (Script s : RedisScripts.ALL) {
-      try {
-        flushed(commands.scriptLoad(s.text()));
-      } catch (RuntimeException e) {
-        return; // closed or disconnected: EVALSHA falls back to EVAL
-      }
-    }
-  }
-
   /** Whether the invalidation stream is read without a gap right now. */
   public boolean live() {
-    StreamInvalidations inv = invalidations;
-    return async != null && (inv == null || inv.live());
+    return transport.live();
   }
 
   /**
@@ -319,19 +121,6 @@ public final class RedisStore implements Store {
    */
   public boolean publishes() {
     return true;
-  }
-
-  private <T> CompletableFuture<T> translate(CompletionStage<T> stage) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    stage.whenComplete(
-        (v, t) -> {
-          if (t == null) {
-            out.complete(v);
-          } else {
-            out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, t));
-          }
-        });
-    return out;
   }
 
   public CompletableFuture<byte[]> get(String key) {
@@ -537,6 +326,21 @@ public final class RedisStore implements Store {
         pattern.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** One command, failing at once with SL100 while the store has never connected. */
+  private <T> CompletableFuture<T> call(
+      Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
+    return transport.call(command);
+  }
+
+  /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
+  private <T> CompletableFuture<T> script(
+      Script s, ScriptOutputType type, String[] keys, byte[]... args) {
+    return transport.script(s, type, keys, args);
+  }
+
+  /**
+   * Runs a write script: KEYS key, stream, sequences, index, expiries; ARGV node, maxlen, extra.
+   */
   private <T> CompletableFuture<T> run(Script s, String key, String owner, byte[]... extra) {
     String[] keys = {
       key,
@@ -550,33 +354,6 @@ public final class RedisStore implements Store {
     args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
     System.arraycopy(extra, 0, args, 2, extra.length);
     return script(s, ScriptOutputType.INTEGER, keys, args);
-  }
-
-  /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
-  private <T> CompletableFuture<T> script(
-      Script s, ScriptOutputType type, String[] keys, byte[]... args) {
-    RedisAsyncCommands<String, byte[]> async = this.async;
-    if (async == null) {
-      return CompletableFuture.failedFuture(notConnected());
-    }
-    CompletableFuture<T> out = new CompletableFuture<>();
-    flushed(async.<T>evalsha(s.sha(), type, keys, args))
-        .whenComplete(
-            (v, t) -> {
-              if (t == null) {
-                out.complete(v);
-              } else if (RedisExceptions.isNoScript(t)) {
-                try {
-                  translate(flushed(async.<T>eval(s.text(), type, keys, args)))
-                      .whenComplete((v2, t2) -> complete(out, v2, t2));
-                } catch (RuntimeException e) {
-                  out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, e));
-                }
-              } else {
-                out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, t));
-              }
-            });
-    return out;
   }
 
   /**
@@ -703,14 +480,6 @@ public final class RedisStore implements Store {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static <T> void complete(CompletableFuture<T> f, T v, Throwable t) {
-    if (t == null) {
-      f.complete(v);
-    } else {
-      f.completeExceptionally(t);
-    }
-  }
-
   /**
    * Visits every key matching a Redis glob with SCAN (never KEYS), in batches of 1000, so Redis is
    * never blocked for long; our own bookkeeping keys are skipped.
@@ -722,7 +491,7 @@ public final class RedisStore implements Store {
             ScanArgs args = ScanArgs.Builder.matches(glob).limit(1000);
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-              KeyScanCursor<String> page = await(commands().scan(cursor, args));
+              KeyScanCursor<String> page = transport.await(transport.commands().scan(cursor, args));
               List<String> keys = new ArrayList<>(page.getKeys().size());
               for (String k : page.getKeys()) {
                 if (!RedisKeys.isOwn(k)) {
@@ -738,7 +507,7 @@ public final class RedisStore implements Store {
             throw RedisExceptions.fromLettuce(description, timeout, e);
           }
         },
-        scans);
+        transport.scans());
   }
 
   /**
@@ -752,7 +521,7 @@ public final class RedisStore implements Store {
       ScanArgs args = ScanArgs.Builder.matches(glob).limit(count);
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
-        KeyScanCursor<String> scanned = await(commands().scan(cursor, args));
+        KeyScanCursor<String> scanned = transport.await(transport.commands().scan(cursor, args));
         List<String> keys = new ArrayList<>(scanned.getKeys().size());
         for (String k : scanned.getKeys()) {
           if (!RedisKeys.isOwn(k)) {
@@ -769,88 +538,13 @@ public final class RedisStore implements Store {
     }
   }
 
-  private <T> T await(RedisFuture<T> f) {
-    try {
-      return flushed(f).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RedisException(e);
-    } catch (ExecutionException e) {
-      throw RedisExceptions.fromLettuce(description, timeout, e.getCause());
-    } catch (TimeoutException e) {
-      throw new RedisCommandTimeoutException(e.getMessage());
-    }
-  }
-
-  /**
-   * Flushes commands in groups: the connection does not flush each command; the first command after
-   * a flush schedules the next one on the flusher thread, and every command dispatched until it
-   * runs goes out in the same write. Under load that is redis-benchmark's pipelining; alone, a
-   * command waits one thread handoff.
-   */
-  private <T> RedisFuture<T> flushed(RedisFuture<T> f) {
-    if (flushScheduled.compareAndSet(false, true)) {
-      try {
-        flusher.execute(
-            () -> {
-              flushScheduled.set(false);
-              StatefulRedisConnection<String, byte[]> c = connection;
-              if (c != null) {
-                c.flushCommands();
-              }
-            });
-      } catch (RejectedExecutionException e) {
-        flushScheduled.set(false);
-        f.cancel(false);
-        throw Errors.closed(); // the store was closed: nothing will flush this command
-      }
-    }
-    return f;
-  }
-
   public static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override
   public void close() {
-    closing = true;
-    boolean io = onIoThread();
-    Thread t = connector;
-    if (t != null && t != Thread.currentThread()) {
-      t.interrupt();
-      if (!io) {
-        try {
-          t.join(timeout.toMillis() + 1000); // a connect in progress ends at its timeout
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-    StreamInvalidations inv = invalidations;
-    if (inv != null) {
-      inv.close();
-    }
-    if (connection != null) {
-      if (io) {
-        connection.closeAsync();
-      } else {
-        connection.close();
-      }
-    }
-    if (scans != null) {
-      scans.shutdownNow();
-    }
-    if (flusher != null) {
-      flusher.shutdown();
-    }
-    if (client != null) {
-      if (io) {
-        client.shutdownAsync(0, 2, TimeUnit.SECONDS); // closed from a callback: cannot wait
-      } else {
-        client.shutdown(0, 2, TimeUnit.SECONDS);
-      }
-    }
+    transport.close();
   }
 
   /** Whether this is one of Lettuce's (Netty's) I/O threads, where nothing may block. */

@@ -45,7 +45,6 @@ public final class StreamInvalidations implements AutoCloseable {
     public long lastSeq;
   }
 
-  private final RedisStore store;
   private final RedisClient client;
   private final RedisCodec<String, byte[]> codec;
   private final String nodeId;
@@ -59,14 +58,13 @@ public final class StreamInvalidations implements AutoCloseable {
   private StatefulRedisConnection<String, byte[]> connection;
 
   public StreamInvalidations(
-      RedisStore store,
+      String store,
       RedisClient client,
       RedisCodec<String, byte[]> codec,
       String nodeId,
       List<String> owners,
       Listener listener,
       Duration timeout) {
-    this.store = store;
     this.client = client;
     this.codec = codec;
     this.nodeId = nodeId;
@@ -76,7 +74,7 @@ public final class StreamInvalidations implements AutoCloseable {
       ownerByStream.put(RedisKeys.stream(owner), owner);
     }
     ownerByStream.put(RedisKeys.stream(null), null);
-    this.thread = new Thread(this::run, "stateless-invalidations-" + store.describe());
+    this.thread = new Thread(this::run, "stateless-invalidations-" + store);
     thread.setDaemon(true);
   }
 
