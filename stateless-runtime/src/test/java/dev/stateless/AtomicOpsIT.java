@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.AtomicUpdates;
-import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.Await;
 import dev.stateless.testing.StoreContext;
 import dev.stateless.testing.StoreKind;
@@ -175,7 +175,7 @@ class AtomicOpsIT {
     runIncrements(List.of(a, b), 4, 10_000);
     assertThat(a.sync().get("plain:counter")).isEqualTo(80_000L);
     assertThat(b.sync().get("plain:counter")).isEqualTo(80_000L);
-    assertThat(store.redis().command("EXISTS", RedisStore.lock("plain:counter")))
+    assertThat(store.redis().command("EXISTS", RedisKeys.lock("plain:counter")))
         .as("no lock is left behind")
         .isEqualTo("0");
   }

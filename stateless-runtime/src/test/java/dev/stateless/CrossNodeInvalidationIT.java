@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
-import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -141,10 +141,10 @@ class CrossNodeInvalidationIT {
     eventually("A received B's events", () -> invalidations("received") >= 3);
     readUntilCopied(a, "user:1", "u");
     readUntilCopied(a, "hot:1", "h");
-    String stream = RedisStore.stream("users");
+    String stream = RedisKeys.stream("users");
     // Another writer's events were trimmed away: the next event's number skips five.
-    redis.command("HINCRBY", RedisStore.SEQUENCES, stream, "5");
-    String seq = redis.command("HINCRBY", RedisStore.SEQUENCES, stream, "1");
+    redis.command("HINCRBY", RedisKeys.SEQUENCES, stream, "5");
+    String seq = redis.command("HINCRBY", RedisKeys.SEQUENCES, stream, "1");
     redis.command("XADD", stream, "*", "s", seq, "n", "elsewhere", "k", "user:unrelated");
     eventually(
         "the gap drops users' copies", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
@@ -196,7 +196,7 @@ class CrossNodeInvalidationIT {
     SyncCache b = node(null);
     b.set("user:1", "old");
     readUntilCopied(a, "user:1", "old");
-    redis.command("XADD", RedisStore.stream("users"), "*", "s", "not-a-number");
+    redis.command("XADD", RedisKeys.stream("users"), "*", "s", "not-a-number");
     eventually(
         "the owner's copies dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
     b.set("user:1", "new");
@@ -206,10 +206,12 @@ class CrossNodeInvalidationIT {
     eventually("and still", () -> "newer".equals(a.get("user:1")));
   }
 
-  @Test
-  void writerWithOnlyAServerLayer_stillInvalidatesOtherNodesCopies() {
-    SyncCache a = node(metricsA);
-    StatelessCache backend =
+  /**
+   * A node with only a server layer: it holds no copies and reads no events, but other nodes
+   * sharing its Redis do hold copies of what it writes.
+   */
+  private SyncCache serverOnlyNode(SimpleMeterRegistry registry) {
+    StatelessCache.Builder b =
         StatelessCache.builder()
             .manifest(
                 dev.stateless.core.Manifest.builder("Backend")
@@ -223,14 +225,54 @@ class CrossNodeInvalidationIT {
                     .component(
                         dev.stateless.core.Component.builder("profiles").owns("profile:*").build())
                     .build())
-            .server(Stores.redis(redis.uri()))
-            .build();
+            .server(Stores.redis(redis.uri()));
+    if (registry != null) {
+      b.meterRegistry(registry);
+    }
+    StatelessCache backend = b.build();
     open.add(backend);
-    backend.sync().set("user:1", "old");
+    return backend.sync();
+  }
+
+  @Test
+  void writerWithOnlyAServerLayer_stillInvalidatesOtherNodesCopies() {
+    SyncCache a = node(metricsA);
+    SyncCache backend = serverOnlyNode(null);
+    backend.set("user:1", "old");
     readUntilCopied(a, "user:1", "old");
-    backend.sync().set("user:1", "new");
+    backend.set("user:1", "new");
     eventually("A's copy dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
     assertThat(a.get("user:1")).isEqualTo("new");
+  }
+
+  /**
+   * The pattern event is sent only if the Redis store {@code publishes()}; that once answered
+   * whether this node listens to events (a layer nearer than Redis), so a writer with only a server
+   * layer deleted a pattern's keys but left other nodes serving their copies. Its writes' events
+   * must also count as sent.
+   */
+  @Test
+  void patternInvalidation_byAWriterWithOnlyAServerLayer_stillDropsOtherNodesCopies() {
+    SyncCache a = node(metricsA);
+    SimpleMeterRegistry backendMetrics = new SimpleMeterRegistry();
+    SyncCache backend = serverOnlyNode(backendMetrics);
+    backend.set("user:5:posts", "p");
+    readUntilCopied(a, "user:5:posts", "p");
+    assertThat(backend.invalidatePattern("user:5:*")).isEqualTo(1);
+    eventually( // the event drops the copies layer by layer: wait for the last
+        "A's copies of the pattern's key dropped",
+        () ->
+            a.layer(CacheLayer.CLIENT).get("user:5:posts") == null
+                && a.layer(CacheLayer.EDGE).get("user:5:posts") == null);
+    assertThat(a.get("user:5:posts")).isNull();
+    assertThat(
+            backendMetrics
+                .get("stateless.invalidations")
+                .tag("event", "sent")
+                .functionCounter()
+                .count())
+        .as("the set's event and the pattern's events (users and unowned)")
+        .isGreaterThanOrEqualTo(3);
   }
 
   @Test
@@ -313,7 +355,7 @@ class CrossNodeInvalidationIT {
     b.set("user:1", "u");
     eventually("A received B's event", () -> invalidations("received") >= 1);
     readUntilCopied(a, "user:1", "u");
-    redis.command("SET", RedisStore.index(null), "not a sorted set"); // the unowned index breaks
+    redis.command("SET", RedisKeys.index(null), "not a sorted set"); // the unowned index breaks
     assertThatThrownBy(() -> b.invalidatePattern("user:*")).isInstanceOf(StatelessException.class);
     assertThat(redis.command("EXISTS", "user:1")).isEqualTo("0");
     eventually("A's copy dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
@@ -371,7 +413,7 @@ class CrossNodeInvalidationIT {
 
   @Test
   void aForeignEntryInAStream_doesNotStopNewNodesFromStarting() {
-    redis.command("XADD", RedisStore.stream("users"), "*", "x", "1");
+    redis.command("XADD", RedisKeys.stream("users"), "*", "x", "1");
     SyncCache a = node(metricsA);
     SyncCache b = node(null);
     b.set("user:1", "u");

@@ -13,6 +13,7 @@ import dev.stateless.annotation.UseStrategy;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.OfflineQueue;
 import dev.stateless.internal.OfflineWrites;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OfflineQueueIT {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
-  private static final String STREAM = "__stateless:inv:hot";
+  private static final String STREAM = RedisKeys.stream("hot");
   private static final int WRITES = 10_000;
   private static final int KEYS = 100;
 
@@ -165,7 +166,7 @@ class OfflineQueueIT {
       int last = WRITES - KEYS + k;
       assertThat(inRedis(key(last))).isEqualTo(value(last));
     }
-    assertThat(redis.command("HGET", "__stateless:seq", STREAM))
+    assertThat(redis.command("HGET", RedisKeys.SEQUENCES, STREAM))
         .isEqualTo(Integer.toString(WRITES));
     List<String[]> events = queuedEvents();
     assertThat(events).hasSize(WRITES);
@@ -183,7 +184,7 @@ class OfflineQueueIT {
     crash(a);
 
     redis.start(); // empty: no persistence
-    assertThat(redis.command("HGET", "__stateless:seq", STREAM)).isNull();
+    assertThat(redis.command("HGET", RedisKeys.SEQUENCES, STREAM)).isNull();
     StatelessCache b = node(builder().offlineQueue(queue));
     await(b.flush());
 
@@ -430,7 +431,7 @@ class OfflineQueueIT {
     for (int i = 1000 - KEYS; i < 1000; i++) {
       assertThat(inRedis(key(i))).isEqualTo(value(i));
     }
-    assertThat(redis.command("HGET", "__stateless:seq", STREAM)).isEqualTo("1000");
+    assertThat(redis.command("HGET", RedisKeys.SEQUENCES, STREAM)).isEqualTo("1000");
   }
 
   @Test
@@ -475,12 +476,12 @@ class OfflineQueueIT {
   void clientFirstDeleteOfAStreamedValue_dropsItsChunks() throws Exception {
     StatelessCache a = node(queueNode());
     a.sync().setStream("reel:1", new java.io.ByteArrayInputStream(new byte[5000]));
-    assertThat(redis.command("KEYS", "__stateless:chunk:*")).isNotBlank();
+    assertThat(redis.command("KEYS", RedisKeys.CHUNK_PREFIX + "*")).isNotBlank();
     boolean had = await(a.del("reel:1"));
     a.sync().flush();
     assertThat(redis.command("EXISTS", "reel:1")).isEqualTo("0");
     // Gone, or going: chunks a reader may still be streaming expire.
-    for (String chunk : redis.command("KEYS", "__stateless:chunk:*").split("\n")) {
+    for (String chunk : redis.command("KEYS", RedisKeys.CHUNK_PREFIX + "*").split("\n")) {
       if (!chunk.isBlank()) {
         assertThat(redis.command("PTTL", chunk)).as(chunk).isNotEqualTo("-1");
       }
@@ -507,7 +508,7 @@ class OfflineQueueIT {
     redis.command("SET", k, "stheirs"); // another writer; unannounced, so the copy stays
     assertThat(await(a.set(k, "mine"))).isTrue();
     // Redis refused the record (its number is consumed) but the node never saw the reply.
-    eventually("the record sent", () -> "1".equals(redis.command("HVALS", "__stateless:q")));
+    eventually("the record sent", () -> "1".equals(redis.command("HVALS", RedisKeys.QUEUES)));
     crash(a);
     assertThat(conflicts).isEmpty();
 
@@ -521,7 +522,7 @@ class OfflineQueueIT {
     assertThat(a2.sync().get(k)).isEqualTo("theirs");
     eventually(
         "the reported conflict forgotten",
-        () -> redis.command("KEYS", "__stateless:qc:*").isBlank());
+        () -> redis.command("KEYS", RedisKeys.queueConflicts("*")).isBlank());
   }
 
   @Test
@@ -531,7 +532,7 @@ class OfflineQueueIT {
     a.sync().set("dep:1", "derived");
     a.engine().offline().current().loseRepliesForTest = true;
     assertThat(await(a.set("lead:1", "x"))).isTrue();
-    eventually("the record applied", () -> "1".equals(redis.command("HVALS", "__stateless:q")));
+    eventually("the record applied", () -> "1".equals(redis.command("HVALS", RedisKeys.QUEUES)));
     crash(a);
     assertThat(redis.command("EXISTS", "dep:1")).isEqualTo("1");
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Lifetime;
-import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.StoreContext;
 import dev.stateless.testing.StoreKind;
 import dev.stateless.testing.StoreMatrix;
@@ -126,7 +126,7 @@ class ScopesIT {
     }
     assertThat(c.sync().scan("req:*")).isEmpty();
     assertThat(store.redis().command("DBSIZE")).isEqualTo(before);
-    assertThat(store.redis().command("ZCARD", RedisStore.index(null))).isEqualTo("0");
+    assertThat(store.redis().command("ZCARD", RedisKeys.index(null))).isEqualTo("0");
   }
 
   @StoreMatrix(StoreKind.REDIS)

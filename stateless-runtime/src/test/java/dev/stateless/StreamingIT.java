@@ -11,6 +11,7 @@ import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Errors;
 import dev.stateless.internal.StreamedValues;
+import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.redis.RedisAdapter;
 import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
@@ -78,7 +79,7 @@ class StreamingIT {
     do {
       String[] reply =
           redis
-              .command("SCAN", cursor, "MATCH", "__stateless:chunk:*", "COUNT", "1000")
+              .command("SCAN", cursor, "MATCH", RedisKeys.CHUNK_PREFIX + "*", "COUNT", "1000")
               .split("\n");
       cursor = reply[0];
       for (int i = 1; i < reply.length; i++) {

@@ -9,14 +9,8 @@ import dev.stateless.VersionConflictException;
 import dev.stateless.core.Code;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /** The one factory of the runtime's failures (SL1xx): every message and help line is here. */
 public final class Errors {
@@ -462,56 +456,6 @@ public final class Errors {
                 + " file aside; its writes are then lost",
             List.of()),
         null);
-  }
-
-  /** Translates a Lettuce failure into our typed, coded exception; ours pass through. */
-  public static RuntimeException fromStore(String store, Duration timeout, Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof dev.stateless.core.StatelessException) {
-      return (RuntimeException) t;
-    }
-    if (t instanceof java.util.concurrent.CancellationException
-        || t instanceof java.util.concurrent.RejectedExecutionException) {
-      return closed(); // Lettuce cancels what is queued when the cache closes
-    }
-    if (t instanceof RedisCommandTimeoutException) {
-      return timedOut(store, timeout, t);
-    }
-    if (t instanceof RedisCommandExecutionException) {
-      String m = String.valueOf(t.getMessage());
-      if (replyCode(m, "OOM")) {
-        return storeFull(store, t);
-      }
-      if (replyCode(m, "LOADING")
-          || replyCode(m, "BUSY")
-          || replyCode(m, "READONLY")
-          || replyCode(m, "MASTERDOWN")
-          || replyCode(m, "TRYAGAIN")) {
-        return unreachable(store, t); // the server is there but cannot serve: like being away
-      }
-      return storeRefused(store, t);
-    }
-    if (t instanceof RedisConnectionException
-        || t instanceof RedisException
-        || t instanceof java.io.IOException) {
-      return unreachable(store, t);
-    }
-    if (t instanceof RuntimeException) {
-      return (RuntimeException) t;
-    }
-    return new IllegalStateException(t);
-  }
-
-  /**
-   * Whether a Redis error reply carries a code: first ("OOM ..."), or, from a command inside a
-   * script, after a dash (Redis 6.2 wraps it: "ERR Error running script ...: -OOM ...").
-   */
-  private static boolean replyCode(String message, String code) {
-    return message.startsWith(code + " ") || message.contains("-" + code + " ");
   }
 
   private static String rootMessage(Throwable t) {

@@ -48,6 +48,9 @@ public interface RemoteStore extends Store {
   /** How long any one call may take. */
   Duration timeout();
 
+  /** This store's coded exception for a failure of one of its calls (already coded: itself). */
+  RuntimeException failure(Throwable failure);
+
   CompletableFuture<byte[]> get(String key);
 
   CompletableFuture<TtlValue> getWithTtl(String key);

@@ -38,10 +38,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *       chunk expired), unlinks them; one whose swap's reply fails (timeout, lost connection)
  *       leaves them, since the swap may have run.
  *   <li>Pointer: the user's key holds {@code "\0S1 <version> <count> <length>"} (ASCII after the
- *       tag byte 0, which the standard codec never produces). One script ({@link
- *       RemoteStore#STREAM_SWAP}) checks that every chunk is there, gives them the pointer's expiry
- *       ({@code @Ttl} plus {@link #GRACE_MILLIS}, or none), gives the old value's chunks {@link
- *       #GRACE_MILLIS} to live, sets the pointer and publishes the key's invalidation event.
+ *       tag byte 0, which the standard codec never produces). One script ({@code stream-swap.lua}
+ *       of {@link RemoteStore#swapStream}) checks that every chunk is there, gives them the
+ *       pointer's expiry ({@code @Ttl} plus {@link #GRACE_MILLIS}, or none), gives the old value's
+ *       chunks {@link #GRACE_MILLIS} to live, sets the pointer and publishes the key's invalidation
+ *       event.
  *   <li>Size: at most {@link #MAX_CHUNKS} chunks (SL102 beyond, nothing stored), which bounds how
  *       long the swap and the deletion scripts block Redis.
  *   <li>Deletion: {@code del} and {@code invalidatePattern} of a {@code @Streaming} owner's keys
@@ -260,7 +261,7 @@ public final class StreamedValues {
       acquire(window, WINDOW, redis); // every chunk write has answered
       window.release(WINDOW);
       if (failed.get() != null) {
-        throw Errors.fromStore(redis.describe(), redis.timeout(), failed.get());
+        throw redis.failure(failed.get());
       }
     } catch (RuntimeException e) {
       awaitQuietly(discard(redis, version, source.count), redis);
@@ -390,7 +391,7 @@ public final class StreamedValues {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while reading \"" + key + "\"");
       } catch (ExecutionException e) {
-        throw Errors.fromStore(redis.describe(), redis.timeout(), e.getCause());
+        throw redis.failure(e.getCause());
       } catch (TimeoutException e) {
         throw Errors.timedOut(redis.describe(), redis.timeout(), e);
       }

@@ -1,489 +1,48 @@
 package dev.stateless.internal.redis;
 
 import dev.stateless.SetOptions;
-import dev.stateless.internal.Errors;
+import dev.stateless.core.KeyPattern;
+import dev.stateless.core.StatelessException;
 import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.OfflineQueue;
 import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.StreamedValues;
-import dev.stateless.internal.Threads;
 import dev.stateless.internal.TtlValue;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * A store in Redis through Lettuce. Every write is one Lua script that also appends an invalidation
- * event, numbered per owner, to the owner's stream: the write and its event cannot be separated.
- * {@link StreamInvalidations} reads the streams of the other nodes' writes.
+ * A store in Redis: each operation becomes a command or a Lua script ({@link RedisScripts}) on the
+ * key layout of {@link RedisKeys}, and its reply a value; {@link RedisConnection} runs them through
+ * Lettuce. Every write is one Lua script that also appends an invalidation event ({@link
+ * InvalidationEvent}), numbered per owner, to the owner's stream: the write and its event cannot be
+ * separated. {@link StreamInvalidations} reads the streams of the other nodes' writes.
  */
 public final class RedisStore implements RemoteStore {
-  public static final String PREFIX = "__stateless:";
-  public static final String SEQUENCES = PREFIX + "seq";
-  public static final String STREAM_PREFIX = PREFIX + "inv:";
-  public static final String UNOWNED = "~";
-  public static final int STREAM_MAXLEN = 10_000;
-  private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
-  private static final long MAX_CONNECT_BACKOFF_MILLIS = 1000;
-
-  private static final RedisCodec<String, byte[]> CODEC =
-      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-
-  /*
-   * The write scripts. Each appends one event to the owner's stream, numbered by HINCRBY into
-   * {@code seq} and trimmed to a bounded length, and keeps the owner's key index: a sorted set of
-   * its keys (score 0, so a prefix is one ZRANGEBYLEX range), plus a sorted set of expiry times.
-   * Every 16th event of an owner sweeps up to 32 overdue members, so keys that expired leave the
-   * index (one still alive, its expiry moved or at the millisecond boundary, is scored again; a
-   * stale member of a key that no longer expires is dropped). The code is inlined, not in Lua
-   * functions or tables: those cost a third of a write's throughput, as does sweeping every time.
-   */
-
-  /** Lua: appends the event {@code field = value} and leaves its number in {@code seq}. */
-  private static String publishLua(String field, String value) {
-    return "local seq = redis.call('HINCRBY', KEYS[3], KEYS[2], 1)\n"
-        + "redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'n', ARGV[1], '"
-        + field
-        + "', "
-        + value
-        + ")\n";
-  }
-
-  /** Lua: indexes KEYS[1]; {@code px} > 0 expires, 0 never, < 0 keeps the current expiry. */
-  private static String indexLua(String px) {
-    return "redis.call('ZADD', KEYS[4], 0, KEYS[1])\n"
-        + "if "
-        + px
-        + " > 0 or seq % 16 == 0 then\n"
-        + "  local t = redis.call('TIME')\n"
-        + "  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-        + "  if "
-        + px
-        + " > 0 then redis.call('ZADD', KEYS[5], now + "
-        + px
-        + ", KEYS[1]) end\n"
-        + "  if seq % 16 == 0 then\n"
-        + "    local overdue = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, 32)\n"
-        + "    for _, k in ipairs(overdue) do\n"
-        + "      local left = redis.call('PTTL', k)\n"
-        + "      if left == -2 then redis.call('ZREM', KEYS[4], k); redis.call('ZREM', KEYS[5], k)\n"
-        + "      elseif left == -1 then redis.call('ZREM', KEYS[5], k)\n"
-        + "      else redis.call('ZADD', KEYS[5], now + left + 1, k) end\n"
-        + "    end\n"
-        + "  end\n"
-        + "end\n";
-  }
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, value, px, condition
-  // (NX, XX or -)
-  public static final Script SET =
-      new Script(
-          "local px = tonumber(ARGV[4])\n"
-              + "local ok\n"
-              + "if ARGV[5] == '-' then\n"
-              + "  if px > 0 then ok = redis.call('SET', KEYS[1], ARGV[3], 'PX', px)\n"
-              + "  else ok = redis.call('SET', KEYS[1], ARGV[3]) end\n"
-              + "elseif px > 0 then ok = redis.call('SET', KEYS[1], ARGV[3], 'PX', px, ARGV[5])\n"
-              + "else ok = redis.call('SET', KEYS[1], ARGV[3], ARGV[5]) end\n"
-              + "if not ok then return 0 end\n"
-              + publishLua("k", "KEYS[1]")
-              + indexLua("px")
-              + "return 1\n");
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen
-  public static final Script DEL =
-      new Script(
-          "local n = redis.call('DEL', KEYS[1])\n"
-              + "redis.call('ZREM', KEYS[4], KEYS[1])\n"
-              + "redis.call('ZREM', KEYS[5], KEYS[1])\n"
-              + publishLua("k", "KEYS[1]")
-              + "return n\n");
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, millis
-  public static final Script PEXPIRE =
-      new Script(
-          "local n = redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
-              + "if n == 0 then return 0 end\n"
-              + "local px = tonumber(ARGV[3])\n"
-              + publishLua("k", "KEYS[1]")
-              + indexLua("px")
-              + "return 1\n");
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, delta. Keeps the value's
-  // type tag ('s' text stays text, as in Redis) and its TTL; Lua numbers are doubles, so stay
-  // below 2^53.
-  public static final Script INCRBY =
-      new Script(
-          "local v = redis.call('GET', KEYS[1])\n"
-              + "local tag, n = 'l', 0\n"
-              + "if v then\n"
-              + "  tag = string.sub(v, 1, 1)\n"
-              + "  n = tonumber(string.sub(v, 2))\n"
-              + "  if (tag ~= 'l' and tag ~= 'i' and tag ~= 'h' and tag ~= 'y' and tag ~= 's')"
-              + " or n == nil or n ~= math.floor(n) then\n"
-              + "    return redis.error_reply('WRONGTYPE value is not an integer')\n"
-              + "  end\n"
-              + "  if tag ~= 's' then tag = 'l' end\n"
-              + "end\n"
-              + "n = n + tonumber(ARGV[3])\n"
-              + "if math.abs(n) >= 9007199254740992 then return redis.error_reply('ERR increment"
-              + " overflows 2^53') end\n"
-              + "redis.call('SET', KEYS[1], tag .. string.format('%d', n), 'KEEPTTL')\n"
-              + publishLua("k", "KEYS[1]")
-              + indexLua("-1")
-              + "return n\n");
-
-  // KEYS: (unused), stream, sequences, index, expiries. ARGV: node, maxlen, pattern
-  public static final Script PUBLISH_PATTERN =
-      new Script(publishLua("p", "ARGV[3]") + "return 1\n");
-
-  // KEYS: key. The value and its remaining TTL read in one step, so a fill's copy never outlives
-  // it.
-  public static final Script GET_WITH_TTL =
-      new Script("return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}\n");
-
-  // KEYS: a page of keys. Per key its value and remaining TTL, read atomically (as GET_WITH_TTL);
-  // a key that holds no string (another client's hash, list ...) reads as absent.
-  public static final Script GET_ALL_WITH_TTL =
-      new Script(
-          "local out = {}\n"
-              + "for i = 1, #KEYS do\n"
-              + "  if redis.call('TYPE', KEYS[i])['ok'] == 'string' then\n"
-              + "    out[2 * i - 1] = redis.call('GET', KEYS[i])\n"
-              + "    out[2 * i] = redis.call('PTTL', KEYS[i])\n"
-              + "  else\n"
-              + "    out[2 * i - 1] = false\n"
-              + "    out[2 * i] = -2\n"
-              + "  end\n"
-              + "end\n"
-              + "return out\n");
-
-  // KEYS: index. ARGV: start ("[prefix" or "(last key"), prefix, count. UTF-8 has no 0xFF byte, so
-  // "[" .. prefix .. "\255" bounds exactly the members that start with the prefix.
-  public static final Script INDEX_PAGE =
-      new Script(
-          "return redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '[' .. ARGV[2] .. '\\255',"
-              + " 'LIMIT', 0, tonumber(ARGV[3]))\n");
-
-  // KEYS: index, expiries. ARGV: the keys to drop (all of this owner). Returns how many existed.
-  public static final Script DROP_KEYS =
-      new Script(
-          "local n = 0\n"
-              + "for _, k in ipairs(ARGV) do\n"
-              + "  n = n + redis.call('UNLINK', k)\n"
-              + "  redis.call('ZREM', KEYS[1], k)\n"
-              + "  redis.call('ZREM', KEYS[2], k)\n"
-              + "end\n"
-              + "return n\n");
-
-  // KEYS: key, stream, sequences, index, expiries, lock. ARGV: node, maxlen, lock token ('' for
-  // none), expected ('-' absent, '=' the value in ARGV[5]), expected value, op ('s' set, 'd'
-  // delete), new value, px for a key that did not exist (0: none). A set keeps the key's TTL.
-  // Returns {1} when applied, else {0, current value}: the key changed since it was read, or
-  // another node holds the key's lock.
-  public static final Script COMPARE_AND_SET =
-      new Script(
-          "local lk = redis.call('GET', KEYS[6])\n"
-              + "local cur = redis.call('GET', KEYS[1])\n"
-              + "if (lk and lk ~= ARGV[3]) or (ARGV[4] == '-' and cur)"
-              + " or (ARGV[4] == '=' and cur ~= ARGV[5]) then return {0, cur} end\n"
-              + "if lk then redis.call('DEL', KEYS[6]) end\n"
-              + "local px = -1\n"
-              + "if ARGV[6] == 'd' then\n"
-              + "  redis.call('DEL', KEYS[1])\n"
-              + "  redis.call('ZREM', KEYS[4], KEYS[1])\n"
-              + "  redis.call('ZREM', KEYS[5], KEYS[1])\n"
-              + "elseif cur then redis.call('SET', KEYS[1], ARGV[7], 'KEEPTTL')\n"
-              + "else\n"
-              + "  px = tonumber(ARGV[8])\n"
-              + "  if px > 0 then redis.call('SET', KEYS[1], ARGV[7], 'PX', px)\n"
-              + "  else redis.call('SET', KEYS[1], ARGV[7]) end\n"
-              + "end\n"
-              + publishLua("k", "KEYS[1]")
-              + "if ARGV[6] ~= 'd' then\n"
-              + indexLua("px")
-              + "end\n"
-              + "return {1}\n");
-
-  // KEYS: lock, key. ARGV: token, px. Takes the key's lock if it is free (or already ours) and
-  // returns {1, current value}; else {0}.
-  public static final Script LOCK =
-      new Script(
-          "local lk = redis.call('GET', KEYS[1])\n"
-              + "if lk and lk ~= ARGV[1] then return {0} end\n"
-              + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
-              + "return {1, redis.call('GET', KEYS[2])}\n");
-
-  // KEYS: lock. ARGV: token. Releases the lock if it is still ours.
-  public static final Script UNLOCK =
-      new Script(
-          "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
-              + "return 0\n");
-
-  // KEYS: sequences, then per write: key, stream, index, expiries. ARGV: node, maxlen, then per
-  // write: op ('s' set, 'd' delete), value, px (0: none). All writes and their events in one
-  // step: Redis runs a script to the end before any other command, and SET and DEL cannot fail
-  // on a key's type, so either every write is applied or (an error before the first) none.
-  public static final Script BATCH =
-      new Script(
-          "local t = redis.call('TIME')\n"
-              + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-              + "local n = (#KEYS - 1) / 4\n"
-              + "for i = 0, n - 1 do\n"
-              + "  local k, st, idx, exp = KEYS[2 + 4 * i], KEYS[3 + 4 * i], KEYS[4 + 4 * i],"
-              + " KEYS[5 + 4 * i]\n"
-              + "  local px = tonumber(ARGV[5 + 3 * i])\n"
-              + "  if ARGV[3 + 3 * i] == 's' then\n"
-              + "    if px > 0 then\n"
-              + "      redis.call('SET', k, ARGV[4 + 3 * i], 'PX', px)\n"
-              + "      redis.call('ZADD', exp, now + px, k)\n"
-              + "    else\n"
-              + "      redis.call('SET', k, ARGV[4 + 3 * i])\n"
-              + "      redis.call('ZREM', exp, k)\n"
-              + "    end\n"
-              + "    redis.call('ZADD', idx, 0, k)\n"
-              + "  else\n"
-              + "    redis.call('DEL', k)\n"
-              + "    redis.call('ZREM', idx, k)\n"
-              + "    redis.call('ZREM', exp, k)\n"
-              + "  end\n"
-              + "  local seq = redis.call('HINCRBY', KEYS[1], st, 1)\n"
-              + "  redis.call('XADD', st, 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'n', ARGV[1], 'k',"
-              + " k)\n"
-              + "end\n"
-              + "return n\n");
-
-  // ---- streamed values (see StreamedValues for the layout) ----
-
-  public static final String CHUNK_PREFIX = PREFIX + "chunk:";
-
-  /**
-   * Lua: if the string at {@code key} is a streamed value's pointer, gives its chunks {@code grace}
-   * milliseconds to live (readers that hold the pointer finish, then the chunks go). GETRANGE reads
-   * four bytes, so a large plain value is not copied; pcall tolerates keys of another type.
-   */
-  private static String releaseChunksLua(String key, String grace) {
-    return "local head = redis.pcall('GETRANGE', "
-        + key
-        + ", 0, 3)\n"
-        + "if head == '\\0S1 ' then\n"
-        + "  local ver, cnt = string.match(redis.call('GET', "
-        + key
-        + "), '^....(%S+) (%d+) ')\n"
-        + "  if ver then\n"
-        + "    for i = 0, tonumber(cnt) - 1 do\n"
-        + "      redis.call('PEXPIRE', '"
-        + CHUNK_PREFIX
-        + "' .. ver .. ':' .. i, "
-        + grace
-        + ")\n"
-        + "    end\n"
-        + "  end\n"
-        + "end\n";
-  }
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, pointer, px, grace,
-  // version, chunk count. Every chunk must still be there (else nothing changes); the chunks then
-  // live as long as the pointer (plus the grace), the old value's chunks get the grace, and the
-  // pointer is set, its event published and indexed as SET does. It touches every chunk of both
-  // values (about 10 us each): StreamedValues.MAX_CHUNKS bounds how long it blocks Redis.
-  public static final Script STREAM_SWAP =
-      new Script(
-          "local px = tonumber(ARGV[4])\n"
-              + "local grace = tonumber(ARGV[5])\n"
-              + "local count = tonumber(ARGV[7])\n"
-              + "for i = 0, count - 1 do\n"
-              + "  if redis.call('EXISTS', '"
-              + CHUNK_PREFIX
-              + "' .. ARGV[6] .. ':' .. i) == 0 then\n"
-              + "    return redis.error_reply('STALE chunk ' .. i .. ' of the new value expired"
-              + " before it was complete')\n"
-              + "  end\n"
-              + "end\n"
-              + "for i = 0, count - 1 do\n"
-              + "  local c = '"
-              + CHUNK_PREFIX
-              + "' .. ARGV[6] .. ':' .. i\n"
-              + "  if px > 0 then redis.call('PEXPIRE', c, px + grace)"
-              + " else redis.call('PERSIST', c) end\n"
-              + "end\n"
-              + releaseChunksLua("KEYS[1]", "grace")
-              + "if px > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', px)\n"
-              + "else redis.call('SET', KEYS[1], ARGV[3]) end\n"
-              + publishLua("k", "KEYS[1]")
-              + indexLua("px")
-              + "return 1\n");
-
-  // ARGV: version, first, last chunk index, lease. Extends the leases of a write's chunks; the
-  // writer sends one per StreamedValues.RENEW_BATCH chunks, so none blocks Redis for long.
-  public static final Script STREAM_RENEW =
-      new Script(
-          "local n = 0\n"
-              + "for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do\n"
-              + "  n = n + redis.call('PEXPIRE', '"
-              + CHUNK_PREFIX
-              + "' .. ARGV[1] .. ':' .. i, ARGV[4])\n"
-              + "end\n"
-              + "return n\n");
-
-  // KEYS: key, stream, sequences, index, expiries. ARGV: node, maxlen, grace. DEL for the keys of
-  // a @Streaming owner: a pointer's chunks get the grace period.
-  public static final Script STREAM_DEL =
-      new Script(
-          releaseChunksLua("KEYS[1]", "tonumber(ARGV[3])")
-              + "local n = redis.call('DEL', KEYS[1])\n"
-              + "redis.call('ZREM', KEYS[4], KEYS[1])\n"
-              + "redis.call('ZREM', KEYS[5], KEYS[1])\n"
-              + publishLua("k", "KEYS[1]")
-              + "return n\n");
-
-  // KEYS: index, expiries. ARGV: grace, then the keys to drop (all of one @Streaming owner).
-  public static final Script STREAM_DROP_KEYS =
-      new Script(
-          "local n = 0\n"
-              + "local grace = tonumber(ARGV[1])\n"
-              + "for i = 2, #ARGV do\n"
-              + "  local k = ARGV[i]\n"
-              + releaseChunksLua("k", "grace")
-              + "  n = n + redis.call('UNLINK', k)\n"
-              + "  redis.call('ZREM', KEYS[1], k)\n"
-              + "  redis.call('ZREM', KEYS[2], k)\n"
-              + "end\n"
-              + "return n\n");
-
-  /**
-   * Applies one record of a {@code CLIENT_FIRST} offline queue, exactly once and in order: {@code
-   * __stateless:q} holds, per queue id, the number of the last record applied. A record numbered at
-   * most that is a duplicate (a re-send after a crash or a lost reply): "skipped". One numbered
-   * past the next means an earlier one failed: "out of order", and the drainer re-sends from its
-   * first unacknowledged record. {@code floor} is the number below the drainer's oldest record:
-   * everything below it was acknowledged, so a counter behind it (Redis lost its data) is raised.
-   *
-   * <p>The conflict rule: a record carries {@code base}, the SHA-1 hex of the encoded value the
-   * client layer held for the key just before the write ("-": it knew the key absent, "?": it knew
-   * nothing). When base is not "?" and the server's current value differs from it, the server's
-   * newer version wins: the record is not applied, the counter still advances, and the reply
-   * carries the server's value ("conflict"). A "?" base is a blind write, applied as it would have
-   * been online (last arrival wins). An applied record does what SET / DEL do (event, index) and
-   * its event carries the record's number as field {@code q}.
-   *
-   * <p>A conflict is also recorded in the queue's conflicts hash (record number to '0' absent or
-   * '1' + the server's value), so that a re-sent record whose first reply was lost is answered
-   * "skipped-conflict" with that value rather than "skipped": the drainer reports it, then forgets
-   * it ({@link #forgetQueuedConflict}).
-   */
-  // KEYS: key, stream, sequences, index, expiries, queues, the queue's conflicts. ARGV: node,
-  // maxlen, op ('s' or 'd'), value, px, base, queue id, record number, floor
-  public static final Script APPLY_QUEUED =
-      new Script(
-          "local q = tonumber(ARGV[8])\n"
-              + "local applied = tonumber(redis.call('HGET', KEYS[6], ARGV[7]) or '0')\n"
-              + "if applied < tonumber(ARGV[9]) then applied = tonumber(ARGV[9]) end\n"
-              + "if q <= applied then\n"
-              + "  local c = redis.call('HGET', KEYS[7], ARGV[8])\n"
-              + "  if not c then return {'skipped'} end\n"
-              + "  if c == '0' then return {'skipped-conflict', false} end\n"
-              + "  return {'skipped-conflict', string.sub(c, 2)}\n"
-              + "end\n"
-              + "if q > applied + 1 then return {'out of order', tostring(applied)} end\n"
-              + "redis.call('HSET', KEYS[6], ARGV[7], ARGV[8])\n"
-              + "if ARGV[6] ~= '?' then\n"
-              + "  local cur = redis.pcall('GET', KEYS[1])\n"
-              + "  local h = '-'\n"
-              + "  if type(cur) == 'table' then h = 'x'; cur = false\n"
-              + "  elseif cur then h = redis.sha1hex(cur) end\n"
-              + "  if h ~= ARGV[6] then\n"
-              + "    if cur then redis.call('HSET', KEYS[7], ARGV[8], '1' .. cur)\n"
-              + "    else redis.call('HSET', KEYS[7], ARGV[8], '0') end\n"
-              + "    return {'conflict', cur}\n"
-              + "  end\n"
-              + "end\n"
-              + "if ARGV[3] == 's' then\n"
-              + "  local px = tonumber(ARGV[5])\n"
-              + "  if px > 0 then redis.call('SET', KEYS[1], ARGV[4], 'PX', px)\n"
-              + "  else redis.call('SET', KEYS[1], ARGV[4]) end\n"
-              + publishLua("k", "KEYS[1], 'q', ARGV[8]")
-              + indexLua("px")
-              + "else\n"
-              + "  redis.call('DEL', KEYS[1])\n"
-              + "  redis.call('ZREM', KEYS[4], KEYS[1])\n"
-              + "  redis.call('ZREM', KEYS[5], KEYS[1])\n"
-              + publishLua("k", "KEYS[1], 'q', ARGV[8]")
-              + "end\n"
-              + "return {'applied'}\n");
-
-  /** A Lua script and its SHA-1, run with EVALSHA and loaded on NOSCRIPT. */
-  public static final class Script {
-    public final String text;
-    public final String sha;
-
-    public Script(String text) {
-      this.text = text;
-      this.sha = sha1(text);
-    }
-
-    private static String sha1(String text) {
-      try {
-        byte[] d =
-            java.security.MessageDigest.getInstance("SHA-1")
-                .digest(text.getBytes(StandardCharsets.UTF_8));
-        StringBuilder sb = new StringBuilder();
-        for (byte b : d) {
-          sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return sb.toString();
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-1 is required of every JVM", e);
-      }
-    }
-  }
-
-  private final RedisURI uri;
   private final String description;
   private final Duration timeout;
   private final AtomicBoolean bound = new AtomicBoolean();
-  private RedisClient client;
-  private volatile StatefulRedisConnection<String, byte[]> connection;
 
-  /** Null until connected: published last, once everything {@link #open} does is done. */
-  private volatile RedisAsyncCommands<String, byte[]> async;
-
-  private ExecutorService scans;
-  private volatile StreamInvalidations invalidations;
-
-  /** Connects in the background when the store started disconnected; null otherwise. */
-  private volatile Thread connector;
-
-  private volatile boolean closing;
-
-  /** Why the last connection attempt failed, while the store has never connected. */
-  private volatile Throwable connectFailure;
+  /** The connection, which runs the commands this class encodes. */
+  private final RedisConnection transport;
 
   private byte[] node;
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
-  private ExecutorService flusher;
 
   public RedisStore(String text) {
     if (text.contains(",")) {
@@ -500,10 +59,10 @@ public final class RedisStore implements RemoteStore {
     if (!text.contains("timeout=")) {
       parsed.setTimeout(Duration.ofSeconds(2));
     }
-    this.uri = parsed;
     this.timeout = parsed.getTimeout();
     this.description =
         "redis://" + parsed.getHost() + ":" + parsed.getPort() + "/" + parsed.getDatabase();
+    this.transport = new RedisConnection(parsed, description);
   }
 
   @Override
@@ -511,9 +70,9 @@ public final class RedisStore implements RemoteStore {
       String nodeId,
       InvalidationListener listener,
       List<String> owners,
-      java.util.Set<String> streamingOwners,
+      Set<String> streamingOwners,
       boolean mayStartDown) {
-    this.streamingOwners = streamingOwners;
+    streamingOwners(streamingOwners);
     return bind(nodeId, listener, owners, mayStartDown);
   }
 
@@ -529,159 +88,12 @@ public final class RedisStore implements RemoteStore {
           "this Redis store already serves a layer; call Stores.redis(uri) per layer and cache");
     }
     this.node = nodeId.getBytes(StandardCharsets.UTF_8);
-    client = RedisClient.create(uri);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-            .build());
-    StatefulRedisConnection<String, byte[]> first;
-    try {
-      first = client.connect(CODEC);
-    } catch (RedisException e) {
-      if (!mayStartDown) {
-        client.shutdown(0, 0, TimeUnit.MILLISECONDS);
-        throw Errors.unreachable(description, e);
-      }
-      connectFailure = e;
-      startExecutors();
-      connector =
-          new Thread(
-              () -> connectInBackground(nodeId, listener, owners),
-              "stateless-redis-connect-" + description);
-      connector.setDaemon(true);
-      connector.start();
-      return false;
-    }
-    startExecutors();
-    try {
-      open(first, nodeId, listener, owners);
-    } catch (RuntimeException e) {
-      throw Errors.fromStore(description, timeout, e);
-    }
-    return true;
-  }
-
-  private void startExecutors() {
-    flusher = Threads.single("stateless-redis-flush");
-    scans = Threads.cached("stateless-redis-scan");
-  }
-
-  /**
-   * Makes a new connection this store's: starts the invalidation reader (where the streams end now:
-   * nothing was filled from Redis yet), then loads the scripts and publishes the commands. On
-   * failure closes what it opened and throws.
-   */
-  private void open(
-      StatefulRedisConnection<String, byte[]> conn,
-      String nodeId,
-      InvalidationListener listener,
-      List<String> owners) {
-    StreamInvalidations inv = null;
-    try {
-      if (listener != null) {
-        inv = new StreamInvalidations(this, client, CODEC, nodeId, owners, listener, timeout);
-        inv.start();
-      }
-    } catch (RuntimeException e) {
-      if (inv != null) {
-        inv.close();
-      }
-      conn.close();
-      throw e;
-    }
-    conn.setAutoFlushCommands(false);
-    connection = conn;
-    RedisAsyncCommands<String, byte[]> commands = conn.async();
-    loadScripts(commands);
-    client.addListener(
-        new io.lettuce.core.RedisConnectionStateListener() {
-          @Override
-          public void onRedisConnected(
-              io.lettuce.core.RedisChannelHandler<?, ?> c, java.net.SocketAddress address) {
-            RedisAsyncCommands<String, byte[]> a = async;
-            if (c == connection && a != null) {
-              loadScripts(a); // a restarted Redis has none: EVAL fallbacks could reorder writes
-            }
-          }
-        });
-    invalidations = inv;
-    async = commands;
-  }
-
-  /**
-   * Retries the connection with a capped backoff until it is made or the store closes; then does
-   * what {@link #bind} does when Redis is up.
-   */
-  private void connectInBackground(
-      String nodeId, InvalidationListener listener, List<String> owners) {
-    long backoff = 50;
-    while (!closing) {
-      try {
-        StatefulRedisConnection<String, byte[]> conn = client.connect(CODEC);
-        if (closing) {
-          conn.close();
-          return;
-        }
-        open(conn, nodeId, listener, owners);
-        StreamInvalidations inv = invalidations;
-        if (closing && inv != null) {
-          inv.close(); // closed while opening, after close() stopped waiting
-        }
-        if (closing) {
-          return;
-        }
-        connectFailure = null;
-        LOG.log(System.Logger.Level.INFO, "connected to {0}", description);
-        return;
-      } catch (RuntimeException e) {
-        connectFailure = e;
-        LOG.log(
-            System.Logger.Level.DEBUG,
-            "cannot reach {0}, retrying in {1} ms: {2}",
-            description,
-            backoff,
-            String.valueOf(e));
-      }
-      try {
-        Thread.sleep(backoff);
-      } catch (InterruptedException e) {
-        return; // closing
-      }
-      backoff = Math.min(MAX_CONNECT_BACKOFF_MILLIS, backoff * 2);
-    }
+    return transport.connect(nodeId, listener, owners, mayStartDown);
   }
 
   /** Whether the store is connected (it may start disconnected: see {@link #bind}). */
   public boolean connected() {
-    return async != null;
-  }
-
-  /** The commands; throws the coded network error while the store has never connected. */
-  private RedisAsyncCommands<String, byte[]> commands() {
-    RedisAsyncCommands<String, byte[]> a = async;
-    if (a == null) {
-      throw notConnected();
-    }
-    return a;
-  }
-
-  private RuntimeException notConnected() {
-    return closing ? Errors.closed() : Errors.unreachable(description, connectFailure);
-  }
-
-  /** One command, failing at once with SL100 while the store has never connected. */
-  private <T> CompletableFuture<T> call(
-      java.util.function.Function<
-              RedisAsyncCommands<String, byte[]>, io.lettuce.core.RedisFuture<T>>
-          command) {
-    RedisAsyncCommands<String, byte[]> a = async;
-    if (a == null) {
-      return CompletableFuture.failedFuture(notConnected());
-    }
-    return translate(flushed(command.apply(a)));
+    return transport.connected();
   }
 
   @Override
@@ -694,70 +106,31 @@ public final class RedisStore implements RemoteStore {
     return true;
   }
 
+  @Override
   public Duration timeout() {
     return timeout;
   }
 
-  private static final List<Script> SCRIPTS =
-      List.of(
-          SET,
-          DEL,
-          PEXPIRE,
-          INCRBY,
-          PUBLISH_PATTERN,
-          GET_WITH_TTL,
-          INDEX_PAGE,
-          DROP_KEYS,
-          COMPARE_AND_SET,
-          LOCK,
-          UNLOCK,
-          BATCH,
-          GET_ALL_WITH_TTL,
-          STREAM_SWAP,
-          STREAM_DEL,
-          STREAM_DROP_KEYS,
-          STREAM_RENEW,
-          APPLY_QUEUED);
-
-  private void loadScripts(RedisAsyncCommands<String, byte[]> commands) {
-    for (Script s : SCRIPTS) {
-      try {
-        flushed(commands.scriptLoad(s.text));
-      } catch (RuntimeException e) {
-        return; // closed or disconnected: EVALSHA falls back to EVAL
-      }
-    }
+  @Override
+  public RuntimeException failure(Throwable failure) {
+    return RedisExceptions.fromLettuce(description, timeout, failure);
   }
 
   /** Whether the invalidation stream is read without a gap right now. */
   public boolean live() {
-    StreamInvalidations inv = invalidations;
-    return async != null && (inv == null || inv.live());
+    return transport.live();
   }
 
   /**
-   * Whether writes append invalidation events: always, since other processes may keep copies even
-   * when this one has no layer nearer than Redis.
+   * Whether this store's writes append invalidation events, which the engine then counts as sent
+   * and completes with pattern events: always. Each write script appends its event in the same
+   * script as the write ({@link RedisScripts#WRITES}, checked when they load), whether or not this
+   * node reads events: other nodes sharing the Redis may hold copies even when this one has no
+   * layer nearer than Redis (no listener at {@link #bind}). It is not "whether a listener was
+   * given": answering that once left a writer with only a server layer sending no pattern events.
    */
   public boolean publishes() {
     return true;
-  }
-
-  public static String stream(String owner) {
-    return STREAM_PREFIX + (owner == null ? UNOWNED : owner);
-  }
-
-  private <T> CompletableFuture<T> translate(CompletionStage<T> stage) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    stage.whenComplete(
-        (v, t) -> {
-          if (t == null) {
-            out.complete(v);
-          } else {
-            out.completeExceptionally(Errors.fromStore(description, timeout, t));
-          }
-        });
-    return out;
   }
 
   public CompletableFuture<byte[]> get(String key) {
@@ -770,13 +143,9 @@ public final class RedisStore implements RemoteStore {
    */
   @Override
   public CompletableFuture<TtlValue> getWithTtl(String key) {
-    return this.<List<Object>>script(GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
-        .thenApply(
-            reply -> {
-              Object value = reply.isEmpty() ? null : reply.get(0);
-              Object ttl = reply.size() > 1 ? reply.get(1) : -2L;
-              return new TtlValue(value instanceof byte[] b ? b : null, (Long) ttl);
-            });
+    return this.<List<Object>>script(
+            RedisScripts.GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
+        .thenApply(reply -> valueAndTtl(reply, 0));
   }
 
   /**
@@ -786,42 +155,53 @@ public final class RedisStore implements RemoteStore {
   @Override
   public CompletableFuture<List<TtlValue>> getAllWithTtl(List<String> keys) {
     return this.<List<Object>>script(
-            GET_ALL_WITH_TTL, ScriptOutputType.MULTI, keys.toArray(new String[0]))
+            RedisScripts.GET_ALL_WITH_TTL, ScriptOutputType.MULTI, keys.toArray(new String[0]))
         .thenApply(
             reply -> {
               List<TtlValue> out = new ArrayList<>(keys.size());
               for (int i = 0; i < keys.size(); i++) {
-                Object value = 2 * i < reply.size() ? reply.get(2 * i) : null;
-                Object ttl = 2 * i + 1 < reply.size() ? reply.get(2 * i + 1) : null;
-                out.add(
-                    new TtlValue(
-                        value instanceof byte[] b ? b : null, ttl instanceof Long t ? t : -2L));
+                out.add(valueAndTtl(reply, 2 * i));
               }
               return out;
             });
   }
 
+  /**
+   * The value (null when absent or not a string) and remaining TTL at {@code at} of a GET_WITH_TTL
+   * or GET_ALL_WITH_TTL reply; a missing TTL reads as -2 (absent).
+   */
+  private static TtlValue valueAndTtl(List<Object> reply, int at) {
+    Object value = at < reply.size() ? reply.get(at) : null;
+    Object ttl = at + 1 < reply.size() ? reply.get(at + 1) : null;
+    return new TtlValue(value instanceof byte[] b ? b : null, ttl instanceof Long l ? l : -2L);
+  }
+
   public CompletableFuture<Boolean> set(
       String key, String owner, byte[] value, long px, SetOptions.Condition condition) {
     String cond =
-        condition == SetOptions.Condition.IF_ABSENT
-            ? "NX"
-            : condition == SetOptions.Condition.IF_PRESENT ? "XX" : "-";
-    return this.<Long>run(SET, key, owner, value, ascii(Long.toString(px)), ascii(cond))
+        condition == null
+            ? "-"
+            : switch (condition) {
+              case IF_ABSENT -> "NX";
+              case IF_PRESENT -> "XX";
+              case ALWAYS -> "-";
+            };
+    return this.<Long>run(
+            RedisScripts.SET, key, owner, value, ascii(Long.toString(px)), ascii(cond))
         .thenApply(n -> n == 1L);
   }
 
   public CompletableFuture<Boolean> del(String key, String owner) {
-    return this.<Long>run(DEL, key, owner).thenApply(n -> n > 0);
+    return this.<Long>run(RedisScripts.DEL, key, owner).thenApply(n -> n > 0);
   }
 
   public CompletableFuture<Boolean> expire(String key, String owner, long millis) {
-    return this.<Long>run(PEXPIRE, key, owner, ascii(Long.toString(millis)))
+    return this.<Long>run(RedisScripts.PEXPIRE, key, owner, ascii(Long.toString(millis)))
         .thenApply(n -> n == 1L);
   }
 
   public CompletableFuture<Long> incrBy(String key, String owner, long delta) {
-    return run(INCRBY, key, owner, ascii(Long.toString(delta)));
+    return run(RedisScripts.INCRBY, key, owner, ascii(Long.toString(delta)));
   }
 
   public CompletableFuture<Long> pttl(String key) {
@@ -832,10 +212,6 @@ public final class RedisStore implements RemoteStore {
     return call(a -> a.exists(key)).thenApply(n -> n > 0);
   }
 
-  public static String lock(String key) {
-    return PREFIX + "lock:" + key;
-  }
-
   /**
    * Writes (or deletes, when {@code value} is null) a key only if it still holds {@code expected}
    * (null: absent) and no other node holds its lock; releases the lock if {@code token} holds it.
@@ -843,13 +219,20 @@ public final class RedisStore implements RemoteStore {
    */
   public CompletableFuture<List<Object>> compareAndSet(
       String key, String owner, String token, byte[] expected, byte[] value, long px) {
-    String[] keys = {key, stream(owner), SEQUENCES, index(owner), expiries(owner), lock(key)};
+    String[] keys = {
+      key,
+      RedisKeys.stream(owner),
+      RedisKeys.SEQUENCES,
+      RedisKeys.index(owner),
+      RedisKeys.expiries(owner),
+      RedisKeys.lock(key)
+    };
     return script(
-        COMPARE_AND_SET,
+        RedisScripts.COMPARE_AND_SET,
         ScriptOutputType.MULTI,
         keys,
         node,
-        ascii(Integer.toString(STREAM_MAXLEN)),
+        ascii(Integer.toString(RedisKeys.STREAM_MAXLEN)),
         utf8(token == null ? "" : token),
         ascii(expected == null ? "-" : "="),
         expected == null ? new byte[0] : expected,
@@ -861,15 +244,19 @@ public final class RedisStore implements RemoteStore {
   /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */
   public CompletableFuture<List<Object>> lock(String key, String token, long millis) {
     return script(
-        LOCK,
+        RedisScripts.LOCK,
         ScriptOutputType.MULTI,
-        new String[] {lock(key), key},
+        new String[] {RedisKeys.lock(key), key},
         utf8(token),
         ascii(Long.toString(millis)));
   }
 
   public CompletableFuture<Long> unlock(String key, String token) {
-    return script(UNLOCK, ScriptOutputType.INTEGER, new String[] {lock(key)}, utf8(token));
+    return script(
+        RedisScripts.UNLOCK,
+        ScriptOutputType.INTEGER,
+        new String[] {RedisKeys.lock(key)},
+        utf8(token));
   }
 
   /**
@@ -881,33 +268,25 @@ public final class RedisStore implements RemoteStore {
     int n = keys.size();
     String[] k = new String[1 + 4 * n];
     byte[][] args = new byte[2 + 3 * n][];
-    k[0] = SEQUENCES;
+    k[0] = RedisKeys.SEQUENCES;
     args[0] = node;
-    args[1] = ascii(Integer.toString(STREAM_MAXLEN));
+    args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
     for (int i = 0; i < n; i++) {
       String owner = owners.get(i);
       k[1 + 4 * i] = keys.get(i);
-      k[2 + 4 * i] = stream(owner);
-      k[3 + 4 * i] = index(owner);
-      k[4 + 4 * i] = expiries(owner);
+      k[2 + 4 * i] = RedisKeys.stream(owner);
+      k[3 + 4 * i] = RedisKeys.index(owner);
+      k[4 + 4 * i] = RedisKeys.expiries(owner);
       byte[] v = values.get(i);
       args[2 + 3 * i] = ascii(v == null ? "d" : "s");
       args[3 + 3 * i] = v == null ? new byte[0] : v;
       args[4 + 3 * i] = ascii(Long.toString(px[i]));
     }
-    return script(BATCH, ScriptOutputType.INTEGER, k, args);
-  }
-
-  /** The hash of each offline queue's last applied record number, by queue id. */
-  public static final String QUEUES = PREFIX + "q";
-
-  /** The hash of an offline queue's conflicts not yet reported, by record number. */
-  public static String queueConflicts(String queueId) {
-    return PREFIX + "qc:" + queueId;
+    return script(RedisScripts.BATCH, ScriptOutputType.INTEGER, k, args);
   }
 
   /**
-   * Applies one offline-queue record with {@link #APPLY_QUEUED}; the reply is its status
+   * Applies one offline-queue record with {@code apply-queued.lua}; the reply is its status
    * ("applied", "skipped", "out of order", "conflict", "skipped-conflict") and, for a conflict, the
    * server's value.
    */
@@ -915,19 +294,19 @@ public final class RedisStore implements RemoteStore {
       OfflineQueue.Record rec, String queueId, long floor) {
     String[] keys = {
       rec.key,
-      stream(rec.owner),
-      SEQUENCES,
-      index(rec.owner),
-      expiries(rec.owner),
-      QUEUES,
-      queueConflicts(queueId)
+      RedisKeys.stream(rec.owner),
+      RedisKeys.SEQUENCES,
+      RedisKeys.index(rec.owner),
+      RedisKeys.expiries(rec.owner),
+      RedisKeys.QUEUES,
+      RedisKeys.queueConflicts(queueId)
     };
     return script(
-        APPLY_QUEUED,
+        RedisScripts.APPLY_QUEUED,
         ScriptOutputType.MULTI,
         keys,
         node,
-        ascii(Integer.toString(STREAM_MAXLEN)),
+        ascii(Integer.toString(RedisKeys.STREAM_MAXLEN)),
         new byte[] {rec.op},
         rec.value == null ? new byte[0] : rec.value,
         ascii(Long.toString(rec.px)),
@@ -939,56 +318,46 @@ public final class RedisStore implements RemoteStore {
 
   /** Forgets a queued record's conflict once it was reported. */
   public CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq) {
-    return call(a -> a.hdel(queueConflicts(queueId), Long.toString(seq)));
+    return call(a -> a.hdel(RedisKeys.queueConflicts(queueId), Long.toString(seq)));
   }
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */
   public CompletableFuture<Long> publishPattern(String owner, String pattern) {
-    return run(PUBLISH_PATTERN, PREFIX + "none", owner, pattern.getBytes(StandardCharsets.UTF_8));
+    return run(
+        RedisScripts.PUBLISH_PATTERN,
+        RedisKeys.NO_KEY,
+        owner,
+        pattern.getBytes(StandardCharsets.UTF_8));
   }
 
-  public static String index(String owner) {
-    return PREFIX + "idx:" + (owner == null ? UNOWNED : owner);
-  }
-
-  public static String expiries(String owner) {
-    return PREFIX + "exp:" + (owner == null ? UNOWNED : owner);
-  }
-
-  private <T> CompletableFuture<T> run(Script s, String key, String owner, byte[]... extra) {
-    String[] keys = {key, stream(owner), SEQUENCES, index(owner), expiries(owner)};
-    byte[][] args = new byte[2 + extra.length][];
-    args[0] = node;
-    args[1] = ascii(Integer.toString(STREAM_MAXLEN));
-    System.arraycopy(extra, 0, args, 2, extra.length);
-    return script(s, ScriptOutputType.INTEGER, keys, args);
+  /** One command, failing at once with SL100 while the store has never connected. */
+  private <T> CompletableFuture<T> call(
+      Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
+    return transport.call(command);
   }
 
   /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
   private <T> CompletableFuture<T> script(
       Script s, ScriptOutputType type, String[] keys, byte[]... args) {
-    RedisAsyncCommands<String, byte[]> async = this.async;
-    if (async == null) {
-      return CompletableFuture.failedFuture(notConnected());
-    }
-    CompletableFuture<T> out = new CompletableFuture<>();
-    flushed(async.<T>evalsha(s.sha, type, keys, args))
-        .whenComplete(
-            (v, t) -> {
-              if (t == null) {
-                out.complete(v);
-              } else if (String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
-                try {
-                  translate(flushed(async.<T>eval(s.text, type, keys, args)))
-                      .whenComplete((v2, t2) -> complete(out, v2, t2));
-                } catch (RuntimeException e) {
-                  out.completeExceptionally(Errors.fromStore(description, timeout, e));
-                }
-              } else {
-                out.completeExceptionally(Errors.fromStore(description, timeout, t));
-              }
-            });
-    return out;
+    return transport.script(s, type, keys, args);
+  }
+
+  /**
+   * Runs a write script: KEYS key, stream, sequences, index, expiries; ARGV node, maxlen, extra.
+   */
+  private <T> CompletableFuture<T> run(Script s, String key, String owner, byte[]... extra) {
+    String[] keys = {
+      key,
+      RedisKeys.stream(owner),
+      RedisKeys.SEQUENCES,
+      RedisKeys.index(owner),
+      RedisKeys.expiries(owner)
+    };
+    byte[][] args = new byte[2 + extra.length][];
+    args[0] = node;
+    args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
+    System.arraycopy(extra, 0, args, 2, extra.length);
+    return script(s, ScriptOutputType.INTEGER, keys, args);
   }
 
   /**
@@ -996,22 +365,17 @@ public final class RedisStore implements RemoteStore {
    * cost is the number of the owner's keys that share the pattern's literal prefix, not the size of
    * the keyspace, and each step touches at most 500 keys.
    */
-  public CompletableFuture<Long> deleteMatching(
-      String owner, dev.stateless.core.KeyPattern pattern, String except) {
+  public CompletableFuture<Long> deleteMatching(String owner, KeyPattern pattern, String except) {
     return deletePage(owner, pattern, except, "[" + pattern.literalPrefix(), 0L);
   }
 
   private CompletableFuture<Long> deletePage(
-      String owner,
-      dev.stateless.core.KeyPattern pattern,
-      String except,
-      String start,
-      long deleted) {
+      String owner, KeyPattern pattern, String except, String start, long deleted) {
     String prefix = pattern.literalPrefix();
     return this.<List<byte[]>>script(
-            INDEX_PAGE,
+            RedisScripts.INDEX_PAGE,
             ScriptOutputType.MULTI,
-            new String[] {index(owner)},
+            new String[] {RedisKeys.index(owner)},
             utf8(start),
             utf8(prefix),
             ascii("500"))
@@ -1035,9 +399,9 @@ public final class RedisStore implements RemoteStore {
                       : streamingOwners.contains(owner)
                           ? dropStreamed(owner, matching)
                           : this.<Long>script(
-                              DROP_KEYS,
+                              RedisScripts.DROP_KEYS,
                               ScriptOutputType.INTEGER,
-                              new String[] {index(owner), expiries(owner)},
+                              new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
                               matching.toArray(new byte[0][]));
               return dropped.thenCompose(
                   n ->
@@ -1050,10 +414,10 @@ public final class RedisStore implements RemoteStore {
   // ---- streamed values ----
 
   /** Owners whose keys may hold streamed values (their deletions release chunks). */
-  private volatile java.util.Set<String> streamingOwners = java.util.Set.of();
+  private volatile Set<String> streamingOwners = Set.of();
 
-  void streamingOwners(java.util.Set<String> owners) {
-    this.streamingOwners = java.util.Set.copyOf(owners);
+  void streamingOwners(Set<String> owners) {
+    this.streamingOwners = Set.copyOf(owners);
   }
 
   private CompletableFuture<Long> dropStreamed(String owner, List<byte[]> keys) {
@@ -1063,42 +427,39 @@ public final class RedisStore implements RemoteStore {
       args[i + 1] = keys.get(i);
     }
     return script(
-        STREAM_DROP_KEYS,
+        RedisScripts.STREAM_DROP_KEYS,
         ScriptOutputType.INTEGER,
-        new String[] {index(owner), expiries(owner)},
+        new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
         args);
   }
 
   /** DEL of a key of a {@code @Streaming} owner: a streamed value's chunks get the grace period. */
   public CompletableFuture<Boolean> delStreamed(String key, String owner) {
-    return this.<Long>run(STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
+    return this.<Long>run(
+            RedisScripts.STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
         .thenApply(n -> n > 0);
   }
 
-  static String chunkKey(String version, int i) {
-    return CHUNK_PREFIX + version + ":" + i;
-  }
-
-  @Override
+  /** Writes one chunk of a value being streamed in, expiring after {@code leaseMillis}. */
   public CompletableFuture<String> setChunk(
       String version, int index, byte[] bytes, long leaseMillis) {
-    String chunkKey = chunkKey(version, index);
-    return call(a -> a.set(chunkKey, bytes, io.lettuce.core.SetArgs.Builder.px(leaseMillis)));
+    String chunkKey = RedisKeys.chunk(version, index);
+    return call(a -> a.set(chunkKey, bytes, SetArgs.Builder.px(leaseMillis)));
   }
 
   @Override
   public CompletableFuture<byte[]> getChunk(String version, int index) {
-    return get(chunkKey(version, index));
+    return get(RedisKeys.chunk(version, index));
   }
 
   /**
    * Extends the leases of chunks {@code first..last} of a write in progress, in one script; how
-   * many exist. See {@link #STREAM_RENEW}.
+   * many exist. See {@code stream-renew.lua}.
    */
   public CompletableFuture<Long> renewChunks(
       String version, int first, int last, long leaseMillis) {
     return script(
-        STREAM_RENEW,
+        RedisScripts.STREAM_RENEW,
         ScriptOutputType.INTEGER,
         new String[0],
         ascii(version),
@@ -1107,20 +468,20 @@ public final class RedisStore implements RemoteStore {
         ascii(Long.toString(leaseMillis)));
   }
 
-  @Override
+  /** Drops the chunks of a write that failed. */
   public CompletableFuture<Long> unlinkChunks(String version, int count) {
     String[] chunkKeys = new String[count];
     for (int i = 0; i < count; i++) {
-      chunkKeys[i] = chunkKey(version, i);
+      chunkKeys[i] = RedisKeys.chunk(version, i);
     }
     return call(a -> a.unlink(chunkKeys));
   }
 
-  /** Points {@code key} at fully written chunks, in one script; see {@link #STREAM_SWAP}. */
+  /** Points {@code key} at fully written chunks, in one script; see {@code stream-swap.lua}. */
   public CompletableFuture<Long> swapStream(
       String key, String owner, byte[] pointer, long px, String version, int count) {
     return run(
-        STREAM_SWAP,
+        RedisScripts.STREAM_SWAP,
         key,
         owner,
         pointer,
@@ -1134,14 +495,6 @@ public final class RedisStore implements RemoteStore {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static <T> void complete(CompletableFuture<T> f, T v, Throwable t) {
-    if (t == null) {
-      f.complete(v);
-    } else {
-      f.completeExceptionally(t);
-    }
-  }
-
   /**
    * Visits every key matching a Redis glob with SCAN (never KEYS), in batches of 1000, so Redis is
    * never blocked for long; our own bookkeeping keys are skipped.
@@ -1153,10 +506,10 @@ public final class RedisStore implements RemoteStore {
             ScanArgs args = ScanArgs.Builder.matches(glob).limit(1000);
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-              KeyScanCursor<String> page = await(commands().scan(cursor, args));
+              KeyScanCursor<String> page = transport.await(transport.commands().scan(cursor, args));
               List<String> keys = new ArrayList<>(page.getKeys().size());
               for (String k : page.getKeys()) {
-                if (!k.startsWith(PREFIX)) {
+                if (!RedisKeys.isOwn(k)) {
                   keys.add(k);
                 }
               }
@@ -1166,27 +519,27 @@ public final class RedisStore implements RemoteStore {
               cursor = page;
             } while (!cursor.isFinished());
           } catch (RuntimeException e) {
-            throw Errors.fromStore(description, timeout, e);
+            throw RedisExceptions.fromLettuce(description, timeout, e);
           }
         },
-        scans);
+        transport.scans());
   }
 
   /**
    * Visits the keys matching a Redis glob with SCAN (COUNT {@code count}) on the calling thread, a
    * page at a time, until {@code page} returns false; our own bookkeeping keys are skipped.
    *
-   * @throws dev.stateless.core.StatelessException the coded failure when Redis fails
+   * @throws StatelessException the coded failure when Redis fails
    */
-  public void scanPages(String glob, int count, java.util.function.Predicate<List<String>> page) {
+  public void scanPages(String glob, int count, Predicate<List<String>> page) {
     try {
       ScanArgs args = ScanArgs.Builder.matches(glob).limit(count);
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
-        KeyScanCursor<String> scanned = await(commands().scan(cursor, args));
+        KeyScanCursor<String> scanned = transport.await(transport.commands().scan(cursor, args));
         List<String> keys = new ArrayList<>(scanned.getKeys().size());
         for (String k : scanned.getKeys()) {
-          if (!k.startsWith(PREFIX)) {
+          if (!RedisKeys.isOwn(k)) {
             keys.add(k);
           }
         }
@@ -1196,47 +549,8 @@ public final class RedisStore implements RemoteStore {
         cursor = scanned;
       } while (!cursor.isFinished());
     } catch (RuntimeException e) {
-      throw Errors.fromStore(description, timeout, e);
+      throw RedisExceptions.fromLettuce(description, timeout, e);
     }
-  }
-
-  private <T> T await(io.lettuce.core.RedisFuture<T> f) {
-    try {
-      return flushed(f).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RedisException(e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw Errors.fromStore(description, timeout, e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new io.lettuce.core.RedisCommandTimeoutException(e.getMessage());
-    }
-  }
-
-  /**
-   * Flushes commands in groups: the connection does not flush each command; the first command after
-   * a flush schedules the next one on the flusher thread, and every command dispatched until it
-   * runs goes out in the same write. Under load that is redis-benchmark's pipelining; alone, a
-   * command waits one thread handoff.
-   */
-  private <T> io.lettuce.core.RedisFuture<T> flushed(io.lettuce.core.RedisFuture<T> f) {
-    if (flushScheduled.compareAndSet(false, true)) {
-      try {
-        flusher.execute(
-            () -> {
-              flushScheduled.set(false);
-              StatefulRedisConnection<String, byte[]> c = connection;
-              if (c != null) {
-                c.flushCommands();
-              }
-            });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        flushScheduled.set(false);
-        f.cancel(false);
-        throw Errors.closed(); // the store was closed: nothing will flush this command
-      }
-    }
-    return f;
   }
 
   public static byte[] ascii(String s) {
@@ -1245,42 +559,6 @@ public final class RedisStore implements RemoteStore {
 
   @Override
   public void close() {
-    closing = true;
-    boolean io = Threads.onIoThread();
-    Thread t = connector;
-    if (t != null && t != Thread.currentThread()) {
-      t.interrupt();
-      if (!io) {
-        try {
-          t.join(timeout.toMillis() + 1000); // a connect in progress ends at its timeout
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-    StreamInvalidations inv = invalidations;
-    if (inv != null) {
-      inv.close();
-    }
-    if (connection != null) {
-      if (io) {
-        connection.closeAsync();
-      } else {
-        connection.close();
-      }
-    }
-    if (scans != null) {
-      scans.shutdownNow();
-    }
-    if (flusher != null) {
-      flusher.shutdown();
-    }
-    if (client != null) {
-      if (io) {
-        client.shutdownAsync(0, 2, TimeUnit.SECONDS); // closed from a callback: cannot wait
-      } else {
-        client.shutdown(0, 2, TimeUnit.SECONDS);
-      }
-    }
+    transport.close();
   }
 }

@@ -2,6 +2,7 @@ package dev.stateless.internal.redis;
 
 import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.Threads;
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
@@ -31,7 +32,6 @@ public final class StreamInvalidations implements AutoCloseable {
     public long lastSeq;
   }
 
-  private final RedisStore store;
   private final RedisClient client;
   private final RedisCodec<String, byte[]> codec;
   private final String nodeId;
@@ -45,24 +45,23 @@ public final class StreamInvalidations implements AutoCloseable {
   private StatefulRedisConnection<String, byte[]> connection;
 
   public StreamInvalidations(
-      RedisStore store,
+      String store,
       RedisClient client,
       RedisCodec<String, byte[]> codec,
       String nodeId,
       List<String> owners,
       InvalidationListener listener,
       Duration timeout) {
-    this.store = store;
     this.client = client;
     this.codec = codec;
     this.nodeId = nodeId;
     this.listener = listener;
     this.timeout = timeout;
     for (String owner : owners) {
-      ownerByStream.put(RedisStore.stream(owner), owner);
+      ownerByStream.put(RedisKeys.stream(owner), owner);
     }
-    ownerByStream.put(RedisStore.stream(null), null);
-    this.thread = new Thread(this::run, "stateless-invalidations-" + store.describe());
+    ownerByStream.put(RedisKeys.stream(null), null);
+    this.thread = new Thread(this::run, "stateless-invalidations-" + store);
     thread.setDaemon(true);
   }
 
@@ -73,13 +72,13 @@ public final class StreamInvalidations implements AutoCloseable {
     for (String stream : ownerByStream.keySet()) {
       Cursor c = new Cursor();
       List<StreamMessage<String, byte[]>> last =
-          sync.xrevrange(stream, Range.create("-", "+"), io.lettuce.core.Limit.from(1));
+          sync.xrevrange(stream, Range.create("-", "+"), Limit.from(1));
       if (!last.isEmpty()) {
         c.lastId = last.get(0).getId();
       }
       // This node holds no copies yet, so nothing can be stale: start at the counter. The first
       // event read is then numbered next, or a gap shows (and drops nothing yet held).
-      c.lastSeq = number(sync.hget(RedisStore.SEQUENCES, stream));
+      c.lastSeq = number(sync.hget(RedisKeys.SEQUENCES, stream));
       cursors.put(stream, c);
     }
     live = true;
@@ -146,7 +145,7 @@ public final class StreamInvalidations implements AutoCloseable {
 
   /** A counter below what this node has seen means Redis lost its data (restart, flush). */
   private void checkCounters(RedisCommands<String, byte[]> sync) {
-    Map<String, byte[]> counters = sync.hgetall(RedisStore.SEQUENCES);
+    Map<String, byte[]> counters = sync.hgetall(RedisKeys.SEQUENCES);
     for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
       byte[] v = counters.get(e.getKey());
       long current;
@@ -176,15 +175,16 @@ public final class StreamInvalidations implements AutoCloseable {
   private void handle(StreamMessage<String, byte[]> m, boolean replaying) {
     Cursor c = cursors.get(m.getStream());
     String owner = ownerByStream.get(m.getStream());
-    long seq;
+    InvalidationEvent event;
     try {
-      seq = seq(m);
+      event = InvalidationEvent.parse(owner, m.getBody());
     } catch (RuntimeException e) {
       // Not an event this code wrote: its key is unknown, so the owner's copies go.
       c.lastId = m.getId();
       listener.onLost(owner, 1);
       return;
     }
+    long seq = event.seq();
     if (seq != c.lastSeq + 1) {
       listener.onLost(owner, Math.max(0, seq - c.lastSeq - 1));
     }
@@ -193,20 +193,14 @@ public final class StreamInvalidations implements AutoCloseable {
     if (replaying) {
       listener.onReplayed();
     }
-    Map<String, byte[]> body = m.getBody();
-    byte[] from = body.get("n");
-    if (from != null && nodeId.equals(text(from))) {
+    if (event.writtenBy(nodeId)) {
       return; // this node applied its own write already
     }
-    byte[] key = body.get("k");
-    byte[] pattern = body.get("p");
     try {
-      if (key != null) {
-        listener.onKey(owner, text(key));
-      } else if (pattern != null) {
-        listener.onPattern(owner, text(pattern));
-      } else {
-        listener.onLost(owner, 1);
+      switch (event.kind()) {
+        case KEY -> listener.onKey(owner, event.key());
+        case PATTERN -> listener.onPattern(owner, event.pattern());
+        case UNKNOWN -> listener.onLost(owner, 1);
       }
     } catch (RuntimeException e) {
       listener.onLost(owner, 1); // the event is read; its effect could not be applied
@@ -220,10 +214,6 @@ public final class StreamInvalidations implements AutoCloseable {
     } catch (NumberFormatException e) {
       return 0;
     }
-  }
-
-  private static long seq(StreamMessage<String, byte[]> m) {
-    return Long.parseLong(text(m.getBody().get("s")));
   }
 
   private static String text(byte[] b) {
