@@ -12,7 +12,13 @@ import java.util.List;
 public final class CacheTimeoutException extends StatelessException {
   private static final long serialVersionUID = 1L;
 
-  CacheTimeoutException(Diagnostic diagnostic, Throwable cause) {
+  /**
+   * Creates the exception for one diagnostic.
+   *
+   * @param diagnostic what failed, with its code and help line
+   * @param cause the underlying failure, or {@code null}
+   */
+  public CacheTimeoutException(Diagnostic diagnostic, Throwable cause) {
     super(List.of(diagnostic), cause);
   }
 }

@@ -2,6 +2,7 @@ package dev.stateless;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Rights;
+import dev.stateless.internal.AtomicBatches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,14 +14,14 @@ import java.util.Objects;
  * exception. Used only inside that function, on its thread.
  */
 public final class CacheTransaction {
-  private final AtomicOps ops;
+  private final AtomicBatches ops;
   private final Rights rights;
   private final CacheLayer via;
-  private final List<AtomicOps.BatchWrite> writes = new ArrayList<>();
+  private final List<AtomicBatches.BatchWrite> writes = new ArrayList<>();
   private RuntimeException failure;
   private boolean done;
 
-  CacheTransaction(AtomicOps ops, Rights rights, CacheLayer via) {
+  CacheTransaction(AtomicBatches ops, Rights rights, CacheLayer via) {
     this.ops = ops;
     this.rights = rights;
     this.via = via;
@@ -80,7 +81,7 @@ public final class CacheTransaction {
   }
 
   /** The checked writes, or the first failure; no more writes may be added. */
-  List<AtomicOps.BatchWrite> finish() {
+  List<AtomicBatches.BatchWrite> finish() {
     done = true;
     if (failure != null) {
       throw failure;

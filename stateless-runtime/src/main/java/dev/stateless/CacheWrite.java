@@ -2,7 +2,11 @@ package dev.stateless;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Rights;
+import dev.stateless.internal.ScopedEntries;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The result of a {@code set}: a future of whether the value was written, to which a cleanup
@@ -12,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * runs; for writes through the cache itself that is when the cache is closed.
  *
  * <p>Futures derived from this one ({@code thenApply} and the like) are plain {@link
- * CompletableFuture}s.
+ * CompletableFuture}s. Only the write completes it: {@link #complete}, {@link #completeAsync} and
+ * {@link #completeOnTimeout} and the {@code obtrude} methods throw {@link
+ * UnsupportedOperationException}.
  */
 public final class CacheWrite extends CompletableFuture<Boolean> {
   private final ScopedEntries entries;
@@ -39,6 +45,72 @@ public final class CacheWrite extends CompletableFuture<Boolean> {
   public CacheWrite withCleanup(Runnable cleanup) {
     entries.cleanup(key, rights, via, cleanup, this);
     return this;
+  }
+
+  /** Completes with the write's answer. */
+  void settle(Boolean written) {
+    super.complete(written);
+  }
+
+  /** Completes with the write's failure. */
+  void fail(Throwable failure) {
+    super.completeExceptionally(failure);
+  }
+
+  /**
+   * Not supported: a write's result comes from the write.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public boolean complete(Boolean value) {
+    throw notYours();
+  }
+
+  /**
+   * Not supported: a write's result comes from the write.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public CompletableFuture<Boolean> completeAsync(
+      Supplier<? extends Boolean> supplier, Executor executor) {
+    throw notYours();
+  }
+
+  /**
+   * Not supported: a write's result comes from the write.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public void obtrudeValue(Boolean value) {
+    throw notYours();
+  }
+
+  /**
+   * Not supported: a write's result comes from the write.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public void obtrudeException(Throwable ex) {
+    throw notYours();
+  }
+
+  /**
+   * Not supported: a write's result comes from the write.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public CompletableFuture<Boolean> completeOnTimeout(Boolean value, long timeout, TimeUnit unit) {
+    throw notYours();
+  }
+
+  private static UnsupportedOperationException notYours() {
+    return new UnsupportedOperationException(
+        "a CacheWrite completes when its write does; derive a future with thenApply instead");
   }
 
   @Override

@@ -1,5 +1,10 @@
 package dev.stateless;
 
+import dev.stateless.internal.CaffeineStore;
+import dev.stateless.internal.RemoteStore;
+import dev.stateless.internal.Store;
+import java.util.Objects;
+
 /**
  * Where one layer of a {@link StatelessCache} keeps its entries: in this process ({@link
  * Stores#inProcess()}) or in Redis ({@link Stores#redis(String)}). Obtain stores from {@link
@@ -7,27 +12,56 @@ package dev.stateless;
  *
  * <p>Thread-safe.
  */
-public abstract sealed class LayerStore implements AutoCloseable permits LocalStore, RedisStore {
+public final class LayerStore implements AutoCloseable {
+  private final Store store;
+  private final CaffeineStore local;
+  private final RemoteStore remote;
 
-  LayerStore() {}
+  LayerStore(CaffeineStore local) {
+    this.store = Objects.requireNonNull(local, "local");
+    this.local = local;
+    this.remote = null;
+  }
+
+  LayerStore(RemoteStore remote) {
+    this.store = Objects.requireNonNull(remote, "remote");
+    this.local = null;
+    this.remote = remote;
+  }
 
   /**
    * Returns what this store is, for messages and logs.
    *
    * @return {@code "in-process"} or the Redis URI (without password)
    */
-  public abstract String describe();
+  public String describe() {
+    return store.describe();
+  }
 
   /**
    * Returns whether other processes share this store's data (Redis) or it lives in this process.
    *
    * @return whether the store is shared
    */
-  public abstract boolean isShared();
+  public boolean isShared() {
+    return store.isShared();
+  }
 
   /** Releases the store's memory or connections. Called by the cache that uses it. */
   @Override
-  public abstract void close();
+  public void close() {
+    store.close();
+  }
+
+  /** The in-process store, or null: this one is remote. */
+  CaffeineStore local() {
+    return local;
+  }
+
+  /** The remote store, or null: this one is in-process. */
+  RemoteStore remote() {
+    return remote;
+  }
 
   @Override
   public String toString() {

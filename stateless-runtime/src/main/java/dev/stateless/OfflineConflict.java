@@ -1,5 +1,6 @@
 package dev.stateless;
 
+import dev.stateless.internal.Values;
 import java.util.Arrays;
 
 /**
@@ -22,7 +23,14 @@ public final class OfflineConflict {
   private final Object localValue;
   private final Object serverValue;
 
-  OfflineConflict(String key, Object localValue, Object serverValue) {
+  /**
+   * Creates a conflict report.
+   *
+   * @param key the key written
+   * @param localValue the value this node wrote (null: a delete)
+   * @param serverValue the value the server held (null: absent)
+   */
+  public OfflineConflict(String key, Object localValue, Object serverValue) {
     this.key = key;
     this.localValue = localValue;
     this.serverValue = serverValue;
@@ -43,7 +51,7 @@ public final class OfflineConflict {
    * @return the value, or {@code null} when the queued write was a delete
    */
   public Object localValue() {
-    return Engine.copyOut(localValue);
+    return Values.copyOut(localValue);
   }
 
   /**
@@ -52,7 +60,7 @@ public final class OfflineConflict {
    * @return the server's value, or {@code null} when the key was absent there
    */
   public Object serverValue() {
-    return Engine.copyOut(serverValue);
+    return Values.copyOut(serverValue);
   }
 
   @Override

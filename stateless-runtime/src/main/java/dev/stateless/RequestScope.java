@@ -3,6 +3,8 @@ package dev.stateless;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
+import dev.stateless.internal.ScopedEntries;
+import dev.stateless.internal.Writes;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,16 +24,16 @@ import java.util.concurrent.CompletableFuture;
  * writes, then deletes their keys.
  */
 public final class RequestScope implements AutoCloseable {
-  private final Engine engine;
+  private final Writes writes;
   private final Rights rights;
   private final CacheLayer via;
   private final ScopedEntries entries;
 
-  RequestScope(Engine engine, Rights rights, CacheLayer via) {
-    this.engine = engine;
+  RequestScope(Writes writes, Rights rights, CacheLayer via) {
+    this.writes = writes;
     this.rights = rights;
     this.via = via;
-    this.entries = new ScopedEntries(engine, "request scope", false);
+    this.entries = new ScopedEntries(writes, "request scope", false);
   }
 
   /**
@@ -63,7 +65,7 @@ public final class RequestScope implements AutoCloseable {
           key,
           rights,
           via,
-          () -> engine.set(Operation.SCOPED_WRITE, rights, via, key, value, options, null));
+          () -> writes.set(Operation.SCOPED_WRITE, rights, via, key, value, options, null));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e); // closed: nothing was sent
     }
@@ -74,7 +76,7 @@ public final class RequestScope implements AutoCloseable {
    *
    * @return the rights
    */
-  public Rights rights() {
+  Rights rights() {
     return rights;
   }
 

@@ -14,9 +14,12 @@ import java.util.Objects;
  */
 public final class SetOptions {
   /** When a conditional write applies. */
-  enum Condition {
+  public enum Condition {
+    /** Always (a plain {@code SET}). */
     ALWAYS,
+    /** Only when the key holds no value ({@code NX}). */
     IF_ABSENT,
+    /** Only when the key holds a value ({@code XX}). */
     IF_PRESENT
   }
 
@@ -93,7 +96,12 @@ public final class SetOptions {
     return ttl;
   }
 
-  Condition condition() {
+  /**
+   * Returns when the write applies.
+   *
+   * @return {@link Condition#ALWAYS}, {@link Condition#IF_ABSENT} or {@link Condition#IF_PRESENT}
+   */
+  public Condition condition() {
     return condition;
   }
 

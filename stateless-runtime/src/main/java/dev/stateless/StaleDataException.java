@@ -11,7 +11,13 @@ import java.util.List;
 public final class StaleDataException extends StatelessException {
   private static final long serialVersionUID = 1L;
 
-  StaleDataException(Diagnostic diagnostic, Throwable cause) {
+  /**
+   * Creates the exception for one diagnostic.
+   *
+   * @param diagnostic what failed, with its code and help line
+   * @param cause the underlying failure, or {@code null}
+   */
+  public StaleDataException(Diagnostic diagnostic, Throwable cause) {
     super(List.of(diagnostic), cause);
   }
 }

@@ -1,6 +1,5 @@
 package dev.stateless;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Lifetime;
 import dev.stateless.annotation.Strategy;
@@ -12,6 +11,14 @@ import dev.stateless.core.Manifest;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.CaffeineStore;
+import dev.stateless.internal.Checks;
+import dev.stateless.internal.Engine;
+import dev.stateless.internal.Errors;
+import dev.stateless.internal.MicrometerBinder;
+import dev.stateless.internal.RemoteStore;
+import dev.stateless.internal.ScopedEntries;
+import dev.stateless.internal.Values;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -125,16 +133,17 @@ public final class StatelessCache implements AutoCloseable {
    * @return the manifest ({@link Manifest#empty()} when none was given)
    */
   public Manifest manifest() {
-    return engine.manifest;
+    return engine.manifest();
   }
 
   /**
-   * Returns the rights calls through this view are checked against.
+   * Returns a read-only look at how this cache or view works: its rights, the entries its
+   * in-process layers hold.
    *
-   * @return the rights
+   * @return the policy of this cache or view
    */
-  public Rights rights() {
-    return rights;
+  public CachePolicy policy() {
+    return new CachePolicy(engine, rights);
   }
 
   // ---- operations ----
@@ -146,7 +155,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return the value, or {@code null} when absent
    */
   public CompletableFuture<Object> get(String key) {
-    return call(() -> engine.get(rights, via, key)).thenApply(Engine::copyOut);
+    return call(() -> engine.reads().get(rights, via, key)).thenApply(Values::copyOut);
   }
 
   /**
@@ -188,7 +197,8 @@ public final class StatelessCache implements AutoCloseable {
    */
   public CacheWrite set(String key, Object value, SetOptions options) {
     Objects.requireNonNull(options, "options");
-    return write(key, () -> engine.set(writeOperation(), rights, via, key, value, options, null));
+    return write(
+        key, () -> engine.writes().set(writeOperation(), rights, via, key, value, options, null));
   }
 
   /** A session's writes are checked as session writes; their cleanup is checked at its end. */
@@ -212,9 +222,9 @@ public final class StatelessCache implements AutoCloseable {
     done.whenComplete(
         (v, t) -> {
           if (t == null) {
-            w.complete(v);
+            w.settle(v);
           } else {
-            w.completeExceptionally(t);
+            w.fail(t);
           }
         });
     return w;
@@ -236,7 +246,10 @@ public final class StatelessCache implements AutoCloseable {
     Objects.requireNonNull(strategy, "strategy");
     return write(
         key,
-        () -> engine.set(writeOperation(), rights, via, key, value, SetOptions.none(), strategy));
+        () ->
+            engine
+                .writes()
+                .set(writeOperation(), rights, via, key, value, SetOptions.none(), strategy));
   }
 
   /**
@@ -260,7 +273,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public <V> CompletableFuture<V> atomicUpdate(String key, UnaryOperator<V> fn) {
     Objects.requireNonNull(fn, "fn");
-    return call(() -> engine.atomics.update(rights, via, key, fn));
+    return call(() -> engine.atomicUpdates().update(rights, via, key, fn));
   }
 
   /**
@@ -284,10 +297,10 @@ public final class StatelessCache implements AutoCloseable {
     Objects.requireNonNull(body, "body");
     return call(
         () -> {
-          engine.checkOpen();
-          CacheTransaction tx = new CacheTransaction(engine.atomics, rights, via);
+          engine.lifecycle().checkOpen();
+          CacheTransaction tx = new CacheTransaction(engine.atomicBatches(), rights, via);
           body.accept(tx);
-          return engine.atomics.apply(rights, tx.finish());
+          return engine.atomicBatches().apply(rights, tx.finish());
         });
   }
 
@@ -299,8 +312,8 @@ public final class StatelessCache implements AutoCloseable {
    * @return the scope
    */
   public RequestScope requestScope() {
-    engine.checkOpen();
-    return new RequestScope(engine, rights.withLifetime(Lifetime.REQUEST), via);
+    engine.lifecycle().checkOpen();
+    return new RequestScope(engine.writes(), rights.withLifetime(Lifetime.REQUEST), via);
   }
 
   /**
@@ -319,14 +332,14 @@ public final class StatelessCache implements AutoCloseable {
    * @return the session view; close it to end the session
    */
   public StatelessCache session() {
-    engine.checkOpen();
+    engine.lifecycle().checkOpen();
     return new StatelessCache(
         engine,
         rights.withLifetime(Lifetime.SESSION),
         via,
         componentName,
         false,
-        new ScopedEntries(engine, "session", true));
+        new ScopedEntries(engine.writes(), "session", true));
   }
 
   /**
@@ -339,7 +352,7 @@ public final class StatelessCache implements AutoCloseable {
    *     layer held a value
    */
   public CompletableFuture<Boolean> del(String key) {
-    return call(() -> engine.del(rights, via, key));
+    return call(() -> engine.writes().del(rights, via, key));
   }
 
   /**
@@ -363,7 +376,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public CompletableFuture<Void> setStream(String key, java.io.InputStream data) {
     Objects.requireNonNull(data, "data");
-    return call(() -> engine.setStream(rights, via, key, data));
+    return call(() -> engine.streams().setStream(rights, via, key, data));
   }
 
   /**
@@ -383,7 +396,7 @@ public final class StatelessCache implements AutoCloseable {
    *     only); fails with SL105 when the key's owner is not {@code @Streaming}
    */
   public CompletableFuture<java.io.InputStream> stream(String key) {
-    return call(() -> engine.stream(rights, via, key));
+    return call(() -> engine.streams().stream(rights, via, key));
   }
 
   /**
@@ -410,7 +423,7 @@ public final class StatelessCache implements AutoCloseable {
    *     malformed
    */
   public CompletableFuture<Long> invalidatePattern(String pattern) {
-    return call(() -> engine.invalidatePattern(rights, pattern));
+    return call(() -> engine.invalidations().invalidatePattern(rights, pattern));
   }
 
   /**
@@ -428,7 +441,7 @@ public final class StatelessCache implements AutoCloseable {
           if (ttl.isZero() || ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must be positive but was " + ttl);
           }
-          return engine.expire(rights, key, ttl.toNanos());
+          return engine.writes().expire(rights, key, ttl.toNanos());
         });
   }
 
@@ -440,7 +453,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return the milliseconds left, {@code -1} when the key never expires, {@code -2} when absent
    */
   public CompletableFuture<Long> ttlMillis(String key) {
-    return call(() -> engine.pttl(key));
+    return call(() -> engine.reads().pttl(key));
   }
 
   /**
@@ -452,7 +465,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return the new value; fails with SL105 when the key holds no integer
    */
   public CompletableFuture<Long> increment(String key, long delta) {
-    return call(() -> engine.increment(rights, key, delta));
+    return call(() -> engine.writes().increment(rights, key, delta));
   }
 
   /**
@@ -464,7 +477,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public CompletableFuture<List<String>> scan(String glob) {
     Objects.requireNonNull(glob, "glob");
-    return call(() -> engine.scan(glob));
+    return call(() -> engine.reads().scan(glob));
   }
 
   // ---- views ----
@@ -500,7 +513,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public StatelessCache component(String name) {
     Objects.requireNonNull(name, "name");
-    Rights r = engine.manifest.rightsOf(name).withLifetime(rights.lifetime());
+    Rights r = engine.manifest().rightsOf(name).withLifetime(rights.lifetime());
     return new StatelessCache(engine, r, via, name, false, entries);
   }
 
@@ -515,7 +528,7 @@ public final class StatelessCache implements AutoCloseable {
   public StatelessCache withStrategy(Strategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
     Rights.Builder b =
-        Rights.builder(engine.manifest).strategy(strategy).lifetime(rights.lifetime());
+        Rights.builder(engine.manifest()).strategy(strategy).lifetime(rights.lifetime());
     if (componentName != null) {
       b.name("component \"" + componentName + "\"").follows(componentName);
     } else {
@@ -525,19 +538,8 @@ public final class StatelessCache implements AutoCloseable {
         strategy == Strategy.REDIS_COMPATIBLE
             || (componentName == null && rights.unownedKeysAllowed()));
     Rights r = b.build();
-    Engine.throwIfErrors(AccessRules.checkDeclaration(r));
+    Checks.throwIfErrors(AccessRules.checkDeclaration(r));
     return new StatelessCache(engine, r, via, componentName, false, entries);
-  }
-
-  /**
-   * Returns how many entries an in-process layer holds (copies included), for tests and
-   * diagnostics.
-   *
-   * @param layer the layer
-   * @return the entry count, or {@code -1} when the layer is absent or not in-process
-   */
-  public long localEntryCount(CacheLayer layer) {
-    return engine.localEntries(layer);
   }
 
   /**
@@ -550,7 +552,7 @@ public final class StatelessCache implements AutoCloseable {
    *     when the cache is closed first
    */
   public CompletableFuture<Void> flush() {
-    return call(engine::flushOffline);
+    return call(engine.offline()::flush);
   }
 
   /**
@@ -560,7 +562,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return the number of queued writes
    */
   public long pendingWrites() {
-    return engine.pendingWrites();
+    return engine.offline().pendingWrites();
   }
 
   /**
@@ -589,7 +591,7 @@ public final class StatelessCache implements AutoCloseable {
   @Override
   public String toString() {
     return "StatelessCache{"
-        + engine.name
+        + engine.name()
         + (componentName != null ? ", component=" + componentName : "")
         + (via != null ? ", layer=" + via : "")
         + "}";
@@ -917,30 +919,42 @@ public final class StatelessCache implements AutoCloseable {
       if (!problems.isEmpty()) {
         throw new StatelessException(problems);
       }
-      Ticker ticker = clock == null ? Ticker.systemTicker() : nanosOf(clock);
+      LongSupplier nanoTime = clock == null ? System::nanoTime : nanosOf(clock);
+      CaffeineStore[] local = new CaffeineStore[stores.length];
+      RemoteStore[] remote = new RemoteStore[stores.length];
+      for (int i = 0; i < stores.length; i++) {
+        if (stores[i] != null) {
+          local[i] = stores[i].local();
+          remote[i] = stores[i].remote();
+        }
+      }
       Engine engine =
           new Engine(
-              manifest,
-              manifest.name(),
-              stores.clone(),
-              codec,
-              custom,
-              strategy,
-              ticker,
-              meterRegistry != null);
-      engine.options(ttlJitter, negativeCaching == null ? 0 : saturatedNanos(negativeCaching));
-      engine.configureOffline(offlineQueue, onConflict, removalCommitDelay.toNanos());
+              new Engine.Settings(
+                  manifest,
+                  local,
+                  remote,
+                  codec,
+                  custom,
+                  strategy,
+                  nanoTime,
+                  meterRegistry != null,
+                  ttlJitter,
+                  negativeCaching == null ? 0 : saturatedNanos(negativeCaching),
+                  offlineQueue,
+                  onConflict,
+                  removalCommitDelay.toNanos()));
       engine.start();
       if (meterRegistry != null) {
         try {
-          MicrometerBinder.bind(engine.metrics, meterRegistry, manifest.name());
+          MicrometerBinder.bind(engine.metrics(), meterRegistry, manifest.name());
         } catch (RuntimeException e) {
           engine.close();
           throw e;
         }
       }
       return new StatelessCache(
-          engine, base, null, null, true, new ScopedEntries(engine, "cache", false));
+          engine, base, null, null, true, new ScopedEntries(engine.writes(), "cache", false));
     }
 
     private static long saturatedNanos(Duration d) {
@@ -951,7 +965,7 @@ public final class StatelessCache implements AutoCloseable {
       }
     }
 
-    private static Ticker nanosOf(Clock clock) {
+    private static LongSupplier nanosOf(Clock clock) {
       return () -> {
         Instant now = clock.instant();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();

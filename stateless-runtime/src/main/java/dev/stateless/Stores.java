@@ -1,6 +1,8 @@
 package dev.stateless;
 
 import dev.stateless.core.Literals;
+import dev.stateless.internal.CaffeineStore;
+import dev.stateless.internal.redis.RedisStore;
 import java.util.Objects;
 
 /**
@@ -23,7 +25,7 @@ public final class Stores {
    * @return a new in-process store
    */
   public static LayerStore inProcess() {
-    return new LocalStore(Long.MAX_VALUE);
+    return new LayerStore(new CaffeineStore(Long.MAX_VALUE));
   }
 
   /**
@@ -35,7 +37,8 @@ public final class Stores {
    * @throws dev.stateless.core.StatelessException SL012 if the literal is malformed
    */
   public static LayerStore inProcess(String maxSize) {
-    return new LocalStore(Literals.parseSize(Objects.requireNonNull(maxSize, "maxSize")));
+    return new LayerStore(
+        new CaffeineStore(Literals.parseSize(Objects.requireNonNull(maxSize, "maxSize"))));
   }
 
   /**
@@ -54,6 +57,6 @@ public final class Stores {
    *     supported yet)
    */
   public static LayerStore redis(String uri) {
-    return new RedisStore(Objects.requireNonNull(uri, "uri"));
+    return new LayerStore(new RedisStore(Objects.requireNonNull(uri, "uri")));
   }
 }

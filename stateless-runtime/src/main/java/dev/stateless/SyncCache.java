@@ -4,11 +4,11 @@ import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.Futures;
+import dev.stateless.internal.Lifecycle;
+import dev.stateless.internal.Reads;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -21,11 +21,13 @@ import java.util.function.UnaryOperator;
  */
 public final class SyncCache {
   private final StatelessCache async;
-  private final Engine engine;
+  private final Reads reads;
+  private final Lifecycle lifecycle;
 
   SyncCache(StatelessCache async) {
     this.async = async;
-    this.engine = async.engine();
+    this.reads = async.engine().reads();
+    this.lifecycle = async.engine().lifecycle();
   }
 
   /**
@@ -53,13 +55,13 @@ public final class SyncCache {
    * @return the value, or {@code null} when absent
    */
   public Object get(String key) {
-    if (async.via() == null && !engine.isClosed()) {
-      Object local = engine.getLocal(key);
-      if (!Engine.isMiss(local)) {
+    if (async.via() == null && !lifecycle.isClosed()) {
+      Object local = reads.getLocal(key);
+      if (!Reads.isMiss(local)) {
         return local;
       }
     }
-    return join(async.get(key));
+    return Futures.join(async.get(key));
   }
 
   /**
@@ -83,7 +85,7 @@ public final class SyncCache {
    * @return {@code true} when written
    */
   public boolean set(String key, Object value) {
-    return join(async.set(key, value));
+    return Futures.join(async.set(key, value));
   }
 
   /**
@@ -95,7 +97,7 @@ public final class SyncCache {
    * @return {@code true} when written, {@code false} when the condition did not hold
    */
   public boolean set(String key, Object value, SetOptions options) {
-    return join(async.set(key, value, options));
+    return Futures.join(async.set(key, value, options));
   }
 
   /**
@@ -107,7 +109,7 @@ public final class SyncCache {
    * @return {@code true} when written
    */
   public boolean setWithStrategy(String key, Object value, Strategy strategy) {
-    return join(async.setWithStrategy(key, value, strategy));
+    return Futures.join(async.setWithStrategy(key, value, strategy));
   }
 
   /**
@@ -117,7 +119,7 @@ public final class SyncCache {
    * @return whether the owner's layer held it
    */
   public boolean del(String key) {
-    return join(async.del(key));
+    return Futures.join(async.del(key));
   }
 
   /**
@@ -138,7 +140,7 @@ public final class SyncCache {
    * @param data the value's bytes, read to the end and not closed
    */
   public void setStream(String key, java.io.InputStream data) {
-    join(async.setStream(key, data));
+    Futures.join(async.setStream(key, data));
   }
 
   /**
@@ -149,7 +151,7 @@ public final class SyncCache {
    * @return the value's bytes, or {@code null} when absent
    */
   public java.io.InputStream stream(String key) {
-    return join(async.stream(key));
+    return Futures.join(async.stream(key));
   }
 
   /**
@@ -159,7 +161,7 @@ public final class SyncCache {
    * @return how many entries were dropped
    */
   public long invalidatePattern(String pattern) {
-    return join(async.invalidatePattern(pattern));
+    return Futures.join(async.invalidatePattern(pattern));
   }
 
   /**
@@ -170,7 +172,7 @@ public final class SyncCache {
    * @return whether the key exists
    */
   public boolean expire(String key, Duration ttl) {
-    return join(async.expire(key, ttl));
+    return Futures.join(async.expire(key, ttl));
   }
 
   /**
@@ -180,7 +182,7 @@ public final class SyncCache {
    * @return milliseconds left, {@code -1} when it never expires, {@code -2} when absent
    */
   public long ttlMillis(String key) {
-    return join(async.ttlMillis(key));
+    return Futures.join(async.ttlMillis(key));
   }
 
   /**
@@ -191,7 +193,7 @@ public final class SyncCache {
    * @return the new value
    */
   public long increment(String key, long delta) {
-    return join(async.increment(key, delta));
+    return Futures.join(async.increment(key, delta));
   }
 
   /**
@@ -201,7 +203,7 @@ public final class SyncCache {
    * @return the keys, sorted
    */
   public List<String> scan(String glob) {
-    return join(async.scan(glob));
+    return Futures.join(async.scan(glob));
   }
 
   /**
@@ -214,7 +216,7 @@ public final class SyncCache {
    * @return the new value
    */
   public <V> V atomicUpdate(String key, UnaryOperator<V> fn) {
-    return join(async.atomicUpdate(key, fn));
+    return Futures.join(async.atomicUpdate(key, fn));
   }
 
   /**
@@ -224,7 +226,7 @@ public final class SyncCache {
    * @param body records the writes
    */
   public void atomicBatch(Consumer<CacheTransaction> body) {
-    join(async.atomicBatch(body));
+    Futures.join(async.atomicBatch(body));
   }
 
   /**
@@ -262,7 +264,7 @@ public final class SyncCache {
    * owner's layer; see {@link StatelessCache#flush()}.
    */
   public void flush() {
-    join(async.flush());
+    Futures.join(async.flush());
   }
 
   /**
@@ -273,34 +275,6 @@ public final class SyncCache {
    */
   public long pendingWrites() {
     return async.pendingWrites();
-  }
-
-  /**
-   * Waits for a future and rethrows its failure as thrown by the operation.
-   *
-   * @param future the future
-   * @param <T> its value's type
-   * @return its value
-   */
-  static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CompletionException(e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new CompletionException(cause);
-    }
   }
 
   @Override

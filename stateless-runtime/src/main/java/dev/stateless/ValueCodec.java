@@ -1,5 +1,7 @@
 package dev.stateless;
 
+import dev.stateless.internal.StandardCodec;
+
 /**
  * Turns values into bytes for the stores and back. A value read back must equal the value written.
  * The {@linkplain #standard() standard codec} handles {@code String}, {@code byte[]} and the boxed

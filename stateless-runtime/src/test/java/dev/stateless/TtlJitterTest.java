@@ -3,25 +3,22 @@ package dev.stateless;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TTL jitter: every TTL a write sets is cut by a random part of at most the given fraction, never
- * lengthened. In-process with a manual clock, remaining TTLs are exact.
+ * lengthened. In-process with a manual clock, remaining TTLs are exact; {@link TtlJitterIT} checks
+ * them on Redis.
  */
 class TtlJitterTest {
-  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
-
   private static final int KEYS = 200;
 
   /** Remaining TTLs in ms of keys written with the component's @Ttl("10s") and with SetOptions. */
-  private static List<Long> ttls(StatelessCache.Builder builder) {
+  static List<Long> ttls(StatelessCache.Builder builder) {
     List<Long> ttls = new ArrayList<>();
     try (StatelessCache cache = builder.manifest(TestManifest.class).build()) {
       SyncCache c = cache.sync();
@@ -48,37 +45,6 @@ class TtlJitterTest {
   void withoutTtlJitter_ttlsAreExactlyTheDeclaredOne() {
     List<Long> ttls = ttls(StatelessCache.builder().clock(new ManualClock()));
     assertThat(ttls).hasSize(2 * KEYS).containsOnly(10_000L);
-  }
-
-  @Test
-  void ttlJitter_reachesRedis() {
-    List<Long> ttls =
-        ttls(StatelessCache.builder().server(Stores.redis(redis.uri())).ttlJitter(0.2));
-    // Redis counts down as the test runs, so only the bounds the jitter sets are exact enough:
-    // nothing above 10 s, and among 400 draws from [8 s, 10 s] some below 9.5 s.
-    assertThat(ttls).allSatisfy(t -> assertThat(t).isBetween(1L, 10_000L));
-    assertThat(ttls.stream().mapToLong(Long::longValue).min().orElseThrow()).isLessThan(9_500L);
-  }
-
-  /** setStream's TTL (@Ttl("30s") of StreamingManifest's clips) is jittered like set's. */
-  @Test
-  void ttlJitter_shortensStreamedValuesTtls_inProcessAndOnRedis() {
-    for (StatelessCache.Builder b :
-        List.of(
-            StatelessCache.builder().clock(new ManualClock()),
-            StatelessCache.builder().server(Stores.redis(redis.uri())))) {
-      List<Long> ttls = new ArrayList<>();
-      try (StatelessCache cache = b.manifest(StreamingManifest.class).ttlJitter(0.5).build()) {
-        SyncCache c = cache.sync();
-        for (int i = 0; i < 50; i++) {
-          c.setStream("clip:" + i, new java.io.ByteArrayInputStream(new byte[10]));
-          ttls.add(c.ttlMillis("clip:" + i));
-        }
-      }
-      assertThat(ttls).allSatisfy(t -> assertThat(t).isBetween(1L, 30_000L));
-      // 50 draws from [15 s, 30 s]: some below 27 s (Redis counts down a little meanwhile).
-      assertThat(ttls.stream().mapToLong(Long::longValue).min().orElseThrow()).isLessThan(27_000L);
-    }
   }
 
   @Test

@@ -2,17 +2,14 @@ package dev.stateless.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stateless.testing.RedisServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** The main job with every layer in-process; {@link MainIT} runs it against a redis-server. */
 class MainTest {
-  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
-
-  private static String run(String redisUrl) {
+  static String run(String redisUrl) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Main.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), redisUrl);
     return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
@@ -67,19 +64,8 @@ class MainTest {
         .contains("handle(1) in a request scope: visible inside true, gone after true");
   }
 
-  @Test
-  void run_withARedisUrl_putsTheServerLayerInRedis_andShowsTwoNodes() {
-    String out = run(redis.uri());
-    assertThat(out)
-        .contains("server in Redis at " + redis.uri())
-        .contains("-- get settings:42 -> \"dark mode\" (served by SERVER)")
-        .contains("== two nodes sharing " + redis.uri())
-        .contains("-- get popular:home -> \"v2\" (served by SERVER)");
-    assertThat(redis.command("GET", "key")).isEqualTo("svalue");
-  }
-
   /** The flows of atomicUpdate, atomicBatch, scopes, sessions and streaming, on either server. */
-  private static void assertIssue4Flows(String out) {
+  static void assertIssue4Flows(String out) {
     assertThat(out)
         .contains("== seed 003 §7: atomic_update(\"user:123\", ..), on manifest AppCache")
         .contains(
@@ -118,20 +104,5 @@ class MainTest {
     String out = run(null);
     assertIssue4Flows(out);
     assertThat(out).contains("-- (skipped) build() copies popular:* from the owner's shared layer");
-  }
-
-  @Test
-  void run_withARedisUrl_showsIssue4Flows_andAWarmStartFromRedis() {
-    redis.flushAll();
-    String out = run(redis.uri());
-    assertIssue4Flows(out);
-    assertThat(out)
-        .contains(
-            "-- node 2 is built afterwards: build() warms its CLIENT layer\n"
-                + "-- get popular:news -> \"front page of news\" (served by CLIENT)\n"
-                + "-- get popular:weather -> \"front page of weather\" (served by CLIENT)\n");
-    assertThat(redis.command("GET", "user:123:visits")).isEqualTo("l1000");
-    assertThat(redis.command("EXISTS", "req:123")).isEqualTo("0");
-    assertThat(redis.command("EXISTS", "session:123")).isEqualTo("0");
   }
 }

@@ -1,0 +1,380 @@
+package dev.stateless.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.stateless.ValueCodec;
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.core.Operation;
+import dev.stateless.core.Rights;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code atomicUpdate}: read-modify-write with no lost update under contention.
+ *
+ * <p>An update of an in-process primary runs under a per-key lock (so updates of one key never race
+ * each other) and installs its result only if the entry it read is still there (so a plain {@code
+ * set} in between is not lost: the update runs again on the new value).
+ *
+ * <p>An update of a Redis primary is optimistic: read, apply the function, then one script writes
+ * only if the key still holds what was read. Updates of a key from this node are queued behind one
+ * another, so only other nodes (and plain writes) can conflict, and one that follows a successful
+ * update (or comes within seconds of this node's last update of the key) starts from the value that
+ * update wrote instead of reading it; a wrong guess costs one failed compare-and-set, which returns
+ * the real value. A conflict returns the current value, and the update runs again at once on it; if
+ * it loses again, it takes the key's lock in Redis (a lease; other nodes' writes by {@code
+ * atomicUpdate} fail while it is held) and tries again on that value, so a node that keeps losing
+ * is served next instead of starving. After {@value #ATTEMPTS} attempts, with growing random pauses
+ * between lock attempts, it fails with {@link VersionConflictException} (SL103).
+ */
+public final class AtomicUpdates {
+  public static final int ATTEMPTS = 32;
+
+  private final Lifecycle lifecycle;
+  private final Writes writes;
+  private final Reads reads;
+  private final Offline offline;
+  private final Metrics metrics;
+  private final ValueCodec codec;
+  private final String nodeId;
+
+  /** Per-key locks of in-process updates, held only while some thread updates the key. */
+  private final ConcurrentHashMap<String, KeyLock> localLocks = new ConcurrentHashMap<>();
+
+  private static final class KeyLock {
+    public final ReentrantLock lock = new ReentrantLock();
+    public int users; // guarded by the map's compute
+  }
+
+  private final ConcurrentHashMap<String, Slot> queued = new ConcurrentHashMap<>();
+
+  /**
+   * A queued update of a key on this node. When it wrote, the next one knows what the key holds
+   * (unless some other writer came in between, which its compare-and-set then finds out) and skips
+   * reading it.
+   */
+  private static final class Slot {
+    public final CompletableFuture<Void> done = new CompletableFuture<>();
+    public volatile boolean known;
+    public volatile byte[] value;
+  }
+
+  private final AtomicLong tokens = new AtomicLong();
+
+  /**
+   * What this node's last updates of recent keys wrote to Redis (an empty array for a delete): a
+   * guess of the current value that saves the read when it is right, and costs nothing when it is
+   * wrong, since the compare-and-set then fails and returns the real one.
+   */
+  private final Cache<String, byte[]> lastWritten =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumSize(10_000)
+          .expireAfterWrite(java.time.Duration.ofSeconds(10))
+          .build();
+
+  private static final byte[] DELETED = new byte[0];
+
+  /**
+   * Where update functions run when the value came from Redis: never on Lettuce's I/O thread, and
+   * not on the common pool (a blocking function must not stall unrelated work).
+   */
+  private final java.util.concurrent.ExecutorService functions = Threads.cached("stateless-update");
+
+  AtomicUpdates(
+      Lifecycle lifecycle,
+      Writes writes,
+      Reads reads,
+      Offline offline,
+      Metrics metrics,
+      ValueCodec codec,
+      String nodeId) {
+    this.lifecycle = lifecycle;
+    this.writes = writes;
+    this.reads = reads;
+    this.offline = offline;
+    this.metrics = metrics;
+    this.codec = codec;
+    this.nodeId = nodeId;
+  }
+
+  public void close() {
+    functions.shutdown();
+  }
+
+  // ---- atomicUpdate ----
+
+  public <V> CompletableFuture<V> update(
+      Rights rights, CacheLayer via, String key, UnaryOperator<V> fn) {
+    java.util.Objects.requireNonNull(fn, "fn");
+    Route r = writes.writable(rights, Operation.ATOMIC_UPDATE, key, via);
+    if (rights.lifetime() == dev.stateless.annotation.Lifetime.SESSION) {
+      // A session's entries need a cleanup callback, which an update cannot carry (SL010).
+      Checks.throwIfErrors(
+          dev.stateless.core.AccessRules.check(
+              rights, Operation.WRITE, dev.stateless.core.KeyShape.exact(key), via));
+    }
+    CacheLayer target = via != null ? via : r.primary;
+    Region region = r.regions[target.ordinal()];
+    CompletableFuture<V> done;
+    if (region != null) {
+      done = updateLocal(r, target, region, key, fn);
+    } else {
+      RemoteStore redis = writes.remote(target);
+      // This node's queued CLIENT_FIRST writes of the key go first, or the update would read
+      // around them and the drain would overwrite it.
+      CompletableFuture<Void> queuedFirst =
+          via == null && offline.pending(key)
+              ? offline
+                  .flush()
+                  .copy() // the timeout must not complete a future other callers wait for
+                  .orTimeout(redis.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                  .exceptionally(
+                      t -> {
+                        throw Errors.queuedWritesFirst(key, redis.describe(), redis.timeout());
+                      })
+              : CompletableFuture.completedFuture(null);
+      done =
+          queuedFirst.thenCompose(
+              x -> queue(key, (before, mine) -> updateRedis(r, redis, key, fn, before, mine)));
+    }
+    return writes.afterWrite(done, r, rights, target, key);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <V> CompletableFuture<V> updateLocal(
+      Route r, CacheLayer target, Region region, String key, UnaryOperator<V> fn) {
+    KeyLock lock =
+        localLocks.compute(
+            key,
+            (k, l) -> {
+              KeyLock held = l == null ? new KeyLock() : l;
+              held.users++;
+              return held;
+            });
+    lock.lock.lock();
+    try {
+      for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        Entry cur = region.get(key);
+        boolean absent = cur == null || cur.isAbsent();
+        V next = fn.apply(absent ? null : (V) Values.copyOut(cur.value));
+        boolean installed;
+        if (next == null) {
+          installed = cur == null || region.remove(key, cur);
+        } else {
+          byte[] bytes = codec.encode(next);
+          int weight = Entry.weigh(key, bytes.length);
+          if (r.maxBytes > 0 && weight > r.maxBytes) {
+            throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
+          }
+          long ttl =
+              absent ? Entry.ttlFor(writes.jitter(r.ttlNanos)) : region.remainingOrForever(key);
+          Entry e = new Entry(Values.storedCopy(next), weight, ttl, r, target != r.primary);
+          installed =
+              cur == null ? region.putIfAbsent(key, e) == null : region.replace(key, cur, e);
+        }
+        if (installed) {
+          return CompletableFuture.completedFuture((V) Values.copyOut(next));
+        }
+      }
+      return CompletableFuture.failedFuture(Errors.versionConflict(key, ATTEMPTS));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    } finally {
+      lock.lock.unlock();
+      localLocks.compute(key, (k, l) -> --l.users == 0 ? null : l);
+    }
+  }
+
+  /** Runs {@code op} after every earlier queued operation of the key on this node. */
+  private <V> CompletableFuture<V> queue(
+      String key, java.util.function.BiFunction<Slot, Slot, CompletableFuture<V>> op) {
+    Slot mine = new Slot();
+    Slot before = queued.put(key, mine);
+    CompletableFuture<V> result =
+        (before == null ? CompletableFuture.<Void>completedFuture(null) : before.done)
+            .thenCompose(
+                x -> {
+                  try {
+                    return op.apply(before, mine);
+                  } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                  }
+                });
+    result.whenComplete(
+        (v, t) -> {
+          queued.remove(key, mine);
+          mine.done.complete(null);
+        });
+    return result;
+  }
+
+  /** One optimistic update against Redis, and its retries. */
+  private final class RedisUpdate<V> {
+    public final Route r;
+    public final RemoteStore redis;
+    public final String key;
+    public final UnaryOperator<V> fn;
+    public final long px;
+    public final long leaseMillis;
+    public final Slot slot;
+    public int attempts;
+    public boolean retried;
+    public boolean guessed; // the first attempt used a remembered value, not one read from Redis
+    public String token;
+    public long lockWaitStart;
+    public final CompletableFuture<V> result = new CompletableFuture<>();
+
+    public RedisUpdate(Route r, RemoteStore redis, String key, UnaryOperator<V> fn, Slot slot) {
+      this.slot = slot;
+      this.r = r;
+      this.redis = redis;
+      this.key = key;
+      this.fn = fn;
+      long ttl = writes.jitter(r.ttlNanos);
+      this.px = ttl > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttl)) : 0;
+      this.leaseMillis = Math.max(1000, 2 * redis.timeout().toMillis());
+    }
+
+    public void start(Slot before) {
+      byte[] guess;
+      if (before != null && before.known) {
+        guessed = true;
+        onRead(before.value, null); // this node wrote it last: no need to read it
+      } else if ((guess = lastWritten.getIfPresent(key)) != null) {
+        guessed = true;
+        onRead(guess == DELETED ? null : guess, null);
+      } else {
+        try {
+          redis.get(key).whenComplete(this::onRead);
+        } catch (RuntimeException e) {
+          fail(e);
+        }
+      }
+    }
+
+    private void onRead(byte[] current, Throwable failure) {
+      if (failure != null) {
+        fail(failure);
+        return;
+      }
+      attempts++;
+      try {
+        functions.execute(() -> guarded(() -> apply(current)));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        fail(Errors.closed());
+      }
+    }
+
+    /** Runs a step; whatever it throws fails the update (its future must always complete). */
+    private void guarded(Runnable step) {
+      try {
+        step.run();
+      } catch (RuntimeException | Error e) {
+        fail(lifecycle.isClosed() ? Errors.closed() : e); // a closed client throws its own errors
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void apply(byte[] current) {
+      V next;
+      byte[] encoded;
+      try {
+        Object value = current == null ? null : reads.decode(key, current);
+        next = fn.apply((V) value);
+        encoded = next == null ? null : codec.encode(next);
+        if (encoded != null && r.maxBytes > 0) {
+          int weight = Entry.weigh(key, encoded.length);
+          if (weight > r.maxBytes) {
+            throw Errors.valueTooLarge(key, r.ownerName, encoded.length, r.maxBytes);
+          }
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      metrics.sent(redis);
+      redis
+          .compareAndSet(key, r.ownerName, token, current, encoded, px)
+          .whenComplete(
+              (reply, t) -> {
+                if (result.isDone()) {
+                  return;
+                } else if (t != null) {
+                  fail(t);
+                } else if (Long.valueOf(1L).equals(reply.get(0))) {
+                  slot.value = encoded;
+                  slot.known = true;
+                  lastWritten.put(key, encoded == null ? DELETED : encoded);
+                  result.complete((V) Values.copyOut(next));
+                } else if ((guessed || !retried) && token == null && attempts < ATTEMPTS) {
+                  // A wrong guess, or lost once: try again at once on the value the script
+                  // returned.
+                  retried |= !guessed;
+                  guessed = false;
+                  onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
+                } else {
+                  lose();
+                }
+              });
+    }
+
+    /**
+     * Lost to another writer: take the key's lock, then try again on its current value. Waiting for
+     * the lock is bounded by its lease (a holder that died loses it then), not by attempts.
+     */
+    private void lose() {
+      if (attempts >= ATTEMPTS) {
+        fail(Errors.versionConflict(key, attempts));
+        return;
+      }
+      if (token == null) {
+        token = nodeId + ":" + tokens.incrementAndGet();
+        lockWaitStart = System.nanoTime();
+      }
+      redis
+          .lock(key, token, leaseMillis)
+          .whenComplete(
+              (reply, t) ->
+                  guarded(
+                      () -> {
+                        if (t != null) {
+                          fail(t);
+                        } else if (Long.valueOf(1L).equals(reply.get(0))) {
+                          lockWaitStart = System.nanoTime();
+                          onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
+                        } else if (System.nanoTime() - lockWaitStart
+                            > TimeUnit.MILLISECONDS.toNanos(leaseMillis + 100)) {
+                          fail(Errors.versionConflict(key, attempts));
+                        } else {
+                          // The holder needs a few round trips: poll soon, then every ~13 ms.
+                          int polls = (int) Math.min(7, (System.nanoTime() - lockWaitStart) >> 20);
+                          long pause = ThreadLocalRandom.current().nextLong(50, 100L << polls);
+                          CompletableFuture.delayedExecutor(pause, TimeUnit.MICROSECONDS, functions)
+                              .execute(() -> guarded(this::lose));
+                        }
+                      }));
+    }
+
+    private void fail(Throwable failure) {
+      result.completeExceptionally(failure);
+      if (token != null) {
+        try {
+          redis.unlock(key, token); // best effort: the lease expires by itself
+        } catch (RuntimeException e) {
+          // closed or disconnected: the lease expires by itself
+        }
+      }
+    }
+  }
+
+  private <V> CompletableFuture<V> updateRedis(
+      Route r, RemoteStore redis, String key, UnaryOperator<V> fn, Slot before, Slot mine) {
+    RedisUpdate<V> u = new RedisUpdate<>(r, redis, key, fn, mine);
+    u.start(before);
+    return u.result;
+  }
+}

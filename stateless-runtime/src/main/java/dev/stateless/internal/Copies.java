@@ -1,0 +1,123 @@
+package dev.stateless.internal;
+
+import dev.stateless.annotation.CacheLayer;
+
+/**
+ * Copies of an owner's values in the in-process layers nearer than the owner's, and the generation
+ * fence that keeps them honest, written once: a copy is installed only if the key's {@link
+ * Generations#token} has not moved since the read it came from, and taken back (exactly it) if the
+ * token moved while it was installed. So a value read before an invalidation is never left behind
+ * after it. This node's queued {@code CLIENT_FIRST} writes ({@link PendingWrites}) are never
+ * overwritten by a copy, even when their entry was evicted.
+ */
+public final class Copies {
+  private final Generations generations;
+  private final Metrics metrics;
+  private final PendingWrites pending;
+
+  /** How long an "absent" marker is kept after a read found no value; 0: none kept. */
+  private final long negativeNanos;
+
+  Copies(Generations generations, Metrics metrics, PendingWrites pending, long negativeNanos) {
+    this.generations = generations;
+    this.metrics = metrics;
+    this.pending = pending;
+    this.negativeNanos = negativeNanos;
+  }
+
+  /**
+   * Installs a copy if the key's generation is still {@code token}, and takes exactly it back if
+   * the generation moved meanwhile; returns whether it stays.
+   */
+  public boolean install(Region region, String key, Entry e, long token) {
+    if (generations.token(key) != token) {
+      metrics.fillRacesAvoided.increment();
+      return false;
+    }
+    if (!pending.any()) {
+      region.put(key, e);
+    } else if (region.compute(key, (k, cur) -> keepsPending(k, cur) ? cur : e) != e) {
+      return false;
+    }
+    if (generations.token(key) != token) {
+      region.remove(key, e);
+      metrics.fillRacesAvoided.increment();
+      return false;
+    }
+    return true;
+  }
+
+  private boolean keepsPending(String key, Entry cur) {
+    return (cur != null && cur.pending) || pending.pending(key);
+  }
+
+  /**
+   * Leaves copies in the in-process layers nearer than {@code found}, where the route allows; stops
+   * at the first the fence refuses. {@code ttlNanos}: 0 none, below 0 no copy (it expired as read).
+   */
+  void fillNearer(
+      Route r, String key, int found, Object value, int weight, long ttlNanos, long token) {
+    if (ttlNanos < 0) {
+      return;
+    }
+    for (int l = 0; l < found; l++) {
+      Region region = r.regions[l];
+      if (region == null || !r.copies[l]) {
+        continue;
+      }
+      Entry e = new Entry(value, weight, Entry.ttlFor(ttlNanos), r, true);
+      if (!install(region, key, e, token) && generations.token(key) != token) {
+        return; // refused by the fence (a copy kept for a queued write does not stop the others)
+      }
+    }
+  }
+
+  /**
+   * Negative caching: leaves an "absent" marker where {@link #fillNearer} would leave a copy, for
+   * the configured time but never longer than the owner's TTL, so the next reads of the key do not
+   * reach the owner's layer. Every write, delete and invalidation drops it as it drops a copy.
+   */
+  void rememberAbsent(Route r, String key, long token) {
+    if (negativeNanos == 0) {
+      return;
+    }
+    long ttl = r.ttlNanos > 0 ? Math.min(negativeNanos, r.ttlNanos) : negativeNanos;
+    for (int l = 0; l < r.primary.ordinal(); l++) {
+      Region region = r.regions[l];
+      if (region != null
+          && r.copies[l]
+          && !install(
+              region, key, new Entry(Entry.ABSENT, Entry.weigh(key, 0), ttl, r, true), token)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * After a write to {@code target}: drops the key's copies in the nearer layers, where copies live
+   * (bumping its generation around it, so no fill in flight can put an older value back). Farther
+   * layers are left alone: a write through {@code layer(CLIENT)} of a key nobody owns does not
+   * delete the server's value. This node's queued writes of the key stay: they are newer than what
+   * the invalidation was about.
+   */
+  public void drop(Route r, CacheLayer target, String key) {
+    generations.bump(key);
+    for (int l = 0; l < target.ordinal(); l++) {
+      Region region = r.regions[l];
+      if (region == null) {
+        continue;
+      }
+      if (l == 0 && pending.any()) {
+        region.computeIfPresent(key, (k, e) -> e.pending ? e : null);
+      } else {
+        region.invalidate(key);
+      }
+    }
+    generations.bump(key);
+  }
+
+  /** Whether negative caching is on (markers then sit among the entries). */
+  boolean negativeCaching() {
+    return negativeNanos > 0;
+  }
+}

@@ -1,0 +1,307 @@
+package dev.stateless.internal;
+
+import dev.stateless.CacheStrategy;
+import dev.stateless.OfflineConflict;
+import dev.stateless.ValueCodec;
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.Component;
+import dev.stateless.core.Manifest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * One cache's engine: builds its parts once, each given what it needs ({@link Routes}, {@link
+ * Generations}, {@link Copies}, {@link Reads}, {@link Writes}, {@link Invalidations}, {@link
+ * Streams}, {@link AtomicUpdates}, {@link AtomicBatches}, {@link Offline}, warm-up), starts the
+ * stores in order, and closes everything. The API's views call the parts directly.
+ */
+public final class Engine implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+  /** What a cache is built with; see {@code StatelessCache.Builder}. */
+  public record Settings(
+      Manifest manifest,
+      CaffeineStore[] local,
+      RemoteStore[] remote,
+      ValueCodec codec,
+      CacheStrategy custom,
+      Strategy defaultStrategy,
+      LongSupplier nanoTime,
+      boolean countGets,
+      double ttlJitter,
+      long negativeNanos,
+      Path offlineFile,
+      Consumer<OfflineConflict> onConflict,
+      long removalCommitNanos) {}
+
+  private final Manifest manifest;
+  private final String name;
+  private final String nodeId = UUID.randomUUID().toString();
+  private final Layers layers;
+  private final LongSupplier nanoTime;
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final Metrics metrics;
+  private final Routes routes;
+  private final Generations generations = new Generations();
+  private final Offline offline;
+  private final Copies copies;
+  private final Reads reads;
+  private final Invalidations invalidations;
+  private final Writes writes;
+  private final Streams streams;
+  private final AtomicUpdates atomicUpdates;
+  private final AtomicBatches atomicBatches;
+  private final WarmUp warmUp;
+
+  /** Decodes custom-codec values off the stores' I/O threads; null with the standard codec. */
+  private final ExecutorService decodingPool;
+
+  public Engine(Settings s) {
+    this.manifest = s.manifest();
+    this.name = manifest.name();
+    this.nanoTime = s.nanoTime();
+    this.metrics = new Metrics(s.countGets());
+    int n = CacheLayer.values().length;
+    CaffeineStore[] local = new CaffeineStore[n];
+    RemoteStore[] remote = new RemoteStore[n];
+    for (CacheLayer layer : CacheLayer.values()) {
+      int l = layer.ordinal();
+      if (manifest.layers().contains(layer)) {
+        local[l] = s.local()[l];
+        remote[l] = s.remote()[l];
+        if (local[l] == null && remote[l] == null) {
+          local[l] = new CaffeineStore(Long.MAX_VALUE); // a layer left unset is in-process
+        }
+      }
+    }
+    this.layers = new Layers(local, remote);
+    Executor decoding;
+    if (s.codec() == ValueCodec.standard()) {
+      this.decodingPool = null;
+      decoding = Runnable::run;
+    } else {
+      this.decodingPool = Threads.cached("stateless-decode");
+      decoding = decodingPool;
+    }
+    this.routes = new Routes(manifest, layers, s.custom(), s.defaultStrategy());
+    this.offline = new Offline(lifecycle, s.offlineFile(), s.onConflict(), s.removalCommitNanos());
+    this.copies = new Copies(generations, metrics, offline, s.negativeNanos());
+    this.reads =
+        new Reads(
+            lifecycle, routes, layers, generations, copies, offline, metrics, s.codec(), decoding);
+    this.invalidations =
+        new Invalidations(
+            lifecycle, manifest, s.custom(), routes, layers, generations, copies, metrics);
+    this.writes =
+        new Writes(
+            lifecycle,
+            routes,
+            generations,
+            copies,
+            invalidations,
+            offline,
+            metrics,
+            s.codec(),
+            s.ttlJitter());
+    offline.factory(
+        (queue, onConflict) ->
+            new OfflineWrites(
+                routes, generations, invalidations, metrics, s.codec(), queue, onConflict));
+    this.streams = new Streams(lifecycle, routes, writes, metrics);
+    this.atomicUpdates =
+        new AtomicUpdates(lifecycle, writes, reads, offline, metrics, s.codec(), nodeId);
+    this.atomicBatches =
+        new AtomicBatches(
+            lifecycle, layers, writes, generations, copies, invalidations, metrics, s.codec());
+    this.warmUp = new WarmUp(name, manifest, routes, layers, generations, copies, s.codec());
+  }
+
+  /**
+   * Attaches the in-process stores, builds the routes, connects the remote stores (their
+   * invalidation readers route every event, so routes come first), warms up, then opens the offline
+   * queue (after the warm-up: this node's own queued writes replace any copy it made). Closes what
+   * was started if a step fails.
+   */
+  public void start() {
+    try {
+      for (CacheLayer layer : CacheLayer.values()) {
+        Store s = layers.store(layer);
+        if (s != null) {
+          s.attach(nanoTime);
+        }
+      }
+      routes.build();
+      List<String> owners = new ArrayList<>();
+      Set<String> streaming = new HashSet<>();
+      for (Component c : manifest.components()) {
+        owners.add(c.name());
+        if (c.isStreaming()) {
+          streaming.add(c.name());
+        }
+      }
+      for (CacheLayer layer : CacheLayer.values()) {
+        RemoteStore remote = layers.remote(layer);
+        if (remote == null) {
+          continue;
+        }
+        InvalidationListener listener = layers.nearerThan(layer) ? invalidations : null;
+        if (!remote.connect(nodeId, listener, owners, streaming, queuesFor(remote))) {
+          warnStartedDown(remote);
+        }
+      }
+      // After the connect: the invalidation readers are live, so the copies it makes are trusted.
+      // A store that started disconnected is skipped (see warnStartedDown).
+      warmUp.run();
+      startOffline();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Whether a remote store may start disconnected: this node has a durable offline queue (it may
+   * hold writes queued by an earlier run, served from the client layer and drained once the store
+   * is back) and some owner in the store is CLIENT_FIRST. Otherwise a store that cannot connect
+   * fails the build: a node with nothing queued has no reason to start blind.
+   */
+  private boolean queuesFor(RemoteStore remote) {
+    if (offline.file() == null) {
+      return false;
+    }
+    for (Route r : routes.all()) {
+      if (r.primaryRemote == remote
+          && r.strategy == Strategy.CLIENT_FIRST
+          && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void warnStartedDown(RemoteStore remote) {
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "cache {0}: {1} is unreachable; starting anyway with the offline queue {2}: this"
+            + " node''s queued CLIENT_FIRST writes are served from the client layer and"
+            + " drained once Redis is back, other calls to it fail with SL100 until then, and"
+            + " the warm-up (@Prefetch) of its keys is skipped",
+        name,
+        remote.describe(),
+        offline.file());
+  }
+
+  /** Opens the file queue at start (draining what an earlier run left); warns when in memory. */
+  private void startOffline() {
+    if (offline.file() != null) {
+      offline.startWithFile();
+      return;
+    }
+    for (Route r : routes.owners()) {
+      if (r.strategy == Strategy.CLIENT_FIRST
+          && r.primaryRemote != null
+          && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "cache {0}: CLIENT_FIRST writes to Redis go through an in-memory queue, which"
+                + " survives Redis outages but not a restart of this process; make it durable"
+                + " with StatelessCache.builder().offlineQueue(Path.of(\"...\"))",
+            name);
+        return;
+      }
+    }
+  }
+
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public Routes routes() {
+    return routes;
+  }
+
+  public Reads reads() {
+    return reads;
+  }
+
+  public Writes writes() {
+    return writes;
+  }
+
+  public Invalidations invalidations() {
+    return invalidations;
+  }
+
+  public Streams streams() {
+    return streams;
+  }
+
+  public AtomicUpdates atomicUpdates() {
+    return atomicUpdates;
+  }
+
+  public AtomicBatches atomicBatches() {
+    return atomicBatches;
+  }
+
+  public Offline offline() {
+    return offline;
+  }
+
+  /**
+   * Entries held in-process by a layer (copies too, not negative-caching markers); -1 if remote.
+   */
+  public long localEntries(CacheLayer layer) {
+    CaffeineStore s = layers.local(layer.ordinal());
+    if (s == null) {
+      return -1;
+    }
+    long n = s.estimatedSize();
+    return copies.negativeCaching() ? n - s.absentMarkers() : n; // markers hold no value
+  }
+
+  /**
+   * Closes as a killed process would, for tests: the queue stops without committing or draining
+   * anything more, then the stores close.
+   */
+  public void crash() {
+    synchronized (this) {
+      lifecycle.close();
+    }
+    offline.crash();
+    close();
+  }
+
+  @Override
+  public void close() {
+    lifecycle.close();
+    streams.close();
+    atomicUpdates.close();
+    offline.close(); // before the stores: the drainer may be using them
+    if (decodingPool != null) {
+      decodingPool.shutdown();
+    }
+    layers.closeAll();
+  }
+}

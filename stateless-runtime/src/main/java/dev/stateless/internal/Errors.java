@@ -1,0 +1,468 @@
+package dev.stateless.internal;
+
+import dev.stateless.CacheNetworkException;
+import dev.stateless.CacheTimeoutException;
+import dev.stateless.CapacityException;
+import dev.stateless.InvalidStateException;
+import dev.stateless.StaleDataException;
+import dev.stateless.VersionConflictException;
+import dev.stateless.core.Code;
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.StatelessException;
+import java.time.Duration;
+import java.util.List;
+
+/** The one factory of the runtime's failures (SL1xx): every message and help line is here. */
+public final class Errors {
+  private Errors() {}
+
+  public static CacheNetworkException unreachable(String store, Throwable cause) {
+    return new CacheNetworkException(
+        Diagnostic.error(
+            Code.SL100,
+            "cannot reach " + store + ": " + rootMessage(cause),
+            "start Redis or fix the URL (STATELESS_REDIS_URL in the examples); calls fail fast"
+                + " until it is back, then the connection recovers by itself",
+            List.of()),
+        cause);
+  }
+
+  public static CacheTimeoutException timedOut(String store, Duration timeout, Throwable cause) {
+    return new CacheTimeoutException(
+        Diagnostic.error(
+            Code.SL101,
+            store + " did not answer within " + timeout.toMillis() + " ms",
+            "check the server's load and latency (redis-cli --latency), or raise the timeout with"
+                + " ?timeout=5s in the Redis URI",
+            List.of()),
+        cause);
+  }
+
+  public static CapacityException valueTooLarge(String key, String component, long size, long max) {
+    return new CapacityException(
+        Diagnostic.error(
+            Code.SL102,
+            "value of "
+                + size
+                + " bytes for key \""
+                + key
+                + "\" exceeds @MaxSize of component \""
+                + component
+                + "\" ("
+                + max
+                + " bytes)",
+            "store it in chunks on a @Streaming component, shrink it, or raise @MaxSize",
+            List.of()),
+        null);
+  }
+
+  public static CapacityException tooManyChunks(String key, String component, int max, int chunk) {
+    return new CapacityException(
+        Diagnostic.error(
+            Code.SL102,
+            "setStream(\""
+                + key
+                + "\") needs more than "
+                + max
+                + " chunks of "
+                + chunk
+                + " bytes (component \""
+                + component
+                + "\"); nothing was stored",
+            "raise @Streaming(chunkSize) so that the largest value fits in "
+                + max
+                + " chunks (Redis swaps and deletes a value's chunks in one step, which blocks it)",
+            List.of()),
+        null);
+  }
+
+  public static CapacityException storeFull(String store, Throwable cause) {
+    return new CapacityException(
+        Diagnostic.error(
+            Code.SL102,
+            store + " is out of memory: " + rootMessage(cause),
+            "raise maxmemory, or give cache entries TTLs and evict among them (CONFIG SET"
+                + " maxmemory-policy volatile-lru), which spares stateless's own __stateless:* keys",
+            List.of()),
+        cause);
+  }
+
+  public static Diagnostic storeForMissingLayer(
+      dev.stateless.annotation.CacheLayer layer, dev.stateless.core.Manifest manifest) {
+    return Diagnostic.error(
+        Code.SL007,
+        "a store is configured for the "
+            + layer
+            + " layer, but manifest "
+            + manifest.name()
+            + " has only the layers "
+            + manifest.layers(),
+        "add "
+            + layer
+            + " to @CacheManifest(layers = ..), or drop ."
+            + layer.name().toLowerCase(java.util.Locale.ROOT)
+            + "(..) from the builder",
+        List.of());
+  }
+
+  public static StaleDataException copyNotProvablyFresh(String key, String layer, String store) {
+    return new StaleDataException(
+        Diagnostic.error(
+            Code.SL104,
+            "the "
+                + layer
+                + " copy of \""
+                + key
+                + "\" cannot be proven fresh: the invalidations of "
+                + store
+                + " are not being received",
+            "read without .layer(..) so the owner's layer answers, or retry once Redis is back",
+            List.of()),
+        null);
+  }
+
+  public static VersionConflictException versionConflict(String key, int attempts) {
+    return new VersionConflictException(
+        Diagnostic.error(
+            Code.SL103,
+            "atomicUpdate of \"" + key + "\" lost to concurrent writers " + attempts + " times",
+            "reduce contention on the key: split it (counter:{shard}) and sum the parts, or"
+                + " update it from fewer places",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException batchSpansStores(
+      String key,
+      dev.stateless.annotation.CacheLayer layer,
+      String store,
+      String otherKey,
+      dev.stateless.annotation.CacheLayer otherLayer,
+      String otherStore) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "atomicBatch spans two stores: \""
+                + key
+                + "\" is written to "
+                + layer
+                + " ("
+                + store
+                + ") and \""
+                + otherKey
+                + "\" to "
+                + otherLayer
+                + " ("
+                + otherStore
+                + "); nothing was written",
+            "a batch is atomic within one store: split it in two, or give the owners the same"
+                + " layer",
+            List.of()),
+        null);
+  }
+
+  public static CacheTimeoutException queuedWritesFirst(
+      String key, String store, Duration timeout) {
+    return new CacheTimeoutException(
+        Diagnostic.error(
+            Code.SL101,
+            "atomicUpdate of \""
+                + key
+                + "\" waits for this node's queued CLIENT_FIRST writes of it, which did not reach "
+                + store
+                + " within "
+                + timeout.toMillis()
+                + " ms",
+            "retry once Redis is reachable (flush() completes then), or raise ?timeout= in the"
+                + " Redis URI",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException streamedDeleteInBatch(String key, String owner) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "atomicBatch cannot delete \""
+                + key
+                + "\": component \""
+                + owner
+                + "\" is @Streaming and its values are stored in chunks",
+            "delete streamed values with del(key), outside the batch",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException blockingOnIoThread(String what) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            what + " would wait on Redis's I/O thread, which must deliver the replies it waits for",
+            "call it outside Redis callbacks: move the work with thenRunAsync / thenApplyAsync",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException scopeClosed(String what) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "this " + what + " is closed",
+            "write scoped entries between opening the "
+                + what
+                + " and closing it (use"
+                + " try-with-resources)",
+            List.of()),
+        null);
+  }
+
+  /** A scope's end failed with something that is not an unchecked exception (a checked cause). */
+  public static InvalidStateException scopeEndFailed(String what, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "closing this " + what + " failed: " + cause,
+            "see the cause; the entries the " + what + " wrote may still be there",
+            List.of()),
+        cause);
+  }
+
+  public static StatelessException sessionEntriesWithoutCleanup(List<String> keys) {
+    return new StatelessException(
+        List.of(
+            Diagnostic.error(
+                Code.SL010,
+                "session entries written without a cleanup callback: "
+                    + keys
+                    + " (deleted at session end)",
+                "write session entries as session.set(key, value).withCleanup(fn)",
+                List.of())));
+  }
+
+  public static InvalidStateException closed() {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "this StatelessCache is closed",
+            "build a new cache, or close it only after the last call",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException cannotEncode(Object value) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "no codec for values of type " + value.getClass().getName(),
+            "store a String, byte[] or number, or pass your own ValueCodec to"
+                + " StatelessCache.builder().codec(..)",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException cannotDecode(String key, String problem) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "cannot decode the value of \"" + key + "\": " + problem,
+            "the key was written by another program or codec; read it with the codec that wrote"
+                + " it, or delete it",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException wrongType(String key, String operation, Object value) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            operation
+                + " on \""
+                + key
+                + "\", which holds a "
+                + value.getClass().getSimpleName()
+                + ", not an integer",
+            "use " + operation + " only on keys written with an integer value",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException storeRefused(String store, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            store + " refused the command: " + rootMessage(cause),
+            "check that the key holds a value written by stateless and that the server is a Redis"
+                + " 6.2 or newer",
+            List.of()),
+        cause);
+  }
+
+  public static InvalidStateException notStreaming(String key, String owner) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "stream()/setStream() on \""
+                + key
+                + "\": "
+                + (owner == null
+                    ? "no @Streaming component owns it"
+                    : "its owner \"" + owner + "\" is not @Streaming"),
+            "use get/set for this key, or give its owner @Streaming(chunkSize = \"1MB\") and"
+                + " stream it",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException notAStreamedValue(String key) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "\"" + key + "\" holds a plain value, not a streamed one",
+            "the key was written by another program or without @Streaming; delete it and write"
+                + " it again with setStream",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException streamedValueRead(String key) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "\"" + key + "\" holds a streamed value, which get() cannot return",
+            "read it with stream(key) through a cache whose manifest makes its owner @Streaming",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException streamSourceFailed(String key, java.io.IOException cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "reading the InputStream given to setStream(\"" + key + "\") failed: " + cause,
+            "nothing was stored and the previous value stays; fix the source and call setStream"
+                + " again",
+            List.of()),
+        cause);
+  }
+
+  public static StaleDataException streamReplaced(String key, long graceMillis) {
+    return new StaleDataException(
+        Diagnostic.error(
+            Code.SL104,
+            "the streamed value of \"" + key + "\" was replaced or deleted while being read",
+            "retry: stream(key) again reads the current version from its start (a replaced"
+                + " value stays readable for "
+                + graceMillis / 1000
+                + " s after the swap)",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException streamReadOnIoThread(String key) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "the stream of \""
+                + key
+                + "\" was read on Redis's I/O thread, which delivers the chunks it waits for",
+            "read streams off Redis's I/O thread: use thenApplyAsync (or read the stream after"
+                + " join()) when a callback of another future of this cache reads it",
+            List.of()),
+        null);
+  }
+
+  public static StaleDataException streamWriteExpired(String key, long leaseMillis) {
+    return new StaleDataException(
+        Diagnostic.error(
+            Code.SL104,
+            "setStream(\""
+                + key
+                + "\") lost chunks before it finished: they expired ("
+                + leaseMillis / 1000
+                + " s lease) or were deleted",
+            "retry; nothing was stored and the previous value stays. A source slower than one"
+                + " chunk per lease needs a larger chunk size or a faster source",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException offlineQueueFailed(String file, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "the CLIENT_FIRST offline queue " + file + " could not commit: " + rootMessage(cause),
+            "the write was not queued and will not reach the owner; this queue takes no more writes"
+                + " (each fails with this error) until the process restarts. Check that the file's"
+                + " disk has room and is writable, then restart: the writes queued before the"
+                + " failure are drained then",
+            List.of()),
+        cause);
+  }
+
+  public static InvalidStateException offlineQueueUnopenable(String file, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "cannot open the CLIENT_FIRST offline queue " + file + ": " + rootMessage(cause),
+            "each cache needs a queue file of its own: close the cache or process that has this one"
+                + " open, or give this cache another file. A file that is not an offline queue (or"
+                + " is damaged) must be moved aside; the writes queued in it are then lost",
+            List.of()),
+        cause);
+  }
+
+  public static InvalidStateException offlineQueueUnreadable(long seq, Throwable cause) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "cannot read record #"
+                + seq
+                + " of the CLIENT_FIRST offline queue: "
+                + rootMessage(cause),
+            "the queue file was written by a newer version of stateless or is damaged: drain it with"
+                + " the version that wrote it, or move it aside (its queued writes are then lost)",
+            List.of()),
+        cause);
+  }
+
+  public static InvalidStateException offlineQueueRefused(String queueId, String status, long seq) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "offline queue "
+                + queueId
+                + ": Redis answered \""
+                + status
+                + "\" to queued write #"
+                + seq,
+            "Redis's count of this queue's applied writes (hash __stateless:q) does not match the"
+                + " queue file: was the file copied from another node, or Redis restored from an"
+                + " older backup? The drain retries from the first write not acknowledged",
+            List.of()),
+        null);
+  }
+
+  public static InvalidStateException offlineOwnerNotRedis(String key, String owner) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "queued CLIENT_FIRST write of \""
+                + key
+                + "\": its owner "
+                + owner
+                + " no longer lives in Redis",
+            "the offline queue was written by a cache whose owner of the key was in Redis: start"
+                + " with that configuration until the queue is drained (flush()), or move the queue"
+                + " file aside; its writes are then lost",
+            List.of()),
+        null);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root != null && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == null ? "unknown cause" : String.valueOf(root.getMessage());
+  }
+}

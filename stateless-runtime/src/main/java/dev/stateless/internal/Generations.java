@@ -1,0 +1,92 @@
+package dev.stateless.internal;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The generation fence's counters: every key maps to a stripe counter; an invalidation bumps the
+ * key's stripe (a pattern bumps the epoch) before and after it deletes. A fill takes a {@link
+ * #token} before it reads the owner's layer and installs its copy only if the token has not moved
+ * (see {@link Copies}). Also marks the stripes an atomic batch is writing.
+ */
+public final class Generations {
+  private static final int STRIPES = 4096;
+
+  private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
+  private final AtomicLong epoch = new AtomicLong();
+
+  /**
+   * Per stripe: how many atomic batches are applying keys of it. While one is, copies of its keys
+   * are not served (reads go to the owner's layer), and reads of in-process primaries wait for
+   * {@link #batchLock}: a reader that saw one write of a batch sees all of them.
+   */
+  private final AtomicIntegerArray batching = new AtomicIntegerArray(STRIPES);
+
+  /** Held while an atomic batch writes in-process stores. */
+  private final ReentrantLock batchLock = new ReentrantLock();
+
+  private static int stripe(String key) {
+    return key.hashCode() & (STRIPES - 1);
+  }
+
+  /** The key's generation now; any invalidation of it moves it. */
+  public long token(String key) {
+    return stripes.get(stripe(key)) + epoch.get();
+  }
+
+  /** Moves the key's generation (and those sharing its stripe). */
+  public void bump(String key) {
+    stripes.incrementAndGet(stripe(key));
+  }
+
+  /** Moves every key's generation (a pattern invalidation, lost events). */
+  public void bumpAll() {
+    epoch.incrementAndGet();
+  }
+
+  /** Whether an atomic batch is applying a key of this key's stripe (no wait). */
+  boolean batching(String key) {
+    return batching.get(stripe(key)) != 0;
+  }
+
+  /**
+   * Whether an atomic batch is applying a key of this key's stripe; if so, waits until no batch
+   * writes the in-process stores, so in-process reads see all of a batch or none of it.
+   */
+  boolean awaitBatch(String key) {
+    if (!batching(key)) {
+      return false;
+    }
+    batchLock.lock();
+    batchLock.unlock();
+    return true;
+  }
+
+  /** Marks the stripes of a batch's keys (once each) as being written. */
+  int[] markBatch(List<String> keys) {
+    int[] marked = keys.stream().mapToInt(Generations::stripe).distinct().sorted().toArray();
+    for (int s : marked) {
+      batching.incrementAndGet(s);
+    }
+    return marked;
+  }
+
+  void unmarkBatch(int[] marked) {
+    for (int s : marked) {
+      batching.decrementAndGet(s);
+    }
+  }
+
+  /** Runs an in-process batch's writes under the batch lock. */
+  void underBatchLock(Runnable writes) {
+    batchLock.lock();
+    try {
+      writes.run();
+    } finally {
+      batchLock.unlock();
+    }
+  }
+}

@@ -1,0 +1,654 @@
+package dev.stateless.internal;
+
+import dev.stateless.OfflineConflict;
+import dev.stateless.ValueCodec;
+import dev.stateless.annotation.CacheLayer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * {@code CLIENT_FIRST} writes to Redis-owned keys: applied to the client layer at once as pending
+ * entries, appended to an {@link OfflineQueue}, and drained to Redis in order by one thread.
+ *
+ * <p>The drainer keeps a sliding window of up to {@value #WINDOW} committed records in flight
+ * (pipelined on the store's connection) through {@link RemoteStore#APPLY_QUEUED}, which applies
+ * each exactly once and in order, and handles the replies in order. On any failure (Redis down, a
+ * timeout, an out-of-order reply) it waits, with a capped exponential backoff, and re-sends from
+ * the first record not acknowledged; records are never dropped. A drained record is removed from
+ * the queue.
+ *
+ * <p>A pending client entry is served even while Redis is unreachable, and survives invalidations
+ * of its key until the key's last queued write is drained; then it becomes an ordinary copy if
+ * nothing touched the key since that write was sent (else it is dropped, and the next read goes to
+ * Redis). A conflict (see {@link OfflineConflict}) drops it.
+ *
+ * <p>Thread-safe.
+ */
+public final class OfflineWrites implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(OfflineWrites.class.getName());
+  public static final int WINDOW = 512;
+  private static final long MAX_BACKOFF_MILLIS = 2000;
+  private static final int CLIENT = CacheLayer.CLIENT.ordinal();
+
+  private final Routes routes;
+  private final Generations generations;
+  private final Invalidations invalidations;
+  private final Metrics metrics;
+  private final ValueCodec codec;
+  private final OfflineQueue queue;
+  private final Consumer<OfflineConflict> onConflict;
+
+  /** Per key: how many of its writes are queued and not yet drained. */
+  private final ConcurrentHashMap<String, Integer> pendingByKey = new ConcurrentHashMap<>();
+
+  private final Thread drainer;
+  private final Object signal = new Object();
+  private final List<Flush> flushes = new ArrayList<>();
+
+  /** A {@link #flush()} waiting for the records up to {@code target} to drain. */
+  private record Flush(long target, CompletableFuture<Void> done) {}
+
+  private volatile boolean closed;
+  private volatile long drainedUpTo;
+  private boolean wake; // guarded by signal
+
+  /** Records Redis had applied already (re-sent after a crash or a lost reply). */
+  public final LongAdder skipped = new LongAdder();
+
+  /** Records applied by Redis. */
+  public final LongAdder applied = new LongAdder();
+
+  /** The queue, for tests. */
+  public OfflineQueue queue() {
+    return queue;
+  }
+
+  /** Why the last drain attempt stopped, null when it drained everything; for diagnostics. */
+  public volatile Throwable lastFailure;
+
+  /** For tests: nothing is sent while set. */
+  public volatile boolean pausedForTest;
+
+  /** For tests: every reply is ignored, as if lost (the records are re-sent, and applied once). */
+  public volatile boolean loseRepliesForTest;
+
+  OfflineWrites(
+      Routes routes,
+      Generations generations,
+      Invalidations invalidations,
+      Metrics metrics,
+      ValueCodec codec,
+      OfflineQueue queue,
+      Consumer<OfflineConflict> onConflict) {
+    this.routes = routes;
+    this.generations = generations;
+    this.invalidations = invalidations;
+    this.metrics = metrics;
+    this.codec = codec;
+    this.queue = queue;
+    this.onConflict = onConflict;
+    long first = queue.firstSeq();
+    this.drainedUpTo = first < 0 ? queue.lastSeq() : first - 1;
+    this.drainer = new Thread(this::drainLoop, "stateless-offline-drain");
+    drainer.setDaemon(true);
+  }
+
+  /**
+   * Puts what an earlier run left back in the client layer, then starts the drain. Called once the
+   * engine knows this object, so invalidations arriving meanwhile keep the recovered entries.
+   */
+  public void start() {
+    recover();
+    queue.onCommit(this::wakeUp);
+    drainer.start();
+  }
+
+  /** Puts the recovered records' latest values back in the client layer, as pending entries. */
+  private void recover() {
+    long from = queue.firstSeq();
+    if (from < 0) {
+      return;
+    }
+    List<OfflineQueue.Record> batch;
+    do {
+      batch = queue.read(from, 4096);
+      for (OfflineQueue.Record rec : batch) {
+        from = rec.seq + 1;
+        Route r = routes.route(rec.key);
+        Region region = r.regions[CLIENT];
+        pendingByKey.merge(rec.key, 1, Integer::sum);
+        if (region == null) {
+          continue;
+        }
+        Entry e;
+        if (rec.op == OfflineQueue.SET) {
+          Object value;
+          try {
+            value = codec.decode(rec.value);
+          } catch (IllegalArgumentException bad) {
+            region.invalidate(rec.key);
+            continue;
+          }
+          long ttl = rec.px > 0 ? TimeUnit.MILLISECONDS.toNanos(rec.px) : Long.MAX_VALUE;
+          e = new Entry(value, Entry.weigh(rec.key, rec.value.length), ttl, r, true, true);
+        } else {
+          e = tombstone(r, rec.key);
+        }
+        region.put(rec.key, e);
+      }
+    } while (batch.size() == 4096);
+  }
+
+  private static Entry tombstone(Route r, String key) {
+    return new Entry(null, Entry.weigh(key, 0), Long.MAX_VALUE, r, true, true);
+  }
+
+  /** Whether the key has queued writes not yet drained. */
+  public boolean pending(String key) {
+    return pendingByKey.containsKey(key);
+  }
+
+  /** A CLIENT_FIRST set: a pending client entry now, the write queued; true once committed. */
+  public CompletableFuture<Boolean> set(
+      Route r, String key, Object stored, byte[] bytes, int weight, long ttlNanos) {
+    long px = ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
+    Entry e = new Entry(stored, weight, ttlNanos > 0 ? ttlNanos : Long.MAX_VALUE, r, true, true);
+    return enqueue(r, key, OfflineQueue.SET, bytes, px, e).thenApply(had -> true);
+  }
+
+  /**
+   * A CLIENT_FIRST delete: a pending tombstone now, the delete queued. Completes, once committed,
+   * with whether this node's client layer held a value (the owner's answer comes later).
+   */
+  public CompletableFuture<Boolean> del(Route r, String key) {
+    return enqueue(r, key, OfflineQueue.DEL, null, 0, tombstone(r, key));
+  }
+
+  private CompletableFuture<Boolean> enqueue(
+      Route r, String key, byte op, byte[] bytes, long px, Entry e) {
+    Region region = r.regions[CLIENT];
+    java.util.concurrent.atomic.AtomicReference<CompletableFuture<Long>> appended =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    boolean[] had = new boolean[1];
+    generations.bump(key); // a fill in flight must not install an older value over this one
+    // The key's entry orders its appends: each record's base is the entry it replaces.
+    region.compute(
+        key,
+        (k, cur) -> {
+          appended.set(queue.append(op, key, r.ownerName, bytes, px, baseOf(cur)));
+          pendingByKey.merge(key, 1, Integer::sum);
+          had[0] = cur != null && cur.value != null && cur.value != Entry.ABSENT;
+          return e;
+        });
+    // No second bump: the record may be sent already, and its settle checks that nothing touched
+    // the key since.
+    dropBetween(r, key);
+    return appended
+        .get()
+        .whenComplete(
+            (seq, t) -> {
+              if (t != null) {
+                notQueued(r, key, e);
+              }
+            })
+        .thenApply(seq -> had[0]);
+  }
+
+  /**
+   * A write whose record could not be committed (the queue failed, or the node is stopping): its
+   * pending entry goes, so it is not served, and so do the flushes that can no longer complete.
+   */
+  private void notQueued(Route r, String key, Entry e) {
+    Region region = r.regions[CLIENT];
+    region.compute(
+        key,
+        (k, cur) -> {
+          pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
+          if (cur == e) {
+            generations.bump(k);
+            return null;
+          }
+          return cur;
+        });
+    RuntimeException failure = queue.failure();
+    if (failure == null) {
+      return;
+    }
+    List<CompletableFuture<?>> stuck = new ArrayList<>();
+    synchronized (flushes) {
+      Iterator<Flush> it = flushes.iterator();
+      while (it.hasNext()) {
+        Flush f = it.next();
+        if (f.target() > queue.committedSeq()) {
+          stuck.add(f.done());
+          it.remove();
+        }
+      }
+    }
+    stuck.forEach(f -> f.completeExceptionally(failure));
+  }
+
+  /**
+   * Drops the key's copies in the in-process layers between the client and the owner (the edge), as
+   * an online write does: they hold what the queued write replaces.
+   */
+  private static void dropBetween(Route r, String key) {
+    for (int l = CLIENT + 1; l < r.primary.ordinal(); l++) {
+      if (r.regions[l] != null) {
+        r.regions[l].invalidate(key);
+      }
+    }
+  }
+
+  /**
+   * SHA-1 hex of the encoded value an entry holds; "-" for a queued delete or a negative-cache
+   * marker (the key was read absent); "?" for none.
+   */
+  private String baseOf(Entry cur) {
+    if (cur == null) {
+      return "?";
+    }
+    if (cur.value == Entry.ABSENT) {
+      return "-";
+    }
+    if (cur.value == null) {
+      return cur.pending ? "-" : "?";
+    }
+    return sha1Hex(codec.encode(cur.value));
+  }
+
+  public static String sha1Hex(byte[] bytes) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(bytes);
+      char[] out = new char[d.length * 2];
+      for (int i = 0; i < d.length; i++) {
+        out[2 * i] = Character.forDigit((d[i] >> 4) & 0xf, 16);
+        out[2 * i + 1] = Character.forDigit(d[i] & 0xf, 16);
+      }
+      return new String(out);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is required of every JVM", e);
+    }
+  }
+
+  /** How many queued writes have not been drained. */
+  public long pendingWrites() {
+    return Math.max(0, queue.lastSeq() - drainedUpTo);
+  }
+
+  /** Completes when every write queued before the call is drained (applied or in conflict). */
+  public CompletableFuture<Void> flush() {
+    long target = queue.lastSeq();
+    RuntimeException failure = queue.failure();
+    if (failure != null && target > queue.committedSeq()) {
+      return CompletableFuture.failedFuture(failure); // writes that were never queued
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    synchronized (flushes) {
+      if (closed) {
+        return CompletableFuture.failedFuture(Errors.closed());
+      }
+      if (drainedUpTo >= target) {
+        return CompletableFuture.completedFuture(null);
+      }
+      flushes.add(new Flush(target, done));
+    }
+    wakeUp();
+    return done;
+  }
+
+  private void drained(long seq) {
+    drainedUpTo = seq;
+    List<CompletableFuture<?>> ready = new ArrayList<>();
+    synchronized (flushes) {
+      Iterator<Flush> it = flushes.iterator();
+      while (it.hasNext()) {
+        Flush f = it.next();
+        if (f.target() <= seq) {
+          ready.add(f.done());
+          it.remove();
+        }
+      }
+    }
+    ready.forEach(f -> f.complete(null));
+  }
+
+  private void wakeUp() {
+    synchronized (signal) {
+      wake = true;
+      signal.notifyAll();
+    }
+  }
+
+  /** Waits for new records (or close) up to {@code millis}; with {@code backoff}, only close. */
+  private void awaitSignal(long millis, boolean backoff) {
+    synchronized (signal) {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      while ((backoff || !wake) && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          signal.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      wake = false;
+    }
+  }
+
+  private void drainLoop() {
+    long backoff = 0;
+    while (!closed) {
+      if (pausedForTest) {
+        awaitSignal(10, true);
+        continue;
+      }
+      Throwable failure;
+      try {
+        failure = drainAvailable();
+      } catch (RuntimeException | Error e) {
+        failure = e; // anything: a drainer that died would leave writes queued for good
+      }
+      lastFailure = failure;
+      if (failure == null) {
+        backoff = 0;
+        awaitSignal(1000, false);
+        continue;
+      }
+      if (closed) {
+        return;
+      }
+      long next = backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+      LOG.log(
+          next == MAX_BACKOFF_MILLIS && backoff < MAX_BACKOFF_MILLIS
+              ? System.Logger.Level.WARNING // once per failure streak, when the backoff is capped
+              : System.Logger.Level.DEBUG,
+          "offline queue {0}: {1} writes waiting, retrying in {2} ms: {3}",
+          queue.file() != null ? queue.file() : "(in memory)",
+          pendingWrites(),
+          next,
+          String.valueOf(failure));
+      backoff = next;
+      awaitSignal(backoff, true);
+    }
+  }
+
+  /** One record sent and not yet answered. */
+  private static final class InFlight {
+    public final OfflineQueue.Record rec;
+    public final long token;
+    public final CompletableFuture<List<Object>> reply;
+
+    public InFlight(OfflineQueue.Record rec, long token, CompletableFuture<List<Object>> reply) {
+      this.rec = rec;
+      this.token = token;
+      this.reply = reply;
+    }
+  }
+
+  /**
+   * Drains every committed record, from the first unacknowledged one: a sliding window of up to
+   * {@value #WINDOW} records in flight (topped up when half have been answered, so sends go out in
+   * groups), replies handled in order. Returns the first failure, or null when none is left.
+   */
+  private Throwable drainAvailable() {
+    java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+    long first = queue.firstSeq();
+    if (first < 0) {
+      return null;
+    }
+    long nextToSend = first;
+    while (!closed) {
+      if (inFlight.size() <= WINDOW / 2) {
+        List<OfflineQueue.Record> more = queue.read(nextToSend, WINDOW - inFlight.size());
+        // Everything below the oldest record not yet answered was acknowledged and removed.
+        long floor = (inFlight.isEmpty() ? nextToSend : inFlight.peek().rec.seq) - 1;
+        for (OfflineQueue.Record rec : more) {
+          CompletableFuture<List<Object>> reply;
+          try {
+            reply = storeFor(rec).applyQueued(rec, queue.id(), floor);
+          } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+          }
+          inFlight.add(new InFlight(rec, generations.token(rec.key), reply));
+          nextToSend = rec.seq + 1;
+        }
+      }
+      InFlight head = inFlight.poll();
+      if (head == null) {
+        return null;
+      }
+      Throwable failure = handle(head);
+      if (failure != null) {
+        return failure; // the rest are re-sent from the first unacknowledged record
+      }
+    }
+    return null;
+  }
+
+  /** Handles one reply: the record is settled and removed, or the failure returned. */
+  private Throwable handle(InFlight f) {
+    OfflineQueue.Record rec = f.rec;
+    List<Object> reply;
+    try {
+      reply = await(f.reply);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    if (reply == null) {
+      return Errors.closed(); // closing
+    }
+    if (loseRepliesForTest) {
+      return Errors.closed(); // as if the reply had been lost: the record is re-sent
+    }
+    String status = reply.isEmpty() ? "" : text(reply.get(0));
+    switch (status) {
+      case "applied":
+        applied.increment();
+        metrics.invalidationsSent.increment();
+        settle(rec, f.token, true);
+        dependents(rec);
+        break;
+      case "skipped":
+        // Applied before by a run that did not see the reply (or a conflict already reported).
+        skipped.increment();
+        settle(rec, f.token, false);
+        dependents(rec); // that run may not have dropped them; dropping twice is harmless
+        break;
+      case "conflict":
+        settle(rec, f.token, false);
+        report(rec, reply.size() > 1 ? reply.get(1) : null);
+        forgetConflict(rec);
+        break;
+      case "skipped-conflict":
+        // Refused as a conflict by a run that did not see the reply: reported now (again, if
+        // that run reported it and crashed before Redis forgot it).
+        skipped.increment();
+        settle(rec, f.token, false);
+        report(rec, reply.size() > 1 ? reply.get(1) : null);
+        forgetConflict(rec);
+        break;
+      default:
+        return Errors.offlineQueueRefused(queue.id(), status, rec.seq);
+    }
+    queue.remove(rec.seq);
+    drained(rec.seq);
+    return null;
+  }
+
+  /** Lets Redis forget a reported conflict; if that fails, a re-send reports it once more. */
+  private void forgetConflict(OfflineQueue.Record rec) {
+    storeFor(rec)
+        .forgetQueuedConflict(queue.id(), rec.seq)
+        .whenComplete(
+            (n, t) -> {
+              if (t != null) {
+                LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "offline queue: the conflict of record {0} stays recorded in Redis: {1}",
+                    rec.seq,
+                    String.valueOf(t));
+              }
+            });
+  }
+
+  private RemoteStore storeFor(OfflineQueue.Record rec) {
+    RemoteStore s = routes.route(rec.key).primaryRemote;
+    if (s == null) {
+      throw Errors.offlineOwnerNotRedis(rec.key, rec.owner);
+    }
+    return s;
+  }
+
+  /** Waits for a reply, giving up (null) when closed; Lettuce's timeout ends every command. */
+  private <T> T await(CompletableFuture<T> f) throws ExecutionException {
+    while (true) {
+      try {
+        return f.get(100, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        if (closed) {
+          return null;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+  }
+
+  private static String text(Object o) {
+    return o instanceof byte[] ? new String((byte[]) o, StandardCharsets.UTF_8) : String.valueOf(o);
+  }
+
+  /**
+   * One of the key's queued writes is drained. When it was the last, the pending entry becomes an
+   * ordinary copy ({@code keep}: it now equals Redis, and nothing touched the key since the write
+   * was sent) or goes.
+   */
+  private void settle(OfflineQueue.Record rec, long token, boolean keep) {
+    Route r = routes.route(rec.key);
+    Region region = r.regions[CLIENT];
+    if (region == null) {
+      pendingByKey.computeIfPresent(rec.key, (k, c) -> c > 1 ? c - 1 : null);
+      return;
+    }
+    region.compute(
+        rec.key,
+        (k, cur) -> {
+          Integer left = pendingByKey.computeIfPresent(k, (kk, c) -> c > 1 ? c - 1 : null);
+          if (left == null && cur != null && cur.value == Entry.ABSENT) {
+            generations.bump(k); // "absent" from before the write, which created the key
+            return null;
+          }
+          if (left != null || cur == null || !cur.pending) {
+            return cur;
+          }
+          if (keep && cur.value != null && generations.token(k) == token) {
+            return new Entry(cur.value, cur.weight, cur.ttlNanos, cur.source, true, false);
+          }
+          generations.bump(k);
+          return null;
+        });
+    // Reads of a queued key stop at its client entry, so the edge fills only if that entry was
+    // evicted; what it holds then is older than this write. No bump: it would look like an
+    // invalidation to the key's next settle.
+    dropBetween(r, rec.key);
+  }
+
+  private void dependents(OfflineQueue.Record rec) {
+    invalidations
+        .dependentsOf(routes.route(rec.key), null, rec.key)
+        .whenComplete(
+            (n, t) -> {
+              if (t != null) {
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "offline queue: the dependents of \"{0}\" could not be invalidated: {1}",
+                    rec.key,
+                    String.valueOf(t));
+              }
+            });
+  }
+
+  private void report(OfflineQueue.Record rec, Object server) {
+    metrics.offlineConflicts.increment();
+    OfflineConflict c =
+        new OfflineConflict(
+            rec.key,
+            rec.value == null ? null : decodeQuietly(rec.value),
+            server instanceof byte[] ? decodeQuietly((byte[]) server) : null);
+    try {
+      onConflict.accept(c);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "offline queue: the conflict handler failed on " + c, e);
+    }
+  }
+
+  private Object decodeQuietly(byte[] bytes) {
+    try {
+      return codec.decode(bytes);
+    } catch (IllegalArgumentException e) {
+      return bytes.clone(); // not ours to decode: the raw bytes still tell what happened
+    }
+  }
+
+  /** The default conflict handler: one WARN line. */
+  public static void logConflict(OfflineConflict c) {
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "CLIENT_FIRST write not applied, the server had a newer version (it wins): {0}",
+        c);
+  }
+
+  /** Stops the drainer and closes the queue cleanly: undrained records stay for the next start. */
+  @Override
+  public void close() {
+    if (stop()) {
+      queue.close();
+    }
+  }
+
+  /** Stops as a killed process would: nothing more is committed or drained. */
+  public void crash() {
+    if (stop()) {
+      queue.closeImmediately();
+    }
+  }
+
+  private boolean stop() {
+    List<Flush> left;
+    synchronized (flushes) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      left = new ArrayList<>(flushes);
+      flushes.clear();
+    }
+    wakeUp();
+    if (Thread.currentThread() != drainer) {
+      try {
+        drainer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (Flush f : left) {
+      f.done().completeExceptionally(Errors.closed());
+    }
+    return true;
+  }
+}

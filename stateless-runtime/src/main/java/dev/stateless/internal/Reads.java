@@ -1,0 +1,292 @@
+package dev.stateless.internal;
+
+import dev.stateless.ValueCodec;
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.AccessRules;
+import dev.stateless.core.KeyShape;
+import dev.stateless.core.Literals;
+import dev.stateless.core.RedisGlob;
+import dev.stateless.core.Rights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads: from the nearest layer that holds the key to its owner's layer, leaving copies where the
+ * route allows ({@link Copies}); one load per key and generation at a time from a remote layer (no
+ * stampede); the allocation-free in-process hit for the blocking view.
+ */
+public final class Reads {
+  private static final CacheLayer[] LAYERS = CacheLayer.values();
+  private static final Object MISS = new Object();
+
+  private final Lifecycle lifecycle;
+  private final Routes routes;
+  private final Layers layers;
+  private final Generations generations;
+  private final Copies copies;
+  private final PendingWrites pending;
+  private final Metrics metrics;
+  private final ValueCodec codec;
+
+  /**
+   * Where values from a remote store are decoded. The standard codec is quick and never blocks, so
+   * it runs where the reply arrives; a custom codec might block, and must not stall the I/O thread.
+   */
+  private final Executor decoding;
+
+  private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+
+  /** One in-flight load of a key from a remote layer, valid for one generation. */
+  private record Flight(long token, CompletableFuture<Object> future) {
+    Flight(long token) {
+      this(token, new CompletableFuture<>());
+    }
+  }
+
+  Reads(
+      Lifecycle lifecycle,
+      Routes routes,
+      Layers layers,
+      Generations generations,
+      Copies copies,
+      PendingWrites pending,
+      Metrics metrics,
+      ValueCodec codec,
+      Executor decoding) {
+    this.lifecycle = lifecycle;
+    this.routes = routes;
+    this.layers = layers;
+    this.generations = generations;
+    this.copies = copies;
+    this.pending = pending;
+    this.metrics = metrics;
+    this.codec = codec;
+    this.decoding = decoding;
+  }
+
+  /** The in-process fast path: a hit in the nearest layer, or {@link #MISS}. No allocation. */
+  public Object getLocal(String key) {
+    Region region = routes.nearestRegion();
+    if (region == null || generations.batching(key)) {
+      return MISS;
+    }
+    Entry e = region.get(key);
+    if (e == null || !e.trusted()) {
+      return MISS; // the routed path walks the layers, checks and counts
+    }
+    metrics.hit(routes.nearestLayer());
+    return e.isAbsent() ? null : Values.copyOut(e.value);
+  }
+
+  public static boolean isMiss(Object o) {
+    return o == MISS;
+  }
+
+  public CompletableFuture<Object> get(Rights rights, CacheLayer via, String key) {
+    Literals.checkKey(key);
+    lifecycle.checkOpen();
+    Route r = routes.route(key);
+    if (r.streaming()) {
+      Checks.throwIfErrors(AccessRules.checkRead(rights, KeyShape.exact(key), via));
+    }
+    boolean inBatch = generations.awaitBatch(key);
+    if (via != null) {
+      return readLayer(r, via, key).thenApply(v -> v == MISS ? null : v);
+    }
+    boolean copiesOk = r.strategy != Strategy.GLOBAL_CONSISTENT && r.primaryLive() && !inBatch;
+    if (!copiesOk && pending.any() && r.regions[0] != null) {
+      Entry p = r.regions[0].get(key);
+      if (p != null && p.pending) {
+        metrics.hit(LAYERS[0]); // this node's own queued write, served while Redis is away
+        return CompletableFuture.completedFuture(p.value);
+      }
+    }
+    int first = copiesOk ? 0 : r.primary.ordinal();
+    long token = generations.token(key); // before any read: a fill may not outlive a later drop
+    for (int l = first; l <= r.primary.ordinal(); l++) {
+      if (!layers.has(LAYERS[l])) {
+        continue;
+      }
+      if (r.regions[l] != null) {
+        Entry e = r.regions[l].get(key);
+        if (e != null) {
+          metrics.hit(LAYERS[l]);
+          if (e.isAbsent()) {
+            return CompletableFuture.completedFuture(null);
+          }
+          copies.fillNearer(r, key, l, e.value, e.weight, remainingNanos(r, l, key), token);
+          return CompletableFuture.completedFuture(e.value);
+        }
+        metrics.miss(LAYERS[l]);
+      } else if (l == r.primary.ordinal() || r.copies[l]) {
+        return load(r, key, l);
+      }
+    }
+    copies.rememberAbsent(r, key, token);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private static long remainingNanos(Route r, int layer, String key) {
+    OptionalLong left = r.regions[layer].remainingNanos(key);
+    return left.isPresent() && left.getAsLong() < Region.FOREVER ? left.getAsLong() : 0;
+  }
+
+  /** Reads a remote layer and the ones after it, one load per key and generation at a time. */
+  private CompletableFuture<Object> load(Route r, String key, int from) {
+    long token = generations.token(key);
+    Flight mine = new Flight(token);
+    Flight f = flights.compute(key, (k, cur) -> cur != null && cur.token() == token ? cur : mine);
+    if (f != mine) {
+      return f.future();
+    }
+    CompletableFuture<Object> loading;
+    try {
+      loading = loadFrom(r, key, from, token);
+    } catch (RuntimeException e) {
+      loading = CompletableFuture.failedFuture(e);
+    }
+    loading.whenComplete(
+        (v, t) -> {
+          flights.remove(key, mine);
+          if (t != null) {
+            mine.future().completeExceptionally(t);
+          } else {
+            mine.future().complete(v);
+          }
+        });
+    return mine.future();
+  }
+
+  private CompletableFuture<Object> loadFrom(Route r, String key, int l, long token) {
+    while (l <= r.primary.ordinal()
+        && (!layers.has(LAYERS[l]) || (l < r.primary.ordinal() && !r.copies[l]))) {
+      l++;
+    }
+    if (l > r.primary.ordinal()) {
+      copies.rememberAbsent(r, key, token); // the owner's layer was read: the key is absent
+      return CompletableFuture.completedFuture(null);
+    }
+    int layer = l;
+    Region region = r.regions[layer];
+    if (region != null) {
+      Entry e = region.get(key);
+      if (e == null) {
+        metrics.miss(LAYERS[layer]);
+        return loadFrom(r, key, layer + 1, token);
+      }
+      metrics.hit(LAYERS[layer]);
+      if (e.isAbsent()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      copies.fillNearer(r, key, layer, e.value, e.weight, remainingNanos(r, layer, key), token);
+      return CompletableFuture.completedFuture(e.value);
+    }
+    RemoteStore remote = layers.remote(layer);
+    boolean fills = false;
+    for (int n = 0; n < layer; n++) {
+      fills |= r.regions[n] != null && r.copies[n];
+    }
+    CompletableFuture<TtlValue> read =
+        fills ? remote.getWithTtl(key) : remote.get(key).thenApply(TtlValue::of);
+    return read.thenComposeAsync(
+        found -> {
+          byte[] bytes = found.value();
+          if (bytes == null) {
+            metrics.miss(LAYERS[layer]);
+            return loadFrom(r, key, layer + 1, token);
+          }
+          metrics.hit(LAYERS[layer]);
+          Object value = decode(key, bytes);
+          int weight = Entry.weigh(key, bytes.length);
+          copies.fillNearer(r, key, layer, value, weight, found.copyTtlNanos(), token);
+          return CompletableFuture.completedFuture(value);
+        },
+        decoding);
+  }
+
+  private CompletableFuture<Object> readLayer(Route r, CacheLayer layer, String key) {
+    generations.awaitBatch(key);
+    if (layer.ordinal() < r.primary.ordinal() && !r.primaryLive()) {
+      throw Errors.copyNotProvablyFresh(key, layer.name(), layers.store(r.primary).describe());
+    }
+    Region region = r.regions[layer.ordinal()];
+    if (region != null) {
+      Entry e = region.get(key);
+      boolean hit = e != null && !e.isAbsent();
+      metrics.count(layer, hit);
+      return CompletableFuture.completedFuture(hit ? e.value : MISS);
+    }
+    return layers
+        .remote(layer)
+        .get(key)
+        .thenApplyAsync(
+            b -> {
+              metrics.count(layer, b != null);
+              return b == null ? MISS : decode(key, b);
+            },
+            decoding);
+  }
+
+  /**
+   * Decodes a value read from a remote store; SL105 for a streamed value's pointer or bad bytes.
+   */
+  public Object decode(String key, byte[] bytes) {
+    if (StreamedValues.isPointer(bytes)) {
+      throw Errors.streamedValueRead(key); // never hand out a pointer as if it were the value
+    }
+    try {
+      return codec.decode(bytes);
+    } catch (IllegalArgumentException e) {
+      throw Errors.cannotDecode(key, e.getMessage());
+    }
+  }
+
+  /** Remaining TTL of the primary in milliseconds, Redis {@code PTTL} style: -1 none, -2 absent. */
+  public CompletableFuture<Long> pttl(String key) {
+    Literals.checkKey(key);
+    lifecycle.checkOpen();
+    Route r = routes.route(key);
+    Region region = r.primaryRegion();
+    if (region == null) {
+      return r.primaryRemote.pttl(key);
+    }
+    if (region.get(key) == null) {
+      return CompletableFuture.completedFuture(-2L);
+    }
+    long nanos = region.remainingOrForever(key);
+    return CompletableFuture.completedFuture(
+        nanos >= Region.FOREVER ? -1L : TimeUnit.NANOSECONDS.toMillis(nanos));
+  }
+
+  /** Keys matching a Redis glob in every layer's primaries (copies are not listed twice). */
+  public CompletableFuture<List<String>> scan(String glob) {
+    lifecycle.checkOpen();
+    Set<String> keys = ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<Void>> parts = new ArrayList<>();
+    for (CaffeineStore local : layers.locals()) {
+      local.forEachPrimaryKey(
+          k -> {
+            if (RedisGlob.matches(glob, k)) {
+              keys.add(k);
+            }
+          });
+    }
+    for (RemoteStore remote : layers.remotes()) {
+      parts.add(remote.scan(glob, keys::addAll));
+    }
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            v -> {
+              List<String> sorted = new ArrayList<>(keys);
+              sorted.sort(null);
+              return sorted;
+            });
+  }
+}

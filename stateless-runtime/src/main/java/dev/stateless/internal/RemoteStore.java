@@ -1,0 +1,128 @@
+package dev.stateless.internal;
+
+import dev.stateless.SetOptions;
+import dev.stateless.core.KeyPattern;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A store in another process, shared by every node that uses it (Redis today; a cluster or an edge
+ * node later, each one class). Every write of a key also indexes it under its owner and publishes
+ * an invalidation event that the other nodes' {@link InvalidationListener}s receive; this node
+ * skips its own. Futures may complete on the store's I/O thread: callers must not block in them.
+ */
+public interface RemoteStore extends Store {
+
+  @Override
+  default boolean isShared() {
+    return true;
+  }
+
+  /**
+   * Connects and starts receiving invalidations. When the store is down, throws the coded network
+   * error, or, with {@code mayStartDown}, starts disconnected and connects in the background (every
+   * call fails fast with SL100 until then). Returns whether it is connected.
+   *
+   * @param listener where other nodes' events go; null when no nearer layer keeps copies
+   */
+  boolean connect(
+      String nodeId,
+      InvalidationListener listener,
+      List<String> owners,
+      Set<String> streamingOwners,
+      boolean mayStartDown);
+
+  /** Whether the store has connected (it may start disconnected). */
+  boolean connected();
+
+  /** Whether its invalidations are read without a gap right now: copies may be trusted. */
+  boolean live();
+
+  /** Whether its writes publish invalidation events (someone may hold copies). */
+  boolean publishes();
+
+  /** How long any one call may take. */
+  Duration timeout();
+
+  /** This store's coded exception for a failure of one of its calls (already coded: itself). */
+  RuntimeException failure(Throwable failure);
+
+  CompletableFuture<byte[]> get(String key);
+
+  CompletableFuture<TtlValue> getWithTtl(String key);
+
+  CompletableFuture<List<TtlValue>> getAllWithTtl(List<String> keys);
+
+  /** Writes a value ({@code px}: milliseconds, 0 none); false when the condition did not hold. */
+  CompletableFuture<Boolean> set(
+      String key, String owner, byte[] value, long px, SetOptions.Condition condition);
+
+  CompletableFuture<Boolean> del(String key, String owner);
+
+  /** Deletes a streamed value's pointer; its chunks get a grace period. */
+  CompletableFuture<Boolean> delStreamed(String key, String owner);
+
+  CompletableFuture<Boolean> expire(String key, String owner, long millis);
+
+  CompletableFuture<Long> incrBy(String key, String owner, long delta);
+
+  /** Remaining TTL in milliseconds: -1 none, -2 absent. */
+  CompletableFuture<Long> pttl(String key);
+
+  /**
+   * Writes {@code value} (null: deletes) only if the key holds {@code expected} and no other node's
+   * lock is held: {@code {1}}, or {@code {0, current}}.
+   */
+  CompletableFuture<List<Object>> compareAndSet(
+      String key, String owner, String token, byte[] expected, byte[] value, long px);
+
+  /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */
+  CompletableFuture<List<Object>> lock(String key, String token, long millis);
+
+  CompletableFuture<Long> unlock(String key, String token);
+
+  /** Writes every value (null: delete) in one atomic step. */
+  CompletableFuture<Long> batch(
+      List<String> keys, List<String> owners, List<byte[]> values, long[] px);
+
+  /** Applies one queued CLIENT_FIRST write exactly once and in order; see the offline queue. */
+  CompletableFuture<List<Object>> applyQueued(
+      OfflineQueue.Record write, String queueId, long floor);
+
+  /** Forgets a queued write's conflict once it was reported. */
+  CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq);
+
+  /** Deletes an owner's keys that the pattern matches, but {@code except}; returns how many. */
+  CompletableFuture<Long> deleteMatching(String owner, KeyPattern pattern, String except);
+
+  /** Publishes a pattern invalidation to an owner's readers (after the keys are gone). */
+  CompletableFuture<Long> publishPattern(String owner, String pattern);
+
+  /** Lists the keys matching a Redis glob, a batch at a time. */
+  CompletableFuture<Void> scan(String glob, Consumer<List<String>> batch);
+
+  /** Lists keys a page at a time, blocking, until {@code page} answers false or none are left. */
+  void scanPages(String glob, int count, Predicate<List<String>> page);
+
+  /**
+   * Writes chunk {@code index} of a value being streamed in, expiring after {@code leaseMillis}.
+   */
+  CompletableFuture<String> setChunk(String version, int index, byte[] bytes, long leaseMillis);
+
+  /** Reads chunk {@code index} of a streamed value; null when it is gone. */
+  CompletableFuture<byte[]> getChunk(String version, int index);
+
+  /** Extends the lease of chunks {@code first..last} of a value being streamed in. */
+  CompletableFuture<Long> renewChunks(String version, int first, int last, long leaseMillis);
+
+  /** Drops the first {@code count} chunks of a write that failed. */
+  CompletableFuture<Long> unlinkChunks(String version, int count);
+
+  /** Points {@code key} at fully written chunks, in one step. */
+  CompletableFuture<Long> swapStream(
+      String key, String owner, byte[] pointer, long px, String version, int count);
+}

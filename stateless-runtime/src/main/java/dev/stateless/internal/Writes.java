@@ -1,0 +1,388 @@
+package dev.stateless.internal;
+
+import dev.stateless.SetOptions;
+import dev.stateless.ValueCodec;
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.AccessRules;
+import dev.stateless.core.KeyShape;
+import dev.stateless.core.Literals;
+import dev.stateless.core.Operation;
+import dev.stateless.core.Rights;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Writes: checked against the caller's rights (core's {@link AccessRules}), applied to the owner's
+ * layer (or a layer view's), then the key's copies and the owner's dependents dropped ({@link
+ * #afterWrite}). {@code CLIENT_FIRST} writes of remote-owned keys go to the {@link OfflineWrites}.
+ */
+public final class Writes {
+  private static final int CLIENT = CacheLayer.CLIENT.ordinal();
+  private static final int EDGE = CacheLayer.EDGE.ordinal();
+
+  private final Lifecycle lifecycle;
+  private final Routes routes;
+  private final Generations generations;
+  private final Copies copies;
+  private final Invalidations invalidations;
+  private final Offline offline;
+  private final Metrics metrics;
+  private final ValueCodec codec;
+
+  /** The most a write's TTL is shortened by at random, as a fraction of it; 0: never. */
+  private final double ttlJitter;
+
+  Writes(
+      Lifecycle lifecycle,
+      Routes routes,
+      Generations generations,
+      Copies copies,
+      Invalidations invalidations,
+      Offline offline,
+      Metrics metrics,
+      ValueCodec codec,
+      double ttlJitter) {
+    this.lifecycle = lifecycle;
+    this.routes = routes;
+    this.generations = generations;
+    this.copies = copies;
+    this.invalidations = invalidations;
+    this.offline = offline;
+    this.metrics = metrics;
+    this.codec = codec;
+    this.ttlJitter = ttlJitter;
+  }
+
+  /** The preamble of every write: a well-formed key, an open cache, and the rights to write it. */
+  public Route writable(Rights rights, Operation op, String key, CacheLayer via) {
+    Literals.checkKey(key);
+    lifecycle.checkOpen();
+    Route r = routes.route(key);
+    Checks.throwIfErrors(AccessRules.check(rights, op, KeyShape.exact(key), via));
+    return r;
+  }
+
+  /** A write checked as {@code op}: a plain, scoped ({@code setScoped}) or session write. */
+  public CompletableFuture<Boolean> set(
+      Operation op,
+      Rights rights,
+      CacheLayer via,
+      String key,
+      Object value,
+      SetOptions options,
+      Strategy requested) {
+    Objects.requireNonNull(value, "value");
+    Route r = writable(rights, op, key, via);
+    if (requested != null) {
+      Checks.throwIfErrors(AccessRules.checkStrategy(rights, requested));
+    }
+    byte[] bytes = codec.encode(value);
+    int weight = Entry.weigh(key, bytes.length);
+    if (r.maxBytes > 0 && weight > r.maxBytes) {
+      throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
+    }
+    Strategy strategy =
+        requested != null
+            ? requested
+            : rights.strategy() != Strategy.DEFAULT ? rights.strategy() : r.strategy;
+    CacheLayer target = via != null ? via : r.primary;
+    long ttl = jitter(options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos); // 0: none
+    Object stored = Values.storedCopy(value);
+    boolean always = options.condition() == SetOptions.Condition.ALWAYS;
+    boolean clientCopy =
+        via == null
+            && strategy == Strategy.CLIENT_FIRST
+            && r.strategy != Strategy.GLOBAL_CONSISTENT
+            && target != CacheLayer.CLIENT
+            && r.regions[CLIENT] != null
+            && always;
+    if (clientCopy && r.primaryRemote != null) {
+      return offline.writes().set(r, key, stored, bytes, weight, ttl);
+    }
+    Entry clientEntry = null;
+    long afterClientPut = 0;
+    if (clientCopy) {
+      generations.bump(key);
+      clientEntry = new Entry(stored, weight, Entry.ttlFor(ttl), r, true);
+      r.regions[CLIENT].put(key, clientEntry);
+      afterClientPut = generations.token(key);
+    }
+    Entry firstCopy = clientEntry;
+    long sinceCopy = afterClientPut;
+    long beforeWrite = generations.token(key);
+    boolean edgeCopy =
+        via == null
+            && strategy == Strategy.EDGE_OPTIMIZED
+            && r.strategy != Strategy.GLOBAL_CONSISTENT
+            && target == CacheLayer.SERVER
+            && r.regions[EDGE] != null
+            && always;
+    CompletableFuture<Boolean> primaryWrite;
+    try {
+      primaryWrite = writePrimary(r, target, key, stored, bytes, weight, ttl, options.condition());
+    } catch (RuntimeException e) {
+      primaryWrite = CompletableFuture.failedFuture(e);
+    }
+    return afterWrite(
+        primaryWrite,
+        r,
+        rights,
+        target,
+        key,
+        written -> {
+          if (!written) {
+            if (firstCopy != null) {
+              r.regions[CLIENT].remove(key, firstCopy);
+            }
+            return false;
+          }
+          // The copies this write made stay only if no other write of the key came in between
+          // (else a copy and its owner could disagree for good). They are dropped with the rest
+          // and put back, each checked against the generation the drop leaves.
+          long now = generations.token(key);
+          boolean undisturbed = now == (firstCopy != null ? sinceCopy : beforeWrite);
+          copies.drop(r, target, key);
+          if (undisturbed && firstCopy != null) {
+            copies.install(r.regions[CLIENT], key, firstCopy, now + 2);
+          }
+          if (undisturbed && edgeCopy) {
+            Entry e = new Entry(stored, weight, Entry.ttlFor(ttl), r, true);
+            copies.install(r.regions[EDGE], key, e, now + 2);
+          }
+          return true;
+        });
+  }
+
+  /**
+   * Shortens a write's TTL by a uniformly random part of at most {@link #ttlJitter} of it, so keys
+   * written together do not expire together; no expiry (0) stays none.
+   */
+  public long jitter(long ttlNanos) {
+    if (ttlJitter == 0 || ttlNanos <= 0) {
+      return ttlNanos;
+    }
+    double cut = ThreadLocalRandom.current().nextDouble() * ttlJitter;
+    // At least one millisecond stays: Redis expires by the millisecond.
+    return Math.max(TimeUnit.MILLISECONDS.toNanos(1), ttlNanos - (long) (cut * ttlNanos));
+  }
+
+  /**
+   * What follows every owner write. On success: {@code onWritten} (which drops the copies), then
+   * the dependents. On failure the write may still have happened (a timeout, a dropped connection),
+   * so the copies and dependents are dropped all the same, and the failure is reported; this node
+   * skips its own events, so no one else would drop its copies.
+   */
+  public <T> CompletableFuture<T> afterWrite(
+      CompletableFuture<T> write,
+      Route r,
+      Rights rights,
+      CacheLayer target,
+      String key,
+      Function<T, T> onWritten) {
+    CompletableFuture<T> written =
+        write
+            .handle(
+                (v, failure) -> {
+                  if (failure == null) {
+                    return CompletableFuture.completedFuture(onWritten.apply(v));
+                  }
+                  copies.drop(r, target, key);
+                  return CompletableFuture.<T>failedFuture(failure);
+                })
+            .thenCompose(f -> f);
+    return thenDependents(written, () -> invalidations.dependentsOf(r, rights, key));
+  }
+
+  /** {@link #afterWrite} whose only step on success is dropping the key's copies. */
+  public <T> CompletableFuture<T> afterWrite(
+      CompletableFuture<T> write, Route r, Rights rights, CacheLayer target, String key) {
+    return afterWrite(
+        write,
+        r,
+        rights,
+        target,
+        key,
+        v -> {
+          copies.drop(r, target, key);
+          return v;
+        });
+  }
+
+  /**
+   * After a write, whether or not it succeeded: drops its dependents. The result is the write's;
+   * its failure wins over the dependents' failure.
+   */
+  public static <T> CompletableFuture<T> thenDependents(
+      CompletableFuture<T> write, Supplier<CompletableFuture<?>> dependents) {
+    return write
+        .handle(
+            (v, failure) -> {
+              CompletableFuture<?> dropped;
+              try {
+                dropped = dependents.get();
+              } catch (RuntimeException e) {
+                dropped = CompletableFuture.failedFuture(e);
+              }
+              return dropped.handle(
+                  (n, depFailure) -> {
+                    Throwable first = failure != null ? failure : depFailure;
+                    if (first != null) {
+                      throw first instanceof CompletionException c
+                          ? c
+                          : new CompletionException(first);
+                    }
+                    return v;
+                  });
+            })
+        .thenCompose(f -> f);
+  }
+
+  private CompletableFuture<Boolean> writePrimary(
+      Route r,
+      CacheLayer target,
+      String key,
+      Object value,
+      byte[] bytes,
+      int weight,
+      long ttlNanos,
+      SetOptions.Condition condition) {
+    Region region = r.regions[target.ordinal()];
+    if (region != null) {
+      Entry e = new Entry(value, weight, Entry.ttlFor(ttlNanos), r, target != r.primary);
+      Entry marker = region.get(key);
+      if (marker != null && marker.isAbsent()) {
+        region.remove(key, marker); // "absent" is no value for a condition to see
+      }
+      boolean written =
+          switch (condition) {
+            case IF_ABSENT -> region.putIfAbsent(key, e) == null;
+            case IF_PRESENT -> region.replace(key, e) != null;
+            case ALWAYS -> {
+              region.put(key, e);
+              yield true;
+            }
+          };
+      return CompletableFuture.completedFuture(written);
+    }
+    RemoteStore remote = routes.remote(target);
+    metrics.sent(remote);
+    return remote.set(key, r.ownerName, bytes, toMillis(ttlNanos), condition);
+  }
+
+  /** The remote store of a layer, or null when it is in-process. */
+  RemoteStore remote(CacheLayer layer) {
+    return routes.remote(layer);
+  }
+
+  /** A TTL for a remote store: whole milliseconds, at least one; 0 for none. */
+  static long toMillis(long ttlNanos) {
+    return ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
+  }
+
+  public CompletableFuture<Boolean> del(Rights rights, CacheLayer via, String key) {
+    return delRouted(writable(rights, Operation.DELETE, key, via), rights, via, key);
+  }
+
+  /**
+   * Deletes an entry a request scope or session created, at its end: the code that wrote it may
+   * remove it (even a key nobody owns, which only a scope may write).
+   */
+  public CompletableFuture<Boolean> delOwnEntry(Rights rights, CacheLayer via, String key) {
+    return delRouted(routes.route(key), rights, via, key);
+  }
+
+  /** A checked delete: queued behind this node's CLIENT_FIRST writes, or applied now. */
+  private CompletableFuture<Boolean> delRouted(Route r, Rights rights, CacheLayer via, String key) {
+    Strategy strategy = rights.strategy() != Strategy.DEFAULT ? rights.strategy() : r.strategy;
+    if (via == null
+        && strategy == Strategy.CLIENT_FIRST
+        && r.strategy != Strategy.GLOBAL_CONSISTENT
+        && r.primaryRemote != null
+        && r.regions[CLIENT] != null
+        && !r.streaming()) { // a streamed value's chunks go with it
+      return offline.writes().del(r, key);
+    }
+    CacheLayer target = via != null ? via : r.primary;
+    Region region = r.regions[target.ordinal()];
+    CompletableFuture<Boolean> removed;
+    if (region != null) {
+      removed = CompletableFuture.completedFuture(region.remove(key) != null);
+    } else {
+      RemoteStore remote = routes.remote(target);
+      metrics.sent(remote);
+      removed = r.streaming() ? remote.delStreamed(key, r.ownerName) : remote.del(key, r.ownerName);
+    }
+    return afterWrite(removed, r, rights, target, key);
+  }
+
+  public CompletableFuture<Boolean> expire(Rights rights, String key, long ttlNanos) {
+    Route r = writable(rights, Operation.WRITE, key, null);
+    Region region = r.primaryRegion();
+    CompletableFuture<Boolean> done;
+    if (region != null) {
+      done = CompletableFuture.completedFuture(region.expire(key, ttlNanos));
+    } else {
+      metrics.sent(r.primaryRemote);
+      done = r.primaryRemote.expire(key, r.ownerName, toMillis(ttlNanos));
+    }
+    // Copies carry the old expiry: drop them whether or not the answer came back.
+    return done.whenComplete((ok, failure) -> copies.drop(r, r.primary, key));
+  }
+
+  public CompletableFuture<Long> increment(Rights rights, String key, long delta) {
+    Route r = writable(rights, Operation.WRITE, key, null);
+    Region region = r.primaryRegion();
+    CompletableFuture<Long> done;
+    if (region != null) {
+      long[] result = new long[1];
+      region.compute(
+          key,
+          (k, cur) -> {
+            Entry live = cur == null || cur.isAbsent() ? null : cur;
+            Object v = live == null ? 0L : live.value;
+            long n;
+            Object next;
+            if (v instanceof Long
+                || v instanceof Integer
+                || v instanceof Short
+                || v instanceof Byte) {
+              n = Math.addExact(((Number) v).longValue(), delta);
+              next = n;
+            } else if (v instanceof String s && isInteger(s)) {
+              n = Math.addExact(Long.parseLong(s), delta);
+              next = Long.toString(n);
+            } else {
+              throw Errors.wrongType(key, "increment", v);
+            }
+            result[0] = n;
+            int w = Entry.weigh(key, codec.encode(next).length);
+            long ttl = live == null ? Long.MAX_VALUE : region.remainingOrForever(key);
+            return new Entry(next, w, ttl, r, false);
+          });
+      done = CompletableFuture.completedFuture(result[0]);
+    } else {
+      metrics.sent(r.primaryRemote);
+      done = r.primaryRemote.incrBy(key, r.ownerName, delta);
+    }
+    return afterWrite(done, r, rights, r.primary, key);
+  }
+
+  private static boolean isInteger(String s) {
+    if (s.isEmpty() || s.length() > 19) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(i == 0 && c == '-' && s.length() > 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

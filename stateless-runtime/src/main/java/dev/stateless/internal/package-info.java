@@ -1,0 +1,6 @@
+/**
+ * Internal: may change without notice. The engine behind {@link dev.stateless.StatelessCache}:
+ * routing, copies and their generation fence, reads, writes, invalidation, warm-up, the offline
+ * queue, atomic operations and the in-process store. Not part of the API; no compatibility is kept.
+ */
+package dev.stateless.internal;

@@ -1,0 +1,98 @@
+package dev.stateless.internal.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * One entry of an owner's invalidation stream ({@link RedisKeys#stream}), as the write scripts
+ * append it in the same script as the write, so a write and its event cannot be separated:
+ *
+ * <pre>
+ * XADD __stateless:inv:&lt;owner&gt; MAXLEN ~ 10000 * s &lt;seq&gt; n &lt;node&gt; k &lt;key&gt; [q &lt;record&gt;]
+ * XADD __stateless:inv:&lt;owner&gt; MAXLEN ~ 10000 * s &lt;seq&gt; n &lt;node&gt; p &lt;pattern&gt;
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@value #SEQ}: the event's number in its stream, decimal: 1, 2, 3 ... from HINCRBY of the
+ *       stream's field in {@link RedisKeys#SEQUENCES}. A number that skips means events were
+ *       trimmed away unread; one below the last seen means Redis lost its data.
+ *   <li>{@value #NODE}: the id of the node that wrote (UTF-8); a node skips its own events.
+ *   <li>{@value #KEY}: the key that was set, deleted, expired (PEXPIRE) or incremented (UTF-8).
+ *   <li>{@value #PATTERN}: instead of a key, a pattern ({@code KeyPattern} text) whose keys were
+ *       deleted.
+ *   <li>{@value #QUEUED}: with a key, the number of the offline-queue record that was applied
+ *       (decimal); readers ignore it.
+ * </ul>
+ *
+ * The stream's owner is in its name, not in the entry. The Lua side does not spell these names:
+ * {@link RedisScripts} puts these constants in place of the scripts' {@code ${EVENT_*}}
+ * placeholders, and refuses a script whose XADD names a field any other way.
+ *
+ * @param owner the stream's owner, null for the keys nobody owns
+ * @param seq the event's number in its stream
+ * @param node the writer's node id, null if absent
+ * @param key the key, or null
+ * @param pattern the pattern, or null (ignored when there is a key)
+ */
+public record InvalidationEvent(String owner, long seq, String node, String key, String pattern) {
+
+  /** Field: the event's number in its stream. */
+  public static final String SEQ = "s";
+
+  /** Field: the writer's node id. */
+  public static final String NODE = "n";
+
+  /** Field: the key written. */
+  public static final String KEY = "k";
+
+  /** Field: the pattern invalidated. */
+  public static final String PATTERN = "p";
+
+  /** Field: the number of the offline-queue record applied (with {@link #KEY}). */
+  public static final String QUEUED = "q";
+
+  /** What an event invalidates. */
+  public enum Kind {
+    /** One key: {@link #key()}. */
+    KEY,
+    /** The keys a pattern matches: {@link #pattern()}. */
+    PATTERN,
+    /** Neither: not an event this code wrote; the owner's copies must go. */
+    UNKNOWN
+  }
+
+  /**
+   * Parses a stream entry's fields.
+   *
+   * @throws IllegalArgumentException when it has no event number ({@value #SEQ}) or one that is not
+   *     a decimal number: not an event this code wrote
+   */
+  public static InvalidationEvent parse(String owner, Map<String, byte[]> body) {
+    byte[] seq = body.get(SEQ);
+    if (seq == null) {
+      throw new IllegalArgumentException("no event number (field " + SEQ + ")");
+    }
+    return new InvalidationEvent(
+        owner,
+        Long.parseLong(text(seq)),
+        text(body.get(NODE)),
+        text(body.get(KEY)),
+        text(body.get(PATTERN)));
+  }
+
+  public Kind kind() {
+    if (key != null) {
+      return Kind.KEY;
+    }
+    return pattern != null ? Kind.PATTERN : Kind.UNKNOWN;
+  }
+
+  /** Whether the node {@code nodeId} wrote it. */
+  public boolean writtenBy(String nodeId) {
+    return node != null && node.equals(nodeId);
+  }
+
+  private static String text(byte[] b) {
+    return b == null ? null : new String(b, StandardCharsets.UTF_8);
+  }
+}

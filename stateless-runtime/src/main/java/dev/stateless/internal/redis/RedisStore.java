@@ -1,0 +1,564 @@
+package dev.stateless.internal.redis;
+
+import dev.stateless.SetOptions;
+import dev.stateless.core.KeyPattern;
+import dev.stateless.core.StatelessException;
+import dev.stateless.internal.InvalidationListener;
+import dev.stateless.internal.OfflineQueue;
+import dev.stateless.internal.RemoteStore;
+import dev.stateless.internal.StreamedValues;
+import dev.stateless.internal.TtlValue;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A store in Redis: each operation becomes a command or a Lua script ({@link RedisScripts}) on the
+ * key layout of {@link RedisKeys}, and its reply a value; {@link RedisConnection} runs them through
+ * Lettuce. Every write is one Lua script that also appends an invalidation event ({@link
+ * InvalidationEvent}), numbered per owner, to the owner's stream: the write and its event cannot be
+ * separated. {@link StreamInvalidations} reads the streams of the other nodes' writes.
+ */
+public final class RedisStore implements RemoteStore {
+  private final String description;
+  private final Duration timeout;
+  private final AtomicBoolean bound = new AtomicBoolean();
+
+  /** The connection, which runs the commands this class encodes. */
+  private final RedisConnection transport;
+
+  private byte[] node;
+
+  public RedisStore(String text) {
+    if (text.contains(",")) {
+      throw new IllegalArgumentException(
+          "Redis Cluster URIs are not supported yet: " + text + "; use one standalone server");
+    }
+    RedisURI parsed;
+    try {
+      parsed = RedisURI.create(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "malformed Redis URI \"" + text + "\": " + e.getMessage(), e);
+    }
+    if (!text.contains("timeout=")) {
+      parsed.setTimeout(Duration.ofSeconds(2));
+    }
+    this.timeout = parsed.getTimeout();
+    this.description =
+        "redis://" + parsed.getHost() + ":" + parsed.getPort() + "/" + parsed.getDatabase();
+    this.transport = new RedisConnection(parsed, description);
+  }
+
+  @Override
+  public boolean connect(
+      String nodeId,
+      InvalidationListener listener,
+      List<String> owners,
+      Set<String> streamingOwners,
+      boolean mayStartDown) {
+    streamingOwners(streamingOwners);
+    return bind(nodeId, listener, owners, mayStartDown);
+  }
+
+  /**
+   * Connects; when Redis is down, throws the coded network error, or, with {@code mayStartDown},
+   * starts disconnected and connects in the background (every call fails fast with SL100 until
+   * then, and {@link #live()} is false). Returns whether it is connected.
+   */
+  public boolean bind(
+      String nodeId, InvalidationListener listener, List<String> owners, boolean mayStartDown) {
+    if (!bound.compareAndSet(false, true)) {
+      throw new IllegalStateException(
+          "this Redis store already serves a layer; call Stores.redis(uri) per layer and cache");
+    }
+    this.node = nodeId.getBytes(StandardCharsets.UTF_8);
+    return transport.connect(nodeId, listener, owners, mayStartDown);
+  }
+
+  /** Whether the store is connected (it may start disconnected: see {@link #bind}). */
+  public boolean connected() {
+    return transport.connected();
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public boolean isShared() {
+    return true;
+  }
+
+  @Override
+  public Duration timeout() {
+    return timeout;
+  }
+
+  @Override
+  public RuntimeException failure(Throwable failure) {
+    return RedisExceptions.fromLettuce(description, timeout, failure);
+  }
+
+  /** Whether the invalidation stream is read without a gap right now. */
+  public boolean live() {
+    return transport.live();
+  }
+
+  /**
+   * Whether this store's writes append invalidation events, which the engine then counts as sent
+   * and completes with pattern events: always. Each write script appends its event in the same
+   * script as the write ({@link RedisScripts#WRITES}, checked when they load), whether or not this
+   * node reads events: other nodes sharing the Redis may hold copies even when this one has no
+   * layer nearer than Redis (no listener at {@link #bind}). It is not "whether a listener was
+   * given": answering that once left a writer with only a server layer sending no pattern events.
+   */
+  public boolean publishes() {
+    return true;
+  }
+
+  public CompletableFuture<byte[]> get(String key) {
+    return call(a -> a.get(key));
+  }
+
+  /**
+   * The value and its remaining time to live in milliseconds (-1: none; 0 or -2: it just expired),
+   * read atomically.
+   */
+  @Override
+  public CompletableFuture<TtlValue> getWithTtl(String key) {
+    return this.<List<Object>>script(
+            RedisScripts.GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
+        .thenApply(reply -> valueAndTtl(reply, 0));
+  }
+
+  /**
+   * Per key of a page: its value (null when absent or not a string) and remaining TTL in
+   * milliseconds, as {@link #getWithTtl}, in one script call.
+   */
+  @Override
+  public CompletableFuture<List<TtlValue>> getAllWithTtl(List<String> keys) {
+    return this.<List<Object>>script(
+            RedisScripts.GET_ALL_WITH_TTL, ScriptOutputType.MULTI, keys.toArray(new String[0]))
+        .thenApply(
+            reply -> {
+              List<TtlValue> out = new ArrayList<>(keys.size());
+              for (int i = 0; i < keys.size(); i++) {
+                out.add(valueAndTtl(reply, 2 * i));
+              }
+              return out;
+            });
+  }
+
+  /**
+   * The value (null when absent or not a string) and remaining TTL at {@code at} of a GET_WITH_TTL
+   * or GET_ALL_WITH_TTL reply; a missing TTL reads as -2 (absent).
+   */
+  private static TtlValue valueAndTtl(List<Object> reply, int at) {
+    Object value = at < reply.size() ? reply.get(at) : null;
+    Object ttl = at + 1 < reply.size() ? reply.get(at + 1) : null;
+    return new TtlValue(value instanceof byte[] b ? b : null, ttl instanceof Long l ? l : -2L);
+  }
+
+  public CompletableFuture<Boolean> set(
+      String key, String owner, byte[] value, long px, SetOptions.Condition condition) {
+    String cond =
+        condition == null
+            ? "-"
+            : switch (condition) {
+              case IF_ABSENT -> "NX";
+              case IF_PRESENT -> "XX";
+              case ALWAYS -> "-";
+            };
+    return this.<Long>run(
+            RedisScripts.SET, key, owner, value, ascii(Long.toString(px)), ascii(cond))
+        .thenApply(n -> n == 1L);
+  }
+
+  public CompletableFuture<Boolean> del(String key, String owner) {
+    return this.<Long>run(RedisScripts.DEL, key, owner).thenApply(n -> n > 0);
+  }
+
+  public CompletableFuture<Boolean> expire(String key, String owner, long millis) {
+    return this.<Long>run(RedisScripts.PEXPIRE, key, owner, ascii(Long.toString(millis)))
+        .thenApply(n -> n == 1L);
+  }
+
+  public CompletableFuture<Long> incrBy(String key, String owner, long delta) {
+    return run(RedisScripts.INCRBY, key, owner, ascii(Long.toString(delta)));
+  }
+
+  public CompletableFuture<Long> pttl(String key) {
+    return call(a -> a.pttl(key));
+  }
+
+  public CompletableFuture<Boolean> exists(String key) {
+    return call(a -> a.exists(key)).thenApply(n -> n > 0);
+  }
+
+  /**
+   * Writes (or deletes, when {@code value} is null) a key only if it still holds {@code expected}
+   * (null: absent) and no other node holds its lock; releases the lock if {@code token} holds it.
+   * Returns {@code {1}} when applied, else {@code {0, current value}}.
+   */
+  public CompletableFuture<List<Object>> compareAndSet(
+      String key, String owner, String token, byte[] expected, byte[] value, long px) {
+    String[] keys = {
+      key,
+      RedisKeys.stream(owner),
+      RedisKeys.SEQUENCES,
+      RedisKeys.index(owner),
+      RedisKeys.expiries(owner),
+      RedisKeys.lock(key)
+    };
+    return script(
+        RedisScripts.COMPARE_AND_SET,
+        ScriptOutputType.MULTI,
+        keys,
+        node,
+        ascii(Integer.toString(RedisKeys.STREAM_MAXLEN)),
+        utf8(token == null ? "" : token),
+        ascii(expected == null ? "-" : "="),
+        expected == null ? new byte[0] : expected,
+        ascii(value == null ? "d" : "s"),
+        value == null ? new byte[0] : value,
+        ascii(Long.toString(px)));
+  }
+
+  /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */
+  public CompletableFuture<List<Object>> lock(String key, String token, long millis) {
+    return script(
+        RedisScripts.LOCK,
+        ScriptOutputType.MULTI,
+        new String[] {RedisKeys.lock(key), key},
+        utf8(token),
+        ascii(Long.toString(millis)));
+  }
+
+  public CompletableFuture<Long> unlock(String key, String token) {
+    return script(
+        RedisScripts.UNLOCK,
+        ScriptOutputType.INTEGER,
+        new String[] {RedisKeys.lock(key)},
+        utf8(token));
+  }
+
+  /**
+   * Applies writes atomically: {@code values[i]} null deletes {@code keys[i]}; {@code px[i]} > 0
+   * expires it.
+   */
+  public CompletableFuture<Long> batch(
+      List<String> keys, List<String> owners, List<byte[]> values, long[] px) {
+    int n = keys.size();
+    String[] k = new String[1 + 4 * n];
+    byte[][] args = new byte[2 + 3 * n][];
+    k[0] = RedisKeys.SEQUENCES;
+    args[0] = node;
+    args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
+    for (int i = 0; i < n; i++) {
+      String owner = owners.get(i);
+      k[1 + 4 * i] = keys.get(i);
+      k[2 + 4 * i] = RedisKeys.stream(owner);
+      k[3 + 4 * i] = RedisKeys.index(owner);
+      k[4 + 4 * i] = RedisKeys.expiries(owner);
+      byte[] v = values.get(i);
+      args[2 + 3 * i] = ascii(v == null ? "d" : "s");
+      args[3 + 3 * i] = v == null ? new byte[0] : v;
+      args[4 + 3 * i] = ascii(Long.toString(px[i]));
+    }
+    return script(RedisScripts.BATCH, ScriptOutputType.INTEGER, k, args);
+  }
+
+  /**
+   * Applies one offline-queue record with {@code apply-queued.lua}; the reply is its status
+   * ("applied", "skipped", "out of order", "conflict", "skipped-conflict") and, for a conflict, the
+   * server's value.
+   */
+  public CompletableFuture<List<Object>> applyQueued(
+      OfflineQueue.Record rec, String queueId, long floor) {
+    String[] keys = {
+      rec.key,
+      RedisKeys.stream(rec.owner),
+      RedisKeys.SEQUENCES,
+      RedisKeys.index(rec.owner),
+      RedisKeys.expiries(rec.owner),
+      RedisKeys.QUEUES,
+      RedisKeys.queueConflicts(queueId)
+    };
+    return script(
+        RedisScripts.APPLY_QUEUED,
+        ScriptOutputType.MULTI,
+        keys,
+        node,
+        ascii(Integer.toString(RedisKeys.STREAM_MAXLEN)),
+        new byte[] {rec.op},
+        rec.value == null ? new byte[0] : rec.value,
+        ascii(Long.toString(rec.px)),
+        ascii(rec.base),
+        utf8(queueId),
+        ascii(Long.toString(rec.seq)),
+        ascii(Long.toString(floor)));
+  }
+
+  /** Forgets a queued record's conflict once it was reported. */
+  public CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq) {
+    return call(a -> a.hdel(RedisKeys.queueConflicts(queueId), Long.toString(seq)));
+  }
+
+  /** Appends a pattern event to an owner's stream (after the keys are gone). */
+  public CompletableFuture<Long> publishPattern(String owner, String pattern) {
+    return run(
+        RedisScripts.PUBLISH_PATTERN,
+        RedisKeys.NO_KEY,
+        owner,
+        pattern.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** One command, failing at once with SL100 while the store has never connected. */
+  private <T> CompletableFuture<T> call(
+      Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
+    return transport.call(command);
+  }
+
+  /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
+  private <T> CompletableFuture<T> script(
+      Script s, ScriptOutputType type, String[] keys, byte[]... args) {
+    return transport.script(s, type, keys, args);
+  }
+
+  /**
+   * Runs a write script: KEYS key, stream, sequences, index, expiries; ARGV node, maxlen, extra.
+   */
+  private <T> CompletableFuture<T> run(Script s, String key, String owner, byte[]... extra) {
+    String[] keys = {
+      key,
+      RedisKeys.stream(owner),
+      RedisKeys.SEQUENCES,
+      RedisKeys.index(owner),
+      RedisKeys.expiries(owner)
+    };
+    byte[][] args = new byte[2 + extra.length][];
+    args[0] = node;
+    args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
+    System.arraycopy(extra, 0, args, 2, extra.length);
+    return script(s, ScriptOutputType.INTEGER, keys, args);
+  }
+
+  /**
+   * Deletes the keys of one owner that a pattern matches, found through the owner's key index: the
+   * cost is the number of the owner's keys that share the pattern's literal prefix, not the size of
+   * the keyspace, and each step touches at most 500 keys.
+   */
+  public CompletableFuture<Long> deleteMatching(String owner, KeyPattern pattern, String except) {
+    return deletePage(owner, pattern, except, "[" + pattern.literalPrefix(), 0L);
+  }
+
+  private CompletableFuture<Long> deletePage(
+      String owner, KeyPattern pattern, String except, String start, long deleted) {
+    String prefix = pattern.literalPrefix();
+    return this.<List<byte[]>>script(
+            RedisScripts.INDEX_PAGE,
+            ScriptOutputType.MULTI,
+            new String[] {RedisKeys.index(owner)},
+            utf8(start),
+            utf8(prefix),
+            ascii("500"))
+        .thenCompose(
+            page -> {
+              if (page.isEmpty()) {
+                return CompletableFuture.completedFuture(deleted);
+              }
+              List<byte[]> matching = new ArrayList<>();
+              String last = null;
+              for (byte[] member : page) {
+                last = new String(member, StandardCharsets.UTF_8);
+                if (pattern.matches(last) && !last.equals(except)) {
+                  matching.add(member);
+                }
+              }
+              String next = "(" + last;
+              CompletableFuture<Long> dropped =
+                  matching.isEmpty()
+                      ? CompletableFuture.completedFuture(0L)
+                      : streamingOwners.contains(owner)
+                          ? dropStreamed(owner, matching)
+                          : this.<Long>script(
+                              RedisScripts.DROP_KEYS,
+                              ScriptOutputType.INTEGER,
+                              new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
+                              matching.toArray(new byte[0][]));
+              return dropped.thenCompose(
+                  n ->
+                      page.size() < 500
+                          ? CompletableFuture.completedFuture(deleted + n)
+                          : deletePage(owner, pattern, except, next, deleted + n));
+            });
+  }
+
+  // ---- streamed values ----
+
+  /** Owners whose keys may hold streamed values (their deletions release chunks). */
+  private volatile Set<String> streamingOwners = Set.of();
+
+  void streamingOwners(Set<String> owners) {
+    this.streamingOwners = Set.copyOf(owners);
+  }
+
+  private CompletableFuture<Long> dropStreamed(String owner, List<byte[]> keys) {
+    byte[][] args = new byte[keys.size() + 1][];
+    args[0] = ascii(Long.toString(StreamedValues.GRACE_MILLIS));
+    for (int i = 0; i < keys.size(); i++) {
+      args[i + 1] = keys.get(i);
+    }
+    return script(
+        RedisScripts.STREAM_DROP_KEYS,
+        ScriptOutputType.INTEGER,
+        new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
+        args);
+  }
+
+  /** DEL of a key of a {@code @Streaming} owner: a streamed value's chunks get the grace period. */
+  public CompletableFuture<Boolean> delStreamed(String key, String owner) {
+    return this.<Long>run(
+            RedisScripts.STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
+        .thenApply(n -> n > 0);
+  }
+
+  /** Writes one chunk of a value being streamed in, expiring after {@code leaseMillis}. */
+  public CompletableFuture<String> setChunk(
+      String version, int index, byte[] bytes, long leaseMillis) {
+    String chunkKey = RedisKeys.chunk(version, index);
+    return call(a -> a.set(chunkKey, bytes, SetArgs.Builder.px(leaseMillis)));
+  }
+
+  @Override
+  public CompletableFuture<byte[]> getChunk(String version, int index) {
+    return get(RedisKeys.chunk(version, index));
+  }
+
+  /**
+   * Extends the leases of chunks {@code first..last} of a write in progress, in one script; how
+   * many exist. See {@code stream-renew.lua}.
+   */
+  public CompletableFuture<Long> renewChunks(
+      String version, int first, int last, long leaseMillis) {
+    return script(
+        RedisScripts.STREAM_RENEW,
+        ScriptOutputType.INTEGER,
+        new String[0],
+        ascii(version),
+        ascii(Integer.toString(first)),
+        ascii(Integer.toString(last)),
+        ascii(Long.toString(leaseMillis)));
+  }
+
+  /** Drops the chunks of a write that failed. */
+  public CompletableFuture<Long> unlinkChunks(String version, int count) {
+    String[] chunkKeys = new String[count];
+    for (int i = 0; i < count; i++) {
+      chunkKeys[i] = RedisKeys.chunk(version, i);
+    }
+    return call(a -> a.unlink(chunkKeys));
+  }
+
+  /** Points {@code key} at fully written chunks, in one script; see {@code stream-swap.lua}. */
+  public CompletableFuture<Long> swapStream(
+      String key, String owner, byte[] pointer, long px, String version, int count) {
+    return run(
+        RedisScripts.STREAM_SWAP,
+        key,
+        owner,
+        pointer,
+        ascii(Long.toString(px)),
+        ascii(Long.toString(StreamedValues.GRACE_MILLIS)),
+        ascii(version),
+        ascii(Integer.toString(count)));
+  }
+
+  public static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Visits every key matching a Redis glob with SCAN (never KEYS), in batches of 1000, so Redis is
+   * never blocked for long; our own bookkeeping keys are skipped.
+   */
+  public CompletableFuture<Void> scan(String glob, Consumer<List<String>> batch) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            ScanArgs args = ScanArgs.Builder.matches(glob).limit(1000);
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+              KeyScanCursor<String> page = transport.await(transport.commands().scan(cursor, args));
+              List<String> keys = new ArrayList<>(page.getKeys().size());
+              for (String k : page.getKeys()) {
+                if (!RedisKeys.isOwn(k)) {
+                  keys.add(k);
+                }
+              }
+              if (!keys.isEmpty()) {
+                batch.accept(keys);
+              }
+              cursor = page;
+            } while (!cursor.isFinished());
+          } catch (RuntimeException e) {
+            throw RedisExceptions.fromLettuce(description, timeout, e);
+          }
+        },
+        transport.scans());
+  }
+
+  /**
+   * Visits the keys matching a Redis glob with SCAN (COUNT {@code count}) on the calling thread, a
+   * page at a time, until {@code page} returns false; our own bookkeeping keys are skipped.
+   *
+   * @throws StatelessException the coded failure when Redis fails
+   */
+  public void scanPages(String glob, int count, Predicate<List<String>> page) {
+    try {
+      ScanArgs args = ScanArgs.Builder.matches(glob).limit(count);
+      ScanCursor cursor = ScanCursor.INITIAL;
+      do {
+        KeyScanCursor<String> scanned = transport.await(transport.commands().scan(cursor, args));
+        List<String> keys = new ArrayList<>(scanned.getKeys().size());
+        for (String k : scanned.getKeys()) {
+          if (!RedisKeys.isOwn(k)) {
+            keys.add(k);
+          }
+        }
+        if (!keys.isEmpty() && !page.test(keys)) {
+          return;
+        }
+        cursor = scanned;
+      } while (!cursor.isFinished());
+    } catch (RuntimeException e) {
+      throw RedisExceptions.fromLettuce(description, timeout, e);
+    }
+  }
+
+  public static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+}

@@ -1,0 +1,242 @@
+package dev.stateless.internal.redis;
+
+import dev.stateless.internal.InvalidationListener;
+import dev.stateless.internal.Threads;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.RedisCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the invalidation streams of one Redis store on a thread of its own and tells the cache what
+ * other nodes wrote. Events are numbered per owner; a number that skips (the stream was trimmed
+ * while this node was away) or goes back (Redis restarted) means events were lost, and the listener
+ * drops that owner's copies. While the connection is down the store is not {@link #live()}: copies
+ * of its data are not served, because nothing proves them fresh.
+ */
+public final class StreamInvalidations implements AutoCloseable {
+
+  private static final class Cursor {
+    public String lastId = "0-0";
+    public long lastSeq;
+  }
+
+  private final RedisClient client;
+  private final RedisCodec<String, byte[]> codec;
+  private final String nodeId;
+  private final InvalidationListener listener;
+  private final Duration timeout;
+  private final Map<String, String> ownerByStream = new LinkedHashMap<>();
+  private final Map<String, Cursor> cursors = new HashMap<>();
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile boolean live;
+  private StatefulRedisConnection<String, byte[]> connection;
+
+  public StreamInvalidations(
+      String store,
+      RedisClient client,
+      RedisCodec<String, byte[]> codec,
+      String nodeId,
+      List<String> owners,
+      InvalidationListener listener,
+      Duration timeout) {
+    this.client = client;
+    this.codec = codec;
+    this.nodeId = nodeId;
+    this.listener = listener;
+    this.timeout = timeout;
+    for (String owner : owners) {
+      ownerByStream.put(RedisKeys.stream(owner), owner);
+    }
+    ownerByStream.put(RedisKeys.stream(null), null);
+    this.thread = new Thread(this::run, "stateless-invalidations-" + store);
+    thread.setDaemon(true);
+  }
+
+  /** Connects and reads where the streams end now (this node holds no copies yet), then starts. */
+  public void start() {
+    connection = client.connect(codec);
+    RedisCommands<String, byte[]> sync = connection.sync();
+    for (String stream : ownerByStream.keySet()) {
+      Cursor c = new Cursor();
+      List<StreamMessage<String, byte[]>> last =
+          sync.xrevrange(stream, Range.create("-", "+"), Limit.from(1));
+      if (!last.isEmpty()) {
+        c.lastId = last.get(0).getId();
+      }
+      // This node holds no copies yet, so nothing can be stale: start at the counter. The first
+      // event read is then numbered next, or a gap shows (and drops nothing yet held).
+      c.lastSeq = number(sync.hget(RedisKeys.SEQUENCES, stream));
+      cursors.put(stream, c);
+    }
+    live = true;
+    thread.start();
+  }
+
+  public boolean live() {
+    return live;
+  }
+
+  private void run() {
+    boolean resync = false;
+    long backoffMillis = 10;
+    long blockMillis = Math.max(10, Math.min(1000, timeout.toMillis() / 2));
+    while (!closed) {
+      try {
+        RedisCommands<String, byte[]> sync = connection.sync();
+        if (resync) {
+          catchUp(sync);
+          resync = false;
+          live = true;
+        }
+        checkCounters(sync);
+        List<StreamMessage<String, byte[]>> messages =
+            sync.xread(XReadArgs.Builder.block(blockMillis).count(1000), offsets());
+        for (StreamMessage<String, byte[]> m : messages) {
+          handle(m, false);
+        }
+        backoffMillis = 10;
+      } catch (RuntimeException | Error e) {
+        // Anything, not only Redis failures: a reader that died quietly would leave copies
+        // trusted with no one applying invalidations.
+        if (closed) {
+          live = false;
+          return;
+        }
+        live = false;
+        resync = true;
+        try {
+          Thread.sleep(backoffMillis);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoffMillis = Math.min(1000, backoffMillis * 2);
+      }
+    }
+  }
+
+  /**
+   * After a reconnect, before copies are trusted again: checks the counters (a restart shows as a
+   * counter below what this node saw) and replays every event written while it was away.
+   */
+  private void catchUp(RedisCommands<String, byte[]> sync) {
+    checkCounters(sync);
+    List<StreamMessage<String, byte[]>> messages;
+    do {
+      messages = sync.xread(XReadArgs.Builder.count(1000), offsets());
+      for (StreamMessage<String, byte[]> m : messages) {
+        handle(m, true);
+      }
+    } while (!messages.isEmpty());
+  }
+
+  /** A counter below what this node has seen means Redis lost its data (restart, flush). */
+  private void checkCounters(RedisCommands<String, byte[]> sync) {
+    Map<String, byte[]> counters = sync.hgetall(RedisKeys.SEQUENCES);
+    for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
+      byte[] v = counters.get(e.getKey());
+      long current;
+      try {
+        current = v == null ? 0 : Long.parseLong(text(v));
+      } catch (NumberFormatException bad) {
+        current = 0; // overwritten by someone else: treat as lost
+      }
+      Cursor c = e.getValue();
+      if (current < c.lastSeq) {
+        c.lastSeq = 0;
+        c.lastId = "0-0";
+        listener.onLost(ownerByStream.get(e.getKey()), 0);
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private XReadArgs.StreamOffset<String>[] offsets() {
+    List<XReadArgs.StreamOffset<String>> list = new ArrayList<>();
+    for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
+      list.add(XReadArgs.StreamOffset.from(e.getKey(), e.getValue().lastId));
+    }
+    return list.toArray(new XReadArgs.StreamOffset[0]);
+  }
+
+  private void handle(StreamMessage<String, byte[]> m, boolean replaying) {
+    Cursor c = cursors.get(m.getStream());
+    String owner = ownerByStream.get(m.getStream());
+    InvalidationEvent event;
+    try {
+      event = InvalidationEvent.parse(owner, m.getBody());
+    } catch (RuntimeException e) {
+      // Not an event this code wrote: its key is unknown, so the owner's copies go.
+      c.lastId = m.getId();
+      listener.onLost(owner, 1);
+      return;
+    }
+    long seq = event.seq();
+    if (seq != c.lastSeq + 1) {
+      listener.onLost(owner, Math.max(0, seq - c.lastSeq - 1));
+    }
+    c.lastSeq = seq;
+    c.lastId = m.getId();
+    if (replaying) {
+      listener.onReplayed();
+    }
+    if (event.writtenBy(nodeId)) {
+      return; // this node applied its own write already
+    }
+    try {
+      switch (event.kind()) {
+        case KEY -> listener.onKey(owner, event.key());
+        case PATTERN -> listener.onPattern(owner, event.pattern());
+        case UNKNOWN -> listener.onLost(owner, 1);
+      }
+    } catch (RuntimeException e) {
+      listener.onLost(owner, 1); // the event is read; its effect could not be applied
+    }
+  }
+
+  /** A counter's value; 0 when absent or not a number (someone else wrote it). */
+  private static long number(byte[] counter) {
+    try {
+      return counter == null ? 0 : Long.parseLong(text(counter));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    live = false;
+    if (Threads.onIoThread()) {
+      if (connection != null) {
+        connection.closeAsync(); // waiting here would wait for this very thread
+      }
+      return;
+    }
+    if (connection != null) {
+      connection.close();
+    }
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

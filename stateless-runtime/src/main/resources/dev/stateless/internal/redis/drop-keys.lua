@@ -1,0 +1,13 @@
+-- DROP_KEYS: unlinks keys of one owner and drops them from its index (no event: the caller
+-- publishes one pattern event after).
+-- KEYS: [1] index, [2] expiries
+-- ARGV: the keys to drop (all of this owner)
+-- Reply: how many existed
+
+local n = 0
+for _, k in ipairs(ARGV) do
+  n = n + redis.call('UNLINK', k)
+  redis.call('ZREM', KEYS[1], k)
+  redis.call('ZREM', KEYS[2], k)
+end
+return n

@@ -1,0 +1,11 @@
+-- PEXPIRE: gives an existing key a time to live, appends its event and indexes its expiry.
+-- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries
+-- ARGV: [1] node, [2] maxlen, [3] millis
+-- Reply: 1 when set; 0 when the key does not exist (then nothing is published)
+
+local n = redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if n == 0 then return 0 end
+local px = tonumber(ARGV[3])
+--#include publish field=${EVENT_KEY} value=KEYS[1]
+--#include index px=px
+return 1

@@ -1,0 +1,11 @@
+-- STREAM_DEL: DEL for the keys of a @Streaming owner: a pointer's chunks get the grace period.
+-- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries
+-- ARGV: [1] node, [2] maxlen, [3] grace in ms
+-- Reply: how many keys were deleted (0 or 1)
+
+--#include release-chunks key=KEYS[1] grace=tonumber(ARGV[3])
+local n = redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[4], KEYS[1])
+redis.call('ZREM', KEYS[5], KEYS[1])
+--#include publish field=${EVENT_KEY} value=KEYS[1]
+return n

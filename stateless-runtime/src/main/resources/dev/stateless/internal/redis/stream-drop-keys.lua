@@ -1,0 +1,15 @@
+-- STREAM_DROP_KEYS: DROP_KEYS for the keys of a @Streaming owner: pointers' chunks get the grace.
+-- KEYS: [1] index, [2] expiries
+-- ARGV: [1] grace in ms, then the keys to drop (all of one @Streaming owner)
+-- Reply: how many existed
+
+local n = 0
+local grace = tonumber(ARGV[1])
+for i = 2, #ARGV do
+  local k = ARGV[i]
+  --#include release-chunks key=k grace=grace
+  n = n + redis.call('UNLINK', k)
+  redis.call('ZREM', KEYS[1], k)
+  redis.call('ZREM', KEYS[2], k)
+end
+return n

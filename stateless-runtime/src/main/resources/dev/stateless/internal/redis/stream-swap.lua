@@ -1,0 +1,28 @@
+-- STREAM_SWAP: points a key at a streamed value's fully written chunks. Every chunk must still be
+-- there (else nothing changes); the chunks then live as long as the pointer (plus the grace), the
+-- old value's chunks get the grace, and the pointer is set, its event published and indexed as SET
+-- does. It touches every chunk of both values (about 10 us each): StreamedValues.MAX_CHUNKS bounds
+-- how long it blocks Redis.
+-- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries
+-- ARGV: [1] node, [2] maxlen, [3] pointer, [4] px (0: none), [5] grace, [6] version,
+--       [7] chunk count
+-- Reply: 1; an error reply STALE when a chunk of the new value expired
+
+local px = tonumber(ARGV[4])
+local grace = tonumber(ARGV[5])
+local count = tonumber(ARGV[7])
+for i = 0, count - 1 do
+  if redis.call('EXISTS', '${CHUNK_PREFIX}' .. ARGV[6] .. ':' .. i) == 0 then
+    return redis.error_reply('STALE chunk ' .. i .. ' of the new value expired before it was complete')
+  end
+end
+for i = 0, count - 1 do
+  local c = '${CHUNK_PREFIX}' .. ARGV[6] .. ':' .. i
+  if px > 0 then redis.call('PEXPIRE', c, px + grace) else redis.call('PERSIST', c) end
+end
+--#include release-chunks key=KEYS[1] grace=grace
+if px > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', px)
+else redis.call('SET', KEYS[1], ARGV[3]) end
+--#include publish field=${EVENT_KEY} value=KEYS[1]
+--#include index px=px
+return 1

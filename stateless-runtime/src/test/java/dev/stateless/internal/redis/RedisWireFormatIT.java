@@ -1,0 +1,166 @@
+package dev.stateless.internal.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stateless.SetOptions;
+import dev.stateless.internal.OfflineQueue;
+import dev.stateless.testing.RedisServerExtension;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The wire format in one place: the scripts load from their resources, and every write script
+ * appends an event that {@link InvalidationEvent} parses, with only the fields it declares.
+ */
+class RedisWireFormatIT {
+  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
+
+  private final List<RedisStore> open = new ArrayList<>();
+
+  @BeforeEach
+  void clean() {
+    redis.flushAll();
+  }
+
+  @AfterEach
+  void closeAll() {
+    open.forEach(RedisStore::close);
+  }
+
+  private RedisStore store(String node) {
+    RedisStore s = new RedisStore(redis.uri());
+    open.add(s);
+    s.connect(node, null, List.of("users"), Set.of(), false);
+    return s;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The entries of a stream, as the reader gets them. */
+  private static List<StreamMessage<String, byte[]>> entries(String stream) {
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, byte[]> c =
+        client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
+      return c.sync().xrange(stream, Range.create("-", "+"));
+    } finally {
+      client.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void everyScript_loadsWithoutItsHeader_andWithEveryPlaceholderReplaced() {
+    assertThat(RedisScripts.ALL).hasSize(18).doesNotHaveDuplicates();
+    assertThat(RedisScripts.ALL).containsAll(RedisScripts.WRITES);
+    for (Script s : RedisScripts.ALL) {
+      assertThat(s.text()).as(s.name()).doesNotStartWith("--").doesNotContain("${").endsWith("\n");
+      assertThat(s.sha()).as(s.name()).matches("[0-9a-f]{40}");
+    }
+    assertThat(RedisScripts.STREAM_RENEW.text()).contains("'" + RedisKeys.CHUNK_PREFIX + "'");
+  }
+
+  @Test
+  void everyWriteScript_appendsAnEventTheReaderParses_withOnlyTheDeclaredFields() {
+    RedisStore s = store("node-a");
+    String version = "v1";
+    s.setChunk(version, 0, bytes("chunk"), 60_000).join();
+    byte[] pointer = bytes("\0S1 " + version + " 1 5");
+
+    s.set("user:1", "users", bytes("a"), 0, SetOptions.Condition.ALWAYS).join(); // set.lua
+    s.expire("user:1", "users", 60_000).join(); // pexpire.lua
+    s.incrBy("user:n", "users", 5).join(); // incrby.lua
+    s.compareAndSet("user:1", "users", null, bytes("a"), bytes("b"), 0).join(); // cas
+    s.batch( // batch.lua
+            List.of("user:2", "user:3"),
+            List.of("users", "users"),
+            Arrays.asList(bytes("c"), null),
+            new long[] {0, 0})
+        .join();
+    s.applyQueued( // apply-queued.lua
+            new OfflineQueue.Record(1, (byte) 's', "user:4", "users", bytes("d"), 0, "?"),
+            "queue-1",
+            0)
+        .join();
+    s.swapStream("user:5", "users", pointer, 0, version, 1).join(); // stream-swap.lua
+    s.delStreamed("user:5", "users").join(); // stream-del.lua
+    s.del("user:1", "users").join(); // del.lua
+    s.publishPattern("users", "user:*").join(); // publish-pattern.lua
+
+    List<StreamMessage<String, byte[]>> entries = entries(RedisKeys.stream("users"));
+    List<String> subjects = new ArrayList<>();
+    long seq = 0;
+    for (StreamMessage<String, byte[]> m : entries) {
+      assertThat(m.getBody().keySet())
+          .isSubsetOf(
+              Set.of(
+                  InvalidationEvent.SEQ,
+                  InvalidationEvent.NODE,
+                  InvalidationEvent.KEY,
+                  InvalidationEvent.PATTERN,
+                  InvalidationEvent.QUEUED));
+      InvalidationEvent e = InvalidationEvent.parse("users", m.getBody());
+      assertThat(e.seq()).isEqualTo(++seq);
+      assertThat(e.writtenBy("node-a")).isTrue();
+      subjects.add(
+          e.kind() + " " + (e.kind() == InvalidationEvent.Kind.KEY ? e.key() : e.pattern()));
+    }
+    assertThat(subjects)
+        .containsExactly(
+            "KEY user:1",
+            "KEY user:1",
+            "KEY user:n",
+            "KEY user:1",
+            "KEY user:2",
+            "KEY user:3",
+            "KEY user:4",
+            "KEY user:5",
+            "KEY user:5",
+            "KEY user:1",
+            "PATTERN user:*");
+    assertThat(
+            new String(
+                entries.get(6).getBody().get(InvalidationEvent.QUEUED), StandardCharsets.UTF_8))
+        .isEqualTo("1");
+    assertThat(redis.command("HGET", RedisKeys.SEQUENCES, RedisKeys.stream("users")))
+        .isEqualTo(Long.toString(seq));
+  }
+
+  /**
+   * A store bound without a listener (its node has no layer nearer than Redis) still appends every
+   * write's event, for the other nodes' copies: publishes() must say so, or the engine neither
+   * counts those events nor sends pattern events.
+   */
+  @Test
+  void publishes_isTrueForAStoreBoundWithoutAListener_whoseWritesStillAppendEvents() {
+    RedisStore s = store("backend");
+    s.set("user:1", "users", bytes("a"), 0, SetOptions.Condition.ALWAYS).join();
+    assertThat(entries(RedisKeys.stream("users"))).hasSize(1);
+    assertThat(s.publishes()).isTrue();
+  }
+
+  @Test
+  void anEntryWithoutANumber_isNotAnEvent() {
+    assertThat(InvalidationEvent.parse(null, Map.of(InvalidationEvent.SEQ, bytes("3"))).kind())
+        .isEqualTo(InvalidationEvent.Kind.UNKNOWN);
+    assertThatThrownBy(() -> InvalidationEvent.parse(null, Map.of("x", bytes("1"))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
