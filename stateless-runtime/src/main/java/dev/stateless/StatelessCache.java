@@ -268,8 +268,7 @@ public final class StatelessCache implements AutoCloseable {
    * @param fn the change: the current value ({@code null} when absent) to the new one
    * @param <V> the value's type
    * @return the new value; fails with SL011 when this view neither owns nor holds the key
-   *     exclusively, SL103 when the update lost to other writers {@value AtomicOps#ATTEMPTS} times,
-   *     and as {@link #set} does
+   *     exclusively, SL103 when the update lost to other writers 32 times, and as {@link #set} does
    */
   public <V> CompletableFuture<V> atomicUpdate(String key, UnaryOperator<V> fn) {
     Objects.requireNonNull(fn, "fn");
