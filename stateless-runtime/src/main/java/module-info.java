@@ -1,0 +1,16 @@
+/**
+ * The stateless runtime: {@link dev.stateless.StatelessCache} over one store per layer, and {@link
+ * dev.stateless.redis.RedisAdapter}. Only the API packages are exported; the engine ({@code
+ * dev.stateless.internal}, {@code dev.stateless.internal.redis}) is not.
+ */
+module dev.stateless.runtime {
+  requires transitive dev.stateless.core;
+  requires com.github.benmanes.caffeine;
+  requires io.netty.common;
+  requires lettuce.core;
+  requires com.h2database.mvstore;
+  requires static micrometer.core;
+
+  exports dev.stateless;
+  exports dev.stateless.redis;
+}
