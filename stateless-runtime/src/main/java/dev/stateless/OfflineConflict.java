@@ -75,6 +75,6 @@ public final class OfflineConflict {
   }
 
   private static String show(Object v) {
-    return v instanceof byte[] ? Arrays.toString((byte[]) v) : String.valueOf(v);
+    return v instanceof byte[] b ? Arrays.toString(b) : String.valueOf(v);
   }
 }

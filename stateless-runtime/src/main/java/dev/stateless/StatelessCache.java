@@ -15,6 +15,7 @@ import dev.stateless.internal.CaffeineStore;
 import dev.stateless.internal.Checks;
 import dev.stateless.internal.Engine;
 import dev.stateless.internal.Errors;
+import dev.stateless.internal.Futures;
 import dev.stateless.internal.MicrometerBinder;
 import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.ScopedEntries;
@@ -219,7 +220,8 @@ public final class StatelessCache implements AutoCloseable {
       done = call(op);
     }
     CacheWrite w = new CacheWrite(entries, key, rights, via);
-    done.whenComplete(
+    Futures.whenDone(
+        done,
         (v, t) -> {
           if (t == null) {
             w.settle(v);

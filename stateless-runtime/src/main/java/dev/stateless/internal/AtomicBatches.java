@@ -49,6 +49,7 @@ public final class AtomicBatches {
    *
    * @param value the value to store; null: a delete
    */
+  @SuppressWarnings("ArrayRecordComponent") // an internal carrier, never compared or hashed
   public record BatchWrite(
       Route route,
       CacheLayer target,

@@ -46,8 +46,8 @@ public final class AtomicUpdates {
   private final ConcurrentHashMap<String, KeyLock> localLocks = new ConcurrentHashMap<>();
 
   private static final class KeyLock {
-    public final ReentrantLock lock = new ReentrantLock();
-    public int users; // guarded by the map's compute
+    final ReentrantLock lock = new ReentrantLock();
+    int users; // guarded by the map's compute
   }
 
   private final ConcurrentHashMap<String, Slot> queued = new ConcurrentHashMap<>();
@@ -58,9 +58,9 @@ public final class AtomicUpdates {
    * reading it.
    */
   private static final class Slot {
-    public final CompletableFuture<Void> done = new CompletableFuture<>();
-    public volatile boolean known;
-    public volatile byte[] value;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    volatile boolean known;
+    volatile byte[] value;
   }
 
   private final AtomicLong tokens = new AtomicLong();
@@ -204,7 +204,8 @@ public final class AtomicUpdates {
                     return CompletableFuture.failedFuture(e);
                   }
                 });
-    result.whenComplete(
+    Futures.whenDone(
+        result,
         (v, t) -> {
           queued.remove(key, mine);
           mine.done.complete(null);
@@ -214,21 +215,21 @@ public final class AtomicUpdates {
 
   /** One optimistic update against Redis, and its retries. */
   private final class RedisUpdate<V> {
-    public final Route r;
-    public final RemoteStore redis;
-    public final String key;
-    public final UnaryOperator<V> fn;
-    public final long px;
-    public final long leaseMillis;
-    public final Slot slot;
-    public int attempts;
-    public boolean retried;
-    public boolean guessed; // the first attempt used a remembered value, not one read from Redis
-    public String token;
-    public long lockWaitStart;
-    public final CompletableFuture<V> result = new CompletableFuture<>();
+    final Route r;
+    final RemoteStore redis;
+    final String key;
+    final UnaryOperator<V> fn;
+    final long px;
+    final long leaseMillis;
+    final Slot slot;
+    int attempts;
+    boolean retried;
+    boolean guessed; // the first attempt used a remembered value, not one read from Redis
+    String token;
+    long lockWaitStart;
+    final CompletableFuture<V> result = new CompletableFuture<>();
 
-    public RedisUpdate(Route r, RemoteStore redis, String key, UnaryOperator<V> fn, Slot slot) {
+    RedisUpdate(Route r, RemoteStore redis, String key, UnaryOperator<V> fn, Slot slot) {
       this.slot = slot;
       this.r = r;
       this.redis = redis;
@@ -239,7 +240,7 @@ public final class AtomicUpdates {
       this.leaseMillis = Math.max(1000, 2 * redis.timeout().toMillis());
     }
 
-    public void start(Slot before) {
+    void start(Slot before) {
       byte[] guess;
       if (before != null && before.known) {
         guessed = true;
@@ -249,7 +250,7 @@ public final class AtomicUpdates {
         onRead(guess == DELETED ? null : guess, null);
       } else {
         try {
-          redis.get(key).whenComplete(this::onRead);
+          Futures.whenDone(redis.get(key), this::onRead);
         } catch (RuntimeException e) {
           fail(e);
         }
@@ -297,29 +298,28 @@ public final class AtomicUpdates {
         return;
       }
       metrics.sent(redis);
-      redis
-          .compareAndSet(key, r.ownerName, token, current, encoded, px)
-          .whenComplete(
-              (reply, t) -> {
-                if (result.isDone()) {
-                  return;
-                } else if (t != null) {
-                  fail(t);
-                } else if (Long.valueOf(1L).equals(reply.get(0))) {
-                  slot.value = encoded;
-                  slot.known = true;
-                  lastWritten.put(key, encoded == null ? DELETED : encoded);
-                  result.complete((V) Values.copyOut(next));
-                } else if ((guessed || !retried) && token == null && attempts < ATTEMPTS) {
-                  // A wrong guess, or lost once: try again at once on the value the script
-                  // returned.
-                  retried |= !guessed;
-                  guessed = false;
-                  onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
-                } else {
-                  lose();
-                }
-              });
+      Futures.whenDone(
+          redis.compareAndSet(key, r.ownerName, token, current, encoded, px),
+          (reply, t) -> {
+            if (result.isDone()) {
+              return;
+            } else if (t != null) {
+              fail(t);
+            } else if (Long.valueOf(1L).equals(reply.get(0))) {
+              slot.value = encoded;
+              slot.known = true;
+              lastWritten.put(key, encoded == null ? DELETED : encoded);
+              result.complete((V) Values.copyOut(next));
+            } else if ((guessed || !retried) && token == null && attempts < ATTEMPTS) {
+              // A wrong guess, or lost once: try again at once on the value the script
+              // returned.
+              retried |= !guessed;
+              guessed = false;
+              onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
+            } else {
+              lose();
+            }
+          });
     }
 
     /**
@@ -335,35 +335,34 @@ public final class AtomicUpdates {
         token = nodeId + ":" + tokens.incrementAndGet();
         lockWaitStart = System.nanoTime();
       }
-      redis
-          .lock(key, token, leaseMillis)
-          .whenComplete(
-              (reply, t) ->
-                  guarded(
-                      () -> {
-                        if (t != null) {
-                          fail(t);
-                        } else if (Long.valueOf(1L).equals(reply.get(0))) {
-                          lockWaitStart = System.nanoTime();
-                          onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
-                        } else if (System.nanoTime() - lockWaitStart
-                            > TimeUnit.MILLISECONDS.toNanos(leaseMillis + 100)) {
-                          fail(Errors.versionConflict(key, attempts));
-                        } else {
-                          // The holder needs a few round trips: poll soon, then every ~13 ms.
-                          int polls = (int) Math.min(7, (System.nanoTime() - lockWaitStart) >> 20);
-                          long pause = ThreadLocalRandom.current().nextLong(50, 100L << polls);
-                          CompletableFuture.delayedExecutor(pause, TimeUnit.MICROSECONDS, functions)
-                              .execute(() -> guarded(this::lose));
-                        }
-                      }));
+      Futures.whenDone(
+          redis.lock(key, token, leaseMillis),
+          (reply, t) ->
+              guarded(
+                  () -> {
+                    if (t != null) {
+                      fail(t);
+                    } else if (Long.valueOf(1L).equals(reply.get(0))) {
+                      lockWaitStart = System.nanoTime();
+                      onRead(reply.size() > 1 ? (byte[]) reply.get(1) : null, null);
+                    } else if (System.nanoTime() - lockWaitStart
+                        > TimeUnit.MILLISECONDS.toNanos(leaseMillis + 100)) {
+                      fail(Errors.versionConflict(key, attempts));
+                    } else {
+                      // The holder needs a few round trips: poll soon, then every ~13 ms.
+                      int polls = (int) Math.min(7, (System.nanoTime() - lockWaitStart) >> 20);
+                      long pause = ThreadLocalRandom.current().nextLong(50, 100L << polls);
+                      CompletableFuture.delayedExecutor(pause, TimeUnit.MICROSECONDS, functions)
+                          .execute(() -> guarded(this::lose));
+                    }
+                  }));
     }
 
     private void fail(Throwable failure) {
       result.completeExceptionally(failure);
       if (token != null) {
         try {
-          redis.unlock(key, token); // best effort: the lease expires by itself
+          Futures.bestEffort(redis.unlock(key, token), "unlock"); // the lease expires by itself
         } catch (RuntimeException e) {
           // closed or disconnected: the lease expires by itself
         }

@@ -28,6 +28,7 @@ public final class Engine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
   /** What a cache is built with; see {@code StatelessCache.Builder}. */
+  @SuppressWarnings("ArrayRecordComponent") // an internal carrier, never compared or hashed
   public record Settings(
       Manifest manifest,
       CaffeineStore[] local,

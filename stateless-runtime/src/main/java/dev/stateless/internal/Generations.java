@@ -61,7 +61,11 @@ public final class Generations {
       return false;
     }
     batchLock.lock();
-    batchLock.unlock();
+    try {
+      // Nothing to do under the lock: taking it waits for the batch to finish.
+    } finally {
+      batchLock.unlock();
+    }
     return true;
   }
 

@@ -83,8 +83,7 @@ public final class Invalidations implements InvalidationListener {
     }
     if (Threads.onIoThread()) {
       // The in-process part walks the local entries: not on the thread that reads replies.
-      return CompletableFuture.supplyAsync(() -> all(parsed, key), ForkJoinPool.commonPool())
-          .thenCompose(f -> f);
+      return Futures.composeAsync(() -> all(parsed, key), ForkJoinPool.commonPool());
     }
     return all(parsed, key);
   }
@@ -144,9 +143,8 @@ public final class Invalidations implements InvalidationListener {
                 n -> remote.deleteMatching(owner, p, written).thenApply(m -> n + m));
       }
       CompletableFuture<Long> published =
-          deleted
-              .handle((n, failure) -> publish(remote, p, owners).thenApply(v -> n))
-              .thenCompose(f -> f)
+          Futures.handleCompose(
+                  deleted, (n, failure) -> publish(remote, p, owners).thenApply(v -> n))
               .thenCombine(deleted, (n, m) -> m); // a deletion failure wins over success
       total = total.thenCombine(published, Long::sum);
     }

@@ -36,7 +36,7 @@ public final class OfflineQueue implements AutoCloseable {
   /**
    * One queued write. {@code base}: SHA-1 hex of the value it replaces, "-" absent, "?" unknown.
    */
-  public static final class Record {
+  public static final class QueuedWrite {
     public final long seq;
     public final byte op;
     public final String key;
@@ -45,7 +45,8 @@ public final class OfflineQueue implements AutoCloseable {
     public final long px;
     public final String base;
 
-    public Record(long seq, byte op, String key, String owner, byte[] value, long px, String base) {
+    public QueuedWrite(
+        long seq, byte op, String key, String owner, byte[] value, long px, String base) {
       this.seq = seq;
       this.op = op;
       this.key = key;
@@ -78,7 +79,7 @@ public final class OfflineQueue implements AutoCloseable {
       return out.toByteArray();
     }
 
-    public static Record decode(long seq, byte[] bytes) {
+    public static QueuedWrite decode(long seq, byte[] bytes) {
       try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes))) {
         int version = d.readByte();
         if (version != 1 && version != 2) {
@@ -96,7 +97,7 @@ public final class OfflineQueue implements AutoCloseable {
           value = new byte[n];
           d.readFully(value);
         }
-        return new Record(seq, op, key, owner, value, px, base);
+        return new QueuedWrite(seq, op, key, owner, value, px, base);
       } catch (IOException e) {
         throw Errors.offlineQueueUnreadable(seq, e);
       }
@@ -222,7 +223,7 @@ public final class OfflineQueue implements AutoCloseable {
         throw failed();
       }
       long seq = nextSeq++;
-      records.put(seq, new Record(seq, op, key, owner, value, px, base).encode());
+      records.put(seq, new QueuedWrite(seq, op, key, owner, value, px, base).encode());
       waiting.add(done);
       waitingSeqs.add(seq);
       lock.notifyAll();
@@ -244,9 +245,9 @@ public final class OfflineQueue implements AutoCloseable {
   }
 
   /** Up to {@code max} committed records from number {@code from} on, in order. */
-  public List<Record> read(long from, int max) {
+  public List<QueuedWrite> read(long from, int max) {
     long limit = committedSeq;
-    List<Record> out = new ArrayList<>();
+    List<QueuedWrite> out = new ArrayList<>();
     Iterator<Long> it = records.keyIterator(from);
     while (it.hasNext() && out.size() < max) {
       Long seq = it.next();
@@ -255,7 +256,7 @@ public final class OfflineQueue implements AutoCloseable {
       }
       byte[] bytes = records.get(seq);
       if (bytes != null) {
-        out.add(Record.decode(seq, bytes));
+        out.add(QueuedWrite.decode(seq, bytes));
       }
     }
     return out;

@@ -118,10 +118,10 @@ public final class OfflineWrites implements AutoCloseable {
     if (from < 0) {
       return;
     }
-    List<OfflineQueue.Record> batch;
+    List<OfflineQueue.QueuedWrite> batch;
     do {
       batch = queue.read(from, 4096);
-      for (OfflineQueue.Record rec : batch) {
+      for (OfflineQueue.QueuedWrite rec : batch) {
         from = rec.seq + 1;
         Route r = routes.route(rec.key);
         Region region = r.regions[CLIENT];
@@ -388,11 +388,11 @@ public final class OfflineWrites implements AutoCloseable {
 
   /** One record sent and not yet answered. */
   private static final class InFlight {
-    public final OfflineQueue.Record rec;
-    public final long token;
-    public final CompletableFuture<List<Object>> reply;
+    final OfflineQueue.QueuedWrite rec;
+    final long token;
+    final CompletableFuture<List<Object>> reply;
 
-    public InFlight(OfflineQueue.Record rec, long token, CompletableFuture<List<Object>> reply) {
+    InFlight(OfflineQueue.QueuedWrite rec, long token, CompletableFuture<List<Object>> reply) {
       this.rec = rec;
       this.token = token;
       this.reply = reply;
@@ -413,10 +413,10 @@ public final class OfflineWrites implements AutoCloseable {
     long nextToSend = first;
     while (!closed) {
       if (inFlight.size() <= WINDOW / 2) {
-        List<OfflineQueue.Record> more = queue.read(nextToSend, WINDOW - inFlight.size());
+        List<OfflineQueue.QueuedWrite> more = queue.read(nextToSend, WINDOW - inFlight.size());
         // Everything below the oldest record not yet answered was acknowledged and removed.
         long floor = (inFlight.isEmpty() ? nextToSend : inFlight.peek().rec.seq) - 1;
-        for (OfflineQueue.Record rec : more) {
+        for (OfflineQueue.QueuedWrite rec : more) {
           CompletableFuture<List<Object>> reply;
           try {
             reply = storeFor(rec).applyQueued(rec, queue.id(), floor);
@@ -441,7 +441,7 @@ public final class OfflineWrites implements AutoCloseable {
 
   /** Handles one reply: the record is settled and removed, or the failure returned. */
   private Throwable handle(InFlight f) {
-    OfflineQueue.Record rec = f.rec;
+    OfflineQueue.QueuedWrite rec = f.rec;
     List<Object> reply;
     try {
       reply = await(f.reply);
@@ -456,33 +456,34 @@ public final class OfflineWrites implements AutoCloseable {
     }
     String status = reply.isEmpty() ? "" : text(reply.get(0));
     switch (status) {
-      case "applied":
+      case "applied" -> {
         applied.increment();
         metrics.invalidationsSent.increment();
         settle(rec, f.token, true);
         dependents(rec);
-        break;
-      case "skipped":
+      }
+      case "skipped" -> {
         // Applied before by a run that did not see the reply (or a conflict already reported).
         skipped.increment();
         settle(rec, f.token, false);
         dependents(rec); // that run may not have dropped them; dropping twice is harmless
-        break;
-      case "conflict":
+      }
+      case "conflict" -> {
         settle(rec, f.token, false);
         report(rec, reply.size() > 1 ? reply.get(1) : null);
         forgetConflict(rec);
-        break;
-      case "skipped-conflict":
+      }
+      case "skipped-conflict" -> {
         // Refused as a conflict by a run that did not see the reply: reported now (again, if
         // that run reported it and crashed before Redis forgot it).
         skipped.increment();
         settle(rec, f.token, false);
         report(rec, reply.size() > 1 ? reply.get(1) : null);
         forgetConflict(rec);
-        break;
-      default:
+      }
+      default -> {
         return Errors.offlineQueueRefused(queue.id(), status, rec.seq);
+      }
     }
     queue.remove(rec.seq);
     drained(rec.seq);
@@ -490,22 +491,21 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   /** Lets Redis forget a reported conflict; if that fails, a re-send reports it once more. */
-  private void forgetConflict(OfflineQueue.Record rec) {
-    storeFor(rec)
-        .forgetQueuedConflict(queue.id(), rec.seq)
-        .whenComplete(
-            (n, t) -> {
-              if (t != null) {
-                LOG.log(
-                    System.Logger.Level.DEBUG,
-                    "offline queue: the conflict of record {0} stays recorded in Redis: {1}",
-                    rec.seq,
-                    String.valueOf(t));
-              }
-            });
+  private void forgetConflict(OfflineQueue.QueuedWrite rec) {
+    Futures.whenDone(
+        storeFor(rec).forgetQueuedConflict(queue.id(), rec.seq),
+        (n, t) -> {
+          if (t != null) {
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                "offline queue: the conflict of record {0} stays recorded in Redis: {1}",
+                rec.seq,
+                String.valueOf(t));
+          }
+        });
   }
 
-  private RemoteStore storeFor(OfflineQueue.Record rec) {
+  private RemoteStore storeFor(OfflineQueue.QueuedWrite rec) {
     RemoteStore s = routes.route(rec.key).primaryRemote;
     if (s == null) {
       throw Errors.offlineOwnerNotRedis(rec.key, rec.owner);
@@ -530,7 +530,7 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   private static String text(Object o) {
-    return o instanceof byte[] ? new String((byte[]) o, StandardCharsets.UTF_8) : String.valueOf(o);
+    return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
   }
 
   /**
@@ -538,7 +538,7 @@ public final class OfflineWrites implements AutoCloseable {
    * ordinary copy ({@code keep}: it now equals Redis, and nothing touched the key since the write
    * was sent) or goes.
    */
-  private void settle(OfflineQueue.Record rec, long token, boolean keep) {
+  private void settle(OfflineQueue.QueuedWrite rec, long token, boolean keep) {
     Route r = routes.route(rec.key);
     Region region = r.regions[CLIENT];
     if (region == null) {
@@ -568,28 +568,27 @@ public final class OfflineWrites implements AutoCloseable {
     dropBetween(r, rec.key);
   }
 
-  private void dependents(OfflineQueue.Record rec) {
-    invalidations
-        .dependentsOf(routes.route(rec.key), null, rec.key)
-        .whenComplete(
-            (n, t) -> {
-              if (t != null) {
-                LOG.log(
-                    System.Logger.Level.WARNING,
-                    "offline queue: the dependents of \"{0}\" could not be invalidated: {1}",
-                    rec.key,
-                    String.valueOf(t));
-              }
-            });
+  private void dependents(OfflineQueue.QueuedWrite rec) {
+    Futures.whenDone(
+        invalidations.dependentsOf(routes.route(rec.key), null, rec.key),
+        (n, t) -> {
+          if (t != null) {
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "offline queue: the dependents of \"{0}\" could not be invalidated: {1}",
+                rec.key,
+                String.valueOf(t));
+          }
+        });
   }
 
-  private void report(OfflineQueue.Record rec, Object server) {
+  private void report(OfflineQueue.QueuedWrite rec, Object server) {
     metrics.offlineConflicts.increment();
     OfflineConflict c =
         new OfflineConflict(
             rec.key,
             rec.value == null ? null : decodeQuietly(rec.value),
-            server instanceof byte[] ? decodeQuietly((byte[]) server) : null);
+            server instanceof byte[] b ? decodeQuietly(b) : null);
     try {
       onConflict.accept(c);
     } catch (RuntimeException e) {

@@ -143,7 +143,10 @@ public final class Reads {
     long token = generations.token(key);
     Flight mine = new Flight(token);
     Flight f = flights.compute(key, (k, cur) -> cur != null && cur.token() == token ? cur : mine);
-    if (f != mine) {
+    // Identity, not the record's equals: whether compute installed this call's own flight.
+    @SuppressWarnings("ReferenceEquality")
+    boolean joined = f != mine;
+    if (joined) {
       return f.future();
     }
     CompletableFuture<Object> loading;
@@ -152,7 +155,8 @@ public final class Reads {
     } catch (RuntimeException e) {
       loading = CompletableFuture.failedFuture(e);
     }
-    loading.whenComplete(
+    Futures.whenDone(
+        loading,
         (v, t) -> {
           flights.remove(key, mine);
           if (t != null) {

@@ -294,11 +294,13 @@ public final class Region {
           if (e != null) {
             // The same entry (fills take back exactly the entry they installed), a new deadline.
             e.deadline = ticker.read() + ttlNanos;
-            timers
-                .policy()
-                .expireVariably()
-                .orElseThrow()
-                .put(k, e, ttlNanos, TimeUnit.NANOSECONDS);
+            // The timer's previous entry: none or this same one.
+            Entry unused =
+                timers
+                    .policy()
+                    .expireVariably()
+                    .orElseThrow()
+                    .put(k, e, ttlNanos, TimeUnit.NANOSECONDS);
           }
           return e;
         });

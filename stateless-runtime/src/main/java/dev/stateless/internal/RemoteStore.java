@@ -91,7 +91,7 @@ public interface RemoteStore extends Store {
 
   /** Applies one queued CLIENT_FIRST write exactly once and in order; see the offline queue. */
   CompletableFuture<List<Object>> applyQueued(
-      OfflineQueue.Record write, String queueId, long floor);
+      OfflineQueue.QueuedWrite write, String queueId, long floor);
 
   /** Forgets a queued write's conflict once it was reported. */
   CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq);

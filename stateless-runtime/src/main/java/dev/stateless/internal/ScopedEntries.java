@@ -28,12 +28,12 @@ public final class ScopedEntries {
   private boolean closed;
 
   private static final class Entry {
-    public final Rights rights;
-    public final CacheLayer via;
-    public final List<Runnable> cleanups = new ArrayList<>();
-    public volatile boolean written;
+    final Rights rights;
+    final CacheLayer via;
+    final List<Runnable> cleanups = new ArrayList<>();
+    volatile boolean written;
 
-    public Entry(Rights rights, CacheLayer via) {
+    Entry(Rights rights, CacheLayer via) {
       this.rights = rights;
       this.via = via;
     }
@@ -73,12 +73,13 @@ public final class ScopedEntries {
     } catch (RuntimeException x) {
       sent = CompletableFuture.failedFuture(x);
     }
-    sent.whenComplete(
+    Futures.whenDone(
+        sent,
         (ok, t) -> {
           if (t == null && Boolean.TRUE.equals(ok)) {
             e.written = true;
           }
-          inFlight.remove(done);
+          untrack(done);
           if (t == null) {
             done.complete(ok);
           } else {
@@ -104,13 +105,20 @@ public final class ScopedEntries {
       e.cleanups.add(cleanup);
       inFlight.add(w);
     }
-    w.whenComplete(
+    Futures.whenDone(
+        w,
         (ok, t) -> {
           if (t == null && Boolean.TRUE.equals(ok)) {
             e.written = true;
           }
-          inFlight.remove(w);
+          untrack(w);
         });
+  }
+
+  /** Stops tracking a write: the very future that was added, so identity is the equality meant. */
+  @SuppressWarnings("CollectionUndefinedEquality") // futures compare by identity, as intended here
+  private void untrack(CompletableFuture<?> write) {
+    inFlight.remove(write);
   }
 
   public synchronized boolean isClosed() {

@@ -33,11 +33,11 @@ public final class StandardCodec implements ValueCodec {
 
   @Override
   public byte[] encode(Object value) {
-    if (value instanceof String) {
-      return tagged(STRING, ((String) value).getBytes(StandardCharsets.UTF_8));
+    if (value instanceof String s) {
+      return tagged(STRING, s.getBytes(StandardCharsets.UTF_8));
     }
-    if (value instanceof byte[]) {
-      return tagged(BYTES, (byte[]) value);
+    if (value instanceof byte[] b) {
+      return tagged(BYTES, b);
     }
     if (value instanceof Map) {
       return encodeMap((Map<?, ?>) value);
@@ -136,30 +136,21 @@ public final class StandardCodec implements ValueCodec {
       return decodeMap(bytes);
     }
     String text = new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
-    switch (tag) {
-      case STRING:
-        return text;
-      case LONG:
-        return Long.valueOf(text);
-      case INT:
-        return Integer.valueOf(text);
-      case SHORT:
-        return Short.valueOf(text);
-      case BYTE:
-        return Byte.valueOf(text);
-      case DOUBLE:
-        return Double.valueOf(text);
-      case FLOAT:
-        return Float.valueOf(text);
-      case BIG_INTEGER:
-        return new BigInteger(text);
-      case BIG_DECIMAL:
-        return new BigDecimal(text);
-      case BOOLEAN:
-        return Boolean.valueOf(text);
-      default:
-        throw new IllegalArgumentException("unknown type tag 0x" + Integer.toHexString(tag & 0xff));
-    }
+    return switch (tag) {
+      case STRING -> text;
+      case LONG -> Long.valueOf(text);
+      case INT -> Integer.valueOf(text);
+      case SHORT -> Short.valueOf(text);
+      case BYTE -> Byte.valueOf(text);
+      case DOUBLE -> Double.valueOf(text);
+      case FLOAT -> Float.valueOf(text);
+      case BIG_INTEGER -> new BigInteger(text);
+      case BIG_DECIMAL -> new BigDecimal(text);
+      case BOOLEAN -> Boolean.valueOf(text);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown type tag 0x" + Integer.toHexString(tag & 0xff));
+    };
   }
 
   @Override

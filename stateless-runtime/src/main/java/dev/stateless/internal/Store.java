@@ -4,9 +4,10 @@ import java.util.function.LongSupplier;
 
 /**
  * One layer's storage, chosen once when the cache is built ({@code Stores}); nothing downstream
- * asks which kind it is. An in-process store ({@link #inProcess()}) keeps entries in {@link
- * Region}s the engine reads directly; a store in another process ({@link #remote()}) answers the
- * {@link RemoteStore} commands. Exactly one of the two is non-null.
+ * asks which kind it is. A {@code LayerStore} holds either an in-process store ({@code
+ * LayerStore.local()}), which keeps entries in {@link Region}s the engine reads directly, or a
+ * store in another process ({@code LayerStore.remote()}), which answers the {@link RemoteStore}
+ * commands: exactly one of the two is non-null.
  */
 public interface Store extends AutoCloseable {
 

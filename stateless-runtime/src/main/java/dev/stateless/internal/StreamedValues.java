@@ -106,7 +106,7 @@ public final class StreamedValues {
 
     public InputStream open() {
       return new ChunkStream() {
-        public int next;
+        int next;
 
         @Override
         public byte[] nextChunk() {
@@ -245,16 +245,16 @@ public final class StreamedValues {
         }
         acquire(window, 1, redis);
         int count = source.count;
-        redis.setChunk(version, count - 1, c, LEASE_MILLIS).whenComplete(answered);
+        Futures.whenDone(redis.setChunk(version, count - 1, c, LEASE_MILLIS), answered);
         if (System.nanoTime() - renewed >= renewAfterNanos) {
           renewed = System.nanoTime();
           // One script per RENEW_BATCH chunks, each taking a window slot like a chunk write.
           for (int first = 0; first < count - 1 && failed.get() == null; first += RENEW_BATCH) {
             acquire(window, 1, redis);
-            redis
-                .renewChunks(
-                    version, first, Math.min(first + RENEW_BATCH, count - 1) - 1, LEASE_MILLIS)
-                .whenComplete(answered);
+            Futures.whenDone(
+                redis.renewChunks(
+                    version, first, Math.min(first + RENEW_BATCH, count - 1) - 1, LEASE_MILLIS),
+                answered);
           }
         }
       }
@@ -280,14 +280,13 @@ public final class StreamedValues {
           Throwable cause =
               t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
           if (String.valueOf(cause.getMessage()).contains("STALE chunk")) {
-            discard(redis, version, chunks); // the script refused: nothing points at them
+            // the script refused: nothing points at them (else their leases remove them)
+            Futures.bestEffort(discard(redis, version, chunks), "unlinking refused chunks");
             throw Errors.streamWriteExpired(key, LEASE_MILLIS);
           }
           // Any other failure (a timeout, a lost connection) may come after the swap ran, when the
           // pointer names these chunks: keep them. If it did not run, their leases remove them.
-          throw cause instanceof RuntimeException
-              ? (RuntimeException) cause
-              : new CompletionException(cause);
+          throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
         });
   }
 
@@ -335,7 +334,7 @@ public final class StreamedValues {
             POINTER_HEAD.length,
             pointer.length - POINTER_HEAD.length,
             StandardCharsets.US_ASCII);
-    String[] parts = text.split(" ");
+    String[] parts = text.split(" ", -1);
     if (parts.length != 3) {
       throw Errors.cannotDecode(key, "malformed streamed-value pointer \"" + text + "\"");
     }
@@ -361,7 +360,7 @@ public final class StreamedValues {
     private int requested;
     private long seen;
 
-    public RedisChunkStream(RemoteStore redis, String key, String version, int count, long length) {
+    RedisChunkStream(RemoteStore redis, String key, String version, int count, long length) {
       this.redis = redis;
       this.key = key;
       this.version = version;
@@ -418,7 +417,7 @@ public final class StreamedValues {
     private boolean done;
 
     /** The next chunk, or null at the end. */
-    public abstract byte[] nextChunk() throws IOException;
+    abstract byte[] nextChunk() throws IOException;
 
     private boolean ready() throws IOException {
       while (!done && pos == current.length) {

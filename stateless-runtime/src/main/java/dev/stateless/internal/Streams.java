@@ -75,14 +75,13 @@ public final class Streams {
         RemoteStore remote = routes.remote(target);
         long px = Writes.toMillis(ttlNanos);
         written =
-            CompletableFuture.supplyAsync(
+            Futures.composeAsync(
                     () -> {
                       metrics.sent(remote);
                       return StreamedValues.write(
                           remote, key, r.ownerName, data, chunk, r.maxBytes, px);
                     },
                     streamingPool)
-                .thenCompose(f -> f)
                 .thenApply(n -> true);
       }
     } catch (RejectedExecutionException e) {

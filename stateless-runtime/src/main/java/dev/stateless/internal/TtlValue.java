@@ -6,6 +6,7 @@ package dev.stateless.internal;
  * @param value the encoded value, or null when absent
  * @param pttlMillis the remaining TTL: {@code -1} none, {@code -2} absent, else milliseconds
  */
+@SuppressWarnings("ArrayRecordComponent") // an internal carrier, never compared or hashed
 public record TtlValue(byte[] value, long pttlMillis) {
   /** The value with no TTL information, for reads that leave no copy. */
   public static TtlValue of(byte[] value) {

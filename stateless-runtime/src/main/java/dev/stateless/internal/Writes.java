@@ -186,16 +186,15 @@ public final class Writes {
       String key,
       Function<T, T> onWritten) {
     CompletableFuture<T> written =
-        write
-            .handle(
-                (v, failure) -> {
-                  if (failure == null) {
-                    return CompletableFuture.completedFuture(onWritten.apply(v));
-                  }
-                  copies.drop(r, target, key);
-                  return CompletableFuture.<T>failedFuture(failure);
-                })
-            .thenCompose(f -> f);
+        Futures.handleCompose(
+            write,
+            (v, failure) -> {
+              if (failure == null) {
+                return CompletableFuture.completedFuture(onWritten.apply(v));
+              }
+              copies.drop(r, target, key);
+              return CompletableFuture.<T>failedFuture(failure);
+            });
     return thenDependents(written, () -> invalidations.dependentsOf(r, rights, key));
   }
 
@@ -220,27 +219,24 @@ public final class Writes {
    */
   public static <T> CompletableFuture<T> thenDependents(
       CompletableFuture<T> write, Supplier<CompletableFuture<?>> dependents) {
-    return write
-        .handle(
-            (v, failure) -> {
-              CompletableFuture<?> dropped;
-              try {
-                dropped = dependents.get();
-              } catch (RuntimeException e) {
-                dropped = CompletableFuture.failedFuture(e);
-              }
-              return dropped.handle(
-                  (n, depFailure) -> {
-                    Throwable first = failure != null ? failure : depFailure;
-                    if (first != null) {
-                      throw first instanceof CompletionException c
-                          ? c
-                          : new CompletionException(first);
-                    }
-                    return v;
-                  });
-            })
-        .thenCompose(f -> f);
+    return Futures.handleCompose(
+        write,
+        (v, failure) -> {
+          CompletableFuture<?> dropped;
+          try {
+            dropped = dependents.get();
+          } catch (RuntimeException e) {
+            dropped = CompletableFuture.failedFuture(e);
+          }
+          return dropped.handle(
+              (n, depFailure) -> {
+                Throwable first = failure != null ? failure : depFailure;
+                if (first != null) {
+                  throw first instanceof CompletionException c ? c : new CompletionException(first);
+                }
+                return v;
+              });
+        });
   }
 
   private CompletableFuture<Boolean> writePrimary(

@@ -435,25 +435,22 @@ public final class RedisAdapter {
     for (int i = 0; i < options.length; i++) {
       String o = Objects.requireNonNull(options[i], "option").toUpperCase(Locale.ROOT);
       switch (o) {
-        case "EX":
-        case "PX":
+        case "EX", "PX" -> {
           if (ttl || i + 1 >= options.length) {
             throw malformed(options, o + " needs one number and may appear once");
           }
           long n = number(options, options[++i]);
           out = out.withTtl(o.equals("EX") ? Duration.ofSeconds(n) : Duration.ofMillis(n));
           ttl = true;
-          break;
-        case "NX":
-        case "XX":
+        }
+        case "NX", "XX" -> {
           if (condition) {
             throw malformed(options, "NX and XX exclude each other");
           }
           out = o.equals("NX") ? out.ifAbsent() : out.ifPresent();
           condition = true;
-          break;
-        default:
-          throw malformed(options, "unknown option " + options[i]);
+        }
+        default -> throw malformed(options, "unknown option " + options[i]);
       }
     }
     return out;

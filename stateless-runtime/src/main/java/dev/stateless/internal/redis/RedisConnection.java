@@ -1,6 +1,7 @@
 package dev.stateless.internal.redis;
 
 import dev.stateless.internal.Errors;
+import dev.stateless.internal.Futures;
 import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.Threads;
 import io.lettuce.core.ClientOptions;
@@ -258,8 +259,9 @@ final class RedisConnection implements AutoCloseable {
                 out.complete(v);
               } else if (RedisExceptions.isNoScript(t)) {
                 try {
-                  translate(flushed(async.<T>eval(s.text(), type, keys, args)))
-                      .whenComplete((v2, t2) -> complete(out, v2, t2));
+                  Futures.whenDone(
+                      translate(flushed(async.<T>eval(s.text(), type, keys, args))),
+                      (v2, t2) -> complete(out, v2, t2));
                 } catch (RuntimeException e) {
                   out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, e));
                 }
@@ -334,7 +336,7 @@ final class RedisConnection implements AutoCloseable {
   private void loadScripts(RedisAsyncCommands<String, byte[]> commands) {
     for (Script s : RedisScripts.ALL) {
       try {
-        flushed(commands.scriptLoad(s.text()));
+        Futures.bestEffort(flushed(commands.scriptLoad(s.text())), "SCRIPT LOAD");
       } catch (RuntimeException e) {
         return; // closed or disconnected: EVALSHA falls back to EVAL
       }
@@ -367,7 +369,7 @@ final class RedisConnection implements AutoCloseable {
     }
     if (connection != null) {
       if (io) {
-        connection.closeAsync();
+        Futures.bestEffort(connection.closeAsync(), "closing the connection");
       } else {
         connection.close();
       }
@@ -380,7 +382,9 @@ final class RedisConnection implements AutoCloseable {
     }
     if (client != null) {
       if (io) {
-        client.shutdownAsync(0, 2, TimeUnit.SECONDS); // closed from a callback: cannot wait
+        // closed from a callback: cannot wait
+        Futures.bestEffort(
+            client.shutdownAsync(0, 2, TimeUnit.SECONDS), "shutting the client down");
       } else {
         client.shutdown(0, 2, TimeUnit.SECONDS);
       }

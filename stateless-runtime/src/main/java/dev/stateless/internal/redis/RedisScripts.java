@@ -163,7 +163,7 @@ final class RedisScripts {
    * {@code '*'} (the entry id) is one.
    */
   private static void checkEventFields(String name, String text) {
-    for (String line : text.split("\n")) {
+    for (String line : text.split("\n", -1)) {
       int xadd = line.indexOf("'XADD'");
       if (xadd < 0) {
         continue;

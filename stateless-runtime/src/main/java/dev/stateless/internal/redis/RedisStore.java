@@ -92,6 +92,7 @@ public final class RedisStore implements RemoteStore {
   }
 
   /** Whether the store is connected (it may start disconnected: see {@link #bind}). */
+  @Override
   public boolean connected() {
     return transport.connected();
   }
@@ -117,6 +118,7 @@ public final class RedisStore implements RemoteStore {
   }
 
   /** Whether the invalidation stream is read without a gap right now. */
+  @Override
   public boolean live() {
     return transport.live();
   }
@@ -129,10 +131,12 @@ public final class RedisStore implements RemoteStore {
    * layer nearer than Redis (no listener at {@link #bind}). It is not "whether a listener was
    * given": answering that once left a writer with only a server layer sending no pattern events.
    */
+  @Override
   public boolean publishes() {
     return true;
   }
 
+  @Override
   public CompletableFuture<byte[]> get(String key) {
     return call(a -> a.get(key));
   }
@@ -176,6 +180,7 @@ public final class RedisStore implements RemoteStore {
     return new TtlValue(value instanceof byte[] b ? b : null, ttl instanceof Long l ? l : -2L);
   }
 
+  @Override
   public CompletableFuture<Boolean> set(
       String key, String owner, byte[] value, long px, SetOptions.Condition condition) {
     String cond =
@@ -191,19 +196,23 @@ public final class RedisStore implements RemoteStore {
         .thenApply(n -> n == 1L);
   }
 
+  @Override
   public CompletableFuture<Boolean> del(String key, String owner) {
     return this.<Long>run(RedisScripts.DEL, key, owner).thenApply(n -> n > 0);
   }
 
+  @Override
   public CompletableFuture<Boolean> expire(String key, String owner, long millis) {
     return this.<Long>run(RedisScripts.PEXPIRE, key, owner, ascii(Long.toString(millis)))
         .thenApply(n -> n == 1L);
   }
 
+  @Override
   public CompletableFuture<Long> incrBy(String key, String owner, long delta) {
     return run(RedisScripts.INCRBY, key, owner, ascii(Long.toString(delta)));
   }
 
+  @Override
   public CompletableFuture<Long> pttl(String key) {
     return call(a -> a.pttl(key));
   }
@@ -217,6 +226,7 @@ public final class RedisStore implements RemoteStore {
    * (null: absent) and no other node holds its lock; releases the lock if {@code token} holds it.
    * Returns {@code {1}} when applied, else {@code {0, current value}}.
    */
+  @Override
   public CompletableFuture<List<Object>> compareAndSet(
       String key, String owner, String token, byte[] expected, byte[] value, long px) {
     String[] keys = {
@@ -242,6 +252,7 @@ public final class RedisStore implements RemoteStore {
   }
 
   /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */
+  @Override
   public CompletableFuture<List<Object>> lock(String key, String token, long millis) {
     return script(
         RedisScripts.LOCK,
@@ -251,6 +262,7 @@ public final class RedisStore implements RemoteStore {
         ascii(Long.toString(millis)));
   }
 
+  @Override
   public CompletableFuture<Long> unlock(String key, String token) {
     return script(
         RedisScripts.UNLOCK,
@@ -263,6 +275,7 @@ public final class RedisStore implements RemoteStore {
    * Applies writes atomically: {@code values[i]} null deletes {@code keys[i]}; {@code px[i]} > 0
    * expires it.
    */
+  @Override
   public CompletableFuture<Long> batch(
       List<String> keys, List<String> owners, List<byte[]> values, long[] px) {
     int n = keys.size();
@@ -290,8 +303,9 @@ public final class RedisStore implements RemoteStore {
    * ("applied", "skipped", "out of order", "conflict", "skipped-conflict") and, for a conflict, the
    * server's value.
    */
+  @Override
   public CompletableFuture<List<Object>> applyQueued(
-      OfflineQueue.Record rec, String queueId, long floor) {
+      OfflineQueue.QueuedWrite rec, String queueId, long floor) {
     String[] keys = {
       rec.key,
       RedisKeys.stream(rec.owner),
@@ -317,11 +331,13 @@ public final class RedisStore implements RemoteStore {
   }
 
   /** Forgets a queued record's conflict once it was reported. */
+  @Override
   public CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq) {
     return call(a -> a.hdel(RedisKeys.queueConflicts(queueId), Long.toString(seq)));
   }
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */
+  @Override
   public CompletableFuture<Long> publishPattern(String owner, String pattern) {
     return run(
         RedisScripts.PUBLISH_PATTERN,
@@ -365,6 +381,7 @@ public final class RedisStore implements RemoteStore {
    * cost is the number of the owner's keys that share the pattern's literal prefix, not the size of
    * the keyspace, and each step touches at most 500 keys.
    */
+  @Override
   public CompletableFuture<Long> deleteMatching(String owner, KeyPattern pattern, String except) {
     return deletePage(owner, pattern, except, "[" + pattern.literalPrefix(), 0L);
   }
@@ -434,6 +451,7 @@ public final class RedisStore implements RemoteStore {
   }
 
   /** DEL of a key of a {@code @Streaming} owner: a streamed value's chunks get the grace period. */
+  @Override
   public CompletableFuture<Boolean> delStreamed(String key, String owner) {
     return this.<Long>run(
             RedisScripts.STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
@@ -441,6 +459,7 @@ public final class RedisStore implements RemoteStore {
   }
 
   /** Writes one chunk of a value being streamed in, expiring after {@code leaseMillis}. */
+  @Override
   public CompletableFuture<String> setChunk(
       String version, int index, byte[] bytes, long leaseMillis) {
     String chunkKey = RedisKeys.chunk(version, index);
@@ -456,6 +475,7 @@ public final class RedisStore implements RemoteStore {
    * Extends the leases of chunks {@code first..last} of a write in progress, in one script; how
    * many exist. See {@code stream-renew.lua}.
    */
+  @Override
   public CompletableFuture<Long> renewChunks(
       String version, int first, int last, long leaseMillis) {
     return script(
@@ -469,6 +489,7 @@ public final class RedisStore implements RemoteStore {
   }
 
   /** Drops the chunks of a write that failed. */
+  @Override
   public CompletableFuture<Long> unlinkChunks(String version, int count) {
     String[] chunkKeys = new String[count];
     for (int i = 0; i < count; i++) {
@@ -478,6 +499,7 @@ public final class RedisStore implements RemoteStore {
   }
 
   /** Points {@code key} at fully written chunks, in one script; see {@code stream-swap.lua}. */
+  @Override
   public CompletableFuture<Long> swapStream(
       String key, String owner, byte[] pointer, long px, String version, int count) {
     return run(
@@ -499,6 +521,7 @@ public final class RedisStore implements RemoteStore {
    * Visits every key matching a Redis glob with SCAN (never KEYS), in batches of 1000, so Redis is
    * never blocked for long; our own bookkeeping keys are skipped.
    */
+  @Override
   public CompletableFuture<Void> scan(String glob, Consumer<List<String>> batch) {
     return CompletableFuture.runAsync(
         () -> {
@@ -531,6 +554,7 @@ public final class RedisStore implements RemoteStore {
    *
    * @throws StatelessException the coded failure when Redis fails
    */
+  @Override
   public void scanPages(String glob, int count, Predicate<List<String>> page) {
     try {
       ScanArgs args = ScanArgs.Builder.matches(glob).limit(count);

@@ -1,5 +1,6 @@
 package dev.stateless.internal.redis;
 
+import dev.stateless.internal.Futures;
 import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.Threads;
 import io.lettuce.core.Limit;
@@ -28,8 +29,8 @@ import java.util.Map;
 public final class StreamInvalidations implements AutoCloseable {
 
   private static final class Cursor {
-    public String lastId = "0-0";
-    public long lastSeq;
+    String lastId = "0-0";
+    long lastSeq;
   }
 
   private final RedisClient client;
@@ -226,7 +227,8 @@ public final class StreamInvalidations implements AutoCloseable {
     live = false;
     if (Threads.onIoThread()) {
       if (connection != null) {
-        connection.closeAsync(); // waiting here would wait for this very thread
+        // waiting here would wait for this very thread
+        Futures.bestEffort(connection.closeAsync(), "closing the stream connection");
       }
       return;
     }

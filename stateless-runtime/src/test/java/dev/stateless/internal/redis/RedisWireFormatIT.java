@@ -95,7 +95,7 @@ class RedisWireFormatIT {
             new long[] {0, 0})
         .join();
     s.applyQueued( // apply-queued.lua
-            new OfflineQueue.Record(1, (byte) 's', "user:4", "users", bytes("d"), 0, "?"),
+            new OfflineQueue.QueuedWrite(1, (byte) 's', "user:4", "users", bytes("d"), 0, "?"),
             "queue-1",
             0)
         .join();
