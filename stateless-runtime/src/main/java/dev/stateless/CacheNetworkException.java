@@ -3,6 +3,7 @@ package dev.stateless;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store could not be reached: Redis is down, refused the connection or dropped it. Calls fail
@@ -18,7 +19,7 @@ public final class CacheNetworkException extends StatelessException {
    * @param diagnostic what failed, with its code and help line
    * @param cause the underlying failure, or {@code null}
    */
-  public CacheNetworkException(Diagnostic diagnostic, Throwable cause) {
+  public CacheNetworkException(Diagnostic diagnostic, @Nullable Throwable cause) {
     super(List.of(diagnostic), cause);
   }
 }

@@ -5,6 +5,7 @@ import dev.stateless.annotation.Strategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A custom placement and invalidation policy, installed with {@link
@@ -38,7 +39,7 @@ public interface CacheStrategy {
    * @param key the key
    * @return the layer, or {@code null} to let the fallback decide
    */
-  CacheLayer determineLocation(String key);
+  @Nullable CacheLayer determineLocation(String key);
 
   /**
    * Returns further patterns (or exact keys) to drop whenever {@code pattern} is invalidated. An
@@ -61,7 +62,7 @@ public interface CacheStrategy {
     CacheStrategy first = this;
     return new CacheStrategy() {
       @Override
-      public CacheLayer determineLocation(String key) {
+      public @Nullable CacheLayer determineLocation(String key) {
         CacheLayer layer = first.determineLocation(key);
         return layer != null ? layer : fallback.determineLocation(key);
       }
@@ -91,7 +92,7 @@ public interface CacheStrategy {
             : strategy == Strategy.EDGE_OPTIMIZED ? CacheLayer.EDGE : null;
     return new CacheStrategy() {
       @Override
-      public CacheLayer determineLocation(String key) {
+      public @Nullable CacheLayer determineLocation(String key) {
         return layer;
       }
 

@@ -3,6 +3,7 @@ package dev.stateless;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store did not answer within the configured timeout (the Redis URI's {@code timeout} parameter,
@@ -18,7 +19,7 @@ public final class CacheTimeoutException extends StatelessException {
    * @param diagnostic what failed, with its code and help line
    * @param cause the underlying failure, or {@code null}
    */
-  public CacheTimeoutException(Diagnostic diagnostic, Throwable cause) {
+  public CacheTimeoutException(Diagnostic diagnostic, @Nullable Throwable cause) {
     super(List.of(diagnostic), cause);
   }
 }

@@ -6,6 +6,7 @@ import dev.stateless.internal.AtomicBatches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The writes of an {@link StatelessCache#atomicBatch atomicBatch}: recorded while the batch's
@@ -16,12 +17,12 @@ import java.util.Objects;
 public final class CacheTransaction {
   private final AtomicBatches ops;
   private final Rights rights;
-  private final CacheLayer via;
+  private final @Nullable CacheLayer via;
   private final List<AtomicBatches.BatchWrite> writes = new ArrayList<>();
-  private RuntimeException failure;
+  private @Nullable RuntimeException failure;
   private boolean done;
 
-  CacheTransaction(AtomicBatches ops, Rights rights, CacheLayer via) {
+  CacheTransaction(AtomicBatches ops, Rights rights, @Nullable CacheLayer via) {
     this.ops = ops;
     this.rights = rights;
     this.via = via;
@@ -65,7 +66,7 @@ public final class CacheTransaction {
     return record(key, null, SetOptions.none());
   }
 
-  private CacheTransaction record(String key, Object value, SetOptions options) {
+  private CacheTransaction record(String key, @Nullable Object value, SetOptions options) {
     if (done) {
       throw new IllegalStateException("this batch has already been applied");
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of a {@code set}: a future of whether the value was written, to which a cleanup
@@ -24,9 +25,9 @@ public final class CacheWrite extends CompletableFuture<Boolean> {
   private final ScopedEntries entries;
   private final String key;
   private final Rights rights;
-  private final CacheLayer via;
+  private final @Nullable CacheLayer via;
 
-  CacheWrite(ScopedEntries entries, String key, Rights rights, CacheLayer via) {
+  CacheWrite(ScopedEntries entries, String key, Rights rights, @Nullable CacheLayer via) {
     this.entries = entries;
     this.key = key;
     this.rights = rights;

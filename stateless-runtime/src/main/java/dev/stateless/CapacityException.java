@@ -3,6 +3,7 @@ package dev.stateless;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A value larger than its component's {@code @MaxSize}, or a store that is out of memory. Code
@@ -17,7 +18,7 @@ public final class CapacityException extends StatelessException {
    * @param diagnostic what failed, with its code and help line
    * @param cause the underlying failure, or {@code null}
    */
-  public CapacityException(Diagnostic diagnostic, Throwable cause) {
+  public CapacityException(Diagnostic diagnostic, @Nullable Throwable cause) {
     super(List.of(diagnostic), cause);
   }
 }

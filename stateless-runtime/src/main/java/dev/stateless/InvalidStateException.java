@@ -3,6 +3,7 @@ package dev.stateless;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An operation on a closed cache, or a value the codec cannot encode or decode. Code {@code SL105};
@@ -17,7 +18,7 @@ public final class InvalidStateException extends StatelessException {
    * @param diagnostic what failed, with its code and help line
    * @param cause the underlying failure, or {@code null}
    */
-  public InvalidStateException(Diagnostic diagnostic, Throwable cause) {
+  public InvalidStateException(Diagnostic diagnostic, @Nullable Throwable cause) {
     super(List.of(diagnostic), cause);
   }
 }

@@ -4,6 +4,7 @@ import dev.stateless.internal.CaffeineStore;
 import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.Store;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where one layer of a {@link StatelessCache} keeps its entries: in this process ({@link
@@ -14,8 +15,8 @@ import java.util.Objects;
  */
 public final class LayerStore implements AutoCloseable {
   private final Store store;
-  private final CaffeineStore local;
-  private final RemoteStore remote;
+  private final @Nullable CaffeineStore local;
+  private final @Nullable RemoteStore remote;
 
   LayerStore(CaffeineStore local) {
     this.store = Objects.requireNonNull(local, "local");
@@ -54,12 +55,12 @@ public final class LayerStore implements AutoCloseable {
   }
 
   /** The in-process store, or null: this one is remote. */
-  CaffeineStore local() {
+  @Nullable CaffeineStore local() {
     return local;
   }
 
   /** The remote store, or null: this one is in-process. */
-  RemoteStore remote() {
+  @Nullable RemoteStore remote() {
     return remote;
   }
 

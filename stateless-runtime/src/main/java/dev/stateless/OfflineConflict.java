@@ -2,6 +2,7 @@ package dev.stateless;
 
 import dev.stateless.internal.Values;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code CLIENT_FIRST} write from the offline queue that was not applied because the owner's
@@ -20,8 +21,8 @@ import java.util.Arrays;
  */
 public final class OfflineConflict {
   private final String key;
-  private final Object localValue;
-  private final Object serverValue;
+  private final @Nullable Object localValue;
+  private final @Nullable Object serverValue;
 
   /**
    * Creates a conflict report.
@@ -30,7 +31,7 @@ public final class OfflineConflict {
    * @param localValue the value this node wrote (null: a delete)
    * @param serverValue the value the server held (null: absent)
    */
-  public OfflineConflict(String key, Object localValue, Object serverValue) {
+  public OfflineConflict(String key, @Nullable Object localValue, @Nullable Object serverValue) {
     this.key = key;
     this.localValue = localValue;
     this.serverValue = serverValue;
@@ -50,7 +51,7 @@ public final class OfflineConflict {
    *
    * @return the value, or {@code null} when the queued write was a delete
    */
-  public Object localValue() {
+  public @Nullable Object localValue() {
     return Values.copyOut(localValue);
   }
 
@@ -59,7 +60,7 @@ public final class OfflineConflict {
    *
    * @return the server's value, or {@code null} when the key was absent there
    */
-  public Object serverValue() {
+  public @Nullable Object serverValue() {
     return Values.copyOut(serverValue);
   }
 
@@ -74,7 +75,7 @@ public final class OfflineConflict {
         + "}";
   }
 
-  private static String show(Object v) {
+  private static String show(@Nullable Object v) {
     return v instanceof byte[] b ? Arrays.toString(b) : String.valueOf(v);
   }
 }

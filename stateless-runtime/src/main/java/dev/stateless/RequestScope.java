@@ -7,6 +7,7 @@ import dev.stateless.internal.ScopedEntries;
 import dev.stateless.internal.Writes;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entries of one request: {@link #setScoped} writes an entry that is deleted when the scope
@@ -26,10 +27,10 @@ import java.util.concurrent.CompletableFuture;
 public final class RequestScope implements AutoCloseable {
   private final Writes writes;
   private final Rights rights;
-  private final CacheLayer via;
+  private final @Nullable CacheLayer via;
   private final ScopedEntries entries;
 
-  RequestScope(Writes writes, Rights rights, CacheLayer via) {
+  RequestScope(Writes writes, Rights rights, @Nullable CacheLayer via) {
     this.writes = writes;
     this.rights = rights;
     this.via = via;

@@ -2,6 +2,7 @@ package dev.stateless;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of one {@code set}: a time to live and a condition ({@code NX} / {@code XX} in Redis
@@ -25,10 +26,10 @@ public final class SetOptions {
 
   private static final SetOptions NONE = new SetOptions(null, Condition.ALWAYS);
 
-  private final Duration ttl;
+  private final @Nullable Duration ttl;
   private final Condition condition;
 
-  private SetOptions(Duration ttl, Condition condition) {
+  private SetOptions(@Nullable Duration ttl, Condition condition) {
     this.ttl = ttl;
     this.condition = condition;
   }
@@ -92,7 +93,7 @@ public final class SetOptions {
    *
    * @return the TTL or {@code null}
    */
-  public Duration ttl() {
+  public @Nullable Duration ttl() {
     return ttl;
   }
 

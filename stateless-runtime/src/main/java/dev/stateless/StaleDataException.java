@@ -3,6 +3,7 @@ package dev.stateless;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Data that cannot be proven fresh was asked for where only fresh data may be served. Code {@code
@@ -17,7 +18,7 @@ public final class StaleDataException extends StatelessException {
    * @param diagnostic what failed, with its code and help line
    * @param cause the underlying failure, or {@code null}
    */
-  public StaleDataException(Diagnostic diagnostic, Throwable cause) {
+  public StaleDataException(Diagnostic diagnostic, @Nullable Throwable cause) {
     super(List.of(diagnostic), cause);
   }
 }

@@ -32,6 +32,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A multi-layer cache (client, edge, server) whose keys have owners, declared in a manifest. Every
@@ -79,8 +80,8 @@ import java.util.function.UnaryOperator;
 public final class StatelessCache implements AutoCloseable {
   private final Engine engine;
   private final Rights rights;
-  private final CacheLayer via;
-  private final String componentName;
+  private final @Nullable CacheLayer via;
+  private final @Nullable String componentName;
   private final boolean root;
   private final SyncCache sync;
 
@@ -93,8 +94,8 @@ public final class StatelessCache implements AutoCloseable {
   private StatelessCache(
       Engine engine,
       Rights rights,
-      CacheLayer via,
-      String componentName,
+      @Nullable CacheLayer via,
+      @Nullable String componentName,
       boolean root,
       ScopedEntries entries) {
     this.engine = engine;
@@ -272,9 +273,11 @@ public final class StatelessCache implements AutoCloseable {
    * @return the new value; fails with SL011 when this view neither owns nor holds the key
    *     exclusively, SL103 when the update lost to other writers 32 times, and as {@link #set} does
    */
-  public <V> CompletableFuture<V> atomicUpdate(String key, UnaryOperator<V> fn) {
+  public <V> CompletableFuture<@Nullable V> atomicUpdate(
+      String key, UnaryOperator<@Nullable V> fn) {
     Objects.requireNonNull(fn, "fn");
-    return call(() -> engine.atomicUpdates().update(rights, via, key, fn));
+    return StatelessCache.<@Nullable V>call(
+        () -> engine.atomicUpdates().<V>update(rights, via, key, fn));
   }
 
   /**
@@ -602,11 +605,12 @@ public final class StatelessCache implements AutoCloseable {
     return engine;
   }
 
-  CacheLayer via() {
+  @Nullable CacheLayer via() {
     return via;
   }
 
-  private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> op) {
+  private static <T extends @Nullable Object> CompletableFuture<T> call(
+      Supplier<CompletableFuture<T>> op) {
     try {
       return op.get();
     } catch (NullPointerException e) {
@@ -622,16 +626,16 @@ public final class StatelessCache implements AutoCloseable {
    */
   public static final class Builder {
     private Manifest manifest = Manifest.empty();
-    private final LayerStore[] stores = new LayerStore[CacheLayer.values().length];
+    private final @Nullable LayerStore[] stores = new LayerStore[CacheLayer.values().length];
     private ValueCodec codec = ValueCodec.standard();
     private Strategy strategy = Strategy.DEFAULT;
-    private CacheStrategy custom;
-    private Clock clock;
-    private Object meterRegistry;
+    private @Nullable CacheStrategy custom;
+    private @Nullable Clock clock;
+    private @Nullable Object meterRegistry;
     private double ttlJitter;
-    private Duration negativeCaching;
-    private Path offlineQueue;
-    private Consumer<OfflineConflict> onConflict;
+    private @Nullable Duration negativeCaching;
+    private @Nullable Path offlineQueue;
+    private @Nullable Consumer<OfflineConflict> onConflict;
     private Duration removalCommitDelay = Duration.ofSeconds(1);
 
     private Builder() {}
@@ -921,8 +925,8 @@ public final class StatelessCache implements AutoCloseable {
         throw new StatelessException(problems);
       }
       LongSupplier nanoTime = clock == null ? System::nanoTime : nanosOf(clock);
-      CaffeineStore[] local = new CaffeineStore[stores.length];
-      RemoteStore[] remote = new RemoteStore[stores.length];
+      @Nullable CaffeineStore[] local = new CaffeineStore[stores.length];
+      @Nullable RemoteStore[] remote = new RemoteStore[stores.length];
       for (int i = 0; i < stores.length; i++) {
         if (stores[i] != null) {
           local[i] = stores[i].local();

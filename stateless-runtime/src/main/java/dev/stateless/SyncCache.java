@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blocking view of a {@link StatelessCache}: the same methods, returning the result and
@@ -54,7 +55,7 @@ public final class SyncCache {
    * @param key the key
    * @return the value, or {@code null} when absent
    */
-  public Object get(String key) {
+  public @Nullable Object get(String key) {
     if (async.via() == null && !lifecycle.isClosed()) {
       Object local = reads.getLocal(key);
       if (!Reads.isMiss(local)) {
@@ -73,7 +74,7 @@ public final class SyncCache {
    * @return the value, or {@code null} when absent
    * @throws ClassCastException when the value has another type
    */
-  public <T> T get(String key, Class<T> type) {
+  public <T> @Nullable T get(String key, Class<T> type) {
     return type.cast(get(key));
   }
 
@@ -215,8 +216,8 @@ public final class SyncCache {
    * @param <V> the value's type
    * @return the new value
    */
-  public <V> V atomicUpdate(String key, UnaryOperator<V> fn) {
-    return Futures.join(async.atomicUpdate(key, fn));
+  public <V> @Nullable V atomicUpdate(String key, UnaryOperator<@Nullable V> fn) {
+    return Futures.<@Nullable V>join(async.<V>atomicUpdate(key, fn));
   }
 
   /**

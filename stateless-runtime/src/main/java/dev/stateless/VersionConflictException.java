@@ -3,6 +3,7 @@ package dev.stateless;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A read-modify-write lost to concurrent writers more often than it may retry. Code {@code SL103};
@@ -17,7 +18,7 @@ public final class VersionConflictException extends StatelessException {
    * @param diagnostic what failed, with its code and help line
    * @param cause the underlying failure, or {@code null}
    */
-  public VersionConflictException(Diagnostic diagnostic, Throwable cause) {
+  public VersionConflictException(Diagnostic diagnostic, @Nullable Throwable cause) {
     super(List.of(diagnostic), cause);
   }
 }

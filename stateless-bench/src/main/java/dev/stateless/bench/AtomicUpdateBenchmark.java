@@ -4,6 +4,7 @@ import dev.stateless.StatelessCache;
 import dev.stateless.Stores;
 import dev.stateless.SyncCache;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -72,7 +73,7 @@ public class AtomicUpdateBenchmark {
   }
 
   @Benchmark
-  public Long increment(Shared s) {
+  public @Nullable Long increment(Shared s) {
     return s.sync.<Long>atomicUpdate("counter", n -> n == null ? 1L : n + 1);
   }
 }

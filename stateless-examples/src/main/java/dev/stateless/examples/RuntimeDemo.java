@@ -393,7 +393,7 @@ final class RuntimeDemo {
     }
   }
 
-  private static String show(Object v) {
+  private static String show(@Nullable Object v) {
     if (v == null) {
       return "(absent)";
     }

@@ -7,7 +7,9 @@ import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code atomicBatch}: writes checked one by one as they are recorded, then applied all together:
@@ -54,14 +56,18 @@ public final class AtomicBatches {
       Route route,
       CacheLayer target,
       String key,
-      Object value,
-      byte[] bytes,
+      @Nullable Object value,
+      byte @Nullable [] bytes,
       int weight,
       long ttlNanos) {}
 
   /** Checks and encodes one write of a batch; nothing is applied yet. */
   public BatchWrite prepare(
-      Rights rights, CacheLayer via, String key, Object value, SetOptions options) {
+      Rights rights,
+      @Nullable CacheLayer via,
+      String key,
+      @Nullable Object value,
+      SetOptions options) {
     Operation op = value == null ? Operation.DELETE : Operation.WRITE;
     Route r = writes.writable(rights, op, key, via);
     CacheLayer target = via != null ? via : r.primary;
@@ -101,10 +107,11 @@ public final class AtomicBatches {
         throw Errors.batchSpansStores(
             a.key(),
             a.target(),
-            layers.store(a.target()).describe(),
+            // a batch's targets are layers its routes write to, so they are present
+            Objects.requireNonNull(layers.store(a.target()), "store").describe(),
             w.key(),
             w.target(),
-            layers.store(w.target()).describe());
+            Objects.requireNonNull(layers.store(w.target()), "store").describe());
       }
     }
     List<String> keys = new ArrayList<>(batch.size());
@@ -116,7 +123,7 @@ public final class AtomicBatches {
         generations.underBatchLock(
             () -> {
               for (BatchWrite w : batch) {
-                Region region = w.route().regions[w.target().ordinal()];
+                Region region = w.route().region(w.target().ordinal());
                 if (w.value() == null) {
                   region.invalidate(w.key());
                 } else {

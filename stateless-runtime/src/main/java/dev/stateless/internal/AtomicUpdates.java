@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code atomicUpdate}: read-modify-write with no lost update under contention.
@@ -60,7 +61,7 @@ public final class AtomicUpdates {
   private static final class Slot {
     final CompletableFuture<Void> done = new CompletableFuture<>();
     volatile boolean known;
-    volatile byte[] value;
+    volatile byte @Nullable [] value;
   }
 
   private final AtomicLong tokens = new AtomicLong();
@@ -107,8 +108,8 @@ public final class AtomicUpdates {
 
   // ---- atomicUpdate ----
 
-  public <V> CompletableFuture<V> update(
-      Rights rights, CacheLayer via, String key, UnaryOperator<V> fn) {
+  public <V> CompletableFuture<@Nullable V> update(
+      Rights rights, @Nullable CacheLayer via, String key, UnaryOperator<@Nullable V> fn) {
     java.util.Objects.requireNonNull(fn, "fn");
     Route r = writes.writable(rights, Operation.ATOMIC_UPDATE, key, via);
     if (rights.lifetime() == dev.stateless.annotation.Lifetime.SESSION) {
@@ -119,7 +120,7 @@ public final class AtomicUpdates {
     }
     CacheLayer target = via != null ? via : r.primary;
     Region region = r.regions[target.ordinal()];
-    CompletableFuture<V> done;
+    CompletableFuture<@Nullable V> done;
     if (region != null) {
       done = updateLocal(r, target, region, key, fn);
     } else {
@@ -138,15 +139,17 @@ public final class AtomicUpdates {
                       })
               : CompletableFuture.completedFuture(null);
       done =
-          queuedFirst.thenCompose(
-              x -> queue(key, (before, mine) -> updateRedis(r, redis, key, fn, before, mine)));
+          queuedFirst.<@Nullable V>thenCompose(
+              x ->
+                  this.<@Nullable V>queue(
+                      key, (before, mine) -> this.<V>updateRedis(r, redis, key, fn, before, mine)));
     }
-    return writes.afterWrite(done, r, rights, target, key);
+    return writes.<@Nullable V>afterWrite(done, r, rights, target, key);
   }
 
   @SuppressWarnings("unchecked")
-  private <V> CompletableFuture<V> updateLocal(
-      Route r, CacheLayer target, Region region, String key, UnaryOperator<V> fn) {
+  private <V> CompletableFuture<@Nullable V> updateLocal(
+      Route r, CacheLayer target, Region region, String key, UnaryOperator<@Nullable V> fn) {
     KeyLock lock =
         localLocks.compute(
             key,
@@ -160,7 +163,7 @@ public final class AtomicUpdates {
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
         Entry cur = region.get(key);
         boolean absent = cur == null || cur.isAbsent();
-        V next = fn.apply(absent ? null : (V) Values.copyOut(cur.value));
+        @Nullable V next = fn.apply(absent || cur == null ? null : (V) Values.copyOut(cur.value));
         boolean installed;
         if (next == null) {
           installed = cur == null || region.remove(key, cur);
@@ -177,7 +180,8 @@ public final class AtomicUpdates {
               cur == null ? region.putIfAbsent(key, e) == null : region.replace(key, cur, e);
         }
         if (installed) {
-          return CompletableFuture.completedFuture((V) Values.copyOut(next));
+          return CompletableFuture.<@Nullable V>completedFuture(
+              next == null ? null : (V) Values.copyOut(next));
         }
       }
       return CompletableFuture.failedFuture(Errors.versionConflict(key, ATTEMPTS));
@@ -190,8 +194,8 @@ public final class AtomicUpdates {
   }
 
   /** Runs {@code op} after every earlier queued operation of the key on this node. */
-  private <V> CompletableFuture<V> queue(
-      String key, java.util.function.BiFunction<Slot, Slot, CompletableFuture<V>> op) {
+  private <V extends @Nullable Object> CompletableFuture<V> queue(
+      String key, java.util.function.BiFunction<@Nullable Slot, Slot, CompletableFuture<V>> op) {
     Slot mine = new Slot();
     Slot before = queued.put(key, mine);
     CompletableFuture<V> result =
@@ -218,18 +222,18 @@ public final class AtomicUpdates {
     final Route r;
     final RemoteStore redis;
     final String key;
-    final UnaryOperator<V> fn;
+    final UnaryOperator<@Nullable V> fn;
     final long px;
     final long leaseMillis;
     final Slot slot;
     int attempts;
     boolean retried;
     boolean guessed; // the first attempt used a remembered value, not one read from Redis
-    String token;
+    @Nullable String token;
     long lockWaitStart;
-    final CompletableFuture<V> result = new CompletableFuture<>();
+    final CompletableFuture<@Nullable V> result = new CompletableFuture<>();
 
-    RedisUpdate(Route r, RemoteStore redis, String key, UnaryOperator<V> fn, Slot slot) {
+    RedisUpdate(Route r, RemoteStore redis, String key, UnaryOperator<@Nullable V> fn, Slot slot) {
       this.slot = slot;
       this.r = r;
       this.redis = redis;
@@ -240,7 +244,7 @@ public final class AtomicUpdates {
       this.leaseMillis = Math.max(1000, 2 * redis.timeout().toMillis());
     }
 
-    void start(Slot before) {
+    void start(@Nullable Slot before) {
       byte[] guess;
       if (before != null && before.known) {
         guessed = true;
@@ -257,7 +261,7 @@ public final class AtomicUpdates {
       }
     }
 
-    private void onRead(byte[] current, Throwable failure) {
+    private void onRead(byte @Nullable [] current, @Nullable Throwable failure) {
       if (failure != null) {
         fail(failure);
         return;
@@ -280,9 +284,9 @@ public final class AtomicUpdates {
     }
 
     @SuppressWarnings("unchecked")
-    private void apply(byte[] current) {
-      V next;
-      byte[] encoded;
+    private void apply(byte @Nullable [] current) {
+      @Nullable V next;
+      byte @Nullable [] encoded;
       try {
         Object value = current == null ? null : reads.decode(key, current);
         next = fn.apply((V) value);
@@ -309,7 +313,7 @@ public final class AtomicUpdates {
               slot.value = encoded;
               slot.known = true;
               lastWritten.put(key, encoded == null ? DELETED : encoded);
-              result.complete((V) Values.copyOut(next));
+              result.complete(next == null ? null : (V) Values.copyOut(next));
             } else if ((guessed || !retried) && token == null && attempts < ATTEMPTS) {
               // A wrong guess, or lost once: try again at once on the value the script
               // returned.
@@ -370,8 +374,13 @@ public final class AtomicUpdates {
     }
   }
 
-  private <V> CompletableFuture<V> updateRedis(
-      Route r, RemoteStore redis, String key, UnaryOperator<V> fn, Slot before, Slot mine) {
+  private <V> CompletableFuture<@Nullable V> updateRedis(
+      Route r,
+      RemoteStore redis,
+      String key,
+      UnaryOperator<@Nullable V> fn,
+      @Nullable Slot before,
+      Slot mine) {
     RedisUpdate<V> u = new RedisUpdate<>(r, redis, key, fn, mine);
     u.start(before);
     return u.result;

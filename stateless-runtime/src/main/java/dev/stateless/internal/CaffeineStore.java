@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process store: one {@link Region} for every entry, except that a component with
@@ -16,7 +17,10 @@ public final class CaffeineStore implements Store {
 
   private final long defaultMaxBytes;
   private final ConcurrentHashMap<String, Region> regions = new ConcurrentHashMap<>();
+
+  @SuppressWarnings("NullAway.Init") // set by attach(), which the engine runs before any call
   private volatile Region shared;
+
   private final AtomicBoolean bound = new AtomicBoolean();
   private volatile Ticker ticker = Ticker.systemTicker();
 
@@ -68,7 +72,7 @@ public final class CaffeineStore implements Store {
   }
 
   /** Removes every key the pattern matches, in every region; returns how many went. */
-  public long removeMatching(KeyPattern pattern, String except) {
+  public long removeMatching(KeyPattern pattern, @Nullable String except) {
     long removed = 0;
     for (Region region : regions.values()) {
       removed += region.removeMatching(pattern, except);
@@ -84,7 +88,7 @@ public final class CaffeineStore implements Store {
   }
 
   /** Drops every copy of an owner's keys (its invalidations were lost); returns how many. */
-  public long dropCopiesOf(String owner) {
+  public long dropCopiesOf(@Nullable String owner) {
     long dropped = 0;
     for (Region region : regions.values()) {
       dropped += region.dropCopiesOf(owner);

@@ -1,6 +1,7 @@
 package dev.stateless.internal;
 
 import dev.stateless.annotation.CacheLayer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Copies of an owner's values in the in-process layers nearer than the owner's, and the generation
@@ -56,7 +57,13 @@ public final class Copies {
    * at the first the fence refuses. {@code ttlNanos}: 0 none, below 0 no copy (it expired as read).
    */
   void fillNearer(
-      Route r, String key, int found, Object value, int weight, long ttlNanos, long token) {
+      Route r,
+      String key,
+      int found,
+      @Nullable Object value,
+      int weight,
+      long ttlNanos,
+      long token) {
     if (ttlNanos < 0) {
       return;
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One cache's engine: builds its parts once, each given what it needs ({@link Routes}, {@link
@@ -31,17 +32,17 @@ public final class Engine implements AutoCloseable {
   @SuppressWarnings("ArrayRecordComponent") // an internal carrier, never compared or hashed
   public record Settings(
       Manifest manifest,
-      CaffeineStore[] local,
-      RemoteStore[] remote,
+      @Nullable CaffeineStore[] local,
+      @Nullable RemoteStore[] remote,
       ValueCodec codec,
-      CacheStrategy custom,
+      @Nullable CacheStrategy custom,
       Strategy defaultStrategy,
       LongSupplier nanoTime,
       boolean countGets,
       double ttlJitter,
       long negativeNanos,
-      Path offlineFile,
-      Consumer<OfflineConflict> onConflict,
+      @Nullable Path offlineFile,
+      @Nullable Consumer<OfflineConflict> onConflict,
       long removalCommitNanos) {}
 
   private final Manifest manifest;
@@ -64,7 +65,7 @@ public final class Engine implements AutoCloseable {
   private final WarmUp warmUp;
 
   /** Decodes custom-codec values off the stores' I/O threads; null with the standard codec. */
-  private final ExecutorService decodingPool;
+  private final @Nullable ExecutorService decodingPool;
 
   public Engine(Settings s) {
     this.manifest = s.manifest();
@@ -72,8 +73,8 @@ public final class Engine implements AutoCloseable {
     this.nanoTime = s.nanoTime();
     this.metrics = new Metrics(s.countGets());
     int n = CacheLayer.values().length;
-    CaffeineStore[] local = new CaffeineStore[n];
-    RemoteStore[] remote = new RemoteStore[n];
+    @Nullable CaffeineStore[] local = new CaffeineStore[n];
+    @Nullable RemoteStore[] remote = new RemoteStore[n];
     for (CacheLayer layer : CacheLayer.values()) {
       int l = layer.ordinal();
       if (manifest.layers().contains(layer)) {
@@ -154,7 +155,7 @@ public final class Engine implements AutoCloseable {
         if (remote == null) {
           continue;
         }
-        InvalidationListener listener = layers.nearerThan(layer) ? invalidations : null;
+        @Nullable InvalidationListener listener = layers.nearerThan(layer) ? invalidations : null;
         if (!remote.connect(nodeId, listener, owners, streaming, queuesFor(remote))) {
           warnStartedDown(remote);
         }

@@ -1,5 +1,7 @@
 package dev.stateless.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One value in an in-process {@link Region}: a primary, a copy of a farther layer's value, a
  * negative-caching marker ({@link #ABSENT}) or a pending {@code CLIENT_FIRST} write. Identity
@@ -14,7 +16,7 @@ public final class Entry {
   public static final Object ABSENT = new Object();
 
   /** The value; {@link #ABSENT} for a marker, null for a queued delete (a pending tombstone). */
-  public final Object value;
+  public final @Nullable Object value;
 
   public final int weight;
 
@@ -33,12 +35,17 @@ public final class Entry {
    */
   public final boolean pending;
 
-  public Entry(Object value, int weight, long ttlNanos, Source source, boolean copy) {
+  public Entry(@Nullable Object value, int weight, long ttlNanos, Source source, boolean copy) {
     this(value, weight, ttlNanos, source, copy, false);
   }
 
   public Entry(
-      Object value, int weight, long ttlNanos, Source source, boolean copy, boolean pending) {
+      @Nullable Object value,
+      int weight,
+      long ttlNanos,
+      Source source,
+      boolean copy,
+      boolean pending) {
     this.value = value;
     this.weight = weight;
     this.ttlNanos = ttlNanos;
@@ -50,7 +57,7 @@ public final class Entry {
   /** Whose data an entry holds (the key's {@link Route}). */
   public interface Source {
     /** The owner's name; null for a key nobody owns. */
-    String ownerName();
+    @Nullable String ownerName();
 
     /** Whether the owner's invalidations are being received, so copies may be trusted. */
     boolean primaryLive();

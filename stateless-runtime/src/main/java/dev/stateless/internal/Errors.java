@@ -11,12 +11,13 @@ import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The one factory of the runtime's failures (SL1xx): every message and help line is here. */
 public final class Errors {
   private Errors() {}
 
-  public static CacheNetworkException unreachable(String store, Throwable cause) {
+  public static CacheNetworkException unreachable(String store, @Nullable Throwable cause) {
     return new CacheNetworkException(
         Diagnostic.error(
             Code.SL100,
@@ -27,7 +28,8 @@ public final class Errors {
         cause);
   }
 
-  public static CacheTimeoutException timedOut(String store, Duration timeout, Throwable cause) {
+  public static CacheTimeoutException timedOut(
+      String store, Duration timeout, @Nullable Throwable cause) {
     return new CacheTimeoutException(
         Diagnostic.error(
             Code.SL101,
@@ -38,7 +40,8 @@ public final class Errors {
         cause);
   }
 
-  public static CapacityException valueTooLarge(String key, String component, long size, long max) {
+  public static CapacityException valueTooLarge(
+      String key, @Nullable String component, long size, long max) {
     return new CapacityException(
         Diagnostic.error(
             Code.SL102,
@@ -56,7 +59,8 @@ public final class Errors {
         null);
   }
 
-  public static CapacityException tooManyChunks(String key, String component, int max, int chunk) {
+  public static CapacityException tooManyChunks(
+      String key, @Nullable String component, int max, int chunk) {
     return new CapacityException(
         Diagnostic.error(
             Code.SL102,
@@ -76,7 +80,7 @@ public final class Errors {
         null);
   }
 
-  public static CapacityException storeFull(String store, Throwable cause) {
+  public static CapacityException storeFull(String store, @Nullable Throwable cause) {
     return new CapacityException(
         Diagnostic.error(
             Code.SL102,
@@ -179,7 +183,7 @@ public final class Errors {
         null);
   }
 
-  public static InvalidStateException streamedDeleteInBatch(String key, String owner) {
+  public static InvalidStateException streamedDeleteInBatch(String key, @Nullable String owner) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -217,7 +221,7 @@ public final class Errors {
   }
 
   /** A scope's end failed with something that is not an unchecked exception (a checked cause). */
-  public static InvalidStateException scopeEndFailed(String what, Throwable cause) {
+  public static InvalidStateException scopeEndFailed(String what, @Nullable Throwable cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -260,7 +264,7 @@ public final class Errors {
         null);
   }
 
-  public static InvalidStateException cannotDecode(String key, String problem) {
+  public static InvalidStateException cannotDecode(String key, @Nullable String problem) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -286,7 +290,7 @@ public final class Errors {
         null);
   }
 
-  public static InvalidStateException storeRefused(String store, Throwable cause) {
+  public static InvalidStateException storeRefused(String store, @Nullable Throwable cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -297,7 +301,7 @@ public final class Errors {
         cause);
   }
 
-  public static InvalidStateException notStreaming(String key, String owner) {
+  public static InvalidStateException notStreaming(String key, @Nullable String owner) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -386,7 +390,7 @@ public final class Errors {
         null);
   }
 
-  public static InvalidStateException offlineQueueFailed(String file, Throwable cause) {
+  public static InvalidStateException offlineQueueFailed(String file, @Nullable Throwable cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -399,7 +403,8 @@ public final class Errors {
         cause);
   }
 
-  public static InvalidStateException offlineQueueUnopenable(String file, Throwable cause) {
+  public static InvalidStateException offlineQueueUnopenable(
+      String file, @Nullable Throwable cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -411,7 +416,7 @@ public final class Errors {
         cause);
   }
 
-  public static InvalidStateException offlineQueueUnreadable(long seq, Throwable cause) {
+  public static InvalidStateException offlineQueueUnreadable(long seq, @Nullable Throwable cause) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -442,7 +447,7 @@ public final class Errors {
         null);
   }
 
-  public static InvalidStateException offlineOwnerNotRedis(String key, String owner) {
+  public static InvalidStateException offlineOwnerNotRedis(String key, @Nullable String owner) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
@@ -458,7 +463,7 @@ public final class Errors {
         null);
   }
 
-  private static String rootMessage(Throwable t) {
+  private static String rootMessage(@Nullable Throwable t) {
     Throwable root = t;
     while (root != null && root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

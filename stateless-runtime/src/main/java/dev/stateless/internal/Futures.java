@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Waiting for futures the way the blocking API does: the operation's own exception, unwrapped. */
 public final class Futures {
@@ -98,7 +99,7 @@ public final class Futures {
    * @param <T> its value's type
    * @return its value
    */
-  public static <T> T join(CompletableFuture<T> future) {
+  public static <T extends @Nullable Object> T join(CompletableFuture<T> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {

@@ -1,15 +1,17 @@
 package dev.stateless.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /** What a cache does with the invalidations other nodes publish through a shared store. */
 public interface InvalidationListener {
   /** Another node wrote or deleted a key. */
-  void onKey(String owner, String key);
+  void onKey(@Nullable String owner, String key);
 
   /** Another node invalidated a pattern. */
-  void onPattern(String owner, String pattern);
+  void onPattern(@Nullable String owner, String pattern);
 
   /** Events of this owner were lost: drop every copy of its keys. */
-  void onLost(String owner, long missed);
+  void onLost(@Nullable String owner, long missed);
 
   /** An event read while catching up after a reconnect. */
   void onReplayed();

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Invalidation, sent and received. Sent: a write's dependents (the owner's {@code @Invalidates},
@@ -28,7 +29,7 @@ import java.util.concurrent.ForkJoinPool;
 public final class Invalidations implements InvalidationListener {
   private final Lifecycle lifecycle;
   private final Manifest manifest;
-  private final CacheStrategy custom;
+  private final @Nullable CacheStrategy custom;
   private final Routes routes;
   private final Layers layers;
   private final Generations generations;
@@ -38,7 +39,7 @@ public final class Invalidations implements InvalidationListener {
   Invalidations(
       Lifecycle lifecycle,
       Manifest manifest,
-      CacheStrategy custom,
+      @Nullable CacheStrategy custom,
       Routes routes,
       Layers layers,
       Generations generations,
@@ -58,7 +59,7 @@ public final class Invalidations implements InvalidationListener {
    * Drops a write's dependents: the owner's {@code @Invalidates}, the code's {@code invalidates}
    * ({@code rights} may be null: a queued write's), the custom strategy's.
    */
-  public CompletableFuture<Long> dependentsOf(Route r, Rights rights, String key) {
+  public CompletableFuture<Long> dependentsOf(Route r, @Nullable Rights rights, String key) {
     if ((r.owner == null || r.owner.invalidates().isEmpty())
         && (rights == null || rights.invalidates().isEmpty())
         && custom == null) {
@@ -109,7 +110,7 @@ public final class Invalidations implements InvalidationListener {
   }
 
   /** Invalidates patterns; {@code written}, the key whose write caused it, is kept. */
-  private CompletableFuture<Long> all(List<KeyPattern> patterns, String written) {
+  private CompletableFuture<Long> all(List<KeyPattern> patterns, @Nullable String written) {
     CompletableFuture<Long> total = CompletableFuture.completedFuture(0L);
     for (KeyPattern p : patterns) {
       total = total.thenCombine(one(p, written), Long::sum);
@@ -123,7 +124,7 @@ public final class Invalidations implements InvalidationListener {
    * may touch. The events go out even when a deletion step fails: keys already gone must not stay
    * copied on other nodes.
    */
-  private CompletableFuture<Long> one(KeyPattern p, String written) {
+  private CompletableFuture<Long> one(KeyPattern p, @Nullable String written) {
     generations.bumpAll();
     long local = 0;
     for (CaffeineStore s : layers.locals()) {
@@ -154,7 +155,7 @@ public final class Invalidations implements InvalidationListener {
   }
 
   /** Drops the in-process entries a pattern matches, with the generations moved around it. */
-  private void dropMatching(KeyPattern p, String except) {
+  private void dropMatching(KeyPattern p, @Nullable String except) {
     generations.bumpAll();
     for (CaffeineStore s : layers.locals()) {
       s.removeMatching(p, except);
@@ -192,14 +193,14 @@ public final class Invalidations implements InvalidationListener {
   // ---- events from other nodes ----
 
   @Override
-  public void onKey(String owner, String key) {
+  public void onKey(@Nullable String owner, String key) {
     metrics.invalidationsReceived.increment();
     Route r = routes.route(key);
     copies.drop(r, r.primary, key);
   }
 
   @Override
-  public void onPattern(String owner, String pattern) {
+  public void onPattern(@Nullable String owner, String pattern) {
     metrics.invalidationsReceived.increment();
     KeyPattern p;
     try {
@@ -212,7 +213,7 @@ public final class Invalidations implements InvalidationListener {
   }
 
   @Override
-  public void onLost(String owner, long missed) {
+  public void onLost(@Nullable String owner, long missed) {
     metrics.invalidationsMissed.add(Math.max(1, missed));
     generations.bumpAll();
     for (CaffeineStore s : layers.locals()) {

@@ -3,6 +3,7 @@ package dev.stateless.internal;
 import dev.stateless.annotation.CacheLayer;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cache's stores by layer, each resolved once into what it is: in-process ({@link
@@ -12,12 +13,12 @@ import java.util.List;
 public final class Layers {
   private static final CacheLayer[] LAYERS = CacheLayer.values();
 
-  private final Store[] stores;
-  private final CaffeineStore[] local;
-  private final RemoteStore[] remote;
+  private final @Nullable Store[] stores;
+  private final @Nullable CaffeineStore[] local;
+  private final @Nullable RemoteStore[] remote;
 
   /** Each layer's store by ordinal: at most one of the two; neither for a layer not present. */
-  Layers(CaffeineStore[] local, RemoteStore[] remote) {
+  Layers(@Nullable CaffeineStore[] local, @Nullable RemoteStore[] remote) {
     this.local = local;
     this.remote = remote;
     this.stores = new Store[local.length];
@@ -30,21 +31,22 @@ public final class Layers {
     return stores[layer.ordinal()] != null;
   }
 
-  Store store(CacheLayer layer) {
+  /** The store of a layer, or null: the layer is not present. */
+  @Nullable Store store(CacheLayer layer) {
     return stores[layer.ordinal()];
   }
 
   /** The in-process store of a layer, or null. */
-  CaffeineStore local(int layer) {
+  @Nullable CaffeineStore local(int layer) {
     return local[layer];
   }
 
   /** The remote store of a layer, or null. */
-  RemoteStore remote(int layer) {
+  @Nullable RemoteStore remote(int layer) {
     return remote[layer];
   }
 
-  RemoteStore remote(CacheLayer layer) {
+  @Nullable RemoteStore remote(CacheLayer layer) {
     return remote[layer.ordinal()];
   }
 

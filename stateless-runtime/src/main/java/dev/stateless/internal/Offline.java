@@ -4,6 +4,7 @@ import dev.stateless.OfflineConflict;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where this node's {@link OfflineWrites} live: made at start when the cache has a queue file
@@ -17,16 +18,19 @@ public final class Offline implements PendingWrites {
   }
 
   private final Lifecycle lifecycle;
-  private final Path file;
+  private final @Nullable Path file;
   private final Consumer<OfflineConflict> onConflict;
   private final long removalCommitNanos;
+
+  @SuppressWarnings("NullAway.Init") // set by the engine's constructor, before any write
   private Factory factory;
-  private volatile OfflineWrites writes;
+
+  private volatile @Nullable OfflineWrites writes;
 
   Offline(
       Lifecycle lifecycle,
-      Path file,
-      Consumer<OfflineConflict> onConflict,
+      @Nullable Path file,
+      @Nullable Consumer<OfflineConflict> onConflict,
       long removalCommitNanos) {
     this.lifecycle = lifecycle;
     this.file = file;
@@ -39,7 +43,7 @@ public final class Offline implements PendingWrites {
   }
 
   /** The durable queue file, or null: the queue is in memory. */
-  Path file() {
+  @Nullable Path file() {
     return file;
   }
 
@@ -56,8 +60,9 @@ public final class Offline implements PendingWrites {
 
   /** Opens the file queue and drains what an earlier run left. */
   void startWithFile() {
-    writes = factory.create(new OfflineQueue(file, removalCommitNanos), onConflict);
-    writes.start();
+    OfflineWrites o = factory.create(new OfflineQueue(file, removalCommitNanos), onConflict);
+    writes = o;
+    o.start();
   }
 
   /** The offline writes, made with an in-memory queue on first use. */
@@ -91,7 +96,7 @@ public final class Offline implements PendingWrites {
   }
 
   /** The offline writes, or null when none were made. */
-  public OfflineWrites current() {
+  public @Nullable OfflineWrites current() {
     return writes;
   }
 

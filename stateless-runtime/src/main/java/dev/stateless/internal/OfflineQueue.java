@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable queue of {@code CLIENT_FIRST} writes bound for a Redis owner: one H2 MVStore file (or
@@ -40,13 +41,19 @@ public final class OfflineQueue implements AutoCloseable {
     public final long seq;
     public final byte op;
     public final String key;
-    public final String owner;
-    public final byte[] value;
+    public final @Nullable String owner;
+    public final byte @Nullable [] value;
     public final long px;
     public final String base;
 
     public QueuedWrite(
-        long seq, byte op, String key, String owner, byte[] value, long px, String base) {
+        long seq,
+        byte op,
+        String key,
+        @Nullable String owner,
+        byte @Nullable [] value,
+        long px,
+        String base) {
       this.seq = seq;
       this.op = op;
       this.key = key;
@@ -125,7 +132,7 @@ public final class OfflineQueue implements AutoCloseable {
   private final MVMap<Long, byte[]> records;
   private final MVMap<String, String> meta;
   private final String id;
-  private final Path file;
+  private final @Nullable Path file;
   private final Thread committer;
   private final Object lock = new Object();
   private final long removalCommitNanos;
@@ -137,7 +144,8 @@ public final class OfflineQueue implements AutoCloseable {
   private long removedSince; // System.nanoTime() of the first uncommitted removal, 0 if none
   private boolean closing;
 
-  private volatile Throwable failure; // the commit failure that ended the queue; set under lock
+  private volatile @Nullable Throwable
+      failure; // the commit failure that ended the queue; set under lock
 
   /** For tests: the next commits fail while set. */
   public volatile boolean failCommitForTest;
@@ -151,7 +159,7 @@ public final class OfflineQueue implements AutoCloseable {
    *
    * @param removalCommitNanos how long the removal of drained records may stay uncommitted
    */
-  public OfflineQueue(Path file, long removalCommitNanos) {
+  public OfflineQueue(@Nullable Path file, long removalCommitNanos) {
     this.file = file;
     this.removalCommitNanos = removalCommitNanos;
     MVStore.Builder b = new MVStore.Builder();
@@ -199,7 +207,7 @@ public final class OfflineQueue implements AutoCloseable {
   }
 
   /** Where the queue lives, for messages; null when in memory. */
-  public Path file() {
+  public @Nullable Path file() {
     return file;
   }
 
@@ -213,7 +221,7 @@ public final class OfflineQueue implements AutoCloseable {
    * whatever orders its appends (the key's entry), so numbers follow that order.
    */
   public CompletableFuture<Long> append(
-      byte op, String key, String owner, byte[] value, long px, String base) {
+      byte op, String key, @Nullable String owner, byte @Nullable [] value, long px, String base) {
     CompletableFuture<Long> done = new CompletableFuture<>();
     synchronized (lock) {
       if (closing || closed) {
@@ -361,7 +369,7 @@ public final class OfflineQueue implements AutoCloseable {
   }
 
   /** The error every append gets since a commit failed, or null while the queue works. */
-  public RuntimeException failure() {
+  public @Nullable RuntimeException failure() {
     return failure == null ? null : failed();
   }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code CLIENT_FIRST} writes to Redis-owned keys: applied to the client layer at once as pending
@@ -73,7 +75,7 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   /** Why the last drain attempt stopped, null when it drained everything; for diagnostics. */
-  public volatile Throwable lastFailure;
+  public volatile @Nullable Throwable lastFailure;
 
   /** For tests: nothing is sent while set. */
   public volatile boolean pausedForTest;
@@ -131,15 +133,17 @@ public final class OfflineWrites implements AutoCloseable {
         }
         Entry e;
         if (rec.op == OfflineQueue.SET) {
+          // a queued set carries its value (only a delete has none)
+          byte[] bytes = Objects.requireNonNull(rec.value, "value");
           Object value;
           try {
-            value = codec.decode(rec.value);
+            value = codec.decode(bytes);
           } catch (IllegalArgumentException bad) {
             region.invalidate(rec.key);
             continue;
           }
           long ttl = rec.px > 0 ? TimeUnit.MILLISECONDS.toNanos(rec.px) : Long.MAX_VALUE;
-          e = new Entry(value, Entry.weigh(rec.key, rec.value.length), ttl, r, true, true);
+          e = new Entry(value, Entry.weigh(rec.key, bytes.length), ttl, r, true, true);
         } else {
           e = tombstone(r, rec.key);
         }
@@ -174,8 +178,8 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   private CompletableFuture<Boolean> enqueue(
-      Route r, String key, byte op, byte[] bytes, long px, Entry e) {
-    Region region = r.regions[CLIENT];
+      Route r, String key, byte op, byte @Nullable [] bytes, long px, Entry e) {
+    Region region = r.region(CLIENT); // CLIENT_FIRST writes are queued only with a client region
     java.util.concurrent.atomic.AtomicReference<CompletableFuture<Long>> appended =
         new java.util.concurrent.atomic.AtomicReference<>();
     boolean[] had = new boolean[1];
@@ -208,7 +212,7 @@ public final class OfflineWrites implements AutoCloseable {
    * pending entry goes, so it is not served, and so do the flushes that can no longer complete.
    */
   private void notQueued(Route r, String key, Entry e) {
-    Region region = r.regions[CLIENT];
+    Region region = r.region(CLIENT);
     region.compute(
         key,
         (k, cur) -> {
@@ -253,7 +257,7 @@ public final class OfflineWrites implements AutoCloseable {
    * SHA-1 hex of the encoded value an entry holds; "-" for a queued delete or a negative-cache
    * marker (the key was read absent); "?" for none.
    */
-  private String baseOf(Entry cur) {
+  private String baseOf(@Nullable Entry cur) {
     if (cur == null) {
       return "?";
     }
@@ -404,7 +408,7 @@ public final class OfflineWrites implements AutoCloseable {
    * {@value #WINDOW} records in flight (topped up when half have been answered, so sends go out in
    * groups), replies handled in order. Returns the first failure, or null when none is left.
    */
-  private Throwable drainAvailable() {
+  private @Nullable Throwable drainAvailable() {
     java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
     long first = queue.firstSeq();
     if (first < 0) {
@@ -440,7 +444,7 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   /** Handles one reply: the record is settled and removed, or the failure returned. */
-  private Throwable handle(InFlight f) {
+  private @Nullable Throwable handle(InFlight f) {
     OfflineQueue.QueuedWrite rec = f.rec;
     List<Object> reply;
     try {
@@ -514,7 +518,7 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   /** Waits for a reply, giving up (null) when closed; Lettuce's timeout ends every command. */
-  private <T> T await(CompletableFuture<T> f) throws ExecutionException {
+  private <T> @Nullable T await(CompletableFuture<T> f) throws ExecutionException {
     while (true) {
       try {
         return f.get(100, TimeUnit.MILLISECONDS);
@@ -582,7 +586,7 @@ public final class OfflineWrites implements AutoCloseable {
         });
   }
 
-  private void report(OfflineQueue.QueuedWrite rec, Object server) {
+  private void report(OfflineQueue.QueuedWrite rec, @Nullable Object server) {
     metrics.offlineConflicts.increment();
     OfflineConflict c =
         new OfflineConflict(

@@ -10,12 +10,14 @@ import dev.stateless.core.RedisGlob;
 import dev.stateless.core.Rights;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads: from the nearest layer that holds the key to its owner's layer, leaving copies where the
@@ -72,7 +74,7 @@ public final class Reads {
   }
 
   /** The in-process fast path: a hit in the nearest layer, or {@link #MISS}. No allocation. */
-  public Object getLocal(String key) {
+  public @Nullable Object getLocal(String key) {
     Region region = routes.nearestRegion();
     if (region == null || generations.batching(key)) {
       return MISS;
@@ -85,11 +87,11 @@ public final class Reads {
     return e.isAbsent() ? null : Values.copyOut(e.value);
   }
 
-  public static boolean isMiss(Object o) {
+  public static boolean isMiss(@Nullable Object o) {
     return o == MISS;
   }
 
-  public CompletableFuture<Object> get(Rights rights, CacheLayer via, String key) {
+  public CompletableFuture<Object> get(Rights rights, @Nullable CacheLayer via, String key) {
     Literals.checkKey(key);
     lifecycle.checkOpen();
     Route r = routes.route(key);
@@ -134,7 +136,7 @@ public final class Reads {
   }
 
   private static long remainingNanos(Route r, int layer, String key) {
-    OptionalLong left = r.regions[layer].remainingNanos(key);
+    OptionalLong left = r.region(layer).remainingNanos(key);
     return left.isPresent() && left.getAsLong() < Region.FOREVER ? left.getAsLong() : 0;
   }
 
@@ -192,7 +194,8 @@ public final class Reads {
       copies.fillNearer(r, key, layer, e.value, e.weight, remainingNanos(r, layer, key), token);
       return CompletableFuture.completedFuture(e.value);
     }
-    RemoteStore remote = layers.remote(layer);
+    // a present layer without an in-process region is remote
+    RemoteStore remote = Objects.requireNonNull(layers.remote(layer), "remote");
     boolean fills = false;
     for (int n = 0; n < layer; n++) {
       fills |= r.regions[n] != null && r.copies[n];
@@ -218,17 +221,19 @@ public final class Reads {
   private CompletableFuture<Object> readLayer(Route r, CacheLayer layer, String key) {
     generations.awaitBatch(key);
     if (layer.ordinal() < r.primary.ordinal() && !r.primaryLive()) {
-      throw Errors.copyNotProvablyFresh(key, layer.name(), layers.store(r.primary).describe());
+      // the owner's layer is present: routes are built over present layers
+      Store primary = Objects.requireNonNull(layers.store(r.primary), "store");
+      throw Errors.copyNotProvablyFresh(key, layer.name(), primary.describe());
     }
     Region region = r.regions[layer.ordinal()];
     if (region != null) {
       Entry e = region.get(key);
       boolean hit = e != null && !e.isAbsent();
       metrics.count(layer, hit);
-      return CompletableFuture.completedFuture(hit ? e.value : MISS);
+      return CompletableFuture.completedFuture(hit && e != null ? e.value : MISS);
     }
-    return layers
-        .remote(layer)
+    // a present layer without an in-process region is remote
+    return Objects.requireNonNull(layers.remote(layer), "remote")
         .get(key)
         .thenApplyAsync(
             b -> {
@@ -259,7 +264,7 @@ public final class Reads {
     Route r = routes.route(key);
     Region region = r.primaryRegion();
     if (region == null) {
-      return r.primaryRemote.pttl(key);
+      return r.remotePrimary().pttl(key);
     }
     if (region.get(key) == null) {
       return CompletableFuture.completedFuture(-2L);

@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entries of one in-process region: the shared one of a {@link CaffeineStore}, or a component's
@@ -35,12 +36,13 @@ public final class Region {
   private final Map<String, Entry> map;
 
   /** The clock of deadlines, for an unbounded region; null for a bounded one (Caffeine's). */
-  private final Ticker ticker;
+  private final @Nullable Ticker ticker;
 
   /** An unbounded region's entries that have a TTL, expiring with it; null for a bounded one. */
-  private final Cache<String, Entry> timers;
+  private final @Nullable Cache<String, Entry> timers;
 
-  private Region(Cache<String, Entry> cache, Ticker ticker, Cache<String, Entry> timers) {
+  private Region(
+      Cache<String, Entry> cache, @Nullable Ticker ticker, @Nullable Cache<String, Entry> timers) {
     this.cache = cache;
     this.map = cache.asMap();
     this.ticker = ticker;
@@ -91,7 +93,7 @@ public final class Region {
             .expireAfter(EXPIRY)
             .scheduler(Scheduler.systemScheduler())
             .removalListener(
-                (String k, Entry e, RemovalCause cause) -> {
+                (@Nullable String k, @Nullable Entry e, RemovalCause cause) -> {
                   if (cause == RemovalCause.EXPIRED && k != null && e != null) {
                     // Exactly the entry that expired, and only if it really has: the same
                     // instance may have been put back, with a new deadline, since.
@@ -103,7 +105,7 @@ public final class Region {
     return new Region(plain, ticker, timers);
   }
 
-  public Entry get(String key) {
+  public @Nullable Entry get(String key) {
     Entry e = cache.getIfPresent(key);
     if (e != null && e.deadline != Entry.NEVER && expired(e)) {
       map.remove(key, e);
@@ -113,28 +115,33 @@ public final class Region {
   }
 
   private boolean expired(Entry e) {
-    return ticker.read() - e.deadline >= 0;
+    return deadlineClock().read() - e.deadline >= 0;
+  }
+
+  /** The clock of deadlines: only an unbounded region's entries have them, and it has a ticker. */
+  private Ticker deadlineClock() {
+    return Objects.requireNonNull(ticker, "a bounded region keeps no deadlines");
   }
 
   /** An unbounded region's view of a current entry: null when it has expired. */
-  private Entry live(Entry e) {
+  private @Nullable Entry live(@Nullable Entry e) {
     return e != null && e.deadline != Entry.NEVER && expired(e) ? null : e;
   }
 
   /** Drops the timer of an entry leaving an unbounded region (it must not keep the entry alive). */
-  private void leaving(String key, Entry e) {
+  private void leaving(String key, @Nullable Entry e) {
     if (timers != null && e != null && e.deadline != Entry.NEVER) {
       timers.asMap().remove(key, e);
     }
   }
 
   /** Gives an entry entering an unbounded region its deadline, and a timer if it has a TTL. */
-  private Entry entering(String key, Entry e) {
+  private @Nullable Entry entering(String key, @Nullable Entry e) {
     if (timers != null && e != null) {
       if (e.ttlNanos >= FOREVER) {
         e.deadline = Entry.NEVER;
       } else {
-        e.deadline = ticker.read() + e.ttlNanos;
+        e.deadline = deadlineClock().read() + e.ttlNanos;
         timers.put(key, e);
       }
     }
@@ -167,7 +174,7 @@ public final class Region {
   }
 
   /** Removes the key; returns the entry it held (null when none, or expired). */
-  public Entry remove(String key) {
+  public @Nullable Entry remove(String key) {
     Entry e = map.remove(key);
     if (timers == null) {
       return e;
@@ -184,14 +191,15 @@ public final class Region {
     }
   }
 
-  public Entry compute(String key, BiFunction<String, Entry, Entry> fn) {
+  public @Nullable Entry compute(
+      String key, BiFunction<String, @Nullable Entry, @Nullable Entry> fn) {
     if (timers == null) {
       return map.compute(key, fn);
     }
     return map.compute(
         key,
         (k, cur) -> {
-          Entry next = fn.apply(k, live(cur));
+          @Nullable Entry next = fn.apply(k, live(cur));
           if (next != cur) {
             leaving(k, cur);
           }
@@ -200,18 +208,19 @@ public final class Region {
         });
   }
 
-  public Entry computeIfPresent(String key, BiFunction<String, Entry, Entry> fn) {
+  public @Nullable Entry computeIfPresent(
+      String key, BiFunction<String, Entry, @Nullable Entry> fn) {
     if (timers == null) {
       return map.computeIfPresent(key, fn);
     }
     return compute(key, (k, cur) -> cur == null ? null : fn.apply(k, cur));
   }
 
-  public Entry putIfAbsent(String key, Entry e) {
+  public @Nullable Entry putIfAbsent(String key, Entry e) {
     if (timers == null) {
       return map.putIfAbsent(key, e);
     }
-    Entry[] before = new Entry[1];
+    @Nullable Entry[] before = new Entry[1];
     compute(
         key,
         (k, cur) -> {
@@ -221,11 +230,11 @@ public final class Region {
     return before[0];
   }
 
-  public Entry replace(String key, Entry e) {
+  public @Nullable Entry replace(String key, Entry e) {
     if (timers == null) {
       return map.replace(key, e);
     }
-    Entry[] before = new Entry[1];
+    @Nullable Entry[] before = new Entry[1];
     compute(
         key,
         (k, cur) -> {
@@ -262,7 +271,9 @@ public final class Region {
       return OptionalLong.empty();
     }
     return OptionalLong.of(
-        e.deadline == Entry.NEVER ? Long.MAX_VALUE : Math.max(0, e.deadline - ticker.read()));
+        e.deadline == Entry.NEVER
+            ? Long.MAX_VALUE
+            : Math.max(0, e.deadline - deadlineClock().read()));
   }
 
   /**
@@ -293,7 +304,7 @@ public final class Region {
           present[0] = e != null;
           if (e != null) {
             // The same entry (fills take back exactly the entry they installed), a new deadline.
-            e.deadline = ticker.read() + ttlNanos;
+            e.deadline = deadlineClock().read() + ttlNanos;
             // The timer's previous entry: none or this same one.
             Entry unused =
                 timers
@@ -319,7 +330,7 @@ public final class Region {
   /**
    * Removes every key the pattern matches but {@code except} and pending writes; returns how many.
    */
-  long removeMatching(KeyPattern pattern, String except) {
+  long removeMatching(KeyPattern pattern, @Nullable String except) {
     long removed = 0;
     Iterator<Map.Entry<String, Entry>> it = map.entrySet().iterator();
     while (it.hasNext()) {
@@ -336,7 +347,7 @@ public final class Region {
   }
 
   /** Drops every copy (not pending) of an owner's keys; returns how many. */
-  long dropCopiesOf(String owner) {
+  long dropCopiesOf(@Nullable String owner) {
     long dropped = 0;
     Iterator<Map.Entry<String, Entry>> it = map.entrySet().iterator();
     while (it.hasNext()) {

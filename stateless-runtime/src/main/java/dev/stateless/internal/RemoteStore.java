@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store in another process, shared by every node that uses it (Redis today; a cluster or an edge
@@ -31,7 +32,7 @@ public interface RemoteStore extends Store {
    */
   boolean connect(
       String nodeId,
-      InvalidationListener listener,
+      @Nullable InvalidationListener listener,
       List<String> owners,
       Set<String> streamingOwners,
       boolean mayStartDown);
@@ -49,7 +50,7 @@ public interface RemoteStore extends Store {
   Duration timeout();
 
   /** This store's coded exception for a failure of one of its calls (already coded: itself). */
-  RuntimeException failure(Throwable failure);
+  RuntimeException failure(@Nullable Throwable failure);
 
   CompletableFuture<byte[]> get(String key);
 
@@ -59,16 +60,16 @@ public interface RemoteStore extends Store {
 
   /** Writes a value ({@code px}: milliseconds, 0 none); false when the condition did not hold. */
   CompletableFuture<Boolean> set(
-      String key, String owner, byte[] value, long px, SetOptions.Condition condition);
+      String key, @Nullable String owner, byte[] value, long px, SetOptions.Condition condition);
 
-  CompletableFuture<Boolean> del(String key, String owner);
+  CompletableFuture<Boolean> del(String key, @Nullable String owner);
 
   /** Deletes a streamed value's pointer; its chunks get a grace period. */
-  CompletableFuture<Boolean> delStreamed(String key, String owner);
+  CompletableFuture<Boolean> delStreamed(String key, @Nullable String owner);
 
-  CompletableFuture<Boolean> expire(String key, String owner, long millis);
+  CompletableFuture<Boolean> expire(String key, @Nullable String owner, long millis);
 
-  CompletableFuture<Long> incrBy(String key, String owner, long delta);
+  CompletableFuture<Long> incrBy(String key, @Nullable String owner, long delta);
 
   /** Remaining TTL in milliseconds: -1 none, -2 absent. */
   CompletableFuture<Long> pttl(String key);
@@ -78,7 +79,12 @@ public interface RemoteStore extends Store {
    * lock is held: {@code {1}}, or {@code {0, current}}.
    */
   CompletableFuture<List<Object>> compareAndSet(
-      String key, String owner, String token, byte[] expected, byte[] value, long px);
+      String key,
+      @Nullable String owner,
+      @Nullable String token,
+      byte @Nullable [] expected,
+      byte @Nullable [] value,
+      long px);
 
   /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */
   CompletableFuture<List<Object>> lock(String key, String token, long millis);
@@ -97,10 +103,11 @@ public interface RemoteStore extends Store {
   CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq);
 
   /** Deletes an owner's keys that the pattern matches, but {@code except}; returns how many. */
-  CompletableFuture<Long> deleteMatching(String owner, KeyPattern pattern, String except);
+  CompletableFuture<Long> deleteMatching(
+      @Nullable String owner, KeyPattern pattern, @Nullable String except);
 
   /** Publishes a pattern invalidation to an owner's readers (after the keys are gone). */
-  CompletableFuture<Long> publishPattern(String owner, String pattern);
+  CompletableFuture<Long> publishPattern(@Nullable String owner, String pattern);
 
   /** Lists the keys matching a Redis glob, a batch at a time. */
   CompletableFuture<Void> scan(String glob, Consumer<List<String>> batch);
@@ -124,5 +131,5 @@ public interface RemoteStore extends Store {
 
   /** Points {@code key} at fully written chunks, in one step. */
   CompletableFuture<Long> swapStream(
-      String key, String owner, byte[] pointer, long px, String version, int count);
+      String key, @Nullable String owner, byte[] pointer, long px, String version, int count);
 }

@@ -3,6 +3,8 @@ package dev.stateless.internal;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Component;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the keys of one owner live: the owner's layer (the primary copy), the strategy that places
@@ -11,10 +13,10 @@ import dev.stateless.core.Component;
  */
 public final class Route implements Entry.Source {
   /** The owner; null for a key nobody owns. */
-  public final Component owner;
+  public final @Nullable Component owner;
 
   /** The owner's name; null for a key nobody owns. */
-  public final String ownerName;
+  public final @Nullable String ownerName;
 
   public final CacheLayer primary;
   public final Strategy strategy;
@@ -26,20 +28,20 @@ public final class Route implements Entry.Source {
   public final long maxBytes;
 
   /** Per layer (by ordinal): the in-process region for this key, or null for a remote store. */
-  public final Region[] regions;
+  public final @Nullable Region[] regions;
 
   /** The owner's layer's store when it is remote (copies then depend on its events), else null. */
-  public final RemoteStore primaryRemote;
+  public final @Nullable RemoteStore primaryRemote;
 
   Route(
-      Component owner,
+      @Nullable Component owner,
       CacheLayer primary,
       Strategy strategy,
       boolean[] copies,
       long ttlNanos,
       long maxBytes,
-      Region[] regions,
-      RemoteStore primaryRemote) {
+      @Nullable Region[] regions,
+      @Nullable RemoteStore primaryRemote) {
     this.owner = owner;
     this.ownerName = owner == null ? null : owner.name();
     this.primary = primary;
@@ -52,7 +54,7 @@ public final class Route implements Entry.Source {
   }
 
   @Override
-  public String ownerName() {
+  public @Nullable String ownerName() {
     return ownerName;
   }
 
@@ -68,8 +70,18 @@ public final class Route implements Entry.Source {
   }
 
   /** The region of the owner's layer; null when the owner's layer is remote. */
-  public Region primaryRegion() {
+  public @Nullable Region primaryRegion() {
     return regions[primary.ordinal()];
+  }
+
+  /** The region of a layer the caller knows is in-process here (its route has a region there). */
+  public Region region(int layer) {
+    return Objects.requireNonNull(regions[layer], "no in-process region in that layer");
+  }
+
+  /** The owner's layer's store, where the caller knows that layer is remote (no region there). */
+  public RemoteStore remotePrimary() {
+    return Objects.requireNonNull(primaryRemote, "the owner's layer is not remote");
   }
 
   public String describeOwner() {

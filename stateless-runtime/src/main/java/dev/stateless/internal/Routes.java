@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The route table: for every owner (and keys nobody owns) its {@link Route}, and one per custom
@@ -20,7 +22,7 @@ public final class Routes {
 
   private final Manifest manifest;
   private final Layers layers;
-  private final CacheStrategy custom;
+  private final @Nullable CacheStrategy custom;
   private final Strategy defaultStrategy;
 
   /**
@@ -28,14 +30,17 @@ public final class Routes {
    */
   private final Map<String, Route[]> byOwner = new HashMap<>();
 
+  @SuppressWarnings("NullAway.Init") // set by build(), which the engine's start() runs first
   private Route[] unowned;
 
   /** The nearest layer's shared in-process region, for the allocation-free hit; null if remote. */
-  private Region nearest;
+  private @Nullable Region nearest;
 
+  @SuppressWarnings("NullAway.Init") // set by build(), which the engine's start() runs first
   private CacheLayer nearestLayer;
 
-  Routes(Manifest manifest, Layers layers, CacheStrategy custom, Strategy defaultStrategy) {
+  Routes(
+      Manifest manifest, Layers layers, @Nullable CacheStrategy custom, Strategy defaultStrategy) {
     this.manifest = manifest;
     this.layers = layers;
     this.custom = custom;
@@ -45,7 +50,9 @@ public final class Routes {
   /** The route of a key. */
   public Route route(String key) {
     Component owner = manifest.ownerOf(key).orElse(null);
-    Route[] variants = owner == null ? unowned : byOwner.get(owner.name());
+    // build() made the routes of every component of the manifest
+    Route[] variants =
+        owner == null ? unowned : Objects.requireNonNull(byOwner.get(owner.name()), "route");
     if (custom == null) {
       return variants[0];
     }
@@ -55,7 +62,8 @@ public final class Routes {
 
   /** An owner's own route (no custom placement). */
   Route ofOwner(String owner) {
-    return byOwner.get(owner)[0];
+    // callers pass the name of a component of the manifest, whose routes build() made
+    return Objects.requireNonNull(byOwner.get(owner), "route")[0];
   }
 
   /** Every route, the placements' included. */
@@ -75,12 +83,12 @@ public final class Routes {
     return all;
   }
 
-  /** The remote store of a layer, or null when it is in-process. */
+  /** The remote store of a layer the caller knows is remote (its route has no region there). */
   RemoteStore remote(CacheLayer layer) {
-    return layers.remote(layer);
+    return Objects.requireNonNull(layers.remote(layer), "the layer is in-process");
   }
 
-  Region nearestRegion() {
+  @Nullable Region nearestRegion() {
     return nearest;
   }
 
@@ -104,7 +112,7 @@ public final class Routes {
     }
   }
 
-  private Route[] variants(Component owner) {
+  private Route[] variants(@Nullable Component owner) {
     Route[] v = new Route[LAYERS.length + 1];
     v[0] = computeRoute(owner, null);
     for (CacheLayer placed : LAYERS) {
@@ -113,7 +121,7 @@ public final class Routes {
     return v;
   }
 
-  private Route computeRoute(Component owner, CacheLayer placed) {
+  private Route computeRoute(@Nullable Component owner, @Nullable CacheLayer placed) {
     CacheLayer primary;
     if (owner != null) {
       primary = owner.layer();

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entries of a request scope or session, deleted when it ends, with the cleanup callbacks of
@@ -29,11 +30,11 @@ public final class ScopedEntries {
 
   private static final class Entry {
     final Rights rights;
-    final CacheLayer via;
+    final @Nullable CacheLayer via;
     final List<Runnable> cleanups = new ArrayList<>();
     volatile boolean written;
 
-    Entry(Rights rights, CacheLayer via) {
+    Entry(Rights rights, @Nullable CacheLayer via) {
       this.rights = rights;
       this.via = via;
     }
@@ -56,7 +57,7 @@ public final class ScopedEntries {
   public CompletableFuture<Boolean> write(
       String key,
       Rights rights,
-      CacheLayer via,
+      @Nullable CacheLayer via,
       java.util.function.Supplier<CompletableFuture<Boolean>> write) {
     Entry e;
     CompletableFuture<Boolean> done = new CompletableFuture<>();
@@ -94,7 +95,11 @@ public final class ScopedEntries {
    * succeeded. {@code write} is the write itself (tracked here if it was not already).
    */
   public void cleanup(
-      String key, Rights rights, CacheLayer via, Runnable cleanup, CompletableFuture<Boolean> w) {
+      String key,
+      Rights rights,
+      @Nullable CacheLayer via,
+      Runnable cleanup,
+      CompletableFuture<Boolean> w) {
     java.util.Objects.requireNonNull(cleanup, "cleanup");
     Entry e;
     synchronized (this) {

@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Values of {@code @Streaming} components, written and read a chunk at a time so that neither side
@@ -109,7 +110,7 @@ public final class StreamedValues {
         int next;
 
         @Override
-        public byte[] nextChunk() {
+        public byte @Nullable [] nextChunk() {
           return next < chunks.size() ? chunks.get(next++) : null;
         }
       };
@@ -133,10 +134,11 @@ public final class StreamedValues {
    * Reads a whole value into chunks for an in-process store, failing with SL102 as soon as it is
    * larger than {@code maxBytes} (0: no limit).
    */
-  public static Chunks readAll(InputStream in, int chunk, String key, String owner, long maxBytes) {
+  public static Chunks readAll(
+      InputStream in, int chunk, String key, @Nullable String owner, long maxBytes) {
     List<byte[]> chunks = new ArrayList<>();
     ChunkSource source = new ChunkSource(in, chunk, key, owner, maxBytes);
-    for (byte[] c = source.next(); c != null; c = source.next()) {
+    for (byte @Nullable [] c = source.next(); c != null; c = source.next()) {
       chunks.add(c);
     }
     return new Chunks(List.copyOf(chunks), source.total);
@@ -150,13 +152,14 @@ public final class StreamedValues {
     private final InputStream in;
     private final int chunk;
     private final String key;
-    private final String owner;
+    private final @Nullable String owner;
     private final long maxBytes;
     private boolean done;
     public long total;
     public int count;
 
-    public ChunkSource(InputStream in, int chunk, String key, String owner, long maxBytes) {
+    public ChunkSource(
+        InputStream in, int chunk, String key, @Nullable String owner, long maxBytes) {
       this.in = in;
       this.chunk = chunk;
       this.key = key;
@@ -165,7 +168,7 @@ public final class StreamedValues {
     }
 
     /** The next chunk (full-sized except the last), or null at the end. */
-    public byte[] next() {
+    public byte @Nullable [] next() {
       if (done) {
         return null;
       }
@@ -220,14 +223,14 @@ public final class StreamedValues {
   public static CompletableFuture<Long> write(
       RemoteStore redis,
       String key,
-      String owner,
+      @Nullable String owner,
       InputStream in,
       int chunk,
       long maxBytes,
       long px) {
     String version = UUID.randomUUID().toString();
     Semaphore window = new Semaphore(WINDOW);
-    AtomicReference<Throwable> failed = new AtomicReference<>();
+    AtomicReference<@Nullable Throwable> failed = new AtomicReference<>();
     ChunkSource source = new ChunkSource(in, chunk, key, owner, maxBytes);
     long renewed = System.nanoTime();
     java.util.function.BiConsumer<Object, Throwable> answered =
@@ -239,7 +242,7 @@ public final class StreamedValues {
         };
     try {
       while (failed.get() == null) {
-        byte[] c = source.next();
+        byte @Nullable [] c = source.next();
         if (c == null) {
           break;
         }
@@ -369,7 +372,7 @@ public final class StreamedValues {
     }
 
     @Override
-    public byte[] nextChunk() throws IOException {
+    public byte @Nullable [] nextChunk() throws IOException {
       if (Threads.onIoThread()) {
         throw Errors.streamReadOnIoThread(key); // the replies it waits for arrive on this thread
       }
@@ -417,11 +420,11 @@ public final class StreamedValues {
     private boolean done;
 
     /** The next chunk, or null at the end. */
-    abstract byte[] nextChunk() throws IOException;
+    abstract byte @Nullable [] nextChunk() throws IOException;
 
     private boolean ready() throws IOException {
       while (!done && pos == current.length) {
-        byte[] next = nextChunk();
+        byte @Nullable [] next = nextChunk();
         if (next == null) {
           done = true;
           current = new byte[0];

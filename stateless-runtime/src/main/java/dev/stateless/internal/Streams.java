@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code setStream} / {@code stream} of {@code @Streaming} components' values, in chunks ({@link
@@ -39,12 +40,13 @@ public final class Streams {
     if (!r.streaming()) {
       throw Errors.notStreaming(key, r.ownerName);
     }
-    long chunk = r.owner.streamingChunkBytes().getAsLong();
+    // streaming() holds only for an owner that streams
+    long chunk = Objects.requireNonNull(r.owner, "owner").streamingChunkBytes().getAsLong();
     return (int) Math.max(1, Math.min(chunk, StreamedValues.MAX_CHUNK));
   }
 
   public CompletableFuture<Void> setStream(
-      Rights rights, CacheLayer via, String key, InputStream data) {
+      Rights rights, @Nullable CacheLayer via, String key, InputStream data) {
     Objects.requireNonNull(data, "data");
     Route r = writes.writable(rights, Operation.STREAM_WRITE, key, via);
     int chunk = chunkBytes(r, key);
@@ -90,7 +92,8 @@ public final class Streams {
     return writes.afterWrite(written, r, rights, target, key).thenApply(ok -> null);
   }
 
-  public CompletableFuture<InputStream> stream(Rights rights, CacheLayer via, String key) {
+  public CompletableFuture<InputStream> stream(
+      Rights rights, @Nullable CacheLayer via, String key) {
     Literals.checkKey(key);
     lifecycle.checkOpen();
     Route r = routes.route(key);

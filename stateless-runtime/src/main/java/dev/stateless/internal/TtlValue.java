@@ -1,5 +1,7 @@
 package dev.stateless.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A value read from a store with what is left of its TTL, Redis {@code PTTL} style.
  *
@@ -7,9 +9,9 @@ package dev.stateless.internal;
  * @param pttlMillis the remaining TTL: {@code -1} none, {@code -2} absent, else milliseconds
  */
 @SuppressWarnings("ArrayRecordComponent") // an internal carrier, never compared or hashed
-public record TtlValue(byte[] value, long pttlMillis) {
+public record TtlValue(byte @Nullable [] value, long pttlMillis) {
   /** The value with no TTL information, for reads that leave no copy. */
-  public static TtlValue of(byte[] value) {
+  public static TtlValue of(byte @Nullable [] value) {
     return new TtlValue(value, -1);
   }
 

@@ -3,13 +3,14 @@ package dev.stateless.internal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Store-by-value for the mutable values the standard codec takes (arrays, maps). */
 public final class Values {
   private Values() {}
 
   /** Values leave the cache as copies when mutable, so no caller can change what others read. */
-  public static Object copyOut(Object value) {
+  public static @Nullable Object copyOut(@Nullable Object value) {
     return value instanceof byte[] bytes ? bytes.clone() : value;
   }
 

@@ -99,7 +99,7 @@ public final class WarmUp {
       }
       return;
     }
-    Region region = r.regions[target];
+    Region region = r.region(target);
     long[] left = {region.capacityLeft()};
     remote.scanPages(
         pattern.toRedisGlob(),

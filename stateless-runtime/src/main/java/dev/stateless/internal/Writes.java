@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes: checked against the caller's rights (core's {@link AccessRules}), applied to the owner's
@@ -60,7 +61,7 @@ public final class Writes {
   }
 
   /** The preamble of every write: a well-formed key, an open cache, and the rights to write it. */
-  public Route writable(Rights rights, Operation op, String key, CacheLayer via) {
+  public Route writable(Rights rights, Operation op, String key, @Nullable CacheLayer via) {
     Literals.checkKey(key);
     lifecycle.checkOpen();
     Route r = routes.route(key);
@@ -72,11 +73,11 @@ public final class Writes {
   public CompletableFuture<Boolean> set(
       Operation op,
       Rights rights,
-      CacheLayer via,
+      @Nullable CacheLayer via,
       String key,
       Object value,
       SetOptions options,
-      Strategy requested) {
+      @Nullable Strategy requested) {
     Objects.requireNonNull(value, "value");
     Route r = writable(rights, op, key, via);
     if (requested != null) {
@@ -110,7 +111,7 @@ public final class Writes {
     if (clientCopy) {
       generations.bump(key);
       clientEntry = new Entry(stored, weight, Entry.ttlFor(ttl), r, true);
-      r.regions[CLIENT].put(key, clientEntry);
+      r.region(CLIENT).put(key, clientEntry);
       afterClientPut = generations.token(key);
     }
     Entry firstCopy = clientEntry;
@@ -138,7 +139,7 @@ public final class Writes {
         written -> {
           if (!written) {
             if (firstCopy != null) {
-              r.regions[CLIENT].remove(key, firstCopy);
+              r.region(CLIENT).remove(key, firstCopy);
             }
             return false;
           }
@@ -149,11 +150,11 @@ public final class Writes {
           boolean undisturbed = now == (firstCopy != null ? sinceCopy : beforeWrite);
           copies.drop(r, target, key);
           if (undisturbed && firstCopy != null) {
-            copies.install(r.regions[CLIENT], key, firstCopy, now + 2);
+            copies.install(r.region(CLIENT), key, firstCopy, now + 2);
           }
           if (undisturbed && edgeCopy) {
             Entry e = new Entry(stored, weight, Entry.ttlFor(ttl), r, true);
-            copies.install(r.regions[EDGE], key, e, now + 2);
+            copies.install(r.region(EDGE), key, e, now + 2);
           }
           return true;
         });
@@ -178,7 +179,7 @@ public final class Writes {
    * so the copies and dependents are dropped all the same, and the failure is reported; this node
    * skips its own events, so no one else would drop its copies.
    */
-  public <T> CompletableFuture<T> afterWrite(
+  public <T extends @Nullable Object> CompletableFuture<T> afterWrite(
       CompletableFuture<T> write,
       Route r,
       Rights rights,
@@ -199,7 +200,7 @@ public final class Writes {
   }
 
   /** {@link #afterWrite} whose only step on success is dropping the key's copies. */
-  public <T> CompletableFuture<T> afterWrite(
+  public <T extends @Nullable Object> CompletableFuture<T> afterWrite(
       CompletableFuture<T> write, Route r, Rights rights, CacheLayer target, String key) {
     return afterWrite(
         write,
@@ -271,7 +272,7 @@ public final class Writes {
     return remote.set(key, r.ownerName, bytes, toMillis(ttlNanos), condition);
   }
 
-  /** The remote store of a layer, or null when it is in-process. */
+  /** The remote store of a layer the caller knows is remote (its route has no region there). */
   RemoteStore remote(CacheLayer layer) {
     return routes.remote(layer);
   }
@@ -281,7 +282,7 @@ public final class Writes {
     return ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
   }
 
-  public CompletableFuture<Boolean> del(Rights rights, CacheLayer via, String key) {
+  public CompletableFuture<Boolean> del(Rights rights, @Nullable CacheLayer via, String key) {
     return delRouted(writable(rights, Operation.DELETE, key, via), rights, via, key);
   }
 
@@ -289,12 +290,14 @@ public final class Writes {
    * Deletes an entry a request scope or session created, at its end: the code that wrote it may
    * remove it (even a key nobody owns, which only a scope may write).
    */
-  public CompletableFuture<Boolean> delOwnEntry(Rights rights, CacheLayer via, String key) {
+  public CompletableFuture<Boolean> delOwnEntry(
+      Rights rights, @Nullable CacheLayer via, String key) {
     return delRouted(routes.route(key), rights, via, key);
   }
 
   /** A checked delete: queued behind this node's CLIENT_FIRST writes, or applied now. */
-  private CompletableFuture<Boolean> delRouted(Route r, Rights rights, CacheLayer via, String key) {
+  private CompletableFuture<Boolean> delRouted(
+      Route r, Rights rights, @Nullable CacheLayer via, String key) {
     Strategy strategy = rights.strategy() != Strategy.DEFAULT ? rights.strategy() : r.strategy;
     if (via == null
         && strategy == Strategy.CLIENT_FIRST
@@ -324,8 +327,9 @@ public final class Writes {
     if (region != null) {
       done = CompletableFuture.completedFuture(region.expire(key, ttlNanos));
     } else {
-      metrics.sent(r.primaryRemote);
-      done = r.primaryRemote.expire(key, r.ownerName, toMillis(ttlNanos));
+      RemoteStore remote = r.remotePrimary();
+      metrics.sent(remote);
+      done = remote.expire(key, r.ownerName, toMillis(ttlNanos));
     }
     // Copies carry the old expiry: drop them whether or not the answer came back.
     return done.whenComplete((ok, failure) -> copies.drop(r, r.primary, key));
@@ -354,7 +358,9 @@ public final class Writes {
               n = Math.addExact(Long.parseLong(s), delta);
               next = Long.toString(n);
             } else {
-              throw Errors.wrongType(key, "increment", v);
+              // a primary entry that is not absent holds a value: only client copies are
+              // pending tombstones (queued deletes)
+              throw Errors.wrongType(key, "increment", Objects.requireNonNull(v, "value"));
             }
             result[0] = n;
             int w = Entry.weigh(key, codec.encode(next).length);
@@ -363,8 +369,9 @@ public final class Writes {
           });
       done = CompletableFuture.completedFuture(result[0]);
     } else {
-      metrics.sent(r.primaryRemote);
-      done = r.primaryRemote.incrBy(key, r.ownerName, delta);
+      RemoteStore remote = r.remotePrimary();
+      metrics.sent(remote);
+      done = remote.incrBy(key, r.ownerName, delta);
     }
     return afterWrite(done, r, rights, r.primary, key);
   }

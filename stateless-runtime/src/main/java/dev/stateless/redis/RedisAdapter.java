@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Redis command names over a {@link StatelessCache}: the migration path from plain Redis (seed 000
@@ -284,7 +285,7 @@ public final class RedisAdapter {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, String> hash(String key, Object value, String command) {
+  private static Map<String, String> hash(String key, @Nullable Object value, String command) {
     if (value == null) {
       return Map.of();
     }

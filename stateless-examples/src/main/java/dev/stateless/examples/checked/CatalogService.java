@@ -4,7 +4,9 @@ import dev.stateless.RequestScope;
 import dev.stateless.StatelessCache;
 import dev.stateless.annotation.CacheAccess;
 import dev.stateless.annotation.Lifetime;
+import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cache code the checker proves at compile time. Change {@code publish}'s {@code follows} to {@code
@@ -46,7 +48,7 @@ public final class CatalogService {
    * @return its name, or null
    */
   @CacheAccess(borrows = "product:*")
-  public Object show(int id) {
+  public @Nullable Object show(int id) {
     return cache.sync().get(String.format("product:%d", id));
   }
 
@@ -59,7 +61,7 @@ public final class CatalogService {
   @CacheAccess(owns = "cart:{id}")
   public long addToCart(UUID cart) {
     Long n = cache.sync().atomicUpdate("cart:" + cart, (Long v) -> v == null ? 1L : v + 1);
-    return n;
+    return Objects.requireNonNull(n, "the update never deletes the count");
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.stateless.internal.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of an owner's invalidation stream ({@link RedisKeys#stream}), as the write scripts
@@ -34,7 +35,12 @@ import java.util.Map;
  * @param key the key, or null
  * @param pattern the pattern, or null (ignored when there is a key)
  */
-public record InvalidationEvent(String owner, long seq, String node, String key, String pattern) {
+public record InvalidationEvent(
+    @Nullable String owner,
+    long seq,
+    @Nullable String node,
+    @Nullable String key,
+    @Nullable String pattern) {
 
   /** Field: the event's number in its stream. */
   public static final String SEQ = "s";
@@ -67,7 +73,7 @@ public record InvalidationEvent(String owner, long seq, String node, String key,
    * @throws IllegalArgumentException when it has no event number ({@value #SEQ}) or one that is not
    *     a decimal number: not an event this code wrote
    */
-  public static InvalidationEvent parse(String owner, Map<String, byte[]> body) {
+  public static InvalidationEvent parse(@Nullable String owner, Map<String, byte[]> body) {
     byte[] seq = body.get(SEQ);
     if (seq == null) {
       throw new IllegalArgumentException("no event number (field " + SEQ + ")");
@@ -92,7 +98,7 @@ public record InvalidationEvent(String owner, long seq, String node, String key,
     return node != null && node.equals(nodeId);
   }
 
-  private static String text(byte[] b) {
+  private static @Nullable String text(byte @Nullable [] b) {
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 }

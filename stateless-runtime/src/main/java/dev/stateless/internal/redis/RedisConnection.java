@@ -25,6 +25,7 @@ import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Lettuce side of a {@link RedisStore}: the client and its one connection (commands are not
@@ -52,25 +54,28 @@ final class RedisConnection implements AutoCloseable {
   private final RedisURI uri;
   private final String description;
   private final Duration timeout;
-  private RedisClient client;
-  private volatile StatefulRedisConnection<String, byte[]> connection;
+
+  /** Null until {@link #connect}, which every command follows. */
+  private @Nullable RedisClient client;
+
+  private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
 
   /** Null until connected: published last, once everything {@link #open} does is done. */
-  private volatile RedisAsyncCommands<String, byte[]> async;
+  private volatile @Nullable RedisAsyncCommands<String, byte[]> async;
 
-  private ExecutorService scans;
-  private volatile StreamInvalidations invalidations;
+  private @Nullable ExecutorService scans; // null until connect()
+  private volatile @Nullable StreamInvalidations invalidations;
 
   /** Connects in the background when the store started disconnected; null otherwise. */
-  private volatile Thread connector;
+  private volatile @Nullable Thread connector;
 
   private volatile boolean closing;
 
   /** Why the last connection attempt failed, while the store has never connected. */
-  private volatile Throwable connectFailure;
+  private volatile @Nullable Throwable connectFailure;
 
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
-  private ExecutorService flusher;
+  private @Nullable ExecutorService flusher; // null until connect()
 
   RedisConnection(RedisURI uri, String description) {
     this.uri = uri;
@@ -85,8 +90,12 @@ final class RedisConnection implements AutoCloseable {
    * the invalidation reader when there is a listener. Returns whether it is connected.
    */
   boolean connect(
-      String nodeId, InvalidationListener listener, List<String> owners, boolean mayStartDown) {
-    client = RedisClient.create(uri);
+      String nodeId,
+      @Nullable InvalidationListener listener,
+      List<String> owners,
+      boolean mayStartDown) {
+    RedisClient client = RedisClient.create(uri);
+    this.client = client;
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
@@ -104,10 +113,11 @@ final class RedisConnection implements AutoCloseable {
       }
       connectFailure = e;
       startExecutors();
-      connector =
+      Thread connector =
           new Thread(
               () -> connectInBackground(nodeId, listener, owners),
               "stateless-redis-connect-" + description);
+      this.connector = connector;
       connector.setDaemon(true);
       connector.start();
       return false;
@@ -134,8 +144,10 @@ final class RedisConnection implements AutoCloseable {
   private void open(
       StatefulRedisConnection<String, byte[]> conn,
       String nodeId,
-      InvalidationListener listener,
+      @Nullable InvalidationListener listener,
       List<String> owners) {
+    // connect() created the client before it opens any connection
+    RedisClient client = Objects.requireNonNull(this.client, "client");
     StreamInvalidations inv = null;
     try {
       if (listener != null) {
@@ -173,7 +185,9 @@ final class RedisConnection implements AutoCloseable {
    * what {@link #connect} does when Redis is up.
    */
   private void connectInBackground(
-      String nodeId, InvalidationListener listener, List<String> owners) {
+      String nodeId, @Nullable InvalidationListener listener, List<String> owners) {
+    // connect() created the client before it started this thread
+    RedisClient client = Objects.requireNonNull(this.client, "client");
     long backoff = 50;
     while (!closing) {
       try {
@@ -316,14 +330,16 @@ final class RedisConnection implements AutoCloseable {
   private <T> RedisFuture<T> flushed(RedisFuture<T> f) {
     if (flushScheduled.compareAndSet(false, true)) {
       try {
-        flusher.execute(
-            () -> {
-              flushScheduled.set(false);
-              StatefulRedisConnection<String, byte[]> c = connection;
-              if (c != null) {
-                c.flushCommands();
-              }
-            });
+        // connect() started the flusher before any command could be sent
+        Objects.requireNonNull(flusher, "flusher")
+            .execute(
+                () -> {
+                  flushScheduled.set(false);
+                  StatefulRedisConnection<String, byte[]> c = connection;
+                  if (c != null) {
+                    c.flushCommands();
+                  }
+                });
       } catch (RejectedExecutionException e) {
         flushScheduled.set(false);
         f.cancel(false);
@@ -345,7 +361,8 @@ final class RedisConnection implements AutoCloseable {
 
   /** The executor of SCAN walks, off the caller's and Lettuce's threads. */
   ExecutorService scans() {
-    return scans;
+    // connect() started it: a SCAN is a command, and commands come after connect()
+    return Objects.requireNonNull(scans, "scans");
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps Lettuce's failures (and Redis's error replies) to the runtime's coded exceptions, made by
@@ -42,7 +43,8 @@ public final class RedisExceptions {
    * @param store the store's description, for the message
    * @param timeout the store's command timeout, for the message of a timeout
    */
-  public static RuntimeException fromLettuce(String store, Duration timeout, Throwable failure) {
+  public static RuntimeException fromLettuce(
+      String store, Duration timeout, @Nullable Throwable failure) {
     Throwable t = failure;
     while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {

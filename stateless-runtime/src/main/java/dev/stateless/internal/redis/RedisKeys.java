@@ -1,5 +1,7 @@
 package dev.stateless.internal.redis;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The key layout: every name stateless keeps for itself in Redis, all under {@value #PREFIX}. The
  * Lua scripts receive these names as KEYS (and the chunk prefix through {@link RedisScripts}), so
@@ -53,17 +55,17 @@ public final class RedisKeys {
   }
 
   /** The invalidation stream of an owner (null: the keys nobody owns). */
-  public static String stream(String owner) {
+  public static String stream(@Nullable String owner) {
     return STREAM_PREFIX + ownerPart(owner);
   }
 
   /** The index of an owner's keys (null: the keys nobody owns). */
-  public static String index(String owner) {
+  public static String index(@Nullable String owner) {
     return PREFIX + "idx:" + ownerPart(owner);
   }
 
   /** The expiry times of an owner's expiring keys (null: the keys nobody owns). */
-  public static String expiries(String owner) {
+  public static String expiries(@Nullable String owner) {
     return PREFIX + "exp:" + ownerPart(owner);
   }
 
@@ -82,7 +84,7 @@ public final class RedisKeys {
     return PREFIX + "qc:" + queueId;
   }
 
-  private static String ownerPart(String owner) {
+  private static String ownerPart(@Nullable String owner) {
     return owner == null ? UNOWNED : owner;
   }
 }

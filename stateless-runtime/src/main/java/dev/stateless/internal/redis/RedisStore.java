@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store in Redis: each operation becomes a command or a Lua script ({@link RedisScripts}) on the
@@ -42,6 +43,7 @@ public final class RedisStore implements RemoteStore {
   /** The connection, which runs the commands this class encodes. */
   private final RedisConnection transport;
 
+  @SuppressWarnings("NullAway.Init") // set by bind(), which runs before any command is sent
   private byte[] node;
 
   public RedisStore(String text) {
@@ -68,7 +70,7 @@ public final class RedisStore implements RemoteStore {
   @Override
   public boolean connect(
       String nodeId,
-      InvalidationListener listener,
+      @Nullable InvalidationListener listener,
       List<String> owners,
       Set<String> streamingOwners,
       boolean mayStartDown) {
@@ -82,7 +84,10 @@ public final class RedisStore implements RemoteStore {
    * then, and {@link #live()} is false). Returns whether it is connected.
    */
   public boolean bind(
-      String nodeId, InvalidationListener listener, List<String> owners, boolean mayStartDown) {
+      String nodeId,
+      @Nullable InvalidationListener listener,
+      List<String> owners,
+      boolean mayStartDown) {
     if (!bound.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "this Redis store already serves a layer; call Stores.redis(uri) per layer and cache");
@@ -113,7 +118,7 @@ public final class RedisStore implements RemoteStore {
   }
 
   @Override
-  public RuntimeException failure(Throwable failure) {
+  public RuntimeException failure(@Nullable Throwable failure) {
     return RedisExceptions.fromLettuce(description, timeout, failure);
   }
 
@@ -182,7 +187,7 @@ public final class RedisStore implements RemoteStore {
 
   @Override
   public CompletableFuture<Boolean> set(
-      String key, String owner, byte[] value, long px, SetOptions.Condition condition) {
+      String key, @Nullable String owner, byte[] value, long px, SetOptions.Condition condition) {
     String cond =
         condition == null
             ? "-"
@@ -197,18 +202,18 @@ public final class RedisStore implements RemoteStore {
   }
 
   @Override
-  public CompletableFuture<Boolean> del(String key, String owner) {
+  public CompletableFuture<Boolean> del(String key, @Nullable String owner) {
     return this.<Long>run(RedisScripts.DEL, key, owner).thenApply(n -> n > 0);
   }
 
   @Override
-  public CompletableFuture<Boolean> expire(String key, String owner, long millis) {
+  public CompletableFuture<Boolean> expire(String key, @Nullable String owner, long millis) {
     return this.<Long>run(RedisScripts.PEXPIRE, key, owner, ascii(Long.toString(millis)))
         .thenApply(n -> n == 1L);
   }
 
   @Override
-  public CompletableFuture<Long> incrBy(String key, String owner, long delta) {
+  public CompletableFuture<Long> incrBy(String key, @Nullable String owner, long delta) {
     return run(RedisScripts.INCRBY, key, owner, ascii(Long.toString(delta)));
   }
 
@@ -228,7 +233,12 @@ public final class RedisStore implements RemoteStore {
    */
   @Override
   public CompletableFuture<List<Object>> compareAndSet(
-      String key, String owner, String token, byte[] expected, byte[] value, long px) {
+      String key,
+      @Nullable String owner,
+      @Nullable String token,
+      byte @Nullable [] expected,
+      byte @Nullable [] value,
+      long px) {
     String[] keys = {
       key,
       RedisKeys.stream(owner),
@@ -338,7 +348,7 @@ public final class RedisStore implements RemoteStore {
 
   /** Appends a pattern event to an owner's stream (after the keys are gone). */
   @Override
-  public CompletableFuture<Long> publishPattern(String owner, String pattern) {
+  public CompletableFuture<Long> publishPattern(@Nullable String owner, String pattern) {
     return run(
         RedisScripts.PUBLISH_PATTERN,
         RedisKeys.NO_KEY,
@@ -361,7 +371,8 @@ public final class RedisStore implements RemoteStore {
   /**
    * Runs a write script: KEYS key, stream, sequences, index, expiries; ARGV node, maxlen, extra.
    */
-  private <T> CompletableFuture<T> run(Script s, String key, String owner, byte[]... extra) {
+  private <T> CompletableFuture<T> run(
+      Script s, String key, @Nullable String owner, byte[]... extra) {
     String[] keys = {
       key,
       RedisKeys.stream(owner),
@@ -382,12 +393,17 @@ public final class RedisStore implements RemoteStore {
    * the keyspace, and each step touches at most 500 keys.
    */
   @Override
-  public CompletableFuture<Long> deleteMatching(String owner, KeyPattern pattern, String except) {
+  public CompletableFuture<Long> deleteMatching(
+      @Nullable String owner, KeyPattern pattern, @Nullable String except) {
     return deletePage(owner, pattern, except, "[" + pattern.literalPrefix(), 0L);
   }
 
   private CompletableFuture<Long> deletePage(
-      String owner, KeyPattern pattern, String except, String start, long deleted) {
+      @Nullable String owner,
+      KeyPattern pattern,
+      @Nullable String except,
+      String start,
+      long deleted) {
     String prefix = pattern.literalPrefix();
     return this.<List<byte[]>>script(
             RedisScripts.INDEX_PAGE,
@@ -437,7 +453,7 @@ public final class RedisStore implements RemoteStore {
     this.streamingOwners = Set.copyOf(owners);
   }
 
-  private CompletableFuture<Long> dropStreamed(String owner, List<byte[]> keys) {
+  private CompletableFuture<Long> dropStreamed(@Nullable String owner, List<byte[]> keys) {
     byte[][] args = new byte[keys.size() + 1][];
     args[0] = ascii(Long.toString(StreamedValues.GRACE_MILLIS));
     for (int i = 0; i < keys.size(); i++) {
@@ -452,7 +468,7 @@ public final class RedisStore implements RemoteStore {
 
   /** DEL of a key of a {@code @Streaming} owner: a streamed value's chunks get the grace period. */
   @Override
-  public CompletableFuture<Boolean> delStreamed(String key, String owner) {
+  public CompletableFuture<Boolean> delStreamed(String key, @Nullable String owner) {
     return this.<Long>run(
             RedisScripts.STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
         .thenApply(n -> n > 0);
@@ -501,7 +517,7 @@ public final class RedisStore implements RemoteStore {
   /** Points {@code key} at fully written chunks, in one script; see {@code stream-swap.lua}. */
   @Override
   public CompletableFuture<Long> swapStream(
-      String key, String owner, byte[] pointer, long px, String version, int count) {
+      String key, @Nullable String owner, byte[] pointer, long px, String version, int count) {
     return run(
         RedisScripts.STREAM_SWAP,
         key,

@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the invalidation streams of one Redis store on a thread of its own and tells the cache what
@@ -38,12 +40,15 @@ public final class StreamInvalidations implements AutoCloseable {
   private final String nodeId;
   private final InvalidationListener listener;
   private final Duration timeout;
-  private final Map<String, String> ownerByStream = new LinkedHashMap<>();
+
+  /** Each stream read and its owner; null: the keys nobody owns. */
+  private final Map<String, @Nullable String> ownerByStream = new LinkedHashMap<>();
+
   private final Map<String, Cursor> cursors = new HashMap<>();
   private final Thread thread;
   private volatile boolean closed;
   private volatile boolean live;
-  private StatefulRedisConnection<String, byte[]> connection;
+  private @Nullable StatefulRedisConnection<String, byte[]> connection; // null until start()
 
   public StreamInvalidations(
       String store,
@@ -94,6 +99,9 @@ public final class StreamInvalidations implements AutoCloseable {
     boolean resync = false;
     long backoffMillis = 10;
     long blockMillis = Math.max(10, Math.min(1000, timeout.toMillis() / 2));
+    // start() connects before it starts this thread
+    StatefulRedisConnection<String, byte[]> connection =
+        Objects.requireNonNull(this.connection, "connection");
     while (!closed) {
       try {
         RedisCommands<String, byte[]> sync = connection.sync();
@@ -174,7 +182,8 @@ public final class StreamInvalidations implements AutoCloseable {
   }
 
   private void handle(StreamMessage<String, byte[]> m, boolean replaying) {
-    Cursor c = cursors.get(m.getStream());
+    // the streams read are those with a cursor
+    Cursor c = Objects.requireNonNull(cursors.get(m.getStream()), "cursor");
     String owner = ownerByStream.get(m.getStream());
     InvalidationEvent event;
     try {
@@ -199,8 +208,10 @@ public final class StreamInvalidations implements AutoCloseable {
     }
     try {
       switch (event.kind()) {
-        case KEY -> listener.onKey(owner, event.key());
-        case PATTERN -> listener.onPattern(owner, event.pattern());
+        // kind() is KEY only with a key, PATTERN only with a pattern
+        case KEY -> listener.onKey(owner, Objects.requireNonNull(event.key(), "key"));
+        case PATTERN ->
+            listener.onPattern(owner, Objects.requireNonNull(event.pattern(), "pattern"));
         case UNKNOWN -> listener.onLost(owner, 1);
       }
     } catch (RuntimeException e) {

@@ -14,4 +14,7 @@
  *   <li>{@link dev.stateless.internal.redis.StreamInvalidations}: the invalidation reader.
  * </ul>
  */
+@NullMarked
 package dev.stateless.internal.redis;
+
+import org.jspecify.annotations.NullMarked;
