@@ -83,8 +83,4 @@ public final class Route implements Entry.Source {
   public RemoteStore remotePrimary() {
     return Objects.requireNonNull(primaryRemote, "the owner's layer is not remote");
   }
-
-  public String describeOwner() {
-    return owner == null ? "no owner" : "owner \"" + ownerName + "\" on " + primary;
-  }
 }
