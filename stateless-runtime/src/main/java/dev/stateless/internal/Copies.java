@@ -31,7 +31,7 @@ public final class Copies {
    * the generation moved meanwhile; returns whether it stays.
    */
   public boolean install(Region region, String key, Entry e, long token) {
-    if (generations.token(key) != token) {
+    if (!generations.fillable(key, token)) {
       metrics.fillRacesAvoided.increment();
       return false;
     }
@@ -40,7 +40,7 @@ public final class Copies {
     } else if (region.compute(key, (k, cur) -> keepsPending(k, cur) ? cur : e) != e) {
       return false;
     }
-    if (generations.token(key) != token) {
+    if (!generations.fillable(key, token)) {
       region.remove(key, e);
       metrics.fillRacesAvoided.increment();
       return false;
@@ -73,7 +73,7 @@ public final class Copies {
         continue;
       }
       Entry e = new Entry(value, weight, Entry.ttlFor(ttlNanos), r, true);
-      if (!install(region, key, e, token) && generations.token(key) != token) {
+      if (!install(region, key, e, token) && !generations.fillable(key, token)) {
         return; // refused by the fence (a copy kept for a queued write does not stop the others)
       }
     }
@@ -102,25 +102,28 @@ public final class Copies {
 
   /**
    * After a write to {@code target}: drops the key's copies in the nearer layers, where copies live
-   * (bumping its generation around it, so no fill in flight can put an older value back). Farther
-   * layers are left alone: a write through {@code layer(CLIENT)} of a key nobody owns does not
-   * delete the server's value. This node's queued writes of the key stay: they are newer than what
-   * the invalidation was about.
+   * (with its generation moved around it and no fill installed meanwhile, so no fill in flight can
+   * put an older value back, not even one read from a layer not dropped yet). Farther layers are
+   * left alone: a write through {@code layer(CLIENT)} of a key nobody owns does not delete the
+   * server's value. This node's queued writes of the key stay: they are newer than what the
+   * invalidation was about.
    */
   public void drop(Route r, CacheLayer target, String key) {
-    generations.bump(key);
-    for (int l = 0; l < target.ordinal(); l++) {
-      Region region = r.regions[l];
-      if (region == null) {
-        continue;
-      }
-      if (l == 0 && pending.any()) {
-        region.computeIfPresent(key, (k, e) -> e.pending ? e : null);
-      } else {
-        region.invalidate(key);
-      }
-    }
-    generations.bump(key);
+    generations.dropping(
+        key,
+        () -> {
+          for (int l = 0; l < target.ordinal(); l++) {
+            Region region = r.regions[l];
+            if (region == null) {
+              continue;
+            }
+            if (l == 0 && pending.any()) {
+              region.computeIfPresent(key, (k, e) -> e.pending ? e : null);
+            } else {
+              region.invalidate(key);
+            }
+          }
+        });
   }
 
   /** Whether negative caching is on (markers then sit among the entries). */

@@ -125,12 +125,14 @@ public final class Invalidations implements InvalidationListener {
    * copied on other nodes.
    */
   private CompletableFuture<Long> one(KeyPattern p, @Nullable String written) {
-    generations.bumpAll();
-    long local = 0;
-    for (CaffeineStore s : layers.locals()) {
-      local += s.removeMatching(p, written);
-    }
-    CompletableFuture<Long> total = CompletableFuture.completedFuture(local);
+    long[] local = {0};
+    generations.droppingAll(
+        () -> {
+          for (CaffeineStore s : layers.locals()) {
+            local[0] += s.removeMatching(p, written);
+          }
+        });
+    CompletableFuture<Long> total = CompletableFuture.completedFuture(local[0]);
     List<RemoteStore> remotes = layers.remotes();
     if (remotes.isEmpty()) {
       return total;
@@ -156,11 +158,12 @@ public final class Invalidations implements InvalidationListener {
 
   /** Drops the in-process entries a pattern matches, with the generations moved around it. */
   private void dropMatching(KeyPattern p, @Nullable String except) {
-    generations.bumpAll();
-    for (CaffeineStore s : layers.locals()) {
-      s.removeMatching(p, except);
-    }
-    generations.bumpAll();
+    generations.droppingAll(
+        () -> {
+          for (CaffeineStore s : layers.locals()) {
+            s.removeMatching(p, except);
+          }
+        });
   }
 
   /** The owners whose keys a pattern may match, and null for the keys nobody owns. */
@@ -215,11 +218,12 @@ public final class Invalidations implements InvalidationListener {
   @Override
   public void onLost(@Nullable String owner, long missed) {
     metrics.invalidationsMissed.add(Math.max(1, missed));
-    generations.bumpAll();
-    for (CaffeineStore s : layers.locals()) {
-      s.dropCopiesOf(owner);
-    }
-    generations.bumpAll();
+    generations.droppingAll(
+        () -> {
+          for (CaffeineStore s : layers.locals()) {
+            s.dropCopiesOf(owner);
+          }
+        });
   }
 
   @Override
