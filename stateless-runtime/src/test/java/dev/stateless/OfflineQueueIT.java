@@ -358,6 +358,110 @@ class OfflineQueueIT {
     assertThat(metrics.get("stateless.offline.conflicts").functionCounter().count()).isEqualTo(1);
   }
 
+  /**
+   * Issue 12, defect 2: Redis came back empty. The queued write expected the value Redis held
+   * before; no other node wrote, so it is applied, not judged a conflict.
+   */
+  @Test
+  void offlineWrite_afterRedisCameBackEmpty_isAppliedNotAConflict() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    StatelessCache w = node(builder());
+    StatelessCache a = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String k = "hot:empty" + i;
+      keys.add(k);
+      w.sync().set(k, "before");
+      // a copy in a's client layer, so its offline write names what it replaces
+      eventually("a's client copy of " + k, () -> readsCopy(a, k, "before"));
+    }
+
+    redis.stop();
+    for (String k : keys) {
+      assertThat(await(a.set(k, "mine-" + k))).isTrue();
+    }
+    redis.start(); // empty: no persistence
+    await(a.flush());
+
+    assertThat(conflicts).isEmpty();
+    for (String k : keys) {
+      assertThat(inRedis(k)).as(k).isEqualTo("mine-" + k);
+      assertThat(a.sync().get(k)).as(k).isEqualTo("mine-" + k);
+    }
+  }
+
+  /**
+   * Issue 12, defect 2: Redis came back from a snapshot older than the value the queued write
+   * replaced; no other node wrote since, so the write is applied.
+   */
+  @Test
+  void offlineWrite_afterRedisCameBackFromAnOlderSnapshot_isAppliedNotAConflict() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    String k = "hot:rdb";
+    String deleted = "hot:rdb-deleted";
+    StatelessCache w = node(builder());
+    w.sync().set(k, "v0");
+    w.sync().set(deleted, "d0");
+    redis.command("SAVE"); // the snapshot Redis comes back from: k = v0, deleted = d0
+    try {
+      w.sync().set(k, "v1");
+      w.sync().del(deleted);
+      StatelessCache a = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+      eventually("a's client copy of " + k, () -> readsCopy(a, k, "v1"));
+      eventually("a's marker of " + deleted, () -> a.sync().get(deleted) == null);
+
+      redis.stop();
+      assertThat(await(a.set(k, "mine"))).isTrue();
+      assertThat(await(a.set(deleted, "mine too"))).isTrue();
+      crash(a);
+      redis.start(); // from the snapshot: k = v0, deleted = d0
+      assertThat(inRedis(k)).isEqualTo("v0");
+      StatelessCache a2 = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+      await(a2.flush());
+
+      assertThat(conflicts).isEmpty();
+      assertThat(inRedis(k)).isEqualTo("mine");
+      assertThat(a2.sync().get(k)).isEqualTo("mine");
+      assertThat(inRedis(deleted)).isEqualTo("mine too");
+    } finally {
+      redis.command("FLUSHALL");
+      redis.command("SAVE"); // later restarts in this class start empty again
+    }
+  }
+
+  /**
+   * After Redis came back empty, another node wrote the key: that write is newer than what the
+   * queued write replaced, so it is a conflict, reported, and the server's value stays.
+   */
+  @Test
+  void offlineWrite_overAWriteMadeAfterRedisCameBackEmpty_isAConflict() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    String k = "hot:after-restart";
+    StatelessCache w = node(builder());
+    w.sync().set(k, "before");
+    StatelessCache a = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    eventually("a's client copy of " + k, () -> readsCopy(a, k, "before"));
+
+    redis.stop();
+    assertThat(await(a.set(k, "mine"))).isTrue();
+    crash(a);
+    redis.start(); // empty
+    SyncCache other = node(builder()).sync();
+    other.set(k, "theirs");
+    StatelessCache a2 = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    await(a2.flush());
+
+    assertThat(inRedis(k)).isEqualTo("theirs");
+    assertThat(conflicts).singleElement().satisfies(c -> assertThat(c.key()).isEqualTo(k));
+  }
+
+  private static boolean readsCopy(StatelessCache c, String k, String v) {
+    return v.equals(c.sync().get(k)) && v.equals(c.sync().layer(CacheLayer.CLIENT).get(k));
+  }
+
   @Test
   void blindOfflineWrite_isAppliedOverAnotherNodesWrite() throws Exception {
     Path queue = dir.resolve("a.mv");

@@ -54,7 +54,8 @@ public final class Copies {
 
   /**
    * Leaves copies in the in-process layers nearer than {@code found}, where the route allows; stops
-   * at the first the fence refuses. {@code ttlNanos}: 0 none, below 0 no copy (it expired as read).
+   * at the first the fence refuses. {@code ttlNanos}: 0 none, below 0 no copy (it expired as read);
+   * {@code version}: the owner's version of the value ({@link Entry#version}), 0 unknown.
    */
   void fillNearer(
       Route r,
@@ -63,6 +64,7 @@ public final class Copies {
       @Nullable Object value,
       int weight,
       long ttlNanos,
+      long version,
       long token) {
     if (ttlNanos < 0) {
       return;
@@ -73,6 +75,7 @@ public final class Copies {
         continue;
       }
       Entry e = new Entry(value, weight, Entry.ttlFor(ttlNanos), r, true);
+      e.version = version;
       if (!install(region, key, e, token) && !generations.fillable(key, token)) {
         return; // refused by the fence (a copy kept for a queued write does not stop the others)
       }

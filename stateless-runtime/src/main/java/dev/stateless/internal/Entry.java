@@ -63,6 +63,14 @@ public final class Entry {
     boolean primaryLive();
   }
 
+  /**
+   * The version of the owner's write this copy holds, when the owner is a remote store that keeps
+   * versions (Redis: {@code fragments/version.lua}); 0 when unknown. A {@code CLIENT_FIRST} write
+   * names it as the base the write replaced, so that Redis tells another writer's newer write from
+   * its own lost data. Set before the entry is installed (or put back).
+   */
+  public volatile long version;
+
   /** {@link #deadline} of an entry that never expires. */
   static final long NEVER = Long.MIN_VALUE;
 

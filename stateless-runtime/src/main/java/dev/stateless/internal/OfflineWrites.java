@@ -254,12 +254,17 @@ public final class OfflineWrites implements AutoCloseable {
   }
 
   /**
-   * SHA-1 hex of the encoded value an entry holds; "-" for a queued delete or a negative-cache
-   * marker (the key was read absent); "?" for none.
+   * What the client layer knew of the key a write replaces (see {@code apply-queued.lua}): "v" and
+   * the version of the owner's write its copy holds, when known; else the SHA-1 hex of the encoded
+   * value it holds; "-" for a queued delete or a negative-cache marker (the key was read absent);
+   * "?" for nothing.
    */
   private String baseOf(@Nullable Entry cur) {
     if (cur == null) {
       return "?";
+    }
+    if (cur.version > 0 && !cur.pending) {
+      return "v" + cur.version;
     }
     if (cur.value == Entry.ABSENT) {
       return "-";
@@ -463,17 +468,17 @@ public final class OfflineWrites implements AutoCloseable {
       case "applied" -> {
         applied.increment();
         metrics.invalidationsSent.increment();
-        settle(rec, f.token, true);
+        settle(rec, f.token, true, reply.size() > 1 ? version(reply.get(1)) : 0);
         dependents(rec);
       }
       case "skipped" -> {
         // Applied before by a run that did not see the reply (or a conflict already reported).
         skipped.increment();
-        settle(rec, f.token, false);
+        settle(rec, f.token, false, 0);
         dependents(rec); // that run may not have dropped them; dropping twice is harmless
       }
       case "conflict" -> {
-        settle(rec, f.token, false);
+        settle(rec, f.token, false, 0);
         report(rec, reply.size() > 1 ? reply.get(1) : null);
         forgetConflict(rec);
       }
@@ -481,7 +486,7 @@ public final class OfflineWrites implements AutoCloseable {
         // Refused as a conflict by a run that did not see the reply: reported now (again, if
         // that run reported it and crashed before Redis forgot it).
         skipped.increment();
-        settle(rec, f.token, false);
+        settle(rec, f.token, false, 0);
         report(rec, reply.size() > 1 ? reply.get(1) : null);
         forgetConflict(rec);
       }
@@ -533,6 +538,15 @@ public final class OfflineWrites implements AutoCloseable {
     }
   }
 
+  /** A version in a reply ("applied" carries the key's new one); 0 when unreadable. */
+  private static long version(Object o) {
+    try {
+      return Long.parseLong(text(o));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   private static String text(Object o) {
     return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
   }
@@ -540,9 +554,9 @@ public final class OfflineWrites implements AutoCloseable {
   /**
    * One of the key's queued writes is drained. When it was the last, the pending entry becomes an
    * ordinary copy ({@code keep}: it now equals Redis, and nothing touched the key since the write
-   * was sent) or goes.
+   * was sent; {@code version}: the owner's version of it, 0 unknown) or goes.
    */
-  private void settle(OfflineQueue.QueuedWrite rec, long token, boolean keep) {
+  private void settle(OfflineQueue.QueuedWrite rec, long token, boolean keep, long version) {
     Route r = routes.route(rec.key);
     Region region = r.regions[CLIENT];
     if (region == null) {
@@ -561,7 +575,9 @@ public final class OfflineWrites implements AutoCloseable {
             return cur;
           }
           if (keep && cur.value != null && generations.token(k) == token) {
-            return new Entry(cur.value, cur.weight, cur.ttlNanos, cur.source, true, false);
+            Entry copy = new Entry(cur.value, cur.weight, cur.ttlNanos, cur.source, true, false);
+            copy.version = version;
+            return copy;
           }
           generations.bump(k);
           return null;

@@ -123,7 +123,8 @@ public final class Reads {
           if (e.isAbsent()) {
             return CompletableFuture.completedFuture(null);
           }
-          copies.fillNearer(r, key, l, e.value, e.weight, remainingNanos(r, l, key), token);
+          copies.fillNearer(
+              r, key, l, e.value, e.weight, remainingNanos(r, l, key), e.version, token);
           return CompletableFuture.completedFuture(e.value);
         }
         metrics.miss(LAYERS[l]);
@@ -191,7 +192,8 @@ public final class Reads {
       if (e.isAbsent()) {
         return CompletableFuture.completedFuture(null);
       }
-      copies.fillNearer(r, key, layer, e.value, e.weight, remainingNanos(r, layer, key), token);
+      copies.fillNearer(
+          r, key, layer, e.value, e.weight, remainingNanos(r, layer, key), e.version, token);
       return CompletableFuture.completedFuture(e.value);
     }
     // a present layer without an in-process region is remote
@@ -201,7 +203,7 @@ public final class Reads {
       fills |= r.regions[n] != null && r.copies[n];
     }
     CompletableFuture<TtlValue> read =
-        fills ? remote.getWithTtl(key) : remote.get(key).thenApply(TtlValue::of);
+        fills ? remote.getWithTtl(key, r.ownerName) : remote.get(key).thenApply(TtlValue::of);
     return read.thenComposeAsync(
         found -> {
           byte[] bytes = found.value();
@@ -212,7 +214,8 @@ public final class Reads {
           metrics.hit(LAYERS[layer]);
           Object value = decode(key, bytes);
           int weight = Entry.weigh(key, bytes.length);
-          copies.fillNearer(r, key, layer, value, weight, found.copyTtlNanos(), token);
+          copies.fillNearer(
+              r, key, layer, value, weight, found.copyTtlNanos(), found.version(), token);
           return CompletableFuture.completedFuture(value);
         },
         decoding);

@@ -54,12 +54,16 @@ public interface RemoteStore extends Store {
 
   CompletableFuture<byte[]> get(String key);
 
-  CompletableFuture<TtlValue> getWithTtl(String key);
+  /** The value, its remaining TTL and its version ({@link Entry#version}), read atomically. */
+  CompletableFuture<TtlValue> getWithTtl(String key, @Nullable String owner);
 
   CompletableFuture<List<TtlValue>> getAllWithTtl(List<String> keys);
 
-  /** Writes a value ({@code px}: milliseconds, 0 none); false when the condition did not hold. */
-  CompletableFuture<Boolean> set(
+  /**
+   * Writes a value ({@code px}: milliseconds, 0 none); completes with the key's new version ({@link
+   * Entry#version}), or 0 when the condition did not hold.
+   */
+  CompletableFuture<Long> set(
       String key, @Nullable String owner, byte[] value, long px, SetOptions.Condition condition);
 
   CompletableFuture<Boolean> del(String key, @Nullable String owner);

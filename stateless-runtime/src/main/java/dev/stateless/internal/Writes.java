@@ -125,8 +125,10 @@ public final class Writes {
             && r.regions[EDGE] != null
             && always;
     CompletableFuture<Boolean> primaryWrite;
+    long[] version = {0}; // the owner's version of this write, for its copies (0: none kept)
     try {
-      primaryWrite = writePrimary(r, target, key, stored, bytes, weight, ttl, options.condition());
+      primaryWrite =
+          writePrimary(r, target, key, stored, bytes, weight, ttl, options.condition(), version);
     } catch (RuntimeException e) {
       primaryWrite = CompletableFuture.failedFuture(e);
     }
@@ -150,10 +152,12 @@ public final class Writes {
           boolean undisturbed = now == (firstCopy != null ? sinceCopy : beforeWrite);
           copies.drop(r, target, key);
           if (undisturbed && firstCopy != null) {
+            firstCopy.version = version[0];
             copies.install(r.region(CLIENT), key, firstCopy, now + 2);
           }
           if (undisturbed && edgeCopy) {
             Entry e = new Entry(stored, weight, Entry.ttlFor(ttl), r, true);
+            e.version = version[0];
             copies.install(r.region(EDGE), key, e, now + 2);
           }
           return true;
@@ -248,7 +252,8 @@ public final class Writes {
       byte[] bytes,
       int weight,
       long ttlNanos,
-      SetOptions.Condition condition) {
+      SetOptions.Condition condition,
+      long[] version) {
     Region region = r.regions[target.ordinal()];
     if (region != null) {
       Entry e = new Entry(value, weight, Entry.ttlFor(ttlNanos), r, target != r.primary);
@@ -269,7 +274,13 @@ public final class Writes {
     }
     RemoteStore remote = routes.remote(target);
     metrics.sent(remote);
-    return remote.set(key, r.ownerName, bytes, toMillis(ttlNanos), condition);
+    return remote
+        .set(key, r.ownerName, bytes, toMillis(ttlNanos), condition)
+        .thenApply(
+            v -> {
+              version[0] = v;
+              return v > 0;
+            });
   }
 
   /** The remote store of a layer the caller knows is remote (its route has no region there). */

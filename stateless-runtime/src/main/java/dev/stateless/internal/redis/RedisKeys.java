@@ -64,6 +64,21 @@ public final class RedisKeys {
     return PREFIX + "idx:" + ownerPart(owner);
   }
 
+  /**
+   * The versions of an owner's keys (null: the keys nobody owns): a hash of key to the version of
+   * its last write, a delete's kept {@value #TOMBSTONE_MILLIS} ms (see {@code
+   * fragments/version.lua}).
+   */
+  public static String versions(@Nullable String owner) {
+    return PREFIX + "ver:" + ownerPart(owner);
+  }
+
+  /**
+   * How long a deleted key's version is kept: an offline write based on the key as it was before
+   * the delete, drained later than this, is applied as if no one had written the key since.
+   */
+  public static final long TOMBSTONE_MILLIS = 24 * 60 * 60 * 1000L;
+
   /** The expiry times of an owner's expiring keys (null: the keys nobody owns). */
   public static String expiries(@Nullable String owner) {
     return PREFIX + "exp:" + ownerPart(owner);

@@ -38,7 +38,8 @@ final class RedisScripts {
           "EVENT_KEY", InvalidationEvent.KEY,
           "EVENT_PATTERN", InvalidationEvent.PATTERN,
           "EVENT_QUEUED", InvalidationEvent.QUEUED,
-          "CHUNK_PREFIX", RedisKeys.CHUNK_PREFIX);
+          "CHUNK_PREFIX", RedisKeys.CHUNK_PREFIX,
+          "TOMBSTONE_MILLIS", Long.toString(RedisKeys.TOMBSTONE_MILLIS));
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_]+)}");
   private static final Pattern INCLUDE = Pattern.compile("^\\s*--#include ([a-z-]+)(?: (.*))?$");

@@ -151,10 +151,12 @@ public final class RedisStore implements RemoteStore {
    * read atomically.
    */
   @Override
-  public CompletableFuture<TtlValue> getWithTtl(String key) {
+  public CompletableFuture<TtlValue> getWithTtl(String key, @Nullable String owner) {
     return this.<List<Object>>script(
-            RedisScripts.GET_WITH_TTL, ScriptOutputType.MULTI, new String[] {key})
-        .thenApply(reply -> valueAndTtl(reply, 0));
+            RedisScripts.GET_WITH_TTL,
+            ScriptOutputType.MULTI,
+            new String[] {key, RedisKeys.versions(owner)})
+        .thenApply(reply -> valueAndTtl(reply, 0).withVersion(version(reply, 2)));
   }
 
   /**
@@ -179,14 +181,28 @@ public final class RedisStore implements RemoteStore {
    * The value (null when absent or not a string) and remaining TTL at {@code at} of a GET_WITH_TTL
    * or GET_ALL_WITH_TTL reply; a missing TTL reads as -2 (absent).
    */
+  /** A version in a reply ({@code fragments/version.lua}); 0 when there is none. */
+  private static long version(List<Object> reply, int at) {
+    Object v = at < reply.size() ? reply.get(at) : null;
+    if (v instanceof byte[] b) {
+      try {
+        return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+    return v instanceof Long l ? l : 0;
+  }
+
   private static TtlValue valueAndTtl(List<Object> reply, int at) {
     Object value = at < reply.size() ? reply.get(at) : null;
     Object ttl = at + 1 < reply.size() ? reply.get(at + 1) : null;
     return new TtlValue(value instanceof byte[] b ? b : null, ttl instanceof Long l ? l : -2L);
   }
 
+  /** Returns the key's new version, or 0 when the condition kept it from being written. */
   @Override
-  public CompletableFuture<Boolean> set(
+  public CompletableFuture<Long> set(
       String key, @Nullable String owner, byte[] value, long px, SetOptions.Condition condition) {
     String cond =
         condition == null
@@ -196,9 +212,7 @@ public final class RedisStore implements RemoteStore {
               case IF_PRESENT -> "XX";
               case ALWAYS -> "-";
             };
-    return this.<Long>run(
-            RedisScripts.SET, key, owner, value, ascii(Long.toString(px)), ascii(cond))
-        .thenApply(n -> n == 1L);
+    return run(RedisScripts.SET, key, owner, value, ascii(Long.toString(px)), ascii(cond));
   }
 
   @Override
@@ -245,7 +259,8 @@ public final class RedisStore implements RemoteStore {
       RedisKeys.SEQUENCES,
       RedisKeys.index(owner),
       RedisKeys.expiries(owner),
-      RedisKeys.lock(key)
+      RedisKeys.lock(key),
+      RedisKeys.versions(owner)
     };
     return script(
         RedisScripts.COMPARE_AND_SET,
@@ -289,17 +304,18 @@ public final class RedisStore implements RemoteStore {
   public CompletableFuture<Long> batch(
       List<String> keys, List<String> owners, List<byte[]> values, long[] px) {
     int n = keys.size();
-    String[] k = new String[1 + 4 * n];
+    String[] k = new String[1 + 5 * n];
     byte[][] args = new byte[2 + 3 * n][];
     k[0] = RedisKeys.SEQUENCES;
     args[0] = node;
     args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
     for (int i = 0; i < n; i++) {
       String owner = owners.get(i);
-      k[1 + 4 * i] = keys.get(i);
-      k[2 + 4 * i] = RedisKeys.stream(owner);
-      k[3 + 4 * i] = RedisKeys.index(owner);
-      k[4 + 4 * i] = RedisKeys.expiries(owner);
+      k[1 + 5 * i] = keys.get(i);
+      k[2 + 5 * i] = RedisKeys.stream(owner);
+      k[3 + 5 * i] = RedisKeys.index(owner);
+      k[4 + 5 * i] = RedisKeys.expiries(owner);
+      k[5 + 5 * i] = RedisKeys.versions(owner);
       byte[] v = values.get(i);
       args[2 + 3 * i] = ascii(v == null ? "d" : "s");
       args[3 + 3 * i] = v == null ? new byte[0] : v;
@@ -323,7 +339,8 @@ public final class RedisStore implements RemoteStore {
       RedisKeys.index(rec.owner),
       RedisKeys.expiries(rec.owner),
       RedisKeys.QUEUES,
-      RedisKeys.queueConflicts(queueId)
+      RedisKeys.queueConflicts(queueId),
+      RedisKeys.versions(rec.owner)
     };
     return script(
         RedisScripts.APPLY_QUEUED,
@@ -369,7 +386,8 @@ public final class RedisStore implements RemoteStore {
   }
 
   /**
-   * Runs a write script: KEYS key, stream, sequences, index, expiries; ARGV node, maxlen, extra.
+   * Runs a write script: KEYS key, stream, sequences, index, expiries, versions; ARGV node, maxlen,
+   * extra.
    */
   private <T> CompletableFuture<T> run(
       Script s, String key, @Nullable String owner, byte[]... extra) {
@@ -378,7 +396,8 @@ public final class RedisStore implements RemoteStore {
       RedisKeys.stream(owner),
       RedisKeys.SEQUENCES,
       RedisKeys.index(owner),
-      RedisKeys.expiries(owner)
+      RedisKeys.expiries(owner),
+      RedisKeys.versions(owner)
     };
     byte[][] args = new byte[2 + extra.length][];
     args[0] = node;
@@ -434,7 +453,11 @@ public final class RedisStore implements RemoteStore {
                           : this.<Long>script(
                               RedisScripts.DROP_KEYS,
                               ScriptOutputType.INTEGER,
-                              new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
+                              new String[] {
+                                RedisKeys.index(owner),
+                                RedisKeys.expiries(owner),
+                                RedisKeys.versions(owner)
+                              },
                               matching.toArray(new byte[0][]));
               return dropped.thenCompose(
                   n ->

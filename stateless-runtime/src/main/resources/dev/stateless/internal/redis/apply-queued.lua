@@ -5,13 +5,23 @@
 -- unacknowledged record. floor is the number below the drainer's oldest record: everything below it
 -- was acknowledged, so a counter behind it (Redis lost its data) is raised.
 --
--- The conflict rule: a record carries base, the SHA-1 hex of the encoded value the client layer held
--- for the key just before the write ("-": it knew the key absent, "?": it knew nothing). When base
--- is not "?" and the server's current value differs from it, the server's newer version wins: the
--- record is not applied, the counter still advances, and the reply carries the server's value
--- ("conflict"). A "?" base is a blind write, applied as it would have been online (last arrival
--- wins). An applied record does what SET / DEL do (event, index) and its event carries the record's
--- number as field EVENT_QUEUED.
+-- The conflict rule: a conflict is another writer's write after the one the record's write was
+-- based on; Redis losing data (a restart empty or from an older snapshot) is none, and the record
+-- is applied. The record carries base, what the client layer knew of the key just before the write:
+--   'v' .. n  its version n (fragment version): a conflict when the key's version is above n. No
+--             version (Redis lost it, or the key expired and was swept) or one not above n (an
+--             older snapshot) is no conflict.
+--   '-'       it knew the key absent, without a version: a conflict when the key exists.
+--   SHA-1 hex of the encoded value it held, without a version (a value a client outside this SDK
+--             wrote, or a queued write before this one): a conflict when the key holds another
+--             value, or was deleted by a writer that left a version. A key absent with no version
+--             was lost by Redis: no conflict.
+--   '?'       it knew nothing: a blind write, applied as it would have been online (last arrival
+--             wins).
+-- In a conflict the server's newer version wins: the record is not applied, the counter still
+-- advances, and the reply carries the server's value ("conflict"). An applied record does what SET
+-- / DEL do (event, index, version) and its event carries the record's number as field
+-- EVENT_QUEUED.
 --
 -- A conflict is also recorded in the queue's conflicts hash (record number to '0' absent or '1' +
 -- the server's value), so that a re-sent record whose first reply was lost is answered
@@ -19,10 +29,10 @@
 -- (RedisStore.forgetQueuedConflict).
 --
 -- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries, [6] queues,
---       [7] the queue's conflicts
+--       [7] the queue's conflicts, [8] versions
 -- ARGV: [1] node, [2] maxlen, [3] op ('s' or 'd'), [4] value, [5] px (0: none), [6] base,
 --       [7] queue id, [8] record number, [9] floor
--- Reply: {'applied'}, {'skipped'}, {'skipped-conflict', server value or false},
+-- Reply: {'applied', the key's new version}, {'skipped'}, {'skipped-conflict', server value or false},
 --        {'out of order', last applied number}, or {'conflict', server value or false}
 
 local q = tonumber(ARGV[8])
@@ -36,12 +46,21 @@ if q <= applied then
 end
 if q > applied + 1 then return {'out of order', tostring(applied)} end
 redis.call('HSET', KEYS[6], ARGV[7], ARGV[8])
-if ARGV[6] ~= '?' then
+local base = ARGV[6]
+if base ~= '?' then
+  local known = redis.call('HGET', KEYS[8], KEYS[1])
   local cur = redis.pcall('GET', KEYS[1])
-  local h = '-'
-  if type(cur) == 'table' then h = 'x'; cur = false
-  elseif cur then h = redis.sha1hex(cur) end
-  if h ~= ARGV[6] then
+  local other = type(cur) == 'table' -- not a string: another client's hash, list ... (a conflict)
+  if other then cur = false end
+  local newer
+  if string.sub(base, 1, 1) == 'v' then
+    newer = other or (known and tonumber(known) > tonumber(string.sub(base, 2)))
+  elseif base == '-' then
+    newer = other or cur
+  else
+    newer = other or (cur and redis.sha1hex(cur) ~= base) or (not cur and known)
+  end
+  if newer then
     if cur then redis.call('HSET', KEYS[7], ARGV[8], '1' .. cur)
     else redis.call('HSET', KEYS[7], ARGV[8], '0') end
     return {'conflict', cur}
@@ -52,11 +71,12 @@ if ARGV[3] == 's' then
   if px > 0 then redis.call('SET', KEYS[1], ARGV[4], 'PX', px)
   else redis.call('SET', KEYS[1], ARGV[4]) end
   --#include publish field=${EVENT_KEY} value=KEYS[1], '${EVENT_QUEUED}', ARGV[8]
-  --#include index px=px
+  --#include index px=px versions=KEYS[8]
 else
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[4], KEYS[1])
   redis.call('ZREM', KEYS[5], KEYS[1])
   --#include publish field=${EVENT_KEY} value=KEYS[1], '${EVENT_QUEUED}', ARGV[8]
 end
-return {'applied'}
+--#include version key=KEYS[1] versions=KEYS[8] expiries=KEYS[5] deleted=(ARGV[3] ~= 's')
+return {'applied', string.format('%d', ver)}

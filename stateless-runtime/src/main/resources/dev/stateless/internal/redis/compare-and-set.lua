@@ -1,6 +1,6 @@
 -- COMPARE_AND_SET: sets or deletes a key only if it still holds what was read and no other node
 -- holds its lock; releases the lock if the token holds it. A set keeps the key's TTL.
--- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries, [6] lock
+-- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries, [6] lock, [7] versions
 -- ARGV: [1] node, [2] maxlen, [3] lock token ('' for none), [4] expected: '-' absent, '=' the
 --       value in ARGV[5], [5] expected value, [6] op: 's' set, 'd' delete, [7] new value,
 --       [8] px for a key that did not exist (0: none)
@@ -24,6 +24,7 @@ else
 end
 --#include publish field=${EVENT_KEY} value=KEYS[1]
 if ARGV[6] ~= 'd' then
-  --#include index px=px
+  --#include index px=px versions=KEYS[7]
 end
+--#include version key=KEYS[1] versions=KEYS[7] expiries=KEYS[5] deleted=(ARGV[6] == 'd')
 return {1}

@@ -7,5 +7,5 @@ local n = redis.call('PEXPIRE', KEYS[1], ARGV[3])
 if n == 0 then return 0 end
 local px = tonumber(ARGV[3])
 --#include publish field=${EVENT_KEY} value=KEYS[1]
---#include index px=px
+--#include index px=px versions=KEYS[6]
 return 1

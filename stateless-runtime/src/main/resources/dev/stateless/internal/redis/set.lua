@@ -1,8 +1,9 @@
 -- SET: sets a key, optionally only if absent or present, appends its event and indexes it.
--- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries
+-- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries, [6] versions
 -- ARGV: [1] node, [2] maxlen, [3] value, [4] px (> 0: expires in px ms; 0: never),
 --       [5] condition: NX, XX or - (none)
--- Reply: 1 when set; 0 when the condition failed (then nothing is published)
+-- Reply: the key's new version (fragment version) when set; 0 when the condition failed (then
+--        nothing is published)
 
 local px = tonumber(ARGV[4])
 local ok
@@ -13,5 +14,6 @@ elseif px > 0 then ok = redis.call('SET', KEYS[1], ARGV[3], 'PX', px, ARGV[5])
 else ok = redis.call('SET', KEYS[1], ARGV[3], ARGV[5]) end
 if not ok then return 0 end
 --#include publish field=${EVENT_KEY} value=KEYS[1]
---#include index px=px
-return 1
+--#include index px=px versions=KEYS[6]
+--#include version key=KEYS[1] versions=KEYS[6] expiries=KEYS[5] deleted=false
+return ver

@@ -24,5 +24,5 @@ end
 if px > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', px)
 else redis.call('SET', KEYS[1], ARGV[3]) end
 --#include publish field=${EVENT_KEY} value=KEYS[1]
---#include index px=px
+--#include index px=px versions=KEYS[6]
 return 1
