@@ -66,6 +66,42 @@ class RedisWireFormatIT {
     }
   }
 
+  /** A key's version ({@code fragments/version.lua}) in the owner's versions hash, or null. */
+  private static String version(String owner, String key) {
+    return redis.command("HGET", RedisKeys.versions(owner), key);
+  }
+
+  @Test
+  void everyWrite_givesTheKeyAGrowingVersion_andADeleteKeepsItsAsATombstone() throws Exception {
+    RedisStore s = store("n1");
+    long first = s.set("user:1", "users", bytes("a"), 0, SetOptions.Condition.ALWAYS).get();
+    assertThat(first).isPositive();
+    assertThat(version("users", "user:1")).isEqualTo(Long.toString(first));
+    // the server's clock in microseconds: within a minute of this machine's
+    assertThat(Math.abs(first - System.currentTimeMillis() * 1000)).isLessThan(60_000_000L);
+    long second = s.set("user:1", "users", bytes("b"), 0, SetOptions.Condition.ALWAYS).get();
+    assertThat(second).isGreaterThan(first);
+    assertThat(s.set("user:1", "users", bytes("c"), 0, SetOptions.Condition.IF_ABSENT).get())
+        .as("a set the condition refused: no version")
+        .isZero();
+    assertThat(s.getWithTtl("user:1", "users").get().version()).isEqualTo(second);
+
+    s.incrBy("user:n", "users", 1).get();
+    assertThat(version("users", "user:n")).isNotNull();
+    s.del("user:1", "users").get();
+    long tombstone = Long.parseLong(version("users", "user:1"));
+    assertThat(tombstone).isGreaterThan(second);
+    assertThat(s.getWithTtl("user:1", "users").get().version()).isEqualTo(tombstone);
+    assertThat(Double.parseDouble(redis.command("ZSCORE", RedisKeys.expiries("users"), "user:1")))
+        .as("the tombstone's sweep time")
+        .isGreaterThan(tombstone / 1000.0 + RedisKeys.TOMBSTONE_MILLIS - 1);
+
+    // an older version than the key had (a clock that went back) still grows
+    redis.command("HSET", RedisKeys.versions("users"), "user:2", "9000000000000000");
+    long after = s.set("user:2", "users", bytes("x"), 0, SetOptions.Condition.ALWAYS).get();
+    assertThat(after).isEqualTo(9000000000000001L);
+  }
+
   @Test
   void everyScript_loadsWithoutItsHeader_andWithEveryPlaceholderReplaced() {
     assertThat(RedisScripts.ALL).hasSize(18).doesNotHaveDuplicates();
