@@ -58,6 +58,9 @@ final class Ledger {
     volatile Status status = Status.PENDING;
     volatile long ended;
 
+    /** Reported as a conflict though no other node wrote the key: discarded, so lost. */
+    volatile boolean discarded;
+
     Write(String key, String value, Kind kind) {
       this.key = key;
       this.value = value;
@@ -267,6 +270,31 @@ final class Ledger {
   }
 
   /**
+   * Acknowledged {@code CLIENT_FIRST} writes of {@code node} that the drain discarded as conflicts
+   * though no other node wrote their key (a conflict is legitimate only if one did): each is lost.
+   * They are marked, so {@link #lostWrites} does not count them again.
+   */
+  long discardedByConflicts(String node, List<dev.stateless.OfflineConflict> conflicts) {
+    long lost = 0;
+    for (dev.stateless.OfflineConflict c : conflicts) {
+      List<Write> ws = writes.get(c.key());
+      if (ws == null) {
+        continue;
+      }
+      synchronized (ws) {
+        boolean otherWriter = ws.stream().anyMatch(w -> !w.value.startsWith(node + "-"));
+        for (Write w : ws) {
+          if (!otherWriter && w.acked() && !w.discarded && w.value.equals(c.localValue())) {
+            w.discarded = true;
+            lost++;
+          }
+        }
+      }
+    }
+    return lost;
+  }
+
+  /**
    * Lost writes: per key, the last acknowledged write that had to survive ({@code mustSurvive}: by
    * the fault's durability, e.g. not a write an empty restart was entitled to forget) must be what
    * Redis holds, unless a write issued after it (acknowledged or not: a failed write may have been
@@ -285,8 +313,8 @@ final class Ledger {
           last = i;
         }
       }
-      if (last < 0) {
-        continue;
+      if (last < 0 || ws.get(last).discarded) {
+        continue; // nothing had to survive, or counted as discarded already
       }
       String held = truth.get(e.getKey());
       boolean allowed = false;

@@ -286,7 +286,18 @@ final class TwoNodeLoad implements AutoCloseable {
     for (String k : new java.util.TreeSet<>(ledger.keys())) {
       truth.put(k, inRedis(redis, k));
     }
-    long lost = ledger.lostWrites(truth, mustSurvive);
+    long conflicts = 0;
+    long discarded = 0;
+    for (Node n : nodes) {
+      conflicts += n.conflicts.size();
+      discarded += ledger.discardedByConflicts(n.name, n.conflicts);
+      for (OfflineConflict c : n.conflicts.subList(0, Math.min(2, n.conflicts.size()))) {
+        ledger.detail("conflict reported on " + n + ": " + c);
+      }
+    }
+    long lost = discarded + ledger.lostWrites(truth, mustSurvive);
+    List<AppliedRecords.Applied> applied = AppliedRecords.of(redis, "hot");
+    long duplicatedRecords = AppliedRecords.duplicates(applied);
     Map<String, Long> finals = new HashMap<>();
     for (Ledger.Counter c : ledger.counters()) {
       String v = inRedis(redis, c.key);
@@ -294,20 +305,19 @@ final class TwoNodeLoad implements AutoCloseable {
     }
     long[] counters = ledger.counterFigures(finals, counted);
     long stale = staleViews(truth, settle);
-    long conflicts = 0;
-    for (Node n : nodes) {
-      conflicts += n.conflicts.size();
-      for (OfflineConflict c : n.conflicts.subList(0, Math.min(3, n.conflicts.size()))) {
-        ledger.detail("conflict reported on " + n + " (no other node writes its keys): " + c);
-      }
-    }
     String notes =
         ledger.marks()
             + ", verified at "
             + ledger.sinceStart(System.nanoTime())
             + " ms; conflicts reported: "
             + conflicts
-            + "; failures: "
+            + " ("
+            + discarded
+            + " acknowledged writes discarded though no other node wrote their key); "
+            + applied.size()
+            + " queued records applied, "
+            + duplicatedRecords
+            + " twice; failures: "
             + ledger.failures()
             + (ledger.details().isEmpty() ? "" : "; " + String.join("; ", ledger.details()));
     return new FaultTable.Row(
@@ -315,7 +325,7 @@ final class TwoNodeLoad implements AutoCloseable {
         ledger.operations.sum(),
         stale,
         lost + counters[0],
-        counters[1],
+        counters[1] + duplicatedRecords,
         ledger.hangs.sum(),
         ledger.pastTimeout.sum(),
         ledger.failed.sum(),
