@@ -84,14 +84,20 @@ final class FaultTable {
     }
     if (total != null) {
       out.append(
-          String.format(Locale.ROOT, "%nTotal suite time: %.1f s%n", total.toMillis() / 1000.0));
+          String.format(
+              Locale.ROOT,
+              "%nTotal time of the fault IT classes: %.1f s%n",
+              total.toMillis() / 1000.0));
     }
     return out.toString();
   }
 
   /** Prints the table and writes it to {@code file}. */
   static synchronized void publish(Path file, Duration total) {
-    String table = render(ROWS, total);
+    List<Row> rows = new ArrayList<>(ROWS);
+    rows.sort(
+        java.util.Comparator.comparing(Row::fault)); // "(a) ...", "(b) ...": the order
+    String table = render(rows, total);
     System.out.println();
     System.out.println("Fault suite figures:");
     System.out.println(table);

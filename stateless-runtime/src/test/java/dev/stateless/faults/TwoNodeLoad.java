@@ -2,7 +2,6 @@ package dev.stateless.faults;
 
 import dev.stateless.OfflineConflict;
 import dev.stateless.StatelessCache;
-import dev.stateless.Stores;
 import dev.stateless.SyncCache;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
@@ -105,10 +104,7 @@ final class TwoNodeLoad implements AutoCloseable {
     Node n =
         new Node(
             name,
-            StatelessCache.builder()
-                .manifest(FaultManifest.class)
-                .server(Stores.redis(redis.uri() + "?timeout=" + ledger.timeout.toMillis() + "ms"))
-                .offlineQueue(dir.resolve(name + ".queue")));
+            FaultSuite.node(FaultSuite.uri(redis)).offlineQueue(dir.resolve(name + ".queue")));
     nodes.add(n);
     return n;
   }
