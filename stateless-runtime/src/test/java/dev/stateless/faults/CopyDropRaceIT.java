@@ -132,10 +132,10 @@ class CopyDropRaceIT {
         .isTrue();
   }
 
-  private static final int STRESS_WRITES = 1_200;
+  private static final int STRESS_WRITES = 2_400;
 
   /**
-   * Defect 1 unstaged, as the issue measured it: one node writes 1,200 times (2 keys in turn) while
+   * Defect 1 unstaged, as the issue measured it: one node writes 2,400 times (2 keys in turn) while
    * a reader on the same node reads those keys in a loop (seeded); after each {@code set} returns,
    * the client layer must not hold the value it replaced. Scheduling decides how often the race is
    * hit; any hit is a stale read.
@@ -143,7 +143,7 @@ class CopyDropRaceIT {
   @Test
   void fillRaceUnderAConcurrentReader_leavesNoOldValue() throws Exception {
     long start = System.nanoTime();
-    Ledger ledger = ledger("(g) fill race, writer node (1,200 writes, concurrent reader)");
+    Ledger ledger = ledger("(g) fill race, writer node (2,400 writes, concurrent reader)");
     RedisServerExtension redis = suite.server(Persistence.NONE);
     long stale = 0;
     FaultTable.Row row;

@@ -67,7 +67,8 @@ class RedisRestartIT {
    * <p>What must survive: with AOF every acknowledged write; with RDB those acknowledged before the
    * SAVE; always those issued after the kill (the {@code CLIENT_FIRST} writes acknowledged during
    * the outage, and everything after the restart). Counters: those of the epoch after the kill;
-   * with AOF every epoch.
+   * with AOF every epoch. And whenever it was acknowledged, a {@code CLIENT_FIRST} write the drain
+   * discards as a conflict is lost: no other node writes these keys, so no conflict is legitimate.
    */
   private void restartUnderLoad(String fault, Persistence mode, Path dir) throws Exception {
     long start = System.nanoTime();
