@@ -56,9 +56,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>The server never uses a fixed port: each first start asks the kernel for a free loopback port
  * and retries with a fresh port if the process dies or does not answer {@code PING} in time (a
- * racing process took the port). It runs without persistence ({@code --save "" --appendonly no}),
- * so {@link #stop()} followed by {@link #start()} yields an empty server on the same port. A JVM
- * shutdown hook kills any server still running, so an aborted test run leaves no process behind.
+ * racing process took the port). By default it runs without persistence ({@code --save ""
+ * --appendonly no}, {@link Persistence#NONE}), so {@link #stop()} followed by {@link #start()}
+ * yields an empty server on the same port. A JVM shutdown hook kills any server still running, so
+ * an aborted test run leaves no process behind.
+ *
+ * <p>Faults, for the fault-injection suite: {@link #crash()} kills the server with {@code SIGKILL}
+ * (no shutdown, no save), {@link #pause()} and {@link #resume()} send it {@code SIGSTOP} and {@code
+ * SIGCONT}, {@link #clients()} lists its connections ({@code CLIENT LIST}) for {@code CLIENT KILL};
+ * {@link #start(Persistence)} starts it again on the same port and data directory, empty ({@link
+ * Persistence#NONE}), from the last explicit {@code SAVE} ({@link Persistence#RDB}) or from its
+ * append-only file ({@link Persistence#AOF}). Every signal goes to the process this extension
+ * started, by its PID.
  *
  * <p>Thread safety: lifecycle methods ({@link #start()}, {@link #stop()}, {@link #close()}) are
  * synchronized and {@link #command(String...)} opens its own connection per call, so concurrent
@@ -70,6 +79,27 @@ public final class RedisServerExtension
 
   /** System property naming a {@code redis-server} binary to use instead of any other. */
   public static final String BINARY_PROPERTY = "stateless.redis.binary";
+
+  /** What a server keeps on disk, and so what a start after {@link #crash()} finds. */
+  public enum Persistence {
+    /**
+     * Nothing: {@code --save "" --appendonly no}, and the data directory's RDB and AOF files are
+     * deleted before the start, so the server starts empty.
+     */
+    NONE,
+    /**
+     * Snapshots taken only by an explicit {@code SAVE} or {@code BGSAVE} ({@code --save ""
+     * --appendonly no --dbfilename dump.rdb}); a start loads the last one, so the server comes back
+     * as it was at that snapshot.
+     */
+    RDB,
+    /**
+     * Every write in the append-only file, synced before the reply ({@code --appendonly yes
+     * --appendfsync always}); a start replays it, so the server comes back with every write it
+     * acknowledged.
+     */
+    AOF
+  }
 
   /** Where the binary that runs came from. */
   public enum BinarySource {
@@ -92,6 +122,10 @@ public final class RedisServerExtension
   private static final int LOG_TAIL_LINES = 40;
   private static final Pattern VERSION = Pattern.compile("v=(\\d+\\.\\d+\\.\\d+)");
   private static final Pattern PROCESS_ID = Pattern.compile("(?m)^process_id:(\\d+)\\s*$");
+  private static final String RDB_FILE = "dump.rdb";
+
+  /** The AOF files: Redis 7 keeps a directory of them, Redis 6.2 one file. */
+  private static final List<String> AOF_FILES = List.of("appendonlydir", "appendonly.aof");
 
   /** Servers started by any instance and not yet stopped, killed by the shutdown hook. */
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -110,6 +144,8 @@ public final class RedisServerExtension
   private Process process;
   private volatile int port;
   private int attempts;
+  private Persistence persistence = Persistence.NONE;
+  private boolean paused;
   private boolean classScoped;
   private boolean perTest;
 
@@ -240,19 +276,39 @@ public final class RedisServerExtension
   /**
    * Starts the server if it is not running and waits until it answers {@code PING}. The first start
    * picks a free port (retrying with fresh ports, up to five attempts); later starts, after {@link
-   * #stop()}, reuse the same port so clients can reconnect. The new server is empty.
+   * #stop()} or {@link #crash()}, reuse the same port so clients can reconnect. The server starts
+   * with the {@link Persistence} of the last {@link #start(Persistence)} ({@link Persistence#NONE}
+   * if none): with {@code NONE}, empty.
    *
    * @throws IllegalStateException if the server cannot be started; the message ends with the tail
    *     of the server's output
    */
   public synchronized void start() {
+    start(persistence);
+  }
+
+  /**
+   * Starts the server with {@code persistence}, as {@link #start()} does, on the same port and data
+   * directory as before: after a {@link #crash()}, {@link Persistence#NONE} starts it empty, {@link
+   * Persistence#RDB} from its last {@code SAVE}, {@link Persistence#AOF} with every write it
+   * acknowledged (if it ran with AOF before the crash). Later {@link #start()}s keep the mode.
+   *
+   * @throws IllegalStateException if the server is running with another mode, or cannot be started
+   */
+  public synchronized void start(Persistence persistence) {
     if (process != null) {
       if (process.isAlive()) {
+        if (persistence != this.persistence) {
+          throw new IllegalStateException(
+              "redis-server is running with " + this.persistence + ", not " + persistence);
+        }
         return;
       }
       // Died on its own (crash, killed by a test): forget it and start again on the same port.
       forget(process);
     }
+    this.persistence = persistence;
+    paused = false;
     resolveBinary();
     if (dir == null) {
       try {
@@ -261,6 +317,9 @@ public final class RedisServerExtension
         throw new UncheckedIOException("cannot create a temporary directory for redis-server", e);
       }
       LIVE_DIRS.add(dir);
+    }
+    if (persistence == Persistence.NONE) {
+      deleteDataFiles();
     }
     boolean fixedPort = port != 0;
     String failures = "";
@@ -303,9 +362,94 @@ public final class RedisServerExtension
     if (process == null) {
       return;
     }
+    if (paused && process.isAlive()) {
+      resume(); // a stopped process would hold SIGTERM until it runs again
+    }
     Process stopping = process;
     process = null;
     kill(stopping);
+    awaitPortClosed();
+  }
+
+  /**
+   * Kills the server with {@code SIGKILL} (as {@code kill -9 <pid>}), as a crash would: no
+   * shutdown, no save; clients see their connections reset. Waits until the process is gone and its
+   * port refuses connections. The port and data directory are kept for {@link #start()} or {@link
+   * #start(Persistence)}. Does nothing if not running.
+   *
+   * @throws IllegalStateException if the process outlives the signal by five seconds, or its port
+   *     still accepts connections
+   */
+  public synchronized void crash() {
+    if (process == null) {
+      return;
+    }
+    Process killed = process;
+    process = null;
+    paused = false;
+    killed.toHandle().destroyForcibly(); // SIGKILL on Unix, also to a stopped process
+    try {
+      if (!killed.waitFor(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("redis-server pid " + killed.pid() + " outlived SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing redis-server", e);
+    }
+    forget(killed);
+    awaitPortClosed();
+  }
+
+  /**
+   * Stops the running server's process with {@code SIGSTOP} ({@code kill -STOP <pid>}): its
+   * connections stay open but nothing is answered until {@link #resume()}. {@link #stop()}, {@link
+   * #close()} and the shutdown hook resume or kill a paused server.
+   *
+   * @throws IllegalStateException if the server is not running, or the signal cannot be sent
+   */
+  public synchronized void pause() {
+    signal("STOP");
+    paused = true;
+  }
+
+  /**
+   * Lets a {@link #pause() paused} server run again with {@code SIGCONT} ({@code kill -CONT
+   * <pid>}).
+   *
+   * @throws IllegalStateException if the server is not running, or the signal cannot be sent
+   */
+  public synchronized void resume() {
+    signal("CONT");
+    paused = false;
+  }
+
+  /** Whether the server was paused by {@link #pause()} and not resumed since. */
+  public synchronized boolean isPaused() {
+    return paused;
+  }
+
+  /** The {@link Persistence} the server runs (or last ran) with. */
+  public synchronized Persistence persistence() {
+    return persistence;
+  }
+
+  private void signal(String name) {
+    long pid = pid();
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
+      if (!kill.waitFor(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+        kill.destroyForcibly();
+        throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + name + " " + pid, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIG" + name + " to " + pid, e);
+    }
+  }
+
+  private void awaitPortClosed() {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_TIMEOUT_MILLIS);
     while (accepts(port)) {
       if (System.nanoTime() > deadline) {
@@ -332,7 +476,42 @@ public final class RedisServerExtension
     }
   }
 
+  /** Deletes the RDB and AOF files of the data directory, so the next start is empty. */
+  private void deleteDataFiles() {
+    deleteRecursively(dir.resolve(RDB_FILE));
+    for (String aof : AOF_FILES) {
+      deleteRecursively(dir.resolve(aof));
+    }
+  }
+
   // ---------------------------------------------------------------- commands
+
+  /**
+   * The server's connections as {@code CLIENT LIST} reports them, one map of fields ({@code id},
+   * {@code addr}, {@code cmd}, ...) per connection, the one asking included (its {@code cmd} is
+   * {@code client|list}). A reader of invalidation streams shows {@code cmd=xread} while it waits;
+   * {@code CLIENT KILL ID <id>} closes one.
+   *
+   * @throws UncheckedIOException if the server cannot be reached
+   */
+  public List<Map<String, String>> clients() {
+    String reply = command("CLIENT", "LIST");
+    List<Map<String, String>> clients = new ArrayList<>();
+    for (String line : reply.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      Map<String, String> fields = new java.util.LinkedHashMap<>();
+      for (String field : line.trim().split(" ")) {
+        int eq = field.indexOf('=');
+        if (eq > 0) {
+          fields.put(field.substring(0, eq), field.substring(eq + 1));
+        }
+      }
+      clients.add(fields);
+    }
+    return clients;
+  }
 
   /**
    * Removes every key from every database ({@code FLUSHALL}).
@@ -380,24 +559,30 @@ public final class RedisServerExtension
 
   private Process launch(int candidate, Path log) {
     List<String> argv =
-        List.of(
-            binary.toString(),
-            "--port",
-            Integer.toString(candidate),
-            "--bind",
-            HOST,
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--daemonize",
-            "no",
-            "--protected-mode",
-            "no",
-            "--dir",
-            dir.toString(),
-            "--logfile",
-            "");
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--port",
+                Integer.toString(candidate),
+                "--bind",
+                HOST,
+                "--save",
+                "",
+                "--dbfilename",
+                RDB_FILE,
+                "--daemonize",
+                "no",
+                "--protected-mode",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--logfile",
+                ""));
+    if (persistence == Persistence.AOF) {
+      argv.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
+    } else {
+      argv.addAll(List.of("--appendonly", "no"));
+    }
     registerShutdownHook();
     try {
       Process started =

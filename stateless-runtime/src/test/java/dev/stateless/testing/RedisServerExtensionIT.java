@@ -178,4 +178,110 @@ class RedisServerExtensionIT {
     assertThat(RedisServerExtension.embeddedBinary()).isSameAs(binary);
     assertThat(Files.isExecutable(binary)).isTrue();
   }
+
+  // ---------------------------------------------------------------- faults
+
+  /** A server of its own: a crash or a pause must not disturb the class's shared ones. */
+  private static void withOwnServer(
+      RedisServerExtension.Persistence persistence,
+      java.util.function.Consumer<RedisServerExtension> test) {
+    RedisServerExtension own = new RedisServerExtension();
+    try {
+      own.start(persistence);
+      test.accept(own);
+    } finally {
+      own.close();
+    }
+    assertThat(own.isRunning()).isFalse();
+  }
+
+  @Test
+  void crashKillsTheProcess_andStartWithoutPersistenceComesBackEmptyOnTheSamePort() {
+    withOwnServer(
+        RedisServerExtension.Persistence.NONE,
+        own -> {
+          int port = own.port();
+          long pid = own.pid();
+          own.command("SET", "k", "v");
+          own.command("SAVE"); // even a snapshot on disk is not loaded
+
+          own.crash();
+
+          assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+              .isNotEqualTo(java.util.Optional.of(true));
+          assertThatThrownBy(() -> new Socket(own.host(), port).close())
+              .isInstanceOf(ConnectException.class);
+          own.start();
+          assertThat(own.port()).isEqualTo(port);
+          assertThat(own.command("DBSIZE")).isEqualTo("0");
+        });
+  }
+
+  @Test
+  void startFromRdb_afterACrash_comesBackAsOfTheLastSave() {
+    withOwnServer(
+        RedisServerExtension.Persistence.RDB,
+        own -> {
+          own.command("SET", "saved", "1");
+          assertThat(own.command("SAVE")).isEqualTo("OK");
+          own.command("SET", "after", "2");
+
+          own.crash();
+          own.start(RedisServerExtension.Persistence.RDB);
+
+          assertThat(own.command("GET", "saved")).isEqualTo("1");
+          assertThat(own.command("GET", "after")).isNull();
+        });
+  }
+
+  @Test
+  void startFromAof_afterACrash_keepsEveryAcknowledgedWrite() {
+    withOwnServer(
+        RedisServerExtension.Persistence.AOF,
+        own -> {
+          assertThat(own.command("CONFIG", "GET", "appendfsync")).isEqualTo("appendfsync\nalways");
+          for (int i = 0; i < 100; i++) {
+            own.command("INCR", "n");
+          }
+
+          own.crash();
+          own.start(RedisServerExtension.Persistence.AOF);
+
+          assertThat(own.command("GET", "n")).isEqualTo("100");
+          own.crash();
+          own.start(RedisServerExtension.Persistence.NONE);
+          assertThat(own.command("GET", "n")).isNull();
+        });
+  }
+
+  @Test
+  void pauseStopsAnswering_resumeAnswersWhatWaited() {
+    withOwnServer(
+        RedisServerExtension.Persistence.NONE,
+        own -> {
+          own.pause();
+          assertThat(own.isPaused()).isTrue();
+          java.util.concurrent.CompletableFuture<String> ping =
+              java.util.concurrent.CompletableFuture.supplyAsync(() -> own.command("PING"));
+          assertThatThrownBy(() -> ping.get(200, java.util.concurrent.TimeUnit.MILLISECONDS))
+              .isInstanceOf(java.util.concurrent.TimeoutException.class);
+
+          own.resume();
+
+          assertThat(ping.join()).isEqualTo("PONG");
+          own.pause(); // close() resumes it before SIGTERM
+        });
+  }
+
+  @Test
+  void clientsListsConnections_withTheirIdsAndLastCommand() {
+    withOwnServer(
+        RedisServerExtension.Persistence.NONE,
+        own -> {
+          java.util.List<java.util.Map<String, String>> clients = own.clients();
+          assertThat(clients).hasSize(1);
+          assertThat(clients.get(0)).containsKey("id");
+          assertThat(clients.get(0).get("cmd")).startsWith("client"); // "client|list" since 7.0
+        });
+  }
 }

@@ -1,7 +1,9 @@
 /**
  * Test harness: a real redis-server per test class ({@link
- * dev.stateless.testing.RedisServerExtension}), one suite over every store kind ({@link
- * dev.stateless.testing.StoreMatrix}, {@link dev.stateless.testing.StoreKind}) and polling with a
- * deadline ({@link dev.stateless.testing.Await}).
+ * dev.stateless.testing.RedisServerExtension}, which also injects faults: a crash, a restart with
+ * or without persistence, a pause), one suite over every store kind ({@link
+ * dev.stateless.testing.StoreMatrix}, {@link dev.stateless.testing.StoreKind}), child JVMs on the
+ * test class path ({@link dev.stateless.testing.ChildJvm}) and polling with a deadline ({@link
+ * dev.stateless.testing.Await}).
  */
 package dev.stateless.testing;
