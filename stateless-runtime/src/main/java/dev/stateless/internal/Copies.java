@@ -27,11 +27,14 @@ public final class Copies {
   }
 
   /**
-   * Installs a copy if the key's generation is still {@code token}, and takes exactly it back if
-   * the generation moved meanwhile; returns whether it stays.
+   * Installs a copy if the key's generation is still {@code token} and its owner's invalidations
+   * are being received, and takes exactly it back if that changed meanwhile; returns whether it
+   * stays. A copy filled while the events are not read could never be proven fresh: when they are
+   * read again, only the copies made before are checked against what was missed (and a Redis that
+   * came back from an older snapshot meanwhile may not show in its counters).
    */
   public boolean install(Region region, String key, Entry e, long token) {
-    if (!generations.fillable(key, token)) {
+    if (!e.source.primaryLive() || !generations.fillable(key, token)) {
       metrics.fillRacesAvoided.increment();
       return false;
     }
@@ -40,7 +43,7 @@ public final class Copies {
     } else if (region.compute(key, (k, cur) -> keepsPending(k, cur) ? cur : e) != e) {
       return false;
     }
-    if (!generations.fillable(key, token)) {
+    if (!e.source.primaryLive() || !generations.fillable(key, token)) {
       region.remove(key, e);
       metrics.fillRacesAvoided.increment();
       return false;
@@ -76,7 +79,8 @@ public final class Copies {
       }
       Entry e = new Entry(value, weight, Entry.ttlFor(ttlNanos), r, true);
       e.version = version;
-      if (!install(region, key, e, token) && !generations.fillable(key, token)) {
+      if (!install(region, key, e, token)
+          && (!generations.fillable(key, token) || !r.primaryLive())) {
         return; // refused by the fence (a copy kept for a queued write does not stop the others)
       }
     }

@@ -15,4 +15,10 @@ public interface InvalidationListener {
 
   /** An event read while catching up after a reconnect. */
   void onReplayed();
+
+  /**
+   * The events stopped being read (the connection that reads them failed): until they are read
+   * again, nothing proves a value read now fresh, so fills in flight must not install their copies.
+   */
+  void onInterrupted();
 }

@@ -226,6 +226,16 @@ public final class Invalidations implements InvalidationListener {
         });
   }
 
+  /**
+   * Moves every generation: a fill that read its value before the interruption must not install it
+   * after (while no event can take it back, and Redis may restart from an older snapshot meanwhile
+   * without the counters showing it). {@link Copies#install} refuses copies while it lasts.
+   */
+  @Override
+  public void onInterrupted() {
+    generations.bumpAll();
+  }
+
   @Override
   public void onReplayed() {
     metrics.invalidationsReplayed.increment();

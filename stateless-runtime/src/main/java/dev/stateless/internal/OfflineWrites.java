@@ -574,7 +574,10 @@ public final class OfflineWrites implements AutoCloseable {
           if (left != null || cur == null || !cur.pending) {
             return cur;
           }
-          if (keep && cur.value != null && generations.token(k) == token) {
+          if (keep
+              && cur.value != null
+              && generations.token(k) == token
+              && cur.source.primaryLive()) { // else a copy no event could prove fresh
             Entry copy = new Entry(cur.value, cur.weight, cur.ttlNanos, cur.source, true, false);
             copy.version = version;
             return copy;

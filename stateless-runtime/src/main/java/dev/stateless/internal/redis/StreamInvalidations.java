@@ -124,7 +124,10 @@ public final class StreamInvalidations implements AutoCloseable {
           live = false;
           return;
         }
-        live = false;
+        if (live) {
+          live = false;
+          listener.onInterrupted();
+        }
         resync = true;
         try {
           Thread.sleep(backoffMillis);
