@@ -16,6 +16,7 @@ import dev.stateless.internal.OfflineWrites;
 import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
+import dev.stateless.testing.RedisServerExtension.Persistence;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -404,7 +405,8 @@ class OfflineQueueIT {
     StatelessCache w = node(builder());
     w.sync().set(k, "v0");
     w.sync().set(deleted, "d0");
-    redis.command("SAVE"); // the snapshot Redis comes back from: k = v0, deleted = d0
+    // the snapshot Redis comes back from: k = v0, deleted = d0
+    assertThat(redis.command("SAVE")).isEqualTo("OK");
     try {
       w.sync().set(k, "v1");
       w.sync().del(deleted);
@@ -416,7 +418,7 @@ class OfflineQueueIT {
       assertThat(await(a.set(k, "mine"))).isTrue();
       assertThat(await(a.set(deleted, "mine too"))).isTrue();
       crash(a);
-      redis.start(); // from the snapshot: k = v0, deleted = d0
+      redis.start(Persistence.RDB); // from the snapshot: k = v0, deleted = d0
       assertThat(inRedis(k)).isEqualTo("v0");
       StatelessCache a2 = node(builder().offlineQueue(queue).onConflict(conflicts::add));
       await(a2.flush());
@@ -426,8 +428,8 @@ class OfflineQueueIT {
       assertThat(a2.sync().get(k)).isEqualTo("mine");
       assertThat(inRedis(deleted)).isEqualTo("mine too");
     } finally {
-      redis.command("FLUSHALL");
-      redis.command("SAVE"); // later restarts in this class start empty again
+      redis.stop();
+      redis.start(Persistence.NONE); // empty, as every other test here expects
     }
   }
 
