@@ -14,24 +14,20 @@ import dev.stateless.internal.StreamedValues;
 import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.redis.RedisAdapter;
 import dev.stateless.testing.Await;
+import dev.stateless.testing.ChildJvm;
 import dev.stateless.testing.RedisServerExtension;
 import dev.stateless.testing.StoreContext;
 import dev.stateless.testing.StoreKind;
 import dev.stateless.testing.StoreMatrix;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -539,53 +535,17 @@ class StreamingIT {
   @StoreMatrix(StoreKind.REDIS)
   void aValueTwiceTheHeap_roundTripsThroughRedis_inAJvmWith128MB(StoreContext store)
       throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command =
-        List.of(
-            javaBin,
-            "-Xmx128m",
-            "-cp",
-            testClassPath(),
-            StreamingRoundTrip.class.getName(),
-            store.redis().uri(),
-            "256");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output;
-    try (InputStream out = p.getInputStream()) {
-      output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    ChildJvm.Result child =
+        ChildJvm.run(
+            List.of("-Xmx128m"), StreamingRoundTrip.class, List.of(store.redis().uri(), "256"), 5);
+    String output = child.output();
     System.out.println(output);
-    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(child.exitCode()).as(output).isZero();
     Matcher written = Pattern.compile("(?m)^written=(\\w+)$").matcher(output);
     Matcher read = Pattern.compile("(?m)^read=(\\w+)$").matcher(output);
     assertThat(written.find()).as(output).isTrue();
     assertThat(read.find()).as(output).isTrue();
     assertThat(read.group(1)).isEqualTo(written.group(1));
     assertThat(output).contains("bytes=" + 256L * 1024 * 1024).contains("maxHeapMB=");
-  }
-
-  /**
-   * The test class path: {@code java.class.path}, or, when Surefire runs the tests from a
-   * manifest-only jar, the jar's {@code Class-Path}.
-   */
-  private static String testClassPath() throws IOException {
-    String cp = System.getProperty("java.class.path");
-    String[] entries = cp.split(File.pathSeparator);
-    if (entries.length != 1 || !entries[0].endsWith(".jar")) {
-      return cp;
-    }
-    try (JarFile jar = new JarFile(entries[0])) {
-      String manifestCp = jar.getManifest().getMainAttributes().getValue("Class-Path");
-      if (manifestCp == null) {
-        return cp;
-      }
-      List<String> paths = new ArrayList<>();
-      paths.add(entries[0]);
-      for (String url : manifestCp.trim().split("\\s+")) {
-        paths.add(Path.of(java.net.URI.create(url)).toString());
-      }
-      return String.join(File.pathSeparator, paths);
-    }
   }
 }
