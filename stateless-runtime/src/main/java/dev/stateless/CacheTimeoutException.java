@@ -3,6 +3,7 @@ package dev.stateless;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,8 +19,9 @@ public final class CacheTimeoutException extends StatelessException {
    *
    * @param diagnostic what failed, with its code and help line
    * @param cause the underlying failure, or {@code null}
+   * @throws NullPointerException if {@code diagnostic} is null
    */
   public CacheTimeoutException(Diagnostic diagnostic, @Nullable Throwable cause) {
-    super(List.of(diagnostic), cause);
+    super(List.of(Objects.requireNonNull(diagnostic, "diagnostic")), cause);
   }
 }

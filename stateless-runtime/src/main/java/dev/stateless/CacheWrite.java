@@ -42,8 +42,10 @@ public final class CacheWrite extends CompletableFuture<Boolean> {
    * @param cleanup the callback; it runs once, on the thread that ends the session
    * @return this write
    * @throws InvalidStateException SL105 when the session has ended
+   * @throws NullPointerException if {@code cleanup} is null
    */
   public CacheWrite withCleanup(Runnable cleanup) {
+    java.util.Objects.requireNonNull(cleanup, "cleanup");
     entries.cleanup(key, rights, via, cleanup, this);
     return this;
   }

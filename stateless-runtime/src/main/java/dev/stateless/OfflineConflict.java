@@ -32,7 +32,7 @@ public final class OfflineConflict {
    * @param serverValue the value the server held (null: absent)
    */
   public OfflineConflict(String key, @Nullable Object localValue, @Nullable Object serverValue) {
-    this.key = key;
+    this.key = java.util.Objects.requireNonNull(key, "key");
     this.localValue = localValue;
     this.serverValue = serverValue;
   }

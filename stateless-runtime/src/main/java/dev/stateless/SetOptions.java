@@ -1,5 +1,6 @@
 package dev.stateless;
 
+import dev.stateless.core.Literals;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -45,29 +46,32 @@ public final class SetOptions {
 
   /**
    * Returns options that expire the entry after {@code ttl}, overriding the component's
-   * {@code @Ttl}.
+   * {@code @Ttl}. A TTL too long for a {@code long} of nanoseconds (about 292 years, such as {@code
+   * Duration.ofSeconds(Long.MAX_VALUE)}) is kept as that, as Caffeine does: the entry does not
+   * expire in practice (in-process layers count 100 years or more as no expiry).
    *
    * @param ttl the time to live, positive
    * @return the options
-   * @throws IllegalArgumentException if {@code ttl} is zero or negative
+   * @throws dev.stateless.core.StatelessException SL012 if {@code ttl} is zero or negative (for no
+   *     expiry, give no TTL)
+   * @throws NullPointerException if {@code ttl} is null
    */
   public static SetOptions ttl(Duration ttl) {
-    return NONE.withTtl(ttl);
+    Objects.requireNonNull(ttl, "ttl");
+    return new SetOptions(Literals.checkTtl(ttl, "ttl of SetOptions.ttl(ttl)"), Condition.ALWAYS);
   }
 
   /**
-   * Returns these options with a time to live.
+   * Returns these options with a time to live; see {@link #ttl(Duration)}.
    *
    * @param ttl the time to live, positive
    * @return new options
-   * @throws IllegalArgumentException if {@code ttl} is zero or negative
+   * @throws dev.stateless.core.StatelessException SL012 if {@code ttl} is zero or negative
+   * @throws NullPointerException if {@code ttl} is null
    */
   public SetOptions withTtl(Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isZero() || ttl.isNegative()) {
-      throw new IllegalArgumentException("ttl must be positive but was " + ttl);
-    }
-    return new SetOptions(ttl, condition);
+    return new SetOptions(Literals.checkTtl(ttl, "ttl of SetOptions.withTtl(ttl)"), condition);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.stateless.core.AccessRules;
 import dev.stateless.core.Code;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.KeyShape;
+import dev.stateless.core.Literals;
 import dev.stateless.core.Manifest;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
@@ -20,6 +21,7 @@ import dev.stateless.internal.MicrometerBinder;
 import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.ScopedEntries;
 import dev.stateless.internal.Values;
+import dev.stateless.internal.Writes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -157,6 +159,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return the value, or {@code null} when absent
    */
   public CompletableFuture<Object> get(String key) {
+    Objects.requireNonNull(key, "key");
     return call(() -> engine.reads().get(rights, via, key)).thenApply(Values::copyOut);
   }
 
@@ -180,10 +183,17 @@ public final class StatelessCache implements AutoCloseable {
    * from the offline queue: its future completes once the write is queued (see {@link
    * Builder#offlineQueue(Path)} and {@link #flush()}).
    *
+   * <p>The value is copied once (store-by-value): a {@code byte[]} is encoded into one new array,
+   * which Redis receives and an in-process layer keeps.
+   *
    * @param key the key
    * @param value the value: a {@code String}, {@code byte[]}, number, or what the codec supports
-   * @return {@code true} when written; fails with SL002 (borrowed), SL003 (not owned), SL004 (wrong
-   *     layer view), SL102 ({@code @MaxSize}) or SL105 (no codec for the value)
+   * @return {@code true} when written; fails with SL012 (an empty key, or one with half a surrogate
+   *     pair, which has no UTF-8 encoding), SL002 (borrowed), SL003 (not owned), SL004 (wrong layer
+   *     view), SL102 ({@code @MaxSize}, or a key or encoded value over the 512 MB Redis takes in
+   *     one command: stream such values, {@code @Streaming}) or SL105 (no codec for the value, or a
+   *     {@code String} with half a surrogate pair); nothing is written then
+   * @throws NullPointerException if {@code key} or {@code value} is null
    */
   public CacheWrite set(String key, Object value) {
     return set(key, value, SetOptions.none());
@@ -195,9 +205,13 @@ public final class StatelessCache implements AutoCloseable {
    * @param key the key
    * @param value the value
    * @param options the options
-   * @return {@code true} when written, {@code false} when the condition did not hold
+   * @return {@code true} when written, {@code false} when the condition did not hold; fails as
+   *     {@link #set(String, Object)} does
+   * @throws NullPointerException if an argument is null
    */
   public CacheWrite set(String key, Object value, SetOptions options) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
     Objects.requireNonNull(options, "options");
     return write(
         key, () -> engine.writes().set(writeOperation(), rights, via, key, value, options, null));
@@ -246,6 +260,8 @@ public final class StatelessCache implements AutoCloseable {
    *     SL008 when it clashes with this view's strategy
    */
   public CacheWrite setWithStrategy(String key, Object value, Strategy strategy) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
     Objects.requireNonNull(strategy, "strategy");
     return write(
         key,
@@ -275,6 +291,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public <V> CompletableFuture<@Nullable V> atomicUpdate(
       String key, UnaryOperator<@Nullable V> fn) {
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fn, "fn");
     return StatelessCache.<@Nullable V>call(
         () -> engine.atomicUpdates().<V>update(rights, via, key, fn));
@@ -356,6 +373,7 @@ public final class StatelessCache implements AutoCloseable {
    *     layer held a value
    */
   public CompletableFuture<Boolean> del(String key) {
+    Objects.requireNonNull(key, "key");
     return call(() -> engine.writes().del(rights, via, key));
   }
 
@@ -379,6 +397,7 @@ public final class StatelessCache implements AutoCloseable {
    * @throws NullPointerException if {@code data} is null
    */
   public CompletableFuture<Void> setStream(String key, java.io.InputStream data) {
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(data, "data");
     return call(() -> engine.streams().setStream(rights, via, key, data));
   }
@@ -400,6 +419,7 @@ public final class StatelessCache implements AutoCloseable {
    *     only); fails with SL105 when the key's owner is not {@code @Streaming}
    */
   public CompletableFuture<java.io.InputStream> stream(String key) {
+    Objects.requireNonNull(key, "key");
     return call(() -> engine.streams().stream(rights, via, key));
   }
 
@@ -427,25 +447,27 @@ public final class StatelessCache implements AutoCloseable {
    *     malformed
    */
   public CompletableFuture<Long> invalidatePattern(String pattern) {
+    Objects.requireNonNull(pattern, "pattern");
     return call(() -> engine.invalidations().invalidatePattern(rights, pattern));
   }
 
   /**
-   * Sets a key's time to live in its owner's layer (its copies are dropped).
+   * Sets a key's time to live in its owner's layer (its copies are dropped). A TTL too long for a
+   * {@code long} of nanoseconds (about 292 years) is kept as that, as Caffeine does: the key does
+   * not expire in practice.
    *
    * @param key the key
    * @param ttl the new time to live, positive
-   * @return whether the key exists; fails with {@link IllegalArgumentException} when {@code ttl} is
-   *     not positive
+   * @return whether the key exists; fails with SL012 when {@code ttl} is zero or negative (to
+   *     remove a key, {@link #del(String) del} it)
    */
   public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(ttl, "ttl");
     return call(
         () -> {
-          if (ttl.isZero() || ttl.isNegative()) {
-            throw new IllegalArgumentException("ttl must be positive but was " + ttl);
-          }
-          return engine.writes().expire(rights, key, ttl.toNanos());
+          Literals.checkTtl(ttl, "ttl of expire(\"" + Literals.printable(key) + "\", ttl)");
+          return engine.writes().expire(rights, key, Writes.nanos(ttl));
         });
   }
 
@@ -457,6 +479,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return the milliseconds left, {@code -1} when the key never expires, {@code -2} when absent
    */
   public CompletableFuture<Long> ttlMillis(String key) {
+    Objects.requireNonNull(key, "key");
     return call(() -> engine.reads().pttl(key));
   }
 
@@ -469,6 +492,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return the new value; fails with SL105 when the key holds no integer
    */
   public CompletableFuture<Long> increment(String key, long delta) {
+    Objects.requireNonNull(key, "key");
     return call(() -> engine.writes().increment(rights, key, delta));
   }
 
@@ -849,14 +873,12 @@ public final class StatelessCache implements AutoCloseable {
      *
      * @param ttl how long a marker is kept, positive
      * @return this builder
-     * @throws IllegalArgumentException if {@code ttl} is zero or negative
+     * @throws StatelessException SL012 if {@code ttl} is zero or negative
      */
     public Builder negativeCaching(Duration ttl) {
       Objects.requireNonNull(ttl, "ttl");
-      if (ttl.isZero() || ttl.isNegative()) {
-        throw new IllegalArgumentException("negativeCaching ttl must be positive but was " + ttl);
-      }
-      this.negativeCaching = ttl;
+      this.negativeCaching =
+          Literals.checkTtl(ttl, "ttl of StatelessCache.Builder.negativeCaching");
       return this;
     }
 
@@ -945,7 +967,7 @@ public final class StatelessCache implements AutoCloseable {
                   nanoTime,
                   meterRegistry != null,
                   ttlJitter,
-                  negativeCaching == null ? 0 : saturatedNanos(negativeCaching),
+                  negativeCaching == null ? 0 : Writes.nanos(negativeCaching),
                   offlineQueue,
                   onConflict,
                   removalCommitDelay.toNanos()));
@@ -960,14 +982,6 @@ public final class StatelessCache implements AutoCloseable {
       }
       return new StatelessCache(
           engine, base, null, null, true, new ScopedEntries(engine.writes(), "cache", false));
-    }
-
-    private static long saturatedNanos(Duration d) {
-      try {
-        return d.toNanos();
-      } catch (ArithmeticException e) {
-        return Long.MAX_VALUE;
-      }
     }
 
     private static LongSupplier nanosOf(Clock clock) {

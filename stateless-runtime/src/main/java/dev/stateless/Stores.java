@@ -53,8 +53,10 @@ public final class Stores {
    *
    * @param uri the server's URI
    * @return a new Redis store
-   * @throws IllegalArgumentException if the URI is malformed, or names a Redis Cluster (not
-   *     supported yet)
+   * @throws IllegalArgumentException if the URI is malformed (a port that is no number from 1 to
+   *     65535, a timeout that is no duration from 1 ms to 1 day, ...), or names a Redis Cluster
+   *     (not supported yet); the message repeats no password
+   * @throws NullPointerException if {@code uri} is null
    */
   public static LayerStore redis(String uri) {
     return new LayerStore(new RedisStore(Objects.requireNonNull(uri, "uri")));

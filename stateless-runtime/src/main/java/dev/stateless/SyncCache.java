@@ -9,6 +9,7 @@ import dev.stateless.internal.Lifecycle;
 import dev.stateless.internal.Reads;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +57,7 @@ public final class SyncCache {
    * @return the value, or {@code null} when absent
    */
   public @Nullable Object get(String key) {
+    Objects.requireNonNull(key, "key");
     if (async.via() == null && !lifecycle.isClosed()) {
       Object local = reads.getLocal(key);
       if (!Reads.isMiss(local)) {
@@ -75,6 +77,7 @@ public final class SyncCache {
    * @throws ClassCastException when the value has another type
    */
   public <T> @Nullable T get(String key, Class<T> type) {
+    Objects.requireNonNull(type, "type");
     return type.cast(get(key));
   }
 

@@ -19,6 +19,10 @@ public interface ValueCodec {
    * @param value the value, never {@code null}
    * @return its bytes
    * @throws InvalidStateException (SL105) if the codec cannot encode values of this type
+   * @throws IllegalArgumentException if it cannot encode this value exactly, such as the standard
+   *     codec for a {@code String} that is not well-formed UTF-16 (half a surrogate pair), which
+   *     UTF-8 cannot hold (the cache turns it into an {@link InvalidStateException} naming the key,
+   *     and writes nothing)
    */
   byte[] encode(Object value);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.core.StatelessException;
 import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import java.time.Duration;
@@ -139,10 +140,11 @@ class NegativeCachingIT {
   void negativeCaching_rejectsNonPositiveDurations() {
     StatelessCache.Builder b = StatelessCache.builder();
     assertThatThrownBy(() -> b.negativeCaching(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("PT0S");
+        .isInstanceOf(StatelessException.class)
+        .hasMessageContaining("error[SL012]: malformed TTL PT0S")
+        .hasMessageContaining("negativeCaching");
     assertThatThrownBy(() -> b.negativeCaching(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(StatelessException.class)
         .hasMessageContaining("positive");
     assertThatThrownBy(() -> b.negativeCaching(null)).isInstanceOf(NullPointerException.class);
   }

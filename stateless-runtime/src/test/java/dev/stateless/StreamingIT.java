@@ -23,7 +23,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -536,16 +535,12 @@ class StreamingIT {
   @StoreMatrix(StoreKind.REDIS)
   void aValueTwiceTheHeap_roundTripsThroughRedis_inAJvmWith128MB(StoreContext store)
       throws Exception {
-    List<String> command =
-        ChildJvm.command(StreamingRoundTrip.class, List.of("-Xmx128m"), store.redis().uri(), "256");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output;
-    try (InputStream out = p.getInputStream()) {
-      output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    ChildJvm.Result child =
+        ChildJvm.run(
+            List.of("-Xmx128m"), StreamingRoundTrip.class, List.of(store.redis().uri(), "256"), 5);
+    String output = child.output();
     System.out.println(output);
-    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(child.exitCode()).as(output).isZero();
     Matcher written = Pattern.compile("(?m)^written=(\\w+)$").matcher(output);
     Matcher read = Pattern.compile("(?m)^read=(\\w+)$").matcher(output);
     assertThat(written.find()).as(output).isTrue();

@@ -29,7 +29,10 @@ public enum Code {
   SL010("entry outlives its scope"),
   /** {@code atomicUpdate} without exclusive access or ownership. */
   SL011("atomic update without exclusive access"),
-  /** A malformed key pattern, key, size literal or duration literal. */
+  /**
+   * A malformed key pattern, key, glob, size literal, duration literal or TTL: empty, not
+   * well-formed UTF-16 (so with no exact UTF-8 encoding), or not positive.
+   */
   SL012("malformed literal"),
   /**
    * A component name the manifest does not have, a name defined twice, or a class that is no

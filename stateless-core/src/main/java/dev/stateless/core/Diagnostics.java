@@ -62,6 +62,36 @@ final class Diagnostics {
         List.of(text));
   }
 
+  static Diagnostic unpairedSurrogate(String kind, String text, int at) {
+    String printable = Literals.printable(text);
+    return error(
+        Code.SL012,
+        "malformed "
+            + kind
+            + " "
+            + q(printable)
+            + ": "
+            + Literals.describeUnpaired(text, at)
+            + ", which has no UTF-8 encoding",
+        "keys, patterns and globs are UTF-8 text in Redis, where half a surrogate pair would become"
+            + " \"?\" and name another key: build the text from whole code points (never cut a"
+            + " String between the two chars of a pair, such as an emoji)",
+        List.of(),
+        List.of(),
+        List.of(printable));
+  }
+
+  static Diagnostic nonPositiveTtl(java.time.Duration ttl, String where) {
+    return error(
+        Code.SL012,
+        "malformed TTL " + ttl + " (" + where + "): a time to live must be positive",
+        "pass a positive Duration, e.g. Duration.ofSeconds(30); for no expiry give no TTL, and to"
+            + " remove a key at once use del(key)",
+        List.of(),
+        List.of(),
+        List.of());
+  }
+
   static Diagnostic inComponent(Diagnostic d, String component, String where) {
     return new Diagnostic(
         d.rule(),

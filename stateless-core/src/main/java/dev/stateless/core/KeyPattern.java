@@ -57,6 +57,7 @@ public final class KeyPattern {
    * @param text the pattern, such as {@code "user:{id}:posts"}
    * @return the pattern
    * @throws StatelessException with code SL012 naming the position, if the pattern is malformed
+   *     (also: half a surrogate pair, which has no UTF-8 encoding)
    * @throws NullPointerException if {@code text} is null
    */
   public static KeyPattern parse(String text) {
@@ -64,6 +65,7 @@ public final class KeyPattern {
     if (text.isEmpty()) {
       throw malformed(text, "the pattern is empty", "write at least one segment, e.g. \"user:*\"");
     }
+    Literals.checkEncodable("key pattern", text);
     List<String> segments = new ArrayList<>();
     int starAt = -1;
     int start = 0;

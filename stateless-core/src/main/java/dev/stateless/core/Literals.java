@@ -3,10 +3,12 @@ package dev.stateless.core;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Parses the size and duration literals of the manifest ({@code "50MB"}, {@code "10m"}) into typed
- * values, once, with an exact SL012 error naming the bad input. Parsing does not depend on the
+ * values, once, with an exact SL012 error naming the bad input, and checks the other texts and
+ * values the caller writes (keys, globs, TTLs) by the same rule. Parsing does not depend on the
  * default locale.
  */
 public final class Literals {
@@ -19,22 +21,159 @@ public final class Literals {
   private Literals() {}
 
   /**
-   * Checks a cache key. Any text is a key, glob characters included (they are data); only the empty
-   * key is refused, because no pattern can own it.
+   * Checks a cache key. Any text is a key, glob characters included (they are data); refused are
+   * the empty key, because no pattern can own it, and a key that is not well-formed UTF-16 (half a
+   * surrogate pair, see {@link #unpairedSurrogate}), because keys are UTF-8 text in a store and
+   * such a key has no exact encoding: Redis would get a {@code ?} in its place, which is another
+   * key.
    *
    * @param key the key
    * @return the key
    * @throws NullPointerException if {@code key} is null
-   * @throws StatelessException SL012 if the key is empty
+   * @throws StatelessException SL012 if the key is empty or has an unpaired surrogate
    */
   public static String checkKey(String key) {
+    Objects.requireNonNull(key, "key");
     if (key.isEmpty()) {
       throw new StatelessException(
           List.of(
               Diagnostics.malformed(
                   "key", key, "the key is empty", "use a key such as \"user:123\"")));
     }
+    checkEncodable("key", key);
     return key;
+  }
+
+  /**
+   * Checks a Redis glob ({@code KEYS} / {@code SCAN MATCH}): like a key, it must have an exact
+   * UTF-8 encoding; a {@code ?} in place of half a surrogate pair would even match any character.
+   *
+   * @param glob the glob
+   * @return the glob
+   * @throws NullPointerException if {@code glob} is null
+   * @throws StatelessException SL012 if the glob has an unpaired surrogate
+   */
+  public static String checkGlob(String glob) {
+    Objects.requireNonNull(glob, "glob");
+    checkEncodable("glob", glob);
+    return glob;
+  }
+
+  /** Keys, patterns and globs: SL012 unless the text has an exact UTF-8 encoding. */
+  static void checkEncodable(String kind, String text) {
+    int at = unpairedSurrogate(text);
+    if (at >= 0) {
+      throw new StatelessException(List.of(Diagnostics.unpairedSurrogate(kind, text, at)));
+    }
+  }
+
+  /**
+   * Returns where a text stops being well-formed UTF-16: the index of the first high surrogate not
+   * followed by a low one, or of the first low surrogate not preceded by a high one. Such a text
+   * has no exact UTF-8 encoding ({@code String.getBytes(UTF_8)} writes {@code ?} in its place). The
+   * one rule for every text stateless stores: keys, patterns, globs and string values.
+   *
+   * @param text the text
+   * @return the index of the first unpaired surrogate, or {@code -1} when there is none
+   */
+  public static int unpairedSurrogate(CharSequence text) {
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++; // a whole pair
+        } else {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Returns how many bytes a text takes in UTF-8, counted without encoding it: 1 to 3 a char, 4 a
+   * surrogate pair. Exact for well-formed text ({@link #unpairedSurrogate} is -1); other text has
+   * no exact encoding.
+   *
+   * @param text the text
+   * @return its UTF-8 length
+   */
+  public static long utf8Length(CharSequence text) {
+    long n = text.length();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        n += c < 0x800 || Character.isSurrogate(c) ? 1 : 2; // a pair: 2 chars, 4 bytes
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Describes an unpaired surrogate for a message: its index and the char as a Java escape.
+   *
+   * @param text the text
+   * @param index where {@link #unpairedSurrogate} found it
+   * @return the description
+   */
+  public static String describeUnpaired(CharSequence text, int index) {
+    return "unpaired surrogate " + escapeChar(text.charAt(index)) + " at index " + index;
+  }
+
+  /**
+   * Returns a text fit for a message: unpaired surrogates (which a log would print as {@code ?})
+   * written as Java escapes, the rest as it is.
+   *
+   * @param text the text
+   * @return the printable text
+   */
+  public static String printable(String text) {
+    int first = unpairedSurrogate(text);
+    if (first < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    out.append(text, 0, first);
+    for (int i = first; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        out.append(c).append(text.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        out.append(escapeChar(c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String escapeChar(char c) {
+    return String.format(Locale.ROOT, "\\u%04X", (int) c);
+  }
+
+  /**
+   * Checks a time to live given as a {@link Duration}: it must be positive (no expiry is the
+   * absence of a TTL, and an immediate expiry is a delete). A TTL too long for a {@code long} of
+   * nanoseconds is not refused: the runtime keeps it as about 292 years, which never comes, as
+   * Caffeine does.
+   *
+   * @param ttl the time to live
+   * @param where the argument, for the message, such as {@code "ttl of SetOptions.ttl(ttl)"}
+   * @return the time to live
+   * @throws NullPointerException if {@code ttl} is null
+   * @throws StatelessException SL012 if {@code ttl} is zero or negative
+   */
+  public static Duration checkTtl(Duration ttl, String where) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isZero() || ttl.isNegative()) {
+      throw new StatelessException(List.of(Diagnostics.nonPositiveTtl(ttl, where)));
+    }
+    return ttl;
   }
 
   /**

@@ -170,4 +170,14 @@ class KeyPatternTest {
     assertThat(p("product:featured").isLiteral()).isTrue();
     assertThat(p("user:*").isLiteral()).isFalse();
   }
+
+  @Test
+  void parse_withAnUnpairedSurrogate_throwsSL012() {
+    assertThatThrownBy(() -> KeyPattern.parse("user:\ud800:*"))
+        .isInstanceOf(StatelessException.class)
+        .hasMessageStartingWith(
+            "error[SL012]: malformed key pattern \"user:\\uD800:*\": unpaired surrogate \\uD800"
+                + " at index 5");
+    assertThat(KeyPattern.parse("emoji:\ud83d\ude00:*").matches("emoji:\ud83d\ude00:1")).isTrue();
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Locale;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -96,5 +97,73 @@ class LiteralsTest {
     } finally {
       Locale.setDefault(saved);
     }
+  }
+
+  @Test
+  void checkKey_withAnUnpairedSurrogate_throwsSL012_printingItEscaped() {
+    // issue 12: "user:\ud800" reached Redis as "user:?", overwriting that key
+    assertThatThrownBy(() -> Literals.checkKey("user:\ud800"))
+        .isInstanceOf(StatelessException.class)
+        .hasMessageStartingWith(
+            "error[SL012]: malformed key \"user:\\uD800\": unpaired surrogate \\uD800 at index"
+                + " 5, which has no UTF-8 encoding")
+        .hasMessageContaining("= help: ")
+        .hasMessageContaining("whole code points");
+    assertThatThrownBy(() -> Literals.checkKey(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+    assertThat(Literals.checkKey("user:\ud83d\ude00")).isEqualTo("user:\ud83d\ude00");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "'', -1",
+    "user:1, -1",
+    "'\ud83d\ude00', -1",
+    "'a\ud800', 1",
+    "'a\udc00b', 1",
+    "'\udc00\ud800', 0",
+    "'\ud83d\ude00\ud83d', 2",
+    "'\ud800\ud800\udc00', 0",
+  })
+  void unpairedSurrogate_findsTheFirstHalfPair(String text, int index) {
+    assertThat(Literals.unpairedSurrogate(text)).isEqualTo(index);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "ascii", "ünï", "€uro", "\ud83d\ude00 and \u07ff\u0800"})
+  void utf8Length_isTheLengthOfTheEncoding(String text) {
+    assertThat(Literals.utf8Length(text))
+        .isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+  }
+
+  @Test
+  void printable_escapesOnlyUnpairedSurrogates() {
+    assertThat(Literals.printable("a\ud83d\ude00\udc00b\ud800"))
+        .isEqualTo("a\ud83d\ude00\\uDC00b\\uD800");
+    assertThat(Literals.printable("plain")).isEqualTo("plain");
+  }
+
+  @Test
+  void checkGlob_withAnUnpairedSurrogate_throwsSL012() {
+    assertThatThrownBy(() -> Literals.checkGlob("user:\ud800*"))
+        .isInstanceOf(StatelessException.class)
+        .hasMessageStartingWith("error[SL012]: malformed glob \"user:\\uD800*\"");
+    assertThat(Literals.checkGlob("user:[ab]?*")).isEqualTo("user:[ab]?*");
+  }
+
+  @Test
+  void checkTtl_zeroOrNegative_throwsSL012_namingTheArgument() {
+    for (Duration d : new Duration[] {Duration.ZERO, Duration.ofMillis(-1)}) {
+      assertThatThrownBy(() -> Literals.checkTtl(d, "ttl of f(ttl)"))
+          .isInstanceOf(StatelessException.class)
+          .hasMessageStartingWith(
+              "error[SL012]: malformed TTL "
+                  + d
+                  + " (ttl of f(ttl)): a time to live must be positive")
+          .hasMessageContaining("= help: pass a positive Duration");
+    }
+    Duration huge = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+    assertThat(Literals.checkTtl(huge, "ttl")).isSameAs(huge); // kept; the runtime saturates it
   }
 }

@@ -81,13 +81,16 @@ public final class AtomicBatches {
       throw new IllegalArgumentException(
           "atomicBatch writes take a TTL, not a condition (" + options + ")");
     }
-    byte[] bytes = codec.encode(value);
+    // A remote target takes each value in the batch's one command: it must fit there.
+    RemoteStore to = r.regions[target.ordinal()] == null ? layers.remote(target) : null;
+    Values.Encoded encoded = Values.encode(codec, key, value, to);
+    byte[] bytes = encoded.bytes();
     int weight = Entry.weigh(key, bytes.length);
     if (r.maxBytes > 0 && weight > r.maxBytes) {
       throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
     }
-    long ttl = writes.jitter(options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos);
-    return new BatchWrite(r, target, key, Values.storedCopy(value), bytes, weight, ttl);
+    long ttl = writes.jitter(options.ttl() != null ? Writes.nanos(options.ttl()) : r.ttlNanos);
+    return new BatchWrite(r, target, key, encoded.stored(), bytes, weight, ttl);
   }
 
   /**

@@ -168,20 +168,20 @@ public final class AtomicUpdates {
         if (next == null) {
           installed = cur == null || region.remove(key, cur);
         } else {
-          byte[] bytes = codec.encode(next);
-          int weight = Entry.weigh(key, bytes.length);
+          Values.Encoded encoded = Values.encode(codec, key, next, null);
+          int weight = Entry.weigh(key, encoded.bytes().length);
           if (r.maxBytes > 0 && weight > r.maxBytes) {
-            throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
+            throw Errors.valueTooLarge(key, r.ownerName, encoded.bytes().length, r.maxBytes);
           }
           long ttl =
               absent ? Entry.ttlFor(writes.jitter(r.ttlNanos)) : region.remainingOrForever(key);
-          Entry e = new Entry(Values.storedCopy(next), weight, ttl, r, target != r.primary);
+          Entry e = new Entry(encoded.stored(), weight, ttl, r, target != r.primary);
           installed =
               cur == null ? region.putIfAbsent(key, e) == null : region.replace(key, cur, e);
         }
         if (installed) {
-          return CompletableFuture.<@Nullable V>completedFuture(
-              next == null ? null : (V) Values.copyOut(next));
+          // The function's own result: the entry keeps an encoded copy, not this object.
+          return CompletableFuture.<@Nullable V>completedFuture(next);
         }
       }
       return CompletableFuture.failedFuture(Errors.versionConflict(key, ATTEMPTS));
@@ -290,7 +290,8 @@ public final class AtomicUpdates {
       try {
         Object value = current == null ? null : reads.decode(key, current);
         next = fn.apply((V) value);
-        encoded = next == null ? null : codec.encode(next);
+        // The result goes to Redis in one command: it must fit, checked before it is sent.
+        encoded = next == null ? null : Values.encode(codec, key, next, redis).bytes();
         if (encoded != null && r.maxBytes > 0) {
           int weight = Entry.weigh(key, encoded.length);
           if (weight > r.maxBytes) {
@@ -313,7 +314,7 @@ public final class AtomicUpdates {
               slot.value = encoded;
               slot.known = true;
               lastWritten.put(key, encoded == null ? DELETED : encoded);
-              result.complete(next == null ? null : (V) Values.copyOut(next));
+              result.complete(next); // the function's own object: the cache kept none
             } else if ((guessed || !retried) && token == null && attempts < ATTEMPTS) {
               // A wrong guess, or lost once: try again at once on the value the script
               // returned.

@@ -59,6 +59,57 @@ public final class Errors {
         null);
   }
 
+  /**
+   * A value larger than a store takes in one command (Redis: {@code proto-max-bulk-len}), refused
+   * before anything is sent or written: Redis would drop the connection, failing every call in
+   * flight on it.
+   */
+  public static CapacityException valueTooLargeForStore(
+      String key, long size, long max, String store) {
+    return new CapacityException(
+        Diagnostic.error(
+            Code.SL102,
+            "value of "
+                + size
+                + " bytes (encoded) for key \""
+                + shortKey(key)
+                + "\" exceeds the "
+                + max
+                + " bytes Redis takes in one value (proto-max-bulk-len) at "
+                + store
+                + "; nothing was written",
+            "store it in chunks: give its component @Streaming(chunkSize = \"1MB\") and write it"
+                + " with setStream(key, inputStream), or shrink it",
+            List.of()),
+        null);
+  }
+
+  /** A key longer than a store takes in one command; see {@link #valueTooLargeForStore}. */
+  public static CapacityException keyTooLargeForStore(
+      String key, long size, long max, String store) {
+    return new CapacityException(
+        Diagnostic.error(
+            Code.SL102,
+            "key \""
+                + shortKey(key)
+                + "\" of "
+                + size
+                + " bytes (UTF-8) exceeds the "
+                + max
+                + " bytes Redis takes in one key (proto-max-bulk-len) at "
+                + store
+                + "; nothing was sent",
+            "use a shorter key: keep the long part in the value, or put a hash of it in the key",
+            List.of()),
+        null);
+  }
+
+  /** A key for a message: its start when it is long (a message must not hold a huge key). */
+  private static String shortKey(String key) {
+    String head = key.length() <= 64 ? key : key.substring(0, 64) + "…";
+    return dev.stateless.core.Literals.printable(head);
+  }
+
   public static CapacityException tooManyChunks(
       String key, @Nullable String component, int max, int chunk) {
     return new CapacityException(
@@ -264,6 +315,49 @@ public final class Errors {
         null);
   }
 
+  /**
+   * A value the codec refused (its {@code encode} threw IllegalArgumentException): for the standard
+   * codec, a String that is not well-formed UTF-16, which UTF-8 cannot hold exactly.
+   */
+  public static InvalidStateException cannotEncodeValue(
+      String key, Object value, @Nullable String problem) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "cannot store the value of \""
+                + shortKey(key)
+                + "\" exactly ("
+                + Values.typeName(value)
+                + "): "
+                + problem
+                + "; nothing was written",
+            "strings are stored as UTF-8, which has no encoding for half a surrogate pair: build"
+                + " them from whole code points (never cut a String between the two chars of a"
+                + " pair, such as an emoji), or store such data as a byte[]",
+            List.of()),
+        null);
+  }
+
+  /** An increment past a long; {@code current}: what the key holds, null when not read. */
+  public static InvalidStateException incrementOverflow(
+      String operation, String key, long delta, @Nullable Long current) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            operation
+                + " of \""
+                + shortKey(key)
+                + "\" by "
+                + delta
+                + " overflows a long"
+                + (current == null ? "" : " (it holds " + current + ")")
+                + "; nothing was written",
+            "keep counters within a long, as Redis INCRBY does (Redis-held counters within 2^53:"
+                + " its scripts count in doubles)",
+            List.of()),
+        null);
+  }
+
   public static InvalidStateException cannotDecode(String key, @Nullable String problem) {
     return new InvalidStateException(
         Diagnostic.error(
@@ -283,7 +377,7 @@ public final class Errors {
                 + " on \""
                 + key
                 + "\", which holds a "
-                + value.getClass().getSimpleName()
+                + Values.typeName(value)
                 + ", not an integer",
             "use " + operation + " only on keys written with an integer value",
             List.of()),

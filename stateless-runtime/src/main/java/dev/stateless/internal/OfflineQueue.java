@@ -1,11 +1,9 @@
 package dev.stateless.internal;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,27 +61,38 @@ public final class OfflineQueue implements AutoCloseable {
       this.base = base;
     }
 
+    /** The record, in one array of its exact size (a large value is copied once, into it). */
     public byte[] encode() {
-      ByteArrayOutputStream out =
-          new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
-      try (DataOutputStream d = new DataOutputStream(out)) {
-        d.writeByte(2); // format version; 1 wrote the strings with writeUTF (at most 64 KB)
-        d.writeByte(op);
-        writeString(d, key);
-        d.writeBoolean(owner != null);
-        if (owner != null) {
-          writeString(d, owner);
-        }
-        d.writeLong(px);
-        writeString(d, base);
-        d.writeInt(value == null ? -1 : value.length);
-        if (value != null) {
-          d.write(value);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      byte[] k = key.getBytes(StandardCharsets.UTF_8);
+      byte[] o = owner == null ? null : owner.getBytes(StandardCharsets.UTF_8);
+      byte[] b = base.getBytes(StandardCharsets.UTF_8);
+      long size =
+          2L
+              + (4 + k.length)
+              + 1
+              + (o == null ? 0 : 4 + o.length)
+              + 8
+              + (4 + b.length)
+              + 4
+              + (value == null ? 0 : value.length);
+      if (size > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("queued write of " + size + " bytes: too large");
       }
-      return out.toByteArray();
+      ByteBuffer d = ByteBuffer.allocate((int) size);
+      d.put((byte) 2); // format version; 1 wrote the strings with writeUTF (at most 64 KB)
+      d.put(op);
+      d.putInt(k.length).put(k);
+      d.put((byte) (o != null ? 1 : 0));
+      if (o != null) {
+        d.putInt(o.length).put(o);
+      }
+      d.putLong(px);
+      d.putInt(b.length).put(b);
+      d.putInt(value == null ? -1 : value.length);
+      if (value != null) {
+        d.put(value);
+      }
+      return d.array();
     }
 
     public static QueuedWrite decode(long seq, byte[] bytes) {
@@ -108,12 +117,6 @@ public final class OfflineQueue implements AutoCloseable {
       } catch (IOException e) {
         throw Errors.offlineQueueUnreadable(seq, e);
       }
-    }
-
-    private static void writeString(DataOutputStream d, String s) throws IOException {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      d.writeInt(b.length);
-      d.write(b);
     }
 
     private static String readString(DataInputStream d) throws IOException {

@@ -272,7 +272,7 @@ public final class OfflineWrites implements AutoCloseable {
     if (cur.value == null) {
       return cur.pending ? "-" : "?";
     }
-    return sha1Hex(codec.encode(cur.value));
+    return sha1Hex(Values.encoded(codec, cur.value));
   }
 
   public static String sha1Hex(byte[] bytes) {

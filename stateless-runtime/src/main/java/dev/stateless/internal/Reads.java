@@ -279,6 +279,7 @@ public final class Reads {
 
   /** Keys matching a Redis glob in every layer's primaries (copies are not listed twice). */
   public CompletableFuture<List<String>> scan(String glob) {
+    Literals.checkGlob(glob);
     lifecycle.checkOpen();
     Set<String> keys = ConcurrentHashMap.newKeySet();
     List<CompletableFuture<Void>> parts = new ArrayList<>();

@@ -49,6 +49,18 @@ public interface RemoteStore extends Store {
   /** How long any one call may take. */
   Duration timeout();
 
+  /**
+   * The largest value (or key) one command may carry; a streamed value's chunks are kept below it.
+   */
+  long maxValueBytes();
+
+  /**
+   * Refuses, with SL102 and before anything is sent, a key or a value of {@code valueBytes}
+   * (encoded) larger than this store takes in one command: Redis would drop the connection, and
+   * every call in flight on it would fail.
+   */
+  void checkFits(String key, long valueBytes);
+
   /** This store's coded exception for a failure of one of its calls (already coded: itself). */
   RuntimeException failure(@Nullable Throwable failure);
 

@@ -76,12 +76,15 @@ public final class Streams {
       } else {
         RemoteStore remote = routes.remote(target);
         long px = Writes.toMillis(ttlNanos);
+        // A chunk is one value in the store: never more than it takes (Redis: 512 MB); chunks
+        // are read by count, so their size is the writer's choice.
+        int storeChunk = (int) Math.min(chunk, remote.maxValueBytes());
         written =
             Futures.composeAsync(
                     () -> {
                       metrics.sent(remote);
                       return StreamedValues.write(
-                          remote, key, r.ownerName, data, chunk, r.maxBytes, px);
+                          remote, key, r.ownerName, data, storeChunk, r.maxBytes, px);
                     },
                     streamingPool)
                 .thenApply(n -> true);

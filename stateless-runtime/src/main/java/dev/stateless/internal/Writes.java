@@ -9,6 +9,7 @@ import dev.stateless.core.KeyShape;
 import dev.stateless.core.Literals;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -60,12 +61,18 @@ public final class Writes {
     this.ttlJitter = ttlJitter;
   }
 
-  /** The preamble of every write: a well-formed key, an open cache, and the rights to write it. */
+  /**
+   * The preamble of every write: a well-formed key (one its owner's store takes), an open cache,
+   * and the rights to write it. Nothing has been written when it throws.
+   */
   public Route writable(Rights rights, Operation op, String key, @Nullable CacheLayer via) {
     Literals.checkKey(key);
     lifecycle.checkOpen();
     Route r = routes.route(key);
     Checks.throwIfErrors(AccessRules.check(rights, op, KeyShape.exact(key), via));
+    if (r.primaryRemote != null) {
+      r.primaryRemote.checkFits(key, 0); // before a CLIENT_FIRST write queues it, too
+    }
     return r;
   }
 
@@ -78,12 +85,16 @@ public final class Writes {
       Object value,
       SetOptions options,
       @Nullable Strategy requested) {
-    Objects.requireNonNull(value, "value");
     Route r = writable(rights, op, key, via);
     if (requested != null) {
       Checks.throwIfErrors(AccessRules.checkStrategy(rights, requested));
     }
-    byte[] bytes = codec.encode(value);
+    CacheLayer target = via != null ? via : r.primary;
+    // The owner's store when remote (a CLIENT_FIRST write reaches it from the queue): the value
+    // must fit in one command, checked before anything is written or queued.
+    RemoteStore to = r.regions[target.ordinal()] == null ? routes.remote(target) : null;
+    Values.Encoded encoded = Values.encode(codec, key, value, to);
+    byte[] bytes = encoded.bytes();
     int weight = Entry.weigh(key, bytes.length);
     if (r.maxBytes > 0 && weight > r.maxBytes) {
       throw Errors.valueTooLarge(key, r.ownerName, bytes.length, r.maxBytes);
@@ -92,9 +103,8 @@ public final class Writes {
         requested != null
             ? requested
             : rights.strategy() != Strategy.DEFAULT ? rights.strategy() : r.strategy;
-    CacheLayer target = via != null ? via : r.primary;
-    long ttl = jitter(options.ttl() != null ? options.ttl().toNanos() : r.ttlNanos); // 0: none
-    Object stored = Values.storedCopy(value);
+    long ttl = jitter(options.ttl() != null ? nanos(options.ttl()) : r.ttlNanos); // 0: none
+    Object stored = encoded.stored();
     boolean always = options.condition() == SetOptions.Condition.ALWAYS;
     boolean clientCopy =
         via == null
@@ -162,6 +172,19 @@ public final class Writes {
           }
           return true;
         });
+  }
+
+  /**
+   * A TTL in nanoseconds, saturated as Caffeine does: one too long for a {@code long} (about 292
+   * years) is kept as {@code Long.MAX_VALUE}, which never comes (in-process it is no expiry; Redis
+   * gets that many milliseconds).
+   */
+  public static long nanos(Duration ttl) {
+    try {
+      return ttl.toNanos();
+    } catch (ArithmeticException e) {
+      return ttl.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   /**
@@ -363,10 +386,10 @@ public final class Writes {
                 || v instanceof Integer
                 || v instanceof Short
                 || v instanceof Byte) {
-              n = Math.addExact(((Number) v).longValue(), delta);
+              n = add(key, ((Number) v).longValue(), delta);
               next = n;
             } else if (v instanceof String s && isInteger(s)) {
-              n = Math.addExact(Long.parseLong(s), delta);
+              n = add(key, Long.parseLong(s), delta);
               next = Long.toString(n);
             } else {
               // a primary entry that is not absent holds a value: only client copies are
@@ -387,8 +410,17 @@ public final class Writes {
     return afterWrite(done, r, rights, r.primary, key);
   }
 
+  private static long add(String key, long current, long delta) {
+    try {
+      return Math.addExact(current, delta);
+    } catch (ArithmeticException e) {
+      throw Errors.incrementOverflow("increment", key, delta, current);
+    }
+  }
+
+  /** Whether a text value is an integer increment works on: a long in decimal, as in Redis. */
   private static boolean isInteger(String s) {
-    if (s.isEmpty() || s.length() > 19) {
+    if (s.isEmpty() || s.length() > 20) {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
@@ -397,6 +429,11 @@ public final class Writes {
         return false;
       }
     }
-    return true;
+    try {
+      Long.parseLong(s); // 19 digits may still be past a long
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 }

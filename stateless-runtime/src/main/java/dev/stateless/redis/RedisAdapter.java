@@ -4,7 +4,9 @@ import dev.stateless.SetOptions;
 import dev.stateless.StatelessCache;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Diagnostic;
+import dev.stateless.core.Literals;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.Errors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,9 +33,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Replies follow Redis: {@code "OK"} or {@code null} for {@code SET}, counts for {@code DEL} and
  * {@code EXISTS}, seconds with {@code -1}/{@code -2} for {@code TTL}. Values keep their Java type
  * (a {@code Long} written is a {@code Long} read). Every method returns a future that fails with a
- * {@link StatelessException} rather than throwing. Hashes ({@code hset}, {@code hget}, {@code
- * hgetall}, {@code hdel}) are one {@code Map<String, String>} value each, changed atomically; lists
- * and sets are not offered.
+ * {@link StatelessException} rather than throwing; only a {@code null} argument (or a {@code null}
+ * in an array or map argument) throws {@link NullPointerException} at once, naming it, before any
+ * command is sent. Hashes ({@code hset}, {@code hget}, {@code hgetall}, {@code hdel}) are one
+ * {@code Map<String, String>} value each, changed atomically; lists and sets are not offered.
  *
  * <p>Thread-safe.
  */
@@ -104,6 +107,9 @@ public final class RedisAdapter {
    *     when the options are malformed
    */
   public CompletableFuture<String> set(String key, Object value, String... options) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(options, "options");
     SetOptions parsed;
     try {
       parsed = parseSetOptions(options);
@@ -132,7 +138,10 @@ public final class RedisAdapter {
    * @return how many existed
    */
   public CompletableFuture<Long> del(String... keys) {
-    return sum(keys, k -> cache.del(k));
+    StatelessException malformed = checkKeys(keys);
+    return malformed != null
+        ? CompletableFuture.failedFuture(malformed)
+        : sum(keys, k -> cache.del(k));
   }
 
   /**
@@ -142,7 +151,10 @@ public final class RedisAdapter {
    * @return how many exist
    */
   public CompletableFuture<Long> exists(String... keys) {
-    return sum(keys, k -> cache.exists(k));
+    StatelessException malformed = checkKeys(keys);
+    return malformed != null
+        ? CompletableFuture.failedFuture(malformed)
+        : sum(keys, k -> cache.exists(k));
   }
 
   /**
@@ -152,6 +164,10 @@ public final class RedisAdapter {
    * @return the values in order, {@code null} for absent keys
    */
   public CompletableFuture<List<Object>> mget(String... keys) {
+    StatelessException malformed = checkKeys(keys);
+    if (malformed != null) {
+      return CompletableFuture.failedFuture(malformed);
+    }
     List<CompletableFuture<Object>> reads = new ArrayList<>(keys.length);
     for (String k : keys) {
       reads.add(cache.get(k));
@@ -176,6 +192,11 @@ public final class RedisAdapter {
    */
   public CompletableFuture<String> mset(Map<String, ?> entries) {
     Objects.requireNonNull(entries, "entries");
+    entries.forEach(
+        (k, v) -> {
+          Objects.requireNonNull(k, "entries holds a null key");
+          Objects.requireNonNull(v, () -> "entries holds a null value for \"" + k + "\"");
+        });
     return cache.atomicBatch(tx -> entries.forEach(tx::set)).thenApply(v -> "OK");
   }
 
@@ -205,6 +226,12 @@ public final class RedisAdapter {
    */
   public CompletableFuture<Long> hset(String key, Map<String, String> fields) {
     Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(fields, "fields");
+    fields.forEach(
+        (f, v) -> {
+          Objects.requireNonNull(f, "fields holds a null field");
+          Objects.requireNonNull(v, () -> "fields holds a null value for \"" + f + "\"");
+        });
     if (fields.isEmpty()) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("hset needs at least one field, as in Redis"));
@@ -257,6 +284,10 @@ public final class RedisAdapter {
    */
   public CompletableFuture<Long> hdel(String key, String... fields) {
     Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(fields, "fields");
+    for (int i = 0; i < fields.length; i++) {
+      Objects.requireNonNull(fields[i], "fields[" + i + "]");
+    }
     List<String> gone = List.of(fields);
     long[] removed = new long[1];
     // Nothing to remove: no write (and no invalidation), as Redis does nothing either.
@@ -387,6 +418,10 @@ public final class RedisAdapter {
    * @return the new value
    */
   public CompletableFuture<Long> decrby(String key, long delta) {
+    Objects.requireNonNull(key, "key");
+    if (delta == Long.MIN_VALUE) { // its negation is no long: Redis refuses it too
+      return CompletableFuture.failedFuture(Errors.incrementOverflow("decrby", key, delta, null));
+    }
     return cache.increment(key, -delta);
   }
 
@@ -409,6 +444,25 @@ public final class RedisAdapter {
    */
   public CompletableFuture<List<String>> keys(String glob) {
     return cache.scan(glob);
+  }
+
+  /**
+   * Checks every key of a multi-key call before any command is sent, so one bad key means none is
+   * deleted (as Redis's one command): a null throws at once; a malformed key (SL012) is returned.
+   */
+  private static @Nullable StatelessException checkKeys(String[] keys) {
+    Objects.requireNonNull(keys, "keys");
+    for (int i = 0; i < keys.length; i++) {
+      Objects.requireNonNull(keys[i], "keys[" + i + "]");
+    }
+    for (String k : keys) {
+      try {
+        Literals.checkKey(k);
+      } catch (StatelessException e) {
+        return e;
+      }
+    }
+    return null;
   }
 
   private static CompletableFuture<Long> sum(

@@ -2,18 +2,25 @@ package dev.stateless.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
 /**
  * Child JVMs for tests that need a second process (a small heap, a process to kill): the command
- * that runs a test class's {@code main} on this JVM's test class path.
+ * that runs a test class's {@code main} on this JVM's test class path, or that command run to its
+ * end with its output and exit code.
  */
 public final class ChildJvm {
   private ChildJvm() {}
+
+  /** What a child printed (stdout and stderr together) and how it exited. */
+  public record Result(int exitCode, String output) {}
 
   /**
    * The command that runs {@code main}'s {@code main(String[])} in a new JVM of this one's Java,
@@ -28,6 +35,29 @@ public final class ChildJvm {
     command.add(main.getName());
     command.addAll(List.of(args));
     return command;
+  }
+
+  /**
+   * Runs {@code main} with the given JVM options and arguments, and waits for it to end.
+   *
+   * @throws IllegalStateException if it does not end within {@code timeoutMinutes}
+   */
+  public static Result run(
+      List<String> jvmOptions, Class<?> main, List<String> args, long timeoutMinutes)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(command(main, jvmOptions, args.toArray(new String[0])))
+            .redirectErrorStream(true)
+            .start();
+    String output;
+    try (InputStream out = p.getInputStream()) {
+      output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(main.getName() + " did not end in time:\n" + output);
+    }
+    return new Result(p.exitValue(), output);
   }
 
   /**

@@ -2,7 +2,9 @@ package dev.stateless.internal.redis;
 
 import dev.stateless.SetOptions;
 import dev.stateless.core.KeyPattern;
+import dev.stateless.core.Literals;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.Errors;
 import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.OfflineQueue;
 import dev.stateless.internal.RemoteStore;
@@ -16,6 +18,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +41,18 @@ import org.jspecify.annotations.Nullable;
  * separated. {@link StreamInvalidations} reads the streams of the other nodes' writes.
  */
 public final class RedisStore implements RemoteStore {
+  /**
+   * The most bytes one bulk string, a key or a value, may have: Redis's {@code proto-max-bulk-len}
+   * (its default, 512 MB). A command with a larger one is not answered: Redis drops the connection,
+   * failing every command in flight on it; so {@link #checkFits} refuses it first.
+   */
+  public static final long MAX_BULK_BYTES = 512L * 1024 * 1024;
+
+  /** The longest command timeout a URI may ask for: longer is a mistake (and overflows). */
+  private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
+  private static final Pattern TIMEOUT_PARAM = Pattern.compile("[?&]timeout=([^&#]*)");
+
   private final String description;
   private final Duration timeout;
   private final AtomicBoolean bound = new AtomicBoolean();
@@ -49,22 +66,68 @@ public final class RedisStore implements RemoteStore {
   public RedisStore(String text) {
     if (text.contains(",")) {
       throw new IllegalArgumentException(
-          "Redis Cluster URIs are not supported yet: " + text + "; use one standalone server");
+          "Redis Cluster URIs are not supported yet: "
+              + withoutPassword(text)
+              + "; use one standalone server");
     }
-    RedisURI parsed;
-    try {
-      parsed = RedisURI.create(text);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "malformed Redis URI \"" + text + "\": " + e.getMessage(), e);
-    }
-    if (!text.contains("timeout=")) {
+    RedisURI parsed = parse(text);
+    if (!TIMEOUT_PARAM.matcher(text).find()) {
       parsed.setTimeout(Duration.ofSeconds(2));
     }
     this.timeout = parsed.getTimeout();
     this.description =
         "redis://" + parsed.getHost() + ":" + parsed.getPort() + "/" + parsed.getDatabase();
     this.transport = new RedisConnection(parsed, description);
+  }
+
+  /**
+   * Parses a URI as Lettuce does, refusing what Lettuce would take silently and then fail on, or
+   * read otherwise than written: a port that is no number from 1 to 65535 (Lettuce takes "host:-1"
+   * as a host name and port 0 as 6379), and a timeout that is no positive duration up to a day
+   * (Lettuce ignores "timeout=abc" and takes "timeout=-5s" as 0).
+   */
+  private static RedisURI parse(String text) {
+    RedisURI parsed;
+    try {
+      parsed = RedisURI.create(text);
+      URI uri = URI.create(text);
+      if (uri.getRawAuthority() != null && (uri.getHost() == null || uri.getPort() == 0)) {
+        throw new IllegalArgumentException(
+            "\"" + withoutPassword(uri.getRawAuthority()) + "\" is no host[:port]");
+      }
+    } catch (RuntimeException e) {
+      throw malformedUri(text, e.getMessage(), e);
+    }
+    Matcher timeout = TIMEOUT_PARAM.matcher(text);
+    if (timeout.find()) {
+      String value = timeout.group(1);
+      if (!value.matches("[0-9]+(ns|us|ms|s|m|h|d)?")) {
+        throw malformedUri(
+            text, "timeout \"" + value + "\" is no duration such as 2s or 500ms", null);
+      }
+      Duration t = parsed.getTimeout();
+      if (t.isZero() || t.isNegative() || t.compareTo(MAX_TIMEOUT) > 0) {
+        throw malformedUri(text, "timeout " + value + " is not between 1 ms and 1 day", null);
+      }
+    }
+    return parsed;
+  }
+
+  private static IllegalArgumentException malformedUri(
+      String text, @Nullable String problem, @Nullable Throwable cause) {
+    return new IllegalArgumentException(
+        "malformed Redis URI \""
+            + withoutPassword(text)
+            + "\" (argument uri of Stores.redis): "
+            + problem
+            + "; write redis://[password@]host[:port][/database][?timeout=2s], the port between 1"
+            + " and 65535",
+        cause);
+  }
+
+  /** A URI for a message: a password in it (redis://user:secret@host) is not repeated. */
+  private static String withoutPassword(String uri) {
+    return uri.replaceFirst("^([A-Za-z0-9+.-]*://)?[^@/]*@", "$1***@");
   }
 
   @Override
@@ -118,6 +181,29 @@ public final class RedisStore implements RemoteStore {
   }
 
   @Override
+  public long maxValueBytes() {
+    return MAX_BULK_BYTES;
+  }
+
+  @Override
+  public void checkFits(String key, long valueBytes) {
+    if (valueBytes > MAX_BULK_BYTES) {
+      throw Errors.valueTooLargeForStore(key, valueBytes, MAX_BULK_BYTES, description);
+    }
+    checkKey(key);
+  }
+
+  /** A key Redis takes: at most {@link #MAX_BULK_BYTES} in UTF-8 (at most 3 bytes a char). */
+  private void checkKey(String key) {
+    if (key.length() > MAX_BULK_BYTES / 3) {
+      long bytes = Literals.utf8Length(key);
+      if (bytes > MAX_BULK_BYTES) {
+        throw Errors.keyTooLargeForStore(key, bytes, MAX_BULK_BYTES, description);
+      }
+    }
+  }
+
+  @Override
   public RuntimeException failure(@Nullable Throwable failure) {
     return RedisExceptions.fromLettuce(description, timeout, failure);
   }
@@ -143,6 +229,7 @@ public final class RedisStore implements RemoteStore {
 
   @Override
   public CompletableFuture<byte[]> get(String key) {
+    checkKey(key);
     return call(a -> a.get(key));
   }
 
@@ -204,6 +291,7 @@ public final class RedisStore implements RemoteStore {
   @Override
   public CompletableFuture<Long> set(
       String key, @Nullable String owner, byte[] value, long px, SetOptions.Condition condition) {
+    checkFits(key, value.length);
     String cond =
         condition == null
             ? "-"
@@ -233,10 +321,12 @@ public final class RedisStore implements RemoteStore {
 
   @Override
   public CompletableFuture<Long> pttl(String key) {
+    checkKey(key);
     return call(a -> a.pttl(key));
   }
 
   public CompletableFuture<Boolean> exists(String key) {
+    checkKey(key);
     return call(a -> a.exists(key)).thenApply(n -> n > 0);
   }
 
@@ -253,6 +343,7 @@ public final class RedisStore implements RemoteStore {
       byte @Nullable [] expected,
       byte @Nullable [] value,
       long px) {
+    checkFits(key, value == null ? 0 : value.length);
     String[] keys = {
       key,
       RedisKeys.stream(owner),
@@ -317,6 +408,7 @@ public final class RedisStore implements RemoteStore {
       k[4 + 5 * i] = RedisKeys.expiries(owner);
       k[5 + 5 * i] = RedisKeys.versions(owner);
       byte[] v = values.get(i);
+      checkFits(keys.get(i), v == null ? 0 : v.length);
       args[2 + 3 * i] = ascii(v == null ? "d" : "s");
       args[3 + 3 * i] = v == null ? new byte[0] : v;
       args[4 + 3 * i] = ascii(Long.toString(px[i]));
@@ -332,6 +424,7 @@ public final class RedisStore implements RemoteStore {
   @Override
   public CompletableFuture<List<Object>> applyQueued(
       OfflineQueue.QueuedWrite rec, String queueId, long floor) {
+    checkFits(rec.key, rec.value == null ? 0 : rec.value.length);
     String[] keys = {
       rec.key,
       RedisKeys.stream(rec.owner),
@@ -382,6 +475,9 @@ public final class RedisStore implements RemoteStore {
   /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
   private <T> CompletableFuture<T> script(
       Script s, ScriptOutputType type, String[] keys, byte[]... args) {
+    for (String k : keys) {
+      checkKey(k);
+    }
     return transport.script(s, type, keys, args);
   }
 
