@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,9 +70,13 @@ class DropRaceTest {
     }
   }
 
-  @Test
-  void aReadBetweenTheClientAndEdgeDrops_leavesNoOldCopyInTheClient() throws Exception {
-    DropTrapClock clock = new DropTrapClock("dev.stateless.internal.Copies.drop");
+  /**
+   * Builds a cache whose edge is bounded, gives {@code user:1} the value "old" with copies in the
+   * client and the edge, arms the trap to run a read of it on another thread (waiting for it), runs
+   * {@code drop}, and returns what the racing read answered and what is left.
+   */
+  private static Race raceAReadWith(String dropMethod, Consumer<SyncCache> drop) throws Exception {
+    DropTrapClock clock = new DropTrapClock(dropMethod);
     try (StatelessCache cache =
         StatelessCache.builder()
             .manifest(TestManifest.class) // user:* is SERVER's, @Backfill: copies in both layers
@@ -78,15 +84,14 @@ class DropRaceTest {
             .clock(clock)
             .build()) {
       SyncCache s = cache.sync();
-      String key = "user:1";
-      s.set(key, "old");
-      assertThat(s.get(key)).isEqualTo("old");
-      assertThat(s.layer(CacheLayer.CLIENT).get(key)).isEqualTo("old");
-      assertThat(s.layer(CacheLayer.EDGE).get(key)).isEqualTo("old");
+      s.set(KEY, "old");
+      assertThat(s.get(KEY)).isEqualTo("old");
+      assertThat(s.layer(CacheLayer.CLIENT).get(KEY)).isEqualTo("old");
+      assertThat(s.layer(CacheLayer.EDGE).get(KEY)).isEqualTo("old");
       AtomicReference<Object> racingRead = new AtomicReference<>();
       clock.trap.set(
           () -> {
-            Thread reader = new Thread(() -> racingRead.set(s.get(key)));
+            Thread reader = new Thread(() -> racingRead.set(s.get(KEY)));
             reader.start();
             try {
               reader.join(10_000);
@@ -95,47 +100,36 @@ class DropRaceTest {
             }
           });
 
-      s.set(key, "new");
+      drop.accept(s);
 
-      assertThat(clock.trap.get()).as("the read ran between the two layers' drops").isNull();
-      assertThat(racingRead.get()).as("what the racing read answered").isIn("old", "new");
-      assertThat(s.layer(CacheLayer.CLIENT).get(key)).as("client copy").isNotEqualTo("old");
-      assertThat(s.get(key)).isEqualTo("new");
+      assertThat(clock.trap.get()).as("the read ran between the layers' drops").isNull();
+      return new Race(racingRead.get(), s.layer(CacheLayer.CLIENT).get(KEY), s.get(KEY));
     }
+  }
+
+  private static final String KEY = "user:1";
+
+  /** What the racing read answered, the client's copy after the drop, and a read after it. */
+  private record Race(
+      @Nullable Object racingRead, @Nullable Object clientCopy, @Nullable Object readAfter) {}
+
+  @Test
+  void aReadBetweenTheClientAndEdgeDrops_leavesNoOldCopyInTheClient() throws Exception {
+    Race race = raceAReadWith("dev.stateless.internal.Copies.drop", s -> s.set(KEY, "new"));
+
+    assertThat(race.racingRead()).as("what the racing read answered").isIn("old", "new");
+    assertThat(race.clientCopy()).as("client copy").isNotEqualTo("old");
+    assertThat(race.readAfter()).isEqualTo("new");
   }
 
   @Test
   void aReadBetweenTheLayersOfAPatternInvalidation_leavesNoOldCopyInTheClient() throws Exception {
-    DropTrapClock clock = new DropTrapClock("dev.stateless.internal.Invalidations.one");
-    try (StatelessCache cache =
-        StatelessCache.builder()
-            .manifest(TestManifest.class)
-            .edge(Stores.inProcess("64MB"))
-            .clock(clock)
-            .build()) {
-      SyncCache s = cache.sync();
-      String key = "user:1";
-      s.set(key, "old");
-      assertThat(s.get(key)).isEqualTo("old");
-      assertThat(s.layer(CacheLayer.EDGE).get(key)).isEqualTo("old");
-      AtomicReference<Object> racingRead = new AtomicReference<>();
-      clock.trap.set(
-          () -> {
-            Thread reader = new Thread(() -> racingRead.set(s.get(key)));
-            reader.start();
-            try {
-              reader.join(10_000);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          });
+    Race race =
+        raceAReadWith(
+            "dev.stateless.internal.Invalidations.one", s -> s.invalidatePattern("user:*"));
 
-      s.invalidatePattern("user:*");
-
-      assertThat(clock.trap.get()).as("the read ran between the layers' walks").isNull();
-      assertThat(racingRead.get()).as("what the racing read answered").isIn("old", null);
-      assertThat(s.layer(CacheLayer.CLIENT).get(key)).as("client copy").isNull();
-      assertThat(s.get(key)).isNull();
-    }
+    assertThat(race.racingRead()).as("what the racing read answered").isIn("old", null);
+    assertThat(race.clientCopy()).as("client copy").isNull();
+    assertThat(race.readAfter()).isNull();
   }
 }
