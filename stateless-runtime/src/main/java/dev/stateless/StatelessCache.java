@@ -444,7 +444,8 @@ public final class StatelessCache implements AutoCloseable {
    *
    * @param pattern a key pattern such as {@code "user:123:*"}
    * @return how many entries were dropped, copies included; fails with SL012 when the pattern is
-   *     malformed
+   *     malformed or longer than {@link dev.stateless.core.KeyPattern#MAX_LENGTH} characters (64
+   *     Ki), and with SL002 / SL003 when this code may not drop the keys
    */
   public CompletableFuture<Long> invalidatePattern(String pattern) {
     Objects.requireNonNull(pattern, "pattern");

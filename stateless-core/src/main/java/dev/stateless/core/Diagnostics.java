@@ -92,6 +92,27 @@ final class Diagnostics {
         List.of());
   }
 
+  /** SL012 for a pattern past the length limit; the message quotes only its start. */
+  static Diagnostic patternTooLong(String text, int limit) {
+    int shown = Math.min(40, text.length());
+    if (shown > 0 && Character.isHighSurrogate(text.charAt(shown - 1))) {
+      shown--; // never split a character
+    }
+    return error(
+        Code.SL012,
+        "malformed key pattern "
+            + q(text.substring(0, shown) + "...")
+            + ": "
+            + text.length()
+            + " characters, longer than the limit of "
+            + limit,
+        "name keys by a short prefix and holes, e.g. \"user:{id}:*\"; to drop one long key, call"
+            + " del(key)",
+        List.of(),
+        List.of(),
+        List.of(text));
+  }
+
   static Diagnostic inComponent(Diagnostic d, String component, String where) {
     return new Diagnostic(
         d.rule(),

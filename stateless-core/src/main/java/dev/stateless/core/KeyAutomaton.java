@@ -1,229 +1,356 @@
 package dev.stateless.core;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
  * Exact questions about sets of keys: which combinations of patterns the keys of a shape can match.
- * Shapes and patterns are regular languages over characters; both become small automata over an
- * alphabet of "atoms" (each character that appears literally anywhere, plus one atom for every
- * other character), and one breadth-first walk of their product answers the question. Sizes are
- * bounded by the lengths of the key and patterns, not by the number of keys.
+ * Shapes and patterns are regular languages over characters, each a linear automaton (one state per
+ * character or hole). One breadth-first walk of their product answers the question, run on the sets
+ * of states the keys reach (subset construction), built lazily: only the sets a walk reaches exist,
+ * and from each set only the characters its states name (plus {@code :} and one character standing
+ * for all the others) are tried.
+ *
+ * <p>The work is linear in the length of a pattern's shape ({@link KeyShape#of}, the runtime's
+ * case), because {@code :} ends each of its holes, and stays so with text holes, each of which
+ * makes every state before it redundant; only many segment holes within one segment ({@code "x" +
+ * id + "x" + id...} in source code) let the sets grow. The eager construction before issue 12
+ * needed space quadratic in the length, and time cubic for patterns of many distinct characters.
  */
 final class KeyAutomaton {
-  private static final int CHAR = 0;
-  private static final int NOT_COLON = 1;
-  private static final int ANY = 2;
+  private static final byte CHAR = 0;
+  private static final byte SEGMENT = 1;
+  private static final byte TEXT = 2;
+  private static final byte NON_EMPTY_TEXT = 3;
+
+  /** The symbol for every character that no state of a product state names, and not {@code :}. */
+  private static final int OTHER = -1;
+
+  private static final int[] NONE = {};
 
   private KeyAutomaton() {}
 
-  /** One step of a linear expression: a character, or a class repeated once-or-more / any times. */
-  private static final class Step {
-    final int kind;
-    final char c;
-    final boolean repeat;
-    final boolean optional;
-
-    Step(int kind, char c, boolean repeat, boolean optional) {
-      this.kind = kind;
-      this.c = c;
-      this.repeat = repeat;
-      this.optional = optional;
-    }
-  }
-
   static Set<BitSet> signatures(KeyShape shape, List<KeyPattern> patterns) {
-    List<Step> shapeSteps = steps(shape);
-    List<List<Step>> patternSteps = new ArrayList<>();
-    for (KeyPattern p : patterns) {
-      patternSteps.add(steps(KeyShape.of(p)));
+    int count = patterns.size() + 1;
+    Nfa[] nfas = new Nfa[count];
+    nfas[0] = new Nfa(shape);
+    for (int i = 1; i < count; i++) {
+      nfas[i] = new Nfa(KeyShape.of(patterns.get(i - 1)));
     }
-    // The alphabet: every literal character, ':' and one atom standing for all others.
-    Map<Character, Integer> atoms = new HashMap<>();
-    atoms.put(':', 0);
-    collectAtoms(shapeSteps, atoms);
-    for (List<Step> s : patternSteps) {
-      collectAtoms(s, atoms);
-    }
-    int atomCount = atoms.size() + 1;
-    Dfa shapeDfa = new Dfa(shapeSteps, atoms, atomCount);
-    Dfa[] patternDfas = new Dfa[patterns.size()];
-    for (int i = 0; i < patternDfas.length; i++) {
-      patternDfas[i] = new Dfa(patternSteps.get(i), atoms, atomCount);
-    }
+    numberAtoms(nfas);
 
+    // A product state is one set of states per automaton, the shape's first; an empty set is a
+    // pattern no key of this walk can match any more. The states seen, in order of discovery, are
+    // the walk's queue.
     Set<BitSet> result = new LinkedHashSet<>();
-    int[] start = new int[patternDfas.length + 1];
-    Set<Tuple> seen = new HashSet<>();
-    ArrayDeque<int[]> queue = new ArrayDeque<>();
-    seen.add(new Tuple(start));
-    queue.add(start);
-    while (!queue.isEmpty()) {
-      int[] state = queue.poll();
-      if (shapeDfa.accepting(state[0])) {
-        BitSet signature = new BitSet(patternDfas.length);
-        for (int i = 0; i < patternDfas.length; i++) {
-          if (state[i + 1] >= 0 && patternDfas[i].accepting(state[i + 1])) {
-            signature.set(i);
+    int[][] sets = new int[count][];
+    for (int i = 0; i < count; i++) {
+      sets[i] = nfas[i].start();
+    }
+    ProductStates seen = new ProductStates();
+    seen.add(sets);
+    int[][] next = new int[count][];
+    int at = 0;
+    while (at < seen.end()) {
+      at = seen.unpack(at, sets);
+      if (nfas[0].accepting(sets[0])) {
+        BitSet signature = new BitSet(count - 1);
+        for (int i = 1; i < count; i++) {
+          if (nfas[i].accepting(sets[i])) {
+            signature.set(i - 1);
           }
         }
         result.add(signature);
       }
-      for (int atom = 0; atom < atomCount; atom++) {
-        int nextShape = shapeDfa.next(state[0], atom);
-        if (nextShape < 0) {
+      for (int symbol : symbols(nfas, sets)) {
+        next[0] = nfas[0].step(sets[0], symbol);
+        if (next[0].length == 0) {
           continue;
         }
-        int[] next = new int[state.length];
-        next[0] = nextShape;
-        for (int i = 0; i < patternDfas.length; i++) {
-          next[i + 1] = state[i + 1] < 0 ? -1 : patternDfas[i].next(state[i + 1], atom);
+        for (int i = 1; i < count; i++) {
+          next[i] = nfas[i].step(sets[i], symbol);
         }
-        if (seen.add(new Tuple(next))) {
-          queue.add(next);
-        }
+        seen.add(next);
       }
     }
     return result;
   }
 
-  private static List<Step> steps(KeyShape shape) {
-    List<Step> steps = new ArrayList<>();
-    for (Object part : shape.parts()) {
-      if (part instanceof String text) {
-        for (int i = 0; i < text.length(); i++) {
-          steps.add(new Step(CHAR, text.charAt(i), false, false));
+  /**
+   * Orders the characters: {@code :} first, then every literal character by its first appearance,
+   * shape before patterns. The walk tries a state's characters in this order, so it finds the
+   * combinations in the same order whatever characters it skips. Sets each step's atom index.
+   */
+  private static void numberAtoms(Nfa[] nfas) {
+    Map<Character, Integer> atoms = new HashMap<>();
+    atoms.put(':', 0);
+    for (Nfa nfa : nfas) {
+      for (int s = 0; s < nfa.length; s++) {
+        if (nfa.kinds[s] == CHAR) {
+          Integer atom = atoms.putIfAbsent(nfa.chars[s], atoms.size());
+          nfa.atoms[s] = atom != null ? atom : atoms.size() - 1;
         }
-      } else if (part == KeyShape.Hole.SEGMENT) {
-        steps.add(new Step(NOT_COLON, '\0', true, false));
-      } else if (part == KeyShape.Hole.TEXT) {
-        steps.add(new Step(ANY, '\0', true, true));
-      } else {
-        steps.add(new Step(ANY, '\0', true, false));
-      }
-    }
-    return steps;
-  }
-
-  private static void collectAtoms(List<Step> steps, Map<Character, Integer> atoms) {
-    for (Step s : steps) {
-      if (s.kind == CHAR) {
-        atoms.putIfAbsent(s.c, atoms.size());
       }
     }
   }
 
   /**
-   * A deterministic automaton built by subset construction from the linear expression: NFA state
-   * {@code i} means "the first {@code i} steps are done".
+   * The characters worth trying from a product state, in atom order: {@code :}, every character a
+   * state names, and {@link #OTHER} (which stands for all the rest: they lead to the same product
+   * state) in the place of the first atom that is none of those.
    */
-  private static final class Dfa {
-    private final List<int[]> transitions = new ArrayList<>();
-    private final List<Boolean> accepting = new ArrayList<>();
-
-    Dfa(List<Step> steps, Map<Character, Integer> atoms, int atomCount) {
-      int n = steps.size();
-      Map<BitSet, Integer> ids = new HashMap<>();
-      List<BitSet> sets = new ArrayList<>();
-      BitSet first = closure(bit(0), steps);
-      ids.put(first, 0);
-      sets.add(first);
-      for (int id = 0; id < sets.size(); id++) {
-        BitSet current = sets.get(id);
-        int[] row = new int[atomCount];
-        for (int atom = 0; atom < atomCount; atom++) {
-          BitSet next = new BitSet(n + 1);
-          for (int s = current.nextSetBit(0); s >= 0; s = current.nextSetBit(s + 1)) {
-            if (s < n && accepts(steps.get(s), atom, atoms)) {
-              next.set(s + 1);
-              if (steps.get(s).repeat) {
-                next.set(s); // stay inside the repetition; s+1 is also reachable
-              }
-            }
-          }
-          if (next.isEmpty()) {
-            row[atom] = -1;
-            continue;
-          }
-          next = closure(next, steps);
-          Integer known = ids.get(next);
-          if (known == null) {
-            known = sets.size();
-            ids.put(next, known);
-            sets.add(next);
-          }
-          row[atom] = known;
+  private static int[] symbols(Nfa[] nfas, int[][] sets) {
+    int named = 1;
+    for (int i = 0; i < nfas.length; i++) {
+      named += sets[i].length;
+    }
+    long[] ordered = new long[named]; // atom index << 16 | character
+    int n = 0;
+    ordered[n++] = ':';
+    for (int i = 0; i < nfas.length; i++) {
+      Nfa nfa = nfas[i];
+      for (int s : sets[i]) {
+        if (s < nfa.length && nfa.kinds[s] == CHAR) {
+          ordered[n++] = (long) nfa.atoms[s] << 16 | nfa.chars[s];
         }
-        transitions.add(row);
-        accepting.add(current.get(n));
+      }
+    }
+    Arrays.sort(ordered, 0, n);
+    int[] out = new int[n + 1];
+    int m = 0;
+    long gap = 0; // the first atom index not named: every index below it is
+    boolean otherDone = false;
+    for (int k = 0; k < n; k++) {
+      if (k > 0 && ordered[k] == ordered[k - 1]) {
+        continue;
+      }
+      long atom = ordered[k] >>> 16;
+      if (!otherDone && atom > gap) {
+        out[m++] = OTHER;
+        otherDone = true;
+      }
+      if (atom == gap) {
+        gap++;
+      }
+      out[m++] = (int) (ordered[k] & 0xFFFF);
+    }
+    if (!otherDone) {
+      out[m++] = OTHER;
+    }
+    return m == out.length ? out : Arrays.copyOf(out, m);
+  }
+
+  /**
+   * The linear automaton of a shape: state {@code i} means "the first {@code i} steps are done",
+   * state {@code length} accepts. A step is one literal character or one hole; a hole repeats (it
+   * takes one or more characters, a {@link KeyShape.Hole#TEXT} hole also none). Sets of states are
+   * sorted arrays.
+   */
+  private static final class Nfa {
+    final byte[] kinds;
+    final char[] chars;
+
+    /** Per literal character, its place in the walk's order of characters. */
+    final int[] atoms;
+
+    final int length;
+
+    Nfa(KeyShape shape) {
+      int n = 0;
+      for (Object part : shape.parts()) {
+        n += part instanceof String text ? text.length() : 1;
+      }
+      kinds = new byte[n];
+      chars = new char[n];
+      atoms = new int[n];
+      length = n;
+      int s = 0;
+      for (Object part : shape.parts()) {
+        if (part instanceof String text) {
+          for (int i = 0; i < text.length(); i++) {
+            kinds[s] = CHAR;
+            chars[s++] = text.charAt(i);
+          }
+        } else {
+          kinds[s++] =
+              part == KeyShape.Hole.SEGMENT
+                  ? SEGMENT
+                  : part == KeyShape.Hole.TEXT ? TEXT : NON_EMPTY_TEXT;
+        }
       }
     }
 
-    /**
-     * Being at step {@code s} of a repeated step means one or more have been consumed; we model the
-     * repetition as: before step s, consume one to reach s+1, or consume one and stay at s. An
-     * optional step can be skipped.
-     */
-    private static BitSet closure(BitSet set, List<Step> steps) {
-      BitSet result = (BitSet) set.clone();
-      for (int s = result.nextSetBit(0); s >= 0; s = result.nextSetBit(s + 1)) {
-        if (s < steps.size() && steps.get(s).optional) {
-          result.set(s + 1);
-        }
-      }
-      return result;
+    int[] start() {
+      return normalize(new int[] {0}, 1);
     }
 
-    private static boolean accepts(Step step, int atom, Map<Character, Integer> atoms) {
-      return switch (step.kind) {
-        // collectAtoms gave every literal character of every step an atom
-        case CHAR -> Objects.requireNonNull(atoms.get(step.c)) == atom;
-        case NOT_COLON -> atom != 0;
+    boolean accepting(int[] set) {
+      return set.length > 0 && set[set.length - 1] == length;
+    }
+
+    /** The set after one character ({@link #OTHER}: one no state of the set names). */
+    int[] step(int[] set, int symbol) {
+      if (set.length == 0) {
+        return NONE;
+      }
+      if (set.length == 1 && set[0] < length && kinds[set[0]] == CHAR) {
+        // The common case, inside a literal: one state, one character to match.
+        int s = set[0];
+        if (chars[s] != symbol) {
+          return NONE;
+        }
+        return s + 1 < length && kinds[s + 1] == TEXT
+            ? normalize(new int[] {s + 1}, 1)
+            : new int[] {s + 1};
+      }
+      int[] out = new int[set.length * 2];
+      int m = 0;
+      for (int s : set) {
+        if (s < length && accepts(s, symbol)) {
+          if (kinds[s] != CHAR && (m == 0 || out[m - 1] != s)) {
+            out[m++] = s; // stay inside the hole; s+1 is also reachable
+          }
+          out[m++] = s + 1;
+        }
+      }
+      return normalize(out, m);
+    }
+
+    private boolean accepts(int s, int symbol) {
+      return switch (kinds[s]) {
+        case CHAR -> chars[s] == symbol;
+        case SEGMENT -> symbol != ':';
         default -> true;
       };
     }
 
-    private static BitSet bit(int i) {
-      BitSet b = new BitSet();
-      b.set(i);
-      return b;
-    }
-
-    boolean accepting(int state) {
-      return accepting.get(state);
-    }
-
-    int next(int state, int atom) {
-      return transitions.get(state)[atom];
+    /**
+     * Adds the states reachable without a character (past {@code TEXT} holes, which may be empty)
+     * and drops the states before the last text hole in the set: whatever keys they lead to, the
+     * text hole leads to as well, so the set stands for the same keys and stays small.
+     */
+    private int[] normalize(int[] in, int count) {
+      if (count == 0) {
+        return NONE;
+      }
+      int[] out = new int[count + 4];
+      int m = 0;
+      for (int i = 0; i < count; i++) {
+        int s = in[i];
+        if (m > 0 && s <= out[m - 1]) {
+          continue; // the input is sorted: s is inside the run added last
+        }
+        while (true) {
+          if (m == out.length) {
+            out = Arrays.copyOf(out, m * 2);
+          }
+          out[m++] = s;
+          if (s < length && kinds[s] == TEXT) {
+            s++;
+          } else {
+            break;
+          }
+        }
+      }
+      int from = 0;
+      for (int j = m - 1; j >= 0; j--) {
+        int s = out[j];
+        if (s < length && (kinds[s] == TEXT || kinds[s] == NON_EMPTY_TEXT)) {
+          from = j;
+          break;
+        }
+      }
+      return from == 0 && m == out.length ? out : Arrays.copyOfRange(out, from, m);
     }
   }
 
-  private static final class Tuple {
-    final int[] states;
-    final int hash;
+  /**
+   * The product states seen, each packed once into one array in order of discovery (its length,
+   * then each set's size and states), found again through an open-addressing table of offsets: a
+   * few ints per state and no object, since a long pattern has a product state per character.
+   */
+  private static final class ProductStates {
+    private int[] pool = new int[256];
+    private int end;
 
-    Tuple(int[] states) {
-      this.states = states;
-      this.hash = Arrays.hashCode(states);
+    /** Offset + 1 of a state in {@link #pool}, or 0 for a free slot; at most half full. */
+    private int[] slots = new int[64];
+
+    private int size;
+
+    /** The offset past the last state: the walk is done when it reaches it. */
+    int end() {
+      return end;
     }
 
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Tuple tuple && Arrays.equals(tuple.states, states);
+    /** Adds the product state unless it was seen already. */
+    void add(int[][] sets) {
+      int length = 1 + sets.length;
+      for (int[] set : sets) {
+        length += set.length;
+      }
+      if (end + length > pool.length) {
+        pool = Arrays.copyOf(pool, Math.max(pool.length * 2, end + length));
+      }
+      int k = end;
+      pool[k++] = length;
+      for (int[] set : sets) {
+        pool[k++] = set.length;
+        System.arraycopy(set, 0, pool, k, set.length);
+        k += set.length;
+      }
+      int mask = slots.length - 1;
+      for (int slot = hash(end) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+        if (Arrays.equals(
+            pool, slots[slot] - 1, slots[slot] - 1 + pool[slots[slot] - 1], pool, end, k)) {
+          return; // seen: the copy past the end is dropped
+        }
+      }
+      insert(end);
+      end = k;
+      if (++size * 2 > slots.length) {
+        int[] old = slots;
+        slots = new int[old.length * 2];
+        for (int offset : old) {
+          if (offset != 0) {
+            insert(offset - 1);
+          }
+        }
+      }
     }
 
-    @Override
-    public int hashCode() {
-      return hash;
+    private void insert(int offset) {
+      int mask = slots.length - 1;
+      int slot = hash(offset) & mask;
+      while (slots[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      slots[slot] = offset + 1;
+    }
+
+    private int hash(int offset) {
+      int h = 1;
+      for (int k = offset; k < offset + pool[offset]; k++) {
+        h = 31 * h + pool[k];
+      }
+      h *= 0x9E3779B9; // spread: linear probing needs varied low bits
+      return h ^ (h >>> 16);
+    }
+
+    /** Reads the state at an offset into {@code into}; returns the offset of the next state. */
+    int unpack(int offset, int[][] into) {
+      int k = offset + 1;
+      for (int i = 0; i < into.length; i++) {
+        int n = pool[k++];
+        into[i] = n == 0 ? NONE : Arrays.copyOfRange(pool, k, k + n);
+        k += n;
+      }
+      return k;
     }
   }
 }

@@ -20,6 +20,14 @@ import java.util.Objects;
  * user:{id}} equals {@code user:{uid}}). Instances are immutable and thread-safe.
  */
 public final class KeyPattern {
+  /**
+   * The longest pattern {@link #parse} accepts, in characters (UTF-16 code units): 64 Ki. Real
+   * patterns are a few dozen characters; the bound keeps the work and memory of judging a pattern
+   * (linear in its length) small when patterns come from outside the program, such as an
+   * administration endpoint passing text to {@code invalidatePattern}.
+   */
+  public static final int MAX_LENGTH = 64 * 1024;
+
   private static final Comparator<KeyPattern> MOST_SPECIFIC_FIRST = KeyPattern::compareSpecificity;
 
   private final String text;
@@ -57,13 +65,17 @@ public final class KeyPattern {
    * @param text the pattern, such as {@code "user:{id}:posts"}
    * @return the pattern
    * @throws StatelessException with code SL012 naming the position, if the pattern is malformed
-   *     (also: half a surrogate pair, which has no UTF-8 encoding)
+   *     (also: half a surrogate pair, which has no UTF-8 encoding), or if it is longer than {@link
+   *     #MAX_LENGTH} characters
    * @throws NullPointerException if {@code text} is null
    */
   public static KeyPattern parse(String text) {
     Objects.requireNonNull(text, "pattern");
     if (text.isEmpty()) {
       throw malformed(text, "the pattern is empty", "write at least one segment, e.g. \"user:*\"");
+    }
+    if (text.length() > MAX_LENGTH) {
+      throw new StatelessException(List.of(Diagnostics.patternTooLong(text, MAX_LENGTH)));
     }
     Literals.checkEncodable("key pattern", text);
     List<String> segments = new ArrayList<>();

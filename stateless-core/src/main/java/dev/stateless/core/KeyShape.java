@@ -199,7 +199,9 @@ public final class KeyShape {
       return Objects.requireNonNull(out, "choices() is never empty");
     }
     Builder b = new Builder();
-    b.parts.addAll(parts);
+    for (Object p : parts) {
+      b.add(p);
+    }
     for (Object p : next.parts) {
       b.add(p);
     }
@@ -330,6 +332,12 @@ public final class KeyShape {
   public static final class Builder {
     private final List<Object> parts = new ArrayList<>();
 
+    /**
+     * The literal text since the last hole: adjacent literals merge here, in time linear in their
+     * length (joining Strings would copy the text so far once per piece).
+     */
+    private final StringBuilder literal = new StringBuilder();
+
     private Builder() {}
 
     /**
@@ -356,14 +364,12 @@ public final class KeyShape {
 
     private void add(Object part) {
       if (part instanceof String text) {
-        if (text.isEmpty()) {
-          return;
-        }
-        int last = parts.size() - 1;
-        if (last >= 0 && parts.get(last) instanceof String) {
-          parts.set(last, parts.get(last) + text);
-          return;
-        }
+        literal.append(text);
+        return;
+      }
+      if (literal.length() > 0) {
+        parts.add(literal.toString());
+        literal.setLength(0);
       }
       parts.add(part);
     }
@@ -374,7 +380,12 @@ public final class KeyShape {
      * @return the shape
      */
     public KeyShape build() {
-      return new KeyShape(parts);
+      if (literal.length() == 0) {
+        return new KeyShape(parts);
+      }
+      List<Object> all = new ArrayList<>(parts);
+      all.add(literal.toString());
+      return new KeyShape(all);
     }
   }
 }

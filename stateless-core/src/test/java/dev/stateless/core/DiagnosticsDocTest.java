@@ -1,10 +1,12 @@
 package dev.stateless.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** The codes are documented in one place: every code has its section in docs/diagnostics.md. */
@@ -36,5 +38,21 @@ class DiagnosticsDocTest {
     for (Diagnostic d : bad.validate()) {
       assertThat(doc).contains(d.render());
     }
+  }
+
+  @Test
+  void documentedLengthLimit_matchesWhatParseSays() throws IOException {
+    String doc = Files.readString(Path.of("..", "docs", "diagnostics.md"));
+    String text = "user:" + "a:".repeat(1 << 19) + "*";
+    assertThatThrownBy(() -> KeyPattern.parse(text))
+        .isInstanceOfSatisfying(
+            StatelessException.class,
+            e ->
+                assertThat(doc)
+                    .contains(e.getMessage())
+                    .contains(
+                        "cache.invalidatePattern(\"user:\" + \"a:\".repeat(1 << 19) + \"*\")"));
+    assertThat(doc)
+        .contains(String.format(Locale.ROOT, "at most %,d characters", KeyPattern.MAX_LENGTH));
   }
 }

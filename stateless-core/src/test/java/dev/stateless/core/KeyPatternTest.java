@@ -57,6 +57,44 @@ class KeyPatternTest {
   }
 
   @Test
+  void parse_atTheLengthLimit_isAccepted() {
+    String text = "user:" + "a".repeat(KeyPattern.MAX_LENGTH - 7) + ":*";
+    assertThat(text).hasSize(KeyPattern.MAX_LENGTH);
+    assertThat(p(text).matches("user:" + "a".repeat(KeyPattern.MAX_LENGTH - 7) + ":1")).isTrue();
+  }
+
+  /** Regression for issue 12: a 1 MB pattern is refused before it is judged, in a short message. */
+  @Test
+  void parse_pastTheLengthLimit_isSL012_quotingOnlyTheStart() {
+    String text = "user:" + "a:".repeat(1 << 19) + "*";
+    assertThatThrownBy(() -> KeyPattern.parse(text))
+        .isInstanceOf(StatelessException.class)
+        .satisfies(
+            e -> {
+              StatelessException se = (StatelessException) e;
+              assertThat(se.code()).isEqualTo("SL012");
+              assertThat(se.diagnostics().get(0).message())
+                  .isEqualTo(
+                      "malformed key pattern \"user:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a...\": "
+                          + text.length()
+                          + " characters, longer than the limit of 65536");
+              assertThat(se.help()).contains("del(key)");
+              assertThat(se.getMessage()).hasSizeLessThan(300);
+            });
+    String pastByOne = "user:" + "a".repeat(KeyPattern.MAX_LENGTH - 6) + ":*";
+    assertThatThrownBy(() -> KeyPattern.parse(pastByOne))
+        .hasMessageContaining("65537 characters, longer than the limit of 65536");
+  }
+
+  @Test
+  void parse_pastTheLengthLimit_neverSplitsACharacterInTheMessage() {
+    String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+    String text = "user:" + "a".repeat(34) + emoji + "b".repeat(KeyPattern.MAX_LENGTH);
+    assertThatThrownBy(() -> KeyPattern.parse(text))
+        .hasMessageContaining("\"user:" + "a".repeat(34) + "...\"");
+  }
+
+  @Test
   void parse_acceptsEscapesAndGlobCharactersAsLiterals() {
     assertThat(p("a\\*b:x").matches("a*b:x")).isTrue();
     assertThat(p("a\\*b:x").matches("aXb:x")).isFalse();
