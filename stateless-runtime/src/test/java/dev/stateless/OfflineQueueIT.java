@@ -460,6 +460,39 @@ class OfflineQueueIT {
     assertThat(conflicts).singleElement().satisfies(c -> assertThat(c.key()).isEqualTo(k));
   }
 
+  /**
+   * Another node's pattern invalidation deleted the key after the write's base: a newer write (a
+   * delete), so the queued write is a conflict, not a resurrection of the key.
+   */
+  @Test
+  void offlineWrite_overAnotherNodesPatternDelete_isAConflict() throws Exception {
+    Path queue = dir.resolve("a.mv");
+    List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
+    String k = "hot:pattern";
+    StatelessCache w = node(builder());
+    w.sync().set(k, "v0");
+    StatelessCache a = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+    eventually("a's client copy of " + k, () -> readsCopy(a, k, "v0"));
+    assertThat(redis.command("SAVE")).isEqualTo("OK"); // Redis comes back as it is now
+    try {
+      redis.stop();
+      assertThat(await(a.set(k, "mine"))).isTrue();
+      crash(a);
+      redis.start(Persistence.RDB);
+      node(builder()).sync().invalidatePattern("hot:*");
+      assertThat(inRedis(k)).isNull();
+
+      StatelessCache a2 = node(builder().offlineQueue(queue).onConflict(conflicts::add));
+      await(a2.flush());
+
+      assertThat(inRedis(k)).isNull();
+      assertThat(conflicts).singleElement().satisfies(c -> assertThat(c.key()).isEqualTo(k));
+    } finally {
+      redis.stop();
+      redis.start(Persistence.NONE);
+    }
+  }
+
   private static boolean readsCopy(StatelessCache c, String k, String v) {
     return v.equals(c.sync().get(k)) && v.equals(c.sync().layer(CacheLayer.CLIENT).get(k));
   }

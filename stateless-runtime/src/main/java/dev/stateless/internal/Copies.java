@@ -90,18 +90,21 @@ public final class Copies {
    * Negative caching: leaves an "absent" marker where {@link #fillNearer} would leave a copy, for
    * the configured time but never longer than the owner's TTL, so the next reads of the key do not
    * reach the owner's layer. Every write, delete and invalidation drops it as it drops a copy.
+   * {@code version}: the version of the owner's delete of the key, when it keeps one (else 0).
    */
-  void rememberAbsent(Route r, String key, long token) {
+  void rememberAbsent(Route r, String key, long token, long version) {
     if (negativeNanos == 0) {
       return;
     }
     long ttl = r.ttlNanos > 0 ? Math.min(negativeNanos, r.ttlNanos) : negativeNanos;
     for (int l = 0; l < r.primary.ordinal(); l++) {
       Region region = r.regions[l];
-      if (region != null
-          && r.copies[l]
-          && !install(
-              region, key, new Entry(Entry.ABSENT, Entry.weigh(key, 0), ttl, r, true), token)) {
+      if (region == null || !r.copies[l]) {
+        continue;
+      }
+      Entry marker = new Entry(Entry.ABSENT, Entry.weigh(key, 0), ttl, r, true);
+      marker.version = version;
+      if (!install(region, key, marker, token)) {
         return;
       }
     }

@@ -21,4 +21,11 @@ public interface InvalidationListener {
    * again, nothing proves a value read now fresh, so fills in flight must not install their copies.
    */
   void onInterrupted();
+
+  /**
+   * The events are read again, and what was missed has been applied: fills whose read began while
+   * they were not read must still not install their copies (Redis may have come back from an older
+   * snapshot without the counters showing it).
+   */
+  void onResumed();
 }

@@ -236,6 +236,12 @@ public final class Invalidations implements InvalidationListener {
     generations.bumpAll();
   }
 
+  /** Moves every generation, as {@link #onInterrupted} does, for the fills begun meanwhile. */
+  @Override
+  public void onResumed() {
+    generations.bumpAll();
+  }
+
   @Override
   public void onReplayed() {
     metrics.invalidationsReplayed.increment();

@@ -132,7 +132,7 @@ public final class Reads {
         return load(r, key, l);
       }
     }
-    copies.rememberAbsent(r, key, token);
+    copies.rememberAbsent(r, key, token, 0);
     return CompletableFuture.completedFuture(null);
   }
 
@@ -177,7 +177,7 @@ public final class Reads {
       l++;
     }
     if (l > r.primary.ordinal()) {
-      copies.rememberAbsent(r, key, token); // the owner's layer was read: the key is absent
+      copies.rememberAbsent(r, key, token, 0); // the owner's layer was read: the key is absent
       return CompletableFuture.completedFuture(null);
     }
     int layer = l;
@@ -209,6 +209,11 @@ public final class Reads {
           byte[] bytes = found.value();
           if (bytes == null) {
             metrics.miss(LAYERS[layer]);
+            if (layer == r.primary.ordinal()) {
+              // the owner's layer: absent, with the version of its delete if one is kept
+              copies.rememberAbsent(r, key, token, found.version());
+              return CompletableFuture.completedFuture(null);
+            }
             return loadFrom(r, key, layer + 1, token);
           }
           metrics.hit(LAYERS[layer]);

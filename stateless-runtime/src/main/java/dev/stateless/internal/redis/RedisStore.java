@@ -581,7 +581,7 @@ public final class RedisStore implements RemoteStore {
     return script(
         RedisScripts.STREAM_DROP_KEYS,
         ScriptOutputType.INTEGER,
-        new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner)},
+        new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner), RedisKeys.versions(owner)},
         args);
   }
 

@@ -108,6 +108,7 @@ public final class StreamInvalidations implements AutoCloseable {
         if (resync) {
           catchUp(sync);
           resync = false;
+          listener.onResumed(); // before live: a fill read while down must not install after
           live = true;
         }
         checkCounters(sync);

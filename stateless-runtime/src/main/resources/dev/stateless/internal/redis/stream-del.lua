@@ -1,5 +1,5 @@
 -- STREAM_DEL: DEL for the keys of a @Streaming owner: a pointer's chunks get the grace period.
--- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries
+-- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries, [6] versions
 -- ARGV: [1] node, [2] maxlen, [3] grace in ms
 -- Reply: how many keys were deleted (0 or 1)
 
@@ -8,4 +8,5 @@ local n = redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[4], KEYS[1])
 redis.call('ZREM', KEYS[5], KEYS[1])
 --#include publish field=${EVENT_KEY} value=KEYS[1]
+--#include version key=KEYS[1] versions=KEYS[6] expiries=KEYS[5] deleted=true
 return n

@@ -1,5 +1,5 @@
 -- STREAM_DROP_KEYS: DROP_KEYS for the keys of a @Streaming owner: pointers' chunks get the grace.
--- KEYS: [1] index, [2] expiries
+-- KEYS: [1] index, [2] expiries, [3] versions (each key gets a delete's version, as DROP_KEYS)
 -- ARGV: [1] grace in ms, then the keys to drop (all of one @Streaming owner)
 -- Reply: how many existed
 
@@ -11,5 +11,6 @@ for i = 2, #ARGV do
   n = n + redis.call('UNLINK', k)
   redis.call('ZREM', KEYS[1], k)
   redis.call('ZREM', KEYS[2], k)
+  --#include version key=k versions=KEYS[3] expiries=KEYS[2] deleted=true
 end
 return n

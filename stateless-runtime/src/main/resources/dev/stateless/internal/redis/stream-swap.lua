@@ -3,7 +3,7 @@
 -- old value's chunks get the grace, and the pointer is set, its event published and indexed as SET
 -- does. It touches every chunk of both values (about 10 us each): StreamedValues.MAX_CHUNKS bounds
 -- how long it blocks Redis.
--- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries
+-- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries, [6] versions
 -- ARGV: [1] node, [2] maxlen, [3] pointer, [4] px (0: none), [5] grace, [6] version,
 --       [7] chunk count
 -- Reply: 1; an error reply STALE when a chunk of the new value expired
@@ -25,4 +25,5 @@ if px > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', px)
 else redis.call('SET', KEYS[1], ARGV[3]) end
 --#include publish field=${EVENT_KEY} value=KEYS[1]
 --#include index px=px versions=KEYS[6]
+--#include version key=KEYS[1] versions=KEYS[6] expiries=KEYS[5] deleted=false
 return 1

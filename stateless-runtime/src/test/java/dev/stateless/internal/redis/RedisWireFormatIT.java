@@ -96,6 +96,12 @@ class RedisWireFormatIT {
         .as("the tombstone's sweep time")
         .isGreaterThan(tombstone / 1000.0 + RedisKeys.TOMBSTONE_MILLIS - 1);
 
+    // a streamed value's delete is a delete too
+    s.set("user:s", "users", bytes("pointer"), 0, SetOptions.Condition.ALWAYS).get();
+    long streamed = Long.parseLong(version("users", "user:s"));
+    s.delStreamed("user:s", "users").get();
+    assertThat(Long.parseLong(version("users", "user:s"))).isGreaterThan(streamed);
+
     // an older version than the key had (a clock that went back) still grows
     redis.command("HSET", RedisKeys.versions("users"), "user:2", "9000000000000000");
     long after = s.set("user:2", "users", bytes("x"), 0, SetOptions.Condition.ALWAYS).get();
