@@ -106,20 +106,7 @@ class CopyDropRaceIT {
         }
       }
       ledger.detail("race staged in " + sprung + " of " + RACES);
-      row =
-          new FaultTable.Row(
-              fault,
-              ledger.operations.sum(),
-              stale,
-              0,
-              0,
-              ledger.hangs.sum(),
-              ledger.pastTimeout.sum(),
-              ledger.failed.sum(),
-              ledger.uncoded.sum(),
-              0,
-              Duration.ofNanos(System.nanoTime() - start),
-              String.join("; ", ledger.details()));
+      row = ledger.staleOnlyRow(stale, start, String.join("; ", ledger.details()));
     } finally {
       redis.close();
     }
@@ -188,18 +175,9 @@ class CopyDropRaceIT {
       ledger.mark("written");
       ledger.detail(ledger.marks());
       row =
-          new FaultTable.Row(
-              ledger.fault,
-              ledger.operations.sum(),
+          ledger.staleOnlyRow(
               stale,
-              0,
-              0,
-              ledger.hangs.sum(),
-              ledger.pastTimeout.sum(),
-              ledger.failed.sum(),
-              ledger.uncoded.sum(),
-              0,
-              Duration.ofNanos(System.nanoTime() - start),
+              start,
               stale
                   + " of "
                   + STRESS_WRITES

@@ -127,6 +127,26 @@ final class Ledger {
     this.hangNanos = timeout.plus(margin).toNanos();
   }
 
+  /**
+   * The table row of a scenario that counts only stale reads (its writes are not tallied for loss
+   * or duplication): its figures so far, timed from {@code start} (a {@link System#nanoTime}).
+   */
+  FaultTable.Row staleOnlyRow(long stale, long start, String notes) {
+    return new FaultTable.Row(
+        fault,
+        operations.sum(),
+        stale,
+        0,
+        0,
+        hangs.sum(),
+        pastTimeout.sum(),
+        failed.sum(),
+        uncoded.sum(),
+        0,
+        Duration.ofNanos(System.nanoTime() - start),
+        notes);
+  }
+
   /** Records that the scenario reached {@code name} now (a SAVE, a kill). */
   void mark(String name) {
     marks.put(name, System.nanoTime());
