@@ -133,6 +133,25 @@ public final class AccessRules {
   }
 
   /**
+   * Checks a written value's type against its owner's {@code @ValueType} (SL014): the runtime asks
+   * with the value's class, the checker with the argument's static type.
+   *
+   * @param key the key, or a description of it
+   * @param owner the key's owner, or {@code null} when nobody owns it (then any value goes)
+   * @param actualTypeName the value's type
+   * @param assignable whether a value of that type is one of the declared type
+   * @return at most one finding
+   */
+  public static List<Diagnostic> checkValueType(
+      String key, @Nullable Component owner, String actualTypeName, boolean assignable) {
+    if (owner == null || assignable || owner.valueTypeName().isEmpty()) {
+      return List.of();
+    }
+    return List.of(
+        Diagnostics.wrongValueType(key, owner.name(), owner.valueTypeName().get(), actualTypeName));
+  }
+
+  /**
    * Checks an {@code atomicUpdate}: it needs ownership or exclusive access (SL011).
    *
    * @param rights what the code may do

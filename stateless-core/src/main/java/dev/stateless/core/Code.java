@@ -39,6 +39,11 @@ public enum Code {
    * manifest.
    */
   SL013("unknown component"),
+  /**
+   * A value of another type than its owner's {@code @ValueType}, or a {@code @ValueType} on a
+   * component that owns nothing.
+   */
+  SL014("value of the wrong type"),
   /** The runtime could not reach a store (Redis down, connection reset). */
   SL100("network failure"),
   /** A store did not answer within the configured timeout. */

@@ -12,7 +12,9 @@ import dev.stateless.annotation.Strategy;
 import dev.stateless.annotation.Streaming;
 import dev.stateless.annotation.Ttl;
 import dev.stateless.annotation.UseStrategy;
+import dev.stateless.annotation.ValueType;
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +44,8 @@ public final class Component {
   private final boolean backfill;
   private final List<KeyPattern> invalidates;
   private final Strategy strategy;
+  private final Optional<String> valueTypeName;
+  private final @Nullable Type valueType;
   private final List<Diagnostic> problems;
 
   private Component(Builder b, List<Diagnostic> problems) {
@@ -58,6 +62,11 @@ public final class Component {
     this.backfill = b.backfill;
     this.invalidates = parseAll(b.invalidates, b.name, "@Invalidates", problems);
     this.strategy = b.strategy;
+    this.valueTypeName = Optional.ofNullable(b.valueTypeName);
+    this.valueType = b.valueType;
+    if (b.valueTypeName != null && owns.isEmpty()) {
+      problems.add(Diagnostics.valueTypeWithoutOwnership(name, b.valueTypeName));
+    }
     this.problems = List.copyOf(problems);
   }
 
@@ -73,7 +82,8 @@ public final class Component {
           Prefetch.class,
           Backfill.class,
           Invalidates.class,
-          UseStrategy.class);
+          UseStrategy.class,
+          ValueType.class);
 
   /**
    * Reads the annotations of a field: a reflected {@code java.lang.reflect.Field} at run time, or a
@@ -109,6 +119,26 @@ public final class Component {
    * @return the component, or empty when the field carries no component annotation
    */
   public static Optional<Component> fromAnnotations(String name, AnnotationSource field) {
+    return fromAnnotations(name, field, null, null);
+  }
+
+  /**
+   * Reads a component from a manifest field's annotations and the type its {@link ValueType} names,
+   * which annotations alone cannot give at compile time.
+   *
+   * @param name the field's name, which names the component
+   * @param field the field's annotations ({@code field::getAnnotation})
+   * @param valueTypeName the type {@code @ValueType} names (its class, or the field's declared
+   *     type), as {@link Type#getTypeName()} spells it; null when the field has no {@code
+   *     ValueType}
+   * @param valueType the same type, reflected; null when not known (at compile time)
+   * @return the component, or empty when the field carries no component annotation
+   */
+  public static Optional<Component> fromAnnotations(
+      String name,
+      AnnotationSource field,
+      @Nullable String valueTypeName,
+      @Nullable Type valueType) {
     Objects.requireNonNull(field, "field");
     boolean any = false;
     for (Class<? extends Annotation> a : ANNOTATIONS) {
@@ -157,6 +187,11 @@ public final class Component {
     UseStrategy strategy = field.get(UseStrategy.class);
     if (strategy != null) {
       c.strategy(strategy.value());
+    }
+    if (valueType != null) {
+      c.valueType(valueType);
+    } else if (valueTypeName != null) {
+      c.valueType(valueTypeName);
     }
     return Optional.of(c.build());
   }
@@ -317,6 +352,26 @@ public final class Component {
     return strategy;
   }
 
+  /**
+   * Returns the type of the component's values, as {@link Type#getTypeName()} spells it ({@code
+   * "java.util.List<java.lang.String>"}), when the component declares one ({@link ValueType}).
+   *
+   * @return the type's name, or empty for an untyped component
+   */
+  public Optional<String> valueTypeName() {
+    return valueTypeName;
+  }
+
+  /**
+   * Returns the type of the component's values, reflected, when the component declares one and it
+   * was built from a class ({@link Manifest#from(Class)}) or {@link Builder#valueType(Type)}.
+   *
+   * @return the type, or empty when untyped or known by name only
+   */
+  public Optional<Type> valueType() {
+    return Optional.ofNullable(valueType);
+  }
+
   /** Returns the SL012 findings about this component's literals. */
   List<Diagnostic> problems() {
     return problems;
@@ -353,6 +408,8 @@ public final class Component {
     private boolean backfill;
     private final List<String> invalidates = new ArrayList<>();
     private Strategy strategy = Strategy.DEFAULT;
+    private @Nullable String valueTypeName;
+    private @Nullable Type valueType;
 
     private Builder(String name) {
       this.name = name;
@@ -465,6 +522,32 @@ public final class Component {
      */
     public Builder strategy(Strategy strategy) {
       this.strategy = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /**
+     * Declares the type of the component's values (what {@link ValueType} does on a field).
+     *
+     * @param type the type, such as {@code Product.class} or a {@code ParameterizedType}
+     * @return this builder
+     */
+    public Builder valueType(Type type) {
+      this.valueType = Objects.requireNonNull(type, "type");
+      this.valueTypeName = type.getTypeName();
+      return this;
+    }
+
+    /**
+     * Declares the type of the component's values by name, where no reflected type exists (the
+     * compile-time checker). The runtime loads a class of that name; a generic type needs {@link
+     * #valueType(Type)}.
+     *
+     * @param typeName the type's name as {@link Type#getTypeName()} spells it
+     * @return this builder
+     */
+    public Builder valueType(String typeName) {
+      this.valueTypeName = Objects.requireNonNull(typeName, "typeName");
+      this.valueType = null;
       return this;
     }
 

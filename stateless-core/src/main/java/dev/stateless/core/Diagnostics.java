@@ -135,6 +135,34 @@ final class Diagnostics {
         d.patterns());
   }
 
+  static Diagnostic valueTypeWithoutOwnership(String component, String typeName) {
+    return error(
+        Code.SL014,
+        "component " + q(component) + " declares @ValueType " + typeName + " but owns nothing",
+        "declare the type on the component that owns the pattern; a borrower reads the owner's"
+            + " type",
+        List.of(),
+        List.of(component),
+        List.of());
+  }
+
+  static Diagnostic wrongValueType(String key, String component, String declared, String actual) {
+    return error(
+        Code.SL014,
+        "value of type "
+            + actual
+            + " for "
+            + q(key)
+            + ", whose owner "
+            + q(component)
+            + " holds values of type "
+            + declared,
+        "write a " + declared + ", or change the @ValueType of " + q(component),
+        List.of(),
+        List.of(component),
+        List.of());
+  }
+
   static Diagnostic notAManifest(String className) {
     return error(
         Code.SL013,

@@ -2,7 +2,9 @@ package dev.stateless.core;
 
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.CacheManifest;
+import dev.stateless.annotation.ValueType;
 import java.lang.reflect.Field;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ownership model of an application: its layers and its components, each owning and borrowing
@@ -69,10 +72,25 @@ public final class Manifest {
     Builder b = builder(type.getSimpleName()).layers(annotation.layers());
     for (Field field : type.getDeclaredFields()) {
       if (!field.isSynthetic()) {
-        Component.fromAnnotations(field.getName(), field::getAnnotation).ifPresent(b::component);
+        Type valueType = declaredValueType(field);
+        Component.fromAnnotations(
+                field.getName(),
+                field::getAnnotation,
+                valueType == null ? null : valueType.getTypeName(),
+                valueType)
+            .ifPresent(b::component);
       }
     }
     return b.build();
+  }
+
+  /** The type a field's {@link ValueType} declares: its class, or the field's own type. */
+  private static @Nullable Type declaredValueType(Field field) {
+    ValueType declared = field.getAnnotation(ValueType.class);
+    if (declared == null) {
+      return null;
+    }
+    return declared.value() == void.class ? field.getGenericType() : declared.value();
   }
 
   /**
