@@ -8,6 +8,9 @@ module dev.stateless.runtime {
   requires com.github.benmanes.caffeine;
   requires io.netty.common;
   requires lettuce.core;
+  requires transitive com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.datatype.jsr310;
+  requires com.fasterxml.jackson.datatype.jdk8;
   requires com.h2database.mvstore;
   requires static micrometer.core;
 

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * An operation on a closed cache, or a value the codec cannot encode or decode. Code {@code SL105};
  * the message names what failed and {@link #help()} how to fix it.
  */
-public final class InvalidStateException extends StatelessException {
+public class InvalidStateException extends StatelessException {
   private static final long serialVersionUID = 1L;
 
   /**

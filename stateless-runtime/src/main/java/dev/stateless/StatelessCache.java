@@ -27,7 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -164,17 +166,20 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
-   * Reads a key and casts its value.
+   * Reads a key as a type: its value when it is one, or, for a key of an untyped component read
+   * from Redis (text or bytes, as Redis holds it), those bytes read as {@code type} would be stored
+   * ({@code "42"} as a {@code Long}, JSON as a record). Code without a manifest reads typed values
+   * this way.
    *
    * @param key the key
    * @param type the value's expected type
    * @param <T> the value's type
-   * @return the value, or {@code null} when absent; fails with {@link ClassCastException} when the
-   *     value has another type
+   * @return the value, or {@code null} when absent; fails with {@link ValueCodecException} (SL105)
+   *     when the text is no such value, {@link ClassCastException} when the value has another type
    */
   public <T> CompletableFuture<T> get(String key, Class<T> type) {
     Objects.requireNonNull(type, "type");
-    return get(key).thenApply(type::cast);
+    return get(key).thenApply(v -> v == null ? null : type.cast(engine.values().as(key, v, type)));
   }
 
   /**
@@ -652,7 +657,8 @@ public final class StatelessCache implements AutoCloseable {
   public static final class Builder {
     private Manifest manifest = Manifest.empty();
     private final @Nullable LayerStore[] stores = new LayerStore[CacheLayer.values().length];
-    private ValueCodec codec = ValueCodec.standard();
+    private ValueCodec codec = ValueCodec.json();
+    private final Map<String, ValueCodec> codecs = new LinkedHashMap<>();
     private Strategy strategy = Strategy.DEFAULT;
     private @Nullable CacheStrategy custom;
     private @Nullable Clock clock;
@@ -772,13 +778,31 @@ public final class StatelessCache implements AutoCloseable {
     }
 
     /**
-     * Sets the value codec.
+     * Sets the codec of the values that Redis has no form for (records, POJOs, collections...) in
+     * every component without a codec of its own; {@link ValueCodec#json()} unless set. Strings,
+     * {@code byte[]}, numbers and booleans never reach a codec.
      *
      * @param codec the codec
      * @return this builder
      */
     public Builder codec(ValueCodec codec) {
       this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Sets the codec of one component's values. {@link #build()} refuses a component the manifest
+     * lacks (SL013) and one whose {@code @ValueType} is a String, {@code byte[]}, number or boolean
+     * (SL014: those are stored as the bytes every Redis client reads, so {@code INCR} works from
+     * both sides, and never reach a codec).
+     *
+     * @param component the component's name (its field's name)
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder codec(String component, ValueCodec codec) {
+      codecs.put(
+          Objects.requireNonNull(component, "component"), Objects.requireNonNull(codec, "codec"));
       return this;
     }
 
@@ -963,6 +987,7 @@ public final class StatelessCache implements AutoCloseable {
                   local,
                   remote,
                   codec,
+                  Map.copyOf(codecs),
                   custom,
                   strategy,
                   nanoTime,

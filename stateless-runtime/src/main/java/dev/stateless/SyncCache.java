@@ -68,17 +68,18 @@ public final class SyncCache {
   }
 
   /**
-   * Reads a key and casts its value; see {@link StatelessCache#get(String, Class)}.
+   * Reads a key as a type; see {@link StatelessCache#get(String, Class)}.
    *
    * @param key the key
    * @param type the expected type
    * @param <T> the value's type
    * @return the value, or {@code null} when absent
+   * @throws ValueCodecException when the key holds text that is no such value
    * @throws ClassCastException when the value has another type
    */
   public <T> @Nullable T get(String key, Class<T> type) {
     Objects.requireNonNull(type, "type");
-    return type.cast(get(key));
+    return Futures.join(async.get(key, type));
   }
 
   /**

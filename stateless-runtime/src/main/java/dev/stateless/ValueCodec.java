@@ -1,48 +1,65 @@
 package dev.stateless;
 
-import dev.stateless.internal.StandardCodec;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stateless.internal.JsonCodec;
+import java.lang.reflect.Type;
 
 /**
- * Turns values into bytes for the stores and back. A value read back must equal the value written.
- * The {@linkplain #standard() standard codec} handles {@code String}, {@code byte[]} and the boxed
- * numbers, {@code BigInteger}, {@code BigDecimal}, {@code Boolean} and {@code Map<String, String>}
- * (read back as an unmodifiable map in the same order) with no configuration; install another with
- * {@link StatelessCache.Builder#codec(ValueCodec)}.
+ * Turns the values that Redis has no form for (records, POJOs, lists, maps, {@code java.time}, ...)
+ * into bytes and back. Strings, {@code byte[]}, integers, decimals and booleans never reach a
+ * codec: they are stored as the bytes any Redis client reads and writes (UTF-8 text, raw bytes,
+ * decimal text, {@code true}/{@code false}), so {@code INCR} works from both sides.
  *
- * <p>Implementations must be thread-safe.
+ * <p>The default is {@link #json()}; {@link StatelessCache.Builder#codec(ValueCodec)} replaces it
+ * for every component and {@link StatelessCache.Builder#codec(String, ValueCodec)} for one. A value
+ * read back must equal the value written. A codec is asked to {@link #decode} with the type the
+ * component declares ({@link dev.stateless.annotation.ValueType}), or with the class of the value
+ * written when an in-process layer hands out its copy of an untyped component's value.
+ *
+ * <p>Implementations must be thread-safe, and should not block: decoding runs where a store's reply
+ * arrives.
  */
 public interface ValueCodec {
 
   /**
    * Encodes a value.
    *
-   * @param value the value, never {@code null}
+   * @param value the value, never {@code null}, never a String, {@code byte[]} or number
    * @return its bytes
-   * @throws InvalidStateException (SL105) if the codec cannot encode values of this type
-   * @throws IllegalArgumentException if it cannot encode this value exactly, such as the standard
-   *     codec for a {@code String} that is not well-formed UTF-16 (half a surrogate pair), which
-   *     UTF-8 cannot hold (the cache turns it into an {@link InvalidStateException} naming the key,
-   *     and writes nothing)
+   * @throws ValueCodecException if it cannot encode the value exactly (the cache adds the key and
+   *     writes nothing)
    */
   byte[] encode(Object value);
 
   /**
-   * Decodes bytes written by {@link #encode(Object)}.
+   * Decodes bytes into a value of a type.
    *
-   * @param bytes the stored bytes
-   * @return the value
-   * @throws IllegalArgumentException if the bytes were not written by this codec (the cache turns
-   *     it into an {@link InvalidStateException} naming the key)
+   * @param bytes the stored bytes (written by {@link #encode} or by another Redis client)
+   * @param type the type to return: a {@code Class} or a {@code ParameterizedType}
+   * @return the value, an instance of {@code type}
+   * @throws ValueCodecException if the bytes are no value of that type (the cache adds the key)
    */
-  Object decode(byte[] bytes);
+  Object decode(byte[] bytes, Type type);
 
   /**
-   * Returns the standard codec: a one-byte type tag, then the value as UTF-8 text (strings and
-   * numbers, so {@code redis-cli} shows them readably) or raw bytes.
+   * Returns the default codec: JSON through Jackson, with {@code java.time} types as ISO-8601 text
+   * and {@code Optional} supported; unknown properties are ignored on read, so another program may
+   * add fields to a stored object.
    *
-   * @return the standard codec
+   * @return the JSON codec
    */
-  static ValueCodec standard() {
-    return StandardCodec.INSTANCE;
+  static ValueCodec json() {
+    return JsonCodec.DEFAULT;
+  }
+
+  /**
+   * Returns a JSON codec over your own Jackson {@code ObjectMapper} (its modules, naming and
+   * features). The mapper must not be reconfigured afterwards.
+   *
+   * @param mapper the mapper
+   * @return a codec using it
+   */
+  static ValueCodec json(ObjectMapper mapper) {
+    return new JsonCodec(mapper);
   }
 }

@@ -107,7 +107,7 @@ class NegativeCachingIT {
     assertThat(b.get("user:7")).isNull();
     // A plain Redis write sends no event and is not in the owner's key index: the marker stays
     // until the pattern drops it, and the pattern does not delete the key in Redis.
-    redis.command("SET", "user:7", "sraw");
+    redis.command("SET", "user:7", "raw");
     assertThat(b.get("user:7")).isNull();
     b.invalidatePattern("user:*");
     assertThat(b.get("user:7")).isEqualTo("raw");

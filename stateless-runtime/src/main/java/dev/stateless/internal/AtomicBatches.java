@@ -1,7 +1,6 @@
 package dev.stateless.internal;
 
 import dev.stateless.SetOptions;
-import dev.stateless.ValueCodec;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
@@ -25,7 +24,6 @@ public final class AtomicBatches {
   private final Copies copies;
   private final Invalidations invalidations;
   private final Metrics metrics;
-  private final ValueCodec codec;
 
   AtomicBatches(
       Lifecycle lifecycle,
@@ -34,8 +32,7 @@ public final class AtomicBatches {
       Generations generations,
       Copies copies,
       Invalidations invalidations,
-      Metrics metrics,
-      ValueCodec codec) {
+      Metrics metrics) {
     this.lifecycle = lifecycle;
     this.layers = layers;
     this.writes = writes;
@@ -43,7 +40,6 @@ public final class AtomicBatches {
     this.copies = copies;
     this.invalidations = invalidations;
     this.metrics = metrics;
-    this.codec = codec;
   }
 
   /**
@@ -83,7 +79,7 @@ public final class AtomicBatches {
     }
     // A remote target takes each value in the batch's one command: it must fit there.
     RemoteStore to = r.regions[target.ordinal()] == null ? layers.remote(target) : null;
-    Values.Encoded encoded = Values.encode(codec, key, value, to);
+    Values.Encoded encoded = Values.encode(r.values, key, value, to);
     byte[] bytes = encoded.bytes();
     int weight = Entry.weigh(key, bytes.length);
     if (r.maxBytes > 0 && weight > r.maxBytes) {

@@ -1,7 +1,6 @@
 package dev.stateless.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import dev.stateless.ValueCodec;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
@@ -37,10 +36,8 @@ public final class AtomicUpdates {
 
   private final Lifecycle lifecycle;
   private final Writes writes;
-  private final Reads reads;
   private final Offline offline;
   private final Metrics metrics;
-  private final ValueCodec codec;
   private final String nodeId;
 
   /** Per-key locks of in-process updates, held only while some thread updates the key. */
@@ -86,19 +83,11 @@ public final class AtomicUpdates {
   private final java.util.concurrent.ExecutorService functions = Threads.cached("stateless-update");
 
   AtomicUpdates(
-      Lifecycle lifecycle,
-      Writes writes,
-      Reads reads,
-      Offline offline,
-      Metrics metrics,
-      ValueCodec codec,
-      String nodeId) {
+      Lifecycle lifecycle, Writes writes, Offline offline, Metrics metrics, String nodeId) {
     this.lifecycle = lifecycle;
     this.writes = writes;
-    this.reads = reads;
     this.offline = offline;
     this.metrics = metrics;
-    this.codec = codec;
     this.nodeId = nodeId;
   }
 
@@ -168,7 +157,7 @@ public final class AtomicUpdates {
         if (next == null) {
           installed = cur == null || region.remove(key, cur);
         } else {
-          Values.Encoded encoded = Values.encode(codec, key, next, null);
+          Values.Encoded encoded = Values.encode(r.values, key, next, null);
           int weight = Entry.weigh(key, encoded.bytes().length);
           if (r.maxBytes > 0 && weight > r.maxBytes) {
             throw Errors.valueTooLarge(key, r.ownerName, encoded.bytes().length, r.maxBytes);
@@ -288,10 +277,10 @@ public final class AtomicUpdates {
       @Nullable V next;
       byte @Nullable [] encoded;
       try {
-        Object value = current == null ? null : reads.decode(key, current);
+        Object value = current == null ? null : Values.copyOut(Reads.decode(r, key, current));
         next = fn.apply((V) value);
         // The result goes to Redis in one command: it must fit, checked before it is sent.
-        encoded = next == null ? null : Values.encode(codec, key, next, redis).bytes();
+        encoded = next == null ? null : Values.encode(r.values, key, next, redis).bytes();
         if (encoded != null && r.maxBytes > 0) {
           int weight = Entry.weigh(key, encoded.length);
           if (weight > r.maxBytes) {

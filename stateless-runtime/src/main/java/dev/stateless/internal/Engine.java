@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -35,6 +36,7 @@ public final class Engine implements AutoCloseable {
       @Nullable CaffeineStore[] local,
       @Nullable RemoteStore[] remote,
       ValueCodec codec,
+      Map<String, ValueCodec> codecs,
       @Nullable CacheStrategy custom,
       Strategy defaultStrategy,
       LongSupplier nanoTime,
@@ -53,6 +55,7 @@ public final class Engine implements AutoCloseable {
   private final Lifecycle lifecycle = new Lifecycle();
   private final Metrics metrics;
   private final Routes routes;
+  private final ValueTypes values;
   private final Generations generations = new Generations();
   private final Offline offline;
   private final Copies copies;
@@ -64,7 +67,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicBatches atomicBatches;
   private final WarmUp warmUp;
 
-  /** Decodes custom-codec values off the stores' I/O threads; null with the standard codec. */
+  /** Decodes custom-codec values off the stores' I/O threads; null when all codecs are JSON. */
   private final @Nullable ExecutorService decodingPool;
 
   public Engine(Settings s) {
@@ -86,45 +89,35 @@ public final class Engine implements AutoCloseable {
       }
     }
     this.layers = new Layers(local, remote);
+    ValueTypes values = new ValueTypes(manifest, s.codec(), s.codecs());
+    this.values = values;
     Executor decoding;
-    if (s.codec() == ValueCodec.standard()) {
+    if (values.onlyJson()) {
       this.decodingPool = null;
       decoding = Runnable::run;
     } else {
       this.decodingPool = Threads.cached("stateless-decode");
       decoding = decodingPool;
     }
-    this.routes = new Routes(manifest, layers, s.custom(), s.defaultStrategy());
+    this.routes = new Routes(manifest, layers, s.custom(), s.defaultStrategy(), values);
     this.offline = new Offline(lifecycle, s.offlineFile(), s.onConflict(), s.removalCommitNanos());
     this.copies = new Copies(generations, metrics, offline, s.negativeNanos());
     this.reads =
-        new Reads(
-            lifecycle, routes, layers, generations, copies, offline, metrics, s.codec(), decoding);
+        new Reads(lifecycle, routes, layers, generations, copies, offline, metrics, decoding);
     this.invalidations =
         new Invalidations(
             lifecycle, manifest, s.custom(), routes, layers, generations, copies, metrics);
     this.writes =
         new Writes(
-            lifecycle,
-            routes,
-            generations,
-            copies,
-            invalidations,
-            offline,
-            metrics,
-            s.codec(),
-            s.ttlJitter());
+            lifecycle, routes, generations, copies, invalidations, offline, metrics, s.ttlJitter());
     offline.factory(
         (queue, onConflict) ->
-            new OfflineWrites(
-                routes, generations, invalidations, metrics, s.codec(), queue, onConflict));
+            new OfflineWrites(routes, generations, invalidations, metrics, queue, onConflict));
     this.streams = new Streams(lifecycle, routes, writes, metrics);
-    this.atomicUpdates =
-        new AtomicUpdates(lifecycle, writes, reads, offline, metrics, s.codec(), nodeId);
+    this.atomicUpdates = new AtomicUpdates(lifecycle, writes, offline, metrics, nodeId);
     this.atomicBatches =
-        new AtomicBatches(
-            lifecycle, layers, writes, generations, copies, invalidations, metrics, s.codec());
-    this.warmUp = new WarmUp(name, manifest, routes, layers, generations, copies, s.codec());
+        new AtomicBatches(lifecycle, layers, writes, generations, copies, invalidations, metrics);
+    this.warmUp = new WarmUp(name, manifest, routes, layers, generations, copies);
   }
 
   /**
@@ -245,6 +238,10 @@ public final class Engine implements AutoCloseable {
 
   public Reads reads() {
     return reads;
+  }
+
+  public ValueTypes values() {
+    return values;
   }
 
   public Writes writes() {

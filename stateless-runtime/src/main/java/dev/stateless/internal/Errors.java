@@ -5,6 +5,7 @@ import dev.stateless.CacheTimeoutException;
 import dev.stateless.CapacityException;
 import dev.stateless.InvalidStateException;
 import dev.stateless.StaleDataException;
+import dev.stateless.ValueCodecException;
 import dev.stateless.VersionConflictException;
 import dev.stateless.core.Code;
 import dev.stateless.core.Diagnostic;
@@ -304,38 +305,34 @@ public final class Errors {
         null);
   }
 
-  public static InvalidStateException cannotEncode(Object value) {
-    return new InvalidStateException(
-        Diagnostic.error(
-            Code.SL105,
-            "no codec for values of type " + value.getClass().getName(),
-            "store a String, byte[] or number, or pass your own ValueCodec to"
-                + " StatelessCache.builder().codec(..)",
-            List.of()),
-        null);
-  }
-
   /**
-   * A value the codec refused (its {@code encode} threw IllegalArgumentException): for the standard
-   * codec, a String that is not well-formed UTF-16, which UTF-8 cannot hold exactly.
+   * A value the encoder refused: a String that is not well-formed UTF-16 (which UTF-8 cannot hold
+   * exactly), or what the component's codec could not encode.
    */
-  public static InvalidStateException cannotEncodeValue(
-      String key, Object value, @Nullable String problem) {
-    return new InvalidStateException(
+  public static ValueCodecException cannotEncodeValue(
+      String key, @Nullable String component, Object value, RuntimeException problem) {
+    boolean text = value instanceof String;
+    return new ValueCodecException(
         Diagnostic.error(
             Code.SL105,
             "cannot store the value of \""
                 + shortKey(key)
-                + "\" exactly ("
+                + "\""
+                + (component == null ? "" : " (component \"" + component + "\")")
+                + " exactly ("
                 + Values.typeName(value)
                 + "): "
-                + problem
+                + problemOf(problem)
                 + "; nothing was written",
-            "strings are stored as UTF-8, which has no encoding for half a surrogate pair: build"
-                + " them from whole code points (never cut a String between the two chars of a"
-                + " pair, such as an emoji), or store such data as a byte[]",
+            text
+                ? "strings are stored as UTF-8, which has no encoding for half a surrogate pair:"
+                    + " build them from whole code points (never cut a String between the two"
+                    + " chars of a pair, such as an emoji), or store such data as a byte[]"
+                : "make the value one the codec can write (JSON: a record, or a class with"
+                    + " getters or public fields), or give the component a codec of its own:"
+                    + " StatelessCache.builder().codec(\"component\", codec)",
             List.of()),
-        null);
+        problem);
   }
 
   /** An increment past a long; {@code current}: what the key holds, null when not read. */
@@ -352,19 +349,70 @@ public final class Errors {
                 + " overflows a long"
                 + (current == null ? "" : " (it holds " + current + ")")
                 + "; nothing was written",
-            "keep counters within a long, as Redis INCRBY does (Redis-held counters within 2^53:"
-                + " its scripts count in doubles)",
+            "keep counters within a long, as Redis INCRBY does",
             List.of()),
         null);
   }
 
-  public static InvalidStateException cannotDecode(String key, @Nullable String problem) {
+  /** What went wrong, without a coded exception's own "error[SLxxx]:" and help lines. */
+  static @Nullable String problemOf(Throwable t) {
+    return t instanceof StatelessException s ? s.diagnostics().get(0).message() : t.getMessage();
+  }
+
+  /** Bytes that are no value of the type the key's component declares (null: untyped). */
+  public static ValueCodecException cannotDecode(
+      String key, @Nullable ValueType type, @Nullable String problem, @Nullable Throwable cause) {
+    return new ValueCodecException(
+        Diagnostic.error(
+            Code.SL105,
+            "cannot read the value of \""
+                + shortKey(key)
+                + "\""
+                + (type == null
+                    ? ""
+                    : " as "
+                        + type.typeName()
+                        + (type.component == null ? "" : " (component \"" + type.component + "\")"))
+                + ": "
+                + problem,
+            "the key holds bytes of another form (written by another program, or by 0.1.0 with a"
+                + " type tag: see docs/values.md); fix or delete the value, or change the"
+                + " component's @ValueType",
+            List.of()),
+        cause);
+  }
+
+  /** An in-process increment past what the component's integer type holds. */
+  public static InvalidStateException incrementOverflowOf(String key, long delta, String type) {
     return new InvalidStateException(
         Diagnostic.error(
             Code.SL105,
-            "cannot decode the value of \"" + key + "\": " + problem,
-            "the key was written by another program or codec; read it with the codec that wrote"
-                + " it, or delete it",
+            "increment of \""
+                + shortKey(key)
+                + "\" by "
+                + delta
+                + " overflows a "
+                + type
+                + "; nothing was written",
+            "declare the counter's component with @ValueType Long, or keep it within a " + type,
+            List.of()),
+        null);
+  }
+
+  /** An increment of a component whose values are no integers (nor text). */
+  public static InvalidStateException incrementOfType(String key, ValueType type) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL014,
+            "increment of \""
+                + shortKey(key)
+                + "\", whose owner \""
+                + type.component
+                + "\" holds values of type "
+                + type.typeName()
+                + ", not integers",
+            "increment only keys of a component with @ValueType Long (or Integer, Short, Byte,"
+                + " BigInteger, String), or of an untyped one",
             List.of()),
         null);
   }

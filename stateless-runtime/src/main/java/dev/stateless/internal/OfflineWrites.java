@@ -1,7 +1,7 @@
 package dev.stateless.internal;
 
 import dev.stateless.OfflineConflict;
-import dev.stateless.ValueCodec;
+import dev.stateless.ValueCodecException;
 import dev.stateless.annotation.CacheLayer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,7 +45,6 @@ public final class OfflineWrites implements AutoCloseable {
   private final Generations generations;
   private final Invalidations invalidations;
   private final Metrics metrics;
-  private final ValueCodec codec;
   private final OfflineQueue queue;
   private final Consumer<OfflineConflict> onConflict;
 
@@ -88,14 +87,12 @@ public final class OfflineWrites implements AutoCloseable {
       Generations generations,
       Invalidations invalidations,
       Metrics metrics,
-      ValueCodec codec,
       OfflineQueue queue,
       Consumer<OfflineConflict> onConflict) {
     this.routes = routes;
     this.generations = generations;
     this.invalidations = invalidations;
     this.metrics = metrics;
-    this.codec = codec;
     this.queue = queue;
     this.onConflict = onConflict;
     long first = queue.firstSeq();
@@ -137,8 +134,8 @@ public final class OfflineWrites implements AutoCloseable {
           byte[] bytes = Objects.requireNonNull(rec.value, "value");
           Object value;
           try {
-            value = codec.decode(bytes);
-          } catch (IllegalArgumentException bad) {
+            value = r.values.decodeStored(rec.key, bytes);
+          } catch (ValueCodecException bad) {
             region.invalidate(rec.key);
             continue;
           }
@@ -188,7 +185,7 @@ public final class OfflineWrites implements AutoCloseable {
     region.compute(
         key,
         (k, cur) -> {
-          appended.set(queue.append(op, key, r.ownerName, bytes, px, baseOf(cur)));
+          appended.set(queue.append(op, key, r.ownerName, bytes, px, baseOf(r, key, cur)));
           pendingByKey.merge(key, 1, Integer::sum);
           had[0] = cur != null && cur.value != null && cur.value != Entry.ABSENT;
           return e;
@@ -259,7 +256,7 @@ public final class OfflineWrites implements AutoCloseable {
    * value it holds; "-" for a queued delete or a negative-cache marker (the key was read absent);
    * "?" for nothing.
    */
-  private String baseOf(@Nullable Entry cur) {
+  private static String baseOf(Route r, String key, @Nullable Entry cur) {
     if (cur == null) {
       return "?";
     }
@@ -272,7 +269,7 @@ public final class OfflineWrites implements AutoCloseable {
     if (cur.value == null) {
       return cur.pending ? "-" : "?";
     }
-    return sha1Hex(Values.encoded(codec, cur.value));
+    return sha1Hex(Values.encoded(r.values, key, cur.value));
   }
 
   public static String sha1Hex(byte[] bytes) {
@@ -610,8 +607,8 @@ public final class OfflineWrites implements AutoCloseable {
     OfflineConflict c =
         new OfflineConflict(
             rec.key,
-            rec.value == null ? null : decodeQuietly(rec.value),
-            server instanceof byte[] b ? decodeQuietly(b) : null);
+            rec.value == null ? null : decodeQuietly(rec.key, rec.value),
+            server instanceof byte[] b ? decodeQuietly(rec.key, b) : null);
     try {
       onConflict.accept(c);
     } catch (RuntimeException e) {
@@ -619,10 +616,10 @@ public final class OfflineWrites implements AutoCloseable {
     }
   }
 
-  private Object decodeQuietly(byte[] bytes) {
+  private Object decodeQuietly(String key, byte[] bytes) {
     try {
-      return codec.decode(bytes);
-    } catch (IllegalArgumentException e) {
+      return routes.route(key).values.decodeStored(key, bytes);
+    } catch (ValueCodecException e) {
       return bytes.clone(); // not ours to decode: the raw bytes still tell what happened
     }
   }

@@ -1,6 +1,5 @@
 package dev.stateless.internal;
 
-import dev.stateless.ValueCodec;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.AccessRules;
@@ -35,11 +34,11 @@ public final class Reads {
   private final Copies copies;
   private final PendingWrites pending;
   private final Metrics metrics;
-  private final ValueCodec codec;
 
   /**
-   * Where values from a remote store are decoded. The standard codec is quick and never blocks, so
-   * it runs where the reply arrives; a custom codec might block, and must not stall the I/O thread.
+   * Where values from a remote store are decoded. The built-in forms and JSON are quick and never
+   * block, so they run where the reply arrives; a custom codec might block, and must not stall the
+   * I/O thread.
    */
   private final Executor decoding;
 
@@ -60,7 +59,6 @@ public final class Reads {
       Copies copies,
       PendingWrites pending,
       Metrics metrics,
-      ValueCodec codec,
       Executor decoding) {
     this.lifecycle = lifecycle;
     this.routes = routes;
@@ -69,7 +67,6 @@ public final class Reads {
     this.copies = copies;
     this.pending = pending;
     this.metrics = metrics;
-    this.codec = codec;
     this.decoding = decoding;
   }
 
@@ -217,7 +214,7 @@ public final class Reads {
             return loadFrom(r, key, layer + 1, token);
           }
           metrics.hit(LAYERS[layer]);
-          Object value = decode(key, bytes);
+          Object value = decode(r, key, bytes);
           int weight = Entry.weigh(key, bytes.length);
           copies.fillNearer(
               r, key, layer, value, weight, found.copyTtlNanos(), found.version(), token);
@@ -246,23 +243,20 @@ public final class Reads {
         .thenApplyAsync(
             b -> {
               metrics.count(layer, b != null);
-              return b == null ? MISS : decode(key, b);
+              return b == null ? MISS : decode(r, key, b);
             },
             decoding);
   }
 
   /**
-   * Decodes a value read from a remote store; SL105 for a streamed value's pointer or bad bytes.
+   * Decodes a value read from a remote store into the form an in-process layer keeps (see {@link
+   * Values}); SL105 for a streamed value's pointer or bytes that are no value of the owner's type.
    */
-  public Object decode(String key, byte[] bytes) {
+  public static Object decode(Route r, String key, byte[] bytes) {
     if (StreamedValues.isPointer(bytes)) {
       throw Errors.streamedValueRead(key); // never hand out a pointer as if it were the value
     }
-    try {
-      return codec.decode(bytes);
-    } catch (IllegalArgumentException e) {
-      throw Errors.cannotDecode(key, e.getMessage());
-    }
+    return r.values.decodeStored(key, bytes);
   }
 
   /** Remaining TTL of the primary in milliseconds, Redis {@code PTTL} style: -1 none, -2 absent. */

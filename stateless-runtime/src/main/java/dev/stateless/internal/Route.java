@@ -33,6 +33,9 @@ public final class Route implements Entry.Source {
   /** The owner's layer's store when it is remote (copies then depend on its events), else null. */
   public final @Nullable RemoteStore primaryRemote;
 
+  /** The owner's values: their declared type and their bytes. */
+  public final ValueType values;
+
   Route(
       @Nullable Component owner,
       CacheLayer primary,
@@ -41,7 +44,8 @@ public final class Route implements Entry.Source {
       long ttlNanos,
       long maxBytes,
       @Nullable Region[] regions,
-      @Nullable RemoteStore primaryRemote) {
+      @Nullable RemoteStore primaryRemote,
+      ValueType values) {
     this.owner = owner;
     this.ownerName = owner == null ? null : owner.name();
     this.primary = primary;
@@ -51,6 +55,7 @@ public final class Route implements Entry.Source {
     this.maxBytes = maxBytes;
     this.regions = regions;
     this.primaryRemote = primaryRemote;
+    this.values = values;
   }
 
   @Override

@@ -24,6 +24,7 @@ public final class Routes {
   private final Layers layers;
   private final @Nullable CacheStrategy custom;
   private final Strategy defaultStrategy;
+  private final ValueTypes values;
 
   /**
    * Per owner name: its route, then its routes for each custom placement (CLIENT, EDGE, SERVER).
@@ -40,8 +41,13 @@ public final class Routes {
   private CacheLayer nearestLayer;
 
   Routes(
-      Manifest manifest, Layers layers, @Nullable CacheStrategy custom, Strategy defaultStrategy) {
+      Manifest manifest,
+      Layers layers,
+      @Nullable CacheStrategy custom,
+      Strategy defaultStrategy,
+      ValueTypes values) {
     this.manifest = manifest;
+    this.values = values;
     this.layers = layers;
     this.custom = custom;
     this.defaultStrategy = defaultStrategy;
@@ -157,6 +163,14 @@ public final class Routes {
       }
     }
     return new Route(
-        owner, primary, strategy, copies, ttl, max, regions, layers.remote(primary.ordinal()));
+        owner,
+        primary,
+        strategy,
+        copies,
+        ttl,
+        max,
+        regions,
+        layers.remote(primary.ordinal()),
+        values.of(owner));
   }
 }

@@ -339,7 +339,8 @@ public final class StreamedValues {
             StandardCharsets.US_ASCII);
     String[] parts = text.split(" ", -1);
     if (parts.length != 3) {
-      throw Errors.cannotDecode(key, "malformed streamed-value pointer \"" + text + "\"");
+      throw Errors.cannotDecode(
+          key, null, "malformed streamed-value pointer \"" + text + "\"", null);
     }
     int count;
     long length;
@@ -347,7 +348,8 @@ public final class StreamedValues {
       count = Integer.parseInt(parts[1]);
       length = Long.parseLong(parts[2]);
     } catch (NumberFormatException e) {
-      throw Errors.cannotDecode(key, "malformed streamed-value pointer \"" + text + "\"");
+      throw Errors.cannotDecode(
+          key, null, "malformed streamed-value pointer \"" + text + "\"", null);
     }
     return new RedisChunkStream(redis, key, parts[0], count, length);
   }

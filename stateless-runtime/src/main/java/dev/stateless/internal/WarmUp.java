@@ -1,6 +1,6 @@
 package dev.stateless.internal;
 
-import dev.stateless.ValueCodec;
+import dev.stateless.ValueCodecException;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Component;
 import dev.stateless.core.KeyPattern;
@@ -35,7 +35,6 @@ public final class WarmUp {
   private final Layers layers;
   private final Generations generations;
   private final Copies copies;
-  private final ValueCodec codec;
 
   WarmUp(
       String cacheName,
@@ -43,15 +42,13 @@ public final class WarmUp {
       Routes routes,
       Layers layers,
       Generations generations,
-      Copies copies,
-      ValueCodec codec) {
+      Copies copies) {
     this.cacheName = cacheName;
     this.manifest = manifest;
     this.routes = routes;
     this.layers = layers;
     this.generations = generations;
     this.copies = copies;
-    this.codec = codec;
   }
 
   /** Prefetches every {@code @Prefetch} pattern, each owner's keys once. */
@@ -125,18 +122,19 @@ public final class WarmUp {
             if (bytes == null || (millis <= 0 && millis != -1) || StreamedValues.isPointer(bytes)) {
               continue; // gone or expiring as it was read, or a streamed value (never copied)
             }
+            Route route = routes.route(key);
             Object value;
             try {
-              value = codec.decode(bytes);
-            } catch (IllegalArgumentException e) {
-              continue; // not ours to decode: a read of it reports the error
+              value = route.values.decodeStored(key, bytes);
+            } catch (ValueCodecException e) {
+              continue; // not of the owner's type: a read of it reports the error
             }
             int weight = Entry.weigh(key, bytes.length);
             if (weight > left[0]) {
               return false; // the region is full: stop rather than evict what came before
             }
             long ttl = millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : Long.MAX_VALUE;
-            Entry e = new Entry(value, weight, ttl, routes.route(key), true);
+            Entry e = new Entry(value, weight, ttl, route, true);
             if (copies.install(region, key, e, tokens.get(i))) {
               left[0] -= weight;
             }

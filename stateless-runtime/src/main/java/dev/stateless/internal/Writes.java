@@ -1,7 +1,6 @@
 package dev.stateless.internal;
 
 import dev.stateless.SetOptions;
-import dev.stateless.ValueCodec;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.AccessRules;
@@ -9,8 +8,8 @@ import dev.stateless.core.KeyShape;
 import dev.stateless.core.Literals;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
+import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,7 +34,6 @@ public final class Writes {
   private final Invalidations invalidations;
   private final Offline offline;
   private final Metrics metrics;
-  private final ValueCodec codec;
 
   /** The most a write's TTL is shortened by at random, as a fraction of it; 0: never. */
   private final double ttlJitter;
@@ -48,7 +46,6 @@ public final class Writes {
       Invalidations invalidations,
       Offline offline,
       Metrics metrics,
-      ValueCodec codec,
       double ttlJitter) {
     this.lifecycle = lifecycle;
     this.routes = routes;
@@ -57,7 +54,6 @@ public final class Writes {
     this.invalidations = invalidations;
     this.offline = offline;
     this.metrics = metrics;
-    this.codec = codec;
     this.ttlJitter = ttlJitter;
   }
 
@@ -93,7 +89,7 @@ public final class Writes {
     // The owner's store when remote (a CLIENT_FIRST write reaches it from the queue): the value
     // must fit in one command, checked before anything is written or queued.
     RemoteStore to = r.regions[target.ordinal()] == null ? routes.remote(target) : null;
-    Values.Encoded encoded = Values.encode(codec, key, value, to);
+    Values.Encoded encoded = Values.encode(r.values, key, value, to);
     byte[] bytes = encoded.bytes();
     int weight = Entry.weigh(key, bytes.length);
     if (r.maxBytes > 0 && weight > r.maxBytes) {
@@ -371,6 +367,7 @@ public final class Writes {
 
   public CompletableFuture<Long> increment(Rights rights, String key, long delta) {
     Route r = writable(rights, Operation.WRITE, key, null);
+    r.values.checkIncrement(key);
     Region region = r.primaryRegion();
     CompletableFuture<Long> done;
     if (region != null) {
@@ -379,25 +376,32 @@ public final class Writes {
           key,
           (k, cur) -> {
             Entry live = cur == null || cur.isAbsent() ? null : cur;
-            Object v = live == null ? 0L : live.value;
+            Object v = live == null ? null : live.value;
             long n;
-            Object next;
-            if (v instanceof Long
+            if (v == null) {
+              n = delta;
+            } else if (v instanceof Long
                 || v instanceof Integer
                 || v instanceof Short
-                || v instanceof Byte) {
-              n = add(key, ((Number) v).longValue(), delta);
-              next = n;
+                || v instanceof Byte
+                || v instanceof BigInteger) {
+              long current;
+              try {
+                current = v instanceof BigInteger b ? b.longValueExact() : ((Number) v).longValue();
+              } catch (ArithmeticException e) {
+                throw Errors.incrementOverflow("increment", key, delta, null);
+              }
+              n = add(key, current, delta);
             } else if (v instanceof String s && isInteger(s)) {
               n = add(key, Long.parseLong(s), delta);
-              next = Long.toString(n);
             } else {
               // a primary entry that is not absent holds a value: only client copies are
               // pending tombstones (queued deletes)
-              throw Errors.wrongType(key, "increment", Objects.requireNonNull(v, "value"));
+              throw Errors.wrongType(key, "increment", v);
             }
+            Object next = r.values.afterIncrement(key, v, n, delta);
             result[0] = n;
-            int w = Entry.weigh(key, codec.encode(next).length);
+            int w = Entry.weigh(key, r.values.encode(key, next).length);
             long ttl = live == null ? Long.MAX_VALUE : region.remainingOrForever(key);
             return new Entry(next, w, ttl, r, false);
           });

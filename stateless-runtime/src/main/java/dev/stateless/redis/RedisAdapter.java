@@ -7,6 +7,7 @@ import dev.stateless.core.Diagnostic;
 import dev.stateless.core.Literals;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Errors;
+import dev.stateless.internal.JsonCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,11 +33,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Replies follow Redis: {@code "OK"} or {@code null} for {@code SET}, counts for {@code DEL} and
  * {@code EXISTS}, seconds with {@code -1}/{@code -2} for {@code TTL}. Values keep their Java type
- * (a {@code Long} written is a {@code Long} read). Every method returns a future that fails with a
- * {@link StatelessException} rather than throwing; only a {@code null} argument (or a {@code null}
- * in an array or map argument) throws {@link NullPointerException} at once, naming it, before any
- * command is sent. Hashes ({@code hset}, {@code hget}, {@code hgetall}, {@code hdel}) are one
- * {@code Map<String, String>} value each, changed atomically; lists and sets are not offered.
+ * as the key's component declares them ({@code @ValueType}); keys of an untyped component read back
+ * from Redis are text, as in Redis (a {@code Long} written is {@code "5"} read). Every method
+ * returns a future that fails with a {@link StatelessException} rather than throwing; only a {@code
+ * null} argument (or a {@code null} in an array or map argument) throws {@link
+ * NullPointerException} at once, naming it, before any command is sent. Hashes ({@code hset},
+ * {@code hget}, {@code hgetall}, {@code hdel}) are one {@code Map<String, String>} value each,
+ * changed atomically and stored as one JSON object (not a Redis hash: other clients {@code GET}
+ * it); lists and sets are not offered.
  *
  * <p>Thread-safe.
  */
@@ -322,6 +326,13 @@ public final class RedisAdapter {
     }
     if (value instanceof Map) {
       return (Map<String, String>) value;
+    }
+    if (value instanceof String json && json.startsWith("{")) {
+      try {
+        return JsonCodec.stringMap(json); // a hash read back from Redis: its JSON object
+      } catch (StatelessException notAHash) {
+        // not an object of texts: refused below
+      }
     }
     throw new StatelessException(
         List.of(

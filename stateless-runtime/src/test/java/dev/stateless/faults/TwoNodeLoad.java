@@ -246,10 +246,9 @@ final class TwoNodeLoad implements AutoCloseable {
     }
   }
 
-  /** What Redis holds for {@code key}, decoded as the standard codec wrote it (tag + text). */
+  /** What Redis holds for {@code key}: the text itself, as any client reads it. */
   static @Nullable String inRedis(RedisServerExtension redis, String key) {
-    String raw = redis.command("GET", key);
-    return raw == null ? null : raw.substring(1);
+    return redis.command("GET", key);
   }
 
   /**

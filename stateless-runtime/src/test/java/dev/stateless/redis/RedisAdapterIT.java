@@ -61,7 +61,9 @@ class RedisAdapterIT {
     assertThat(await(r.ttl("forever"))).isBetween(1L, 50L);
     assertThat(await(r.exists("key", "missing", "forever"))).isEqualTo(2L);
     assertThat(await(r.mset(orderedMap("a", "1", "b", 2L)))).isEqualTo("OK");
-    assertThat(await(r.mget("a", "b", "nope"))).containsExactly("1", 2L, null);
+    // Untyped values: kept as written in process; read from Redis, what Redis holds (text).
+    Object two = store.kind() == StoreKind.REDIS ? "2" : 2L;
+    assertThat(await(r.mget("a", "b", "nope"))).containsExactly("1", two, null);
     assertThat(await(r.incr("counter"))).isEqualTo(1L);
     assertThat(await(r.incrby("counter", 9))).isEqualTo(10L);
     assertThat(await(r.decr("counter"))).isEqualTo(9L);
@@ -76,7 +78,7 @@ class RedisAdapterIT {
   void onRedis_stringsAreReadableWithRedisCli(StoreContext store) {
     RedisAdapter r = new RedisAdapter(cache(store, null));
     await(r.set("greeting", "hello"));
-    assertThat(store.redis().command("GET", "greeting")).isEqualTo("shello");
+    assertThat(store.redis().command("GET", "greeting")).isEqualTo("hello");
   }
 
   @StoreMatrix

@@ -59,6 +59,9 @@ public final class RedisKeys {
     return STREAM_PREFIX + ownerPart(owner);
   }
 
+  /** A Redis glob matching every owner's key index. */
+  public static final String INDEX_GLOB = PREFIX + "idx:*";
+
   /** The index of an owner's keys (null: the keys nobody owns). */
   public static String index(@Nullable String owner) {
     return PREFIX + "idx:" + ownerPart(owner);
