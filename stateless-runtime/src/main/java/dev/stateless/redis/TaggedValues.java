@@ -55,7 +55,14 @@ public final class TaggedValues {
    * @param examples a few converted keys, for the log
    */
   public record Report(long seen, long converted, long untouched, List<String> examples) {
-    /** Copies the examples. */
+    /**
+     * Copies the examples.
+     *
+     * @param seen keys read from the indexes that hold a string value
+     * @param converted keys rewritten without their tag (or, dry, that would be)
+     * @param untouched keys whose value is no 0.1.0 tagged value, left as they are
+     * @param examples a few converted keys, for the log
+     */
     public Report {
       examples = List.copyOf(examples);
     }
