@@ -41,16 +41,16 @@ class AtomicOpsIT {
     List<Object> seen = new ArrayList<>();
     Long first =
         c.<Long>atomicUpdate(
-            "plain:n",
+            "count:n",
             n -> {
               seen.add(n == null ? "null" : n);
               return n == null ? 1L : n + 1;
             });
-    Long second = c.<Long>atomicUpdate("plain:n", n -> n + 41);
+    Long second = c.<Long>atomicUpdate("count:n", n -> n + 41);
     assertThat(seen).containsExactly("null");
     assertThat(first).isEqualTo(1L);
     assertThat(second).isEqualTo(42L);
-    assertThat(c.get("plain:n")).isEqualTo(42L);
+    assertThat(c.get("count:n")).isEqualTo(42L);
   }
 
   @StoreMatrix
@@ -140,22 +140,22 @@ class AtomicOpsIT {
   @StoreMatrix
   void atomicUpdate_thatLosesEveryTime_failsWithSL103_afterTheBound(StoreContext store) {
     SyncCache c = cache(store).sync();
-    c.set("plain:x", 0L);
+    c.set("count:x", 0L);
     AtomicInteger calls = new AtomicInteger();
     assertThatThrownBy(
             () ->
                 c.<Long>atomicUpdate(
-                    "plain:x",
+                    "count:x",
                     v -> {
-                      c.set("plain:x", (long) calls.incrementAndGet() * 1000); // always a racer
+                      c.set("count:x", (long) calls.incrementAndGet() * 1000); // always a racer
                       return v + 1;
                     }))
         .isInstanceOf(VersionConflictException.class)
         .satisfies(t -> assertThat(Failures.code(t)).isEqualTo("SL103"))
-        .hasMessageContaining("plain:x");
+        .hasMessageContaining("count:x");
     assertThat(calls.get()).isEqualTo(AtomicUpdates.ATTEMPTS);
-    assertThat(c.get("plain:x")).isEqualTo((long) AtomicUpdates.ATTEMPTS * 1000);
-    assertThat(c.<Long>atomicUpdate("plain:x", v -> v + 1))
+    assertThat(c.get("count:x")).isEqualTo((long) AtomicUpdates.ATTEMPTS * 1000);
+    assertThat(c.<Long>atomicUpdate("count:x", v -> v + 1))
         .isEqualTo(AtomicUpdates.ATTEMPTS * 1000L + 1);
   }
 
@@ -163,7 +163,7 @@ class AtomicOpsIT {
   void atomicUpdate_eightThreadsInProcess_loseNoIncrement(StoreContext store) throws Exception {
     StatelessCache c = cache(store);
     runIncrements(List.of(c), 8, 10_000);
-    assertThat(c.sync().get("plain:counter")).isEqualTo(80_000L);
+    assertThat(c.sync().get("count:counter")).isEqualTo(80_000L);
   }
 
   /** The test: two nodes with four threads each, 10,000 increments per thread. */
@@ -173,9 +173,9 @@ class AtomicOpsIT {
     StatelessCache a = cache(store);
     StatelessCache b = cache(store);
     runIncrements(List.of(a, b), 4, 10_000);
-    assertThat(a.sync().get("plain:counter")).isEqualTo(80_000L);
-    assertThat(b.sync().get("plain:counter")).isEqualTo(80_000L);
-    assertThat(store.redis().command("EXISTS", RedisKeys.lock("plain:counter")))
+    assertThat(a.sync().get("count:counter")).isEqualTo(80_000L);
+    assertThat(b.sync().get("count:counter")).isEqualTo(80_000L);
+    assertThat(store.redis().command("EXISTS", RedisKeys.lock("count:counter")))
         .as("no lock is left behind")
         .isEqualTo("0");
   }
@@ -191,7 +191,7 @@ class AtomicOpsIT {
               pool.submit(
                   () -> {
                     for (int i = 0; i < each; i++) {
-                      node.sync().<Long>atomicUpdate("plain:counter", n -> n == null ? 1L : n + 1);
+                      node.sync().<Long>atomicUpdate("count:counter", n -> n == null ? 1L : n + 1);
                     }
                     return null;
                   }));
@@ -322,8 +322,8 @@ class AtomicOpsIT {
               while (!stop.get()) {
                 // a is written first in each batch and read first here: seeing the batch's a,
                 // the reader must see (at least) the same batch's b.
-                long a = (Long) s.get("user:a");
-                long b = (Long) s.get("user:b");
+                long a = s.get("user:a", Long.class);
+                long b = s.get("user:b", Long.class);
                 if (b < a) {
                   synchronized (violations) {
                     violations.add("a=" + a + " b=" + b);
@@ -346,8 +346,8 @@ class AtomicOpsIT {
       reader.join();
     }
     assertThat(violations).isEmpty();
-    assertThat(s.get("user:a")).isEqualTo((long) rounds);
-    assertThat(s.get("user:b")).isEqualTo((long) rounds);
+    assertThat(s.get("user:a", Long.class)).isEqualTo((long) rounds);
+    assertThat(s.get("user:b", Long.class)).isEqualTo((long) rounds);
   }
 
   @StoreMatrix(StoreKind.REDIS)
@@ -392,12 +392,12 @@ class AtomicOpsIT {
             .manifest(TestManifest.class)
             .server(Stores.redis(store.redis().uri()))
             .build();
-    c.sync().set("plain:c", 1L);
+    c.sync().set("count:c", 1L);
     java.util.concurrent.CountDownLatch inFn = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     CompletableFuture<Long> f =
         c.<Long>atomicUpdate(
-            "plain:c",
+            "count:c",
             n -> {
               inFn.countDown();
               try {
@@ -418,24 +418,24 @@ class AtomicOpsIT {
   @StoreMatrix(StoreKind.REDIS)
   void atomicUpdate_afterThisNodesQueuedClientFirstWrite_seesIt(StoreContext store) {
     SyncCache c = cache(store).sync();
-    c.set("hot:1", 5L); // CLIENT_FIRST: queued for Redis
-    assertThat(c.<Long>atomicUpdate("hot:1", n -> n + 1)).isEqualTo(6L);
+    c.set("hotcount:1", 5L); // CLIENT_FIRST: queued for Redis
+    assertThat(c.<Long>atomicUpdate("hotcount:1", n -> n + 1)).isEqualTo(6L);
     c.flush();
-    assertThat(store.redis().command("GET", "hot:1")).isEqualTo("l6");
+    assertThat(store.redis().command("GET", "hotcount:1")).isEqualTo("6");
   }
 
   @StoreMatrix
-  void mapValues_inProcess_areCopiedIn_andReadOnlyOut(StoreContext store) {
+  @SuppressWarnings({"unchecked", "rawtypes"}) // get(key, Map.class): a raw Map
+  void mapValues_areStoredByValue_copiedInAndOut(StoreContext store) {
     SyncCache c = cache(store).sync();
     java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
     m.put("a", "1");
     c.set("plain:m", m);
     m.put("a", "changed after the write");
-    assertThat(c.get("plain:m")).isEqualTo(java.util.Map.of("a", "1"));
-    @SuppressWarnings("unchecked")
-    java.util.Map<String, String> read = (java.util.Map<String, String>) c.get("plain:m");
-    assertThatThrownBy(() -> read.put("b", "2")).isInstanceOf(UnsupportedOperationException.class);
-    assertThat(c.get("plain:m")).isEqualTo(java.util.Map.of("a", "1"));
+    assertThat(c.get("plain:m", java.util.Map.class)).isEqualTo(java.util.Map.of("a", "1"));
+    java.util.Map<String, String> read = c.get("plain:m", java.util.Map.class);
+    read.put("b", "2"); // the reader's own copy
+    assertThat(c.get("plain:m", java.util.Map.class)).isEqualTo(java.util.Map.of("a", "1"));
   }
 
   @StoreMatrix(StoreKind.REDIS)

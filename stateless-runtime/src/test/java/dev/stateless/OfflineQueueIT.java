@@ -602,7 +602,7 @@ class OfflineQueueIT {
     // Known absent: a value written meanwhile (unannounced, so the marker stays) is a conflict.
     String k2 = "hot:n2";
     assertThat(a.sync().get(k2)).isNull();
-    redis.command("SET", k2, "stheirs");
+    redis.command("SET", k2, "theirs");
     assertThat(await(a.set(k2, "mine"))).isTrue();
     a.sync().flush();
     assertThat(inRedis(k2)).isEqualTo("theirs");
@@ -639,11 +639,11 @@ class OfflineQueueIT {
     Path queue = dir.resolve("a.mv");
     String k = "hot:lost";
     List<OfflineConflict> conflicts = new CopyOnWriteArrayList<>();
-    redis.command("SET", k, "sv0");
+    redis.command("SET", k, "v0");
     StatelessCache a = node(builder().offlineQueue(queue).onConflict(conflicts::add));
     readCopy(a, k, "v0");
     a.engine().offline().current().loseRepliesForTest = true;
-    redis.command("SET", k, "stheirs"); // another writer; unannounced, so the copy stays
+    redis.command("SET", k, "theirs"); // another writer; unannounced, so the copy stays
     assertThat(await(a.set(k, "mine"))).isTrue();
     // Redis refused the record (its number is consumed) but the node never saw the reply.
     eventually("the record sent", () -> "1".equals(redis.command("HVALS", RedisKeys.QUEUES)));

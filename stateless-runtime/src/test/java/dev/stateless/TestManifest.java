@@ -12,6 +12,7 @@ import dev.stateless.annotation.Strategy;
 import dev.stateless.annotation.Streaming;
 import dev.stateless.annotation.Ttl;
 import dev.stateless.annotation.UseStrategy;
+import dev.stateless.annotation.ValueType;
 
 /** One manifest with a component for every routing case the runtime tests exercise. */
 @CacheManifest
@@ -56,6 +57,16 @@ final class TestManifest {
 
   @Borrows({"user:*", "product:*"})
   Object analytics;
+
+  /** Counters: Longs in Redis as decimal text, read back as Longs. */
+  @Owns("count:*")
+  @ValueType
+  Long counts;
+
+  @Owns("hotcount:*")
+  @UseStrategy(Strategy.CLIENT_FIRST)
+  @ValueType
+  Long hotCounts;
 
   private TestManifest() {}
 }

@@ -317,10 +317,9 @@ public final class Errors {
             Code.SL105,
             "cannot store the value of \""
                 + shortKey(key)
-                + "\""
-                + (component == null ? "" : " (component \"" + component + "\")")
-                + " exactly ("
+                + "\" exactly ("
                 + Values.typeName(value)
+                + (component == null ? "" : ", component \"" + component + "\"")
                 + "): "
                 + problemOf(problem)
                 + "; nothing was written",

@@ -5,6 +5,7 @@ import dev.stateless.annotation.CacheManifest;
 import dev.stateless.annotation.Owns;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.annotation.UseStrategy;
+import dev.stateless.annotation.ValueType;
 
 /**
  * The fault suite's manifest: three layers (client, edge, server), owners in Redis whose copies may
@@ -25,7 +26,8 @@ final class FaultManifest {
 
   /** Counters: {@code increment} and {@code atomicUpdate}, never copied. */
   @Owns("count:*")
-  Object counters;
+  @ValueType
+  Long counters;
 
   /** The records the child JVM queues and is killed while draining ({@link DrainChild}). */
   @Owns("drain:*")

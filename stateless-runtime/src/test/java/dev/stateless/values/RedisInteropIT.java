@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,6 +78,10 @@ class RedisInteropIT {
     @Owns("big:{id}")
     @ValueType
     BigInteger bigs;
+
+    @Owns("ratio:{id}")
+    @ValueType
+    Double ratios;
 
     @Owns("misc:*")
     Object misc;
@@ -137,7 +142,8 @@ class RedisInteropIT {
     assertThat(t.get("flag:1")).isEqualTo("true");
     assertThat(t.get("big:1")).isEqualTo("98765432109876543210");
     assertThat(t.get("misc:1")).isEqualTo("untyped text");
-    ObjectNode json = (ObjectNode) new ObjectMapper().readTree(t.get("product:1"));
+    assertThat(t.get("product:1")).contains("\"price\":19.90"); // the scale kept
+    ObjectNode json = (ObjectNode) mapper().readTree(t.get("product:1"));
     assertThat(json.get("sku").asText()).isEqualTo("L-1");
     assertThat(json.get("title").asText()).isEqualTo("Lamp \ud83d\udca1");
     assertThat(json.get("price").decimalValue()).isEqualTo(new BigDecimal("19.90"));
@@ -244,7 +250,7 @@ class RedisInteropIT {
   void aJsonRecordEditedByAnotherClient_isReadBackWithTheEdit() throws Exception {
     SyncCache cache = node();
     cache.set("product:7", LAMP);
-    ObjectMapper mapper = new ObjectMapper();
+    ObjectMapper mapper = mapper();
     ObjectNode json = (ObjectNode) mapper.readTree(text.sync().get("product:7"));
     json.put("title", "Desk lamp");
     json.put("addedBy", "a script"); // a field our record does not have
@@ -276,6 +282,102 @@ class RedisInteropIT {
     assertThat(cup.tags()).isNull(); // absent in the JSON: what a record gets, documented
   }
 
+  /**
+   * Seeded: random values of every kind, written by one node, are in Redis as the bytes of their
+   * form; those bytes, copied by a plain client to another key, read back through another node as
+   * an equal value.
+   */
+  @Test
+  void randomValuesOfEveryKind_surviveARedisRoundTrip_byteExactly() throws Exception {
+    long seed = Long.getLong("stateless.seed", System.nanoTime());
+    Random r = new Random(seed);
+    SyncCache writer = node();
+    SyncCache reader = node();
+    ObjectMapper other = mapper();
+    for (int i = 0; i < 400; i++) {
+      String id = "p" + i;
+      String prefix;
+      Object v;
+      switch (r.nextInt(8)) {
+        case 0 -> {
+          prefix = "name:";
+          v = randomText(r);
+        }
+        case 1 -> {
+          prefix = "blob:";
+          byte[] b = new byte[r.nextInt(64)];
+          r.nextBytes(b);
+          v = b;
+        }
+        case 2 -> {
+          prefix = "stock:";
+          v = r.nextBoolean() ? r.nextLong() : (long) r.nextInt(1000);
+        }
+        case 3 -> {
+          prefix = "price:";
+          v = new BigDecimal(new BigInteger(1 + r.nextInt(90), r), r.nextInt(12) - 3);
+        }
+        case 4 -> {
+          prefix = "flag:";
+          v = r.nextBoolean();
+        }
+        case 5 -> {
+          prefix = "big:";
+          BigInteger b = new BigInteger(1 + r.nextInt(200), r);
+          v = r.nextBoolean() ? b : b.negate();
+        }
+        case 6 -> {
+          prefix = "ratio:";
+          v = (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(40) - 20);
+        }
+        default -> {
+          prefix = "product:";
+          v =
+              new Product(
+                  randomText(r),
+                  randomText(r),
+                  new BigDecimal(new BigInteger(40, r), r.nextInt(4)),
+                  List.of(randomText(r), randomText(r)),
+                  Instant.ofEpochSecond(r.nextInt(2_000_000_000), r.nextInt(1_000_000_000)));
+        }
+      }
+      String key = prefix + id;
+      String copy = prefix + "copy" + i;
+      writer.set(key, v);
+      byte[] stored = raw.sync().get(bytes(key));
+      String what = "seed " + seed + ", " + key + " = " + v;
+      if (v instanceof String text) {
+        assertThat(stored).as(what).isEqualTo(bytes(text));
+      } else if (v instanceof byte[] b) {
+        assertThat(stored).as(what).isEqualTo(b);
+      } else if (v instanceof Product p) {
+        ObjectNode json = (ObjectNode) other.readTree(stored);
+        assertThat(json.get("title").asText()).as(what).isEqualTo(p.title());
+        assertThat(json.get("price").decimalValue()).as(what).isEqualTo(p.price());
+        assertThat(Instant.parse(json.get("added").asText())).as(what).isEqualTo(p.added());
+      } else {
+        assertThat(new String(stored, StandardCharsets.US_ASCII)).as(what).isEqualTo(v.toString());
+      }
+      raw.sync().set(bytes(copy), stored); // another client writes the same bytes
+      assertThat(reader.get(copy)).as(what).isEqualTo(v);
+      assertThat(reader.get(key)).as(what).isEqualTo(v);
+    }
+  }
+
+  /** Text of random code points from all planes, never half a surrogate pair. */
+  private static String randomText(Random r) {
+    StringBuilder b = new StringBuilder();
+    int n = r.nextInt(12);
+    for (int i = 0; i < n; i++) {
+      int cp;
+      do {
+        cp = r.nextInt(4) == 0 ? r.nextInt(0x110000) : 0x20 + r.nextInt(0x5f);
+      } while (cp >= 0xD800 && cp <= 0xDFFF);
+      b.appendCodePoint(cp);
+    }
+    return b.toString();
+  }
+
   private static Path redisCli() {
     Path beside = redis.binary().resolveSibling("redis-cli");
     if (Files.isExecutable(beside)) {
@@ -303,6 +405,12 @@ class RedisInteropIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     return out;
+  }
+
+  /** Another program's Jackson, keeping decimals exact (as a careful client does). */
+  private static ObjectMapper mapper() {
+    return new ObjectMapper()
+        .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   }
 
   private static byte[] bytes(String s) {
