@@ -601,24 +601,53 @@ public final class StatelessCache implements AutoCloseable {
 
   /**
    * Closes the cache: deletes the entries written with a cleanup callback and runs the callbacks,
-   * then closes the stores. The offline queue's drain stops; writes still queued stay in its file
-   * and are drained by the next cache built with the same {@link Builder#offlineQueue(Path)
-   * offlineQueue} file. Closing a {@link #session()} (or a view of it) ends the session. Other
-   * views' {@code close()} does nothing.
+   * drains the {@code CLIENT_FIRST} offline queue for up to {@link Builder#closeTimeout(Duration)
+   * closeTimeout} (10 seconds unless set), then stops the drain and closes the stores. Closing a
+   * {@link #session()} (or a view of it) ends the session. Other views' {@code close()} does
+   * nothing.
    *
+   * <p>Queued writes that were not drained by then (Redis down or slow, or the bound reached) are
+   * never dropped silently. With an {@link Builder#offlineQueue(Path) offlineQueue} file they stay
+   * in it, and are drained by the next cache built with the same file (logged as a warning; with
+   * the file, the wait also ends early once Redis is found unreachable). With the queue in memory
+   * they are lost: this method logs an error and throws, naming how many writes were lost ({@link
+   * CacheNetworkException#unsavedWrites()}, {@link CacheTimeoutException#unsavedWrites()}) and
+   * their keys. Either way everything is closed first.
+   *
+   * @throws CacheNetworkException SL100 when acknowledged {@code CLIENT_FIRST} writes were lost
+   *     (queue in memory) because Redis was unreachable until the bound ran out
+   * @throws CacheTimeoutException SL101 when acknowledged {@code CLIENT_FIRST} writes were lost
+   *     (queue in memory) because the bound ran out with Redis slow or not answering
    * @throws dev.stateless.core.StatelessException when a delete or callback failed (the cache is
-   *     closed all the same), or SL010 when a session entry had no cleanup callback
+   *     closed all the same), or SL010 when a session entry had no cleanup callback; a loss of
+   *     writes thrown with it carries it as suppressed
    */
   @Override
   public void close() {
     if (root) {
+      RuntimeException cleanup = null;
       try {
         entries.close();
+      } catch (RuntimeException e) {
+        cleanup = e;
+        throw e;
       } finally {
-        engine.close();
+        closeEngine(cleanup);
       }
     } else if (inSession()) {
       entries.close();
+    }
+  }
+
+  /** Closes the engine; a report of lost writes carries an earlier failure of close() with it. */
+  private void closeEngine(@Nullable RuntimeException earlier) {
+    try {
+      engine.close();
+    } catch (RuntimeException e) {
+      if (earlier != null) {
+        e.addSuppressed(earlier);
+      }
+      throw e;
     }
   }
 
@@ -668,6 +697,7 @@ public final class StatelessCache implements AutoCloseable {
     private @Nullable Path offlineQueue;
     private @Nullable Consumer<OfflineConflict> onConflict;
     private Duration removalCommitDelay = Duration.ofSeconds(1);
+    private Duration closeTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -712,6 +742,27 @@ public final class StatelessCache implements AutoCloseable {
      */
     public Builder onConflict(Consumer<OfflineConflict> handler) {
       this.onConflict = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link StatelessCache#close()} waits for the {@code CLIENT_FIRST} offline queue
+     * to drain to Redis before it stops the drain (10 seconds unless set). The wait ends as soon as
+     * every queued write is drained; a drain paused by its backoff is retried at once. What is not
+     * drained within it stays in the {@link #offlineQueue(Path) offlineQueue} file for the next
+     * start, or, with the queue in memory, is lost and reported by {@code close()} (see there).
+     *
+     * @param timeout the longest wait; zero to not wait
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws StatelessException SL012 if {@code timeout} is negative
+     */
+    public Builder closeTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw Errors.negativeCloseTimeout(timeout);
+      }
+      this.closeTimeout = timeout;
       return this;
     }
 
@@ -996,7 +1047,8 @@ public final class StatelessCache implements AutoCloseable {
                   negativeCaching == null ? 0 : Writes.nanos(negativeCaching),
                   offlineQueue,
                   onConflict,
-                  removalCommitDelay.toNanos()));
+                  removalCommitDelay.toNanos(),
+                  saturatedNanos(closeTimeout)));
       engine.start();
       if (meterRegistry != null) {
         try {
@@ -1008,6 +1060,14 @@ public final class StatelessCache implements AutoCloseable {
       }
       return new StatelessCache(
           engine, base, null, null, true, new ScopedEntries(engine.writes(), "cache", false));
+    }
+
+    private static long saturatedNanos(Duration d) {
+      try {
+        return d.toNanos();
+      } catch (ArithmeticException tooLong) {
+        return Long.MAX_VALUE; // about 292 years: no bound
+      }
     }
 
     private static LongSupplier nanosOf(Clock clock) {

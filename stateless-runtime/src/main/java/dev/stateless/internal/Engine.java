@@ -45,13 +45,15 @@ public final class Engine implements AutoCloseable {
       long negativeNanos,
       @Nullable Path offlineFile,
       @Nullable Consumer<OfflineConflict> onConflict,
-      long removalCommitNanos) {}
+      long removalCommitNanos,
+      long closeTimeoutNanos) {}
 
   private final Manifest manifest;
   private final String name;
   private final String nodeId = UUID.randomUUID().toString();
   private final Layers layers;
   private final LongSupplier nanoTime;
+  private final long closeTimeoutNanos;
   private final Lifecycle lifecycle = new Lifecycle();
   private final Metrics metrics;
   private final Routes routes;
@@ -75,6 +77,7 @@ public final class Engine implements AutoCloseable {
     this.name = manifest.name();
     this.nanoTime = s.nanoTime();
     this.metrics = new Metrics(s.countGets());
+    this.closeTimeoutNanos = s.closeTimeoutNanos();
     int n = CacheLayer.values().length;
     @Nullable CaffeineStore[] local = new CaffeineStore[n];
     @Nullable RemoteStore[] remote = new RemoteStore[n];
@@ -292,15 +295,24 @@ public final class Engine implements AutoCloseable {
     close();
   }
 
+  /**
+   * Closes everything; the offline queue first drains for up to its close timeout.
+   *
+   * @throws dev.stateless.core.StatelessException when queued writes in memory were lost (after
+   *     everything is closed)
+   */
   @Override
   public void close() {
     lifecycle.close();
     streams.close();
     atomicUpdates.close();
-    offline.close(); // before the stores: the drainer may be using them
-    if (decodingPool != null) {
-      decodingPool.shutdown();
+    try {
+      offline.close(closeTimeoutNanos); // before the stores: the drainer may be using them
+    } finally {
+      if (decodingPool != null) {
+        decodingPool.shutdown();
+      }
+      layers.closeAll();
     }
-    layers.closeAll();
   }
 }

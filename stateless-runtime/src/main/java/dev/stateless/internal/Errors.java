@@ -604,6 +604,63 @@ public final class Errors {
         null);
   }
 
+  /**
+   * Acknowledged CLIENT_FIRST writes that {@code close()} could not drain from a queue in memory:
+   * lost. SL100 when the drain's last failure was Redis unreachable, else SL101 (the bound ran
+   * out).
+   *
+   * @param keys the first distinct keys of the writes, in queue order
+   * @param moreKeys how many distinct keys {@code keys} leaves out
+   */
+  public static StatelessException offlineWritesLost(
+      long writes, List<String> keys, long moreKeys, Duration timeout, @Nullable Throwable last) {
+    boolean down = last instanceof CacheNetworkException;
+    StringBuilder names = new StringBuilder();
+    for (String key : keys) {
+      names.append(names.length() == 0 ? "" : ", ").append('"').append(shortKey(key)).append('"');
+    }
+    if (moreKeys > 0) {
+      names.append(" and ").append(moreKeys).append(" more");
+    }
+    Diagnostic d =
+        Diagnostic.error(
+            down ? Code.SL100 : Code.SL101,
+            writes
+                + " acknowledged CLIENT_FIRST write"
+                + (writes == 1 ? " was" : "s were")
+                + " not saved: close() could not drain them to Redis within "
+                + timeout.toMillis()
+                + " ms ("
+                + (down
+                    ? "Redis unreachable: " + rootMessage(last)
+                    : last == null ? "Redis did not answer in time" : rootMessage(last))
+                + ") and the offline queue is in memory, so they are lost"
+                + (down ? "" : " (those already sent may still be applied)")
+                + "; keys: "
+                + names,
+            (down ? "start Redis before closing, " : "")
+                + "call flush() and wait for it before close(), raise"
+                + " StatelessCache.builder().closeTimeout(..), or make the queue durable with"
+                + " StatelessCache.builder().offlineQueue(Path.of(\"...\")), whose file keeps"
+                + " what close() cannot drain for the next start",
+            List.of());
+    return down
+        ? new CacheNetworkException(d, last, writes)
+        : new CacheTimeoutException(d, last, writes);
+  }
+
+  /** A {@code Builder.closeTimeout} below zero. */
+  public static StatelessException negativeCloseTimeout(Duration timeout) {
+    return new StatelessException(
+        List.of(
+            Diagnostic.error(
+                Code.SL012,
+                "closeTimeout of StatelessCache.Builder is negative: " + timeout,
+                "give zero (close() does not wait for queued CLIENT_FIRST writes) or a positive"
+                    + " duration, such as Duration.ofSeconds(10)",
+                List.of())));
+  }
+
   private static String rootMessage(@Nullable Throwable t) {
     Throwable root = t;
     while (root != null && root.getCause() != null && root.getCause() != root) {

@@ -100,14 +100,17 @@ public final class Offline implements PendingWrites {
     return writes;
   }
 
-  /** Stops the drain; undrained records stay in the file for the next start. */
-  void close() {
+  /**
+   * Drains for up to {@code timeoutNanos}, then stops the drain; undrained records stay in the file
+   * for the next start, or, in memory, are reported as lost (see {@link OfflineWrites#close}).
+   */
+  void close(long timeoutNanos) {
     OfflineWrites o;
     synchronized (this) {
       o = writes;
     }
     if (o != null) {
-      o.close();
+      o.close(timeoutNanos);
     }
   }
 

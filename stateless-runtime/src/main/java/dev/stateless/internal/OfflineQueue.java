@@ -385,22 +385,34 @@ public final class OfflineQueue implements AutoCloseable {
     return removedSince != 0 && System.nanoTime() - removedSince >= removalCommitNanos;
   }
 
-  /** Commits what was appended, then closes the file: its records stay for the next start. */
-  @Override
-  public void close() {
+  /**
+   * Commits what was appended and takes no more appends; the records stay readable until {@link
+   * #close()}.
+   */
+  public void seal() {
     synchronized (lock) {
-      if (closing || closed) {
-        return;
+      if (!closing && !closed) {
+        closing = true;
+        lock.notifyAll();
       }
-      closing = true;
-      lock.notifyAll();
     }
     try {
       committer.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    closed = true;
+  }
+
+  /** Commits what was appended, then closes the file: its records stay for the next start. */
+  @Override
+  public void close() {
+    seal();
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
     store.close();
   }
 

@@ -4,10 +4,14 @@ import dev.stateless.OfflineConflict;
 import dev.stateless.ValueCodecException;
 import dev.stateless.annotation.CacheLayer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -35,10 +39,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class OfflineWrites implements AutoCloseable {
+public final class OfflineWrites {
   private static final System.Logger LOG = System.getLogger(OfflineWrites.class.getName());
   public static final int WINDOW = 512;
   private static final long MAX_BACKOFF_MILLIS = 2000;
+  private static final long CLOSING_BACKOFF_MILLIS = 50; // close() waits: retry soon
+  private static final int KEYS_NAMED = 10;
   private static final int CLIENT = CacheLayer.CLIENT.ordinal();
 
   private final Routes routes;
@@ -59,8 +65,10 @@ public final class OfflineWrites implements AutoCloseable {
   private record Flush(long target, CompletableFuture<Void> done) {}
 
   private volatile boolean closed;
+  private volatile boolean closing; // close() is waiting for the drain
   private volatile long drainedUpTo;
   private boolean wake; // guarded by signal
+  private boolean kicked; // guarded by signal: ends a backoff wait
 
   /** Records Redis had applied already (re-sent after a crash or a lost reply). */
   public final LongAdder skipped = new LongAdder();
@@ -335,11 +343,22 @@ public final class OfflineWrites implements AutoCloseable {
     }
   }
 
-  /** Waits for new records (or close) up to {@code millis}; with {@code backoff}, only close. */
+  /** Ends a backoff wait: close() wants the drain retried now. */
+  private void kick() {
+    synchronized (signal) {
+      kicked = true;
+      signal.notifyAll();
+    }
+  }
+
+  /**
+   * Waits for new records (or close) up to {@code millis}; with {@code backoff}, only for close or
+   * a {@link #kick()}.
+   */
   private void awaitSignal(long millis, boolean backoff) {
     synchronized (signal) {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-      while ((backoff || !wake) && !closed) {
+      while ((backoff ? !kicked : !wake) && !closed) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -352,6 +371,7 @@ public final class OfflineWrites implements AutoCloseable {
         }
       }
       wake = false;
+      kicked = false;
     }
   }
 
@@ -378,6 +398,9 @@ public final class OfflineWrites implements AutoCloseable {
         return;
       }
       long next = backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+      if (closing) {
+        next = Math.min(next, CLOSING_BACKOFF_MILLIS);
+      }
       LOG.log(
           next == MAX_BACKOFF_MILLIS && backoff < MAX_BACKOFF_MILLIS
               ? System.Logger.Level.WARNING // once per failure streak, when the backoff is capped
@@ -632,11 +655,108 @@ public final class OfflineWrites implements AutoCloseable {
         c);
   }
 
-  /** Stops the drainer and closes the queue cleanly: undrained records stay for the next start. */
-  @Override
-  public void close() {
-    if (stop()) {
+  /**
+   * Drains for up to {@code timeoutNanos} (not at all when 0), then stops the drainer and closes
+   * the queue cleanly. What is left stays in the queue's file for the next start (logged); with a
+   * queue in memory it is lost, and reported: logged and thrown. With a file, the wait also ends
+   * when Redis is unreachable: the file keeps the writes.
+   *
+   * @throws dev.stateless.CacheNetworkException when writes were lost and Redis was unreachable
+   * @throws dev.stateless.CacheTimeoutException when writes were lost otherwise
+   */
+  public void close(long timeoutNanos) {
+    if (closed) {
+      return;
+    }
+    drainBeforeClose(timeoutNanos);
+    Throwable last = lastFailure; // before the stop, which fails what is in flight
+    if (!stop()) {
+      return;
+    }
+    queue.seal(); // commits the appends that raced with the close: they were acknowledged
+    long left;
+    Path file = queue.file();
+    Set<String> keys = new LinkedHashSet<>();
+    try {
+      left = queue.size();
+      if (left > 0 && file == null) { // lost: name their keys
+        long from = queue.firstSeq();
+        List<OfflineQueue.QueuedWrite> batch;
+        do {
+          batch = queue.read(from, 4096);
+          for (OfflineQueue.QueuedWrite rec : batch) {
+            keys.add(rec.key);
+            from = rec.seq + 1;
+          }
+        } while (batch.size() == 4096);
+      }
+    } finally {
       queue.close();
+    }
+    if (left == 0) {
+      return;
+    }
+    Duration timeout = Duration.ofNanos(timeoutNanos);
+    if (file != null) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "offline queue {0}: {1} CLIENT_FIRST writes were not drained to Redis within {2} ms of"
+              + " close() ({3}); they stay in the file and are drained by the next cache built"
+              + " with it",
+          file,
+          String.valueOf(left), // not a locale's digit grouping
+          String.valueOf(timeout.toMillis()),
+          last == null ? "no answer in time" : String.valueOf(last));
+      return;
+    }
+    List<String> named = new ArrayList<>(KEYS_NAMED);
+    for (String key : keys) {
+      if (named.size() == KEYS_NAMED) {
+        break;
+      }
+      named.add(key);
+    }
+    RuntimeException lost =
+        Errors.offlineWritesLost(left, named, keys.size() - named.size(), timeout, last);
+    LOG.log(System.Logger.Level.ERROR, lost.getMessage());
+    throw lost;
+  }
+
+  /**
+   * Waits until everything queued is drained, {@code timeoutNanos} pass, or (with a file, which
+   * keeps the writes) Redis is found unreachable. A drainer in its backoff retries at once.
+   */
+  private void drainBeforeClose(long timeoutNanos) {
+    if (timeoutNanos <= 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    closing = true;
+    kick();
+    CompletableFuture<Void> drained = flush();
+    while (!drained.isCompletedExceptionally()) {
+      if (drained.isDone()) {
+        if (pendingWrites() == 0) {
+          return;
+        }
+        drained = flush(); // writes that raced with the close
+        continue;
+      }
+      if (queue.file() != null && lastFailure instanceof dev.stateless.CacheNetworkException) {
+        return;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        drained.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // checked again above
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
