@@ -23,6 +23,7 @@ import dev.stateless.annotation.CacheManifest;
 import dev.stateless.annotation.Lifetime;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.AccessRules;
+import dev.stateless.core.Component;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.KeyPattern;
 import dev.stateless.core.KeyShape;
@@ -42,10 +43,14 @@ import java.util.function.Supplier;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.PrimitiveType;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Types;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -240,6 +245,9 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     CacheLayer via = call.throughView ? view.via : null;
     if (via != null && view.viaCheckedHere && !AccessRules.checkLayerView(rights, via).isEmpty()) {
       via = null; // the layer(..) call reports SL007 once; the key is judged as routed
+    }
+    if (call.writesValue && args.size() >= 2) {
+      value(child(path, args.get(0)), child(path, args.get(1)), rights);
     }
     switch (call.kind) {
       case KEYED -> {
@@ -446,7 +454,107 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
         report(
             AccessRules.check(rights, Operation.WRITE, shapes.of(key), via), args.get(i), rights);
       }
+      if (i + 1 < args.size()) {
+        value(key, child(map, args.get(i + 1)), rights);
+      }
     }
+  }
+
+  /**
+   * SL014: the value written to a key whose one owner declares a {@code @ValueType}. An error when
+   * no value of the argument's static type can be of the declared type (a {@code String} for a
+   * {@code Long}); a warning, shown in strict mode, when some can and others cannot (an {@code
+   * Object}, a type variable, an interface, a supertype): the runtime checks the value itself.
+   * Types are compared as the runtime compares them: boxed and erased.
+   */
+  private void value(TreePath keyArg, TreePath valueArg, Rights rights) {
+    Manifests.Found manifest = context.manifest();
+    if (manifest == null
+        || manifest.valueTypes.isEmpty()
+        || !KeyShapes.isString(trees.getTypeMirror(keyArg))) {
+      return;
+    }
+    KeyShape key = shapes.of(keyArg);
+    Component owner = soleOwner(manifest.manifest, key);
+    TypeMirror declared = owner == null ? null : manifest.valueTypes.get(owner.name());
+    TypeMirror actual = trees.getTypeMirror(valueArg);
+    if (declared == null || actual == null) {
+      return;
+    }
+    TypeMirror to = runtimeClass(declared);
+    TypeMirror from = runtimeClass(actual);
+    if (to == null || from == null) {
+      return; // null, or a type javac could not resolve (and has reported)
+    }
+    Types types = checker.types();
+    boolean assignable = types.isAssignable(from, to);
+    List<Diagnostic> found =
+        AccessRules.checkValueType(
+            key.toString(), owner, TypeNames.of(actual, checker.elements()), assignable);
+    if (!assignable && castable(from, to)) {
+      found = found.stream().map(d -> d.withSeverity(Diagnostic.Severity.WARNING)).toList();
+    }
+    report(found, valueArg.getLeaf(), rights);
+  }
+
+  /** The one component owning every key of a shape, or null when there may be none or several. */
+  private static @Nullable Component soleOwner(Manifest manifest, KeyShape key) {
+    if (key.isExact()) {
+      return manifest.ownerOf(key.exactKey()).orElse(null);
+    }
+    Component sole = null;
+    boolean always = false;
+    for (Component c : manifest.components()) {
+      for (KeyPattern p : c.owns()) {
+        if (key.mayMatch(p)) {
+          if (sole != null && sole != c) {
+            return null;
+          }
+          sole = c;
+          always |= key.alwaysMatches(p);
+        }
+      }
+    }
+    return always ? sole : null;
+  }
+
+  /**
+   * Whether a value of one erased reference type may be of another at run time: whether the cast
+   * would compile (JLS 5.5, without type arguments; a sealed hierarchy counts as open).
+   */
+  private boolean castable(TypeMirror from, TypeMirror to) {
+    Types types = checker.types();
+    if (types.isAssignable(from, to) || types.isSubtype(to, from)) {
+      return true;
+    }
+    if (from instanceof ArrayType fromArray && to instanceof ArrayType toArray) {
+      TypeMirror f = fromArray.getComponentType();
+      TypeMirror t = toArray.getComponentType();
+      return !f.getKind().isPrimitive() && !t.getKind().isPrimitive() && castable(f, t);
+    }
+    if (!(from instanceof DeclaredType fromType) || !(to instanceof DeclaredType toType)) {
+      return false; // an array and a class that is none of its supertypes
+    }
+    TypeElement f = (TypeElement) fromType.asElement();
+    TypeElement t = (TypeElement) toType.asElement();
+    if (f.getKind().isInterface() == t.getKind().isInterface()) {
+      return f.getKind().isInterface(); // two classes, neither a subclass of the other: never
+    }
+    // A class and an interface: a subclass of the class may implement it, unless there is none.
+    TypeElement type = f.getKind().isInterface() ? t : f;
+    return !type.getModifiers().contains(Modifier.FINAL);
+  }
+
+  /** The class a value of a static type has at run time, at most: boxed and erased. */
+  private @Nullable TypeMirror runtimeClass(TypeMirror t) {
+    Types types = checker.types();
+    if (t.getKind().isPrimitive()) {
+      return types.boxedClass((PrimitiveType) t).asType();
+    }
+    return switch (t.getKind()) {
+      case DECLARED, ARRAY, TYPEVAR, INTERSECTION -> types.erasure(t);
+      default -> null;
+    };
   }
 
   /**

@@ -57,12 +57,20 @@ final class CacheApi {
     final boolean allArguments;
     final boolean throughView;
 
+    /** Whether the second argument is the value written to the key (judged by SL014). */
+    final boolean writesValue;
+
     private Call(
-        Kind kind, @Nullable Operation operation, boolean allArguments, boolean throughView) {
+        Kind kind,
+        @Nullable Operation operation,
+        boolean allArguments,
+        boolean throughView,
+        boolean writesValue) {
       this.kind = kind;
       this.operation = operation;
       this.allArguments = allArguments;
       this.throughView = throughView;
+      this.writesValue = writesValue;
     }
   }
 
@@ -94,14 +102,14 @@ final class CacheApi {
     special(CACHE, "session", Kind.VIEW_SESSION);
     special(TRANSACTION, "set", Kind.SET);
     keyed(TRANSACTION, "del", Operation.DELETE, false, true);
-    keyed(SCOPE, "setScoped", Operation.SCOPED_WRITE, false, true);
+    valued(SCOPE, "setScoped", Operation.SCOPED_WRITE);
 
     keyed(ADAPTER, "get", Operation.READ, false, true);
     keyed(ADAPTER, "hget", Operation.READ, false, true);
     keyed(ADAPTER, "hgetall", Operation.READ, false, true);
     keyed(ADAPTER, "exists", Operation.READ, true, true);
     keyed(ADAPTER, "mget", Operation.READ, true, true);
-    keyed(ADAPTER, "set", Operation.WRITE, false, true);
+    valued(ADAPTER, "set", Operation.WRITE);
     keyed(ADAPTER, "del", Operation.DELETE, true, true);
     keyed(ADAPTER, "hset", Operation.ATOMIC_UPDATE, false, true);
     keyed(ADAPTER, "hdel", Operation.ATOMIC_UPDATE, false, true);
@@ -123,13 +131,21 @@ final class CacheApi {
       String type, String method, Operation op, boolean allArguments, boolean throughView) {
     TABLE
         .computeIfAbsent(type, t -> new HashMap<>())
-        .put(method, new Call(Kind.KEYED, op, allArguments, throughView));
+        .put(method, new Call(Kind.KEYED, op, allArguments, throughView, false));
+  }
+
+  /** A keyed call whose second argument is the value it writes. */
+  private static void valued(String type, String method, Operation op) {
+    TABLE
+        .computeIfAbsent(type, t -> new HashMap<>())
+        .put(method, new Call(Kind.KEYED, op, false, true, true));
   }
 
   private static void special(String type, String method, Kind kind) {
+    boolean writesValue = kind == Kind.SET || kind == Kind.SET_WITH_STRATEGY;
     TABLE
         .computeIfAbsent(type, t -> new HashMap<>())
-        .put(method, new Call(kind, null, false, true));
+        .put(method, new Call(kind, null, false, true, writesValue));
   }
 
   /** The call, or null when the method is not part of the checked API. */

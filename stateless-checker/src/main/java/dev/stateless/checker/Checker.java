@@ -34,6 +34,7 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,6 +70,7 @@ final class Checker implements TaskListener {
 
   private final Trees trees;
   private final Elements elements;
+  private final Types types;
   private final List<CompilationUnitTree> entered = new ArrayList<>();
   private CheckerOptions options = CheckerOptions.of(Map.of());
   private @Nullable Messager messager;
@@ -83,16 +85,17 @@ final class Checker implements TaskListener {
   private final Set<String> ambiguityReported = new HashSet<>();
   private boolean done;
 
-  private Checker(Trees trees, Elements elements) {
+  private Checker(Trees trees, Elements elements, Types types) {
     this.trees = trees;
     this.elements = elements;
+    this.types = types;
   }
 
   /** The checker of a compilation, listening to it from the first call on. */
   static synchronized Checker attach(JavacTask task) {
     Checker c = BY_TASK.get(task);
     if (c == null) {
-      c = new Checker(Trees.instance(task), task.getElements());
+      c = new Checker(Trees.instance(task), task.getElements(), task.getTypes());
       task.addTaskListener(c);
       BY_TASK.put(task, c);
     }
@@ -216,6 +219,14 @@ final class Checker implements TaskListener {
     return null;
   }
 
+  Elements elements() {
+    return elements;
+  }
+
+  Types types() {
+    return types;
+  }
+
   /** The manifests: nothing asks before analysis has started ({@link #start()}). */
   Manifests manifests() {
     return Objects.requireNonNull(manifests, "analysis has not started");
@@ -300,6 +311,7 @@ final class Checker implements TaskListener {
     String[] order =
         switch (rule) {
           case SL006 -> new String[] {"Invalidates"};
+          case SL014 -> new String[] {"ValueType"};
           case SL007, SL008 -> new String[] {"UseStrategy", "Layer"};
           default ->
               new String[] {

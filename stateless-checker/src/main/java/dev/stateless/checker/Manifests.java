@@ -18,11 +18,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.annotation.processing.Messager;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
 import org.jspecify.annotations.Nullable;
@@ -38,22 +42,29 @@ import org.jspecify.annotations.Nullable;
  * everywhere.
  */
 final class Manifests {
+  private static final String VALUE_TYPE = "dev.stateless.annotation.ValueType";
 
-  /** A manifest with the fields its components were read from. */
+  /**
+   * A manifest with the fields its components were read from and, for each component with a
+   * {@code @ValueType}, the type it declares.
+   */
   static final class Found {
     final TypeElement type;
     final Manifest manifest;
     final Map<String, VariableElement> fields;
+    final Map<String, TypeMirror> valueTypes;
     final @Nullable String unreadable;
 
     private Found(
         TypeElement type,
         Manifest manifest,
         Map<String, VariableElement> fields,
+        Map<String, TypeMirror> valueTypes,
         @Nullable String why) {
       this.type = type;
       this.manifest = manifest;
       this.fields = fields;
+      this.valueTypes = valueTypes;
       this.unreadable = why;
     }
 
@@ -147,32 +158,60 @@ final class Manifests {
     return read.computeIfAbsent(type.getQualifiedName().toString(), n -> readNow(type));
   }
 
-  private static Found readNow(TypeElement type) {
+  private Found readNow(TypeElement type) {
     try {
       return readAnnotations(type);
     } catch (EnumConstantNotPresentException newer) {
-      return new Found(type, Manifest.empty(), Map.of(), newer.toString());
+      return new Found(type, Manifest.empty(), Map.of(), Map.of(), newer.toString());
     }
   }
 
-  private static Found readAnnotations(TypeElement type) {
+  private Found readAnnotations(TypeElement type) {
     CacheManifest annotation = type.getAnnotation(CacheManifest.class);
     Manifest.Builder b =
         Manifest.builder(type.getSimpleName().toString()).layers(annotation.layers());
     Map<String, VariableElement> fields = new LinkedHashMap<>();
+    Map<String, TypeMirror> valueTypes = new HashMap<>();
     for (Element e : type.getEnclosedElements()) {
       if (e.getKind() != ElementKind.FIELD) {
         continue;
       }
       String name = e.getSimpleName().toString();
-      Component.fromAnnotations(name, e::getAnnotation)
+      TypeMirror valueType = declaredValueType((VariableElement) e);
+      Component.fromAnnotations(
+              name,
+              e::getAnnotation,
+              valueType == null ? null : TypeNames.of(valueType, elements),
+              null)
           .ifPresent(
               c -> {
                 b.component(c);
-                fields.putIfAbsent(name, (VariableElement) e);
+                if (fields.putIfAbsent(name, (VariableElement) e) == null && valueType != null) {
+                  valueTypes.put(name, valueType);
+                }
               });
     }
-    return new Found(type, b.build(), fields, null);
+    return new Found(type, b.build(), fields, Map.copyOf(valueTypes), null);
+  }
+
+  /**
+   * The type a field's {@code @ValueType} declares: its class, or for {@code void.class} (the
+   * default) the field's own type; null without the annotation. Read from the annotation's mirror:
+   * {@code getAnnotation(ValueType.class).value()} has no class to give at compile time.
+   */
+  private static @Nullable TypeMirror declaredValueType(VariableElement field) {
+    AnnotationMirror a = Reporter.mirror(field, VALUE_TYPE);
+    if (a == null) {
+      return null;
+    }
+    AnnotationValue value = Reporter.member(a, "value");
+    if (value == null) {
+      return field.asType();
+    }
+    if (!(value.getValue() instanceof TypeMirror named)) {
+      return null; // a class javac could not resolve, and has reported
+    }
+    return named.getKind() == TypeKind.VOID ? field.asType() : named;
   }
 
   /** The manifest for code declared in the element's package. */

@@ -37,6 +37,8 @@ class ManifestFromClassPathTest {
             "public class AppCache {",
             "  @Owns(\"order:*\") Object orders;",
             "  @Layer(CacheLayer.CLIENT) @Owns(\"user:*\") Object users;",
+            "  @Owns(\"ref:{id}\") @ValueType(java.util.UUID.class) Object refs;",
+            "  @Owns(\"tags:{id}\") @ValueType java.util.List<String> tags;",
             "}"));
     Path out = dir.resolve("classes");
     Files.createDirectories(out);
@@ -95,6 +97,38 @@ class ManifestFromClassPathTest {
         .hadErrorContaining("error[SL004]")
         .inFile(service)
         .onLineContaining("CacheLayer.SERVER");
+  }
+
+  @Test
+  void valueTypesOfAManifestOnTheClassPath_areJudged() throws IOException {
+    List<File> cp = libraryOnClassPath("lib");
+    JavaFileObject service =
+        JavaFileObjects.forSourceLines(
+            "lib.refs.RefWriter",
+            "package lib.refs;",
+            "import dev.stateless.StatelessCache;",
+            "import dev.stateless.annotation.*;",
+            "class RefWriter {",
+            "  StatelessCache cache;",
+            "  @CacheAccess(owns = {\"ref:{id}\", \"tags:{id}\"})",
+            "  void write(long id) {",
+            "    cache.set(\"ref:\" + id, java.util.UUID.randomUUID());",
+            "    cache.set(\"tags:\" + id, java.util.List.of(\"a\"));",
+            "    cache.set(\"ref:\" + id, \"not a UUID\");",
+            "    cache.set(\"tags:\" + id, \"not a list\");",
+            "  }",
+            "}");
+    Compilation c =
+        javac().withClasspath(cp).withProcessors(new StatelessProcessor()).compile(service);
+    assertThat(c).hadErrorCount(2);
+    assertThat(c)
+        .hadErrorContaining("holds values of type java.util.UUID")
+        .inFile(service)
+        .onLineContaining("\"not a UUID\"");
+    assertThat(c)
+        .hadErrorContaining("holds values of type java.util.List<java.lang.String>")
+        .inFile(service)
+        .onLineContaining("\"not a list\"");
   }
 
   @Test
