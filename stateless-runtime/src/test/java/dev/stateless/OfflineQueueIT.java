@@ -404,6 +404,7 @@ class OfflineQueueIT {
     StatelessCache w = node(builder());
     w.sync().set(k, "v0");
     w.sync().set(deleted, "d0");
+    await(w.flush()); // CLIENT_FIRST: acknowledged once queued; in Redis once drained
     // the snapshot Redis comes back from: k = v0, deleted = d0
     assertThat(redis.command("SAVE")).isEqualTo("OK");
     try {

@@ -311,7 +311,8 @@ public final class Errors {
    */
   public static ValueCodecException cannotEncodeValue(
       String key, @Nullable String component, Object value, RuntimeException problem) {
-    boolean text = value instanceof String;
+    boolean text =
+        value instanceof String || String.valueOf(problemOf(problem)).contains("surrogate");
     return new ValueCodecException(
         Diagnostic.error(
             Code.SL105,

@@ -40,7 +40,16 @@ public final class JsonCodec implements ValueCodec {
   public byte[] encode(Object value) {
     Objects.requireNonNull(value, "value");
     try {
-      return mapper.writeValueAsBytes(value);
+      byte[] json = mapper.writeValueAsBytes(value);
+      if (ValueType.strictUtf8(json) == null) {
+        // Jackson writes half a surrogate pair as bytes no UTF-8 reader takes: refuse, as for text
+        throw new ValueCodecException(
+            "a String in the "
+                + value.getClass().getName()
+                + " is no well-formed UTF-16 (half a surrogate pair), which UTF-8 cannot hold",
+            null);
+      }
+      return json;
     } catch (JsonProcessingException e) {
       throw new ValueCodecException(
           "JSON cannot hold a " + value.getClass().getName() + ": " + e.getOriginalMessage(), e);

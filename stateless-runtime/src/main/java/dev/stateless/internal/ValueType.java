@@ -210,7 +210,10 @@ public final class ValueType {
         case BYTES -> ((byte[]) value).clone(); // the one copy a written array costs
         case LONG, INT, SHORT, BYTE, BIG_INTEGER, DOUBLE, FLOAT, BIG_DECIMAL, BOOLEAN ->
             value.toString().getBytes(StandardCharsets.US_ASCII);
-        case CODEC, ANY -> codec.encode(value);
+        case CODEC, ANY -> {
+          checkTexts(value);
+          yield codec.encode(value);
+        }
       };
     } catch (RuntimeException e) {
       throw Errors.cannotEncodeValue(key, component, value, e);
@@ -359,6 +362,26 @@ public final class ValueType {
       utf8Check(s);
     } catch (IllegalArgumentException e) {
       throw Errors.cannotEncodeValue(key, component, s, e);
+    }
+  }
+
+  /** The texts of a map or collection (a hash, a list of names) are checked as a String is. */
+  private static void checkTexts(Object value) {
+    if (value instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        checkText(e.getKey());
+        checkText(e.getValue());
+      }
+    } else if (value instanceof Collection<?> c) {
+      for (Object o : c) {
+        checkText(o);
+      }
+    }
+  }
+
+  private static void checkText(@Nullable Object o) {
+    if (o instanceof String s) {
+      utf8Check(s);
     }
   }
 

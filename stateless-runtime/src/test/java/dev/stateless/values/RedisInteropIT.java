@@ -410,7 +410,10 @@ class RedisInteropIT {
   /** Another program's Jackson, keeping decimals exact (as a careful client does). */
   private static ObjectMapper mapper() {
     return new ObjectMapper()
-        .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .configure(
+            com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES,
+            false);
   }
 
   private static byte[] bytes(String s) {
