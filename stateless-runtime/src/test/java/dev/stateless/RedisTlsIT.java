@@ -138,6 +138,21 @@ class RedisTlsIT {
     assertThat(Failures.code(t)).isIn("SL100", "SL101");
   }
 
+  @Test
+  void rediss_toThePlainPort_failsTheBuildWithSL100_namingTheTlsPort() {
+    Throwable t =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30),
+            () ->
+                catchThrowable(
+                    () -> cache(Stores.redis("rediss://127.0.0.1:" + redis.port(), certs.ca()))));
+
+    assertThat(Failures.code(t)).isEqualTo("SL100");
+    assertThat(t.getMessage()).contains("rediss://127.0.0.1:" + redis.port() + "/0");
+    assertThat(((CacheNetworkException) t).help())
+        .contains("rediss:// needs the server's tls-port");
+  }
+
   /** PING over TLS with the JDK's own client, trusting {@code ca}: can this server do TLS? */
   private static boolean answersPingOverTls(int port, Path ca) {
     try (InputStream in = Files.newInputStream(ca)) {

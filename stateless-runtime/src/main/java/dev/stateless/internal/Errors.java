@@ -50,7 +50,9 @@ public final class Errors {
             Code.SL100,
             "cannot reach " + store + ": " + why,
             "start Redis or fix the URL (STATELESS_REDIS_URL in the examples); calls fail fast"
-                + " until it is back, then the connection recovers by itself",
+                + " until it is back, then the connection recovers by itself"
+                // a plain port leaves a TLS client waiting for an answer: a timeout, no TLS error
+                + (store.startsWith("rediss:") ? "; rediss:// needs the server's tls-port" : ""),
             List.of()),
         cause);
   }
