@@ -42,7 +42,7 @@ class RedisUriIT {
    * the call fails with SL101 naming that timeout, and does not hang.
    */
   @ParameterizedTest
-  @CsvSource({"2s, 2000", "750ms, 750"})
+  @CsvSource({"2s, 2000", "2500ms, 2500"})
   void timeout_inUri_failsAGetOnAPausedServerWithSL101(String timeout, long millis) {
     try (StatelessCache cache = cache(redis.uri() + "?timeout=" + timeout)) {
       cache.sync().set("plain:t", "v");
