@@ -3,6 +3,7 @@ package dev.stateless;
 import dev.stateless.core.Literals;
 import dev.stateless.internal.CaffeineStore;
 import dev.stateless.internal.redis.RedisStore;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -43,9 +44,16 @@ public final class Stores {
 
   /**
    * Returns a store in a Redis server, through Lettuce. The URI is Lettuce's: {@code
-   * redis://[password@]host[:port][/database][?timeout=2s]}; the timeout bounds every call (2
-   * seconds when absent). The connection is made when the cache is built, and a cache whose Redis
-   * is down fails to build with {@link CacheNetworkException}, unless the cache has an {@link
+   * redis://[[user:]password@]host[:port][/database][?timeout=2s]}, or {@code rediss://...} for TLS
+   * with {@code ?verifyPeer=FULL} (the default: the certificate must chain to a trusted CA and name
+   * the host), {@code CA} (no host name check) or {@code NONE} (encrypted, not verified). The
+   * timeout bounds every call (2 seconds when absent). A {@code rediss} URI trusts the JVM's
+   * default trust store ({@code -Djavax.net.ssl.trustStore}); {@link #redis(String, Path)} names
+   * the CA instead. The forms, one example each: {@code docs/redis.md}.
+   *
+   * <p>The connection is made when the cache is built, and a cache whose Redis is down, refuses the
+   * credentials or presents a certificate that is not trusted fails to build with {@link
+   * CacheNetworkException}, unless the cache has an {@link
    * StatelessCache.Builder#offlineQueue(java.nio.file.Path) offline queue} file and this store
    * holds the data of a {@code CLIENT_FIRST} owner: then the store starts disconnected and connects
    * in the background, and calls to it fail fast with SL100 until it has. Once built, calls fail
@@ -54,11 +62,37 @@ public final class Stores {
    * @param uri the server's URI
    * @return a new Redis store
    * @throws IllegalArgumentException if the URI is malformed (a port that is no number from 1 to
-   *     65535, a timeout that is no duration from 1 ms to 1 day, ...), or names a Redis Cluster
-   *     (not supported yet); the message repeats no password
+   *     65535, a timeout that is no duration from 1 ms to 1 day, a {@code verifyPeer} other than
+   *     {@code NONE}, {@code CA}, {@code FULL} or on a {@code redis://} URI, ...), or names a Redis
+   *     Cluster (not supported yet); the message repeats no password
    * @throws NullPointerException if {@code uri} is null
    */
   public static LayerStore redis(String uri) {
     return new LayerStore(new RedisStore(Objects.requireNonNull(uri, "uri")));
+  }
+
+  /**
+   * Returns a store in a Redis server reached over TLS that trusts the certificates of one PEM file
+   * (usually the CA that signed the server's certificate) instead of the JVM's default trust store;
+   * otherwise as {@link #redis(String)}. With {@code ?verifyPeer=FULL} (the default) the server's
+   * certificate must also name the URI's host.
+   *
+   * <pre>{@code
+   * Stores.redis("rediss://redis.internal:6380?timeout=2s", Path.of("/etc/redis/tls/ca.crt"))
+   * }</pre>
+   *
+   * @param uri the server's URI, {@code rediss://...}
+   * @param trustedCertificates a PEM file of X.509 certificates ({@code -----BEGIN
+   *     CERTIFICATE-----})
+   * @return a new Redis store
+   * @throws IllegalArgumentException if the URI is malformed (as for {@link #redis(String)}) or is
+   *     no {@code rediss://} URI, or if the file cannot be read or holds no certificate
+   * @throws NullPointerException if an argument is null
+   */
+  public static LayerStore redis(String uri, Path trustedCertificates) {
+    return new LayerStore(
+        new RedisStore(
+            Objects.requireNonNull(uri, "uri"),
+            Objects.requireNonNull(trustedCertificates, "trustedCertificates")));
   }
 }

@@ -10,8 +10,11 @@ import dev.stateless.VersionConflictException;
 import dev.stateless.core.Code;
 import dev.stateless.core.Diagnostic;
 import dev.stateless.core.StatelessException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /** The one factory of the runtime's failures (SL1xx): every message and help line is here. */
@@ -19,14 +22,55 @@ public final class Errors {
   private Errors() {}
 
   public static CacheNetworkException unreachable(String store, @Nullable Throwable cause) {
+    String why = rootMessage(cause);
+    if (anyInChain(cause, Errors::refusedCredentials)) {
+      return new CacheNetworkException(
+          Diagnostic.error(
+              Code.SL100,
+              store + " refused the credentials: " + why,
+              "check the user and password in the URI (redis://user:password@host:port, or"
+                  + " redis://password@host:port for the default user) and that the user is on"
+                  + " with the rights stateless needs (ACL SETUSER user on >password ~* &* +@all)",
+              List.of()),
+          cause);
+    }
+    if (anyInChain(cause, t -> t instanceof SSLException || t instanceof CertificateException)) {
+      return new CacheNetworkException(
+          Diagnostic.error(
+              Code.SL100,
+              "TLS handshake with " + store + " failed: " + why,
+              "trust the CA of the server's certificate: Stores.redis(uri, Path.of(\"ca.pem\")) or"
+                  + " -Djavax.net.ssl.trustStore; with verifyPeer=FULL (the default) the"
+                  + " certificate must also name the URI's host (?verifyPeer=CA skips that check);"
+                  + " and the port must be the server's tls-port",
+              List.of()),
+          cause);
+    }
     return new CacheNetworkException(
         Diagnostic.error(
             Code.SL100,
-            "cannot reach " + store + ": " + rootMessage(cause),
+            "cannot reach " + store + ": " + why,
             "start Redis or fix the URL (STATELESS_REDIS_URL in the examples); calls fail fast"
-                + " until it is back, then the connection recovers by itself",
+                + " until it is back, then the connection recovers by itself"
+                // a plain port leaves a TLS client waiting for an answer: a timeout, no TLS error
+                + (store.startsWith("rediss:") ? "; rediss:// needs the server's tls-port" : ""),
             List.of()),
         cause);
+  }
+
+  /** Redis's replies to a wrong or missing password, or a user that is off. */
+  private static boolean refusedCredentials(Throwable t) {
+    String m = String.valueOf(t.getMessage());
+    return m.startsWith("WRONGPASS") || m.startsWith("NOAUTH");
+  }
+
+  private static boolean anyInChain(@Nullable Throwable t, Predicate<Throwable> test) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (test.test(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static CacheTimeoutException timedOut(

@@ -143,6 +143,11 @@ public final class RedisServerExtension
   private Path dir;
   private Process process;
   private volatile int port;
+  private volatile int tlsPort;
+
+  /** The certificate, key and CA files of {@link #withTls}; null: no TLS port. */
+  private List<Path> tls;
+
   private int attempts;
   private Persistence persistence = Persistence.NONE;
   private boolean paused;
@@ -209,6 +214,37 @@ public final class RedisServerExtension
    */
   public String uri() {
     return "redis://" + HOST + ":" + port();
+  }
+
+  /**
+   * Makes the server listen for TLS as well, on a second free port ({@link #tlsPort()}), with the
+   * given PEM files ({@code --tls-cert-file}, {@code --tls-key-file}, {@code --tls-ca-cert-file}),
+   * not asking clients for certificates ({@code --tls-auth-clients no}). The plain port stays, for
+   * this extension's own commands. Call before the first start.
+   *
+   * @return this extension
+   * @throws IllegalStateException if the server was started already
+   */
+  public synchronized RedisServerExtension withTls(Path certificate, Path key, Path caCertificate) {
+    if (port != 0) {
+      throw new IllegalStateException("withTls must be called before the first start");
+    }
+    tls = List.of(certificate, key, caCertificate);
+    return this;
+  }
+
+  /**
+   * The TLS port of a server started {@link #withTls}; kept across {@link #stop()} and {@link
+   * #start()}.
+   *
+   * @throws IllegalStateException if the server has no TLS port or was never started
+   */
+  public int tlsPort() {
+    int p = tlsPort;
+    if (p == 0) {
+      throw new IllegalStateException("redis-server has no TLS port (withTls) or never started");
+    }
+    return p;
   }
 
   /** The loopback address the server binds, always {@code 127.0.0.1}. */
@@ -325,12 +361,14 @@ public final class RedisServerExtension
     String failures = "";
     for (int attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
       int candidate = fixedPort ? port : freePort();
+      int tlsCandidate = tls == null ? 0 : fixedPort ? tlsPort : freePort();
       Path log = dir.resolve("redis-" + ++attempts + ".log");
-      Process started = launch(candidate, log);
+      Process started = launch(candidate, tlsCandidate, log);
       String failure = awaitReady(started, candidate);
       if (failure == null) {
         process = started;
         port = candidate;
+        tlsPort = tlsCandidate;
         return;
       }
       kill(started);
@@ -557,7 +595,7 @@ public final class RedisServerExtension
 
   // ---------------------------------------------------------------- process handling
 
-  private Process launch(int candidate, Path log) {
+  private Process launch(int candidate, int tlsCandidate, Path log) {
     List<String> argv =
         new ArrayList<>(
             List.of(
@@ -578,6 +616,20 @@ public final class RedisServerExtension
                 dir.toString(),
                 "--logfile",
                 ""));
+    if (tls != null) {
+      argv.addAll(
+          List.of(
+              "--tls-port",
+              Integer.toString(tlsCandidate),
+              "--tls-cert-file",
+              tls.get(0).toString(),
+              "--tls-key-file",
+              tls.get(1).toString(),
+              "--tls-ca-cert-file",
+              tls.get(2).toString(),
+              "--tls-auth-clients",
+              "no"));
+    }
     if (persistence == Persistence.AOF) {
       argv.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
     } else {

@@ -14,6 +14,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -77,10 +78,14 @@ final class RedisConnection implements AutoCloseable {
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private @Nullable ExecutorService flusher; // null until connect()
 
-  RedisConnection(RedisURI uri, String description) {
+  /** The TLS options of a rediss:// URI with its own trusted certificates; null: Lettuce's. */
+  private final @Nullable SslOptions ssl;
+
+  RedisConnection(RedisURI uri, String description, @Nullable SslOptions ssl) {
     this.uri = uri;
     this.description = description;
     this.timeout = uri.getTimeout();
+    this.ssl = ssl;
   }
 
   /**
@@ -96,13 +101,16 @@ final class RedisConnection implements AutoCloseable {
       boolean mayStartDown) {
     RedisClient client = RedisClient.create(uri);
     this.client = client;
-    client.setOptions(
+    ClientOptions.Builder options =
         ClientOptions.builder()
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-            .build());
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build());
+    if (ssl != null) {
+      options.sslOptions(ssl); // the client's every connection: commands and the stream reader
+    }
+    client.setOptions(options.build());
     StatefulRedisConnection<String, byte[]> first;
     try {
       first = client.connect(CODEC);

@@ -17,9 +17,16 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +60,9 @@ public final class RedisStore implements RemoteStore {
 
   private static final Pattern TIMEOUT_PARAM = Pattern.compile("[?&]timeout=([^&#]*)");
 
+  /** Lettuce reads query parameter names in any case. */
+  private static final Pattern VERIFY_PEER_PARAM = Pattern.compile("(?i)[?&]verifyPeer=([^&#]*)");
+
   private final String description;
   private final Duration timeout;
   private final AtomicBoolean bound = new AtomicBoolean();
@@ -63,7 +73,16 @@ public final class RedisStore implements RemoteStore {
   @SuppressWarnings("NullAway.Init") // set by bind(), which runs before any command is sent
   private byte[] node;
 
+  /** A store for a URI, trusting the JVM's trust store if it uses TLS. */
   public RedisStore(String text) {
+    this(text, null);
+  }
+
+  /**
+   * A store for a URI, which may use TLS ({@code rediss://}); {@code trustedCertificates}, a PEM
+   * file, replaces the JVM's trust store for it (null: the JVM's).
+   */
+  public RedisStore(String text, @Nullable Path trustedCertificates) {
     if (text.contains(",")) {
       throw new IllegalArgumentException(
           "Redis Cluster URIs are not supported yet: "
@@ -74,19 +93,70 @@ public final class RedisStore implements RemoteStore {
     if (!TIMEOUT_PARAM.matcher(text).find()) {
       parsed.setTimeout(Duration.ofSeconds(2));
     }
+    SslOptions ssl = null;
+    if (trustedCertificates != null) {
+      if (!parsed.isSsl()) {
+        throw new IllegalArgumentException(
+            "trusted certificates "
+                + trustedCertificates
+                + " given for \""
+                + withoutPassword(text)
+                + "\", which does not use TLS (argument trustedCertificates of Stores.redis):"
+                + " write rediss://host:port, or call Stores.redis(uri)");
+      }
+      ssl = trusting(trustedCertificates);
+    }
     this.timeout = parsed.getTimeout();
     this.description =
-        "redis://" + parsed.getHost() + ":" + parsed.getPort() + "/" + parsed.getDatabase();
-    this.transport = new RedisConnection(parsed, description);
+        (parsed.isSsl() ? "rediss://" : "redis://")
+            + parsed.getHost()
+            + ":"
+            + parsed.getPort()
+            + "/"
+            + parsed.getDatabase();
+    this.transport = new RedisConnection(parsed, description, ssl);
+  }
+
+  /**
+   * TLS options that trust the certificates of a PEM file, read here so that a wrong file fails
+   * now, naming it, rather than at the first connection with a handshake error.
+   */
+  private static SslOptions trusting(Path pem) {
+    int count;
+    try (InputStream in = Files.newInputStream(pem)) {
+      count = CertificateFactory.getInstance("X.509").generateCertificates(in).size();
+    } catch (IOException | CertificateException e) {
+      throw new IllegalArgumentException(
+          "cannot read trusted certificates from "
+              + pem
+              + " (argument trustedCertificates of Stores.redis): "
+              + e.getMessage()
+              + "; give a PEM file of X.509 certificates (-----BEGIN CERTIFICATE-----)",
+          e);
+    }
+    if (count == 0) {
+      throw new IllegalArgumentException(
+          pem
+              + " holds no certificate (argument trustedCertificates of Stores.redis); give a PEM"
+              + " file of X.509 certificates (-----BEGIN CERTIFICATE-----)");
+    }
+    return SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build();
   }
 
   /**
    * Parses a URI as Lettuce does, refusing what Lettuce would take silently and then fail on, or
    * read otherwise than written: a port that is no number from 1 to 65535 (Lettuce takes "host:-1"
-   * as a host name and port 0 as 6379), and a timeout that is no positive duration up to a day
-   * (Lettuce ignores "timeout=abc" and takes "timeout=-5s" as 0).
+   * as a host name and port 0 as 6379), a timeout that is no positive duration up to a day (Lettuce
+   * ignores "timeout=abc" and takes "timeout=-5s" as 0), and {@code verifyPeer} on a URI without
+   * TLS (Lettuce ignores it: the connection would not be encrypted at all).
    */
   private static RedisURI parse(String text) {
+    Matcher verify = VERIFY_PEER_PARAM.matcher(text);
+    boolean verifyPeer = verify.find();
+    if (verifyPeer && !verify.group(1).matches("(?i)NONE|CA|FULL")) {
+      throw malformedUri(
+          text, "verifyPeer \"" + verify.group(1) + "\" is none of NONE, CA, FULL", null);
+    }
     RedisURI parsed;
     try {
       parsed = RedisURI.create(text);
@@ -97,6 +167,13 @@ public final class RedisStore implements RemoteStore {
       }
     } catch (RuntimeException e) {
       throw malformedUri(text, e.getMessage(), e);
+    }
+    if (verifyPeer && !parsed.isSsl()) {
+      throw malformedUri(
+          text,
+          "verifyPeer needs TLS, which redis:// does not use (Lettuce would ignore it and connect"
+              + " unencrypted): write rediss://",
+          null);
     }
     Matcher timeout = TIMEOUT_PARAM.matcher(text);
     if (timeout.find()) {
@@ -120,8 +197,8 @@ public final class RedisStore implements RemoteStore {
             + withoutPassword(text)
             + "\" (argument uri of Stores.redis): "
             + problem
-            + "; write redis://[password@]host[:port][/database][?timeout=2s], the port between 1"
-            + " and 65535",
+            + "; write redis://[[user:]password@]host[:port][/database][?timeout=2s] (rediss:// for"
+            + " TLS, with &verifyPeer=NONE|CA|FULL), the port between 1 and 65535",
         cause);
   }
 
