@@ -118,7 +118,7 @@ public final class StatelessCache implements AutoCloseable {
   /**
    * Returns a new builder.
    *
-   * @return a builder with every layer in-process, the standard codec and no manifest
+   * @return a builder with every layer in-process, the JSON codec and no manifest
    */
   public static Builder builder() {
     return new Builder();

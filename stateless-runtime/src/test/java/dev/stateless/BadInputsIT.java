@@ -573,7 +573,7 @@ class BadInputsIT {
       assertThat(t).as(call.what()).isInstanceOf(NullPointerException.class);
       assertThat(t.getMessage()).as(call.what()).isEqualTo(call.argument());
       String at = thrownBy(t);
-      // thrown by the API class itself (the standard codec is the API's ValueCodec)
+      // thrown by the API class itself (or by ValueCodec.json(), the API's codec)
       assertThat(at)
           .as(call.what())
           .matches("dev\\.stateless\\.(redis\\.)?[A-Z][\\w$]*\\.[\\w$<>]+|.*JsonCodec\\.\\w+");

@@ -39,11 +39,11 @@ import org.jspecify.annotations.Nullable;
  *       chunk expired), unlinks them; one whose swap's reply fails (timeout, lost connection)
  *       leaves them, since the swap may have run.
  *   <li>Pointer: the user's key holds {@code "\0S1 <version> <count> <length>"} (ASCII after the
- *       tag byte 0, which the standard codec never produces). One script ({@code stream-swap.lua}
- *       of {@link RemoteStore#swapStream}) checks that every chunk is there, gives them the
- *       pointer's expiry ({@code @Ttl} plus {@link #GRACE_MILLIS}, or none), gives the old value's
- *       chunks {@link #GRACE_MILLIS} to live, sets the pointer and publishes the key's invalidation
- *       event.
+ *       byte 0 first; a value another client writes starting so would be taken for one). One script
+ *       ({@code stream-swap.lua} of {@link RemoteStore#swapStream}) checks that every chunk is
+ *       there, gives them the pointer's expiry ({@code @Ttl} plus {@link #GRACE_MILLIS}, or none),
+ *       gives the old value's chunks {@link #GRACE_MILLIS} to live, sets the pointer and publishes
+ *       the key's invalidation event.
  *   <li>Size: at most {@link #MAX_CHUNKS} chunks (SL102 beyond, nothing stored), which bounds how
  *       long the swap and the deletion scripts block Redis.
  *   <li>Deletion: {@code del} and {@code invalidatePattern} of a {@code @Streaming} owner's keys

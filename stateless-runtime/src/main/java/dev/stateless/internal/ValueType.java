@@ -10,9 +10,6 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -230,7 +227,30 @@ public final class ValueType {
       checkWellFormed(key, s);
       return Literals.utf8Length(s);
     }
+    if (value instanceof Map<?, ?> m && (kind == Kind.ANY || kind == Kind.CODEC)) {
+      return jsonLengthAtLeast(key, m);
+    }
     return value instanceof byte[] b ? b.length : -1;
+  }
+
+  /**
+   * The fewest bytes a map of texts takes as a JSON object ({@code {"k":"v",...}}, with nothing to
+   * escape), so a hash too large for Redis is refused before it is encoded; -1 for other maps.
+   */
+  private long jsonLengthAtLeast(String key, Map<?, ?> m) {
+    if (!(codec instanceof JsonCodec)) {
+      return -1;
+    }
+    long n = 1;
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!(e.getKey() instanceof String k) || !(e.getValue() instanceof String v)) {
+        return -1;
+      }
+      checkWellFormed(key, k);
+      checkWellFormed(key, v);
+      n += Literals.utf8Length(k) + Literals.utf8Length(v) + 6;
+    }
+    return m.isEmpty() ? 2 : n;
   }
 
   /**
@@ -336,16 +356,53 @@ public final class ValueType {
 
   /** The text of UTF-8 bytes, or null when they are not UTF-8. */
   static @Nullable String strictUtf8(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
+    return isUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : null;
+  }
+
+  /**
+   * Whether bytes are well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF),
+   * checked in place: a large value is not decoded to be checked.
+   */
+  static boolean isUtf8(byte[] b) {
+    int i = 0;
+    int n = b.length;
+    while (i < n) {
+      int c = b[i] & 0xff;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      int more;
+      int min;
+      if (c >= 0xc2 && c <= 0xdf) {
+        more = 1;
+        min = 0x80;
+      } else if (c >= 0xe0 && c <= 0xef) {
+        more = 2;
+        min = 0x800;
+      } else if (c >= 0xf0 && c <= 0xf4) {
+        more = 3;
+        min = 0x10000;
+      } else {
+        return false;
+      }
+      int cp = c & (0x3f >> more);
+      for (int k = 1; k <= more; k++) {
+        if (i + k >= n) {
+          return false;
+        }
+        int cc = b[i + k] & 0xff;
+        if ((cc & 0xc0) != 0x80) {
+          return false;
+        }
+        cp = (cp << 6) | (cc & 0x3f);
+      }
+      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        return false;
+      }
+      i += more + 1;
     }
+    return true;
   }
 
   /**
