@@ -31,13 +31,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * rows build a {@link StatelessCache} from a {@link Manifest}, the Caffeine rows build their own
  * cache, one with no policy at all and one with a variable expiry whose entries never expire (the
  * kind of cache the SDK keeps in process today). Keys are precomputed, every key is checked to be a
- * hit before measuring, and the measured loop does not allocate.
+ * hit before measuring, and the measured loop does not allocate, except where store-by-value must:
+ *
+ * <p>The value rows measure what store-by-value costs a hit (docs/values.md): the SDK rows read
+ * components with {@code @ValueType} ({@link Component.Builder#valueType}) of an immutable record,
+ * {@link Item}, which the client layer keeps as it is, and of a mutable POJO, {@link MutableItem},
+ * which it keeps encoded (JSON) and decodes into a new object for every read; the Caffeine rows
+ * return the same objects from {@code getIfPresent}. The String rows are {@link
+ * Impl#CAFFEINE_PLAIN} and {@link Impl#STATELESS_SYNC}.
  *
  * <pre>
  * mvn -B -q install -DskipTests
+ * mvn -B -q -pl stateless-bench -am package -DskipTests   # the same jar, nothing installed
  * java -jar stateless-bench/target/benchmarks.jar ClientGetBenchmark -t 1
  * java -jar stateless-bench/target/benchmarks.jar ClientGetBenchmark -t 2
  * java -jar stateless-bench/target/benchmarks.jar ClientGetBenchmark -p impl=STATELESS_SYNC_TTL
+ * java -jar stateless-bench/target/benchmarks.jar ClientGetBenchmark -p impl=CAFFEINE_POJO,STATELESS_SYNC_POJO
  * </pre>
  *
  * <p>{@code stateless-bench/client-get.sh} builds another revision ({@code BEFORE}, by default
@@ -64,7 +73,57 @@ public class ClientGetBenchmark {
     /** The SDK: a client-layer component with a TTL (longer than any run). */
     STATELESS_SYNC_TTL,
     /** As {@link #STATELESS_SYNC}, with a Micrometer registry bound: every hit is counted. */
-    STATELESS_SYNC_METERED
+    STATELESS_SYNC_METERED,
+    /** {@code Caffeine.newBuilder().build()} holding {@link Item} records. */
+    CAFFEINE_RECORD,
+    /** {@code Caffeine.newBuilder().build()} holding {@link MutableItem} POJOs. */
+    CAFFEINE_POJO,
+    /** The SDK: a client-layer component of {@link Item} records, kept as they are. */
+    STATELESS_SYNC_RECORD,
+    /** The SDK: a client-layer component of {@link MutableItem} POJOs, decoded per read. */
+    STATELESS_SYNC_POJO
+  }
+
+  /** An immutable record value: stored and returned as it is. */
+  public record Item(String name, long id, int quantity) {}
+
+  /** A mutable value (Jackson's bean shape): stored encoded, a new object for every read. */
+  public static final class MutableItem {
+    private String name = "";
+    private long id;
+    private int quantity;
+
+    public MutableItem() {}
+
+    MutableItem(String name, long id, int quantity) {
+      this.name = name;
+      this.id = id;
+      this.quantity = quantity;
+    }
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public long getId() {
+      return id;
+    }
+
+    public void setId(long id) {
+      this.id = id;
+    }
+
+    public int getQuantity() {
+      return quantity;
+    }
+
+    public void setQuantity(int quantity) {
+      this.quantity = quantity;
+    }
   }
 
   /** One reader interface, so every case runs the same loop. */
@@ -74,20 +133,20 @@ public class ClientGetBenchmark {
   }
 
   /** Never expires an entry, but makes Caffeine keep a timer wheel, as a TTL-capable cache does. */
-  static final class NeverExpire implements Expiry<String, String> {
+  static final class NeverExpire implements Expiry<String, Object> {
     @Override
-    public long expireAfterCreate(String key, String value, long currentTime) {
+    public long expireAfterCreate(String key, Object value, long currentTime) {
       return Long.MAX_VALUE;
     }
 
     @Override
     public long expireAfterUpdate(
-        String key, String value, long currentTime, long currentDuration) {
+        String key, Object value, long currentTime, long currentDuration) {
       return Long.MAX_VALUE;
     }
 
     @Override
-    public long expireAfterRead(String key, String value, long currentTime, long currentDuration) {
+    public long expireAfterRead(String key, Object value, long currentTime, long currentDuration) {
       return currentDuration;
     }
   }
@@ -105,16 +164,28 @@ public class ClientGetBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      String prefix = impl == Impl.STATELESS_SYNC_TTL ? "timed:" : "local:";
+      String prefix =
+          switch (impl) {
+            case STATELESS_SYNC_TTL -> "timed:";
+            case CAFFEINE_RECORD, STATELESS_SYNC_RECORD -> "record:";
+            case CAFFEINE_POJO, STATELESS_SYNC_POJO -> "pojo:";
+            default -> "local:";
+          };
       keys = new String[KEYS];
-      String[] values = new String[KEYS];
+      Object[] values = new Object[KEYS];
       for (int i = 0; i < KEYS; i++) {
         keys[i] = prefix + i;
-        values[i] = "value-" + i;
+        values[i] =
+            switch (prefix) {
+              case "record:" -> new Item("item-" + i, i, i % 100);
+              case "pojo:" -> new MutableItem("item-" + i, i, i % 100);
+              default -> "value-" + i;
+            };
       }
       reader =
           switch (impl) {
-            case CAFFEINE_PLAIN -> caffeine(Caffeine.newBuilder().build(), values);
+            case CAFFEINE_PLAIN, CAFFEINE_RECORD, CAFFEINE_POJO ->
+                caffeine(Caffeine.newBuilder().build(), values);
             case CAFFEINE_EXPIRING ->
                 caffeine(
                     Caffeine.newBuilder()
@@ -129,16 +200,22 @@ public class ClientGetBenchmark {
           throw new IllegalStateException(impl + ": not a hit: " + k);
         }
       }
+      // What the value rows measure: a record hit is the stored object, a POJO hit a new copy.
+      Object first = reader.get(keys[0]);
+      boolean copied = first != reader.get(keys[0]);
+      if (copied != (impl == Impl.STATELESS_SYNC_POJO)) {
+        throw new IllegalStateException(impl + ": a hit " + (copied ? "is" : "is not") + " a copy");
+      }
     }
 
-    private Reader caffeine(Cache<String, String> c, String[] values) {
+    private Reader caffeine(Cache<String, Object> c, Object[] values) {
       for (int i = 0; i < KEYS; i++) {
         c.put(keys[i], values[i]);
       }
       return c::getIfPresent;
     }
 
-    private Reader stateless(String[] values) {
+    private Reader stateless(Object[] values) {
       Manifest manifest =
           Manifest.builder("Bench")
               .component(
@@ -148,6 +225,18 @@ public class ClientGetBenchmark {
                       .owns("timed:*")
                       .layer(CacheLayer.CLIENT)
                       .ttl("1h")
+                      .build())
+              .component(
+                  Component.builder("records")
+                      .owns("record:*")
+                      .layer(CacheLayer.CLIENT)
+                      .valueType(Item.class)
+                      .build())
+              .component(
+                  Component.builder("pojos")
+                      .owns("pojo:*")
+                      .layer(CacheLayer.CLIENT)
+                      .valueType(MutableItem.class)
                       .build())
               .component(Component.builder("users").owns("user:*").build())
               .component(
