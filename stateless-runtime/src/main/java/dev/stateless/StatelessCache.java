@@ -162,7 +162,12 @@ public final class StatelessCache implements AutoCloseable {
    */
   public CompletableFuture<Object> get(String key) {
     Objects.requireNonNull(key, "key");
-    return call(() -> engine.reads().get(rights, via, key)).thenApply(Values::copyOut);
+    CompletableFuture<Object> read =
+        call(() -> engine.reads().get(rights, via, key)).thenApply(Values::copyOut);
+    if (rights.strategy() == Strategy.REDIS_COMPATIBLE) {
+      return read.thenApply(v -> engine.values().redisForm(key, v)); // as Redis holds it: text
+    }
+    return read;
   }
 
   /**
@@ -666,6 +671,11 @@ public final class StatelessCache implements AutoCloseable {
 
   @Nullable CacheLayer via() {
     return via;
+  }
+
+  /** Whether this view reads values as Redis holds them ({@code REDIS_COMPATIBLE}): text. */
+  boolean readsRedisForms() {
+    return rights.strategy() == Strategy.REDIS_COMPATIBLE;
   }
 
   private static <T extends @Nullable Object> CompletableFuture<T> call(

@@ -58,7 +58,7 @@ public final class SyncCache {
    */
   public @Nullable Object get(String key) {
     Objects.requireNonNull(key, "key");
-    if (async.via() == null && !lifecycle.isClosed()) {
+    if (async.via() == null && !async.readsRedisForms() && !lifecycle.isClosed()) {
       Object local = reads.getLocal(key);
       if (!Reads.isMiss(local)) {
         return local;

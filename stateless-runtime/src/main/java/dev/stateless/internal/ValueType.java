@@ -187,6 +187,31 @@ public final class ValueType {
     };
   }
 
+  /**
+   * A value {@code REDIS_COMPATIBLE} code writes as Redis would hold it: the text or bytes of a
+   * typed component's value ({@code "42"} for a Long) are read as the type; anything else is as
+   * given (and checked against the type by the write).
+   */
+  Object fromRedisForm(String key, Object value) {
+    if (kind == Kind.ANY
+        || raw.isInstance(value)
+        || !(value instanceof String || value instanceof byte[])) {
+      return value;
+    }
+    byte[] b = value instanceof String s ? utf8(s) : (byte[]) value;
+    return decode(key, b);
+  }
+
+  /** What Redis holds for a value, as {@code REDIS_COMPATIBLE} code reads it: text, or bytes. */
+  Object redisForm(String key, Object value) {
+    if (value instanceof String || value instanceof byte[]) {
+      return value;
+    }
+    byte[] b = encode(key, value);
+    String text = strictUtf8(b);
+    return text != null ? text : b;
+  }
+
   /** SL014 when a written value is not of the declared type; nothing is written then. */
   void check(String key, Object value) {
     if (kind != Kind.ANY && !raw.isInstance(value)) {

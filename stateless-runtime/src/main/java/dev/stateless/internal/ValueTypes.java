@@ -22,11 +22,13 @@ import org.jspecify.annotations.Nullable;
  * a type name no class matches (SL014).
  */
 public final class ValueTypes {
+  private final Manifest manifest;
   private final Map<String, ValueType> byOwner = new HashMap<>();
   private final ValueType unowned;
   private final boolean onlyJson;
 
   public ValueTypes(Manifest manifest, ValueCodec codec, Map<String, ValueCodec> perComponent) {
+    this.manifest = manifest;
     this.unowned = ValueType.untyped(null, codec);
     List<Diagnostic> problems = new ArrayList<>();
     for (String name : perComponent.keySet()) {
@@ -65,6 +67,11 @@ public final class ValueTypes {
     byte[] bytes = value instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) value;
     Object decoded = ValueType.as(type, unowned.codec).decode(key, bytes);
     return decoded instanceof byte[] b ? b.clone() : decoded;
+  }
+
+  /** What Redis holds for a key's value, as {@code REDIS_COMPATIBLE} code reads it. */
+  public @Nullable Object redisForm(String key, @Nullable Object value) {
+    return value == null ? null : of(manifest.ownerOf(key).orElse(null)).redisForm(key, value);
   }
 
   /** Whether every codec is the built-in JSON one, quick and never blocking. */

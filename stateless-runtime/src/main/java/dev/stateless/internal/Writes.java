@@ -85,6 +85,9 @@ public final class Writes {
     if (requested != null) {
       Checks.throwIfErrors(AccessRules.checkStrategy(rights, requested));
     }
+    if (rights.strategy() == Strategy.REDIS_COMPATIBLE) {
+      value = r.values.fromRedisForm(key, value); // "42" for a Long, as Redis would take it
+    }
     CacheLayer target = via != null ? via : r.primary;
     // The owner's store when remote (a CLIENT_FIRST write reaches it from the queue): the value
     // must fit in one command, checked before anything is written or queued.

@@ -12,6 +12,7 @@ import dev.stateless.SyncCache;
 import dev.stateless.ValueCodecException;
 import dev.stateless.annotation.CacheManifest;
 import dev.stateless.annotation.Owns;
+import dev.stateless.annotation.Strategy;
 import dev.stateless.annotation.ValueType;
 import dev.stateless.core.StatelessException;
 import dev.stateless.redis.RedisAdapter;
@@ -244,6 +245,25 @@ class RedisInteropIT {
         .isInstanceOf(StatelessException.class)
         .hasMessageContaining("error[SL105]");
     assertThat(t.get("stock:6")).isEqualTo(Long.toString(Long.MAX_VALUE));
+  }
+
+  @Test
+  void redisCompatibleCode_seesValuesAsRedisHoldsThem_andWritesTheirText() {
+    SyncCache cache = node();
+    SyncCache redisLike = cache.withStrategy(Strategy.REDIS_COMPATIBLE);
+    cache.set("stock:9", 9L);
+    cache.set("product:9", LAMP);
+    assertThat(redisLike.get("stock:9")).isEqualTo("9");
+    assertThat((String) redisLike.get("product:9")).startsWith("{\"sku\":\"L-1\"");
+    RedisAdapter adapter = new RedisAdapter(cache.async()).withStrategy(Strategy.REDIS_COMPATIBLE);
+    assertThat(adapter.get("stock:9").join()).isEqualTo("9");
+    // Text a Long component's owner takes as Redis would: "12" is a Long; "twelve" is not.
+    redisLike.set("stock:9", "12");
+    assertThat(cache.get("stock:9")).isEqualTo(12L);
+    assertThatThrownBy(() -> redisLike.set("stock:9", "twelve"))
+        .isInstanceOf(ValueCodecException.class)
+        .hasMessageContaining("\"stock:9\" as java.lang.Long");
+    assertThat(cache.get("stock:9")).isEqualTo(12L);
   }
 
   @Test
