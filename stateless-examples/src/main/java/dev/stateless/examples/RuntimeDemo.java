@@ -157,7 +157,10 @@ final class RuntimeDemo {
           new Thread(
               () -> {
                 for (int i = 0; i < UPDATES_PER_THREAD; i++) {
-                  app.<Long>atomicUpdate(key, n -> n == null ? 1L : n + 1);
+                  // userData is untyped: in process it keeps the Long written; read from
+                  // Redis a counter is text, as Redis holds it (a @ValueType Long would not be)
+                  app.<Object>atomicUpdate(
+                      key, n -> n == null ? 1L : Long.parseLong(n.toString()) + 1);
                 }
               },
               "visits-" + t);
@@ -180,7 +183,7 @@ final class RuntimeDemo {
             + " atomicUpdate(\""
             + key
             + "\", n -> n + 1) -> "
-            + show(app.get(key))
+            + show(app.get(key, Long.class))
             + " (expected "
             + THREADS * UPDATES_PER_THREAD
             + ": no update lost)");

@@ -3,6 +3,7 @@ package dev.stateless.examples.checked;
 import dev.stateless.annotation.CacheManifest;
 import dev.stateless.annotation.Invalidates;
 import dev.stateless.annotation.Owns;
+import dev.stateless.annotation.ValueType;
 import org.jspecify.annotations.Nullable;
 
 /** The manifest of the checked example: products and the listings built from them, and carts. */
@@ -19,7 +20,8 @@ public final class ShopCache {
   @Owns("listing:*")
   @Nullable Object listings;
 
-  /** One counter per cart id. */
+  /** One counter per cart id: Longs, decimal text in Redis. */
   @Owns("cart:{id}")
-  @Nullable Object carts;
+  @ValueType
+  @Nullable Long carts;
 }
