@@ -2,6 +2,7 @@ package dev.stateless.internal;
 
 import dev.stateless.SetOptions;
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
 import java.util.ArrayList;
@@ -76,6 +77,9 @@ public final class AtomicBatches {
     if (options.condition() != SetOptions.Condition.ALWAYS) {
       throw new IllegalArgumentException(
           "atomicBatch writes take a TTL, not a condition (" + options + ")");
+    }
+    if (rights.strategy() == Strategy.REDIS_COMPATIBLE) {
+      value = r.values.fromRedisForm(key, value); // "42" for a Long, as Redis would take it
     }
     // A remote target takes each value in the batch's one command: it must fit there.
     RemoteStore to = r.regions[target.ordinal()] == null ? layers.remote(target) : null;

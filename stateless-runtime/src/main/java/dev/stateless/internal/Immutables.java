@@ -48,11 +48,8 @@ final class Immutables {
   }
 
   private static boolean decide(Class<?> type, Set<Class<?>> seen) {
-    if (type.isPrimitive() || KNOWN.contains(type) || type.isEnum()) {
-      return true;
-    }
-    if (type.getEnclosingClass() != null && type.getEnclosingClass().isEnum()) {
-      return true; // an enum constant with a body
+    if (type.isPrimitive() || KNOWN.contains(type) || Enum.class.isAssignableFrom(type)) {
+      return true; // an enum, or one of its constants with a body
     }
     if ("java.time".equals(type.getPackageName())) {
       return Modifier.isFinal(type.getModifiers()); // Instant, LocalDate, Duration, ZoneOffset...

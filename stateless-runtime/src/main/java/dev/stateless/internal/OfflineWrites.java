@@ -643,7 +643,8 @@ public final class OfflineWrites {
     try {
       return routes.route(key).values.decodeStored(key, bytes);
     } catch (ValueCodecException e) {
-      return bytes.clone(); // not ours to decode: the raw bytes still tell what happened
+      // not of the owner's type: the raw bytes still tell what happened, copied for each reader
+      return new Values.EncodedBytes(bytes.clone());
     }
   }
 

@@ -85,7 +85,12 @@ public interface RemoteStore extends Store {
 
   CompletableFuture<Boolean> expire(String key, @Nullable String owner, long millis);
 
-  CompletableFuture<Long> incrBy(String key, @Nullable String owner, long delta);
+  /**
+   * Adds {@code delta} to an integer value, refusing (and leaving the value) a result outside
+   * {@code min..max}, the range of the owner's integer type.
+   */
+  CompletableFuture<Long> incrBy(
+      String key, @Nullable String owner, long delta, long min, long max);
 
   /** Remaining TTL in milliseconds: -1 none, -2 absent. */
   CompletableFuture<Long> pttl(String key);

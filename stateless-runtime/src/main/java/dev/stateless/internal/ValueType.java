@@ -136,6 +136,35 @@ public final class ValueType {
     return kind.integer();
   }
 
+  /**
+   * The native class (String, byte[], a number, Boolean) a declared type other than it and Object
+   * could hold, or null: values of such a type would be written in the native form and read back
+   * through the codec, so such a type is refused when the cache is built.
+   */
+  @Nullable Class<?> nativeSubtype() {
+    if (kind != Kind.CODEC) {
+      return null;
+    }
+    for (Class<?> c :
+        List.of(
+            String.class,
+            byte[].class,
+            Long.class,
+            Integer.class,
+            Short.class,
+            Byte.class,
+            BigInteger.class,
+            Double.class,
+            Float.class,
+            BigDecimal.class,
+            Boolean.class)) {
+      if (raw.isAssignableFrom(c)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   /** Whether the values are one of the Redis-native forms a codec never sees. */
   public boolean native_() {
     return kind != Kind.CODEC && kind != Kind.ANY;
@@ -198,6 +227,9 @@ public final class ValueType {
         || !(value instanceof String || value instanceof byte[])) {
       return value;
     }
+    if (value instanceof String s) {
+      checkWellFormed(key, s);
+    }
     byte[] b = value instanceof String s ? utf8(s) : (byte[]) value;
     return decode(key, b);
   }
@@ -210,6 +242,26 @@ public final class ValueType {
     byte[] b = encode(key, value);
     String text = strictUtf8(b);
     return text != null ? text : b;
+  }
+
+  /** The least value an increment may leave: the declared integer type's. */
+  long minimum() {
+    return switch (kind) {
+      case INT -> Integer.MIN_VALUE;
+      case SHORT -> Short.MIN_VALUE;
+      case BYTE -> Byte.MIN_VALUE;
+      default -> Long.MIN_VALUE;
+    };
+  }
+
+  /** The greatest value an increment may leave: the declared integer type's. */
+  long maximum() {
+    return switch (kind) {
+      case INT -> Integer.MAX_VALUE;
+      case SHORT -> Short.MAX_VALUE;
+      case BYTE -> Byte.MAX_VALUE;
+      default -> Long.MAX_VALUE;
+    };
   }
 
   /** SL014 when a written value is not of the declared type; nothing is written then. */

@@ -43,6 +43,10 @@ public final class ValueTypes {
       if (perComponent.containsKey(c.name()) && t.native_()) {
         problems.add(codecNeverUsed(c, t));
       }
+      Class<?> nativeSub = t.nativeSubtype();
+      if (nativeSub != null) {
+        problems.add(ambiguousType(c, t, nativeSub));
+      }
       byOwner.put(c.name(), t);
     }
     if (!problems.isEmpty()) {
@@ -65,7 +69,8 @@ public final class ValueTypes {
       return value;
     }
     byte[] bytes = value instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) value;
-    Object decoded = ValueType.as(type, unowned.codec).decode(key, bytes);
+    ValueCodec codec = of(manifest.ownerOf(key).orElse(null)).codec;
+    Object decoded = ValueType.as(type, codec).decode(key, bytes);
     return decoded instanceof byte[] b ? b.clone() : decoded;
   }
 
@@ -108,6 +113,23 @@ public final class ValueTypes {
               List.of()));
       return null;
     }
+  }
+
+  private static Diagnostic ambiguousType(Component c, ValueType t, Class<?> nativeSub) {
+    return Diagnostic.error(
+        Code.SL014,
+        "component \""
+            + c.name()
+            + "\" declares values of type "
+            + t.typeName()
+            + ", which a "
+            + nativeSub.getSimpleName()
+            + " is too: it would be stored as Redis"
+            + " holds a "
+            + nativeSub.getSimpleName()
+            + " and could not be read back as one",
+        "declare the concrete type (String, byte[], Long, BigDecimal, ...) or a type of your own",
+        List.of());
   }
 
   private static Diagnostic codecNeverUsed(Component c, ValueType t) {

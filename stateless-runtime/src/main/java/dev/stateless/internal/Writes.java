@@ -412,7 +412,7 @@ public final class Writes {
     } else {
       RemoteStore remote = r.remotePrimary();
       metrics.sent(remote);
-      done = remote.incrBy(key, r.ownerName, delta);
+      done = remote.incrBy(key, r.ownerName, delta, r.values.minimum(), r.values.maximum());
     }
     return afterWrite(done, r, rights, r.primary, key);
   }

@@ -6,6 +6,7 @@ import dev.stateless.internal.redis.RedisExceptions;
 import dev.stateless.internal.redis.RedisKeys;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -112,8 +113,11 @@ public final class TaggedValues {
             byte[] old;
             try {
               old = redis.get(key);
-            } catch (RuntimeException wrongType) {
-              continue; // not a string value: never written by 0.1.0's codec
+            } catch (RedisCommandExecutionException e) {
+              if (String.valueOf(e.getMessage()).startsWith("WRONGTYPE")) {
+                continue; // not a string value: never written by 0.1.0's codec
+              }
+              throw e;
             }
             if (old == null) {
               continue;

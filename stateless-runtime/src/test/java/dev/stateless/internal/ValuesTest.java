@@ -192,6 +192,39 @@ class ValuesTest {
     }
   }
 
+  /** An enum with classes nested in it: only the enum is immutable. */
+  enum Holder {
+    A;
+
+    static final class Box {
+      public List<String> items = new ArrayList<>();
+    }
+
+    record Items(List<String> items) {}
+  }
+
+  @Test
+  void classesNestedInAnEnum_areNotTakenForItsConstants() {
+    assertThat(Immutables.isImmutable(Holder.class)).isTrue();
+    assertThat(Immutables.isImmutable(Holder.Box.class)).isFalse();
+    assertThat(Immutables.isImmutable(Holder.Items.class)).isFalse();
+  }
+
+  @Test
+  void aDeclaredSupertypeOfANativeClass_isRefusedWhenTheCacheIsBuilt() {
+    for (Class<?> type : List.of(Number.class, CharSequence.class, java.io.Serializable.class)) {
+      dev.stateless.core.Manifest m =
+          dev.stateless.core.Manifest.builder()
+              .component(Component.builder("c").owns("c:*").valueType(type).build())
+              .build();
+      assertThatThrownBy(() -> new ValueTypes(m, ValueCodec.json(), Map.of()))
+          .as(type.getName())
+          .isInstanceOf(StatelessException.class)
+          .hasMessageContaining(
+              "error[SL014]: component \"c\" declares values of type " + type.getName());
+    }
+  }
+
   @Test
   void immutables_areDecidedByClass() {
     assertThat(Immutables.isImmutable(String.class)).isTrue();

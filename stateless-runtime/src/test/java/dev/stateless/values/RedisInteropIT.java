@@ -84,6 +84,10 @@ class RedisInteropIT {
     @ValueType
     Double ratios;
 
+    @Owns("small:{id}")
+    @ValueType
+    Integer smalls;
+
     @Owns("misc:*")
     Object misc;
   }
@@ -264,6 +268,29 @@ class RedisInteropIT {
         .isInstanceOf(ValueCodecException.class)
         .hasMessageContaining("\"stock:9\" as java.lang.Long");
     assertThat(cache.get("stock:9")).isEqualTo(12L);
+  }
+
+  @Test
+  void incrementOfAnIntegerComponent_pastItsRange_isRefused_andLeavesTheValue() {
+    SyncCache cache = node();
+    cache.set("small:1", Integer.MAX_VALUE);
+    assertThatThrownBy(() -> cache.increment("small:1", 1))
+        .isInstanceOf(StatelessException.class)
+        .hasMessageContaining("error[SL105]")
+        .hasMessageContaining("overflows the type");
+    assertThat(cache.get("small:1")).isEqualTo(Integer.MAX_VALUE);
+    assertThatThrownBy(() -> cache.increment("small:2", Long.MAX_VALUE))
+        .isInstanceOf(StatelessException.class);
+    assertThat(text.sync().exists("small:2")).isZero(); // an absent key stays absent
+    assertThat(cache.increment("small:3", -5)).isEqualTo(-5);
+    assertThat(cache.get("small:3")).isEqualTo(-5);
+  }
+
+  @Test
+  void redisCompatibleBatch_takesTextThatATypedComponentReads() {
+    SyncCache cache = node();
+    cache.withStrategy(Strategy.REDIS_COMPATIBLE).atomicBatch(tx -> tx.set("stock:20", "20"));
+    assertThat(cache.get("stock:20")).isEqualTo(20L);
   }
 
   @Test

@@ -392,8 +392,15 @@ public final class RedisStore implements RemoteStore {
   }
 
   @Override
-  public CompletableFuture<Long> incrBy(String key, @Nullable String owner, long delta) {
-    return run(RedisScripts.INCRBY, key, owner, ascii(Long.toString(delta)));
+  public CompletableFuture<Long> incrBy(
+      String key, @Nullable String owner, long delta, long min, long max) {
+    return run(
+        RedisScripts.INCRBY,
+        key,
+        owner,
+        ascii(Long.toString(delta)),
+        ascii(Long.toString(min)),
+        ascii(Long.toString(max)));
   }
 
   @Override

@@ -86,7 +86,7 @@ class RedisWireFormatIT {
         .isZero();
     assertThat(s.getWithTtl("user:1", "users").get().version()).isEqualTo(second);
 
-    s.incrBy("user:n", "users", 1).get();
+    s.incrBy("user:n", "users", 1, Long.MIN_VALUE, Long.MAX_VALUE).get();
     assertThat(version("users", "user:n")).isNotNull();
     s.del("user:1", "users").get();
     long tombstone = Long.parseLong(version("users", "user:1"));
@@ -128,7 +128,7 @@ class RedisWireFormatIT {
 
     s.set("user:1", "users", bytes("a"), 0, SetOptions.Condition.ALWAYS).join(); // set.lua
     s.expire("user:1", "users", 60_000).join(); // pexpire.lua
-    s.incrBy("user:n", "users", 5).join(); // incrby.lua
+    s.incrBy("user:n", "users", 5, Long.MIN_VALUE, Long.MAX_VALUE).join(); // incrby.lua
     s.compareAndSet("user:1", "users", null, bytes("a"), bytes("b"), 0).join(); // cas
     s.batch( // batch.lua
             List.of("user:2", "user:3"),
