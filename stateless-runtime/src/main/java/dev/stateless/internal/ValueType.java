@@ -87,6 +87,9 @@ public final class ValueType {
     }
   }
 
+  /** Texts shorter than this are not sized before they are encoded: their encoding is small. */
+  private static final int SMALL_TEXT = 1 << 20;
+
   /** The owner, null for keys nobody owns. */
   final @Nullable Component owner;
 
@@ -301,6 +304,9 @@ public final class ValueType {
    */
   long encodedLength(String key, Object value) {
     if (value instanceof String s) {
+      if (s.length() < SMALL_TEXT) {
+        return -1; // at most 3 bytes a char: small, so encoded (and checked) once, then sized
+      }
       checkWellFormed(key, s);
       return Literals.utf8Length(s);
     }
@@ -440,7 +446,7 @@ public final class ValueType {
    * Whether bytes are well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF),
    * checked in place: a large value is not decoded to be checked.
    */
-  static boolean isUtf8(byte[] b) {
+  public static boolean isUtf8(byte[] b) {
     int i = 0;
     int n = b.length;
     while (i < n) {

@@ -2,6 +2,7 @@ package dev.stateless.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stateless.internal.ValueType;
 import dev.stateless.internal.redis.RedisExceptions;
 import dev.stateless.internal.redis.RedisKeys;
 import io.lettuce.core.KeyScanCursor;
@@ -17,8 +18,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -166,7 +165,7 @@ public final class TaggedValues {
       return rest;
     }
     if (tag == 's') {
-      return utf8(rest) ? rest : null;
+      return ValueType.isUtf8(rest) ? rest : null;
     }
     if (tag == 'z') {
       String t = new String(rest, StandardCharsets.US_ASCII);
@@ -222,7 +221,7 @@ public final class TaggedValues {
           return null;
         }
         byte[] text = java.util.Arrays.copyOfRange(v, i, i + n);
-        if (!utf8(text)) {
+        if (!ValueType.isUtf8(text)) {
           return null;
         }
         kv[k] = new String(text, StandardCharsets.UTF_8);
@@ -231,18 +230,5 @@ public final class TaggedValues {
       map.put(kv[0], kv[1]);
     }
     return map;
-  }
-
-  private static boolean utf8(byte[] b) {
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
   }
 }
