@@ -175,7 +175,8 @@ class AtomicOpsIT {
     runIncrements(List.of(a, b), 4, 10_000);
     assertThat(a.sync().get("count:counter")).isEqualTo(80_000L);
     assertThat(b.sync().get("count:counter")).isEqualTo(80_000L);
-    assertThat(store.redis().command("EXISTS", RedisKeys.lock("count:counter")))
+    assertThat(
+            store.redis().command("EXISTS", RedisKeys.lock(RedisKeys.STANDALONE, "count:counter")))
         .as("no lock is left behind")
         .isEqualTo("0");
   }

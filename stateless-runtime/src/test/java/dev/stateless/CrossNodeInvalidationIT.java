@@ -141,11 +141,13 @@ class CrossNodeInvalidationIT {
     eventually("A received B's events", () -> invalidations("received") >= 3);
     readUntilCopied(a, "user:1", "u");
     readUntilCopied(a, "hot:1", "h");
-    String stream = RedisKeys.stream("users");
+    String stream = RedisKeys.log(RedisKeys.STANDALONE);
+    String sequence = RedisKeys.sequence(RedisKeys.STANDALONE);
     // Another writer's events were trimmed away: the next event's number skips five.
-    redis.command("HINCRBY", RedisKeys.SEQUENCES, stream, "5");
-    String seq = redis.command("HINCRBY", RedisKeys.SEQUENCES, stream, "1");
-    redis.command("XADD", stream, "*", "s", seq, "n", "elsewhere", "k", "user:unrelated");
+    redis.command("INCRBY", sequence, "5");
+    String seq = redis.command("INCR", sequence);
+    redis.command(
+        "XADD", stream, "*", "s", seq, "n", "elsewhere", "o", "users", "k", "user:unrelated");
     eventually(
         "the gap drops users' copies", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
     assertThat(a.layer(CacheLayer.CLIENT).get("hot:1")).isEqualTo("h");
@@ -196,7 +198,7 @@ class CrossNodeInvalidationIT {
     SyncCache b = node(null);
     b.set("user:1", "old");
     readUntilCopied(a, "user:1", "old");
-    redis.command("XADD", RedisKeys.stream("users"), "*", "s", "not-a-number");
+    redis.command("XADD", RedisKeys.log(RedisKeys.STANDALONE), "*", "s", "not-a-number");
     eventually(
         "the owner's copies dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
     b.set("user:1", "new");
@@ -355,7 +357,10 @@ class CrossNodeInvalidationIT {
     b.set("user:1", "u");
     eventually("A received B's event", () -> invalidations("received") >= 1);
     readUntilCopied(a, "user:1", "u");
-    redis.command("SET", RedisKeys.index(null), "not a sorted set"); // the unowned index breaks
+    redis.command(
+        "SET",
+        RedisKeys.index(RedisKeys.STANDALONE, null),
+        "not a sorted set"); // the unowned index breaks
     assertThatThrownBy(() -> b.invalidatePattern("user:*")).isInstanceOf(StatelessException.class);
     assertThat(redis.command("EXISTS", "user:1")).isEqualTo("0");
     eventually("A's copy dropped", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
@@ -413,7 +418,7 @@ class CrossNodeInvalidationIT {
 
   @Test
   void aForeignEntryInAStream_doesNotStopNewNodesFromStarting() {
-    redis.command("XADD", RedisKeys.stream("users"), "*", "x", "1");
+    redis.command("XADD", RedisKeys.log(RedisKeys.STANDALONE), "*", "x", "1");
     SyncCache a = node(metricsA);
     SyncCache b = node(null);
     b.set("user:1", "u");

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OfflineQueueIT {
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
-  private static final String STREAM = RedisKeys.stream("hot");
+  private static final String SEQUENCE = RedisKeys.sequence(RedisKeys.STANDALONE);
   private static final int WRITES = 10_000;
   private static final int KEYS = 100;
 
@@ -119,9 +119,10 @@ class OfflineQueueIT {
     return redis.command("GET", key);
   }
 
-  /** The queue numbers ({@code q}) of the events in the owner's stream, with their keys. */
+  /** The queue numbers ({@code q}) of the events in the log, with their keys. */
   private static List<String[]> queuedEvents() {
-    String[] lines = redis.command("XRANGE", STREAM, "-", "+").split("\n");
+    String[] lines =
+        redis.command("XRANGE", RedisKeys.log(RedisKeys.STANDALONE), "-", "+").split("\n");
     List<String[]> events = new ArrayList<>();
     String key = null;
     for (int i = 0; i + 1 < lines.length; i++) {
@@ -166,8 +167,7 @@ class OfflineQueueIT {
       int last = WRITES - KEYS + k;
       assertThat(inRedis(key(last))).isEqualTo(value(last));
     }
-    assertThat(redis.command("HGET", RedisKeys.SEQUENCES, STREAM))
-        .isEqualTo(Integer.toString(WRITES));
+    assertThat(redis.command("GET", SEQUENCE)).isEqualTo(Integer.toString(WRITES));
     List<String[]> events = queuedEvents();
     assertThat(events).hasSize(WRITES);
     for (int i = 0; i < WRITES; i++) {
@@ -184,7 +184,7 @@ class OfflineQueueIT {
     crash(a);
 
     redis.start(); // empty: no persistence
-    assertThat(redis.command("HGET", RedisKeys.SEQUENCES, STREAM)).isNull();
+    assertThat(redis.command("GET", SEQUENCE)).isNull();
     StatelessCache b = node(builder().offlineQueue(queue));
     await(b.flush());
 
@@ -570,7 +570,7 @@ class OfflineQueueIT {
     for (int i = 1000 - KEYS; i < 1000; i++) {
       assertThat(inRedis(key(i))).isEqualTo(value(i));
     }
-    assertThat(redis.command("HGET", RedisKeys.SEQUENCES, STREAM)).isEqualTo("1000");
+    assertThat(redis.command("GET", SEQUENCE)).isEqualTo("1000");
   }
 
   @Test
@@ -615,12 +615,12 @@ class OfflineQueueIT {
   void clientFirstDeleteOfAStreamedValue_dropsItsChunks() throws Exception {
     StatelessCache a = node(queueNode());
     a.sync().setStream("reel:1", new java.io.ByteArrayInputStream(new byte[5000]));
-    assertThat(redis.command("KEYS", RedisKeys.CHUNK_PREFIX + "*")).isNotBlank();
+    assertThat(redis.command("KEYS", RedisKeys.CHUNK_GLOB)).isNotBlank();
     boolean had = await(a.del("reel:1"));
     a.sync().flush();
     assertThat(redis.command("EXISTS", "reel:1")).isEqualTo("0");
     // Gone, or going: chunks a reader may still be streaming expire.
-    for (String chunk : redis.command("KEYS", RedisKeys.CHUNK_PREFIX + "*").split("\n")) {
+    for (String chunk : redis.command("KEYS", RedisKeys.CHUNK_GLOB).split("\n")) {
       if (!chunk.isBlank()) {
         assertThat(redis.command("PTTL", chunk)).as(chunk).isNotEqualTo("-1");
       }
@@ -647,7 +647,9 @@ class OfflineQueueIT {
     redis.command("SET", k, "theirs"); // another writer; unannounced, so the copy stays
     assertThat(await(a.set(k, "mine"))).isTrue();
     // Redis refused the record (its number is consumed) but the node never saw the reply.
-    eventually("the record sent", () -> "1".equals(redis.command("HVALS", RedisKeys.QUEUES)));
+    eventually(
+        "the record sent",
+        () -> "1".equals(redis.command("HVALS", RedisKeys.queues(RedisKeys.STANDALONE))));
     crash(a);
     assertThat(conflicts).isEmpty();
 
@@ -661,7 +663,7 @@ class OfflineQueueIT {
     assertThat(a2.sync().get(k)).isEqualTo("theirs");
     eventually(
         "the reported conflict forgotten",
-        () -> redis.command("KEYS", RedisKeys.queueConflicts("*")).isBlank());
+        () -> redis.command("KEYS", RedisKeys.queueConflicts(RedisKeys.STANDALONE, "*")).isBlank());
   }
 
   @Test
@@ -671,7 +673,9 @@ class OfflineQueueIT {
     a.sync().set("dep:1", "derived");
     a.engine().offline().current().loseRepliesForTest = true;
     assertThat(await(a.set("lead:1", "x"))).isTrue();
-    eventually("the record applied", () -> "1".equals(redis.command("HVALS", RedisKeys.QUEUES)));
+    eventually(
+        "the record applied",
+        () -> "1".equals(redis.command("HVALS", RedisKeys.queues(RedisKeys.STANDALONE))));
     crash(a);
     assertThat(redis.command("EXISTS", "dep:1")).isEqualTo("1");
 

@@ -126,7 +126,8 @@ class ScopesIT {
     }
     assertThat(c.sync().scan("req:*")).isEmpty();
     assertThat(store.redis().command("DBSIZE")).isEqualTo(before);
-    assertThat(store.redis().command("ZCARD", RedisKeys.index(null))).isEqualTo("0");
+    assertThat(store.redis().command("ZCARD", RedisKeys.index(RedisKeys.STANDALONE, null)))
+        .isEqualTo("0");
   }
 
   @StoreMatrix(StoreKind.REDIS)

@@ -227,7 +227,8 @@ class StatelessCacheIT {
     assertThat(s.invalidatePattern("plain:123:*")).isEqualTo(2);
     String stats = redis.command("INFO", "commandstats");
     assertThat(stats).doesNotContain("cmdstat_scan").doesNotContain("cmdstat_keys");
-    assertThat(redis.command("ZCARD", RedisKeys.index("plain"))).isEqualTo("300");
+    assertThat(redis.command("ZCARD", RedisKeys.index(RedisKeys.STANDALONE, "plain")))
+        .isEqualTo("300");
     assertThat(redis.command("DBSIZE")).isNotNull();
     assertThat(s.get("plain:other:7", Integer.class)).isEqualTo(7);
     assertThat(s.get("profile:7", Integer.class)).isEqualTo(7);
@@ -249,10 +250,13 @@ class StatelessCacheIT {
     for (int i = 0; i < 16; i++) {
       s.set("plain:kept:" + i, i); // one more sweep for keys rescored at the millisecond boundary
     }
-    assertThat(redis.command("ZCARD", RedisKeys.index("plain"))).isEqualTo("41");
-    assertThat(redis.command("ZCARD", RedisKeys.expiries("plain"))).isEqualTo("1");
+    assertThat(redis.command("ZCARD", RedisKeys.index(RedisKeys.STANDALONE, "plain")))
+        .isEqualTo("41");
+    assertThat(redis.command("ZCARD", RedisKeys.expiries(RedisKeys.STANDALONE, "plain")))
+        .isEqualTo("1");
     assertThat(s.invalidatePattern("plain:*")).isEqualTo(41);
-    assertThat(redis.command("ZCARD", RedisKeys.index("plain"))).isEqualTo("0");
+    assertThat(redis.command("ZCARD", RedisKeys.index(RedisKeys.STANDALONE, "plain")))
+        .isEqualTo("0");
   }
 
   /** Redis's clock ({@code TIME}) in milliseconds: what its expiries and the index sweep use. */

@@ -74,9 +74,7 @@ class StreamingIT {
     String cursor = "0";
     do {
       String[] reply =
-          redis
-              .command("SCAN", cursor, "MATCH", RedisKeys.CHUNK_PREFIX + "*", "COUNT", "1000")
-              .split("\n");
+          redis.command("SCAN", cursor, "MATCH", RedisKeys.CHUNK_GLOB, "COUNT", "1000").split("\n");
       cursor = reply[0];
       for (int i = 1; i < reply.length; i++) {
         if (!reply[i].isEmpty()) {

@@ -129,6 +129,28 @@ public final class Errors {
         null);
   }
 
+  /**
+   * An atomicBatch whose keys are in different hash slots of a Redis Cluster, which applies one
+   * step atomically only within a slot; refused before anything is sent.
+   */
+  public static InvalidStateException crossSlotBatch(String first, String other, String store) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "atomicBatch writes \""
+                + shortKey(first)
+                + "\" and \""
+                + shortKey(other)
+                + "\", which are in different hash slots of the Redis Cluster at "
+                + store
+                + ": a cluster applies one atomic step only within a slot; nothing was written",
+            "give the keys one hash tag, the part in braces that alone decides the slot:"
+                + " \"cart:{42}:items\" and \"cart:{42}:total\" are in one slot; or write them"
+                + " with separate calls",
+            List.of()),
+        null);
+  }
+
   /** A key longer than a store takes in one command; see {@link #valueTooLargeForStore}. */
   public static CapacityException keyTooLargeForStore(
       String key, long size, long max, String store) {

@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -440,15 +442,19 @@ public final class OfflineWrites {
       return null;
     }
     long nextToSend = first;
+    // Per store and shard, the latest record sent and not yet acknowledged: the next record of
+    // that shard waits for it (a shard orders its records; shards are independent).
+    Map<String, Long> unacknowledged = new HashMap<>();
     while (!closed) {
       if (inFlight.size() <= WINDOW / 2) {
         List<OfflineQueue.QueuedWrite> more = queue.read(nextToSend, WINDOW - inFlight.size());
-        // Everything below the oldest record not yet answered was acknowledged and removed.
-        long floor = (inFlight.isEmpty() ? nextToSend : inFlight.peek().rec.seq) - 1;
         for (OfflineQueue.QueuedWrite rec : more) {
           CompletableFuture<List<Object>> reply;
           try {
-            reply = storeFor(rec).applyQueued(rec, queue.id(), floor);
+            RemoteStore store = storeFor(rec);
+            String shard = shardOf(store, rec);
+            Long prev = unacknowledged.put(shard, rec.seq);
+            reply = store.applyQueued(rec, queue.id(), prev == null ? 0 : prev);
           } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
           }
@@ -463,6 +469,11 @@ public final class OfflineWrites {
       Throwable failure = handle(head);
       if (failure != null) {
         return failure; // the rest are re-sent from the first unacknowledged record
+      }
+      try {
+        unacknowledged.remove(shardOf(storeFor(head.rec), head.rec), head.rec.seq);
+      } catch (RuntimeException e) {
+        // no store: its send failed, and handle() returned that failure
       }
     }
     return null;
@@ -522,7 +533,7 @@ public final class OfflineWrites {
   /** Lets Redis forget a reported conflict; if that fails, a re-send reports it once more. */
   private void forgetConflict(OfflineQueue.QueuedWrite rec) {
     Futures.whenDone(
-        storeFor(rec).forgetQueuedConflict(queue.id(), rec.seq),
+        storeFor(rec).forgetQueuedConflict(rec.key, queue.id(), rec.seq),
         (n, t) -> {
           if (t != null) {
             LOG.log(
@@ -532,6 +543,11 @@ public final class OfflineWrites {
                 String.valueOf(t));
           }
         });
+  }
+
+  /** A record's store and shard, as one map key. */
+  private static String shardOf(RemoteStore store, OfflineQueue.QueuedWrite rec) {
+    return System.identityHashCode(store) + "/" + store.shard(rec.key);
   }
 
   private RemoteStore storeFor(OfflineQueue.QueuedWrite rec) {

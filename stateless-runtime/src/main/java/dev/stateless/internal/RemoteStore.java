@@ -116,12 +116,23 @@ public interface RemoteStore extends Store {
   CompletableFuture<Long> batch(
       List<String> keys, List<String> owners, List<byte[]> values, long[] px);
 
-  /** Applies one queued CLIENT_FIRST write exactly once and in order; see the offline queue. */
+  /**
+   * Applies one queued CLIENT_FIRST write exactly once and in order; see the offline queue. {@code
+   * prev} is the number of the queue's latest earlier record in the same {@linkplain #shard shard}
+   * not yet acknowledged (0: none): the write waits for it ("out of order" until it is applied).
+   */
   CompletableFuture<List<Object>> applyQueued(
-      OfflineQueue.QueuedWrite write, String queueId, long floor);
+      OfflineQueue.QueuedWrite write, String queueId, long prev);
 
   /** Forgets a queued write's conflict once it was reported. */
-  CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq);
+  CompletableFuture<Long> forgetQueuedConflict(String key, String queueId, long seq);
+
+  /**
+   * The shard of a key: the part of the store whose writes (and their events) are ordered with the
+   * key's, and which an atomic step can span. One for a standalone Redis; its hash slot in Redis
+   * Cluster.
+   */
+  String shard(String key);
 
   /** Deletes an owner's keys that the pattern matches, but {@code except}; returns how many. */
   CompletableFuture<Long> deleteMatching(
@@ -137,18 +148,21 @@ public interface RemoteStore extends Store {
   void scanPages(String glob, int count, Predicate<List<String>> page);
 
   /**
-   * Writes chunk {@code index} of a value being streamed in, expiring after {@code leaseMillis}.
+   * Writes chunk {@code index} of a value being streamed into {@code key}, expiring after {@code
+   * leaseMillis}; the chunks live in the key's shard.
    */
-  CompletableFuture<String> setChunk(String version, int index, byte[] bytes, long leaseMillis);
+  CompletableFuture<String> setChunk(
+      String key, String version, int index, byte[] bytes, long leaseMillis);
 
-  /** Reads chunk {@code index} of a streamed value; null when it is gone. */
-  CompletableFuture<byte[]> getChunk(String version, int index);
+  /** Reads chunk {@code index} of a streamed value of {@code key}; null when it is gone. */
+  CompletableFuture<byte[]> getChunk(String key, String version, int index);
 
   /** Extends the lease of chunks {@code first..last} of a value being streamed in. */
-  CompletableFuture<Long> renewChunks(String version, int first, int last, long leaseMillis);
+  CompletableFuture<Long> renewChunks(
+      String key, String version, int first, int last, long leaseMillis);
 
   /** Drops the first {@code count} chunks of a write that failed. */
-  CompletableFuture<Long> unlinkChunks(String version, int count);
+  CompletableFuture<Long> unlinkChunks(String key, String version, int count);
 
   /** Points {@code key} at fully written chunks, in one step. */
   CompletableFuture<Long> swapStream(

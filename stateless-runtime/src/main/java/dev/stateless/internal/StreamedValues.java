@@ -31,13 +31,13 @@ import org.jspecify.annotations.Nullable;
  * <h2>Redis</h2>
  *
  * <ul>
- *   <li>Chunks: {@code __stateless:chunk:<version>:<i>} (plain strings, {@code i} from 0), where
- *       {@code version} is a fresh random UUID per write. They are written {@link #WINDOW} at a
- *       time, each with a lease ({@link #LEASE_MILLIS}, renewed while the write goes on: one script
- *       per {@link #RENEW_BATCH} chunks, inside the same window), so the chunks of a write that
- *       dies are gone a lease later. A write that fails before the swap, or whose swap refuses (a
- *       chunk expired), unlinks them; one whose swap's reply fails (timeout, lost connection)
- *       leaves them, since the swap may have run.
+ *   <li>Chunks: {@code __stateless:{<shard>}:chunk:<version>:<i>} in the key's shard (plain
+ *       strings, {@code i} from 0), where {@code version} is a fresh random UUID per write. They
+ *       are written {@link #WINDOW} at a time, each with a lease ({@link #LEASE_MILLIS}, renewed
+ *       while the write goes on: one script per {@link #RENEW_BATCH} chunks, inside the same
+ *       window), so the chunks of a write that dies are gone a lease later. A write that fails
+ *       before the swap, or whose swap refuses (a chunk expired), unlinks them; one whose swap's
+ *       reply fails (timeout, lost connection) leaves them, since the swap may have run.
  *   <li>Pointer: the user's key holds {@code "\0S1 <version> <count> <length>"} (ASCII after the
  *       byte 0 first; a value another client writes starting so would be taken for one). One script
  *       ({@code stream-swap.lua} of {@link RemoteStore#swapStream}) checks that every chunk is
@@ -248,7 +248,7 @@ public final class StreamedValues {
         }
         acquire(window, 1, redis);
         int count = source.count;
-        Futures.whenDone(redis.setChunk(version, count - 1, c, LEASE_MILLIS), answered);
+        Futures.whenDone(redis.setChunk(key, version, count - 1, c, LEASE_MILLIS), answered);
         if (System.nanoTime() - renewed >= renewAfterNanos) {
           renewed = System.nanoTime();
           // One script per RENEW_BATCH chunks, each taking a window slot like a chunk write.
@@ -256,7 +256,11 @@ public final class StreamedValues {
             acquire(window, 1, redis);
             Futures.whenDone(
                 redis.renewChunks(
-                    version, first, Math.min(first + RENEW_BATCH, count - 1) - 1, LEASE_MILLIS),
+                    key,
+                    version,
+                    first,
+                    Math.min(first + RENEW_BATCH, count - 1) - 1,
+                    LEASE_MILLIS),
                 answered);
           }
         }
@@ -267,7 +271,7 @@ public final class StreamedValues {
         throw redis.failure(failed.get());
       }
     } catch (RuntimeException e) {
-      awaitQuietly(discard(redis, version, source.count), redis);
+      awaitQuietly(discard(redis, key, version, source.count), redis);
       throw e;
     }
     int chunks = source.count;
@@ -284,7 +288,7 @@ public final class StreamedValues {
               t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
           if (String.valueOf(cause.getMessage()).contains("STALE chunk")) {
             // the script refused: nothing points at them (else their leases remove them)
-            Futures.bestEffort(discard(redis, version, chunks), "unlinking refused chunks");
+            Futures.bestEffort(discard(redis, key, version, chunks), "unlinking refused chunks");
             throw Errors.streamWriteExpired(key, LEASE_MILLIS);
           }
           // Any other failure (a timeout, a lost connection) may come after the swap ran, when the
@@ -307,12 +311,13 @@ public final class StreamedValues {
   }
 
   /** Best effort: the leases remove what this misses. */
-  private static CompletableFuture<Long> discard(RemoteStore redis, String version, int count) {
+  private static CompletableFuture<Long> discard(
+      RemoteStore redis, String key, String version, int count) {
     if (count == 0) {
       return CompletableFuture.completedFuture(0L);
     }
     try {
-      return redis.unlinkChunks(version, count);
+      return redis.unlinkChunks(key, version, count);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(0L); // closed: the chunks expire with their lease
     }
@@ -379,7 +384,7 @@ public final class StreamedValues {
         throw Errors.streamReadOnIoThread(key); // the replies it waits for arrive on this thread
       }
       while (requested < count && ahead.size() <= READ_AHEAD) {
-        ahead.add(redis.getChunk(version, requested++));
+        ahead.add(redis.getChunk(key, version, requested++));
       }
       CompletableFuture<byte[]> next = ahead.poll();
       if (next == null) {

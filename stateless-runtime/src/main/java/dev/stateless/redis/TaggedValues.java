@@ -101,7 +101,7 @@ public final class TaggedValues {
     long untouched = 0;
     List<String> examples = new ArrayList<>();
     byte[] script = SWAP.getBytes(StandardCharsets.UTF_8);
-    ScanArgs indexes = ScanArgs.Builder.matches(RedisKeys.INDEX_GLOB);
+    ScanArgs indexes = ScanArgs.Builder.matches(RedisKeys.LEGACY_INDEX_GLOB);
     KeyScanCursor<byte[]> keys = redis.scan(indexes);
     while (true) {
       for (byte[] index : keys.getKeys()) {

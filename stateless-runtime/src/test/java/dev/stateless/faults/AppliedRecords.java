@@ -24,9 +24,9 @@ final class AppliedRecords {
 
   private AppliedRecords() {}
 
-  /** The records applied to {@code owner}'s keys, in stream order (the stream keeps 10,000). */
+  /** The records applied to {@code owner}'s keys, in log order (the log keeps 10,000 events). */
   static List<Applied> of(RedisServerExtension redis, String owner) {
-    String reply = redis.command("XRANGE", RedisKeys.stream(owner), "-", "+");
+    String reply = redis.command("XRANGE", RedisKeys.log(RedisKeys.STANDALONE), "-", "+");
     List<Applied> out = new ArrayList<>();
     if (reply == null || reply.isEmpty()) {
       return out;
@@ -36,7 +36,7 @@ final class AppliedRecords {
     for (int i = 0; i <= lines.length; i++) {
       if (i == lines.length || STREAM_ID.matcher(lines[i]).matches()) {
         String q = fields.get(InvalidationEvent.QUEUED);
-        if (q != null) {
+        if (q != null && owner.equals(fields.get(InvalidationEvent.OWNER))) {
           out.add(
               new Applied(
                   fields.getOrDefault(InvalidationEvent.NODE, "?"),

@@ -199,7 +199,7 @@ class KillMidDrainIT {
 
   /** The queue's last applied record number in Redis (one queue: the child's). */
   private static long appliedRecords(RedisServerExtension redis) {
-    String v = redis.command("HVALS", RedisKeys.QUEUES);
+    String v = redis.command("HVALS", RedisKeys.queues(RedisKeys.STANDALONE));
     return v == null || v.isBlank() ? 0 : Long.parseLong(v.strip());
   }
 

@@ -45,7 +45,7 @@ class TaggedValuesIT {
   /** A value as 0.1.0 wrote it, listed in its owner's index as 0.1.0 did. */
   private static void old(RedisCommands<byte[], byte[]> r, String owner, String key, byte[] v) {
     r.set(b(key), v);
-    r.zadd(b(RedisKeys.index(owner)), 0, b(key));
+    r.zadd(b(RedisKeys.PREFIX + "idx:" + owner), 0, b(key)); // the 0.1 layout
   }
 
   private static byte[] tagged(char tag, byte[] payload) {

@@ -5,19 +5,21 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One entry of an owner's invalidation stream ({@link RedisKeys#stream}), as the write scripts
- * append it in the same script as the write, so a write and its event cannot be separated:
+ * One entry of a shard's invalidation log ({@link RedisKeys#log}), as the write scripts append it
+ * in the same script as the write, so a write and its event cannot be separated:
  *
  * <pre>
- * XADD __stateless:inv:&lt;owner&gt; MAXLEN ~ 10000 * s &lt;seq&gt; n &lt;node&gt; k &lt;key&gt; [q &lt;record&gt;]
- * XADD __stateless:inv:&lt;owner&gt; MAXLEN ~ 10000 * s &lt;seq&gt; n &lt;node&gt; p &lt;pattern&gt;
+ * XADD __stateless:{&lt;shard&gt;}:log MAXLEN ~ &lt;max&gt; * s &lt;seq&gt; n &lt;node&gt; o &lt;owner&gt; k &lt;key&gt; [q &lt;record&gt;]
+ * XADD __stateless:{&lt;shard&gt;}:log MAXLEN ~ &lt;max&gt; * s &lt;seq&gt; n &lt;node&gt; o &lt;owner&gt; p &lt;pattern&gt;
  * </pre>
  *
  * <ul>
- *   <li>{@value #SEQ}: the event's number in its stream, decimal: 1, 2, 3 ... from HINCRBY of the
- *       stream's field in {@link RedisKeys#SEQUENCES}. A number that skips means events were
- *       trimmed away unread; one below the last seen means Redis lost its data.
+ *   <li>{@value #SEQ}: the event's number in its log, decimal: 1, 2, 3 ... from INCR of the shard's
+ *       {@link RedisKeys#sequence}. A number that skips means events were trimmed away unread; one
+ *       below the last seen means Redis lost its data.
  *   <li>{@value #NODE}: the id of the node that wrote (UTF-8); a node skips its own events.
+ *   <li>{@value #OWNER}: the component that owns the key or pattern (UTF-8); empty for the keys
+ *       nobody owns.
  *   <li>{@value #KEY}: the key that was set, deleted, expired (PEXPIRE) or incremented (UTF-8).
  *   <li>{@value #PATTERN}: instead of a key, a pattern ({@code KeyPattern} text) whose keys were
  *       deleted.
@@ -25,12 +27,12 @@ import org.jspecify.annotations.Nullable;
  *       (decimal); readers ignore it.
  * </ul>
  *
- * The stream's owner is in its name, not in the entry. The Lua side does not spell these names:
- * {@link RedisScripts} puts these constants in place of the scripts' {@code ${EVENT_*}}
- * placeholders, and refuses a script whose XADD names a field any other way.
+ * The Lua side does not spell these names: {@link RedisScripts} puts these constants in place of
+ * the scripts' {@code ${EVENT_*}} placeholders, and refuses a script whose XADD names a field any
+ * other way.
  *
- * @param owner the stream's owner, null for the keys nobody owns
- * @param seq the event's number in its stream
+ * @param owner the owner of the key or pattern, null for the keys nobody owns
+ * @param seq the event's number in its log
  * @param node the writer's node id, null if absent
  * @param key the key, or null
  * @param pattern the pattern, or null (ignored when there is a key)
@@ -47,6 +49,9 @@ public record InvalidationEvent(
 
   /** Field: the writer's node id. */
   public static final String NODE = "n";
+
+  /** Field: the owner of the key or pattern written (empty: nobody). */
+  public static final String OWNER = "o";
 
   /** Field: the key written. */
   public static final String KEY = "k";
@@ -73,13 +78,14 @@ public record InvalidationEvent(
    * @throws IllegalArgumentException when it has no event number ({@value #SEQ}) or one that is not
    *     a decimal number: not an event this code wrote
    */
-  public static InvalidationEvent parse(@Nullable String owner, Map<String, byte[]> body) {
+  public static InvalidationEvent parse(Map<String, byte[]> body) {
     byte[] seq = body.get(SEQ);
     if (seq == null) {
       throw new IllegalArgumentException("no event number (field " + SEQ + ")");
     }
+    String owner = text(body.get(OWNER));
     return new InvalidationEvent(
-        owner,
+        owner == null || owner.isEmpty() ? null : owner,
         Long.parseLong(text(seq)),
         text(body.get(NODE)),
         text(body.get(KEY)),

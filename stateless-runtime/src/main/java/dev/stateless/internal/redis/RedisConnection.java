@@ -4,6 +4,7 @@ import dev.stateless.internal.Errors;
 import dev.stateless.internal.Futures;
 import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.Threads;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -16,15 +17,23 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -39,11 +48,14 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Lettuce side of a {@link RedisStore}: the client and its one connection (commands are not
- * flushed one by one but in groups, see {@link #flushed}), connecting at once or in the background,
- * loading the scripts on every (re)connect, EVALSHA with the EVAL fallback on NOSCRIPT, the
- * invalidation reader's lifecycle, and every failure mapped by {@link RedisExceptions}. It knows
- * nothing of keys, arguments or replies: {@link RedisStore} does.
+ * The Lettuce side of a {@link RedisStore}: the client (a {@link RedisClient}, or a {@link
+ * RedisClusterClient} for Redis Cluster, which routes each command to its slot's master and follows
+ * MOVED, ASK and topology changes) and its one connection (commands are not flushed one by one but
+ * in groups, see {@link #flushed}), connecting at once or in the background, loading the scripts on
+ * every (re)connect, EVALSHA with the EVAL fallback on NOSCRIPT, the invalidation reader's
+ * lifecycle, the cluster's wake-ups ({@link ClusterInvalidations#WAKE}), and every failure mapped
+ * by {@link RedisExceptions}. It knows nothing of keys, arguments or replies: {@link RedisStore}
+ * does.
  */
 final class RedisConnection implements AutoCloseable {
   private static final Logger LOG = System.getLogger(RedisConnection.class.getName());
@@ -52,20 +64,26 @@ final class RedisConnection implements AutoCloseable {
   private static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-  private final RedisURI uri;
+  /** The server, or a cluster's seed nodes. */
+  private final List<RedisURI> uris;
+
+  private final boolean cluster;
   private final String description;
   private final Duration timeout;
 
   /** Null until {@link #connect}, which every command follows. */
-  private @Nullable RedisClient client;
+  private @Nullable AbstractRedisClient client;
 
-  private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
+  private volatile @Nullable StatefulConnection<String, byte[]> connection;
 
   /** Null until connected: published last, once everything {@link #open} does is done. */
-  private volatile @Nullable RedisAsyncCommands<String, byte[]> async;
+  private volatile @Nullable RedisClusterAsyncCommands<String, byte[]> async;
 
   private @Nullable ExecutorService scans; // null until connect()
-  private volatile @Nullable StreamInvalidations invalidations;
+  private volatile @Nullable LogReader invalidations;
+
+  /** Slots written since the last wake-up was sent (Redis Cluster); guarded by itself. */
+  private final BitSet wake = new BitSet();
 
   /** Connects in the background when the store started disconnected; null otherwise. */
   private volatile @Nullable Thread connector;
@@ -81,10 +99,12 @@ final class RedisConnection implements AutoCloseable {
   /** The TLS options of a rediss:// URI with its own trusted certificates; null: Lettuce's. */
   private final @Nullable SslOptions ssl;
 
-  RedisConnection(RedisURI uri, String description, @Nullable SslOptions ssl) {
-    this.uri = uri;
+  RedisConnection(
+      List<RedisURI> uris, boolean cluster, String description, @Nullable SslOptions ssl) {
+    this.uris = List.copyOf(uris);
+    this.cluster = cluster;
     this.description = description;
-    this.timeout = uri.getTimeout();
+    this.timeout = uris.get(0).getTimeout();
     this.ssl = ssl;
   }
 
@@ -99,21 +119,11 @@ final class RedisConnection implements AutoCloseable {
       @Nullable InvalidationListener listener,
       List<String> owners,
       boolean mayStartDown) {
-    RedisClient client = RedisClient.create(uri);
+    AbstractRedisClient client = createClient();
     this.client = client;
-    ClientOptions.Builder options =
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build());
-    if (ssl != null) {
-      options.sslOptions(ssl); // the client's every connection: commands and the stream reader
-    }
-    client.setOptions(options.build());
-    StatefulRedisConnection<String, byte[]> first;
+    StatefulConnection<String, byte[]> first;
     try {
-      first = client.connect(CODEC);
+      first = newConnection();
     } catch (RedisException e) {
       if (!mayStartDown) {
         client.shutdown(0, 0, TimeUnit.MILLISECONDS);
@@ -139,6 +149,64 @@ final class RedisConnection implements AutoCloseable {
     return true;
   }
 
+  /**
+   * The client: commands wait while disconnected no longer than they are rejected, each times out
+   * after the URI's timeout; a cluster client refreshes its view of the slots when a command meets
+   * MOVED, ASK or a failed node, and every 10 seconds.
+   */
+  @SuppressWarnings("deprecation") // the adaptive triggers: Lettuce 7 marks them, has no successor
+  private AbstractRedisClient createClient() {
+    SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
+    if (cluster) {
+      RedisClusterClient c = RedisClusterClient.create(uris);
+      ClusterClientOptions.Builder options =
+          ClusterClientOptions.builder()
+              .autoReconnect(true)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .timeoutOptions(TimeoutOptions.enabled(timeout))
+              .socketOptions(socket)
+              .topologyRefreshOptions(
+                  ClusterTopologyRefreshOptions.builder()
+                      .enablePeriodicRefresh(Duration.ofSeconds(10))
+                      .enableAdaptiveRefreshTrigger(
+                          ClusterTopologyRefreshOptions.RefreshTrigger.values())
+                      .adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
+                      .build());
+      if (ssl != null) {
+        options.sslOptions(ssl);
+      }
+      c.setOptions(options.build());
+      return c;
+    }
+    RedisClient c = RedisClient.create(uris.get(0));
+    ClientOptions.Builder options =
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .socketOptions(socket);
+    if (ssl != null) {
+      options.sslOptions(ssl); // the client's every connection: commands and the stream reader
+    }
+    c.setOptions(options.build());
+    return c;
+  }
+
+  /** A new connection of the client (to the cluster, for a cluster client). */
+  private StatefulConnection<String, byte[]> newConnection() {
+    AbstractRedisClient c = Objects.requireNonNull(client, "client");
+    return c instanceof RedisClusterClient rc
+        ? rc.connect(CODEC)
+        : ((RedisClient) c).connect(CODEC);
+  }
+
+  private static RedisClusterAsyncCommands<String, byte[]> asyncOf(
+      StatefulConnection<String, byte[]> c) {
+    return c instanceof StatefulRedisClusterConnection<String, byte[]> rc
+        ? rc.async()
+        : ((StatefulRedisConnection<String, byte[]>) c).async();
+  }
+
   private void startExecutors() {
     flusher = Threads.single("stateless-redis-flush");
     scans = Threads.cached("stateless-redis-scan");
@@ -150,17 +218,21 @@ final class RedisConnection implements AutoCloseable {
    * failure closes what it opened and throws.
    */
   private void open(
-      StatefulRedisConnection<String, byte[]> conn,
+      StatefulConnection<String, byte[]> conn,
       String nodeId,
       @Nullable InvalidationListener listener,
       List<String> owners) {
     // connect() created the client before it opens any connection
-    RedisClient client = Objects.requireNonNull(this.client, "client");
-    StreamInvalidations inv = null;
+    AbstractRedisClient client = Objects.requireNonNull(this.client, "client");
+    LogReader inv = null;
     try {
       if (listener != null) {
         inv =
-            new StreamInvalidations(description, client, CODEC, nodeId, owners, listener, timeout);
+            client instanceof RedisClusterClient rc
+                ? new ClusterInvalidations(
+                    description, rc, CODEC, nodeId, owners, listener, timeout)
+                : new StreamInvalidations(
+                    description, (RedisClient) client, CODEC, nodeId, owners, listener, timeout);
         inv.start();
       }
     } catch (RuntimeException e) {
@@ -172,14 +244,16 @@ final class RedisConnection implements AutoCloseable {
     }
     conn.setAutoFlushCommands(false);
     connection = conn;
-    RedisAsyncCommands<String, byte[]> commands = conn.async();
+    RedisClusterAsyncCommands<String, byte[]> commands = asyncOf(conn);
     loadScripts(commands);
     client.addListener(
         new RedisConnectionStateListener() {
           @Override
           public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
-            RedisAsyncCommands<String, byte[]> a = async;
-            if (c == connection && a != null) {
+            RedisClusterAsyncCommands<String, byte[]> a = async;
+            // In a cluster the command connection's node connections are others (and a node may
+            // be new): load on every master then.
+            if ((c == connection || cluster) && a != null) {
               loadScripts(a); // a restarted Redis has none: EVAL fallbacks could reorder writes
             }
           }
@@ -194,18 +268,16 @@ final class RedisConnection implements AutoCloseable {
    */
   private void connectInBackground(
       String nodeId, @Nullable InvalidationListener listener, List<String> owners) {
-    // connect() created the client before it started this thread
-    RedisClient client = Objects.requireNonNull(this.client, "client");
     long backoff = 50;
     while (!closing) {
       try {
-        StatefulRedisConnection<String, byte[]> conn = client.connect(CODEC);
+        StatefulConnection<String, byte[]> conn = newConnection();
         if (closing) {
           conn.close();
           return;
         }
         open(conn, nodeId, listener, owners);
-        StreamInvalidations inv = invalidations;
+        LogReader inv = invalidations;
         if (closing && inv != null) {
           inv.close(); // closed while opening, after close() stopped waiting
         }
@@ -240,13 +312,13 @@ final class RedisConnection implements AutoCloseable {
 
   /** Whether the invalidation stream is read without a gap right now. */
   boolean live() {
-    StreamInvalidations inv = invalidations;
+    LogReader inv = invalidations;
     return async != null && (inv == null || inv.live());
   }
 
   /** The commands; throws the coded network error while the store has never connected. */
-  RedisAsyncCommands<String, byte[]> commands() {
-    RedisAsyncCommands<String, byte[]> a = async;
+  RedisClusterAsyncCommands<String, byte[]> commands() {
+    RedisClusterAsyncCommands<String, byte[]> a = async;
     if (a == null) {
       throw notConnected();
     }
@@ -259,8 +331,8 @@ final class RedisConnection implements AutoCloseable {
 
   /** One command, failing at once with SL100 while the store has never connected. */
   <T> CompletableFuture<T> call(
-      Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
-    RedisAsyncCommands<String, byte[]> a = async;
+      Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
+    RedisClusterAsyncCommands<String, byte[]> a = async;
     if (a == null) {
       return CompletableFuture.failedFuture(notConnected());
     }
@@ -269,7 +341,7 @@ final class RedisConnection implements AutoCloseable {
 
   /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
   <T> CompletableFuture<T> script(Script s, ScriptOutputType type, String[] keys, byte[]... args) {
-    RedisAsyncCommands<String, byte[]> async = this.async;
+    RedisClusterAsyncCommands<String, byte[]> async = this.async;
     if (async == null) {
       return CompletableFuture.failedFuture(notConnected());
     }
@@ -336,6 +408,16 @@ final class RedisConnection implements AutoCloseable {
    * command waits one thread handoff.
    */
   private <T> RedisFuture<T> flushed(RedisFuture<T> f) {
+    try {
+      scheduleFlush();
+    } catch (RuntimeException e) {
+      f.cancel(false);
+      throw e;
+    }
+    return f;
+  }
+
+  private void scheduleFlush() {
     if (flushScheduled.compareAndSet(false, true)) {
       try {
         // connect() started the flusher before any command could be sent
@@ -343,21 +425,59 @@ final class RedisConnection implements AutoCloseable {
             .execute(
                 () -> {
                   flushScheduled.set(false);
-                  StatefulRedisConnection<String, byte[]> c = connection;
+                  StatefulConnection<String, byte[]> c = connection;
                   if (c != null) {
+                    sendWakeUp();
                     c.flushCommands();
                   }
                 });
       } catch (RejectedExecutionException e) {
         flushScheduled.set(false);
-        f.cancel(false);
         throw Errors.closed(); // the store was closed: nothing will flush this command
       }
     }
-    return f;
   }
 
-  private void loadScripts(RedisAsyncCommands<String, byte[]> commands) {
+  /**
+   * Notes that a write to {@code key}'s slot was acknowledged (Redis Cluster): the next flush
+   * publishes a wake-up naming its slot, so that readers read that slot's log.
+   */
+  void wrote(String key) {
+    int slot = SlotHash.getSlot(key);
+    synchronized (wake) {
+      wake.set(slot);
+    }
+    try {
+      scheduleFlush();
+    } catch (RuntimeException e) {
+      // closed: the readers' sweep reads the slot
+    }
+  }
+
+  /** Publishes the slots written since the last wake-up (on the flusher thread, then flushed). */
+  private void sendWakeUp() {
+    String slots;
+    synchronized (wake) {
+      if (wake.isEmpty()) {
+        return;
+      }
+      StringBuilder b = new StringBuilder();
+      for (int s = wake.nextSetBit(0); s >= 0; s = wake.nextSetBit(s + 1)) {
+        b.append(b.length() == 0 ? "" : ",").append(s);
+      }
+      wake.clear();
+      slots = b.toString();
+    }
+    RedisClusterAsyncCommands<String, byte[]> a = async;
+    if (a != null) {
+      // Lost (Redis down): the readers' sweep reads every slot within its period.
+      Futures.bestEffort(
+          a.publish(ClusterInvalidations.WAKE, slots.getBytes(StandardCharsets.US_ASCII)),
+          "publishing a wake-up");
+    }
+  }
+
+  private void loadScripts(RedisClusterAsyncCommands<String, byte[]> commands) {
     for (Script s : RedisScripts.ALL) {
       try {
         Futures.bestEffort(flushed(commands.scriptLoad(s.text())), "SCRIPT LOAD");
@@ -388,7 +508,7 @@ final class RedisConnection implements AutoCloseable {
         }
       }
     }
-    StreamInvalidations inv = invalidations;
+    LogReader inv = invalidations;
     if (inv != null) {
       inv.close();
     }

@@ -5,6 +5,7 @@ import dev.stateless.core.KeyPattern;
 import dev.stateless.core.Literals;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Errors;
+import dev.stateless.internal.Futures;
 import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.OfflineQueue;
 import dev.stateless.internal.RemoteStore;
@@ -18,7 +19,8 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SslOptions;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -29,10 +31,15 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -65,6 +72,13 @@ public final class RedisStore implements RemoteStore {
 
   private final String description;
   private final Duration timeout;
+
+  /** Whether this is a Redis Cluster: one shard per hash slot, else one shard. */
+  private final boolean cluster;
+
+  /** The length each invalidation log is trimmed to (ARGV[2] of the write scripts). */
+  private final byte[] maxlen;
+
   private final AtomicBoolean bound = new AtomicBoolean();
 
   /** The connection, which runs the commands this class encodes. */
@@ -83,19 +97,30 @@ public final class RedisStore implements RemoteStore {
    * file, replaces the JVM's trust store for it (null: the JVM's).
    */
   public RedisStore(String text, @Nullable Path trustedCertificates) {
-    if (text.contains(",")) {
-      throw new IllegalArgumentException(
-          "Redis Cluster URIs are not supported yet: "
-              + withoutPassword(text)
-              + "; use one standalone server");
+    this.cluster = isClusterUri(text);
+    List<RedisURI> uris = new ArrayList<>();
+    if (cluster) {
+      for (String seed : seeds(text)) {
+        uris.add(parse(seed));
+      }
+    } else {
+      uris.add(parse(text));
     }
-    RedisURI parsed = parse(text);
-    if (!TIMEOUT_PARAM.matcher(text).find()) {
-      parsed.setTimeout(Duration.ofSeconds(2));
+    for (RedisURI parsed : uris) {
+      if (!TIMEOUT_PARAM.matcher(text).find()) {
+        parsed.setTimeout(Duration.ofSeconds(2));
+      }
+      if (cluster && parsed.getDatabase() != 0) {
+        throw malformedUri(
+            text,
+            "Redis Cluster has only database 0, not " + parsed.getDatabase() + " (drop /db)",
+            null);
+      }
     }
+    RedisURI first = uris.get(0);
     SslOptions ssl = null;
     if (trustedCertificates != null) {
-      if (!parsed.isSsl()) {
+      if (!first.isSsl()) {
         throw new IllegalArgumentException(
             "trusted certificates "
                 + trustedCertificates
@@ -106,15 +131,56 @@ public final class RedisStore implements RemoteStore {
       }
       ssl = trusting(trustedCertificates);
     }
-    this.timeout = parsed.getTimeout();
+    this.timeout = first.getTimeout();
+    StringBuilder hosts = new StringBuilder();
+    for (RedisURI u : uris) {
+      hosts
+          .append(hosts.length() == 0 ? "" : ",")
+          .append(u.getHost())
+          .append(':')
+          .append(u.getPort());
+    }
     this.description =
-        (parsed.isSsl() ? "rediss://" : "redis://")
-            + parsed.getHost()
-            + ":"
-            + parsed.getPort()
-            + "/"
-            + parsed.getDatabase();
-    this.transport = new RedisConnection(parsed, description, ssl);
+        (first.isSsl() ? "rediss://" : "redis://")
+            + hosts
+            + (cluster ? " (cluster)" : "/" + first.getDatabase());
+    this.maxlen =
+        ascii(
+            Integer.toString(cluster ? RedisKeys.CLUSTER_STREAM_MAXLEN : RedisKeys.STREAM_MAXLEN));
+    this.transport = new RedisConnection(uris, cluster, description, ssl);
+  }
+
+  /**
+   * Whether a URI names a Redis Cluster: {@code redis://} or {@code rediss://} with several {@code
+   * host:port} seeds, comma-separated.
+   */
+  private static boolean isClusterUri(String text) {
+    Matcher m = AUTHORITY.matcher(text);
+    return m.find() && m.group(2).contains(",");
+  }
+
+  /** The scheme, the user info and the host list of a URI. */
+  private static final Pattern AUTHORITY =
+      Pattern.compile("^(?i)(rediss?://(?:[^@/?#]*@)?)([^/?#]*)");
+
+  /**
+   * A cluster URI as one URI per seed, each with the scheme, user info, database and parameters of
+   * the whole.
+   */
+  private static List<String> seeds(String text) {
+    Matcher m = AUTHORITY.matcher(text);
+    if (!m.find()) {
+      throw malformedUri(text, "no host list", null);
+    }
+    String rest = text.substring(m.end());
+    List<String> out = new ArrayList<>();
+    for (String host : m.group(2).split(",", -1)) {
+      if (host.isBlank()) {
+        throw malformedUri(text, "an empty host in the cluster's host list", null);
+      }
+      out.add(m.group(1) + host.strip() + rest);
+    }
+    return out;
   }
 
   /**
@@ -198,7 +264,8 @@ public final class RedisStore implements RemoteStore {
             + "\" (argument uri of Stores.redis): "
             + problem
             + "; write redis://[[user:]password@]host[:port][/database][?timeout=2s] (rediss:// for"
-            + " TLS, with &verifyPeer=NONE|CA|FULL), the port between 1 and 65535",
+            + " TLS, with &verifyPeer=NONE|CA|FULL), the port between 1 and 65535; for Redis"
+            + " Cluster, several seeds: redis://host1:port1,host2:port2",
         cause);
   }
 
@@ -319,7 +386,7 @@ public final class RedisStore implements RemoteStore {
     return this.<List<Object>>script(
             RedisScripts.GET_WITH_TTL,
             ScriptOutputType.MULTI,
-            new String[] {key, RedisKeys.versions(owner)})
+            new String[] {key, RedisKeys.versions(shard(key))})
         .thenApply(reply -> valueAndTtl(reply, 0).withVersion(version(reply, 2)));
   }
 
@@ -329,6 +396,35 @@ public final class RedisStore implements RemoteStore {
    */
   @Override
   public CompletableFuture<List<TtlValue>> getAllWithTtl(List<String> keys) {
+    if (cluster) {
+      // one script per hash slot, the replies put back in the keys' order
+      Map<String, List<Integer>> byShard = new LinkedHashMap<>();
+      for (int i = 0; i < keys.size(); i++) {
+        byShard.computeIfAbsent(shard(keys.get(i)), s -> new ArrayList<>()).add(i);
+      }
+      TtlValue[] out = new TtlValue[keys.size()];
+      List<CompletableFuture<?>> parts = new ArrayList<>(byShard.size());
+      for (List<Integer> at : byShard.values()) {
+        List<String> group = new ArrayList<>(at.size());
+        for (int i : at) {
+          group.add(keys.get(i));
+        }
+        parts.add(
+            getAllWithTtlOfOneShard(group)
+                .thenAccept(
+                    values -> {
+                      for (int j = 0; j < at.size(); j++) {
+                        out[at.get(j)] = values.get(j);
+                      }
+                    }));
+      }
+      return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+          .thenApply(v -> Arrays.asList(out));
+    }
+    return getAllWithTtlOfOneShard(keys);
+  }
+
+  private CompletableFuture<List<TtlValue>> getAllWithTtlOfOneShard(List<String> keys) {
     return this.<List<Object>>script(
             RedisScripts.GET_ALL_WITH_TTL, ScriptOutputType.MULTI, keys.toArray(new String[0]))
         .thenApply(
@@ -428,21 +524,23 @@ public final class RedisStore implements RemoteStore {
       byte @Nullable [] value,
       long px) {
     checkFits(key, value == null ? 0 : value.length);
+    String shard = shard(key);
     String[] keys = {
       key,
-      RedisKeys.stream(owner),
-      RedisKeys.SEQUENCES,
-      RedisKeys.index(owner),
-      RedisKeys.expiries(owner),
-      RedisKeys.lock(key),
-      RedisKeys.versions(owner)
+      RedisKeys.log(shard),
+      RedisKeys.sequence(shard),
+      RedisKeys.index(shard, owner),
+      RedisKeys.expiries(shard, owner),
+      RedisKeys.lock(shard, key),
+      RedisKeys.versions(shard)
     };
     return script(
         RedisScripts.COMPARE_AND_SET,
         ScriptOutputType.MULTI,
         keys,
         node,
-        ascii(Integer.toString(RedisKeys.STREAM_MAXLEN)),
+        maxlen,
+        ownerArg(owner),
         utf8(token == null ? "" : token),
         ascii(expected == null ? "-" : "="),
         expected == null ? new byte[0] : expected,
@@ -457,7 +555,7 @@ public final class RedisStore implements RemoteStore {
     return script(
         RedisScripts.LOCK,
         ScriptOutputType.MULTI,
-        new String[] {RedisKeys.lock(key), key},
+        new String[] {RedisKeys.lock(shard(key), key), key},
         utf8(token),
         ascii(Long.toString(millis)));
   }
@@ -467,35 +565,43 @@ public final class RedisStore implements RemoteStore {
     return script(
         RedisScripts.UNLOCK,
         ScriptOutputType.INTEGER,
-        new String[] {RedisKeys.lock(key)},
+        new String[] {RedisKeys.lock(shard(key), key)},
         utf8(token));
   }
 
   /**
    * Applies writes atomically: {@code values[i]} null deletes {@code keys[i]}; {@code px[i]} > 0
-   * expires it.
+   * expires it. The keys must be of one {@linkplain #shard shard} (in Redis Cluster, one hash
+   * slot): else SL015, before anything is sent.
    */
   @Override
   public CompletableFuture<Long> batch(
       List<String> keys, List<String> owners, List<byte[]> values, long[] px) {
     int n = keys.size();
-    String[] k = new String[1 + 5 * n];
-    byte[][] args = new byte[2 + 3 * n][];
-    k[0] = RedisKeys.SEQUENCES;
+    String shard = shard(keys.get(0));
+    for (String key : keys) {
+      if (!shard(key).equals(shard)) {
+        throw Errors.crossSlotBatch(keys.get(0), key, description);
+      }
+    }
+    String[] k = new String[3 + 3 * n];
+    byte[][] args = new byte[2 + 4 * n][];
+    k[0] = RedisKeys.log(shard);
+    k[1] = RedisKeys.sequence(shard);
+    k[2] = RedisKeys.versions(shard);
     args[0] = node;
-    args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
+    args[1] = maxlen;
     for (int i = 0; i < n; i++) {
       String owner = owners.get(i);
-      k[1 + 5 * i] = keys.get(i);
-      k[2 + 5 * i] = RedisKeys.stream(owner);
-      k[3 + 5 * i] = RedisKeys.index(owner);
-      k[4 + 5 * i] = RedisKeys.expiries(owner);
-      k[5 + 5 * i] = RedisKeys.versions(owner);
+      k[3 + 3 * i] = keys.get(i);
+      k[4 + 3 * i] = RedisKeys.index(shard, owner);
+      k[5 + 3 * i] = RedisKeys.expiries(shard, owner);
       byte[] v = values.get(i);
       checkFits(keys.get(i), v == null ? 0 : v.length);
-      args[2 + 3 * i] = ascii(v == null ? "d" : "s");
-      args[3 + 3 * i] = v == null ? new byte[0] : v;
-      args[4 + 3 * i] = ascii(Long.toString(px[i]));
+      args[2 + 4 * i] = ascii(v == null ? "d" : "s");
+      args[3 + 4 * i] = v == null ? new byte[0] : v;
+      args[4 + 4 * i] = ascii(Long.toString(px[i]));
+      args[5 + 4 * i] = ownerArg(owner);
     }
     return script(RedisScripts.BATCH, ScriptOutputType.INTEGER, k, args);
   }
@@ -507,52 +613,62 @@ public final class RedisStore implements RemoteStore {
    */
   @Override
   public CompletableFuture<List<Object>> applyQueued(
-      OfflineQueue.QueuedWrite rec, String queueId, long floor) {
+      OfflineQueue.QueuedWrite rec, String queueId, long prev) {
     checkFits(rec.key, rec.value == null ? 0 : rec.value.length);
+    String shard = shard(rec.key);
     String[] keys = {
       rec.key,
-      RedisKeys.stream(rec.owner),
-      RedisKeys.SEQUENCES,
-      RedisKeys.index(rec.owner),
-      RedisKeys.expiries(rec.owner),
-      RedisKeys.QUEUES,
-      RedisKeys.queueConflicts(queueId),
-      RedisKeys.versions(rec.owner)
+      RedisKeys.log(shard),
+      RedisKeys.sequence(shard),
+      RedisKeys.index(shard, rec.owner),
+      RedisKeys.expiries(shard, rec.owner),
+      RedisKeys.queues(shard),
+      RedisKeys.queueConflicts(shard, queueId),
+      RedisKeys.versions(shard)
     };
     return script(
         RedisScripts.APPLY_QUEUED,
         ScriptOutputType.MULTI,
         keys,
         node,
-        ascii(Integer.toString(RedisKeys.STREAM_MAXLEN)),
+        maxlen,
+        ownerArg(rec.owner),
         new byte[] {rec.op},
         rec.value == null ? new byte[0] : rec.value,
         ascii(Long.toString(rec.px)),
         ascii(rec.base),
         utf8(queueId),
         ascii(Long.toString(rec.seq)),
-        ascii(Long.toString(floor)));
+        ascii(Long.toString(prev)));
   }
 
   /** Forgets a queued record's conflict once it was reported. */
   @Override
-  public CompletableFuture<Long> forgetQueuedConflict(String queueId, long seq) {
-    return call(a -> a.hdel(RedisKeys.queueConflicts(queueId), Long.toString(seq)));
+  public CompletableFuture<Long> forgetQueuedConflict(String key, String queueId, long seq) {
+    return call(a -> a.hdel(RedisKeys.queueConflicts(shard(key), queueId), Long.toString(seq)));
   }
 
-  /** Appends a pattern event to an owner's stream (after the keys are gone). */
+  @Override
+  public String shard(String key) {
+    return cluster ? RedisKeys.clusterShard(key) : RedisKeys.STANDALONE;
+  }
+
+  /**
+   * Appends a pattern event (after the keys are gone) to the log of the pattern's shard: every
+   * reader reads every log, so any one would do.
+   */
   @Override
   public CompletableFuture<Long> publishPattern(@Nullable String owner, String pattern) {
     return run(
         RedisScripts.PUBLISH_PATTERN,
-        RedisKeys.NO_KEY,
+        RedisKeys.noKey(shard(pattern)),
         owner,
         pattern.getBytes(StandardCharsets.UTF_8));
   }
 
   /** One command, failing at once with SL100 while the store has never connected. */
   private <T> CompletableFuture<T> call(
-      Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
+      Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
     return transport.call(command);
   }
 
@@ -562,59 +678,124 @@ public final class RedisStore implements RemoteStore {
     for (String k : keys) {
       checkKey(k);
     }
-    return transport.script(s, type, keys, args);
+    CompletableFuture<T> reply = transport.script(s, type, keys, args);
+    if (cluster && RedisScripts.WRITES.contains(s)) {
+      // once it is applied, readers are told to read its slot's log
+      // (after a failure too: a write that timed out may have been applied)
+      Futures.whenDone(reply, (v, t) -> transport.wrote(keys[0]));
+    }
+    return reply;
   }
 
   /**
-   * Runs a write script: KEYS key, stream, sequences, index, expiries, versions; ARGV node, maxlen,
-   * extra.
+   * Runs a write script: KEYS key, log, sequence, index, expiries, versions (of the key's shard);
+   * ARGV node, maxlen, owner, extra.
    */
   private <T> CompletableFuture<T> run(
       Script s, String key, @Nullable String owner, byte[]... extra) {
+    String shard = shard(key);
     String[] keys = {
       key,
-      RedisKeys.stream(owner),
-      RedisKeys.SEQUENCES,
-      RedisKeys.index(owner),
-      RedisKeys.expiries(owner),
-      RedisKeys.versions(owner)
+      RedisKeys.log(shard),
+      RedisKeys.sequence(shard),
+      RedisKeys.index(shard, owner),
+      RedisKeys.expiries(shard, owner),
+      RedisKeys.versions(shard)
     };
-    byte[][] args = new byte[2 + extra.length][];
+    byte[][] args = new byte[3 + extra.length][];
     args[0] = node;
-    args[1] = ascii(Integer.toString(RedisKeys.STREAM_MAXLEN));
-    System.arraycopy(extra, 0, args, 2, extra.length);
+    args[1] = maxlen;
+    args[2] = ownerArg(owner);
+    System.arraycopy(extra, 0, args, 3, extra.length);
     return script(s, ScriptOutputType.INTEGER, keys, args);
   }
 
+  /** The owner as the write scripts take it: empty for the keys nobody owns. */
+  private static byte[] ownerArg(@Nullable String owner) {
+    return owner == null ? new byte[0] : utf8(owner);
+  }
+
   /**
-   * Deletes the keys of one owner that a pattern matches, found through the owner's key index: the
-   * cost is the number of the owner's keys that share the pattern's literal prefix, not the size of
-   * the keyspace, and each step touches at most 500 keys.
+   * Deletes the keys of one owner that a pattern matches, found through the owner's key index in
+   * each shard: the cost is the number of the owner's keys that share the pattern's literal prefix
+   * (plus one small script per shard: 16384 in Redis Cluster, {@value #SHARDS_AT_ONCE} in flight at
+   * a time), not the size of the keyspace, and each step touches at most 500 keys.
    */
   @Override
   public CompletableFuture<Long> deleteMatching(
       @Nullable String owner, KeyPattern pattern, @Nullable String except) {
-    return deletePage(owner, pattern, except, "[" + pattern.literalPrefix(), 0L);
+    if (!cluster) {
+      return deletePage(
+          RedisKeys.STANDALONE, owner, pattern, except, "[" + pattern.literalPrefix());
+    }
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    AtomicLong deleted = new AtomicLong();
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger running = new AtomicInteger(SHARDS_AT_ONCE);
+    for (int i = 0; i < SHARDS_AT_ONCE; i++) {
+      deleteShards(owner, pattern, except, next, running, deleted, done);
+    }
+    return done;
   }
 
-  private CompletableFuture<Long> deletePage(
+  /** Shards of a cluster's pattern delete in flight at once. */
+  private static final int SHARDS_AT_ONCE = 256;
+
+  /** One lane of a cluster's pattern delete: takes the next shard until none is left. */
+  private void deleteShards(
       @Nullable String owner,
       KeyPattern pattern,
       @Nullable String except,
-      String start,
-      long deleted) {
+      AtomicInteger next,
+      AtomicInteger running,
+      AtomicLong deleted,
+      CompletableFuture<Long> done) {
+    int slot = next.getAndIncrement();
+    if (slot >= SlotHash.SLOT_COUNT || done.isDone()) {
+      if (running.decrementAndGet() == 0) {
+        done.complete(deleted.get());
+      }
+      return;
+    }
+    CompletableFuture<Long> page;
+    try {
+      page =
+          deletePage(
+              RedisKeys.slotTag(slot), owner, pattern, except, "[" + pattern.literalPrefix());
+    } catch (RuntimeException e) {
+      page = CompletableFuture.failedFuture(e);
+    }
+    Futures.whenDone(
+        page,
+        (n, t) -> {
+          if (t != null) {
+            done.completeExceptionally(t);
+            return;
+          }
+          deleted.addAndGet(n);
+          deleteShards(owner, pattern, except, next, running, deleted, done);
+        });
+  }
+
+  private CompletableFuture<Long> deletePage(
+      String shard,
+      @Nullable String owner,
+      KeyPattern pattern,
+      @Nullable String except,
+      String start) {
     String prefix = pattern.literalPrefix();
+    String index = RedisKeys.index(shard, owner);
     return this.<List<byte[]>>script(
             RedisScripts.INDEX_PAGE,
             ScriptOutputType.MULTI,
-            new String[] {RedisKeys.index(owner)},
+            new String[] {index},
             utf8(start),
             utf8(prefix),
             ascii("500"))
         .thenCompose(
             page -> {
               if (page.isEmpty()) {
-                return CompletableFuture.completedFuture(deleted);
+                return CompletableFuture.completedFuture(0L);
               }
               List<byte[]> matching = new ArrayList<>();
               String last = null;
@@ -625,25 +806,23 @@ public final class RedisStore implements RemoteStore {
                 }
               }
               String next = "(" + last;
+              String[] keys = {index, RedisKeys.expiries(shard, owner), RedisKeys.versions(shard)};
               CompletableFuture<Long> dropped =
                   matching.isEmpty()
                       ? CompletableFuture.completedFuture(0L)
                       : streamingOwners.contains(owner)
-                          ? dropStreamed(owner, matching)
+                          ? dropStreamed(shard, keys, matching)
                           : this.<Long>script(
                               RedisScripts.DROP_KEYS,
                               ScriptOutputType.INTEGER,
-                              new String[] {
-                                RedisKeys.index(owner),
-                                RedisKeys.expiries(owner),
-                                RedisKeys.versions(owner)
-                              },
+                              keys,
                               matching.toArray(new byte[0][]));
               return dropped.thenCompose(
                   n ->
                       page.size() < 500
-                          ? CompletableFuture.completedFuture(deleted + n)
-                          : deletePage(owner, pattern, except, next, deleted + n));
+                          ? CompletableFuture.completedFuture(n)
+                          : deletePage(shard, owner, pattern, except, next)
+                              .thenApply(more -> n + more));
             });
   }
 
@@ -656,38 +835,39 @@ public final class RedisStore implements RemoteStore {
     this.streamingOwners = Set.copyOf(owners);
   }
 
-  private CompletableFuture<Long> dropStreamed(@Nullable String owner, List<byte[]> keys) {
-    byte[][] args = new byte[keys.size() + 1][];
+  private CompletableFuture<Long> dropStreamed(String shard, String[] keys, List<byte[]> matching) {
+    byte[][] args = new byte[matching.size() + 2][];
     args[0] = ascii(Long.toString(StreamedValues.GRACE_MILLIS));
-    for (int i = 0; i < keys.size(); i++) {
-      args[i + 1] = keys.get(i);
+    args[1] = utf8(RedisKeys.chunkPrefix(shard));
+    for (int i = 0; i < matching.size(); i++) {
+      args[i + 2] = matching.get(i);
     }
-    return script(
-        RedisScripts.STREAM_DROP_KEYS,
-        ScriptOutputType.INTEGER,
-        new String[] {RedisKeys.index(owner), RedisKeys.expiries(owner), RedisKeys.versions(owner)},
-        args);
+    return script(RedisScripts.STREAM_DROP_KEYS, ScriptOutputType.INTEGER, keys, args);
   }
 
   /** DEL of a key of a {@code @Streaming} owner: a streamed value's chunks get the grace period. */
   @Override
   public CompletableFuture<Boolean> delStreamed(String key, @Nullable String owner) {
     return this.<Long>run(
-            RedisScripts.STREAM_DEL, key, owner, ascii(Long.toString(StreamedValues.GRACE_MILLIS)))
+            RedisScripts.STREAM_DEL,
+            key,
+            owner,
+            ascii(Long.toString(StreamedValues.GRACE_MILLIS)),
+            utf8(RedisKeys.chunkPrefix(shard(key))))
         .thenApply(n -> n > 0);
   }
 
   /** Writes one chunk of a value being streamed in, expiring after {@code leaseMillis}. */
   @Override
   public CompletableFuture<String> setChunk(
-      String version, int index, byte[] bytes, long leaseMillis) {
-    String chunkKey = RedisKeys.chunk(version, index);
+      String key, String version, int index, byte[] bytes, long leaseMillis) {
+    String chunkKey = RedisKeys.chunk(shard(key), version, index);
     return call(a -> a.set(chunkKey, bytes, SetArgs.Builder.px(leaseMillis)));
   }
 
   @Override
-  public CompletableFuture<byte[]> getChunk(String version, int index) {
-    return get(RedisKeys.chunk(version, index));
+  public CompletableFuture<byte[]> getChunk(String key, String version, int index) {
+    return get(RedisKeys.chunk(shard(key), version, index));
   }
 
   /**
@@ -696,12 +876,13 @@ public final class RedisStore implements RemoteStore {
    */
   @Override
   public CompletableFuture<Long> renewChunks(
-      String version, int first, int last, long leaseMillis) {
+      String key, String version, int first, int last, long leaseMillis) {
+    String shard = shard(key);
     return script(
         RedisScripts.STREAM_RENEW,
         ScriptOutputType.INTEGER,
-        new String[0],
-        ascii(version),
+        new String[] {RedisKeys.chunk(shard, version, first)},
+        utf8(RedisKeys.chunkPrefix(shard) + version + ":"),
         ascii(Integer.toString(first)),
         ascii(Integer.toString(last)),
         ascii(Long.toString(leaseMillis)));
@@ -709,10 +890,11 @@ public final class RedisStore implements RemoteStore {
 
   /** Drops the chunks of a write that failed. */
   @Override
-  public CompletableFuture<Long> unlinkChunks(String version, int count) {
+  public CompletableFuture<Long> unlinkChunks(String key, String version, int count) {
+    String shard = shard(key);
     String[] chunkKeys = new String[count];
     for (int i = 0; i < count; i++) {
-      chunkKeys[i] = RedisKeys.chunk(version, i);
+      chunkKeys[i] = RedisKeys.chunk(shard, version, i);
     }
     return call(a -> a.unlink(chunkKeys));
   }
@@ -729,7 +911,8 @@ public final class RedisStore implements RemoteStore {
         ascii(Long.toString(px)),
         ascii(Long.toString(StreamedValues.GRACE_MILLIS)),
         ascii(version),
-        ascii(Integer.toString(count)));
+        ascii(Integer.toString(count)),
+        utf8(RedisKeys.chunkPrefix(shard(key))));
   }
 
   public static byte[] utf8(String s) {

@@ -11,46 +11,33 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.RedisCodec;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the invalidation streams of one Redis store on a thread of its own and tells the cache what
- * other nodes wrote. Events are numbered per owner; a number that skips (the stream was trimmed
- * while this node was away) or goes back (Redis restarted) means events were lost, and the listener
- * drops that owner's copies. While the connection is down the store is not {@link #live()}: copies
- * of its data are not served, because nothing proves them fresh.
+ * Reads the invalidation log of a standalone Redis (one shard, {@link RedisKeys#STANDALONE}) on a
+ * thread of its own, with a blocking XREAD, and tells the cache what other nodes wrote. Before each
+ * read it checks the log's counter, so a restart shows at once. While the connection is down the
+ * store is not {@link #live()}: copies of its data are not served, because nothing proves them
+ * fresh.
  */
-public final class StreamInvalidations implements AutoCloseable {
+final class StreamInvalidations extends LogReader {
 
-  private static final class Cursor {
-    String lastId = "0-0";
-    long lastSeq;
-  }
+  private static final String LOG = RedisKeys.log(RedisKeys.STANDALONE);
+  private static final String SEQUENCE = RedisKeys.sequence(RedisKeys.STANDALONE);
 
   private final RedisClient client;
   private final RedisCodec<String, byte[]> codec;
-  private final String nodeId;
-  private final InvalidationListener listener;
   private final Duration timeout;
-
-  /** Each stream read and its owner; null: the keys nobody owns. */
-  private final Map<String, @Nullable String> ownerByStream = new LinkedHashMap<>();
-
-  private final Map<String, Cursor> cursors = new HashMap<>();
+  private final Cursor cursor = new Cursor("0-0", 0);
   private final Thread thread;
   private volatile boolean closed;
   private volatile boolean live;
   private @Nullable StatefulRedisConnection<String, byte[]> connection; // null until start()
 
-  public StreamInvalidations(
+  StreamInvalidations(
       String store,
       RedisClient client,
       RedisCodec<String, byte[]> codec,
@@ -58,40 +45,32 @@ public final class StreamInvalidations implements AutoCloseable {
       List<String> owners,
       InvalidationListener listener,
       Duration timeout) {
+    super(nodeId, owners, listener);
     this.client = client;
     this.codec = codec;
-    this.nodeId = nodeId;
-    this.listener = listener;
     this.timeout = timeout;
-    for (String owner : owners) {
-      ownerByStream.put(RedisKeys.stream(owner), owner);
-    }
-    ownerByStream.put(RedisKeys.stream(null), null);
     this.thread = new Thread(this::run, "stateless-invalidations-" + store);
     thread.setDaemon(true);
   }
 
-  /** Connects and reads where the streams end now (this node holds no copies yet), then starts. */
-  public void start() {
+  @Override
+  void start() {
     connection = client.connect(codec);
     RedisCommands<String, byte[]> sync = connection.sync();
-    for (String stream : ownerByStream.keySet()) {
-      Cursor c = new Cursor();
-      List<StreamMessage<String, byte[]>> last =
-          sync.xrevrange(stream, Range.create("-", "+"), Limit.from(1));
-      if (!last.isEmpty()) {
-        c.lastId = last.get(0).getId();
-      }
-      // This node holds no copies yet, so nothing can be stale: start at the counter. The first
-      // event read is then numbered next, or a gap shows (and drops nothing yet held).
-      c.lastSeq = number(sync.hget(RedisKeys.SEQUENCES, stream));
-      cursors.put(stream, c);
+    List<StreamMessage<String, byte[]>> last =
+        sync.xrevrange(LOG, Range.create("-", "+"), Limit.from(1));
+    if (!last.isEmpty()) {
+      cursor.lastId = last.get(0).getId();
     }
+    // This node holds no copies yet, so nothing can be stale: start at the counter. The first
+    // event read is then numbered next, or a gap shows (and drops nothing yet held).
+    cursor.lastSeq = number(sync.get(SEQUENCE));
     live = true;
     thread.start();
   }
 
-  public boolean live() {
+  @Override
+  boolean live() {
     return live;
   }
 
@@ -111,11 +90,11 @@ public final class StreamInvalidations implements AutoCloseable {
           listener.onResumed(); // before live: a fill read while down must not install after
           live = true;
         }
-        checkCounters(sync);
+        checkCounter(cursor, number(sync.get(SEQUENCE)));
         List<StreamMessage<String, byte[]>> messages =
-            sync.xread(XReadArgs.Builder.block(blockMillis).count(1000), offsets());
+            sync.xread(XReadArgs.Builder.block(blockMillis).count(1000), after(LOG, cursor.lastId));
         for (StreamMessage<String, byte[]> m : messages) {
-          handle(m, false);
+          handle(cursor, m, false);
         }
         backoffMillis = 10;
       } catch (RuntimeException | Error e) {
@@ -142,98 +121,18 @@ public final class StreamInvalidations implements AutoCloseable {
   }
 
   /**
-   * After a reconnect, before copies are trusted again: checks the counters (a restart shows as a
+   * After a reconnect, before copies are trusted again: checks the counter (a restart shows as a
    * counter below what this node saw) and replays every event written while it was away.
    */
   private void catchUp(RedisCommands<String, byte[]> sync) {
-    checkCounters(sync);
+    checkCounter(cursor, number(sync.get(SEQUENCE)));
     List<StreamMessage<String, byte[]>> messages;
     do {
-      messages = sync.xread(XReadArgs.Builder.count(1000), offsets());
+      messages = sync.xread(XReadArgs.Builder.count(1000), after(LOG, cursor.lastId));
       for (StreamMessage<String, byte[]> m : messages) {
-        handle(m, true);
+        handle(cursor, m, true);
       }
     } while (!messages.isEmpty());
-  }
-
-  /** A counter below what this node has seen means Redis lost its data (restart, flush). */
-  private void checkCounters(RedisCommands<String, byte[]> sync) {
-    Map<String, byte[]> counters = sync.hgetall(RedisKeys.SEQUENCES);
-    for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
-      byte[] v = counters.get(e.getKey());
-      long current;
-      try {
-        current = v == null ? 0 : Long.parseLong(text(v));
-      } catch (NumberFormatException bad) {
-        current = 0; // overwritten by someone else: treat as lost
-      }
-      Cursor c = e.getValue();
-      if (current < c.lastSeq) {
-        c.lastSeq = 0;
-        c.lastId = "0-0";
-        listener.onLost(ownerByStream.get(e.getKey()), 0);
-      }
-    }
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private XReadArgs.StreamOffset<String>[] offsets() {
-    List<XReadArgs.StreamOffset<String>> list = new ArrayList<>();
-    for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
-      list.add(XReadArgs.StreamOffset.from(e.getKey(), e.getValue().lastId));
-    }
-    return list.toArray(new XReadArgs.StreamOffset[0]);
-  }
-
-  private void handle(StreamMessage<String, byte[]> m, boolean replaying) {
-    // the streams read are those with a cursor
-    Cursor c = Objects.requireNonNull(cursors.get(m.getStream()), "cursor");
-    String owner = ownerByStream.get(m.getStream());
-    InvalidationEvent event;
-    try {
-      event = InvalidationEvent.parse(owner, m.getBody());
-    } catch (RuntimeException e) {
-      // Not an event this code wrote: its key is unknown, so the owner's copies go.
-      c.lastId = m.getId();
-      listener.onLost(owner, 1);
-      return;
-    }
-    long seq = event.seq();
-    if (seq != c.lastSeq + 1) {
-      listener.onLost(owner, Math.max(0, seq - c.lastSeq - 1));
-    }
-    c.lastSeq = seq;
-    c.lastId = m.getId();
-    if (replaying) {
-      listener.onReplayed();
-    }
-    if (event.writtenBy(nodeId)) {
-      return; // this node applied its own write already
-    }
-    try {
-      switch (event.kind()) {
-        // kind() is KEY only with a key, PATTERN only with a pattern
-        case KEY -> listener.onKey(owner, Objects.requireNonNull(event.key(), "key"));
-        case PATTERN ->
-            listener.onPattern(owner, Objects.requireNonNull(event.pattern(), "pattern"));
-        case UNKNOWN -> listener.onLost(owner, 1);
-      }
-    } catch (RuntimeException e) {
-      listener.onLost(owner, 1); // the event is read; its effect could not be applied
-    }
-  }
-
-  /** A counter's value; 0 when absent or not a number (someone else wrote it). */
-  private static long number(byte[] counter) {
-    try {
-      return counter == null ? 0 : Long.parseLong(text(counter));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private static String text(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 
   @Override

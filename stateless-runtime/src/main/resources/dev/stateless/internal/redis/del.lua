@@ -1,6 +1,6 @@
 -- DEL: deletes a key, drops it from the index and appends its event (even if it did not exist).
--- KEYS: [1] key, [2] stream, [3] sequences, [4] index, [5] expiries, [6] versions
--- ARGV: [1] node, [2] maxlen
+-- KEYS: [1] key, [2] log, [3] sequence, [4] index, [5] expiries, [6] versions
+-- ARGV: [1] node, [2] maxlen, [3] owner
 -- Reply: how many keys were deleted (0 or 1)
 
 local n = redis.call('DEL', KEYS[1])

@@ -66,9 +66,9 @@ class RedisWireFormatIT {
     }
   }
 
-  /** A key's version ({@code fragments/version.lua}) in the owner's versions hash, or null. */
+  /** A key's version ({@code fragments/version.lua}) in the shard's versions hash, or null. */
   private static String version(String owner, String key) {
-    return redis.command("HGET", RedisKeys.versions(owner), key);
+    return redis.command("HGET", RedisKeys.versions(RedisKeys.STANDALONE), key);
   }
 
   @Test
@@ -92,7 +92,10 @@ class RedisWireFormatIT {
     long tombstone = Long.parseLong(version("users", "user:1"));
     assertThat(tombstone).isGreaterThan(second);
     assertThat(s.getWithTtl("user:1", "users").get().version()).isEqualTo(tombstone);
-    assertThat(Double.parseDouble(redis.command("ZSCORE", RedisKeys.expiries("users"), "user:1")))
+    assertThat(
+            Double.parseDouble(
+                redis.command(
+                    "ZSCORE", RedisKeys.expiries(RedisKeys.STANDALONE, "users"), "user:1")))
         .as("the tombstone's sweep time")
         .isGreaterThan(tombstone / 1000.0 + RedisKeys.TOMBSTONE_MILLIS - 1);
 
@@ -103,7 +106,7 @@ class RedisWireFormatIT {
     assertThat(Long.parseLong(version("users", "user:s"))).isGreaterThan(streamed);
 
     // an older version than the key had (a clock that went back) still grows
-    redis.command("HSET", RedisKeys.versions("users"), "user:2", "9000000000000000");
+    redis.command("HSET", RedisKeys.versions(RedisKeys.STANDALONE), "user:2", "9000000000000000");
     long after = s.set("user:2", "users", bytes("x"), 0, SetOptions.Condition.ALWAYS).get();
     assertThat(after).isEqualTo(9000000000000001L);
   }
@@ -116,14 +119,13 @@ class RedisWireFormatIT {
       assertThat(s.text()).as(s.name()).doesNotStartWith("--").doesNotContain("${").endsWith("\n");
       assertThat(s.sha()).as(s.name()).matches("[0-9a-f]{40}");
     }
-    assertThat(RedisScripts.STREAM_RENEW.text()).contains("'" + RedisKeys.CHUNK_PREFIX + "'");
   }
 
   @Test
   void everyWriteScript_appendsAnEventTheReaderParses_withOnlyTheDeclaredFields() {
     RedisStore s = store("node-a");
     String version = "v1";
-    s.setChunk(version, 0, bytes("chunk"), 60_000).join();
+    s.setChunk("user:5", version, 0, bytes("chunk"), 60_000).join();
     byte[] pointer = bytes("\0S1 " + version + " 1 5");
 
     s.set("user:1", "users", bytes("a"), 0, SetOptions.Condition.ALWAYS).join(); // set.lua
@@ -146,7 +148,7 @@ class RedisWireFormatIT {
     s.del("user:1", "users").join(); // del.lua
     s.publishPattern("users", "user:*").join(); // publish-pattern.lua
 
-    List<StreamMessage<String, byte[]>> entries = entries(RedisKeys.stream("users"));
+    List<StreamMessage<String, byte[]>> entries = entries(RedisKeys.log(RedisKeys.STANDALONE));
     List<String> subjects = new ArrayList<>();
     long seq = 0;
     for (StreamMessage<String, byte[]> m : entries) {
@@ -155,11 +157,13 @@ class RedisWireFormatIT {
               Set.of(
                   InvalidationEvent.SEQ,
                   InvalidationEvent.NODE,
+                  InvalidationEvent.OWNER,
                   InvalidationEvent.KEY,
                   InvalidationEvent.PATTERN,
                   InvalidationEvent.QUEUED));
-      InvalidationEvent e = InvalidationEvent.parse("users", m.getBody());
+      InvalidationEvent e = InvalidationEvent.parse(m.getBody());
       assertThat(e.seq()).isEqualTo(++seq);
+      assertThat(e.owner()).isEqualTo("users");
       assertThat(e.writtenBy("node-a")).isTrue();
       subjects.add(
           e.kind() + " " + (e.kind() == InvalidationEvent.Kind.KEY ? e.key() : e.pattern()));
@@ -181,7 +185,7 @@ class RedisWireFormatIT {
             new String(
                 entries.get(6).getBody().get(InvalidationEvent.QUEUED), StandardCharsets.UTF_8))
         .isEqualTo("1");
-    assertThat(redis.command("HGET", RedisKeys.SEQUENCES, RedisKeys.stream("users")))
+    assertThat(redis.command("GET", RedisKeys.sequence(RedisKeys.STANDALONE)))
         .isEqualTo(Long.toString(seq));
   }
 
@@ -194,15 +198,15 @@ class RedisWireFormatIT {
   void publishes_isTrueForAStoreBoundWithoutAListener_whoseWritesStillAppendEvents() {
     RedisStore s = store("backend");
     s.set("user:1", "users", bytes("a"), 0, SetOptions.Condition.ALWAYS).join();
-    assertThat(entries(RedisKeys.stream("users"))).hasSize(1);
+    assertThat(entries(RedisKeys.log(RedisKeys.STANDALONE))).hasSize(1);
     assertThat(s.publishes()).isTrue();
   }
 
   @Test
   void anEntryWithoutANumber_isNotAnEvent() {
-    assertThat(InvalidationEvent.parse(null, Map.of(InvalidationEvent.SEQ, bytes("3"))).kind())
+    assertThat(InvalidationEvent.parse(Map.of(InvalidationEvent.SEQ, bytes("3"))).kind())
         .isEqualTo(InvalidationEvent.Kind.UNKNOWN);
-    assertThatThrownBy(() -> InvalidationEvent.parse(null, Map.of("x", bytes("1"))))
+    assertThatThrownBy(() -> InvalidationEvent.parse(Map.of("x", bytes("1"))))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

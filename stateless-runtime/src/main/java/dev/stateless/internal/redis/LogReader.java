@@ -1,0 +1,128 @@
+package dev.stateless.internal.redis;
+
+import dev.stateless.internal.InvalidationListener;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the readers of the invalidation logs share ({@link StreamInvalidations} for one Redis,
+ * {@link ClusterInvalidations} for Redis Cluster): where each log was read up to, and what one
+ * event means for the cache. Events are numbered per log; a number that skips (the log was trimmed
+ * while this node was away) or goes back (Redis lost data) means events were lost, and every
+ * owner's copies are dropped (a log holds the events of every owner of its shard).
+ */
+abstract class LogReader implements AutoCloseable {
+
+  /** Where one log was read up to. */
+  static final class Cursor {
+    /** The id of the last entry read. */
+    String lastId;
+
+    /** The number of the last event read; -1 until one is (the first then only sets it). */
+    long lastSeq;
+
+    Cursor(String lastId, long lastSeq) {
+      this.lastId = lastId;
+      this.lastSeq = lastSeq;
+    }
+  }
+
+  final String nodeId;
+  final InvalidationListener listener;
+
+  /** Every owner whose copies a lost event may have left stale; null: the keys nobody owns. */
+  private final List<@Nullable String> owners;
+
+  LogReader(String nodeId, List<String> owners, InvalidationListener listener) {
+    this.nodeId = nodeId;
+    this.listener = listener;
+    List<@Nullable String> all = new ArrayList<>(owners);
+    all.add(null);
+    this.owners = all;
+  }
+
+  /** Whether the logs are read without a gap right now: copies may be trusted. */
+  abstract boolean live();
+
+  /** Connects, reads where the logs end now (this node holds no copies yet), then starts. */
+  abstract void start();
+
+  @Override
+  public abstract void close();
+
+  /** Events were lost ({@code missed} of them, or an unknown number): every copy goes. */
+  final void lost(long missed) {
+    for (String owner : owners) {
+      listener.onLost(owner, missed);
+    }
+  }
+
+  /**
+   * A log's counter now: below what this node has read means Redis lost its data (a restart, a
+   * flush, a failover to a replica that had not received them), and every copy goes.
+   */
+  final void checkCounter(Cursor c, long current) {
+    if (current < c.lastSeq) {
+      c.lastSeq = current;
+      c.lastId = "0-0";
+      lost(0);
+    }
+  }
+
+  /** Applies one log entry: its key's or pattern's copies go, unless this node wrote it. */
+  final void handle(Cursor c, StreamMessage<String, byte[]> m, boolean replaying) {
+    InvalidationEvent event;
+    try {
+      event = InvalidationEvent.parse(m.getBody());
+    } catch (RuntimeException e) {
+      // Not an event this code wrote: its key is unknown, so every copy goes.
+      c.lastId = m.getId();
+      lost(1);
+      return;
+    }
+    long seq = event.seq();
+    if (c.lastSeq >= 0 && seq != c.lastSeq + 1) {
+      lost(Math.max(0, seq - c.lastSeq - 1));
+    }
+    c.lastSeq = seq;
+    c.lastId = m.getId();
+    if (replaying) {
+      listener.onReplayed();
+    }
+    if (event.writtenBy(nodeId)) {
+      return; // this node applied its own write already
+    }
+    String owner = event.owner();
+    try {
+      switch (event.kind()) {
+        // kind() is KEY only with a key, PATTERN only with a pattern
+        case KEY -> listener.onKey(owner, Objects.requireNonNull(event.key(), "key"));
+        case PATTERN ->
+            listener.onPattern(owner, Objects.requireNonNull(event.pattern(), "pattern"));
+        case UNKNOWN -> lost(1);
+      }
+    } catch (RuntimeException e) {
+      lost(1); // the event is read; its effect could not be applied
+    }
+  }
+
+  /** The argument of an XREAD of one log after {@code id}. */
+  @SuppressWarnings({"unchecked", "rawtypes"}) // one offset: the varargs array is never stored
+  static XReadArgs.StreamOffset<String>[] after(String log, String id) {
+    return new XReadArgs.StreamOffset[] {XReadArgs.StreamOffset.from(log, id)};
+  }
+
+  /** A counter's value; 0 when absent or not a number (someone else wrote it). */
+  static long number(byte @Nullable [] counter) {
+    try {
+      return counter == null ? 0 : Long.parseLong(new String(counter, StandardCharsets.US_ASCII));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}
