@@ -130,7 +130,7 @@ class CrossNodeInvalidationIT {
   }
 
   @Test
-  void lostEvents_dropTheAffectedOwnersCopies_andAreCounted() {
+  void lostEvents_dropEveryCopy_andAreCounted() {
     SyncCache a = node(metricsA);
     SyncCache b = node(null);
     b.set("user:1", "u");
@@ -144,13 +144,15 @@ class CrossNodeInvalidationIT {
     String stream = RedisKeys.log(RedisKeys.STANDALONE);
     String sequence = RedisKeys.sequence(RedisKeys.STANDALONE);
     // Another writer's events were trimmed away: the next event's number skips five.
-    redis.command("INCRBY", sequence, "5");
-    String seq = redis.command("INCR", sequence);
+    redis.command("HINCRBY", sequence, RedisKeys.SEQUENCE_FIELD, "5");
+    String seq = redis.command("HINCRBY", sequence, RedisKeys.SEQUENCE_FIELD, "1");
     redis.command(
         "XADD", stream, "*", "s", seq, "n", "elsewhere", "o", "users", "k", "user:unrelated");
+    // The log holds every owner's events: a gap may have hidden any key's, so every copy goes.
     eventually(
         "the gap drops users' copies", () -> a.layer(CacheLayer.CLIENT).get("user:1") == null);
-    assertThat(a.layer(CacheLayer.CLIENT).get("hot:1")).isEqualTo("h");
+    eventually("and hot's", () -> a.layer(CacheLayer.CLIENT).get("hot:1") == null);
+    assertThat(a.get("hot:1")).isEqualTo("h");
     assertThat(invalidations("missed")).isGreaterThanOrEqualTo(5);
     assertThat(a.get("user:1")).isEqualTo("u");
   }

@@ -167,7 +167,8 @@ class OfflineQueueIT {
       int last = WRITES - KEYS + k;
       assertThat(inRedis(key(last))).isEqualTo(value(last));
     }
-    assertThat(redis.command("GET", SEQUENCE)).isEqualTo(Integer.toString(WRITES));
+    assertThat(redis.command("HGET", SEQUENCE, RedisKeys.SEQUENCE_FIELD))
+        .isEqualTo(Integer.toString(WRITES));
     List<String[]> events = queuedEvents();
     assertThat(events).hasSize(WRITES);
     for (int i = 0; i < WRITES; i++) {
@@ -184,7 +185,7 @@ class OfflineQueueIT {
     crash(a);
 
     redis.start(); // empty: no persistence
-    assertThat(redis.command("GET", SEQUENCE)).isNull();
+    assertThat(redis.command("HGET", SEQUENCE, RedisKeys.SEQUENCE_FIELD)).isNull();
     StatelessCache b = node(builder().offlineQueue(queue));
     await(b.flush());
 
@@ -570,7 +571,7 @@ class OfflineQueueIT {
     for (int i = 1000 - KEYS; i < 1000; i++) {
       assertThat(inRedis(key(i))).isEqualTo(value(i));
     }
-    assertThat(redis.command("GET", SEQUENCE)).isEqualTo("1000");
+    assertThat(redis.command("HGET", SEQUENCE, RedisKeys.SEQUENCE_FIELD)).isEqualTo("1000");
   }
 
   @Test

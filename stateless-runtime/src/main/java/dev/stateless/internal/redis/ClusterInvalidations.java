@@ -235,7 +235,7 @@ final class ClusterInvalidations extends LogReader {
       int to = Math.min(SlotHash.SLOT_COUNT, from + SWEEP_WINDOW);
       List<RedisFuture<byte[]>> replies = new ArrayList<>(to - from);
       for (int s = from; s < to; s++) {
-        replies.add(async.get(RedisKeys.sequence(RedisKeys.slotTag(s))));
+        replies.add(async.hget(RedisKeys.sequence(RedisKeys.slotTag(s)), RedisKeys.SEQUENCE_FIELD));
       }
       for (int s = from; s < to; s++) {
         checkCounter(cursors[s], number(await(replies.get(s - from))));

@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <ul>
- *   <li>{@value #SEQ}: the event's number in its log, decimal: 1, 2, 3 ... from INCR of the shard's
- *       {@link RedisKeys#sequence}. A number that skips means events were trimmed away unread; one
- *       below the last seen means Redis lost its data.
+ *   <li>{@value #SEQ}: the event's number in its log, decimal: 1, 2, 3 ... from HINCRBY of the
+ *       shard's {@link RedisKeys#sequence}. A number that skips means events were trimmed away
+ *       unread; one below the last seen means Redis lost its data.
  *   <li>{@value #NODE}: the id of the node that wrote (UTF-8); a node skips its own events.
  *   <li>{@value #OWNER}: the component that owns the key or pattern (UTF-8); empty for the keys
  *       nobody owns.

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code log}: stream, the shard's invalidation events ({@link InvalidationEvent}), trimmed
  *       to about the store's maximum length.
- *   <li>{@code seq}: string, the number of the shard's last event (INCR).
+ *   <li>{@code seq}: hash, field {@value #SEQUENCE_FIELD}: the number of the shard's last event
+ *       (HINCRBY; a hash, not a string, so that reading it is no GET in Redis's statistics).
  *   <li>{@code ver}: hash, key to the version of its last write ({@code fragments/version.lua}).
  *   <li>{@code idx:<owner>}: sorted set, the owner's keys in this shard, all scored 0 (a prefix is
  *       one ZRANGEBYLEX range).
@@ -96,7 +97,10 @@ public final class RedisKeys {
     return shardPrefix(shard) + "log";
   }
 
-  /** The number of a shard's last event. */
+  /** The field of {@link #sequence} that holds the number. */
+  public static final String SEQUENCE_FIELD = "n";
+
+  /** The number of a shard's last event, in field {@link #SEQUENCE_FIELD}. */
   public static String sequence(String shard) {
     return shardPrefix(shard) + "seq";
   }

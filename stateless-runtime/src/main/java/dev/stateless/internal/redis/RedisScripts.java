@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * by the fragment {@code fragments/<fragment>.lua} (its own header dropped too), whose {@code
  * ${name}} placeholders take the given values. Then the {@code ${UPPER_CASE}} placeholders take the
  * wire constants: the invalidation event's field names from {@link InvalidationEvent} and the
- * tombstone time from {@link RedisKeys}, so the Lua side never spells them.
+ * sequence field and tombstone time from {@link RedisKeys}, so the Lua side never spells them.
  *
  * <p>Loading fails (and with it this class) when a placeholder is unknown or a constant unused,
  * when a header is missing, or when an XADD names an event field other than through an {@code
@@ -39,6 +39,7 @@ final class RedisScripts {
           "EVENT_PATTERN", InvalidationEvent.PATTERN,
           "EVENT_QUEUED", InvalidationEvent.QUEUED,
           "EVENT_OWNER", InvalidationEvent.OWNER,
+          "SEQUENCE_FIELD", RedisKeys.SEQUENCE_FIELD,
           "TOMBSTONE_MILLIS", Long.toString(RedisKeys.TOMBSTONE_MILLIS));
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_]+)}");

@@ -64,7 +64,7 @@ final class StreamInvalidations extends LogReader {
     }
     // This node holds no copies yet, so nothing can be stale: start at the counter. The first
     // event read is then numbered next, or a gap shows (and drops nothing yet held).
-    cursor.lastSeq = number(sync.get(SEQUENCE));
+    cursor.lastSeq = number(sync.hget(SEQUENCE, RedisKeys.SEQUENCE_FIELD));
     live = true;
     thread.start();
   }
@@ -90,7 +90,7 @@ final class StreamInvalidations extends LogReader {
           listener.onResumed(); // before live: a fill read while down must not install after
           live = true;
         }
-        checkCounter(cursor, number(sync.get(SEQUENCE)));
+        checkCounter(cursor, number(sync.hget(SEQUENCE, RedisKeys.SEQUENCE_FIELD)));
         List<StreamMessage<String, byte[]>> messages =
             sync.xread(XReadArgs.Builder.block(blockMillis).count(1000), after(LOG, cursor.lastId));
         for (StreamMessage<String, byte[]> m : messages) {
@@ -125,7 +125,7 @@ final class StreamInvalidations extends LogReader {
    * counter below what this node saw) and replays every event written while it was away.
    */
   private void catchUp(RedisCommands<String, byte[]> sync) {
-    checkCounter(cursor, number(sync.get(SEQUENCE)));
+    checkCounter(cursor, number(sync.hget(SEQUENCE, RedisKeys.SEQUENCE_FIELD)));
     List<StreamMessage<String, byte[]>> messages;
     do {
       messages = sync.xread(XReadArgs.Builder.count(1000), after(LOG, cursor.lastId));

@@ -25,7 +25,7 @@ for i = 0, n - 1 do
     redis.call('ZREM', idx, k)
     redis.call('ZREM', exp, k)
   end
-  local seq = redis.call('INCR', KEYS[2])
+  local seq = redis.call('HINCRBY', KEYS[2], '${SEQUENCE_FIELD}', 1)
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', '${EVENT_SEQ}', seq, '${EVENT_NODE}', ARGV[1], '${EVENT_OWNER}', owner, '${EVENT_KEY}', k)
   --#include version key=k versions=KEYS[3] expiries=exp deleted=(op == 'd')
 end

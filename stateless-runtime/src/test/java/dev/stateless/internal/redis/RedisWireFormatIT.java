@@ -185,7 +185,9 @@ class RedisWireFormatIT {
             new String(
                 entries.get(6).getBody().get(InvalidationEvent.QUEUED), StandardCharsets.UTF_8))
         .isEqualTo("1");
-    assertThat(redis.command("GET", RedisKeys.sequence(RedisKeys.STANDALONE)))
+    assertThat(
+            redis.command(
+                "HGET", RedisKeys.sequence(RedisKeys.STANDALONE), RedisKeys.SEQUENCE_FIELD))
         .isEqualTo(Long.toString(seq));
   }
 
