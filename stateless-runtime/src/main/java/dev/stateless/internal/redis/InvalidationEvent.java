@@ -1,6 +1,8 @@
 package dev.stateless.internal.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +13,12 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * XADD __stateless:{&lt;shard&gt;}:log MAXLEN ~ &lt;max&gt; * s &lt;seq&gt; n &lt;node&gt; o &lt;owner&gt; k &lt;key&gt; [q &lt;record&gt;]
  * XADD __stateless:{&lt;shard&gt;}:log MAXLEN ~ &lt;max&gt; * s &lt;seq&gt; n &lt;node&gt; o &lt;owner&gt; p &lt;pattern&gt;
+ * XADD __stateless:{&lt;shard&gt;}:log MAXLEN ~ &lt;max&gt; * s &lt;seq&gt; n &lt;node&gt; o1 &lt;owner&gt; k1 &lt;key&gt; o2 ...
  * </pre>
+ *
+ * The last form is one event for several keys set together ({@code set-many.lua}: the sets of one
+ * flush of a node's connection, in one shard): field {@value #KEY}{@code <i>} is the {@code i}-th
+ * key (from 1) and {@value #OWNER}{@code <i>} its owner.
  *
  * <ul>
  *   <li>{@value #SEQ}: the event's number in its log, decimal: 1, 2, 3 ... from HINCRBY of the
@@ -36,13 +43,18 @@ import org.jspecify.annotations.Nullable;
  * @param node the writer's node id, null if absent
  * @param key the key, or null
  * @param pattern the pattern, or null (ignored when there is a key)
+ * @param written the keys of an event for several keys, each with its owner; else empty
  */
 public record InvalidationEvent(
     @Nullable String owner,
     long seq,
     @Nullable String node,
     @Nullable String key,
-    @Nullable String pattern) {
+    @Nullable String pattern,
+    List<Written> written) {
+
+  /** One key of an event for several keys, and its owner (null: nobody). */
+  public record Written(@Nullable String owner, String key) {}
 
   /** Field: the event's number in its stream. */
   public static final String SEQ = "s";
@@ -68,6 +80,8 @@ public record InvalidationEvent(
     KEY,
     /** The keys a pattern matches: {@link #pattern()}. */
     PATTERN,
+    /** Several keys: {@link #written()}. */
+    KEYS,
     /** Neither: not an event this code wrote; the owner's copies must go. */
     UNKNOWN
   }
@@ -83,18 +97,35 @@ public record InvalidationEvent(
     if (seq == null) {
       throw new IllegalArgumentException("no event number (field " + SEQ + ")");
     }
-    String owner = text(body.get(OWNER));
+    List<Written> written = new ArrayList<>();
+    for (int i = 1; ; i++) {
+      String key = text(body.get(KEY + i));
+      if (key == null) {
+        break;
+      }
+      written.add(new Written(owner(body.get(OWNER + i)), key));
+    }
     return new InvalidationEvent(
-        owner == null || owner.isEmpty() ? null : owner,
+        owner(body.get(OWNER)),
         Long.parseLong(text(seq)),
         text(body.get(NODE)),
         text(body.get(KEY)),
-        text(body.get(PATTERN)));
+        text(body.get(PATTERN)),
+        List.copyOf(written));
+  }
+
+  /** An owner field's value: empty is nobody. */
+  private static @Nullable String owner(byte @Nullable [] field) {
+    String owner = text(field);
+    return owner == null || owner.isEmpty() ? null : owner;
   }
 
   public Kind kind() {
     if (key != null) {
       return Kind.KEY;
+    }
+    if (!written.isEmpty()) {
+      return Kind.KEYS;
     }
     return pattern != null ? Kind.PATTERN : Kind.UNKNOWN;
   }

@@ -104,6 +104,11 @@ abstract class LogReader implements AutoCloseable {
         case KEY -> listener.onKey(owner, Objects.requireNonNull(event.key(), "key"));
         case PATTERN ->
             listener.onPattern(owner, Objects.requireNonNull(event.pattern(), "pattern"));
+        case KEYS -> {
+          for (InvalidationEvent.Written w : event.written()) {
+            listener.onKey(w.owner(), w.key());
+          }
+        }
         case UNKNOWN -> lost(1);
       }
     } catch (RuntimeException e) {

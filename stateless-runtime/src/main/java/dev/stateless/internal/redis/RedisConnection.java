@@ -44,6 +44,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -94,6 +95,21 @@ final class RedisConnection implements AutoCloseable {
   private volatile @Nullable Throwable connectFailure;
 
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+  /**
+   * Held while a command is handed to Lettuce, and while the held-back writes ({@link #holdBack})
+   * are: so a command issued after a held-back write goes out after it.
+   */
+  private final ReentrantLock issuing = new ReentrantLock();
+
+  /**
+   * Issues the writes held back for the next flush; null: none are. Runs under {@link #issuing}.
+   */
+  private volatile @Nullable Runnable heldBack;
+
+  /** Whether {@link #heldBack} is running (it issues commands itself). */
+  private boolean issuingHeldBack;
+
   private @Nullable ExecutorService flusher; // null until connect()
 
   /** The TLS options of a rediss:// URI with its own trusted certificates; null: Lettuce's. */
@@ -325,6 +341,11 @@ final class RedisConnection implements AutoCloseable {
     return a;
   }
 
+  /** The coded failure of every call while the store has never connected; null once it has. */
+  @Nullable RuntimeException down() {
+    return async == null ? notConnected() : null;
+  }
+
   private RuntimeException notConnected() {
     return closing ? Errors.closed() : Errors.unreachable(description, connectFailure);
   }
@@ -336,7 +357,48 @@ final class RedisConnection implements AutoCloseable {
     if (a == null) {
       return CompletableFuture.failedFuture(notConnected());
     }
-    return translate(flushed(command.apply(a)));
+    issuing.lock();
+    try {
+      issueHeldBack();
+      return translate(flushed(command.apply(a)));
+    } finally {
+      issuing.unlock();
+    }
+  }
+
+  /**
+   * Lets the store hold writes back until the next flush (to send them as one script): {@code
+   * issue} sends them; it runs before any later command is issued and before each flush, so the
+   * order of commands stays the order of calls.
+   */
+  void holdBack(Runnable issue) {
+    this.heldBack = issue;
+  }
+
+  /**
+   * Runs {@code hold} (which queues a write for {@link #holdBack}'s runnable) in the order of
+   * commands, and makes sure a flush follows.
+   */
+  void heldBack(Runnable hold) {
+    issuing.lock();
+    try {
+      hold.run();
+    } finally {
+      issuing.unlock();
+    }
+    scheduleFlush();
+  }
+
+  private void issueHeldBack() {
+    Runnable r = heldBack;
+    if (r != null && !issuingHeldBack) {
+      issuingHeldBack = true;
+      try {
+        r.run();
+      } finally {
+        issuingHeldBack = false;
+      }
+    }
   }
 
   /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
@@ -346,23 +408,30 @@ final class RedisConnection implements AutoCloseable {
       return CompletableFuture.failedFuture(notConnected());
     }
     CompletableFuture<T> out = new CompletableFuture<>();
-    flushed(async.<T>evalsha(s.sha(), type, keys, args))
-        .whenComplete(
-            (v, t) -> {
-              if (t == null) {
-                out.complete(v);
-              } else if (RedisExceptions.isNoScript(t)) {
-                try {
-                  Futures.whenDone(
-                      translate(flushed(async.<T>eval(s.text(), type, keys, args))),
-                      (v2, t2) -> complete(out, v2, t2));
-                } catch (RuntimeException e) {
-                  out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, e));
-                }
-              } else {
-                out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, t));
-              }
-            });
+    RedisFuture<T> sent;
+    issuing.lock();
+    try {
+      issueHeldBack();
+      sent = flushed(async.<T>evalsha(s.sha(), type, keys, args));
+    } finally {
+      issuing.unlock();
+    }
+    sent.whenComplete(
+        (v, t) -> {
+          if (t == null) {
+            out.complete(v);
+          } else if (RedisExceptions.isNoScript(t)) {
+            try {
+              Futures.whenDone(
+                  translate(flushed(async.<T>eval(s.text(), type, keys, args))),
+                  (v2, t2) -> complete(out, v2, t2));
+            } catch (RuntimeException e) {
+              out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, e));
+            }
+          } else {
+            out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, t));
+          }
+        });
     return out;
   }
 
@@ -427,6 +496,12 @@ final class RedisConnection implements AutoCloseable {
                   flushScheduled.set(false);
                   StatefulConnection<String, byte[]> c = connection;
                   if (c != null) {
+                    issuing.lock();
+                    try {
+                      issueHeldBack();
+                    } finally {
+                      issuing.unlock();
+                    }
                     sendWakeUp();
                     c.flushCommands();
                   }

@@ -52,6 +52,7 @@ final class RedisScripts {
   private static final Set<String> USED = new HashSet<>();
 
   static final Script SET = load("set");
+  static final Script SET_MANY = load("set-many");
   static final Script DEL = load("del");
   static final Script PEXPIRE = load("pexpire");
   static final Script INCRBY = load("incrby");
@@ -74,6 +75,7 @@ final class RedisScripts {
   static final List<Script> ALL =
       List.of(
           SET,
+          SET_MANY,
           DEL,
           PEXPIRE,
           INCRBY,
@@ -99,6 +101,7 @@ final class RedisScripts {
   static final List<Script> WRITES =
       List.of(
           SET,
+          SET_MANY,
           DEL,
           PEXPIRE,
           INCRBY,

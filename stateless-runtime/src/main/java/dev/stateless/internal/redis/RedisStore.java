@@ -148,6 +148,7 @@ public final class RedisStore implements RemoteStore {
         ascii(
             Integer.toString(cluster ? RedisKeys.CLUSTER_STREAM_MAXLEN : RedisKeys.STREAM_MAXLEN));
     this.transport = new RedisConnection(uris, cluster, description, ssl);
+    transport.holdBack(this::issueHeldSets);
   }
 
   /**
@@ -465,6 +466,15 @@ public final class RedisStore implements RemoteStore {
   public CompletableFuture<Long> set(
       String key, @Nullable String owner, byte[] value, long px, SetOptions.Condition condition) {
     checkFits(key, value.length);
+    if (condition == null || condition == SetOptions.Condition.ALWAYS) {
+      RuntimeException down = transport.down();
+      if (down != null) {
+        return CompletableFuture.failedFuture(down);
+      }
+      CompletableFuture<Long> version = new CompletableFuture<>();
+      transport.heldBack(() -> heldSets.add(new HeldSet(key, owner, value, px, version)));
+      return version;
+    }
     String cond =
         condition == null
             ? "-"
@@ -474,6 +484,115 @@ public final class RedisStore implements RemoteStore {
               case ALWAYS -> "-";
             };
     return run(RedisScripts.SET, key, owner, value, ascii(Long.toString(px)), ascii(cond));
+  }
+
+  // ---- unconditional sets, held back until the next flush ----
+
+  /** One unconditional set waiting for the next flush. */
+  private static final class HeldSet {
+    final String key;
+    final @Nullable String owner;
+    final byte[] value;
+    final long px;
+    final CompletableFuture<Long> version;
+
+    HeldSet(
+        String key,
+        @Nullable String owner,
+        byte[] value,
+        long px,
+        CompletableFuture<Long> version) {
+      this.key = key;
+      this.owner = owner;
+      this.value = value;
+      this.px = px;
+      this.version = version;
+    }
+  }
+
+  /** The most sets one {@code set-many.lua} call applies. */
+  private static final int SETS_PER_SCRIPT = 256;
+
+  /** Sets waiting for the next flush; guarded by the connection's issuing lock. */
+  private final List<HeldSet> heldSets = new ArrayList<>();
+
+  /**
+   * Issues the held sets (under the connection's issuing lock, before any later command and before
+   * each flush): those of one shard in order, {@value #SETS_PER_SCRIPT} per script, each script one
+   * event listing its keys. Under load, one flush's sets cost one script call, not one each.
+   */
+  private void issueHeldSets() {
+    if (heldSets.isEmpty()) {
+      return;
+    }
+    List<HeldSet> sets = new ArrayList<>(heldSets);
+    heldSets.clear();
+    if (sets.size() == 1) {
+      HeldSet h = sets.get(0);
+      forward(
+          run(RedisScripts.SET, h.key, h.owner, h.value, ascii(Long.toString(h.px)), ascii("-")),
+          h.version);
+      return;
+    }
+    Map<String, List<HeldSet>> byShard = new LinkedHashMap<>();
+    for (HeldSet h : sets) {
+      byShard.computeIfAbsent(shard(h.key), k -> new ArrayList<>()).add(h);
+    }
+    for (Map.Entry<String, List<HeldSet>> e : byShard.entrySet()) {
+      List<HeldSet> all = e.getValue();
+      for (int from = 0; from < all.size(); from += SETS_PER_SCRIPT) {
+        setMany(e.getKey(), all.subList(from, Math.min(all.size(), from + SETS_PER_SCRIPT)));
+      }
+    }
+  }
+
+  private static void forward(CompletableFuture<Long> from, CompletableFuture<Long> to) {
+    Futures.whenDone(
+        from,
+        (v, t) -> {
+          if (t == null) {
+            to.complete(v);
+          } else {
+            to.completeExceptionally(t);
+          }
+        });
+  }
+
+  private void setMany(String shard, List<HeldSet> sets) {
+    int n = sets.size();
+    String[] keys = new String[3 + 3 * n];
+    byte[][] args = new byte[2 + 3 * n][];
+    keys[0] = RedisKeys.log(shard);
+    keys[1] = RedisKeys.sequence(shard);
+    keys[2] = RedisKeys.versions(shard);
+    args[0] = node;
+    args[1] = maxlen;
+    for (int i = 0; i < n; i++) {
+      HeldSet h = sets.get(i);
+      keys[3 + 3 * i] = h.key;
+      keys[4 + 3 * i] = RedisKeys.index(shard, h.owner);
+      keys[5 + 3 * i] = RedisKeys.expiries(shard, h.owner);
+      args[2 + 3 * i] = h.value;
+      args[3 + 3 * i] = ascii(Long.toString(h.px));
+      args[4 + 3 * i] = ownerArg(h.owner);
+    }
+    CompletableFuture<List<Long>> reply;
+    try {
+      reply = script(RedisScripts.SET_MANY, ScriptOutputType.MULTI, keys, args);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    Futures.whenDone(
+        reply,
+        (versions, t) -> {
+          for (int i = 0; i < n; i++) {
+            if (t != null) {
+              sets.get(i).version.completeExceptionally(t);
+            } else {
+              sets.get(i).version.complete(versions.get(i));
+            }
+          }
+        });
   }
 
   @Override

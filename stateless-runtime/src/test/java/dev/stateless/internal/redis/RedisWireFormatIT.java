@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,7 +114,7 @@ class RedisWireFormatIT {
 
   @Test
   void everyScript_loadsWithoutItsHeader_andWithEveryPlaceholderReplaced() {
-    assertThat(RedisScripts.ALL).hasSize(18).doesNotHaveDuplicates();
+    assertThat(RedisScripts.ALL).hasSize(19).doesNotHaveDuplicates();
     assertThat(RedisScripts.ALL).containsAll(RedisScripts.WRITES);
     for (Script s : RedisScripts.ALL) {
       assertThat(s.text()).as(s.name()).doesNotStartWith("--").doesNotContain("${").endsWith("\n");
@@ -189,6 +190,46 @@ class RedisWireFormatIT {
             redis.command(
                 "HGET", RedisKeys.sequence(RedisKeys.STANDALONE), RedisKeys.SEQUENCE_FIELD))
         .isEqualTo(Long.toString(seq));
+  }
+
+  /**
+   * Sets issued together (without waiting) go out as one script per flush, with one event listing
+   * their keys and owners in order; each set still gets its own, growing version.
+   */
+  @Test
+  void setsOfOneFlush_areOneEventListingTheirKeys() {
+    RedisStore s = store("node-b");
+    List<CompletableFuture<Long>> versions = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String key = (i % 2 == 0 ? "user:" : "free:") + i;
+      keys.add(key);
+      versions.add(
+          s.set(key, i % 2 == 0 ? "users" : null, bytes("v" + i), 0, SetOptions.Condition.ALWAYS));
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      assertThat(versions.get(i).join()).isPositive();
+      assertThat(redis.command("GET", keys.get(i))).isEqualTo("v" + i);
+    }
+    List<StreamMessage<String, byte[]>> entries = entries(RedisKeys.log(RedisKeys.STANDALONE));
+    List<String> listed = new ArrayList<>();
+    for (StreamMessage<String, byte[]> m : entries) {
+      InvalidationEvent e = InvalidationEvent.parse(m.getBody());
+      if (e.kind() == InvalidationEvent.Kind.KEY) {
+        listed.add(e.owner() + " " + e.key());
+      } else {
+        assertThat(e.kind()).isEqualTo(InvalidationEvent.Kind.KEYS);
+        for (InvalidationEvent.Written w : e.written()) {
+          listed.add(w.owner() + " " + w.key());
+        }
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      expected.add((i % 2 == 0 ? "users" : null) + " " + keys.get(i));
+    }
+    assertThat(listed).containsExactlyElementsOf(expected);
+    assertThat(entries.size()).as("events for 200 sets issued together").isLessThan(200);
   }
 
   /**
