@@ -35,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  * off, each with one XREAD, pipelined. A wake-up can be lost (the writer died between its write and
  * the PUBLISH, or the subscription was down), so every {@link #SWEEP_MILLIS} ms, and before the
  * store is trusted again after any failure (a node down, a failover, a slot moved), it sweeps: it
- * reads every slot's log and, after a failure, every slot's counter, so events lost with a master
- * whose replica had not received them drop the copies they may have left stale.
+ * reads every slot's log and, after a failure, every slot's counter; and after a failure it drops
+ * every copy, since a master that failed over to a replica may have lost writes (this node's own
+ * among them) whose events no reader saw.
  */
 final class ClusterInvalidations extends LogReader {
 
@@ -159,6 +160,10 @@ final class ClusterInvalidations extends LogReader {
         }
         RedisAdvancedClusterAsyncCommands<String, byte[]> async = conn.async();
         if (resync) {
+          // A master may have failed over to a replica that lacks its last writes, and with them
+          // events this node has not read yet (its own among them: its copies of those writes
+          // would be newer than the cluster now): no counter shows those, so every copy goes.
+          lost(0);
           sweep(async, true, true);
           resync = false;
           listener.onResumed(); // before live: a fill read while down must not install after
