@@ -14,6 +14,8 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,12 +42,13 @@ import org.jspecify.annotations.Nullable;
  * among them) whose events no reader saw.
  */
 final class ClusterInvalidations extends LogReader {
+  private static final Logger LOG = System.getLogger(ClusterInvalidations.class.getName());
 
   /** The channel of wake-ups: a message is the decimal slot numbers written, comma-separated. */
   static final String WAKE = RedisKeys.PREFIX + "wake";
 
   /** How often every log is read even without a wake-up. */
-  static final long SWEEP_MILLIS = 2000;
+  static final long SWEEP_MILLIS = 5000;
 
   /** XREADs in flight at once during a sweep. */
   private static final int SWEEP_WINDOW = 512;
@@ -206,6 +209,7 @@ final class ClusterInvalidations extends LogReader {
           live = false;
           return;
         }
+        LOG.log(Level.DEBUG, "reading the invalidation logs failed; will resync", e);
         if (live) {
           live = false;
           listener.onInterrupted();

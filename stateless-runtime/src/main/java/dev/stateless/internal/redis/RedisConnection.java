@@ -25,6 +25,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -175,10 +176,13 @@ final class RedisConnection implements AutoCloseable {
     SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
     if (cluster) {
       RedisClusterClient c = RedisClusterClient.create(uris);
+      // Commands wait for a node's connection (within their timeout) rather than fail at once: a
+      // cluster connection opens node connections as commands need them, and reconnects them
+      // to new masters after a failover.
       ClusterClientOptions.Builder options =
           ClusterClientOptions.builder()
               .autoReconnect(true)
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
               .timeoutOptions(TimeoutOptions.enabled(timeout))
               .socketOptions(socket)
               .topologyRefreshOptions(
@@ -206,6 +210,67 @@ final class RedisConnection implements AutoCloseable {
     }
     c.setOptions(options.build());
     return c;
+  }
+
+  /**
+   * Opens the connection to every master now: a cluster connection opens them as commands need
+   * them, and a command issued while its node's connection is being opened is rejected (commands
+   * are rejected while disconnected), so the first calls would fail.
+   */
+  private static void connectToMasters(StatefulRedisClusterConnection<String, byte[]> c) {
+    for (RedisClusterNode n : c.getPartitions()) {
+      if (n.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        c.getConnection(n.getNodeId());
+      }
+    }
+  }
+
+  /**
+   * Runs a script without keys on every master of the cluster, with the arguments {@code args}
+   * makes of the master's slots; the replies in no particular order.
+   */
+  <T> CompletableFuture<List<T>> scriptOnEachMaster(
+      Script s, ScriptOutputType type, Function<int[], byte[][]> args) {
+    StatefulConnection<String, byte[]> c = connection;
+    if (!(c instanceof StatefulRedisClusterConnection<String, byte[]> rc)) {
+      return CompletableFuture.failedFuture(down() != null ? down() : Errors.closed());
+    }
+    List<CompletableFuture<T>> replies = new java.util.ArrayList<>();
+    try {
+      for (RedisClusterNode n : rc.getPartitions()) {
+        if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()) {
+          int[] slots = n.getSlots().stream().mapToInt(Integer::intValue).toArray();
+          byte[][] a = args.apply(slots);
+          var node = rc.getConnection(n.getNodeId()).async();
+          CompletableFuture<T> out = new CompletableFuture<>();
+          Futures.whenDone(
+              node.<T>evalsha(s.sha(), type, new String[0], a).toCompletableFuture(),
+              (v, t) -> {
+                if (t == null) {
+                  out.complete(v);
+                } else if (RedisExceptions.isNoScript(t)) {
+                  Futures.whenDone(
+                      node.<T>eval(s.text(), type, new String[0], a).toCompletableFuture(),
+                      (v2, t2) -> complete(out, v2, t2));
+                } else {
+                  out.completeExceptionally(t);
+                }
+              });
+          replies.add(translate(out));
+        }
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(RedisExceptions.fromLettuce(description, timeout, e));
+    }
+    return CompletableFuture.allOf(replies.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            v -> {
+              List<T> out = new java.util.ArrayList<>();
+              for (CompletableFuture<T> r : replies) {
+                out.add(r.join());
+              }
+              return out;
+            });
   }
 
   /** A new connection of the client (to the cluster, for a cluster client). */
@@ -258,18 +323,24 @@ final class RedisConnection implements AutoCloseable {
       conn.close();
       throw e;
     }
-    conn.setAutoFlushCommands(false);
+    // A cluster connection opens its node connections as commands need them, and writes a command
+    // to a node when its connection is up: a flush before that would leave it unsent. So a
+    // cluster connection flushes every command (its held-back sets still go out as one script).
+    conn.setAutoFlushCommands(cluster);
     connection = conn;
     RedisClusterAsyncCommands<String, byte[]> commands = asyncOf(conn);
+    if (conn instanceof StatefulRedisClusterConnection<String, byte[]> rc) {
+      connectToMasters(rc);
+    }
     loadScripts(commands);
     client.addListener(
         new RedisConnectionStateListener() {
           @Override
           public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
             RedisClusterAsyncCommands<String, byte[]> a = async;
-            // In a cluster the command connection's node connections are others (and a node may
-            // be new): load on every master then.
-            if ((c == connection || cluster) && a != null) {
+            // (In a cluster the node connections are others: a node without the scripts answers
+            // NOSCRIPT, and that reloads them; see script().)
+            if (c == connection && a != null) {
               loadScripts(a); // a restarted Redis has none: EVAL fallbacks could reorder writes
             }
           }
@@ -361,6 +432,8 @@ final class RedisConnection implements AutoCloseable {
     try {
       issueHeldBack();
       return translate(flushed(command.apply(a)));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(RedisExceptions.fromLettuce(description, timeout, e));
     } finally {
       issuing.unlock();
     }
@@ -413,6 +486,9 @@ final class RedisConnection implements AutoCloseable {
     try {
       issueHeldBack();
       sent = flushed(async.<T>evalsha(s.sha(), type, keys, args));
+    } catch (RuntimeException e) {
+      // a cluster connection may throw rather than fail the command (a node not connected)
+      return CompletableFuture.failedFuture(RedisExceptions.fromLettuce(description, timeout, e));
     } finally {
       issuing.unlock();
     }
@@ -421,6 +497,9 @@ final class RedisConnection implements AutoCloseable {
           if (t == null) {
             out.complete(v);
           } else if (RedisExceptions.isNoScript(t)) {
+            if (cluster) {
+              loadScripts(async); // a node restarted or new: on every master again
+            }
             try {
               Futures.whenDone(
                   translate(flushed(async.<T>eval(s.text(), type, keys, args))),

@@ -60,6 +60,7 @@ final class RedisScripts {
   static final Script GET_WITH_TTL = load("get-with-ttl");
   static final Script GET_ALL_WITH_TTL = load("get-all-with-ttl");
   static final Script INDEX_PAGE = load("index-page");
+  static final Script INDEX_SHARDS = load("index-shards");
   static final Script DROP_KEYS = load("drop-keys");
   static final Script COMPARE_AND_SET = load("compare-and-set");
   static final Script LOCK = load("lock");
@@ -82,6 +83,7 @@ final class RedisScripts {
           PUBLISH_PATTERN,
           GET_WITH_TTL,
           INDEX_PAGE,
+          INDEX_SHARDS,
           DROP_KEYS,
           COMPARE_AND_SET,
           LOCK,

@@ -19,7 +19,6 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SslOptions;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -529,9 +526,14 @@ public final class RedisStore implements RemoteStore {
     heldSets.clear();
     if (sets.size() == 1) {
       HeldSet h = sets.get(0);
-      forward(
-          run(RedisScripts.SET, h.key, h.owner, h.value, ascii(Long.toString(h.px)), ascii("-")),
-          h.version);
+      CompletableFuture<Long> sent;
+      try {
+        sent =
+            run(RedisScripts.SET, h.key, h.owner, h.value, ascii(Long.toString(h.px)), ascii("-"));
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      forward(sent, h.version);
       return;
     }
     Map<String, List<HeldSet>> byShard = new LinkedHashMap<>();
@@ -837,63 +839,49 @@ public final class RedisStore implements RemoteStore {
   /**
    * Deletes the keys of one owner that a pattern matches, found through the owner's key index in
    * each shard: the cost is the number of the owner's keys that share the pattern's literal prefix
-   * (plus one small script per shard: 16384 in Redis Cluster, {@value #SHARDS_AT_ONCE} in flight at
-   * a time), not the size of the keyspace, and each step touches at most 500 keys.
+   * (in Redis Cluster, plus one script per master that finds the slots holding any), not the size
+   * of the keyspace, and each step touches at most 500 keys.
    */
   @Override
   public CompletableFuture<Long> deleteMatching(
       @Nullable String owner, KeyPattern pattern, @Nullable String except) {
+    String start = "[" + pattern.literalPrefix();
     if (!cluster) {
-      return deletePage(
-          RedisKeys.STANDALONE, owner, pattern, except, "[" + pattern.literalPrefix());
+      return deletePage(RedisKeys.STANDALONE, owner, pattern, except, start);
     }
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    AtomicLong deleted = new AtomicLong();
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger running = new AtomicInteger(SHARDS_AT_ONCE);
-    for (int i = 0; i < SHARDS_AT_ONCE; i++) {
-      deleteShards(owner, pattern, except, next, running, deleted, done);
-    }
-    return done;
-  }
-
-  /** Shards of a cluster's pattern delete in flight at once. */
-  private static final int SHARDS_AT_ONCE = 256;
-
-  /** One lane of a cluster's pattern delete: takes the next shard until none is left. */
-  private void deleteShards(
-      @Nullable String owner,
-      KeyPattern pattern,
-      @Nullable String except,
-      AtomicInteger next,
-      AtomicInteger running,
-      AtomicLong deleted,
-      CompletableFuture<Long> done) {
-    int slot = next.getAndIncrement();
-    if (slot >= SlotHash.SLOT_COUNT || done.isDone()) {
-      if (running.decrementAndGet() == 0) {
-        done.complete(deleted.get());
-      }
-      return;
-    }
-    CompletableFuture<Long> page;
-    try {
-      page =
-          deletePage(
-              RedisKeys.slotTag(slot), owner, pattern, except, "[" + pattern.literalPrefix());
-    } catch (RuntimeException e) {
-      page = CompletableFuture.failedFuture(e);
-    }
-    Futures.whenDone(
-        page,
-        (n, t) -> {
-          if (t != null) {
-            done.completeExceptionally(t);
-            return;
-          }
-          deleted.addAndGet(n);
-          deleteShards(owner, pattern, except, next, running, deleted, done);
-        });
+    // Which shards hold a candidate: one script per master; then only those shards are paged.
+    String[] name = RedisKeys.index("\0", owner).split("\0", -1);
+    return transport
+        .<List<byte[]>>scriptOnEachMaster(
+            RedisScripts.INDEX_SHARDS,
+            ScriptOutputType.MULTI,
+            slots -> {
+              byte[][] args = new byte[3 + slots.length][];
+              args[0] = utf8(name[0]);
+              args[1] = utf8(name[1]);
+              args[2] = utf8(pattern.literalPrefix());
+              for (int i = 0; i < slots.length; i++) {
+                args[3 + i] = ascii(RedisKeys.slotTag(slots[i]));
+              }
+              return args;
+            })
+        .thenCompose(
+            perMaster -> {
+              List<CompletableFuture<Long>> deletes = new ArrayList<>();
+              for (List<byte[]> shards : perMaster) {
+                for (byte[] shard : shards) {
+                  deletes.add(
+                      deletePage(
+                          new String(shard, StandardCharsets.US_ASCII),
+                          owner,
+                          pattern,
+                          except,
+                          start));
+                }
+              }
+              return CompletableFuture.allOf(deletes.toArray(new CompletableFuture<?>[0]))
+                  .thenApply(v -> deletes.stream().mapToLong(CompletableFuture::join).sum());
+            });
   }
 
   private CompletableFuture<Long> deletePage(
