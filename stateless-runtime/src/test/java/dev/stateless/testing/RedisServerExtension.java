@@ -28,11 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A JUnit 5 extension that runs a real {@code redis-server} process on a free loopback port.
@@ -74,8 +69,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * commands are fine; the extension is meant to be used by one test class at a time (different
  * classes running in parallel each get their own instance, process and port).
  */
-public final class RedisServerExtension
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class RedisServerExtension extends ScopedServerExtension {
 
   /** System property naming a {@code redis-server} binary to use instead of any other. */
   public static final String BINARY_PROPERTY = "stateless.redis.binary";
@@ -124,6 +118,12 @@ public final class RedisServerExtension
   private static final Pattern PROCESS_ID = Pattern.compile("(?m)^process_id:(\\d+)\\s*$");
   private static final String RDB_FILE = "dump.rdb";
 
+  /** A cluster node's bus listens this far above its client port (fixed in 6.2, default in 7). */
+  private static final int CLUSTER_BUS_OFFSET = 10_000;
+
+  private static final int MAX_PORT = 65_535;
+  private static final int MAX_PORT_PICKS = 100;
+
   /** The AOF files: Redis 7 keeps a directory of them, Redis 6.2 one file. */
   private static final List<String> AOF_FILES = List.of("appendonlydir", "appendonly.aof");
 
@@ -148,11 +148,15 @@ public final class RedisServerExtension
   /** The certificate, key and CA files of {@link #withTls}; null: no TLS port. */
   private List<Path> tls;
 
+  /** The output of the running (or last) process. */
+  private Path log;
+
+  /** {@code --cluster-node-timeout} of a {@link #asClusterNode cluster node}; 0: not one. */
+  private int clusterNodeTimeoutMillis;
+
   private int attempts;
   private Persistence persistence = Persistence.NONE;
   private boolean paused;
-  private boolean classScoped;
-  private boolean perTest;
 
   /** An extension that picks the binary as described in the class documentation. */
   public RedisServerExtension() {
@@ -163,46 +167,6 @@ public final class RedisServerExtension
   RedisServerExtension(Path binary, BinarySource source) {
     this.requestedBinary = binary;
     this.binarySource = source;
-  }
-
-  // ---------------------------------------------------------------- JUnit callbacks
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    synchronized (this) {
-      classScoped = true;
-    }
-    start();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    synchronized (this) {
-      classScoped = false;
-    }
-    close();
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    synchronized (this) {
-      if (!classScoped) {
-        // No beforeAll: registered on an instance field, one server per test.
-        perTest = true;
-      }
-    }
-    // Per class: restarts the server if an earlier test left it stopped.
-    start();
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    synchronized (this) {
-      if (perTest) {
-        perTest = false;
-        close();
-      }
-    }
   }
 
   // ---------------------------------------------------------------- accessors
@@ -283,6 +247,29 @@ public final class RedisServerExtension
   }
 
   /**
+   * Makes this server a cluster node, as {@link RedisClusterExtension} runs them: {@code
+   * --cluster-enabled yes}, its node table in {@code nodes-<port>.conf} of its data directory (kept
+   * across {@link #crash()} and {@link #start()}, so a node comes back with its identity), {@code
+   * --cluster-node-timeout}, and {@code --repl-diskless-sync-delay 0} (Redis 7 would wait five
+   * seconds before a replica's first sync). Its port is picked so that the cluster bus port, 10000
+   * above, is free as well. Call before the first start.
+   *
+   * @throws IllegalStateException if the server was started already
+   */
+  synchronized RedisServerExtension asClusterNode(int nodeTimeoutMillis) {
+    if (port != 0) {
+      throw new IllegalStateException("asClusterNode must be called before the first start");
+    }
+    clusterNodeTimeoutMillis = nodeTimeoutMillis;
+    return this;
+  }
+
+  /** The last lines of the running (or last) process's output, for failure messages. */
+  synchronized String logTail() {
+    return log == null ? "(never started)" : log + ":" + System.lineSeparator() + tail(log);
+  }
+
+  /**
    * The {@code redis-server} binary this extension runs, resolved on first use.
    *
    * @throws IllegalStateException if no binary is found
@@ -319,6 +306,7 @@ public final class RedisServerExtension
    * @throws IllegalStateException if the server cannot be started; the message ends with the tail
    *     of the server's output
    */
+  @Override
   public synchronized void start() {
     start(persistence);
   }
@@ -360,12 +348,13 @@ public final class RedisServerExtension
     boolean fixedPort = port != 0;
     String failures = "";
     for (int attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
-      int candidate = fixedPort ? port : freePort();
+      int candidate = fixedPort ? port : freeServerPort();
       int tlsCandidate = tls == null ? 0 : fixedPort ? tlsPort : freePort();
       Path log = dir.resolve("redis-" + ++attempts + ".log");
       Process started = launch(candidate, tlsCandidate, log);
       String failure = awaitReady(started, candidate);
       if (failure == null) {
+        this.log = log;
         process = started;
         port = candidate;
         tlsPort = tlsCandidate;
@@ -502,6 +491,7 @@ public final class RedisServerExtension
    * Stops the server and deletes its temporary directory. A later {@link #start()} reuses the port
    * with a fresh directory.
    */
+  @Override
   public synchronized void close() {
     try {
       stop();
@@ -581,11 +571,36 @@ public final class RedisServerExtension
    * @throws UncheckedIOException if the server cannot be reached or closes the connection
    */
   public String command(String... args) {
-    try (Socket socket = connect(port(), READ_TIMEOUT_MILLIS)) {
+    return render(reply(args));
+  }
+
+  /**
+   * Sends one command as {@link #command(String...)} does and returns its reply as read: a String
+   * (errors keep their leading minus), null, or a List of these, for replies whose elements may
+   * hold a line break (keys, values).
+   *
+   * @throws UncheckedIOException if the server cannot be reached or closes the connection
+   */
+  Object reply(String... args) {
+    return send(READ_TIMEOUT_MILLIS, args);
+  }
+
+  /**
+   * Sends one command as {@link #command(String...)} does, but gives up after one second without a
+   * reply: for polling that must not hang on a stopped or stuck process.
+   *
+   * @throws UncheckedIOException if the server cannot be reached or does not reply in time
+   */
+  String probe(String... args) {
+    return render(send(PROBE_READ_TIMEOUT_MILLIS, args));
+  }
+
+  private Object send(int readTimeoutMillis, String... args) {
+    try (Socket socket = connect(port(), readTimeoutMillis)) {
       OutputStream out = socket.getOutputStream();
       out.write(encode(args));
       out.flush();
-      return render(read(new BufferedInputStream(socket.getInputStream())));
+      return read(new BufferedInputStream(socket.getInputStream()));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "command " + (args.length == 0 ? "" : args[0]) + " to " + HOST + ":" + port + " failed",
@@ -634,6 +649,18 @@ public final class RedisServerExtension
       argv.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
     } else {
       argv.addAll(List.of("--appendonly", "no"));
+    }
+    if (clusterNodeTimeoutMillis != 0) {
+      argv.addAll(
+          List.of(
+              "--cluster-enabled",
+              "yes",
+              "--cluster-config-file",
+              dir.resolve("nodes-" + candidate + ".conf").toString(),
+              "--cluster-node-timeout",
+              Integer.toString(clusterNodeTimeoutMillis),
+              "--repl-diskless-sync-delay",
+              "0"));
     }
     registerShutdownHook();
     try {
@@ -723,11 +750,34 @@ public final class RedisServerExtension
     }
   }
 
+  /** A free port for the server; for a cluster node, one whose bus port is free too. */
+  private int freeServerPort() {
+    if (clusterNodeTimeoutMillis == 0) {
+      return freePort();
+    }
+    for (int pick = 0; pick < MAX_PORT_PICKS; pick++) {
+      int candidate = freePort();
+      if (candidate + CLUSTER_BUS_OFFSET <= MAX_PORT && isFree(candidate + CLUSTER_BUS_OFFSET)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException(
+        "no free loopback port p with p + " + CLUSTER_BUS_OFFSET + " free in " + MAX_PORT_PICKS);
+  }
+
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free loopback port", e);
+    }
+  }
+
+  private static boolean isFree(int candidate) {
+    try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getByName(HOST))) {
+      return socket.isBound();
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -802,7 +852,8 @@ public final class RedisServerExtension
     }
   }
 
-  private static void sleep(long millis) {
+  /** Sleeps; an interrupt ends the wait with an IllegalStateException (and the flag set). */
+  static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -63,21 +63,7 @@ public final class StoreContext {
       caches = new ArrayList<>(open);
       open.clear();
     }
-    RuntimeException first = null;
-    for (StatelessCache c : caches) {
-      try {
-        c.close();
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Closeables.closeEach(caches, StatelessCache::close);
   }
 
   @Override
