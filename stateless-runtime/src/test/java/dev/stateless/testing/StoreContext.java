@@ -56,6 +56,15 @@ public final class StoreContext {
     return fixture.redis();
   }
 
+  /**
+   * The Redis Cluster behind this kind, for assertions on what it holds.
+   *
+   * @throws IllegalStateException if this kind runs no cluster
+   */
+  public RedisClusterExtension cluster() {
+    return fixture.cluster();
+  }
+
   /** Closes every cache built or added, in order; the first failure is thrown after the rest. */
   void closeAll() {
     List<StatelessCache> caches;

@@ -22,6 +22,15 @@ public interface StoreFixture extends AutoCloseable {
     throw new IllegalStateException("this store kind runs no redis-server");
   }
 
+  /**
+   * The Redis Cluster behind this kind, for assertions on what it holds.
+   *
+   * @throws IllegalStateException if this kind runs no cluster
+   */
+  default RedisClusterExtension cluster() {
+    throw new IllegalStateException("this store kind runs no Redis Cluster");
+  }
+
   /** Stops what {@link StoreKind#start()} started. */
   @Override
   void close();

@@ -61,6 +61,39 @@ public enum StoreKind {
         }
       };
     }
+  },
+
+  /**
+   * The server layer in a real Redis Cluster (3 masters, 3 replicas) on loopback, one per test
+   * class: every key's bookkeeping in its own hash slot, invalidations through 16384 logs.
+   */
+  REDIS_CLUSTER {
+    @Override
+    StoreFixture start() {
+      RedisClusterExtension cluster = new RedisClusterExtension();
+      cluster.start();
+      return new StoreFixture() {
+        @Override
+        public void configure(StatelessCache.Builder builder) {
+          builder.server(Stores.redis(cluster.uri()));
+        }
+
+        @Override
+        public void reset() {
+          cluster.flushAll();
+        }
+
+        @Override
+        public RedisClusterExtension cluster() {
+          return cluster;
+        }
+
+        @Override
+        public void close() {
+          cluster.close();
+        }
+      };
+    }
   };
 
   /**

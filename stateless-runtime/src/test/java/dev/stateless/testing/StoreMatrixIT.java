@@ -40,6 +40,11 @@ class StoreMatrixIT {
     if (kind == StoreKind.REDIS) {
       redisPort = store.redis().port();
       assertThat(store.redis().command("GET", "left:behind")).isEqualTo("x");
+    } else if (kind == StoreKind.REDIS_CLUSTER) {
+      RedisClusterExtension cluster = store.cluster();
+      assertThat(cluster.command(cluster.masterOf("left:behind"), "GET", "left:behind"))
+          .isEqualTo("x");
+      assertThatThrownBy(store::redis).isInstanceOf(IllegalStateException.class);
     } else {
       assertThatThrownBy(store::redis).isInstanceOf(IllegalStateException.class);
       assertThat(c.policy().entryCount(dev.stateless.annotation.CacheLayer.SERVER)).isEqualTo(1);
@@ -75,6 +80,6 @@ class StoreMatrixIT {
 
   @AfterAll
   static void everyKindRanInOrder() {
-    assertThat(RUNS).containsExactly("IN_PROCESS", "REDIS");
+    assertThat(RUNS).containsExactly("IN_PROCESS", "REDIS", "REDIS_CLUSTER");
   }
 }
