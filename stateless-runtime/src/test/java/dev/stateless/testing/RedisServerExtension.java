@@ -28,11 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A JUnit 5 extension that runs a real {@code redis-server} process on a free loopback port.
@@ -74,8 +69,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * commands are fine; the extension is meant to be used by one test class at a time (different
  * classes running in parallel each get their own instance, process and port).
  */
-public final class RedisServerExtension
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class RedisServerExtension extends ScopedExtension implements RedisDeployment {
 
   /** System property naming a {@code redis-server} binary to use instead of any other. */
   public static final String BINARY_PROPERTY = "stateless.redis.binary";
@@ -148,11 +142,14 @@ public final class RedisServerExtension
   /** The certificate, key and CA files of {@link #withTls}; null: no TLS port. */
   private List<Path> tls;
 
+  /** What {@link #configure} gives: a config file's text (null: none), more arguments. */
+  private String config;
+
+  private List<String> arguments = List.of();
+
   private int attempts;
   private Persistence persistence = Persistence.NONE;
   private boolean paused;
-  private boolean classScoped;
-  private boolean perTest;
 
   /** An extension that picks the binary as described in the class documentation. */
   public RedisServerExtension() {
@@ -165,44 +162,20 @@ public final class RedisServerExtension
     this.binarySource = source;
   }
 
-  // ---------------------------------------------------------------- JUnit callbacks
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    synchronized (this) {
-      classScoped = true;
+  /**
+   * Runs the server, from its next start on, with a config file of this text (null: none; written
+   * to {@code redis.conf} in its directory at the first start, and kept after: a sentinel rewrites
+   * its own) read before the harness's arguments, and {@code arguments} after them ({@code
+   * --replicaof}, {@code --sentinel}); on {@code port} at its first start (0: a free one). For
+   * {@link RedisSentinelExtension}, which runs its servers and sentinels with this harness.
+   */
+  synchronized RedisServerExtension configure(int port, String config, List<String> arguments) {
+    if (this.port == 0) {
+      this.port = port;
     }
-    start();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    synchronized (this) {
-      classScoped = false;
-    }
-    close();
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    synchronized (this) {
-      if (!classScoped) {
-        // No beforeAll: registered on an instance field, one server per test.
-        perTest = true;
-      }
-    }
-    // Per class: restarts the server if an earlier test left it stopped.
-    start();
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    synchronized (this) {
-      if (perTest) {
-        perTest = false;
-        close();
-      }
-    }
+    this.config = config;
+    this.arguments = List.copyOf(arguments);
+    return this;
   }
 
   // ---------------------------------------------------------------- accessors
@@ -212,6 +185,7 @@ public final class RedisServerExtension
    *
    * @throws IllegalStateException if the server was never started
    */
+  @Override
   public String uri() {
     return "redis://" + HOST + ":" + port();
   }
@@ -319,6 +293,7 @@ public final class RedisServerExtension
    * @throws IllegalStateException if the server cannot be started; the message ends with the tail
    *     of the server's output
    */
+  @Override
   public synchronized void start() {
     start(persistence);
   }
@@ -502,6 +477,7 @@ public final class RedisServerExtension
    * Stops the server and deletes its temporary directory. A later {@link #start()} reuses the port
    * with a fresh directory.
    */
+  @Override
   public synchronized void close() {
     try {
       stop();
@@ -580,8 +556,14 @@ public final class RedisServerExtension
    *
    * @throws UncheckedIOException if the server cannot be reached or closes the connection
    */
+  @Override
   public String command(String... args) {
-    try (Socket socket = connect(port(), READ_TIMEOUT_MILLIS)) {
+    return command(port(), args);
+  }
+
+  /** {@link #command(String...)} to the server or sentinel on a loopback port. */
+  static String command(int port, String... args) {
+    try (Socket socket = connect(port, READ_TIMEOUT_MILLIS)) {
       OutputStream out = socket.getOutputStream();
       out.write(encode(args));
       out.flush();
@@ -596,26 +578,36 @@ public final class RedisServerExtension
   // ---------------------------------------------------------------- process handling
 
   private Process launch(int candidate, int tlsCandidate, Path log) {
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                binary.toString(),
-                "--port",
-                Integer.toString(candidate),
-                "--bind",
-                HOST,
-                "--save",
-                "",
-                "--dbfilename",
-                RDB_FILE,
-                "--daemonize",
-                "no",
-                "--protected-mode",
-                "no",
-                "--dir",
-                dir.toString(),
-                "--logfile",
-                ""));
+    List<String> argv = new ArrayList<>(List.of(binary.toString()));
+    if (config != null) {
+      Path file = dir.resolve("redis.conf");
+      try {
+        if (!Files.exists(file)) {
+          Files.writeString(file, config, StandardCharsets.UTF_8);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file, e);
+      }
+      argv.add(file.toString());
+    }
+    argv.addAll(
+        List.of(
+            "--port",
+            Integer.toString(candidate),
+            "--bind",
+            HOST,
+            "--save",
+            "",
+            "--dbfilename",
+            RDB_FILE,
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "no",
+            "--dir",
+            dir.toString(),
+            "--logfile",
+            ""));
     if (tls != null) {
       argv.addAll(
           List.of(
@@ -635,6 +627,7 @@ public final class RedisServerExtension
     } else {
       argv.addAll(List.of("--appendonly", "no"));
     }
+    argv.addAll(arguments);
     registerShutdownHook();
     try {
       Process started =
@@ -723,7 +716,7 @@ public final class RedisServerExtension
     }
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
     } catch (IOException e) {
