@@ -78,6 +78,9 @@ final class RedisConnection implements AutoCloseable {
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private @Nullable ExecutorService flusher; // null until connect()
 
+  /** Moves the connections to a new master after a Sentinel failover; null: no Sentinel. */
+  private volatile @Nullable SentinelFollower follower;
+
   /** The TLS options of a rediss:// URI with its own trusted certificates; null: Lettuce's. */
   private final @Nullable SslOptions ssl;
 
@@ -111,6 +114,7 @@ final class RedisConnection implements AutoCloseable {
       options.sslOptions(ssl); // the client's every connection: commands and the stream reader
     }
     client.setOptions(options.build());
+    follower = SentinelFollower.follow(client, uri, description);
     StatefulRedisConnection<String, byte[]> first;
     try {
       first = client.connect(CODEC);
@@ -254,14 +258,28 @@ final class RedisConnection implements AutoCloseable {
   }
 
   private RuntimeException notConnected() {
-    return closing ? Errors.closed() : Errors.unreachable(description, connectFailure);
+    if (closing) {
+      return Errors.closed();
+    }
+    SentinelFollower f = follower;
+    return Errors.unreachable(
+        description, f != null && f.failingOver() ? f.failingOverCause() : connectFailure);
   }
 
-  /** One command, failing at once with SL100 while the store has never connected. */
+  /** Whether a Sentinel failover is under way: calls fail fast rather than reach the old master. */
+  private boolean failingOver() {
+    SentinelFollower f = follower;
+    return f != null && f.failingOver();
+  }
+
+  /**
+   * One command, failing at once with SL100 while the store has never connected, or a Sentinel
+   * failover is under way.
+   */
   <T> CompletableFuture<T> call(
       Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
     RedisAsyncCommands<String, byte[]> a = async;
-    if (a == null) {
+    if (a == null || failingOver()) {
       return CompletableFuture.failedFuture(notConnected());
     }
     return translate(flushed(command.apply(a)));
@@ -270,7 +288,7 @@ final class RedisConnection implements AutoCloseable {
   /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
   <T> CompletableFuture<T> script(Script s, ScriptOutputType type, String[] keys, byte[]... args) {
     RedisAsyncCommands<String, byte[]> async = this.async;
-    if (async == null) {
+    if (async == null || failingOver()) {
       return CompletableFuture.failedFuture(notConnected());
     }
     CompletableFuture<T> out = new CompletableFuture<>();
@@ -391,6 +409,10 @@ final class RedisConnection implements AutoCloseable {
     StreamInvalidations inv = invalidations;
     if (inv != null) {
       inv.close();
+    }
+    SentinelFollower f = follower;
+    if (f != null) {
+      f.close();
     }
     if (connection != null) {
       if (io) {

@@ -14,6 +14,7 @@ import io.lettuce.core.codec.RedisCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,15 +25,30 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads the invalidation streams of one Redis store on a thread of its own and tells the cache what
  * other nodes wrote. Events are numbered per owner; a number that skips (the stream was trimmed
- * while this node was away) or goes back (Redis restarted) means events were lost, and the listener
- * drops that owner's copies. While the connection is down the store is not {@link #live()}: copies
- * of its data are not served, because nothing proves them fresh.
+ * while this node was away) or goes back (Redis restarted), or, after a reconnect, a last event
+ * read that is no longer there (a failover's new master lacks it), means events were lost, and the
+ * listener drops that owner's copies. While the connection is down the store is not {@link
+ * #live()}: copies of its data are not served, because nothing proves them fresh.
  */
 public final class StreamInvalidations implements AutoCloseable {
 
   private static final class Cursor {
     String lastId = "0-0";
     long lastSeq;
+
+    /** The fields of the event at {@link #lastId}; null at the start of the stream. */
+    @Nullable Map<String, byte[]> lastBody;
+
+    void reset() {
+      lastId = "0-0";
+      lastSeq = 0;
+      lastBody = null;
+    }
+
+    void read(StreamMessage<String, byte[]> m) {
+      lastId = m.getId();
+      lastBody = m.getBody();
+    }
   }
 
   private final RedisClient client;
@@ -80,7 +96,7 @@ public final class StreamInvalidations implements AutoCloseable {
       List<StreamMessage<String, byte[]>> last =
           sync.xrevrange(stream, Range.create("-", "+"), Limit.from(1));
       if (!last.isEmpty()) {
-        c.lastId = last.get(0).getId();
+        c.read(last.get(0));
       }
       // This node holds no copies yet, so nothing can be stale: start at the counter. The first
       // event read is then numbered next, or a gap shows (and drops nothing yet held).
@@ -143,10 +159,12 @@ public final class StreamInvalidations implements AutoCloseable {
 
   /**
    * After a reconnect, before copies are trusted again: checks the counters (a restart shows as a
-   * counter below what this node saw) and replays every event written while it was away.
+   * counter below what this node saw) and the history, and replays every event written while it was
+   * away.
    */
   private void catchUp(RedisCommands<String, byte[]> sync) {
     checkCounters(sync);
+    checkHistory(sync);
     List<StreamMessage<String, byte[]>> messages;
     do {
       messages = sync.xread(XReadArgs.Builder.count(1000), offsets());
@@ -169,11 +187,46 @@ public final class StreamInvalidations implements AutoCloseable {
       }
       Cursor c = e.getValue();
       if (current < c.lastSeq) {
-        c.lastSeq = 0;
-        c.lastId = "0-0";
+        c.reset();
         listener.onLost(ownerByStream.get(e.getKey()), 0);
       }
     }
+  }
+
+  /**
+   * The event read last must still be there, the same: a replica promoted after a failover lacks
+   * the last events the old master acknowledged if they had not reached it (replication is
+   * asynchronous), and numbers its own from where it was, so its counter may pass this node's again
+   * and the numbering of the next event read go on as if nothing was lost, while the events written
+   * between lie before the position this node reads from. A trimmed stream shows the same way:
+   * events may have been lost with it.
+   */
+  private void checkHistory(RedisCommands<String, byte[]> sync) {
+    for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
+      Cursor c = e.getValue();
+      Map<String, byte[]> expected = c.lastBody;
+      if (expected == null) {
+        continue; // reading from the start of the stream: nothing to compare
+      }
+      List<StreamMessage<String, byte[]>> there =
+          sync.xrange(e.getKey(), Range.create(c.lastId, c.lastId));
+      if (there.isEmpty() || !sameFields(there.get(0).getBody(), expected)) {
+        c.reset();
+        listener.onLost(ownerByStream.get(e.getKey()), 0);
+      }
+    }
+  }
+
+  private static boolean sameFields(Map<String, byte[]> a, Map<String, byte[]> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, byte[]> e : a.entrySet()) {
+      if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -194,7 +247,7 @@ public final class StreamInvalidations implements AutoCloseable {
       event = InvalidationEvent.parse(owner, m.getBody());
     } catch (RuntimeException e) {
       // Not an event this code wrote: its key is unknown, so the owner's copies go.
-      c.lastId = m.getId();
+      c.read(m);
       listener.onLost(owner, 1);
       return;
     }
@@ -203,7 +256,7 @@ public final class StreamInvalidations implements AutoCloseable {
       listener.onLost(owner, Math.max(0, seq - c.lastSeq - 1));
     }
     c.lastSeq = seq;
-    c.lastId = m.getId();
+    c.read(m);
     if (replaying) {
       listener.onReplayed();
     }
