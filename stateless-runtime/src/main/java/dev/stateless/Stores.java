@@ -51,6 +51,12 @@ public final class Stores {
    * default trust store ({@code -Djavax.net.ssl.trustStore}); {@link #redis(String, Path)} names
    * the CA instead. The forms, one example each: {@code docs/redis.md}.
    *
+   * <p>For Redis Sentinel, name the sentinels and the master: {@code
+   * redis-sentinel://[[user:]password@]host[:port][,host[:port]...][/database][?timeout=2s]#master}
+   * ({@code rediss-sentinel://} for TLS; the password is the data nodes'). The store asks the
+   * sentinels for the master on every (re)connect and follows failovers: while a replica is being
+   * promoted calls fail fast with SL100, then go to the new master.
+   *
    * <p>The connection is made when the cache is built, and a cache whose Redis is down, refuses the
    * credentials or presents a certificate that is not trusted fails to build with {@link
    * CacheNetworkException}, unless the cache has an {@link
@@ -63,8 +69,9 @@ public final class Stores {
    * @return a new Redis store
    * @throws IllegalArgumentException if the URI is malformed (a port that is no number from 1 to
    *     65535, a timeout that is no duration from 1 ms to 1 day, a {@code verifyPeer} other than
-   *     {@code NONE}, {@code CA}, {@code FULL} or on a {@code redis://} URI, ...), or names a Redis
-   *     Cluster (not supported yet); the message repeats no password
+   *     {@code NONE}, {@code CA}, {@code FULL} or on a URI without TLS, a Sentinel URI without a
+   *     master name, ...), or names a Redis Cluster (a {@code redis://} URI with several hosts: not
+   *     supported yet); the message repeats no password
    * @throws NullPointerException if {@code uri} is null
    */
   public static LayerStore redis(String uri) {

@@ -157,6 +157,115 @@ class CrossNodeInvalidationIT {
     assertThat(a.get("user:1")).isEqualTo("u");
   }
 
+  /**
+   * Rewrites an owner's stream as a replica promoted by a failover would hold it, in one step (so
+   * that no reader sees its counter go back meanwhile): without the last event (the old master's,
+   * which never reached the replica), with an event of the new master numbered as the lost one and
+   * placed before it (invalidating {@code ARGV[1]}, now {@code ARGV[3]}), and one numbered next,
+   * placed after it (for {@code ARGV[2]}). Returns the lost event's number.
+   */
+  private static final String FAILED_OVER_HISTORY =
+      String.join(
+          "\n",
+          "local stream, counters = KEYS[1], KEYS[2]",
+          "local entries = redis.call('XRANGE', stream, '-', '+')",
+          "local lost, before = entries[#entries], entries[#entries - 1]",
+          "local fields, n = lost[2], 0",
+          "for i = 1, #fields, 2 do if fields[i] == 's' then n = tonumber(fields[i + 1]) end end",
+          "local function event(seq, key)",
+          "  local out = {}",
+          "  for i = 1, #fields, 2 do",
+          "    local v = fields[i + 1]",
+          "    if fields[i] == 's' then v = tostring(seq) elseif fields[i] == 'k' then v = key end",
+          "    out[#out + 1] = fields[i]",
+          "    out[#out + 1] = v",
+          "  end",
+          "  return out",
+          "end",
+          "local bms, bseq = string.match(before[1], '(%d+)-(%d+)')",
+          "local lms, lseq = string.match(lost[1], '(%d+)-(%d+)')",
+          "redis.call('DEL', stream)",
+          "for i = 1, #entries - 1 do",
+          "  redis.call('XADD', stream, entries[i][1], unpack(entries[i][2]))",
+          "end",
+          "redis.call('XADD', stream, bms .. '-' .. (tonumber(bseq) + 1), unpack(event(n, ARGV[1])))",
+          "redis.call('XADD', stream, lms .. '-' .. (tonumber(lseq) + 1), unpack(event(n + 1, ARGV[2])))",
+          "redis.call('HSET', counters, '" + RedisKeys.SEQUENCE_FIELD + "', n + 1)",
+          "redis.call('SET', ARGV[1], ARGV[3])",
+          "return n");
+
+  /**
+   * Regression: after a failover, the promoted replica may lack the last events a node read from
+   * the old master (replication is asynchronous), and number the new master's own events from where
+   * it was. Its counter then passes the node's again, and the next event the node reads follows the
+   * last one it read in numbering, while the event that invalidated one of its copies lies before
+   * the position it reads from: neither the counter nor the numbering shows the loss. Staged on one
+   * server while A's reader is cut off: A must drop the owner's copies once back.
+   */
+  @Test
+  void historyThatDivergedWhileAReaderWasAway_dropsItsCopies_thoughCounterAndNumberingGoOn() {
+    String user = "node-a";
+    assertThat(redis.command("ACL", "SETUSER", user, "reset", "on", ">secret", "~*", "&*", "+@all"))
+        .isEqualTo("OK");
+    StatelessCache aCache =
+        StatelessCache.builder()
+            .manifest(TestManifest.class)
+            .server(
+                Stores.redis(
+                    "redis://" + user + ":secret@127.0.0.1:" + redis.port() + "?timeout=1s"))
+            .build();
+    open.add(aCache);
+    SyncCache a = aCache.sync();
+    SyncCache b = node(null);
+    String stream = RedisKeys.log(RedisKeys.STANDALONE);
+    b.set("user:1", "v1");
+    readUntilCopied(a, "user:1", "v1");
+    b.set("user:2", "x1");
+    readUntilCopied(a, "user:2", "x1");
+    long before =
+        Long.parseLong(
+            redis.command("XREVRANGE", stream, "+", "-", "COUNT", "1")
+                .split("\n", -1)[0]
+                .split("-", -1)[0]);
+    eventually("the clock of Redis moves on", () -> redisMillis() > before);
+    b.set("user:2", "x2"); // the old master's last event: A reads it, the replica never gets it
+    eventually("A read B's last event", () -> a.layer(CacheLayer.CLIENT).get("user:2") == null);
+    redis.command("ACL", "SETUSER", user, "-xread");
+    eventually(
+        "A's reader is cut off",
+        () -> {
+          try {
+            a.layer(CacheLayer.CLIENT).get("user:1");
+            return false;
+          } catch (StatelessException e) {
+            return true;
+          }
+        });
+
+    redis.command(
+        "EVAL",
+        FAILED_OVER_HISTORY,
+        "2",
+        stream,
+        RedisKeys.sequence(RedisKeys.STANDALONE),
+        "user:1",
+        "user:3",
+        "v2");
+    redis.command("ACL", "SETUSER", user, "+xread");
+
+    eventuallyDespiteFailures(
+        "A's reader is back", () -> a.layer(CacheLayer.CLIENT).get("user:3") == null);
+    assertThat(a.layer(CacheLayer.CLIENT).get("user:1"))
+        .as("A's copy of user:1, which the new master's first event invalidated")
+        .isNull();
+    assertThat(a.get("user:1")).isEqualTo("v2");
+  }
+
+  private static long redisMillis() {
+    String[] time = redis.command("TIME").split("\n", -1);
+    return Long.parseLong(time[0]) * 1000 + Long.parseLong(time[1]) / 1000;
+  }
+
   @Test
   void redisRestart_failsFastWhileDown_andLeavesNoStaleCopyAfterwards() {
     SyncCache a = node(metricsA);

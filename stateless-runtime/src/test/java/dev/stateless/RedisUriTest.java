@@ -32,6 +32,119 @@ class RedisUriTest {
   }
 
   @Test
+  void everySentinelForm_isAccepted_andDescribedBySentinelsAndMaster_withoutItsPassword() {
+    String[][] forms = {
+      {
+        "redis-sentinel://127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381#mymaster",
+        "redis-sentinel://127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381/0#mymaster"
+      },
+      {
+        "redis-sentinel://app:s3cret@10.0.0.1:26379,10.0.0.2/2?timeout=500ms#orders",
+        "redis-sentinel://10.0.0.1:26379,10.0.0.2:26379/2#orders"
+      },
+      {
+        "redis-sentinel://s3cret@sentinel.internal#cache",
+        "redis-sentinel://sentinel.internal:26379/0#cache"
+      },
+      {
+        "rediss-sentinel://s3cret@10.0.0.1:26379,10.0.0.2:26379?verifyPeer=CA#mymaster",
+        "rediss-sentinel://10.0.0.1:26379,10.0.0.2:26379/0#mymaster"
+      },
+      {
+        "redis-sentinel://127.0.0.1:26379?sentinelMasterId=m",
+        "redis-sentinel://127.0.0.1:26379/0#m"
+      },
+    };
+    for (String[] form : forms) {
+      try (LayerStore store = Stores.redis(form[0])) {
+        assertThat(store.describe()).as(form[0]).isEqualTo(form[1]).doesNotContain("s3cret");
+      }
+    }
+  }
+
+  @Test
+  void sentinelUri_withoutAMasterName_isRefused_askingForTheName() {
+    for (String uri :
+        new String[] {
+          "redis-sentinel://u:s3cret@127.0.0.1:26379,127.0.0.1:26380",
+          "redis-sentinel://127.0.0.1:26379#",
+          "redis-sentinel://127.0.0.1:26379?timeout=2s"
+        }) {
+      Throwable t = catchThrowable(() -> Stores.redis(uri));
+
+      assertThat(t)
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("malformed Redis URI \"redis-sentinel://")
+          .hasMessageContaining("no master name: end the URI with #name")
+          .hasMessageContaining("redis-sentinel://[[user:]password@]host[:port][,host[:port]...]")
+          .hasMessageNotContaining("s3cret");
+    }
+  }
+
+  @Test
+  void sentinelUri_withASentinelThatIsNoHostAndPort_isRefused_namingIt() {
+    String[][] cases = {
+      {"redis-sentinel://u:s3cret@127.0.0.1:0,127.0.0.1:26380#m", "\"127.0.0.1:0\""},
+      {"redis-sentinel://127.0.0.1:26379,127.0.0.1:70000#m", "\"127.0.0.1:70000\""},
+      {"redis-sentinel://127.0.0.1:abc#m", "\"127.0.0.1:abc\""},
+      {"redis-sentinel://127.0.0.1:-1#m", "\"127.0.0.1:-1\""},
+      {"redis-sentinel://127.0.0.1:26379,,127.0.0.1:26380#m", "\"\""},
+    };
+    for (String[] c : cases) {
+      Throwable t = catchThrowable(() -> Stores.redis(c[0]));
+
+      assertThat(t)
+          .as(c[0])
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("sentinel " + c[1] + " is no host[:port]")
+          .hasMessageContaining("each port between 1 and 65535")
+          .hasMessageNotContaining("s3cret");
+    }
+    assertThat(catchThrowable(() -> Stores.redis("redis-sentinel://#m")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no sentinel");
+  }
+
+  @Test
+  void sentinelUri_withABadTimeout_orVerifyPeerWithoutTls_isRefused() {
+    assertThat(catchThrowable(() -> Stores.redis("redis-sentinel://h:26379?timeout=abc#m")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout \"abc\" is no duration");
+    assertThat(catchThrowable(() -> Stores.redis("redis-sentinel://h:26379?timeout=0s#m")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout 0s is not between 1 ms and 1 day");
+    assertThat(catchThrowable(() -> Stores.redis("redis-sentinel://h:26379?verifyPeer=CA#m")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("verifyPeer needs TLS, which redis-sentinel:// does not use")
+        .hasMessageContaining("write rediss-sentinel://");
+  }
+
+  @Test
+  void passwordWithAnUnencodedSlash_isRefused_withoutRepeatingAnyOfIt() {
+    for (String uri :
+        new String[] {"redis://app:se/cr3t@127.0.0.1:6379", "redis-sentinel://app:se/cr3t@h:1#m"}) {
+      Throwable t = catchThrowable(() -> Stores.redis(uri));
+
+      assertThat(t)
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("://***@")
+          .hasMessageContaining("write it %2F")
+          .hasMessageNotContaining("se/")
+          .hasMessageNotContaining("cr3t");
+    }
+  }
+
+  @Test
+  void plainUri_namingSeveralHosts_isStillRefusedAsRedisCluster() {
+    assertThat(catchThrowable(() -> Stores.redis("redis://s3cret@h1:6379,h2:6379")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Redis Cluster URIs are not supported yet")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
   void verifyPeer_onAUriWithoutTls_isRefused() {
     Throwable t = catchThrowable(() -> Stores.redis("redis://127.0.0.1:6379?verifyPeer=FULL"));
 

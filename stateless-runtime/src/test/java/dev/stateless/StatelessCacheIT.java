@@ -11,6 +11,7 @@ import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Entry;
 import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.Await;
+import dev.stateless.testing.RedisClusterExtension;
 import dev.stateless.testing.RedisServerExtension;
 import dev.stateless.testing.StoreContext;
 import dev.stateless.testing.StoreKind;
@@ -142,6 +143,11 @@ class StatelessCacheIT {
     if (store.kind() == StoreKind.REDIS) {
       assertThat(store.redis().command("EXISTS", "plain:1")).isEqualTo("1");
       assertThat(store.redis().command("EXISTS", "local:1")).isEqualTo("0");
+      assertThat(c.policy().entryCount(CacheLayer.SERVER)).isEqualTo(-1);
+    } else if (store.kind() == StoreKind.REDIS_CLUSTER) {
+      RedisClusterExtension cluster = store.cluster();
+      assertThat(cluster.command(cluster.masterOf("plain:1"), "EXISTS", "plain:1")).isEqualTo("1");
+      assertThat(cluster.command(cluster.masterOf("local:1"), "EXISTS", "local:1")).isEqualTo("0");
       assertThat(c.policy().entryCount(CacheLayer.SERVER)).isEqualTo(-1);
     } else {
       assertThat(c.policy().entryCount(CacheLayer.SERVER)).isEqualTo(1);

@@ -129,12 +129,21 @@ public final class Errors {
         null);
   }
 
+  /** {@link #crossSlotBatch}: a batch a cluster would apply slot by slot, which it refuses. */
+  public static final class CrossSlotException extends InvalidStateException {
+    private static final long serialVersionUID = 1L;
+
+    CrossSlotException(dev.stateless.core.Diagnostic diagnostic, @Nullable Throwable cause) {
+      super(diagnostic, cause);
+    }
+  }
+
   /**
    * An atomicBatch whose keys are in different hash slots of a Redis Cluster, which applies one
    * step atomically only within a slot; refused before anything is sent.
    */
-  public static InvalidStateException crossSlotBatch(String first, String other, String store) {
-    return new InvalidStateException(
+  public static CrossSlotException crossSlotBatch(String first, String other, String store) {
+    return new CrossSlotException(
         Diagnostic.error(
             Code.SL105,
             "atomicBatch writes \""

@@ -8,6 +8,7 @@ import dev.stateless.core.Literals;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Errors;
 import dev.stateless.internal.JsonCodec;
+import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -189,7 +190,8 @@ public final class RedisAdapter {
    * {@code MSET key value [key value ...]}: all written together or none, as one {@link
    * StatelessCache#atomicBatch atomicBatch}. Every key is checked against the cache's rights before
    * anything is written. Keys whose owners live in different stores (an in-process layer and Redis)
-   * cannot be written atomically and fail with SL105, writing nothing.
+   * cannot be written atomically and fail with SL105, writing nothing. On Redis Cluster, keys of
+   * several hash slots are written one atomic step per slot, as Redis Cluster clients do.
    *
    * @param entries the keys and values
    * @return {@code "OK"}
@@ -201,7 +203,38 @@ public final class RedisAdapter {
           Objects.requireNonNull(k, "entries holds a null key");
           Objects.requireNonNull(v, () -> "entries holds a null value for \"" + k + "\"");
         });
-    return cache.atomicBatch(tx -> entries.forEach(tx::set)).thenApply(v -> "OK");
+    return cache
+        .atomicBatch(tx -> entries.forEach(tx::set))
+        .exceptionallyCompose(
+            e ->
+                unwrap(e) instanceof Errors.CrossSlotException
+                    ? msetBySlot(entries)
+                    : CompletableFuture.failedFuture(e))
+        .thenApply(v -> "OK");
+  }
+
+  /**
+   * MSET on Redis Cluster, which applies one atomic step only within a hash slot: one atomicBatch
+   * per slot, as Redis Cluster clients split MSET (each slot's keys together, the slots not).
+   */
+  private CompletableFuture<Void> msetBySlot(Map<String, ?> entries) {
+    Map<Integer, Map<String, Object>> bySlot = new java.util.LinkedHashMap<>();
+    entries.forEach(
+        (k, v) ->
+            bySlot
+                .computeIfAbsent(SlotHash.getSlot(k), s -> new java.util.LinkedHashMap<>())
+                .put(k, v));
+    List<CompletableFuture<Void>> parts = new java.util.ArrayList<>();
+    for (Map<String, Object> slot : bySlot.values()) {
+      parts.add(cache.atomicBatch(tx -> slot.forEach(tx::set)));
+    }
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+        ? e.getCause()
+        : e;
   }
 
   /**

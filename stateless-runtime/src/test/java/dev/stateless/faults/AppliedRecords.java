@@ -2,7 +2,7 @@ package dev.stateless.faults;
 
 import dev.stateless.internal.redis.InvalidationEvent;
 import dev.stateless.internal.redis.RedisKeys;
-import dev.stateless.testing.RedisServerExtension;
+import dev.stateless.testing.RedisDeployment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +25,7 @@ final class AppliedRecords {
   private AppliedRecords() {}
 
   /** The records applied to {@code owner}'s keys, in log order (the log keeps 10,000 events). */
-  static List<Applied> of(RedisServerExtension redis, String owner) {
+  static List<Applied> of(RedisDeployment redis, String owner) {
     String reply = redis.command("XRANGE", RedisKeys.log(RedisKeys.STANDALONE), "-", "+");
     List<Applied> out = new ArrayList<>();
     if (reply == null || reply.isEmpty()) {

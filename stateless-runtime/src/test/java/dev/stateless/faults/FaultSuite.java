@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stateless.StatelessCache;
 import dev.stateless.Stores;
+import dev.stateless.testing.RedisDeployment;
+import dev.stateless.testing.RedisSentinelExtension;
 import dev.stateless.testing.RedisServerExtension;
 import dev.stateless.testing.RedisServerExtension.Persistence;
 import java.io.IOException;
@@ -22,12 +24,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code @RegisterExtension static final FaultSuite suite = new FaultSuite();}</pre>
  *
- * <p>It starts the class's redis-servers and child JVMs and stops every one by its PID after the
- * class, also when a scenario failed (each scenario stops its own in a {@code finally} first); it
- * takes each scenario's figures ({@link #report}), and once the whole test run is over prints the
- * table of every fault IT class and writes it to {@code target/fault-suite.md}. The suite's
- * settings (timeouts, load pace) are here, so every scenario counts by the same rules. A new fault
- * family (Redis Cluster, the edge node) is one more IT class with this extension.
+ * <p>It starts the class's redis-servers, Sentinel deployments and child JVMs and stops every one
+ * by its PID after the class, also when a scenario failed (each scenario stops its own in a {@code
+ * finally} first); it takes each scenario's figures ({@link #report}), and once the whole test run
+ * is over prints the table of every fault IT class and writes it to {@code target/fault-suite.md}.
+ * The suite's settings (timeouts, load pace) are here, so every scenario counts by the same rules.
+ * A new fault family (Redis Cluster, the edge node) is one more IT class with this extension.
  */
 final class FaultSuite implements BeforeAllCallback, AfterAllCallback {
   /** The nodes' Redis command timeout. */
@@ -52,6 +54,7 @@ final class FaultSuite implements BeforeAllCallback, AfterAllCallback {
       ExtensionContext.Namespace.create(FaultSuite.class);
 
   private final List<RedisServerExtension> servers = new CopyOnWriteArrayList<>();
+  private final List<RedisSentinelExtension> sentinels = new CopyOnWriteArrayList<>();
   private final List<Process> children = new CopyOnWriteArrayList<>();
   private long classStart;
 
@@ -79,6 +82,9 @@ final class FaultSuite implements BeforeAllCallback, AfterAllCallback {
       for (Process p : children) {
         p.toHandle().destroyForcibly(); // SIGKILL, by PID
       }
+      for (RedisSentinelExtension s : sentinels) {
+        s.close(); // SIGTERM by PID to every sentinel, then to every server
+      }
       for (RedisServerExtension r : servers) {
         r.close(); // resumes a paused server, then SIGTERM by PID (SIGKILL after 5 s)
       }
@@ -102,6 +108,14 @@ final class FaultSuite implements BeforeAllCallback, AfterAllCallback {
     return redis;
   }
 
+  /** A Sentinel deployment (a master, a replica, three sentinels) on free loopback ports. */
+  RedisSentinelExtension sentinel() {
+    RedisSentinelExtension deployment = new RedisSentinelExtension();
+    sentinels.add(deployment);
+    deployment.start();
+    return deployment;
+  }
+
   /** Starts a child process, killed (SIGKILL, by PID) after the class if still alive. */
   Process child(ProcessBuilder builder) {
     try {
@@ -119,8 +133,11 @@ final class FaultSuite implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** The URI a node uses for {@code redis}: its address and the suite's timeout. */
-  static String uri(RedisServerExtension redis) {
-    return redis.uri() + "?timeout=" + TIMEOUT.toMillis() + "ms";
+  static String uri(RedisDeployment redis) {
+    String uri = redis.uri();
+    int master = uri.indexOf('#'); // a Sentinel URI's master name ends it
+    String query = "?timeout=" + TIMEOUT.toMillis() + "ms";
+    return master < 0 ? uri + query : uri.substring(0, master) + query + uri.substring(master);
   }
 
   /** A node of the fault manifest on {@code uri}, to be configured further and built. */

@@ -248,8 +248,9 @@ final class Ledger {
 
   /**
    * Whether a failure says the command was refused before it was sent: Lettuce's {@code
-   * DisconnectedBehavior.REJECT_COMMANDS} ("Currently not connected. Commands are rejected."),
-   * found in the cause chain of the coded exception.
+   * DisconnectedBehavior.REJECT_COMMANDS} ("Currently not connected. Commands are rejected."), or a
+   * Sentinel store's during a failover ("... Commands are rejected until the new master is reached
+   * ..."), found in the cause chain of the coded exception.
    */
   private static boolean neverSent(@Nullable Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -321,6 +322,14 @@ final class Ledger {
    * applied) is. Each key whose {@code truth} is neither counts one.
    */
   long lostWrites(Map<String, @Nullable String> truth, Predicate<Write> mustSurvive) {
+    return lostWrites(truth, mustSurvive, "lost");
+  }
+
+  /**
+   * As {@link #lostWrites(Map, Predicate)}, each finding labelled {@code label}: for writes a fault
+   * was entitled to lose, counted for the report rather than against the suite's promise.
+   */
+  long lostWrites(Map<String, @Nullable String> truth, Predicate<Write> mustSurvive, String label) {
     long lost = 0;
     for (Map.Entry<String, List<Write>> e : new TreeMap<>(writes).entrySet()) {
       List<Write> ws;
@@ -344,7 +353,8 @@ final class Ledger {
       if (!allowed) {
         lost++;
         detail(
-            "lost: "
+            label
+                + ": "
                 + ws.get(last)
                 + " acknowledged "
                 + millisSinceStart(ws.get(last).ended)

@@ -6,7 +6,7 @@ import dev.stateless.SyncCache;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.StatelessException;
 import dev.stateless.testing.Await;
-import dev.stateless.testing.RedisServerExtension;
+import dev.stateless.testing.RedisDeployment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +28,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Nodes (caches in this JVM, each with its own in-process client and edge layers and a durable
- * offline queue, sharing one redis-server) under a load of writers and readers, and the check after
- * the fault: what Redis holds against the {@link Ledger}, and every node's views of every key
- * against Redis.
+ * offline queue, sharing one Redis: a redis-server or a Sentinel deployment) under a load of
+ * writers and readers, and the check after the fault: what Redis holds against the {@link Ledger},
+ * and every node's views of every key against Redis.
  *
  * <p>Each node writes only its own keys, one write at a time, so a key's writes are ordered: owner
  * writes to {@code user:<node>:<i>}, {@code CLIENT_FIRST} writes to {@code hot:<node>:<i>}, {@code
@@ -83,7 +83,7 @@ final class TwoNodeLoad implements AutoCloseable {
     }
   }
 
-  private final RedisServerExtension redis;
+  private final RedisDeployment redis;
   private final Path dir;
   private final Ledger ledger;
   private final List<Node> nodes = new ArrayList<>();
@@ -93,7 +93,7 @@ final class TwoNodeLoad implements AutoCloseable {
   private volatile boolean running;
   private volatile int epoch;
 
-  TwoNodeLoad(RedisServerExtension redis, Path dir, Ledger ledger) {
+  TwoNodeLoad(RedisDeployment redis, Path dir, Ledger ledger) {
     this.redis = redis;
     this.dir = dir;
     this.ledger = ledger;
@@ -247,7 +247,7 @@ final class TwoNodeLoad implements AutoCloseable {
   }
 
   /** What Redis holds for {@code key}: the text itself, as any client reads it. */
-  static @Nullable String inRedis(RedisServerExtension redis, String key) {
+  static @Nullable String inRedis(RedisDeployment redis, String key) {
     return redis.command("GET", key);
   }
 
@@ -262,25 +262,8 @@ final class TwoNodeLoad implements AutoCloseable {
       Predicate<Ledger.Write> mustSurvive, IntPredicate counted, Duration settle, long startNanos)
       throws InterruptedException {
     stop();
-    Await.until(
-        "every node reaches Redis again",
-        Duration.ofSeconds(20),
-        () -> nodes.stream().allMatch(TwoNodeLoad::reachesRedis));
-    for (Node n : nodes) {
-      CompletableFuture<Void> flushed = n.cache.flush();
-      try {
-        flushed.get(20, TimeUnit.SECONDS);
-      } catch (TimeoutException e) {
-        ledger.hangs.increment();
-        ledger.detail("hang: flush() of " + n + " not done 20 s after Redis came back");
-      } catch (java.util.concurrent.ExecutionException e) {
-        ledger.detail("flush() of " + n + " failed: " + e.getCause());
-      }
-    }
-    Map<String, @Nullable String> truth = new LinkedHashMap<>();
-    for (String k : new java.util.TreeSet<>(ledger.keys())) {
-      truth.put(k, inRedis(redis, k));
-    }
+    drain();
+    Map<String, @Nullable String> truth = truth();
     long conflicts = 0;
     long discarded = 0;
     for (Node n : nodes) {
@@ -293,12 +276,7 @@ final class TwoNodeLoad implements AutoCloseable {
     long lost = discarded + ledger.lostWrites(truth, mustSurvive);
     List<AppliedRecords.Applied> applied = AppliedRecords.of(redis, "hot");
     long duplicatedRecords = AppliedRecords.duplicates(applied);
-    Map<String, Long> finals = new HashMap<>();
-    for (Ledger.Counter c : ledger.counters()) {
-      String v = inRedis(redis, c.key);
-      finals.put(c.key, v == null ? 0L : Long.parseLong(v));
-    }
-    long[] counters = ledger.counterFigures(finals, counted);
+    long[] counters = ledger.counterFigures(counterValues(), counted);
     long stale = staleViews(truth, settle);
     String notes =
         ledger.marks()
@@ -328,6 +306,44 @@ final class TwoNodeLoad implements AutoCloseable {
         ledger.uncertain(),
         Duration.ofNanos(System.nanoTime() - startNanos),
         notes);
+  }
+
+  /** Waits until every node reaches Redis again and has drained its queue (a hang is counted). */
+  void drain() throws InterruptedException {
+    Await.until(
+        "every node reaches Redis again",
+        Duration.ofSeconds(20),
+        () -> nodes.stream().allMatch(TwoNodeLoad::reachesRedis));
+    for (Node n : nodes) {
+      CompletableFuture<Void> flushed = n.cache.flush();
+      try {
+        flushed.get(20, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        ledger.hangs.increment();
+        ledger.detail("hang: flush() of " + n + " not done 20 s after Redis came back");
+      } catch (java.util.concurrent.ExecutionException e) {
+        ledger.detail("flush() of " + n + " failed: " + e.getCause());
+      }
+    }
+  }
+
+  /** What Redis holds now for every key the ledger wrote. */
+  Map<String, @Nullable String> truth() {
+    Map<String, @Nullable String> truth = new LinkedHashMap<>();
+    for (String k : new java.util.TreeSet<>(ledger.keys())) {
+      truth.put(k, inRedis(redis, k));
+    }
+    return truth;
+  }
+
+  /** Every counter's value in Redis now (0: absent). */
+  Map<String, Long> counterValues() {
+    Map<String, Long> finals = new HashMap<>();
+    for (Ledger.Counter c : ledger.counters()) {
+      String v = inRedis(redis, c.key);
+      finals.put(c.key, v == null ? 0L : Long.parseLong(v));
+    }
+    return finals;
   }
 
   private static boolean reachesRedis(Node n) {

@@ -4,7 +4,8 @@
  * {@code SIGSTOP} and continued ({@code RedisPauseIT}), its connections cut with {@code CLIENT
  * KILL} ({@code ClientKillIT}); a node's JVM killed while it drains its durable offline queue
  * ({@code KillMidDrainIT}); the fill race of a copy drop between two layers, staged ({@code
- * CopyDropRaceIT}).
+ * CopyDropRaceIT}); a Redis Sentinel deployment failing over on request and after {@code kill -9}
+ * of its master ({@code SentinelFailoverIT}).
  *
  * <p>Each IT class registers {@link dev.stateless.faults.FaultSuite} (the processes it starts,
  * stopped by PID; the suite's timeouts; the table). Each scenario counts stale reads, lost and

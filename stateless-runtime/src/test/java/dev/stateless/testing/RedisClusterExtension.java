@@ -61,7 +61,7 @@ import java.util.stream.Collectors;
  * #command} opens a connection per call, so concurrent commands (and clients) are fine while the
  * cluster changes. One test class uses an instance at a time.
  */
-public final class RedisClusterExtension extends ScopedServerExtension {
+public final class RedisClusterExtension extends ScopedExtension {
 
   /** The number of hash slots of every Redis Cluster. */
   public static final int SLOTS = 16_384;

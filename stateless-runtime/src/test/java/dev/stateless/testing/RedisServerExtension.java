@@ -69,7 +69,7 @@ import java.util.stream.Stream;
  * commands are fine; the extension is meant to be used by one test class at a time (different
  * classes running in parallel each get their own instance, process and port).
  */
-public final class RedisServerExtension extends ScopedServerExtension {
+public final class RedisServerExtension extends ScopedExtension implements RedisDeployment {
 
   /** System property naming a {@code redis-server} binary to use instead of any other. */
   public static final String BINARY_PROPERTY = "stateless.redis.binary";
@@ -154,6 +154,11 @@ public final class RedisServerExtension extends ScopedServerExtension {
   /** {@code --cluster-node-timeout} of a {@link #asClusterNode cluster node}; 0: not one. */
   private int clusterNodeTimeoutMillis;
 
+  /** What {@link #configure} gives: a config file's text (null: none), more arguments. */
+  private String config;
+
+  private List<String> arguments = List.of();
+
   private int attempts;
   private Persistence persistence = Persistence.NONE;
   private boolean paused;
@@ -169,6 +174,22 @@ public final class RedisServerExtension extends ScopedServerExtension {
     this.binarySource = source;
   }
 
+  /**
+   * Runs the server, from its next start on, with a config file of this text (null: none; written
+   * to {@code redis.conf} in its directory at the first start, and kept after: a sentinel rewrites
+   * its own) read before the harness's arguments, and {@code arguments} after them ({@code
+   * --replicaof}, {@code --sentinel}); on {@code port} at its first start (0: a free one). For
+   * {@link RedisSentinelExtension}, which runs its servers and sentinels with this harness.
+   */
+  synchronized RedisServerExtension configure(int port, String config, List<String> arguments) {
+    if (this.port == 0) {
+      this.port = port;
+    }
+    this.config = config;
+    this.arguments = List.copyOf(arguments);
+    return this;
+  }
+
   // ---------------------------------------------------------------- accessors
 
   /**
@@ -176,6 +197,7 @@ public final class RedisServerExtension extends ScopedServerExtension {
    *
    * @throws IllegalStateException if the server was never started
    */
+  @Override
   public String uri() {
     return "redis://" + HOST + ":" + port();
   }
@@ -570,6 +592,7 @@ public final class RedisServerExtension extends ScopedServerExtension {
    *
    * @throws UncheckedIOException if the server cannot be reached or closes the connection
    */
+  @Override
   public String command(String... args) {
     return render(reply(args));
   }
@@ -582,7 +605,7 @@ public final class RedisServerExtension extends ScopedServerExtension {
    * @throws UncheckedIOException if the server cannot be reached or closes the connection
    */
   Object reply(String... args) {
-    return send(READ_TIMEOUT_MILLIS, args);
+    return send(port(), READ_TIMEOUT_MILLIS, args);
   }
 
   /**
@@ -592,11 +615,16 @@ public final class RedisServerExtension extends ScopedServerExtension {
    * @throws UncheckedIOException if the server cannot be reached or does not reply in time
    */
   String probe(String... args) {
-    return render(send(PROBE_READ_TIMEOUT_MILLIS, args));
+    return render(send(port(), PROBE_READ_TIMEOUT_MILLIS, args));
   }
 
-  private Object send(int readTimeoutMillis, String... args) {
-    try (Socket socket = connect(port(), readTimeoutMillis)) {
+  /** {@link #command(String...)} to the server or sentinel on a loopback port. */
+  static String command(int port, String... args) {
+    return render(send(port, READ_TIMEOUT_MILLIS, args));
+  }
+
+  private static Object send(int port, int readTimeoutMillis, String... args) {
+    try (Socket socket = connect(port, readTimeoutMillis)) {
       OutputStream out = socket.getOutputStream();
       out.write(encode(args));
       out.flush();
@@ -611,26 +639,36 @@ public final class RedisServerExtension extends ScopedServerExtension {
   // ---------------------------------------------------------------- process handling
 
   private Process launch(int candidate, int tlsCandidate, Path log) {
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                binary.toString(),
-                "--port",
-                Integer.toString(candidate),
-                "--bind",
-                HOST,
-                "--save",
-                "",
-                "--dbfilename",
-                RDB_FILE,
-                "--daemonize",
-                "no",
-                "--protected-mode",
-                "no",
-                "--dir",
-                dir.toString(),
-                "--logfile",
-                ""));
+    List<String> argv = new ArrayList<>(List.of(binary.toString()));
+    if (config != null) {
+      Path file = dir.resolve("redis.conf");
+      try {
+        if (!Files.exists(file)) {
+          Files.writeString(file, config, StandardCharsets.UTF_8);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file, e);
+      }
+      argv.add(file.toString());
+    }
+    argv.addAll(
+        List.of(
+            "--port",
+            Integer.toString(candidate),
+            "--bind",
+            HOST,
+            "--save",
+            "",
+            "--dbfilename",
+            RDB_FILE,
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "no",
+            "--dir",
+            dir.toString(),
+            "--logfile",
+            ""));
     if (tls != null) {
       argv.addAll(
           List.of(
@@ -662,6 +700,7 @@ public final class RedisServerExtension extends ScopedServerExtension {
               "--repl-diskless-sync-delay",
               "0"));
     }
+    argv.addAll(arguments);
     registerShutdownHook();
     try {
       Process started =
@@ -765,7 +804,7 @@ public final class RedisServerExtension extends ScopedServerExtension {
         "no free loopback port p with p + " + CLUSTER_BUS_OFFSET + " free in " + MAX_PORT_PICKS);
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -5,7 +5,9 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -26,9 +28,23 @@ abstract class LogReader implements AutoCloseable {
     /** The number of the last event read; -1 until one is (the first then only sets it). */
     long lastSeq;
 
+    /** The fields of the entry at {@link #lastId}; null at the start of the log. */
+    @Nullable Map<String, byte[]> lastBody;
+
     Cursor(String lastId, long lastSeq) {
       this.lastId = lastId;
       this.lastSeq = lastSeq;
+    }
+
+    void read(StreamMessage<String, byte[]> m) {
+      lastId = m.getId();
+      lastBody = m.getBody();
+    }
+
+    void reset(long seq) {
+      lastId = "0-0";
+      lastSeq = seq;
+      lastBody = null;
     }
   }
 
@@ -68,10 +84,37 @@ abstract class LogReader implements AutoCloseable {
    */
   final void checkCounter(Cursor c, long current) {
     if (current < c.lastSeq) {
-      c.lastSeq = current;
-      c.lastId = "0-0";
+      c.reset(current);
       lost(0);
     }
+  }
+
+  /**
+   * After a reconnect: the entry read last ({@code there}: the log's entry at its id, if any) must
+   * still be there, the same. A replica promoted after a failover lacks the last events the old
+   * master acknowledged if they had not reached it (replication is asynchronous), and numbers its
+   * own from where it was, so its counter may pass this node's again and the next event's number
+   * follow on as if nothing was lost, while the events written between lie before the position this
+   * node reads from. A trimmed log shows the same way: events may have been lost with it.
+   */
+  final void checkHistory(Cursor c, List<StreamMessage<String, byte[]>> there) {
+    Map<String, byte[]> expected = c.lastBody;
+    if (expected != null && (there.isEmpty() || !sameFields(there.get(0).getBody(), expected))) {
+      c.reset(c.lastSeq);
+      lost(0);
+    }
+  }
+
+  private static boolean sameFields(Map<String, byte[]> a, Map<String, byte[]> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, byte[]> e : a.entrySet()) {
+      if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Applies one log entry: its key's or pattern's copies go, unless this node wrote it. */
@@ -81,7 +124,7 @@ abstract class LogReader implements AutoCloseable {
       event = InvalidationEvent.parse(m.getBody());
     } catch (RuntimeException e) {
       // Not an event this code wrote: its key is unknown, so every copy goes.
-      c.lastId = m.getId();
+      c.read(m);
       lost(1);
       return;
     }
@@ -90,7 +133,7 @@ abstract class LogReader implements AutoCloseable {
       lost(Math.max(0, seq - c.lastSeq - 1));
     }
     c.lastSeq = seq;
-    c.lastId = m.getId();
+    c.read(m);
     if (replaying) {
       listener.onReplayed();
     }

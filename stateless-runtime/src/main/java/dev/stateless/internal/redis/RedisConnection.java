@@ -113,6 +113,9 @@ final class RedisConnection implements AutoCloseable {
 
   private @Nullable ExecutorService flusher; // null until connect()
 
+  /** Moves the connections to a new master after a Sentinel failover; null: no Sentinel. */
+  private volatile @Nullable SentinelFollower follower;
+
   /** The TLS options of a rediss:// URI with its own trusted certificates; null: Lettuce's. */
   private final @Nullable SslOptions ssl;
 
@@ -138,6 +141,9 @@ final class RedisConnection implements AutoCloseable {
       boolean mayStartDown) {
     AbstractRedisClient client = createClient();
     this.client = client;
+    if (client instanceof RedisClient standalone) {
+      follower = SentinelFollower.follow(standalone, uris.get(0), description);
+    }
     StatefulConnection<String, byte[]> first;
     try {
       first = newConnection();
@@ -412,20 +418,39 @@ final class RedisConnection implements AutoCloseable {
     return a;
   }
 
+  /** A command Lettuce refused to take: the store was closed meanwhile, or the coded failure. */
+  private RuntimeException issueFailure(RuntimeException e) {
+    return closing ? Errors.closed() : RedisExceptions.fromLettuce(description, timeout, e);
+  }
+
   /** The coded failure of every call while the store has never connected; null once it has. */
   @Nullable RuntimeException down() {
     return async == null ? notConnected() : null;
   }
 
   private RuntimeException notConnected() {
-    return closing ? Errors.closed() : Errors.unreachable(description, connectFailure);
+    if (closing) {
+      return Errors.closed();
+    }
+    SentinelFollower f = follower;
+    return Errors.unreachable(
+        description, f != null && f.failingOver() ? f.failingOverCause() : connectFailure);
   }
 
-  /** One command, failing at once with SL100 while the store has never connected. */
+  /** Whether a Sentinel failover is under way: calls fail fast rather than reach the old master. */
+  private boolean failingOver() {
+    SentinelFollower f = follower;
+    return f != null && f.failingOver();
+  }
+
+  /**
+   * One command, failing at once with SL100 while the store has never connected, or a Sentinel
+   * failover is under way.
+   */
   <T> CompletableFuture<T> call(
       Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
     RedisClusterAsyncCommands<String, byte[]> a = async;
-    if (a == null) {
+    if (a == null || failingOver()) {
       return CompletableFuture.failedFuture(notConnected());
     }
     issuing.lock();
@@ -433,7 +458,7 @@ final class RedisConnection implements AutoCloseable {
       issueHeldBack();
       return translate(flushed(command.apply(a)));
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(RedisExceptions.fromLettuce(description, timeout, e));
+      return CompletableFuture.failedFuture(issueFailure(e));
     } finally {
       issuing.unlock();
     }
@@ -477,7 +502,7 @@ final class RedisConnection implements AutoCloseable {
   /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
   <T> CompletableFuture<T> script(Script s, ScriptOutputType type, String[] keys, byte[]... args) {
     RedisClusterAsyncCommands<String, byte[]> async = this.async;
-    if (async == null) {
+    if (async == null || failingOver()) {
       return CompletableFuture.failedFuture(notConnected());
     }
     CompletableFuture<T> out = new CompletableFuture<>();
@@ -488,7 +513,7 @@ final class RedisConnection implements AutoCloseable {
       sent = flushed(async.<T>evalsha(s.sha(), type, keys, args));
     } catch (RuntimeException e) {
       // a cluster connection may throw rather than fail the command (a node not connected)
-      return CompletableFuture.failedFuture(RedisExceptions.fromLettuce(description, timeout, e));
+      return CompletableFuture.failedFuture(issueFailure(e));
     } finally {
       issuing.unlock();
     }
@@ -665,6 +690,10 @@ final class RedisConnection implements AutoCloseable {
     LogReader inv = invalidations;
     if (inv != null) {
       inv.close();
+    }
+    SentinelFollower f = follower;
+    if (f != null) {
+      f.close();
     }
     if (connection != null) {
       if (io) {

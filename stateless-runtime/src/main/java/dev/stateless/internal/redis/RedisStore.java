@@ -64,6 +64,16 @@ public final class RedisStore implements RemoteStore {
 
   private static final Pattern TIMEOUT_PARAM = Pattern.compile("[?&]timeout=([^&#]*)");
 
+  /** A Sentinel URI: Lettuce finds the master through the sentinels it names. */
+  private static final Pattern SENTINEL_SCHEME = Pattern.compile("rediss?-sentinel://");
+
+  /** One sentinel of a Sentinel URI's list: a host (or [IPv6 address]) and an optional port. */
+  private static final Pattern SENTINEL_NODE =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]]+)(?::([0-9]+))?");
+
+  /** The scheme and the user information of a URI that has one (to its last '@' before ? or #). */
+  private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z0-9+.-]*://)?[^?#]*@");
+
   /** Lettuce reads query parameter names in any case. */
   private static final Pattern VERIFY_PEER_PARAM = Pattern.compile("(?i)[?&]verifyPeer=([^&#]*)");
 
@@ -124,28 +134,31 @@ public final class RedisStore implements RemoteStore {
                 + " given for \""
                 + withoutPassword(text)
                 + "\", which does not use TLS (argument trustedCertificates of Stores.redis):"
-                + " write rediss://host:port, or call Stores.redis(uri)");
+                + " write rediss://host:port (rediss-sentinel://... for Sentinel), or call"
+                + " Stores.redis(uri)");
       }
       ssl = trusting(trustedCertificates);
     }
     this.timeout = first.getTimeout();
+    this.description = cluster ? clusterDescription(uris) : description(first);
+    this.maxlen =
+        ascii(
+            Integer.toString(cluster ? RedisKeys.CLUSTER_STREAM_MAXLEN : RedisKeys.STREAM_MAXLEN));
+    this.transport = new RedisConnection(uris, cluster, description, ssl);
+    transport.holdBack(this::issueHeldSets);
+  }
+
+  /** What messages call a cluster store: its seeds, with no password. */
+  private static String clusterDescription(List<RedisURI> seeds) {
     StringBuilder hosts = new StringBuilder();
-    for (RedisURI u : uris) {
+    for (RedisURI u : seeds) {
       hosts
           .append(hosts.length() == 0 ? "" : ",")
           .append(u.getHost())
           .append(':')
           .append(u.getPort());
     }
-    this.description =
-        (first.isSsl() ? "rediss://" : "redis://")
-            + hosts
-            + (cluster ? " (cluster)" : "/" + first.getDatabase());
-    this.maxlen =
-        ascii(
-            Integer.toString(cluster ? RedisKeys.CLUSTER_STREAM_MAXLEN : RedisKeys.STREAM_MAXLEN));
-    this.transport = new RedisConnection(uris, cluster, description, ssl);
-    transport.holdBack(this::issueHeldSets);
+    return (seeds.get(0).isSsl() ? "rediss://" : "redis://") + hosts + " (cluster)";
   }
 
   /**
@@ -221,11 +234,22 @@ public final class RedisStore implements RemoteStore {
       throw malformedUri(
           text, "verifyPeer \"" + verify.group(1) + "\" is none of NONE, CA, FULL", null);
     }
+    Matcher user = USER_INFO.matcher(text);
+    if (user.find() && user.group().substring(Math.max(0, user.end(1))).contains("/")) {
+      throw malformedUri(
+          text, "the user or password holds a '/', which ends the address: write it %2F", null);
+    }
+    boolean sentinel = SENTINEL_SCHEME.matcher(text).lookingAt();
     RedisURI parsed;
     try {
+      if (sentinel) {
+        checkSentinels(text);
+      }
       parsed = RedisURI.create(text);
       URI uri = URI.create(text);
-      if (uri.getRawAuthority() != null && (uri.getHost() == null || uri.getPort() == 0)) {
+      if (!sentinel
+          && uri.getRawAuthority() != null
+          && (uri.getHost() == null || uri.getPort() == 0)) {
         throw new IllegalArgumentException(
             "\"" + withoutPassword(uri.getRawAuthority()) + "\" is no host[:port]");
       }
@@ -233,10 +257,13 @@ public final class RedisStore implements RemoteStore {
       throw malformedUri(text, e.getMessage(), e);
     }
     if (verifyPeer && !parsed.isSsl()) {
+      String scheme = sentinel ? "redis-sentinel://" : "redis://";
       throw malformedUri(
           text,
-          "verifyPeer needs TLS, which redis:// does not use (Lettuce would ignore it and connect"
-              + " unencrypted): write rediss://",
+          "verifyPeer needs TLS, which "
+              + scheme
+              + " does not use (Lettuce would ignore it and connect unencrypted): write "
+              + scheme.replace("redis", "rediss"),
           null);
     }
     Matcher timeout = TIMEOUT_PARAM.matcher(text);
@@ -254,6 +281,68 @@ public final class RedisStore implements RemoteStore {
     return parsed;
   }
 
+  /**
+   * Refuses a Sentinel URI Lettuce would take and then fail on, or read otherwise than written: no
+   * master name (Lettuce's message names its query parameter, not the {@code #name} form), no
+   * sentinel, or a sentinel whose port is no number from 1 to 65535 (Lettuce takes port 0).
+   */
+  private static void checkSentinels(String text) {
+    // without the password, as withoutPassword() removes it, so that no message repeats it
+    String rest = text.substring(text.indexOf("://") + 3).replaceFirst("^[^?#]*@", "");
+    int hash = rest.indexOf('#');
+    String master = hash < 0 ? "" : rest.substring(hash + 1);
+    if (master.isEmpty() && !rest.matches("(?is)[^#]*[?&]sentinelMasterId=[^&#]+.*")) {
+      throw new IllegalArgumentException(
+          "no master name: end the URI with #name, the name the sentinels monitor (sentinel"
+              + " monitor <name> <host> <port> <quorum>)");
+    }
+    String nodes = rest.split("[/?#]", 2)[0];
+    if (nodes.isEmpty()) {
+      throw new IllegalArgumentException("no sentinel: name one or more, host:port,host:port");
+    }
+    for (String node : nodes.split(",", -1)) {
+      Matcher m = SENTINEL_NODE.matcher(node);
+      String port = m.matches() ? m.group(2) : null;
+      if (!m.matches()
+          || (port != null && (port.length() > 5 || !between(Integer.parseInt(port), 1, 65535)))) {
+        throw new IllegalArgumentException("sentinel \"" + node + "\" is no host[:port]");
+      }
+    }
+  }
+
+  private static boolean between(int value, int min, int max) {
+    return value >= min && value <= max;
+  }
+
+  /**
+   * What messages call the store: its address, with no password; for Sentinel, the sentinels and
+   * the master's name, as the URI writes them.
+   */
+  private static String description(RedisURI parsed) {
+    if (parsed.getSentinels().isEmpty()) {
+      return (parsed.isSsl() ? "rediss://" : "redis://")
+          + parsed.getHost()
+          + ":"
+          + parsed.getPort()
+          + "/"
+          + parsed.getDatabase();
+    }
+    List<String> nodes = new ArrayList<>();
+    for (RedisURI s : parsed.getSentinels()) {
+      String host = s.getHost();
+      if (host.contains(":") && !host.startsWith("[")) {
+        host = "[" + host + "]"; // an IPv6 address
+      }
+      nodes.add(host + ":" + s.getPort());
+    }
+    return (parsed.isSsl() ? "rediss-sentinel://" : "redis-sentinel://")
+        + String.join(",", nodes)
+        + "/"
+        + parsed.getDatabase()
+        + "#"
+        + parsed.getSentinelMasterId();
+  }
+
   private static IllegalArgumentException malformedUri(
       String text, @Nullable String problem, @Nullable Throwable cause) {
     return new IllegalArgumentException(
@@ -263,13 +352,19 @@ public final class RedisStore implements RemoteStore {
             + problem
             + "; write redis://[[user:]password@]host[:port][/database][?timeout=2s] (rediss:// for"
             + " TLS, with &verifyPeer=NONE|CA|FULL), the port between 1 and 65535; for Redis"
-            + " Cluster, several seeds: redis://host1:port1,host2:port2",
+            + " Cluster, several seeds: redis://host1:port1,host2:port2; for Sentinel"
+            + " redis-sentinel://[[user:]password@]host[:port][,host[:port]...][/database]"
+            + "[?timeout=2s]#master (rediss-sentinel:// for TLS)",
         cause);
   }
 
-  /** A URI for a message: a password in it (redis://user:secret@host) is not repeated. */
+  /**
+   * A URI for a message: a password in it (redis://user:secret@host) is not repeated, even one
+   * holding an '@' or a '/' that should have been percent-encoded (the user information ends at the
+   * last '@' before the query or the fragment).
+   */
   private static String withoutPassword(String uri) {
-    return uri.replaceFirst("^([A-Za-z0-9+.-]*://)?[^@/]*@", "$1***@");
+    return uri.replaceFirst(USER_INFO.pattern(), "$1***@");
   }
 
   @Override

@@ -17,11 +17,12 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the invalidation log of a standalone Redis (one shard, {@link RedisKeys#STANDALONE}) on a
- * thread of its own, with a blocking XREAD, and tells the cache what other nodes wrote. Before each
- * read it checks the log's counter, so a restart shows at once. While the connection is down the
- * store is not {@link #live()}: copies of its data are not served, because nothing proves them
- * fresh.
+ * Reads the invalidation log of a standalone Redis (one shard, {@link RedisKeys#STANDALONE}; or the
+ * master Sentinel names) on a thread of its own, with a blocking XREAD, and tells the cache what
+ * other nodes wrote. Before each read it checks the log's counter, so a restart shows at once;
+ * after a reconnect it also checks that the last event it read is still there, unchanged (a
+ * failover's new master may lack it). While the connection is down the store is not {@link
+ * #live()}: copies of its data are not served, because nothing proves them fresh.
  */
 final class StreamInvalidations extends LogReader {
 
@@ -60,7 +61,7 @@ final class StreamInvalidations extends LogReader {
     List<StreamMessage<String, byte[]>> last =
         sync.xrevrange(LOG, Range.create("-", "+"), Limit.from(1));
     if (!last.isEmpty()) {
-      cursor.lastId = last.get(0).getId();
+      cursor.read(last.get(0));
     }
     // This node holds no copies yet, so nothing can be stale: start at the counter. The first
     // event read is then numbered next, or a gap shows (and drops nothing yet held).
@@ -126,6 +127,9 @@ final class StreamInvalidations extends LogReader {
    */
   private void catchUp(RedisCommands<String, byte[]> sync) {
     checkCounter(cursor, number(sync.hget(SEQUENCE, RedisKeys.SEQUENCE_FIELD)));
+    if (cursor.lastBody != null) {
+      checkHistory(cursor, sync.xrange(LOG, Range.create(cursor.lastId, cursor.lastId)));
+    }
     List<StreamMessage<String, byte[]>> messages;
     do {
       messages = sync.xread(XReadArgs.Builder.count(1000), after(LOG, cursor.lastId));

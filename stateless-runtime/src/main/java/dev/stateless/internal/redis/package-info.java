@@ -11,7 +11,8 @@
  *       this package) and {@link dev.stateless.internal.redis.InvalidationEvent} (the event
  *       format);
  *   <li>{@link dev.stateless.internal.redis.RedisExceptions}: Lettuce failures to coded exceptions;
- *   <li>{@link dev.stateless.internal.redis.StreamInvalidations}: the invalidation reader.
+ *   <li>{@link dev.stateless.internal.redis.StreamInvalidations}: the invalidation reader;
+ *   <li>{@link dev.stateless.internal.redis.SentinelFollower}: a Sentinel store's failovers.
  * </ul>
  */
 @NullMarked

@@ -7,22 +7,21 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The JUnit lifecycle of an extension that runs servers ({@link RedisServerExtension}, {@link
- * RedisClusterExtension}): registered on a {@code static} field, {@link #start()} before the first
- * test of the class and before each test (which brings back what an earlier test stopped), {@link
- * #close()} after the last; registered on an instance field, {@link #start()} before and {@link
- * #close()} after every test.
+ * The JUnit lifecycle of an extension that runs processes ({@link RedisServerExtension}, {@link
+ * RedisSentinelExtension}): registered on a {@code static} field, it starts them before the class's
+ * first test and closes them after its last one, and calls {@link #start()} again before each test
+ * (which restarts what the subclass restarts); on an instance field, it starts them before and
+ * closes them after every test.
  */
-abstract class ScopedServerExtension
+abstract class ScopedExtension
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
-
   private boolean classScoped;
   private boolean perTest;
 
-  /** Starts what is not running; called before the class and before each test. */
+  /** Starts what is not running; does nothing if everything is. */
   public abstract void start();
 
-  /** Stops everything and deletes its files; called after the class, or after each test. */
+  /** Stops everything and deletes what was made for it. */
   public abstract void close();
 
   @Override
@@ -45,12 +44,10 @@ abstract class ScopedServerExtension
   public void beforeEach(ExtensionContext context) {
     synchronized (this) {
       if (!classScoped) {
-        // No beforeAll: registered on an instance field, one start per test.
-        perTest = true;
+        perTest = true; // no beforeAll: registered on an instance field, started per test
       }
     }
-    // Per class: restarts what an earlier test left stopped.
-    start();
+    start(); // per class: again, for what an earlier test stopped
   }
 
   @Override
