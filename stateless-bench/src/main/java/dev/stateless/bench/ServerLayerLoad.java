@@ -5,6 +5,14 @@ import dev.stateless.Stores;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Component;
 import dev.stateless.core.Manifest;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -18,12 +26,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -cp stateless-bench/target/benchmarks.jar dev.stateless.bench.ServerLayerLoad \
- *     redis://127.0.0.1:6379 set 1000000 800 [server-only]
+ *     redis://127.0.0.1:6379 set 1000000 800 [server-only|lettuce]
  * </pre>
  *
- * With {@code server-only} the manifest has only the SERVER layer, so writes carry no invalidation
- * event (no process can hold a copy); otherwise the default three layers apply and every write also
- * appends its event to the owner's stream.
+ * With {@code server-only} the manifest has only the SERVER layer: this process keeps no copy and
+ * reads no invalidation events, but every write still appends its event to its shard's log, as with
+ * the default three layers (other processes sharing the Redis may hold copies). With {@code
+ * lettuce} the same load runs on a bare Lettuce connection instead of the SDK. A URI naming several
+ * comma-separated {@code host:port} seeds ({@code redis://127.0.0.1:7000,127.0.0.1:7001}) is a
+ * Redis Cluster, for the SDK and Lettuce alike.
  */
 public final class ServerLayerLoad {
   private ServerLayerLoad() {}
@@ -31,7 +42,7 @@ public final class ServerLayerLoad {
   /**
    * Runs the load.
    *
-   * @param args uri, op (get|set), requests, window, optional "server-only"
+   * @param args uri, op (get|set), requests, window, optional "server-only" or "lettuce"
    * @throws InterruptedException if interrupted
    */
   public static void main(String[] args) throws InterruptedException {
@@ -68,35 +79,51 @@ public final class ServerLayerLoad {
     }
   }
 
-  /** The ceiling: the same load on a bare Lettuce connection, no SDK in between. */
+  /**
+   * The ceiling: the same load on a bare Lettuce connection, no SDK in between. A URI with several
+   * comma-separated seeds names a Redis Cluster, as for {@code Stores.redis}: then the connection
+   * is a {@link RedisClusterClient}'s, which routes each key to its slot's master.
+   */
   private static void rawLettuce(String uri, String op, int requests, int window)
       throws InterruptedException {
-    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
-    try (io.lettuce.core.api.StatefulRedisConnection<String, byte[]> c =
-        client.connect(
-            io.lettuce.core.codec.RedisCodec.of(
-                io.lettuce.core.codec.StringCodec.UTF8,
-                io.lettuce.core.codec.ByteArrayCodec.INSTANCE))) {
-      io.lettuce.core.api.async.RedisAsyncCommands<String, byte[]> async = c.async();
-      byte[] value = new byte[3];
-      boolean set = op.equals("set");
-      for (int pass = 0; pass < 2; pass++) {
-        int n = pass == 0 ? Math.min(requests, 100_000) : requests;
-        Semaphore inFlight = new Semaphore(window);
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-          inFlight.acquire();
-          String key = "key:" + (i % 10_000);
-          (set ? async.set(key, value) : async.get(key)).whenComplete((v, t) -> inFlight.release());
-        }
-        inFlight.acquire(window);
-        if (pass == 1) {
-          double seconds = (System.nanoTime() - start) / 1e9;
-          System.out.printf(Locale.ROOT, "%s %.0f%n", op.toUpperCase(Locale.ROOT), n / seconds);
-        }
+    RedisCodec<String, byte[]> codec = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    if (uri.contains(",")) {
+      RedisClusterClient client = RedisClusterClient.create(uri);
+      try (StatefulRedisClusterConnection<String, byte[]> c = client.connect(codec)) {
+        rawLoad(c.async(), op, requests, window);
+      } finally {
+        client.shutdown();
       }
-    } finally {
-      client.shutdown();
+    } else {
+      RedisClient client = RedisClient.create(uri);
+      try (StatefulRedisConnection<String, byte[]> c = client.connect(codec)) {
+        rawLoad(c.async(), op, requests, window);
+      } finally {
+        client.shutdown();
+      }
+    }
+  }
+
+  /** A warm-up pass, then the measured pass; prints the measured one's rate. */
+  private static void rawLoad(
+      RedisClusterAsyncCommands<String, byte[]> async, String op, int requests, int window)
+      throws InterruptedException {
+    byte[] value = new byte[3];
+    boolean set = op.equals("set");
+    for (int pass = 0; pass < 2; pass++) {
+      int n = pass == 0 ? Math.min(requests, 100_000) : requests;
+      Semaphore inFlight = new Semaphore(window);
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        inFlight.acquire();
+        String key = "key:" + (i % 10_000);
+        (set ? async.set(key, value) : async.get(key)).whenComplete((v, t) -> inFlight.release());
+      }
+      inFlight.acquire(window);
+      if (pass == 1) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "%s %.0f%n", op.toUpperCase(Locale.ROOT), n / seconds);
+      }
     }
   }
 
