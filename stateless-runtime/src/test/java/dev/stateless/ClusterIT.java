@@ -166,6 +166,33 @@ class ClusterIT {
     }
   }
 
+  @Test
+  void clientFirstWrites_drainInOrderIntoEverySlot() {
+    SyncCache a = node();
+    // hot:* is CLIENT_FIRST: written locally, queued, drained to the cluster in order per slot
+    List<String> keys = new ArrayList<>();
+    Set<Integer> slots = new HashSet<>();
+    for (int i = 0; slots.size() < 100; i++) {
+      String k = "hot:" + i;
+      if (slots.add(SlotHash.getSlot(k))) {
+        keys.add(k);
+      }
+    }
+    for (int round = 0; round < 3; round++) {
+      for (String k : keys) {
+        a.set(k, k + "-" + round);
+      }
+    }
+    a.flush();
+    for (String k : keys) {
+      assertThat(cluster.command(cluster.masterOf(k), "GET", k)).as(k).isEqualTo(k + "-2");
+    }
+    SyncCache b = node();
+    for (String k : keys) {
+      assertThat(b.get(k)).isEqualTo(k + "-2");
+    }
+  }
+
   /**
    * Writes from both nodes while {@code fault} runs; afterwards every key reads on both nodes as
    * the cluster holds it, and every write acknowledged is in the cluster or was failed.

@@ -137,11 +137,26 @@ class RedisUriTest {
   }
 
   @Test
-  void plainUri_namingSeveralHosts_isStillRefusedAsRedisCluster() {
-    assertThat(catchThrowable(() -> Stores.redis("redis://s3cret@h1:6379,h2:6379")))
+  void plainUri_namingSeveralHosts_isARedisCluster_describedWithoutItsPassword() {
+    try (LayerStore s = Stores.redis("redis://s3cret@h1:7000,h2:7001?timeout=1s")) {
+      assertThat(s.describe()).isEqualTo("redis://h1:7000,h2:7001 (cluster)");
+      assertThat(s.toString()).doesNotContain("s3cret");
+    }
+  }
+
+  @Test
+  void clusterUri_withABadSeed_anEmptySeed_orADatabase_isRefused_namingIt() {
+    assertThat(catchThrowable(() -> Stores.redis("redis://s3cret@h1:7000,h2:0")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Redis Cluster URIs are not supported yet")
+        .hasMessageContaining("malformed Redis URI")
+        .hasMessageContaining("for Redis Cluster, several seeds")
         .hasMessageNotContaining("s3cret");
+    assertThat(catchThrowable(() -> Stores.redis("redis://h1:7000,,h2:7001")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("an empty host in the cluster's host list");
+    assertThat(catchThrowable(() -> Stores.redis("redis://h1:7000,h2:7001/2")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Redis Cluster has only database 0, not 2");
   }
 
   @Test

@@ -354,7 +354,7 @@ public final class RedisStore implements RemoteStore {
             + " TLS, with &verifyPeer=NONE|CA|FULL), the port between 1 and 65535; for Redis"
             + " Cluster, several seeds: redis://host1:port1,host2:port2; for Sentinel"
             + " redis-sentinel://[[user:]password@]host[:port][,host[:port]...][/database]"
-            + "[?timeout=2s]#master (rediss-sentinel:// for TLS)",
+            + "[?timeout=2s]#master (rediss-sentinel:// for TLS), each port between 1 and 65535",
         cause);
   }
 
