@@ -57,9 +57,7 @@ final class ClusterInvalidations extends LogReader {
 
   private final RedisClusterClient client;
   private final RedisCodec<String, byte[]> codec;
-  private final Duration timeout;
   private final Cursor[] cursors = new Cursor[SlotHash.SLOT_COUNT];
-  private final Thread thread;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition woken = lock.newCondition();
@@ -70,8 +68,6 @@ final class ClusterInvalidations extends LogReader {
   /** Whether the subscription failed since the last sweep; guarded by {@link #lock}. */
   private boolean missedWakeUps;
 
-  private volatile boolean closed;
-  private volatile boolean live;
   private @Nullable StatefulRedisClusterConnection<String, byte[]> connection;
   private @Nullable StatefulRedisClusterPubSubConnection<String, byte[]> wakeUps;
 
@@ -83,12 +79,9 @@ final class ClusterInvalidations extends LogReader {
       List<String> owners,
       InvalidationListener listener,
       Duration timeout) {
-    super(nodeId, owners, listener);
+    super(store, nodeId, owners, listener, timeout);
     this.client = client;
     this.codec = codec;
-    this.timeout = timeout;
-    this.thread = new Thread(this::run, "stateless-invalidations-" + store);
-    thread.setDaemon(true);
   }
 
   /**
@@ -125,11 +118,6 @@ final class ClusterInvalidations extends LogReader {
     thread.start();
   }
 
-  @Override
-  boolean live() {
-    return live;
-  }
-
   /** A wake-up: marks its slots to be read. */
   private void woke(byte[] message) {
     String text = new String(message, StandardCharsets.US_ASCII);
@@ -151,7 +139,8 @@ final class ClusterInvalidations extends LogReader {
     }
   }
 
-  private void run() {
+  @Override
+  void run() {
     boolean resync = false;
     long backoffMillis = 10;
     long nextSweep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
@@ -169,8 +158,7 @@ final class ClusterInvalidations extends LogReader {
           lost(0);
           sweep(async, true, true);
           resync = false;
-          listener.onResumed(); // before live: a fill read while down must not install after
-          live = true;
+          resumed();
           nextSweep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
         }
         BitSet slots;
@@ -203,25 +191,12 @@ final class ClusterInvalidations extends LogReader {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException | Error e) {
-        // Anything, not only Redis failures: a reader that died quietly would leave copies
-        // trusted with no one applying invalidations.
-        if (closed) {
-          live = false;
-          return;
-        }
         LOG.log(Level.DEBUG, "reading the invalidation logs failed; will resync", e);
-        if (live) {
-          live = false;
-          listener.onInterrupted();
+        backoffMillis = failed(backoffMillis);
+        if (backoffMillis < 0) {
+          return;
         }
         resync = true;
-        try {
-          Thread.sleep(backoffMillis);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        backoffMillis = Math.min(1000, backoffMillis * 2);
       }
     }
   }

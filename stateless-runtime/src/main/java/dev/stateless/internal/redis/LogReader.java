@@ -4,6 +4,7 @@ import dev.stateless.internal.InvalidationListener;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,20 +51,70 @@ abstract class LogReader implements AutoCloseable {
 
   final String nodeId;
   final InvalidationListener listener;
+  final Duration timeout;
+
+  /** Reads the logs: {@link #run}. */
+  final Thread thread;
+
+  volatile boolean closed;
+  volatile boolean live;
 
   /** Every owner whose copies a lost event may have left stale; null: the keys nobody owns. */
   private final List<@Nullable String> owners;
 
-  LogReader(String nodeId, List<String> owners, InvalidationListener listener) {
+  LogReader(
+      String store,
+      String nodeId,
+      List<String> owners,
+      InvalidationListener listener,
+      Duration timeout) {
     this.nodeId = nodeId;
     this.listener = listener;
+    this.timeout = timeout;
+    this.thread = new Thread(this::run, "stateless-invalidations-" + store);
+    thread.setDaemon(true);
     List<@Nullable String> all = new ArrayList<>(owners);
     all.add(null);
     this.owners = all;
   }
 
   /** Whether the logs are read without a gap right now: copies may be trusted. */
-  abstract boolean live();
+  final boolean live() {
+    return live;
+  }
+
+  /** The reading loop, on {@link #thread}, until closed. */
+  abstract void run();
+
+  /**
+   * After anything went wrong in the loop (not only Redis failures: a reader that died quietly
+   * would leave copies trusted with no one applying invalidations): copies are not trusted until
+   * the logs are read again; waits {@code backoffMillis}. Returns the next backoff, or -1 when the
+   * reader is closing.
+   */
+  final long failed(long backoffMillis) {
+    if (closed) {
+      live = false;
+      return -1;
+    }
+    if (live) {
+      live = false;
+      listener.onInterrupted();
+    }
+    try {
+      Thread.sleep(backoffMillis);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+    return Math.min(1000, backoffMillis * 2);
+  }
+
+  /** The logs are read again, what was missed applied: copies may be trusted. */
+  final void resumed() {
+    listener.onResumed(); // before live: a fill read while down must not install after
+    live = true;
+  }
 
   /** Connects, reads where the logs end now (this node holds no copies yet), then starts. */
   abstract void start();

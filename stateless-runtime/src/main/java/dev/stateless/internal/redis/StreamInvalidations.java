@@ -31,11 +31,7 @@ final class StreamInvalidations extends LogReader {
 
   private final RedisClient client;
   private final RedisCodec<String, byte[]> codec;
-  private final Duration timeout;
   private final Cursor cursor = new Cursor("0-0", 0);
-  private final Thread thread;
-  private volatile boolean closed;
-  private volatile boolean live;
   private @Nullable StatefulRedisConnection<String, byte[]> connection; // null until start()
 
   StreamInvalidations(
@@ -46,12 +42,9 @@ final class StreamInvalidations extends LogReader {
       List<String> owners,
       InvalidationListener listener,
       Duration timeout) {
-    super(nodeId, owners, listener);
+    super(store, nodeId, owners, listener, timeout);
     this.client = client;
     this.codec = codec;
-    this.timeout = timeout;
-    this.thread = new Thread(this::run, "stateless-invalidations-" + store);
-    thread.setDaemon(true);
   }
 
   @Override
@@ -71,11 +64,7 @@ final class StreamInvalidations extends LogReader {
   }
 
   @Override
-  boolean live() {
-    return live;
-  }
-
-  private void run() {
+  void run() {
     boolean resync = false;
     long backoffMillis = 10;
     long blockMillis = Math.max(10, Math.min(1000, timeout.toMillis() / 2));
@@ -88,8 +77,7 @@ final class StreamInvalidations extends LogReader {
         if (resync) {
           catchUp(sync);
           resync = false;
-          listener.onResumed(); // before live: a fill read while down must not install after
-          live = true;
+          resumed();
         }
         checkCounter(cursor, number(sync.hget(SEQUENCE, RedisKeys.SEQUENCE_FIELD)));
         List<StreamMessage<String, byte[]>> messages =
@@ -99,24 +87,11 @@ final class StreamInvalidations extends LogReader {
         }
         backoffMillis = 10;
       } catch (RuntimeException | Error e) {
-        // Anything, not only Redis failures: a reader that died quietly would leave copies
-        // trusted with no one applying invalidations.
-        if (closed) {
-          live = false;
+        backoffMillis = failed(backoffMillis);
+        if (backoffMillis < 0) {
           return;
-        }
-        if (live) {
-          live = false;
-          listener.onInterrupted();
         }
         resync = true;
-        try {
-          Thread.sleep(backoffMillis);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        backoffMillis = Math.min(1000, backoffMillis * 2);
       }
     }
   }
