@@ -114,7 +114,7 @@ class RedisWireFormatIT {
 
   @Test
   void everyScript_loadsWithoutItsHeader_andWithEveryPlaceholderReplaced() {
-    assertThat(RedisScripts.ALL).hasSize(19).doesNotHaveDuplicates();
+    assertThat(RedisScripts.ALL).hasSize(20).doesNotHaveDuplicates();
     assertThat(RedisScripts.ALL).containsAll(RedisScripts.WRITES);
     for (Script s : RedisScripts.ALL) {
       assertThat(s.text()).as(s.name()).doesNotStartWith("--").doesNotContain("${").endsWith("\n");
