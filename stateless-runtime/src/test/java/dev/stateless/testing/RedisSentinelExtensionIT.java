@@ -50,6 +50,8 @@ class RedisSentinelExtensionIT {
       assertThat(sentinel.masterPort()).isEqualTo(nodes.get(0));
       assertThat(RedisSentinelExtension.command(nodes.get(1), "ROLE")).startsWith("slave");
       assertThat(sentinel.command("SET", "k", "v")).isEqualTo("OK");
+      // replicated before the failover (replication is asynchronous: a promotion may come first)
+      assertThat(sentinel.command("WAIT", "1", "5000")).isEqualTo("1");
 
       int promoted = sentinel.failover();
 
