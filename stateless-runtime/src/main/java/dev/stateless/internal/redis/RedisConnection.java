@@ -173,9 +173,10 @@ final class RedisConnection implements AutoCloseable {
   }
 
   /**
-   * The client: commands wait while disconnected no longer than they are rejected, each times out
-   * after the URI's timeout; a cluster client refreshes its view of the slots when a command meets
-   * MOVED, ASK or a failed node, and every 10 seconds.
+   * The client: each command times out after the URI's timeout. One server's commands are refused
+   * while it is disconnected (SL100 at once); a cluster's wait for their node's connection, and a
+   * cluster client refreshes its view of the slots when a command meets MOVED, ASK or a failed
+   * node, and every 10 seconds.
    */
   @SuppressWarnings("deprecation") // the adaptive triggers: Lettuce 7 marks them, has no successor
   private AbstractRedisClient createClient() {
@@ -220,8 +221,7 @@ final class RedisConnection implements AutoCloseable {
 
   /**
    * Opens the connection to every master now: a cluster connection opens them as commands need
-   * them, and a command issued while its node's connection is being opened is rejected (commands
-   * are rejected while disconnected), so the first calls would fail.
+   * them, and the first calls would wait for that.
    */
   private static void connectToMasters(StatefulRedisClusterConnection<String, byte[]> c) {
     for (RedisClusterNode n : c.getPartitions()) {
