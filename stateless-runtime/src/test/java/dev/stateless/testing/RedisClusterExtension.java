@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  * embedded-redis} jar's 6.2 binary), ports are never fixed (a port is retried if a racing process
  * takes it, and its cluster bus port, 10000 above, must be free as well), processes are signalled
  * by their PID and killed by a JVM shutdown hook if a run is aborted. A node runs with {@code
- * --cluster-enabled yes --cluster-config-file <dir>/nodes-<port>.conf --cluster-node-timeout 1000
+ * --cluster-enabled yes --cluster-config-file <dir>/nodes-<port>.conf --cluster-node-timeout 2000
  * --repl-diskless-sync-delay 0 --bind 127.0.0.1 --save "" --appendonly no}, in a temporary
  * directory of its own.
  *
@@ -67,11 +67,12 @@ public final class RedisClusterExtension extends ScopedExtension {
   public static final int SLOTS = 16_384;
 
   /**
-   * {@code --cluster-node-timeout}: a killed master is failed over about two seconds later (the
+   * {@code --cluster-node-timeout}: a killed master is failed over about three seconds later (the
    * timeout, then the replica's election delay of half a second or more). Lower values fail over
-   * faster but risk a false failover on a loaded two-core machine.
+   * faster but risk a false failover on a loaded two-core machine: at 1,000 ms a machine at load 10
+   * failed a live master over in the middle of a test.
    */
-  static final int NODE_TIMEOUT_MILLIS = 1_000;
+  static final int NODE_TIMEOUT_MILLIS = 2_000;
 
   private static final int MASTERS = 3;
   private static final int NODES = 2 * MASTERS;

@@ -13,12 +13,13 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * XADD __stateless:{&lt;shard&gt;}:log MAXLEN ~ &lt;max&gt; * s &lt;seq&gt; n &lt;node&gt; o &lt;owner&gt; k &lt;key&gt; [q &lt;record&gt;]
  * XADD __stateless:{&lt;shard&gt;}:log MAXLEN ~ &lt;max&gt; * s &lt;seq&gt; n &lt;node&gt; o &lt;owner&gt; p &lt;pattern&gt;
- * XADD __stateless:{&lt;shard&gt;}:log MAXLEN ~ &lt;max&gt; * s &lt;seq&gt; n &lt;node&gt; o1 &lt;owner&gt; k1 &lt;key&gt; o2 ...
+ * XADD __stateless:{&lt;shard&gt;}:log MAXLEN ~ &lt;max&gt; * s &lt;seq&gt; n &lt;node&gt; o &lt;owner&gt; k1 &lt;key&gt; k2 ...
  * </pre>
  *
  * The last form is one event for several keys set together ({@code set-many.lua}: the sets of one
  * flush of a node's connection, in one shard): field {@value #KEY}{@code <i>} is the {@code i}-th
- * key (from 1) and {@value #OWNER}{@code <i>} its owner.
+ * key (from 1), and {@value #OWNER}{@code <i>} its owner if present, else the event's {@value
+ * #OWNER}.
  *
  * <ul>
  *   <li>{@value #SEQ}: the event's number in its log, decimal: 1, 2, 3 ... from HINCRBY of the
@@ -103,7 +104,8 @@ public record InvalidationEvent(
       if (key == null) {
         break;
       }
-      written.add(new Written(owner(body.get(OWNER + i)), key));
+      byte[] owner = body.get(OWNER + i);
+      written.add(new Written(owner(owner != null ? owner : body.get(OWNER)), key));
     }
     return new InvalidationEvent(
         owner(body.get(OWNER)),

@@ -12,6 +12,7 @@ import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.StreamedValues;
 import dev.stateless.internal.TtlValue;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
@@ -31,6 +32,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +147,7 @@ public final class RedisStore implements RemoteStore {
         ascii(
             Integer.toString(cluster ? RedisKeys.CLUSTER_STREAM_MAXLEN : RedisKeys.STREAM_MAXLEN));
     this.transport = new RedisConnection(uris, cluster, description, ssl);
-    transport.holdBack(this::issueHeldSets);
+    transport.holdBack(this::issueHeld);
   }
 
   /** What messages call a cluster store: its seeds, with no password. */
@@ -467,7 +469,8 @@ public final class RedisStore implements RemoteStore {
   @Override
   public CompletableFuture<byte[]> get(String key) {
     checkKey(key);
-    return call(a -> a.get(key));
+    CompletableFuture<byte[]> value = new CompletableFuture<>();
+    return hold(new HeldGet(key, value), value);
   }
 
   /**
@@ -559,13 +562,8 @@ public final class RedisStore implements RemoteStore {
       String key, @Nullable String owner, byte[] value, long px, SetOptions.Condition condition) {
     checkFits(key, value.length);
     if (condition == null || condition == SetOptions.Condition.ALWAYS) {
-      RuntimeException down = transport.down();
-      if (down != null) {
-        return CompletableFuture.failedFuture(down);
-      }
       CompletableFuture<Long> version = new CompletableFuture<>();
-      transport.heldBack(() -> heldSets.add(new HeldSet(key, owner, value, px, version)));
-      return version;
+      return hold(new HeldSet(key, owner, value, px, version), version);
     }
     String cond =
         condition == null
@@ -578,11 +576,19 @@ public final class RedisStore implements RemoteStore {
     return run(RedisScripts.SET, key, owner, value, ascii(Long.toString(px)), ascii(cond));
   }
 
-  // ---- unconditional sets, held back until the next flush ----
+  // ---- unconditional sets and plain gets, held back until the next flush ----
+
+  /** A set or a get waiting for the next flush. */
+  private abstract static class Held {
+    final String key;
+
+    Held(String key) {
+      this.key = key;
+    }
+  }
 
   /** One unconditional set waiting for the next flush. */
-  private static final class HeldSet {
-    final String key;
+  private static final class HeldSet extends Held {
     final @Nullable String owner;
     final byte[] value;
     final long px;
@@ -594,7 +600,7 @@ public final class RedisStore implements RemoteStore {
         byte[] value,
         long px,
         CompletableFuture<Long> version) {
-      this.key = key;
+      super(key);
       this.owner = owner;
       this.value = value;
       this.px = px;
@@ -602,44 +608,134 @@ public final class RedisStore implements RemoteStore {
     }
   }
 
-  /** The most sets one {@code set-many.lua} call applies. */
+  /** One get waiting for the next flush. */
+  private static final class HeldGet extends Held {
+    final CompletableFuture<byte[]> value;
+
+    HeldGet(String key, CompletableFuture<byte[]> value) {
+      super(key);
+      this.value = value;
+    }
+  }
+
+  private static final byte[] SET_MANY_PLAIN = ascii("p");
+  private static final byte[] SET_MANY_EXPIRING = ascii("x");
+
+  /** The most sets one {@code set-many.lua} call applies, and the most keys of one MGET. */
   private static final int SETS_PER_SCRIPT = 256;
 
-  /** Sets waiting for the next flush; guarded by the connection's issuing lock. */
-  private final List<HeldSet> heldSets = new ArrayList<>();
+  /** Sets and gets waiting for the next flush, in call order; guarded by the issuing lock. */
+  private final List<Held> held = new ArrayList<>();
+
+  /** Holds a set or get back for the next flush, unless the store is down (then fails it). */
+  private <T> CompletableFuture<T> hold(Held h, CompletableFuture<T> result) {
+    RuntimeException down = transport.down();
+    if (down != null) {
+      return CompletableFuture.failedFuture(down);
+    }
+    transport.heldBack(() -> held.add(h));
+    return result;
+  }
 
   /**
-   * Issues the held sets (under the connection's issuing lock, before any later command and before
-   * each flush): those of one shard in order, {@value #SETS_PER_SCRIPT} per script, each script one
-   * event listing its keys. Under load, one flush's sets cost one script call, not one each.
+   * Issues the held sets and gets (under the connection's issuing lock, before any later command
+   * and before each flush), each run of sets or of gets in call order. Of a run, those of one shard
+   * go together, in order: a run of sets of one owner that all expire or all do not ({@value
+   * #SETS_PER_SCRIPT} at most) is one script call with one event listing its keys, and a shard's
+   * gets are one MGET. Under load, one flush's sets cost one script call, not one each, and its
+   * gets one command.
    */
-  private void issueHeldSets() {
-    if (heldSets.isEmpty()) {
+  private void issueHeld() {
+    if (held.isEmpty()) {
       return;
     }
-    List<HeldSet> sets = new ArrayList<>(heldSets);
-    heldSets.clear();
-    if (sets.size() == 1) {
-      HeldSet h = sets.get(0);
-      CompletableFuture<Long> sent;
-      try {
-        sent =
-            run(RedisScripts.SET, h.key, h.owner, h.value, ascii(Long.toString(h.px)), ascii("-"));
-      } catch (RuntimeException e) {
-        sent = CompletableFuture.failedFuture(e);
+    List<Held> all = new ArrayList<>(held);
+    held.clear();
+    int from = 0;
+    for (int i = 1; i <= all.size(); i++) {
+      if (i == all.size() || all.get(i).getClass() != all.get(from).getClass()) {
+        Map<String, List<Held>> byShard = new LinkedHashMap<>();
+        for (Held h : all.subList(from, i)) {
+          byShard.computeIfAbsent(shard(h.key), k -> new ArrayList<>()).add(h);
+        }
+        for (Map.Entry<String, List<Held>> e : byShard.entrySet()) {
+          if (all.get(from) instanceof HeldSet) {
+            setRuns(e.getKey(), e.getValue());
+          } else {
+            getMany(e.getValue());
+          }
+        }
+        from = i;
       }
-      forward(sent, h.version);
-      return;
     }
-    Map<String, List<HeldSet>> byShard = new LinkedHashMap<>();
-    for (HeldSet h : sets) {
-      byShard.computeIfAbsent(shard(h.key), k -> new ArrayList<>()).add(h);
-    }
-    for (Map.Entry<String, List<HeldSet>> e : byShard.entrySet()) {
-      List<HeldSet> all = e.getValue();
-      for (int from = 0; from < all.size(); from += SETS_PER_SCRIPT) {
-        setMany(e.getKey(), all.subList(from, Math.min(all.size(), from + SETS_PER_SCRIPT)));
+  }
+
+  /** The sets one set-many.lua call can take together: one owner's, all expiring or none. */
+  private record SetGroup(@Nullable String owner, boolean expiring) {}
+
+  /**
+   * Applies the held sets of one shard: each owner's sets that all expire or all do not as one
+   * script ({@value #SETS_PER_SCRIPT} at most). Sets of different keys may go in another order than
+   * they were made (no reader can tell); a key's sets keep theirs: when a key's set belongs in
+   * another group than its last one, the groups so far go first.
+   */
+  private void setRuns(String shard, List<Held> sets) {
+    Map<SetGroup, List<HeldSet>> groups = new LinkedHashMap<>();
+    Map<String, SetGroup> groupOf = new HashMap<>();
+    for (Held held : sets) {
+      HeldSet h = (HeldSet) held;
+      SetGroup g = new SetGroup(h.owner, h.px > 0);
+      SetGroup last = groupOf.put(h.key, g);
+      if (last != null && !last.equals(g)) {
+        groups.values().forEach(run -> setMany(shard, run));
+        groups.clear();
+        groupOf.clear();
+        groupOf.put(h.key, g);
       }
+      List<HeldSet> run = groups.computeIfAbsent(g, k -> new ArrayList<>());
+      run.add(h);
+      if (run.size() == SETS_PER_SCRIPT) {
+        setMany(shard, run);
+        groups.remove(g);
+      }
+    }
+    groups.values().forEach(run -> setMany(shard, run));
+  }
+
+  /** Reads the held gets of one shard (one slot in a cluster): one GET, or MGETs. */
+  private void getMany(List<Held> gets) {
+    for (int from = 0; from < gets.size(); from += SETS_PER_SCRIPT) {
+      List<Held> part = gets.subList(from, Math.min(gets.size(), from + SETS_PER_SCRIPT));
+      if (part.size() == 1) {
+        HeldGet g = (HeldGet) part.get(0);
+        Futures.whenDone(
+            this.<byte[]>call(a -> a.get(g.key)),
+            (v, t) -> {
+              if (t == null) {
+                g.value.complete(v);
+              } else {
+                g.value.completeExceptionally(t);
+              }
+            });
+        continue;
+      }
+      String[] keys = new String[part.size()];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = part.get(i).key;
+      }
+      Futures.whenDone(
+          this.<List<KeyValue<String, byte[]>>>call(a -> a.mget(keys)),
+          (values, t) -> {
+            for (int i = 0; i < keys.length; i++) {
+              CompletableFuture<byte[]> f = ((HeldGet) part.get(i)).value;
+              if (t != null) {
+                f.completeExceptionally(t);
+              } else {
+                KeyValue<String, byte[]> kv = values.get(i);
+                f.complete(kv.hasValue() ? kv.getValue() : null);
+              }
+            }
+          });
     }
   }
 
@@ -655,38 +751,68 @@ public final class RedisStore implements RemoteStore {
         });
   }
 
+  /**
+   * Applies a run of held sets of one shard and one owner, all expiring or none: one set through
+   * set.lua, more through set-many.lua.
+   */
   private void setMany(String shard, List<HeldSet> sets) {
+    HeldSet first = sets.get(0);
+    if (sets.size() == 1) {
+      CompletableFuture<Long> sent;
+      try {
+        sent =
+            run(
+                RedisScripts.SET,
+                first.key,
+                first.owner,
+                first.value,
+                ascii(Long.toString(first.px)),
+                ascii("-"));
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      forward(sent, first.version);
+      return;
+    }
     int n = sets.size();
-    String[] keys = new String[3 + 3 * n];
-    byte[][] args = new byte[2 + 3 * n][];
+    boolean expiring = first.px > 0;
+    String[] keys = new String[5 + n];
+    byte[][] args = new byte[4 + 6 * n][];
     keys[0] = RedisKeys.log(shard);
     keys[1] = RedisKeys.sequence(shard);
     keys[2] = RedisKeys.versions(shard);
+    keys[3] = RedisKeys.index(shard, first.owner);
+    keys[4] = RedisKeys.expiries(shard, first.owner);
     args[0] = node;
     args[1] = maxlen;
+    args[2] = ownerArg(first.owner);
+    args[3] = expiring ? SET_MANY_EXPIRING : SET_MANY_PLAIN;
+    byte[] zero = ascii("0");
     for (int i = 0; i < n; i++) {
       HeldSet h = sets.get(i);
-      keys[3 + 3 * i] = h.key;
-      keys[4 + 3 * i] = RedisKeys.index(shard, h.owner);
-      keys[5 + 3 * i] = RedisKeys.expiries(shard, h.owner);
-      args[2 + 3 * i] = h.value;
-      args[3 + 3 * i] = ascii(Long.toString(h.px));
-      args[4 + 3 * i] = ownerArg(h.owner);
+      byte[] key = h.key.getBytes(StandardCharsets.UTF_8);
+      keys[5 + i] = h.key;
+      args[4 + 2 * i] = expiring ? h.value : key;
+      args[5 + 2 * i] = expiring ? ascii(Long.toString(h.px)) : h.value;
+      args[4 + 2 * n + 2 * i] = zero;
+      args[5 + 2 * n + 2 * i] = key;
+      args[4 + 4 * n + 2 * i] = ascii(InvalidationEvent.KEY + (i + 1));
+      args[5 + 4 * n + 2 * i] = key;
     }
-    CompletableFuture<List<Long>> reply;
+    CompletableFuture<Long> reply;
     try {
-      reply = script(RedisScripts.SET_MANY, ScriptOutputType.MULTI, keys, args);
+      reply = script(RedisScripts.SET_MANY, ScriptOutputType.INTEGER, keys, args);
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
     Futures.whenDone(
         reply,
-        (versions, t) -> {
+        (base, t) -> {
           for (int i = 0; i < n; i++) {
             if (t != null) {
               sets.get(i).version.completeExceptionally(t);
             } else {
-              sets.get(i).version.complete(versions.get(i));
+              sets.get(i).version.complete(base + i);
             }
           }
         });
