@@ -88,7 +88,7 @@ final class ManifestFile {
 
   // ---- reading ----
 
-  /** Reads a file's bytes, which must be UTF-8; a bad byte is SL012 at its line and column. */
+  /** Reads a file's bytes, which must be UTF-8; a bad byte is SL012 at its line and byte. */
   static Manifest read(String source, byte[] bytes) {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
@@ -124,16 +124,14 @@ final class ManifestFile {
   static Manifest read(String source, String text) {
     List<Diagnostic> problems = new ArrayList<>();
     Mapping top = ManifestFileSyntax.read(source, text, problems);
-    Manifest manifest = null;
-    if (!problems.isEmpty()) {
-      throw new StatelessException(problems); // values are judged once the lines are read
-    }
-    if (top != null) {
-      manifest = new Reader(source, problems).manifest(top);
-    } else if (problems.isEmpty()) {
+    if (top == null && problems.isEmpty()) {
       problems.add(Diagnostics.emptyManifestFile(source + ":1"));
     }
-    if (!problems.isEmpty() || manifest == null) {
+    if (top == null || !problems.isEmpty()) {
+      throw new StatelessException(problems); // values are judged once every line is read
+    }
+    Manifest manifest = new Reader(source, problems).manifest(top);
+    if (manifest == null) {
       throw new StatelessException(problems);
     }
     return manifest;

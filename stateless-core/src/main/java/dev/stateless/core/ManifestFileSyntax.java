@@ -132,13 +132,13 @@ final class ManifestFileSyntax {
       while (spaces < text.length() && text.charAt(spaces) == ' ') {
         spaces++;
       }
+      if (text.isBlank() || text.strip().startsWith("#")) {
+        return null; // a blank line, or a comment line, whatever it holds
+      }
       boolean tabbed = spaces < text.length() && text.charAt(spaces) == '\t';
       indent = tabbed ? -1 : spaces;
       checkCharacters();
       pos = indent;
-      if (pos == text.length() || text.charAt(pos) == '#') {
-        return null;
-      }
       if (indent == 0 && (text.startsWith("---") || text.startsWith("..."))) {
         String marker = text.substring(0, 3);
         int after = skipSpaces(3);
@@ -166,7 +166,7 @@ final class ManifestFileSyntax {
       return new Line(number, indent, key, value, false);
     }
 
-    /** Tabs and control characters are refused anywhere, quoted or not. */
+    /** Tabs and control characters are refused anywhere but in comment lines, quoted or not. */
     private void checkCharacters() throws Refusal {
       for (int i = 0; i < text.length(); i++) {
         char c = text.charAt(i);

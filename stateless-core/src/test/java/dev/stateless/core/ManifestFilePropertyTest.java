@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * {@code -Dstateless.seed=N} when given, else from the clock; every failure prints it.
  */
 class ManifestFilePropertyTest {
-  private static final int ROUNDS = 600;
-  private static final int MUTANTS = 4000;
+  private static final int ROUNDS = 500;
+  private static final int MUTANTS = 2500;
 
   private static final String[] NAMES = {
     "AppCache",

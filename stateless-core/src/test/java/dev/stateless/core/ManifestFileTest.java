@@ -207,7 +207,9 @@ class ManifestFileTest {
 
   @Test
   void parse_crlfByteOrderMarkAndDocumentStart_areRead() {
-    String text = "\uFEFF---\r\ncomponents:\r\n  users:\r\n    owns: user:*\r\n";
+    String text =
+        "\uFEFF---\r\ncomponents:\r\n\t# a comment line may hold a tab\r\n  users:\r\n"
+            + "    owns: user:*\r\n";
     Manifest m = Manifest.parse("win.yaml", text);
     assertThat(m.ownerOf("user:1").map(Component::name)).contains("users");
   }
