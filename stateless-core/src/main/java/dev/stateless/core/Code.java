@@ -31,12 +31,13 @@ public enum Code {
   SL011("atomic update without exclusive access"),
   /**
    * A malformed key pattern, key, glob, size literal, duration literal or TTL: empty, not
-   * well-formed UTF-16 (so with no exact UTF-8 encoding), or not positive.
+   * well-formed UTF-16 (so with no exact UTF-8 encoding), or not positive. Also a line of a
+   * manifest file that is not the format ({@link Manifest#parse(java.nio.file.Path)}).
    */
   SL012("malformed literal"),
   /**
-   * A component name the manifest does not have, a name defined twice, or a class that is no
-   * manifest.
+   * A component name the manifest does not have, a name defined twice (in a builder or a manifest
+   * file), or a class that is no manifest.
    */
   SL013("unknown component"),
   /**

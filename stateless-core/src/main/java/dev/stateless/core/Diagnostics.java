@@ -4,6 +4,7 @@ import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -195,6 +196,287 @@ final class Diagnostics {
         List.of(),
         List.of(name),
         List.of());
+  }
+
+  // ---- SL012 / SL013: manifest files (docs/manifest-file.md) ----
+
+  /** A finding placed at a line of a manifest file: {@code app.yaml:4:12: message}. */
+  static Diagnostic atLine(Diagnostic d, String where) {
+    return new Diagnostic(
+        d.rule(),
+        d.severity(),
+        where + ": " + d.message(),
+        d.help(),
+        d.notes(),
+        d.components(),
+        d.patterns());
+  }
+
+  private static Diagnostic badLine(String where, String problem, String help) {
+    return error(Code.SL012, where + ": " + problem, help, List.of(), List.of(), List.of());
+  }
+
+  private static final String FIRST_COMPONENT =
+      "declare at least one component: a line \"components:\", the component's name indented"
+          + " under it (\"  users:\") and its settings indented under the name"
+          + " (\"    owns: user:*\")";
+
+  static Diagnostic emptyManifestFile(String where) {
+    return badLine(where, "the manifest file is empty", FIRST_COMPONENT);
+  }
+
+  static Diagnostic noComponents(String where) {
+    return badLine(where, "the manifest file declares no components", FIRST_COMPONENT);
+  }
+
+  static Diagnostic notUtf8(String where, int badByte) {
+    return badLine(
+        where,
+        String.format(Locale.ROOT, "the file is not UTF-8 text (byte 0x%02X)", badByte),
+        "save the manifest file as UTF-8");
+  }
+
+  static Diagnostic tabCharacter(String where, boolean indentation) {
+    return indentation
+        ? badLine(
+            where,
+            "tab in the indentation",
+            "indent with spaces (YAML does not allow tabs), the same number for every key of a"
+                + " block")
+        : badLine(
+            where,
+            "tab character",
+            "separate with spaces; in a double-quoted value write a tab as \\t");
+  }
+
+  static Diagnostic controlCharacter(String where, char c) {
+    return badLine(
+        where,
+        String.format(Locale.ROOT, "control character U+%04X", (int) c),
+        "remove it: a manifest file is printable text; in a double-quoted value write it as an"
+            + " escape such as \\u0007");
+  }
+
+  static Diagnostic documentMarker(String where, String marker) {
+    return badLine(
+        where,
+        marker.equals("---") ? "a second YAML document (\"---\")" : "a YAML document end (\"...\")",
+        "keep one manifest per file; \"---\" may only open it, before the first key");
+  }
+
+  static Diagnostic topLevelIndented(String where, int spaces) {
+    return badLine(
+        where,
+        "the first key is indented " + spaces + (spaces == 1 ? " space" : " spaces"),
+        "start the top-level keys (name, layers, components) at the first column");
+  }
+
+  static Diagnostic unexpectedIndentation(String where, int found, int expected) {
+    return badLine(
+        where,
+        "indented "
+            + found
+            + (found == 1 ? " space" : " spaces")
+            + " where the keys of this block are indented "
+            + expected,
+        "indent the line like the keys above it ("
+            + expected
+            + "), or put it under a key that has no value on its own line; a value does not"
+            + " continue on the next line");
+  }
+
+  static Diagnostic expectedKey(String where, String text) {
+    return badLine(
+        where,
+        "expected \"key: value\", found " + q(text),
+        "write the key, a colon and a space, then the value: \"ttl: 10m\"; a key alone on its"
+            + " line (\"owns:\") takes the indented lines below it");
+  }
+
+  static Diagnostic unexpectedListItem(String where) {
+    return badLine(
+        where,
+        "a list item (\"- ...\") where a key was expected",
+        "put list items under a key that has no value on its line: \"owns:\", then \"- user:*\""
+            + " on the next line, or write the list on one line: \"owns: [user:*, session:*]\"");
+  }
+
+  static Diagnostic emptyListItem(String where) {
+    return badLine(
+        where,
+        "a list item with no value",
+        "write a value after \"- \", or remove the line (in [a, b] lists: the extra comma)");
+  }
+
+  static Diagnostic nestedList(String where) {
+    return badLine(
+        where,
+        "a list inside a list",
+        "write the items one per line (\"- user:*\"), or all on the key's line: \"owns: [user:*,"
+            + " session:*]\"");
+  }
+
+  static Diagnostic unclosedList(String where) {
+    return badLine(
+        where,
+        "the list is not closed with \"]\"",
+        "close it on the same line, or write one \"- item\" line per item under the key");
+  }
+
+  static Diagnostic flowIndicatorInItem(String where, String item, char c) {
+    return badLine(
+        where,
+        "\"" + c + "\" in the list item " + q(item),
+        "quote items that hold { } [ ] or ? in a [a, b] list: "
+            + ManifestFileSyntax.doubleQuoted(item)
+            + ", or write one \"- "
+            + item
+            + "\" line per item");
+  }
+
+  static Diagnostic unclosedQuote(String where, char quote) {
+    return badLine(
+        where,
+        "the quoted value is not closed",
+        "close it with " + quote + " on the same line: a value does not continue on the next line");
+  }
+
+  static Diagnostic badEscape(String where, String escape) {
+    return badLine(
+        where,
+        q(escape) + " is not an escape of a double-quoted value",
+        "write \\\\ for a backslash (a pattern's \\* is \"user:\\\\*\"), or use single quotes,"
+            + " where a backslash is itself ('user:\\*'); the escapes are \\\\ \\\" \\/ \\t \\n"
+            + " \\r \\0 \\xHH \\uHHHH \\UHHHHHHHH");
+  }
+
+  static Diagnostic textAfterValue(String where, String value, String rest) {
+    return badLine(
+        where,
+        "unexpected " + q(rest) + " after the value " + q(value),
+        "end the line after the value, or start a comment with \" #\"; a list is written [a, b]");
+  }
+
+  static Diagnostic colonInValue(String where, String value) {
+    return badLine(
+        where,
+        "the value " + q(value) + " holds \": \" or ends with \":\", which YAML reads as a key",
+        "quote the value: " + ManifestFileSyntax.doubleQuoted(value));
+  }
+
+  static Diagnostic yamlIndicator(String where, String value, char c) {
+    String meaning =
+        switch (c) {
+          case '*' -> "a YAML alias";
+          case '&' -> "a YAML anchor";
+          case '!' -> "a YAML tag";
+          case '|', '>' -> "a YAML block of text";
+          case '{' -> "a YAML mapping written on one line";
+          case '-' -> "a YAML list item";
+          case '?' -> "a YAML complex key";
+          case '%' -> "a YAML directive";
+          default -> "YAML syntax";
+        };
+    return badLine(
+        where,
+        "the value " + q(value) + " starts with \"" + c + "\", which is " + meaning,
+        "quote the value: "
+            + ManifestFileSyntax.doubleQuoted(value)
+            + " (patterns that start with * or a {hole} are always quoted)");
+  }
+
+  static Diagnostic unknownKey(
+      String where,
+      String key,
+      @Nullable String component,
+      List<String> known,
+      @Nullable String suggestion) {
+    return badLine(
+        where,
+        "unknown key "
+            + q(key)
+            + (component == null ? " in the manifest" : " in component " + q(component)),
+        (suggestion == null ? "" : "did you mean " + q(suggestion) + "? ")
+            + (component == null ? "the manifest's keys are " : "a component's keys are ")
+            + String.join(", ", known));
+  }
+
+  static Diagnostic misplacedKey(String where, String key, boolean componentKey) {
+    return componentKey
+        ? badLine(
+            where,
+            q(key) + " is a component's key, at the top level of the manifest",
+            "indent it under a component's name, below \"components:\"")
+        : badLine(
+            where,
+            q(key) + " is a key of the manifest, inside a component",
+            "move it to the top level, at the first column");
+  }
+
+  static Diagnostic duplicateKey(String where, String key, String first, int firstLine) {
+    return badLine(
+        where,
+        q(key)
+            + " is given twice (first on line "
+            + firstLine
+            + (first.equals(key) ? "" : " as " + q(first))
+            + ")",
+        "keep one; to give a key several values write a list: \"owns: [user:*, session:*]\"");
+  }
+
+  static Diagnostic duplicateComponentAt(String where, String name, String firstWhere) {
+    return atLine(
+        duplicateComponent(name)
+            .withNotes(
+                List.of("component " + q(name) + " is first declared here (" + firstWhere + ")")),
+        where);
+  }
+
+  static Diagnostic missingValue(String where, String key, String example) {
+    return badLine(
+        where,
+        q(key) + " has no value",
+        "write the value after the colon (\"" + example + "\"), or remove the key");
+  }
+
+  static Diagnostic noSettings(String where, String component) {
+    return badLine(
+        where,
+        "component " + q(component) + " has no settings",
+        "indent its settings under its name, one per line: \"owns: user:*\"");
+  }
+
+  static Diagnostic wrongShape(
+      String where, String key, String expected, String found, String example) {
+    return badLine(where, q(key) + " takes " + expected + ", not " + found, "write " + q(example));
+  }
+
+  static Diagnostic emptyValue(String where, String key, String example) {
+    return badLine(where, "the value of " + q(key) + " is empty", "write " + q(example));
+  }
+
+  static Diagnostic unknownName(String where, String kind, String text, List<String> valid) {
+    return badLine(
+        where, "unknown " + kind + " " + q(text), "use one of " + String.join(", ", valid));
+  }
+
+  static Diagnostic duplicateLayer(String where, String layer, int firstLine) {
+    return badLine(
+        where,
+        "layer " + q(layer) + " is listed twice" + " (first on line " + firstLine + ")",
+        "list each layer once, e.g. \"layers: [client, edge, server]\"");
+  }
+
+  static Diagnostic notBoolean(String where, String key, String text) {
+    return badLine(
+        where,
+        q(key) + " takes true or false, not " + q(text),
+        "write \"" + key + ": true\", or \"" + key + ": false\" (also what leaving it out means)");
+  }
+
+  /** The note that places a component of a manifest file, as the checker places a field. */
+  static String declaredHere(String component, String where) {
+    return "component " + q(component) + " is declared here (" + where + ")";
   }
 
   // ---- manifest rules ----

@@ -3,8 +3,11 @@ package dev.stateless.core;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.CacheManifest;
 import dev.stateless.annotation.ValueType;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,9 +22,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The ownership model of an application: its layers and its components, each owning and borrowing
- * key patterns. Built from a {@link CacheManifest} class ({@link #from(Class)}) or a {@link
- * #builder()}; {@link #validate()} applies the manifest rules; {@link #ownerOf(String)} finds a
- * key's owner in time proportional to the key's length.
+ * key patterns. Built from a {@link CacheManifest} class ({@link #from(Class)}), a manifest file
+ * ({@link #parse(Path)}, for teams with no Java code) or a {@link #builder()}; {@link #validate()}
+ * applies the manifest rules; {@link #ownerOf(String)} finds a key's owner in time proportional to
+ * the key's length.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -34,6 +38,9 @@ public final class Manifest {
   private final Map<String, Component> byName;
   private final List<Diagnostic> problems;
   private final OwnerIndex index;
+
+  /** Where a manifest file declares each component ({@code app.yaml:4:3}); empty otherwise. */
+  private final Map<String, String> declaredAt;
 
   private Manifest(Builder b) {
     this.name = b.name;
@@ -52,6 +59,7 @@ public final class Manifest {
     }
     this.problems = List.copyOf(p);
     this.index = new OwnerIndex(entries);
+    this.declaredAt = Map.copyOf(b.declaredAt);
   }
 
   /**
@@ -82,6 +90,58 @@ public final class Manifest {
       }
     }
     return b.build();
+  }
+
+  /**
+   * Reads a manifest file: a small, strict subset of YAML whose keys are the annotations' names
+   * ({@code owns}, {@code borrows}, {@code layer}, {@code max-size}, {@code ttl}, ...), described
+   * in {@code docs/manifest-file.md}. Every value is checked as it is read, by the same rules as an
+   * annotation's, so a bad line is refused with its line and column; the manifest rules (SL001,
+   * SL005, ...) are left to {@link #validate()}, as for {@link #from(Class)}, and its findings note
+   * the lines of the components involved.
+   *
+   * @param file the file, UTF-8 text
+   * @return the manifest, named by the file's {@code name} key or else after the file (call {@link
+   *     #validate()} to check it)
+   * @throws IOException if the file cannot be read
+   * @throws StatelessException with code SL012 if a line is malformed (each finding's message
+   *     starts with {@code file:line:column}; all the file's bad lines are reported at once), or
+   *     SL013 if a component is declared twice
+   * @throws NullPointerException if {@code file} is null
+   */
+  public static Manifest parse(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
+    return ManifestFile.read(file.toString(), Files.readAllBytes(file));
+  }
+
+  /**
+   * Reads a manifest file's text; see {@link #parse(Path)}.
+   *
+   * @param sourceName the file's name, for messages ({@code "app.yaml"}) and the manifest's name
+   *     when the text gives none
+   * @param text the text
+   * @return the manifest (call {@link #validate()} to check it)
+   * @throws StatelessException with code SL012 if a line is malformed, or SL013 if a component is
+   *     declared twice
+   * @throws NullPointerException if an argument is null
+   */
+  public static Manifest parse(String sourceName, String text) {
+    Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(text, "text");
+    return ManifestFile.read(sourceName, text);
+  }
+
+  /**
+   * Renders the manifest as a manifest file ({@code docs/manifest-file.md}): {@link #parse(String,
+   * String)} of the text gives back a manifest with the same name, layers and components. Useful to
+   * hand an annotated manifest to a team that runs an edge node from a file.
+   *
+   * @return the file's text
+   * @throws IllegalStateException if the manifest has no components, or malformed parts (SL012 and
+   *     SL013 findings of {@link #validate()}), which a file could not say
+   */
+  public String toFileText() {
+    return ManifestFile.write(this);
   }
 
   /** The type a field's {@link ValueType} declares: its class, or the field's own type. */
@@ -195,12 +255,29 @@ public final class Manifest {
    * Applies the manifest rules: SL012 (malformed pattern, size or duration), SL001 (overlapping
    * ownership), SL005 (borrowing, invalidating or prefetching a pattern nobody owns), SL006
    * (invalidation cycles), SL007 (a layer the application lacks) and SL008 ({@code
-   * GLOBAL_CONSISTENT} data off the server layer).
+   * GLOBAL_CONSISTENT} data off the server layer). For a manifest read from a file, each finding
+   * has a note placing each component it names: {@code component "users" is declared here
+   * (app.yaml:4:3)}.
    *
    * @return every finding, in that order of rules; empty when the manifest is sound
    */
   public List<Diagnostic> validate() {
-    return ManifestRules.validate(this);
+    List<Diagnostic> found = ManifestRules.validate(this);
+    if (declaredAt.isEmpty()) {
+      return found;
+    }
+    List<Diagnostic> placed = new ArrayList<>(found.size());
+    for (Diagnostic d : found) {
+      List<String> notes = new ArrayList<>();
+      for (String component : d.components()) {
+        String where = declaredAt.get(component);
+        if (where != null) {
+          notes.add(Diagnostics.declaredHere(component, where));
+        }
+      }
+      placed.add(d.withNotes(notes));
+    }
+    return placed;
   }
 
   /**
@@ -257,6 +334,7 @@ public final class Manifest {
         new ArrayList<>(List.of(CacheLayer.CLIENT, CacheLayer.EDGE, CacheLayer.SERVER));
     private final Map<String, Component> components = new LinkedHashMap<>();
     private final List<Diagnostic> problems = new ArrayList<>();
+    private final Map<String, String> declaredAt = new LinkedHashMap<>();
 
     private Builder(String name) {
       this.name = name;
@@ -288,6 +366,12 @@ public final class Manifest {
       } else {
         components.put(component.name(), component);
       }
+      return this;
+    }
+
+    /** Records where a manifest file declares a component, for the notes of findings. */
+    Builder declaredAt(String component, String where) {
+      declaredAt.put(component, where);
       return this;
     }
 
