@@ -5,17 +5,19 @@
 # ports (Stores.redis and Lettuce given every node as a seed, redis-benchmark --cluster), both
 # started and stopped by this script. Prints ops/s and each one's ratio to redis-benchmark. After
 # the SET runs, two lines of Redis's own cost per write, summed over the masters, with ratios:
-# usec_per_call from INFO commandstats (CONFIG RESETSTAT before each run) and CPU time (INFO cpu,
-# user + system) per call, of SET for redis-benchmark and raw Lettuce and of EVALSHA for the SDK
-# (one script per write; its usec includes the commands it calls, and the CPU line everything Redis
-# did meanwhile, the SDK's invalidation reader included). usec_per_call is wall-clock time inside
-# the command: on a busy machine it counts the time Redis waited for a core.
+# usec from INFO commandstats (CONFIG RESETSTAT before each run) and CPU time (INFO cpu, user +
+# system), per write: of SET for redis-benchmark and raw Lettuce, and of EVALSHA for the SDK divided
+# by the writes the load made (the SDK applies the sets of one flush, shard and owner in one script;
+# a script's usec includes the commands it calls, and the CPU line everything Redis did meanwhile,
+# the SDK's invalidation reader included). usec is wall-clock time inside the command: on a busy
+# machine it counts the time Redis waited for a core.
 #   mvn -B -q -pl stateless-bench -am package -DskipTests && bash stateless-bench/server-layer.sh
 # Environment: N (requests per test, default 1000000), ROUNDS (default 3), ONLY=standalone or
-# ONLY=cluster to run one of the two sections (default both).
+# ONLY=cluster to run one of the two sections (default both), JAR (the benchmarks jar, default
+# stateless-bench/target/benchmarks.jar: another build's, to compare two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=stateless-bench/target/benchmarks.jar
+JAR=${JAR:-stateless-bench/target/benchmarks.jar}
 N=${N:-1000000}
 ROUNDS=${ROUNDS:-3}
 ONLY=${ONLY:-}
@@ -85,8 +87,8 @@ cpu_seconds() {
 }
 
 # run <cmd> <load...>: resets every node's statistics, runs the load; then RATE is its output, US
-# the masters' usec_per_call of cmd and CPU their CPU time per call of cmd (both "n/a" when cmd ran
-# nowhere). Warns of failed calls.
+# the masters' usec of cmd and CPU their CPU time, both per call of cmd or, when PER is set, per
+# PER writes (both "n/a" when cmd ran nowhere). Warns of failed calls.
 run() {
   local cmd=$1 cpu0 cpu1 p
   shift
@@ -97,11 +99,12 @@ run() {
   read -r US CPU < <(
     for p in $(masters); do
       redis-cli -p "$p" info commandstats | tr -d '\r' | grep "^cmdstat_$cmd:" || true
-    done | awk -F'[:=,]' -v cmd="$cmd" -v cpu="$cpu1" -v cpu0="$cpu0" '
+    done | awk -F'[:=,]' -v cmd="$cmd" -v cpu="$cpu1" -v cpu0="$cpu0" -v per="${PER:-}" '
       { calls += $3; usec += $5; failed += $11 }
       END {
         if (failed > 0) printf "warning: %d of %d %s calls failed\n", failed, calls, cmd > "/dev/stderr"
-        if (calls > 0) printf "%.2f %.2f\n", usec / calls, (cpu - cpu0) * 1e6 / calls; else print "n/a n/a"
+        n = per != "" ? per : calls
+        if (calls > 0) printf "%.2f %.2f\n", usec / n, (cpu - cpu0) * 1e6 / n; else print "n/a n/a"
       }')
 }
 
@@ -134,18 +137,22 @@ measure() {
       rb=$RATE us=("$US") cpu=("$CPU")
       run set load "$op" lettuce
       lettuce=$RATE us+=("$US") cpu+=("$CPU")
+      # the SDK's writes in a SET load: ServerLayerLoad's 10,000 first sets, its warm-up and the
+      # measured run
+      if [ "$op" = set ]; then PER=$((10000 + (N < 100000 ? N : 100000) + N)); fi
       run evalsha load "$op"
       sdk=$RATE us+=("$US") cpu+=("$CPU")
       run evalsha load "$op" server-only
       sdk_only=$RATE us+=("$US") cpu+=("$CPU")
+      PER=
       awk -v r="$round" -v op="$op" -v rb="$rb" -v le="$lettuce" -v sdk="$sdk" -v so="$sdk_only" '
         function rate(v) { return v ~ /^[0-9.]+$/ ? sprintf("%8.0f/s (%.2fx)", v, v / rb) : "  failed" }
         BEGIN {
           printf "round %s %-3s redis-benchmark -P16 %8.0f/s | raw Lettuce %s | SDK 3 layers %s | SDK server only %s\n",
             r, toupper(op), rb, rate(le), rate(sdk), rate(so) }'
       if [ "$op" = set ]; then
-        per_write "$round" "usec_per_call" "${us[@]}"
-        per_write "$round" "CPU per call " "${cpu[@]}"
+        per_write "$round" "usec" "${us[@]}"
+        per_write "$round" "CPU " "${cpu[@]}"
       fi
     done
   done
@@ -157,7 +164,7 @@ per_write() {
   awk -v r="$1" -v what="$2" -v rb="$3" -v le="$4" -v sdk="$5" -v so="$6" '
     function us(v) { return v ~ /^[0-9.]+$/ ? sprintf("%7.2f us (%.2fx)", v, v / rb) : "    n/a" }
     BEGIN {
-      printf "round %s SET Redis %s: redis-benchmark SET %7.2f us | raw Lettuce SET %s | SDK 3 layers EVALSHA %s | SDK server only EVALSHA %s\n",
+      printf "round %s SET Redis %s per write: redis-benchmark SET %7.2f us | raw Lettuce SET %s | SDK 3 layers EVALSHA %s | SDK server only EVALSHA %s\n",
         r, what, rb, us(le), us(sdk), us(so) }'
 }
 
