@@ -19,7 +19,12 @@ public final class NodeStats {
     return outputBufferLimitDisconnections.sum();
   }
 
-  /** Connections closed for a protocol error. */
+  /** Connections closed for sending a request over the query buffer limit. */
+  public long queryBufferLimitDisconnections() {
+    return queryBufferLimitDisconnections.sum();
+  }
+
+  /** Connections closed for a protocol error (the query buffer limit included). */
   public long protocolErrors() {
     return protocolErrors.sum();
   }
