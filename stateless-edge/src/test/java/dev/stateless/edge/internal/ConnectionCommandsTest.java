@@ -249,6 +249,23 @@ class ConnectionCommandsTest {
   }
 
   @Test
+  void pipeline_repliesShareBuffers() {
+    EmbeddedChannel ch = open();
+    send(ch, command("PING").repeat(10_000)); // 70,000 bytes of replies
+    int buffers = 0;
+    int bytes = 0;
+    for (Object msg; (msg = ch.readOutbound()) != null; ) {
+      io.netty.buffer.ByteBuf buf = (io.netty.buffer.ByteBuf) msg;
+      buffers++;
+      bytes += buf.readableBytes();
+      buf.release();
+    }
+    assertThat(bytes).isEqualTo(70_000);
+    assertThat(buffers).isLessThanOrEqualTo(70_000 / RespReplyEncoder.BATCH_BYTES + 1);
+    assertThat(ch.finish()).isFalse();
+  }
+
+  @Test
   void maxClients_refusesTheNextConnection() {
     NodeContext small = EdgeChannels.node(EdgeChannels.config(null, ProtocolLimits.DEFAULTS, 1));
     EmbeddedChannel first = EdgeChannels.open(small);
