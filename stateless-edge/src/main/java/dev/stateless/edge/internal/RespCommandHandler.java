@@ -57,11 +57,10 @@ public final class RespCommandHandler extends ChannelInboundHandlerAdapter {
     if (!node.clients().tryAdd(client)) {
       node.stats().rejectedConnections.increment();
       closing = true;
-      log.warn(
-          "Error registering fd event for the new client connection: max number of clients"
-              + " reached ({}); refusing {}",
-          node.clients().maxClients(),
-          client.address());
+      log.debug(
+          "Refusing {}: max number of clients reached ({})",
+          client.address(),
+          node.clients().maxClients());
       ctx.writeAndFlush(ErrorReplies.MAX_CLIENTS).addListener(ChannelFutureListener.CLOSE);
       return;
     }
