@@ -1,0 +1,56 @@
+package dev.stateless.edge.internal;
+
+/**
+ * Finds a request's command and runs it, in redis-server 7's order of checks ({@code
+ * processCommand}): the command exists, its arity is right, the connection is authenticated (or the
+ * command needs no authentication); then it runs.
+ */
+public final class Dispatcher {
+  private final CommandTable table;
+  private final NodeStats stats;
+  private final NodeClock clock;
+
+  /**
+   * @param table the commands
+   * @param stats counted: commands run, errors replied
+   * @param clock the time of each command, for {@code CLIENT LIST}'s idle
+   */
+  public Dispatcher(CommandTable table, NodeStats stats, NodeClock clock) {
+    this.table = table;
+    this.stats = stats;
+    this.clock = clock;
+  }
+
+  /** The reply to {@code request} from {@code client}. */
+  public Reply dispatch(Client client, Request request) {
+    Reply reply = run(client, request);
+    if (reply instanceof Reply.Simple simple && simple.isError()) {
+      stats.errorReplies.increment();
+    }
+    return reply;
+  }
+
+  private Reply run(Client client, Request request) {
+    CommandSpec spec = table.get(request.string(0));
+    if (spec == null) {
+      return ErrorReplies.unknownCommand(request);
+    }
+    if (!spec.subcommands().isEmpty() && request.argc() >= 2) {
+      CommandSpec sub = spec.subcommands().get(request.lower(1));
+      if (sub == null) {
+        return ErrorReplies.unknownSubcommand(request);
+      }
+      spec = sub;
+    }
+    Command command = spec.command();
+    if (!spec.acceptsArgc(request.argc()) || command == null) {
+      return ErrorReplies.wrongArity(spec);
+    }
+    if (client.authRequired() && !spec.flags().contains(CommandFlag.NO_AUTH)) {
+      return ErrorReplies.NOAUTH;
+    }
+    client.commandStarted(spec.fullName(), clock.millis());
+    stats.commandsProcessed.increment();
+    return command.execute(client, request);
+  }
+}

@@ -1,0 +1,147 @@
+package dev.stateless.edge.internal;
+
+import dev.stateless.edge.EdgeNode;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar stateless-edge.jar [options]}: the node's command line (picocli). */
+@Command(
+    name = "stateless-edge",
+    mixinStandardHelpOptions = true,
+    versionProvider = EdgeCommandLine.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Runs a stateless edge node: a Redis-protocol (RESP2/RESP3) server. Stops gracefully on"
+          + " SIGTERM or Ctrl-C: stops accepting, answers the requests already read, closes."
+    })
+public final class EdgeCommandLine implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(EdgeCommandLine.class);
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "TCP port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port = EdgeConfig.DEFAULT_PORT;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}, loopback only).")
+  String bind = EdgeConfig.DEFAULT_BIND;
+
+  @Option(
+      names = "--requirepass",
+      paramLabel = "PASSWORD",
+      description = "Password of the default user; clients must AUTH first (default: none).")
+  @Nullable String requirepass;
+
+  @Option(
+      names = "--maxclients",
+      paramLabel = "N",
+      description = "Most connections at once (default: ${DEFAULT-VALUE}).")
+  int maxClients = EdgeConfig.DEFAULT_MAX_CLIENTS;
+
+  @Option(
+      names = "--proto-max-bulk-len",
+      paramLabel = "SIZE",
+      description = "Longest argument in a request, e.g. 512mb, 1mb, 65536 (default: 512mb).")
+  String protoMaxBulkLen = "512mb";
+
+  @Option(
+      names = "--client-query-buffer-limit",
+      paramLabel = "SIZE",
+      description = "Most bytes one request may hold (default: 1gb).")
+  String queryBufferLimit = "1gb";
+
+  @Option(
+      names = "--client-output-buffer-limit",
+      paramLabel = "SIZE",
+      description =
+          "Unsent reply bytes per connection above which its requests wait (default: 32mb).")
+  String outputBufferLimit = "32mb";
+
+  @Option(
+      names = "--client-output-buffer-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Seconds a connection may stay above the output buffer limit before it is"
+              + " disconnected (default: ${DEFAULT-VALUE}).")
+  long outputBufferTimeoutSeconds = EdgeConfig.DEFAULT_OUTPUT_BUFFER_TIMEOUT.toSeconds();
+
+  @Option(
+      names = "--shutdown-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Seconds a graceful shutdown waits for in-flight replies (default: ${DEFAULT-VALUE}).")
+  long shutdownTimeoutSeconds = EdgeConfig.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds();
+
+  @Option(
+      names = "--io-threads",
+      paramLabel = "N",
+      description = "I/O threads; 0: twice the processors (default: ${DEFAULT-VALUE}).")
+  int ioThreads;
+
+  /**
+   * Parses {@code args} and runs the node until the JVM shuts down.
+   *
+   * @return the exit code: 0, or 2 for bad options, 1 when the node cannot start
+   */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new EdgeCommandLine());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("stateless-edge: " + e.getMessage());
+          return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    EdgeNode node =
+        EdgeNode.builder()
+            .bind(bind)
+            .port(port)
+            .requirepass(requirepass)
+            .maxClients(maxClients)
+            .protoMaxBulkLen(MemorySize.parse(protoMaxBulkLen))
+            .clientQueryBufferLimit(MemorySize.parse(queryBufferLimit))
+            .clientOutputBufferLimit(MemorySize.parse(outputBufferLimit))
+            .clientOutputBufferTimeout(Duration.ofSeconds(outputBufferTimeoutSeconds))
+            .shutdownTimeout(Duration.ofSeconds(shutdownTimeoutSeconds))
+            .ioThreads(ioThreads)
+            .start();
+    // SIGTERM and Ctrl-C run the JVM's shutdown hooks: the node closes gracefully in this one.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("Received SIGTERM scheduling shutdown...");
+                  node.close();
+                },
+                "stateless-edge-shutdown"));
+    node.awaitTermination();
+    return 0;
+  }
+
+  /** The version {@code --version} prints. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "stateless-edge "
+            + NodeContext.statelessVersion()
+            + " (Redis protocol "
+            + NodeContext.REDIS_VERSION
+            + ")"
+      };
+    }
+  }
+}

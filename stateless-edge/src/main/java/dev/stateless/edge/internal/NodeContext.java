@@ -1,0 +1,119 @@
+package dev.stateless.edge.internal;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What every connection of one node shares: its settings, connections, counters, commands and
+ * clock. Thread-safe.
+ */
+public final class NodeContext {
+
+  /** The Redis version whose commands and replies the node follows, as it tells clients. */
+  public static final String REDIS_VERSION = "7.2.0";
+
+  private final EdgeConfig config;
+  private final Clients clients;
+  private final NodeStats stats = new NodeStats();
+  private final NodeClock clock;
+  private final long startedMillis;
+  private final String runId;
+  private volatile int port;
+  private volatile String transport = "nio";
+  private volatile CommandTable table = CommandTable.builder().build();
+
+  /**
+   * @param config the node's settings
+   * @param clock the node's time
+   */
+  private NodeContext(EdgeConfig config, NodeClock clock) {
+    this.config = config;
+    this.clients = new Clients(config.maxClients());
+    this.clock = clock;
+    this.startedMillis = clock.millis();
+    byte[] id = new byte[20];
+    new SecureRandom().nextBytes(id);
+    this.runId = HexFormat.of().formatHex(id);
+    this.port = config.port();
+  }
+
+  /**
+   * A node's state with its command table: the connection and server commands, then {@code
+   * commandSets}.
+   */
+  public static NodeContext create(
+      EdgeConfig config, NodeClock clock, List<CommandSet> commandSets) {
+    NodeContext node = new NodeContext(config, clock);
+    CommandTable.Builder table =
+        CommandTable.builder()
+            .addAll(new ConnectionCommands(node))
+            .addAll(new ServerCommands(node));
+    commandSets.forEach(table::addAll);
+    node.table(table.build());
+    return node;
+  }
+
+  /** The settings. */
+  public EdgeConfig config() {
+    return config;
+  }
+
+  /** The connections. */
+  public Clients clients() {
+    return clients;
+  }
+
+  /** The counters. */
+  public NodeStats stats() {
+    return stats;
+  }
+
+  /** The node's time. */
+  public NodeClock clock() {
+    return clock;
+  }
+
+  /** When the node started, milliseconds since the epoch. */
+  public long startedMillis() {
+    return startedMillis;
+  }
+
+  /** A random id for this run of the node ({@code run_id}). */
+  public String runId() {
+    return runId;
+  }
+
+  /** The port the node listens on (known once bound). */
+  public int port() {
+    return port;
+  }
+
+  void port(int port) {
+    this.port = port;
+  }
+
+  /** Netty's transport ({@code multiplexing_api}). */
+  public String transport() {
+    return transport;
+  }
+
+  void transport(String transport) {
+    this.transport = transport;
+  }
+
+  /** The commands, once the node is built. */
+  public CommandTable table() {
+    return table;
+  }
+
+  void table(CommandTable table) {
+    this.table = table;
+  }
+
+  /** The version of stateless-edge, from its jar's manifest ({@code dev} when run from classes). */
+  public static String statelessVersion() {
+    String v = NodeContext.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.stateless.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The runnable jar: {@code java -jar stateless-edge.jar}, its help, and a SIGTERM shutdown. */
+class EdgeNodeJarIT {
+  private static final Pattern READY =
+      Pattern.compile("ready to accept connections on [^:]+:(\\d+)");
+
+  private static Path jar() {
+    Path jar = Path.of(System.getProperty("stateless.edge.jar", "target/stateless-edge.jar"));
+    assertThat(jar).as("the shaded jar (mvn package)").exists();
+    return jar;
+  }
+
+  private static Process java(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar().toString());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  @Test
+  void help_listsTheOptions() throws Exception {
+    Process process = java("--help");
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    assertThat(out)
+        .contains("--port", "--bind", "--requirepass", "--maxclients", "--proto-max-bulk-len")
+        .contains("--help");
+  }
+
+  @Test
+  void badOption_exitsWithUsage() throws Exception {
+    Process process = java("--port", "not-a-port");
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(out).contains("--port");
+  }
+
+  @Test
+  void sigterm_shutsDownGracefully() throws Exception {
+    Process process = java("--port", "0", "--requirepass", "s3cret");
+    try {
+      BufferedReader log =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      int port = -1;
+      List<String> lines = new ArrayList<>();
+      for (String line; port < 0 && (line = log.readLine()) != null; ) {
+        lines.add(line);
+        Matcher m = READY.matcher(line);
+        if (m.find()) {
+          port = Integer.parseInt(m.group(1));
+        }
+      }
+      assertThat(port).as("log: %s", lines).isPositive();
+      RedisTools.Result ping =
+          RedisTools.run(
+              "redis-cli",
+              "",
+              30,
+              "-p",
+              Integer.toString(port),
+              "--no-auth-warning",
+              "-a",
+              "s3cret",
+              "PING");
+      assertThat(ping.stdout()).isEqualTo("PONG\n");
+
+      process.toHandle().destroy(); // SIGTERM (Process.destroy() would also close our pipes)
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      for (String line; (line = log.readLine()) != null; ) {
+        lines.add(line);
+      }
+      assertThat(String.join("\n", lines)).contains("shutting down").contains("stopped");
+      assertThat(process.exitValue()).isIn(0, 143);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void jarIsSelfContained() throws IOException {
+    assertThat(Files.size(jar())).isGreaterThan(1_000_000);
+  }
+}
