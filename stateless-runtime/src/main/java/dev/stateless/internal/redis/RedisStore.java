@@ -627,13 +627,20 @@ public final class RedisStore implements RemoteStore {
   /** Sets and gets waiting for the next flush, in call order; guarded by the issuing lock. */
   private final List<Held> held = new ArrayList<>();
 
-  /** Holds a set or get back for the next flush, unless the store is down (then fails it). */
+  /**
+   * Holds a set or get back for the next flush, unless the store is down or closed (then fails it,
+   * as a command issued at once would be).
+   */
   private <T> CompletableFuture<T> hold(Held h, CompletableFuture<T> result) {
     RuntimeException down = transport.down();
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    transport.heldBack(() -> held.add(h));
+    try {
+      transport.heldBack(() -> held.add(h));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // closed: no flush will issue it
+    }
     return result;
   }
 
