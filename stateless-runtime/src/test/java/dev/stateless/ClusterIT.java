@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -45,11 +47,12 @@ class ClusterIT {
   }
 
   private SyncCache node() {
+    return node(cluster.uri());
+  }
+
+  private SyncCache node(String uri) {
     StatelessCache c =
-        StatelessCache.builder()
-            .manifest(TestManifest.class)
-            .server(Stores.redis(cluster.uri()))
-            .build();
+        StatelessCache.builder().manifest(TestManifest.class).server(Stores.redis(uri)).build();
     open.add(c);
     return c.sync();
   }
@@ -192,28 +195,32 @@ class ClusterIT {
   }
 
   /**
-   * Writes from both nodes while {@code fault} runs; afterwards every key reads on both nodes as
-   * the cluster holds it. Not checked: that every acknowledged write is still in the cluster. A
-   * master acknowledges before its replica has the write (Redis replicates asynchronously), so a
-   * killed master's last writes can be lost with it, and nothing tells the writer yet.
+   * Writes from both nodes (each to its own half of the keys, values numbered in order) while
+   * {@code fault} runs; afterwards every key reads on both nodes as the cluster holds it, and holds
+   * its last acknowledged write or a later one (a failed write may have been applied): a write is
+   * acknowledged once a replica of its master has it (the cluster URI's default), so a killed
+   * master loses none.
    */
   private void underLoad(Runnable fault) throws Exception {
     SyncCache a = node();
     SyncCache b = node();
     List<String> keys = keysInManySlots(300);
+    Map<String, Integer> acked = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> writers = new ArrayList<>();
     for (SyncCache n : List.of(a, b)) {
+      int half = n == a ? 0 : 1;
       Thread t =
           new Thread(
               () -> {
-                Random r = new Random(n == a ? 1 : 2);
+                Random r = new Random(half + 1);
                 int i = 0;
                 while (!stop.get()) {
-                  String k = keys.get(r.nextInt(keys.size()));
-                  String v = (n == a ? "a" : "b") + i++;
+                  String k = keys.get(2 * r.nextInt(keys.size() / 2) + half);
+                  int v = i++;
                   try {
-                    n.set(k, v);
+                    n.set(k, Integer.toString(v));
+                    acked.put(k, v); // this writer's keys only: its values only grow
                     n.get(keys.get(r.nextInt(keys.size()))); // fills copies
                   } catch (StatelessException e) {
                     // the fault: a failed write is reported, and may or may not be applied
@@ -230,6 +237,16 @@ class ClusterIT {
     for (Thread t : writers) {
       t.join(30_000);
     }
+    List<String> lost = new ArrayList<>();
+    for (String k : keys) {
+      String held = cluster.command(cluster.masterOf(k), "GET", k);
+      Integer last = acked.get(k);
+      if (last != null && (held == null || Integer.parseInt(held) < last)) {
+        lost.add(k + ": acknowledged " + last + ", the cluster holds " + held);
+      }
+    }
+    assertThat(lost).as("acknowledged writes the cluster lost").isEmpty();
+    assertThat(acked).as("acknowledged writes").isNotEmpty();
     for (String k : keys) {
       eventually(
           "both nodes read " + k + " as the cluster holds it",
@@ -239,6 +256,59 @@ class ClusterIT {
                 && java.util.Objects.equals(held, b.get(k));
           });
     }
+  }
+
+  /**
+   * A write whose master's replica cannot confirm it (the replica stopped with SIGSTOP, shorter
+   * than the cluster's node timeout) fails with SL100 after the WAIT, saying the master applied it;
+   * writes to other masters go on; once the replica continues, writes are acknowledged again.
+   */
+  @Test
+  void aWriteNoReplicaConfirms_failsWithSL100_whileOtherMastersAcknowledge() {
+    SyncCache a = node(cluster.uri() + "?timeout=1s");
+    String key = "user:0";
+    int master = cluster.masterOf(key);
+    String other =
+        keysInManySlots(50).stream()
+            .filter(k -> cluster.masterOf(k) != master)
+            .findFirst()
+            .orElseThrow();
+    a.set(key, "before");
+    int replica = cluster.replicasOf(master).get(0);
+    Throwable failure;
+    cluster.pause(replica);
+    try {
+      failure = org.assertj.core.api.Assertions.catchThrowable(() -> a.set(key, "during"));
+      a.set(other, "elsewhere");
+    } finally {
+      cluster.resume(replica);
+    }
+
+    assertThat(failure)
+        .isInstanceOf(CacheNetworkException.class)
+        .hasMessageContaining("could not confirm 1 write on 1 replica of its master")
+        .hasMessageContaining("the master applied it, but a failover may lose it");
+    assertThat(Failures.code(failure)).isEqualTo("SL100");
+    assertThat(cluster.command(master, "GET", key)).isEqualTo("during");
+    assertThat(cluster.command(cluster.masterOf(other), "GET", other)).isEqualTo("elsewhere");
+    eventually(
+        "a write acknowledged again",
+        () -> {
+          a.set(key, "after");
+          return true;
+        });
+    assertThat(a.get(key)).isEqualTo("after");
+  }
+
+  /** {@code replicas=2} where each master has one replica: no write is acknowledged. */
+  @Test
+  void replicas_moreThanTheMastersHave_failsEveryWrite() {
+    SyncCache a = node(cluster.uri() + "?timeout=1s&replicas=2");
+
+    assertThatThrownBy(() -> a.set("user:0", "v"))
+        .isInstanceOf(CacheNetworkException.class)
+        .hasMessageContaining("could not confirm 1 write on 2 replicas of its master");
+    assertThat(cluster.command(cluster.masterOf("user:0"), "GET", "user:0")).isEqualTo("v");
   }
 
   @Test

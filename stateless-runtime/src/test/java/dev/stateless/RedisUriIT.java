@@ -38,6 +38,37 @@ class RedisUriIT {
   }
 
   /**
+   * {@code replicas=1} on a server without a replica: every write fails with SL100 after the WAIT
+   * (half the URI's timeout), saying that no replica confirmed it and that the master applied it;
+   * reads still work. {@code replicas=auto} there (nothing to fail over to) and the default of one
+   * server acknowledge on the master's reply.
+   */
+  @Test
+  void replicas_onAServerWithoutReplicas_failsEveryWriteWithSL100_unlessAuto() {
+    redis.flushAll();
+    try (StatelessCache strict = cache(redis.uri() + "?timeout=600ms&replicas=1");
+        StatelessCache auto = cache(redis.uri() + "?replicas=auto");
+        StatelessCache plain = cache(redis.uri())) {
+      Throwable failure = catchThrowable(() -> strict.sync().set("plain:r", "strict"));
+
+      assertThat(Failures.code(failure)).isEqualTo("SL100");
+      assertThat(failure)
+          .isInstanceOf(CacheNetworkException.class)
+          .hasMessageContaining(
+              "could not confirm 1 write on 1 replica of its master (too few replicas"
+                  + " acknowledged in time): the master applied it, but a failover may lose it")
+          .hasMessageContaining("help: check the master's replicas");
+      assertThat(redis.command("GET", "plain:r")).isEqualTo("strict");
+      assertThat(strict.sync().<Object>get("plain:r")).isEqualTo("strict");
+
+      auto.sync().set("plain:r", "auto");
+      assertThat(redis.command("GET", "plain:r")).isEqualTo("auto");
+      plain.sync().set("plain:r", "plain");
+      assertThat(redis.command("GET", "plain:r")).isEqualTo("plain");
+    }
+  }
+
+  /**
    * The URI's timeout, not the default, bounds a call to a server that stopped answering (SIGSTOP):
    * the call fails with SL101 naming that timeout, and does not hang.
    */

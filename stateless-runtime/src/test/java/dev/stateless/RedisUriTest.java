@@ -160,6 +160,33 @@ class RedisUriTest {
   }
 
   @Test
+  void replicas_isANumberFrom0To16_orAuto_onEveryForm() {
+    for (String uri :
+        new String[] {
+          "redis://127.0.0.1:6379?replicas=0",
+          "redis://127.0.0.1:6379?timeout=1s&replicas=16",
+          "redis://127.0.0.1:6379?REPLICAS=auto",
+          "redis://h1:7000,h2:7001?replicas=2",
+          "redis-sentinel://h:26379?replicas=1#m"
+        }) {
+      try (LayerStore s = Stores.redis(uri)) {
+        assertThat(s.describe()).as(uri).doesNotContain("replicas");
+      }
+    }
+    for (String bad : new String[] {"x", "-1", "17", "", "1.5", "100"}) {
+      String uri = "redis://s3cret@127.0.0.1:6379?replicas=" + bad;
+      assertThat(catchThrowable(() -> Stores.redis(uri)))
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("malformed Redis URI")
+          .hasMessageContaining(
+              "replicas \"" + bad + "\" is neither auto nor a number of replicas from 0 to 16")
+          .hasMessageContaining("[&replicas=N|auto]")
+          .hasMessageNotContaining("s3cret");
+    }
+  }
+
+  @Test
   void verifyPeer_onAUriWithoutTls_isRefused() {
     Throwable t = catchThrowable(() -> Stores.redis("redis://127.0.0.1:6379?verifyPeer=FULL"));
 

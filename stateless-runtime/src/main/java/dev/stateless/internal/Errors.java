@@ -725,6 +725,44 @@ public final class Errors {
         : new CacheTimeoutException(d, last, writes);
   }
 
+  /**
+   * Writes their master applied but whose replication {@code WAIT} could not confirm (the URI's
+   * {@code replicas}): they are not acknowledged, and the message counts the writes of that WAIT,
+   * rather than lose them silently on a failover.
+   */
+  public static CacheNetworkException replicasUnconfirmed(
+      String store, int writes, int replicas, @Nullable Throwable cause) {
+    return new CacheNetworkException(
+        Diagnostic.error(
+            Code.SL100,
+            store
+                + " could not confirm "
+                + writes
+                + (writes == 1 ? " write" : " writes")
+                + " on "
+                + replicas
+                + (replicas == 1 ? " replica" : " replicas")
+                + " of "
+                + (writes == 1 ? "its" : "their")
+                + " master ("
+                + (cause == null ? "too few replicas acknowledged in time" : rootMessage(cause))
+                + "): the master applied "
+                + (writes == 1 ? "it" : "them")
+                + ", but a failover may lose "
+                + (writes == 1 ? "it" : "them"),
+            "check the master's replicas (INFO replication: connected_slaves and their lag) and"
+                + " retry the write; the URI's replicas=N sets how many replicas must confirm each"
+                + " write (replicas=0: the master's reply alone)",
+            List.of()),
+        cause);
+  }
+
+  /** Why a write's replication was not confirmed: its connection dropped before. */
+  public static RuntimeException connectionDropped() {
+    return new IllegalStateException(
+        "the connection dropped between the write and its confirmation");
+  }
+
   /** A {@code Builder.closeTimeout} below zero. */
   public static StatelessException negativeCloseTimeout(Duration timeout) {
     return new StatelessException(

@@ -277,6 +277,48 @@ public final class RedisClusterExtension extends ScopedExtension {
   }
 
   /**
+   * The ports of the running replicas of the master on {@code masterPort}, per {@code CLUSTER
+   * NODES}, ascending.
+   *
+   * @throws IllegalArgumentException if {@code masterPort} is not a node of this cluster
+   * @throws IllegalStateException if the cluster is not started or no node answers
+   */
+  public List<Integer> replicasOf(int masterPort) {
+    String master = id(masterPort);
+    View view = view();
+    List<Integer> ports = new ArrayList<>();
+    for (Map.Entry<Integer, String> node : runningIds().entrySet()) {
+      Member member = view.members.get(node.getValue());
+      if (member != null && master.equals(member.masterId())) {
+        ports.add(node.getKey());
+      }
+    }
+    ports.sort(null);
+    return ports;
+  }
+
+  /**
+   * Stops the node on {@code port} with {@code SIGSTOP}: its connections stay open and nothing is
+   * answered until {@link #resume}. Longer than the cluster's node timeout (2 s), the others mark
+   * it failed.
+   *
+   * @throws IllegalArgumentException if {@code port} is not a node of this cluster
+   * @throws IllegalStateException if that node is not running
+   */
+  public void pause(int port) {
+    node(port).pause();
+  }
+
+  /**
+   * Continues the node {@link #pause} stopped ({@code SIGCONT}).
+   *
+   * @throws IllegalArgumentException if {@code port} is not a node of this cluster
+   */
+  public void resume(int port) {
+    node(port).resume();
+  }
+
+  /**
    * The port of the master serving {@code key}: its slot from {@code CLUSTER KEYSLOT} (so hash tags
    * count), its master from {@code CLUSTER NODES}.
    *

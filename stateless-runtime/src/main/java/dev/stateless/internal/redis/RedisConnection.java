@@ -29,6 +29,15 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.BooleanOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.ObjectOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -63,7 +72,7 @@ final class RedisConnection implements AutoCloseable {
   private static final Logger LOG = System.getLogger(RedisConnection.class.getName());
   private static final long MAX_CONNECT_BACKOFF_MILLIS = 1000;
 
-  private static final RedisCodec<String, byte[]> CODEC =
+  static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
   /** The server, or a cluster's seed nodes. */
@@ -119,13 +128,26 @@ final class RedisConnection implements AutoCloseable {
   /** The TLS options of a rediss:// URI with its own trusted certificates; null: Lettuce's. */
   private final @Nullable SslOptions ssl;
 
+  /** Confirms writes on replicas before they are acknowledged; null: the master's reply will do. */
+  private final @Nullable ReplicaAcks acks;
+
+  /**
+   * @param replicas the replicas that must confirm each write before it is acknowledged (0: none,
+   *     {@link ReplicaAcks#AUTO}: one where the master has one)
+   */
   RedisConnection(
-      List<RedisURI> uris, boolean cluster, String description, @Nullable SslOptions ssl) {
+      List<RedisURI> uris,
+      boolean cluster,
+      String description,
+      @Nullable SslOptions ssl,
+      int replicas) {
     this.uris = List.copyOf(uris);
     this.cluster = cluster;
     this.description = description;
     this.timeout = uris.get(0).getTimeout();
     this.ssl = ssl;
+    this.acks =
+        replicas == 0 ? null : new ReplicaAcks(replicas, description, timeout, this::flushSoon);
   }
 
   /**
@@ -342,6 +364,14 @@ final class RedisConnection implements AutoCloseable {
     client.addListener(
         new RedisConnectionStateListener() {
           @Override
+          public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+            ReplicaAcks a = acks;
+            if (a != null) {
+              a.disconnected(); // what it sent is confirmed on no other connection
+            }
+          }
+
+          @Override
           public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
             RedisClusterAsyncCommands<String, byte[]> a = async;
             // (In a cluster the node connections are others: a node without the scripts answers
@@ -499,18 +529,24 @@ final class RedisConnection implements AutoCloseable {
     }
   }
 
-  /** Runs a script with the given keys and arguments, loading it on NOSCRIPT. */
+  /**
+   * Runs a script with the given keys and arguments, loading it on NOSCRIPT. A write script's reply
+   * comes once replicas confirm the write, when the URI asks for that (see {@link ReplicaAcks}).
+   */
   <T> CompletableFuture<T> script(Script s, ScriptOutputType type, String[] keys, byte[]... args) {
     RedisClusterAsyncCommands<String, byte[]> async = this.async;
     if (async == null || failingOver()) {
       return CompletableFuture.failedFuture(notConnected());
     }
+    ReplicaAcks acks = RedisScripts.WRITES.contains(s) ? this.acks : null;
     CompletableFuture<T> out = new CompletableFuture<>();
     RedisFuture<T> sent;
+    // taken before it is sent: a connection dropped from now on fails its confirmation
+    Route route = acks == null ? null : new Route(acks.epoch(), masterOf(keys[0]));
     issuing.lock();
     try {
       issueHeldBack();
-      sent = flushed(async.<T>evalsha(s.sha(), type, keys, args));
+      sent = flushed(evalsha(async, s, type, keys, args, route));
     } catch (RuntimeException e) {
       // a cluster connection may throw rather than fail the command (a node not connected)
       return CompletableFuture.failedFuture(issueFailure(e));
@@ -520,15 +556,21 @@ final class RedisConnection implements AutoCloseable {
     sent.whenComplete(
         (v, t) -> {
           if (t == null) {
-            out.complete(v);
+            confirm(route, v, out);
           } else if (RedisExceptions.isNoScript(t)) {
             if (cluster) {
               loadScripts(async); // a node restarted or new: on every master again
             }
             try {
               Futures.whenDone(
-                  translate(flushed(async.<T>eval(s.text(), type, keys, args))),
-                  (v2, t2) -> complete(out, v2, t2));
+                  translate(flushed(this.<T>eval(async, s, type, keys, args, route))),
+                  (v2, t2) -> {
+                    if (t2 == null) {
+                      confirm(route, v2, out);
+                    } else {
+                      out.completeExceptionally(t2);
+                    }
+                  });
             } catch (RuntimeException e) {
               out.completeExceptionally(RedisExceptions.fromLettuce(description, timeout, e));
             }
@@ -537,6 +579,136 @@ final class RedisConnection implements AutoCloseable {
           }
         });
     return out;
+  }
+
+  /**
+   * Where a write went, for its confirmation on replicas: taken when it is sent (the epoch of
+   * {@link ReplicaAcks#epoch}, and in a cluster its slot's master then), and the redirection Redis
+   * Cluster made of it, if any.
+   */
+  private static final class Route {
+    final long epoch;
+    final @Nullable RedisURI master;
+    @Nullable RedirectOutput<?> output;
+
+    Route(long epoch, @Nullable RedisURI master) {
+      this.epoch = epoch;
+      this.master = master;
+    }
+  }
+
+  /** A cluster's master of the key's slot, as its connection routes a command now; else null. */
+  private @Nullable RedisURI masterOf(String key) {
+    if (connection instanceof StatefulRedisClusterConnection<String, byte[]> rc) {
+      RedisClusterNode m = rc.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+      return m == null ? null : m.getUri();
+    }
+    return null;
+  }
+
+  private <T> RedisFuture<T> evalsha(
+      RedisClusterAsyncCommands<String, byte[]> async,
+      Script s,
+      ScriptOutputType type,
+      String[] keys,
+      byte[][] args,
+      @Nullable Route route) {
+    if (route == null || !cluster) {
+      return async.evalsha(s.sha(), type, keys, args);
+    }
+    return dispatch(
+        async, CommandType.EVALSHA, new CommandArgs<>(CODEC).add(s.sha()), type, keys, args, route);
+  }
+
+  private <T> RedisFuture<T> eval(
+      RedisClusterAsyncCommands<String, byte[]> async,
+      Script s,
+      ScriptOutputType type,
+      String[] keys,
+      byte[][] args,
+      @Nullable Route route) {
+    if (route == null || !cluster) {
+      return async.eval(s.text(), type, keys, args);
+    }
+    return dispatch(
+        async,
+        CommandType.EVAL,
+        new CommandArgs<>(CODEC).add(s.text().getBytes(StandardCharsets.UTF_8)),
+        type,
+        keys,
+        args,
+        route);
+  }
+
+  /** EVALSHA or EVAL as Lettuce sends them, with an output that notes redirections. */
+  private static <T> RedisFuture<T> dispatch(
+      RedisClusterAsyncCommands<String, byte[]> async,
+      CommandType command,
+      CommandArgs<String, byte[]> script,
+      ScriptOutputType type,
+      String[] keys,
+      byte[][] args,
+      Route route) {
+    RedirectOutput<T> output = new RedirectOutput<>(RedisConnection.<T>scriptOutput(type));
+    route.output = output;
+    return async.dispatch(command, output, script.add(keys.length).addKeys(keys).addValues(args));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> CommandOutput<String, byte[], T> scriptOutput(ScriptOutputType type) {
+    return (CommandOutput<String, byte[], T>)
+        switch (type) {
+          case BOOLEAN -> new BooleanOutput<>(CODEC);
+          case INTEGER -> new IntegerOutput<>(CODEC);
+          case STATUS -> new StatusOutput<>(CODEC);
+          case MULTI -> new NestedMultiOutput<>(CODEC);
+          case VALUE -> new ValueOutput<>(CODEC);
+          case OBJECT -> new ObjectOutput<>(CODEC);
+        };
+  }
+
+  /**
+   * Completes {@code out} with a write's reply: at once, or (with {@code route}) once the replicas
+   * of the master that applied it confirm it, on the connection it was sent on.
+   */
+  @SuppressWarnings("unchecked")
+  private <T> void confirm(@Nullable Route route, T value, CompletableFuture<T> out) {
+    ReplicaAcks a = acks;
+    StatefulConnection<String, byte[]> c = connection;
+    if (route == null || a == null || c == null) {
+      out.complete(value);
+      return;
+    }
+    if (!(c instanceof StatefulRedisClusterConnection<String, byte[]> rc)) {
+      a.confirm((StatefulRedisConnection<String, byte[]>) c, route.epoch, value, out);
+      return;
+    }
+    // the node Lettuce sent it to last: a redirection's target, else the slot's master then
+    RedirectOutput<?> o = route.output;
+    String redirected = o == null ? null : o.redirectedTo();
+    String host;
+    int port;
+    if (redirected != null) {
+      int colon = redirected.lastIndexOf(':');
+      host = redirected.substring(0, colon);
+      port = Integer.parseInt(redirected.substring(colon + 1));
+    } else if (route.master != null) {
+      host = route.master.getHost();
+      port = route.master.getPort();
+    } else {
+      out.completeExceptionally(
+          Errors.replicasUnconfirmed(description, 1, 1, Errors.connectionDropped()));
+      return;
+    }
+    Futures.whenDone(
+        rc.getConnectionAsync(host, port),
+        (node, t) -> {
+          if (t == null) {
+            a.confirm(node, route.epoch, value, out);
+          } else {
+            out.completeExceptionally(Errors.replicasUnconfirmed(description, 1, 1, t));
+          }
+        });
   }
 
   private <T> CompletableFuture<T> translate(CompletionStage<T> stage) {
@@ -588,6 +760,15 @@ final class RedisConnection implements AutoCloseable {
       throw e;
     }
     return f;
+  }
+
+  /** Flushes the connection soon, unless the store is closed. */
+  private void flushSoon() {
+    try {
+      scheduleFlush();
+    } catch (RuntimeException e) {
+      // closed: the command fails with the connection
+    }
   }
 
   private void scheduleFlush() {

@@ -76,6 +76,15 @@ public final class RedisStore implements RemoteStore {
   /** The scheme and the user information of a URI that has one (to its last '@' before ? or #). */
   private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z0-9+.-]*://)?[^?#]*@");
 
+  /**
+   * How many replicas confirm each write before it is acknowledged: a number, or {@code auto}.
+   * Lettuce ignores the parameter; this class reads it.
+   */
+  private static final Pattern REPLICAS_PARAM = Pattern.compile("(?i)[?&]replicas=([^&#]*)");
+
+  /** The most replicas a URI may ask to confirm a write. */
+  private static final int MAX_REPLICAS = 16;
+
   /** Lettuce reads query parameter names in any case. */
   private static final Pattern VERIFY_PEER_PARAM = Pattern.compile("(?i)[?&]verifyPeer=([^&#]*)");
 
@@ -146,8 +155,41 @@ public final class RedisStore implements RemoteStore {
     this.maxlen =
         ascii(
             Integer.toString(cluster ? RedisKeys.CLUSTER_STREAM_MAXLEN : RedisKeys.STREAM_MAXLEN));
-    this.transport = new RedisConnection(uris, cluster, description, ssl);
+    this.transport =
+        new RedisConnection(
+            uris,
+            cluster,
+            description,
+            ssl,
+            replicas(text, cluster || !first.getSentinels().isEmpty()));
     transport.holdBack(this::issueHeld);
+  }
+
+  /**
+   * The replicas that confirm each write (the {@code replicas} parameter): a number from 0 to
+   * {@value #MAX_REPLICAS}, or {@code auto} ({@link ReplicaAcks#AUTO}: one where the master has
+   * one), which is the default of a cluster or Sentinel URI, whose masters fail over; 0 that of one
+   * server.
+   */
+  private static int replicas(String text, boolean failsOver) {
+    Matcher m = REPLICAS_PARAM.matcher(text);
+    if (!m.find()) {
+      return failsOver ? ReplicaAcks.AUTO : 0;
+    }
+    String value = m.group(1);
+    if (value.equalsIgnoreCase("auto")) {
+      return ReplicaAcks.AUTO;
+    }
+    if (!value.matches("[0-9]{1,2}") || Integer.parseInt(value) > MAX_REPLICAS) {
+      throw malformedUri(
+          text,
+          "replicas \""
+              + value
+              + "\" is neither auto nor a number of replicas from 0 to "
+              + MAX_REPLICAS,
+          null);
+    }
+    return Integer.parseInt(value);
   }
 
   /** What messages call a cluster store: its seeds, with no password. */
@@ -352,7 +394,8 @@ public final class RedisStore implements RemoteStore {
             + withoutPassword(text)
             + "\" (argument uri of Stores.redis): "
             + problem
-            + "; write redis://[[user:]password@]host[:port][/database][?timeout=2s] (rediss:// for"
+            + "; write redis://[[user:]password@]host[:port][/database][?timeout=2s]"
+            + "[&replicas=N|auto] (rediss:// for"
             + " TLS, with &verifyPeer=NONE|CA|FULL), the port between 1 and 65535; for Redis"
             + " Cluster, several seeds: redis://host1:port1,host2:port2; for Sentinel"
             + " redis-sentinel://[[user:]password@]host[:port][,host[:port]...][/database]"
