@@ -14,12 +14,14 @@
 #   mvn -B -q -pl stateless-bench -am package -DskipTests && bash stateless-bench/server-layer.sh
 # Environment: N (requests per test, default 1000000), ROUNDS (default 3), ONLY=standalone or
 # ONLY=cluster to run one of the two sections (default both), JAR (the benchmarks jar, default
-# stateless-bench/target/benchmarks.jar: another build's, to compare two builds).
+# stateless-bench/target/benchmarks.jar: another build's, to compare two builds), QUERY (appended to
+# the SDK's URI, e.g. QUERY='?replicas=0' to compare acknowledgement on the master's reply).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-stateless-bench/target/benchmarks.jar}
 N=${N:-1000000}
 ROUNDS=${ROUNDS:-3}
+QUERY=${QUERY:-}
 ONLY=${ONLY:-}
 case "$ONLY" in
   "" | standalone | cluster) ;;
@@ -118,7 +120,7 @@ benchmark() {
 # stderr).
 load() {
   local out
-  if out=$(java -cp "$JAR" dev.stateless.bench.ServerLayerLoad "$URI" "$1" "$N" 800 ${2:+"$2"} 2>&1); then
+  if out=$(java -cp "$JAR" dev.stateless.bench.ServerLayerLoad "$URI$QUERY" "$1" "$N" 800 ${2:+"$2"} 2>&1); then
     awk '/^(GET|SET) [0-9]+$/ {print $2}' <<<"$out"
   else
     printf 'ServerLayerLoad %s %s %s failed:\n%s\n' "$URI" "$1" "${2:-}" "$out" >&2

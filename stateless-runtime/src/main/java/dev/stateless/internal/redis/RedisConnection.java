@@ -367,7 +367,7 @@ final class RedisConnection implements AutoCloseable {
           public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
             ReplicaAcks a = acks;
             if (a != null) {
-              a.disconnected(); // what it sent is confirmed on no other connection
+              a.disconnected(c); // what it sent is confirmed on no other connection
             }
           }
 
@@ -546,7 +546,7 @@ final class RedisConnection implements AutoCloseable {
     issuing.lock();
     try {
       issueHeldBack();
-      sent = flushed(evalsha(async, s, type, keys, args, route));
+      sent = flushed(this.<T>eval(async, s, false, type, keys, args, route));
     } catch (RuntimeException e) {
       // a cluster connection may throw rather than fail the command (a node not connected)
       return CompletableFuture.failedFuture(issueFailure(e));
@@ -563,7 +563,7 @@ final class RedisConnection implements AutoCloseable {
             }
             try {
               Futures.whenDone(
-                  translate(flushed(this.<T>eval(async, s, type, keys, args, route))),
+                  translate(flushed(this.<T>eval(async, s, true, type, keys, args, route))),
                   (v2, t2) -> {
                     if (t2 == null) {
                       confirm(route, v2, out);
@@ -606,52 +606,33 @@ final class RedisConnection implements AutoCloseable {
     return null;
   }
 
-  private <T> RedisFuture<T> evalsha(
-      RedisClusterAsyncCommands<String, byte[]> async,
-      Script s,
-      ScriptOutputType type,
-      String[] keys,
-      byte[][] args,
-      @Nullable Route route) {
-    if (route == null || !cluster) {
-      return async.evalsha(s.sha(), type, keys, args);
-    }
-    return dispatch(
-        async, CommandType.EVALSHA, new CommandArgs<>(CODEC).add(s.sha()), type, keys, args, route);
-  }
-
+  /**
+   * EVALSHA, or with {@code byText} EVAL: through Lettuce's own command in the end, or, for a write
+   * a cluster may redirect, with an output that notes where it went ({@code route}).
+   */
   private <T> RedisFuture<T> eval(
       RedisClusterAsyncCommands<String, byte[]> async,
       Script s,
+      boolean byText,
       ScriptOutputType type,
       String[] keys,
       byte[][] args,
       @Nullable Route route) {
     if (route == null || !cluster) {
-      return async.eval(s.text(), type, keys, args);
+      return byText
+          ? async.eval(s.text(), type, keys, args)
+          : async.evalsha(s.sha(), type, keys, args);
     }
-    return dispatch(
-        async,
-        CommandType.EVAL,
-        new CommandArgs<>(CODEC).add(s.text().getBytes(StandardCharsets.UTF_8)),
-        type,
-        keys,
-        args,
-        route);
-  }
-
-  /** EVALSHA or EVAL as Lettuce sends them, with an output that notes redirections. */
-  private static <T> RedisFuture<T> dispatch(
-      RedisClusterAsyncCommands<String, byte[]> async,
-      CommandType command,
-      CommandArgs<String, byte[]> script,
-      ScriptOutputType type,
-      String[] keys,
-      byte[][] args,
-      Route route) {
+    CommandArgs<String, byte[]> script =
+        byText
+            ? new CommandArgs<>(CODEC).add(s.text().getBytes(StandardCharsets.UTF_8))
+            : new CommandArgs<>(CODEC).add(s.sha());
     RedirectOutput<T> output = new RedirectOutput<>(RedisConnection.<T>scriptOutput(type));
     route.output = output;
-    return async.dispatch(command, output, script.add(keys.length).addKeys(keys).addValues(args));
+    return async.dispatch(
+        byText ? CommandType.EVAL : CommandType.EVALSHA,
+        output,
+        script.add(keys.length).addKeys(keys).addValues(args));
   }
 
   @SuppressWarnings("unchecked")

@@ -5,8 +5,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +51,14 @@ final class ReplicaAcks {
   /** Runs after a WAIT or ROLE is dispatched: the connection may not flush by itself. */
   private final Runnable flush;
 
-  /** Counts the client's dropped connections. */
-  private final AtomicLong disconnects = new AtomicLong();
+  /** Counts the client's dropped connections: {@link #epoch}. */
+  private final AtomicLong drops = new AtomicLong();
+
+  /**
+   * Per connection of the client (identity; weak: the client opens and closes connections of its
+   * own, e.g. to refresh a cluster's topology), the {@link #drops} count its last drop made.
+   */
+  private final Map<Object, Long> droppedAt = Collections.synchronizedMap(new WeakHashMap<>());
 
   private final Map<StatefulRedisConnection<String, byte[]>, Gate> gates =
       new ConcurrentHashMap<>();
@@ -70,13 +78,19 @@ final class ReplicaAcks {
   }
 
   /** Notes that a connection of the client dropped: what it had not confirmed never will be. */
-  void disconnected() {
-    disconnects.incrementAndGet();
+  void disconnected(Object connection) {
+    droppedAt.put(connection, drops.incrementAndGet());
   }
 
   /** Taken before a write is sent, and given to {@link #confirm} with its reply. */
   long epoch() {
-    return disconnects.get();
+    return drops.get();
+  }
+
+  /** Whether the connection dropped after {@code epoch} was taken. */
+  private boolean droppedSince(Object connection, long epoch) {
+    Long at = droppedAt.get(connection);
+    return at != null && at > epoch;
   }
 
   /**
@@ -116,16 +130,17 @@ final class ReplicaAcks {
      */
     private volatile int replicas = -1;
 
-    /** The {@link #epoch} of the first check {@link #replicas} counts: a reconnect starts over. */
+    /**
+     * The {@link #epoch} before the first check {@link #replicas} counts: a reconnect starts over.
+     */
     private volatile long seenSince;
 
     private volatile long checkedAt;
 
-    private void checked(int connected) {
-      long now = disconnects.get();
-      if (replicas < 0 || seenSince != now) {
+    private void checked(StatefulRedisConnection<String, byte[]> on, int connected) {
+      if (replicas < 0 || droppedSince(on, seenSince)) {
         replicas = connected;
-        seenSince = now;
+        seenSince = drops.get();
       } else {
         replicas = Math.max(replicas, connected);
       }
@@ -162,7 +177,7 @@ final class ReplicaAcks {
               .whenComplete(
                   (role, t) -> {
                     if (t == null) {
-                      checked(connectedReplicas(role));
+                      checked(on, connectedReplicas(role));
                       await(on, commands, batch);
                     } else {
                       failAll(batch, Errors.replicasUnconfirmed(store, batch.size(), 1, t));
@@ -197,13 +212,12 @@ final class ReplicaAcks {
                 if (t != null || confirmed == null || confirmed < want) {
                   failAll(batch, Errors.replicasUnconfirmed(store, batch.size(), want, t));
                 } else {
-                  long now = disconnects.get();
                   List<Pending<?>> dropped = new ArrayList<>();
                   for (Pending<?> p : batch) {
-                    if (p.epoch() == now) {
-                      p.confirmed();
-                    } else {
+                    if (droppedSince(on, p.epoch())) {
                       dropped.add(p);
+                    } else {
+                      p.confirmed();
                     }
                   }
                   failAll(
