@@ -266,7 +266,9 @@ class ClusterIT {
    */
   @Test
   void aWriteNoReplicaConfirms_failsWithSL100_whileOtherMastersAcknowledge() {
-    SyncCache a = node(cluster.uri() + "?timeout=1s");
+    // a 1.5 s WAIT: long enough for a healthy replica on a loaded machine, short enough to stay
+    // under the cluster's node timeout while the replica is stopped
+    SyncCache a = node(cluster.uri() + "?timeout=3s");
     String key = "user:0";
     int master = cluster.masterOf(key);
     String other =
