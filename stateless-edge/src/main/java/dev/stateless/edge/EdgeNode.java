@@ -1,8 +1,12 @@
 package dev.stateless.edge;
 
+import dev.stateless.StatelessCache;
+import dev.stateless.Stores;
+import dev.stateless.core.Manifest;
 import dev.stateless.edge.internal.EdgeCommandLine;
 import dev.stateless.edge.internal.EdgeConfig;
 import dev.stateless.edge.internal.EdgeServer;
+import dev.stateless.edge.internal.KeyCommands;
 import dev.stateless.edge.internal.NodeClock;
 import dev.stateless.edge.internal.ProtocolLimits;
 import java.time.Duration;
@@ -31,9 +35,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EdgeNode implements AutoCloseable {
   private final EdgeServer server;
+  private final StatelessCache cache;
 
-  private EdgeNode(EdgeServer server) {
+  private EdgeNode(EdgeServer server, StatelessCache cache) {
     this.server = server;
+    this.cache = cache;
   }
 
   /**
@@ -71,7 +77,11 @@ public final class EdgeNode implements AutoCloseable {
    */
   @Override
   public void close() {
-    server.close();
+    try {
+      server.close();
+    } finally {
+      cache.close(); // after the last reply: every acknowledged write is drained
+    }
   }
 
   /**
@@ -98,8 +108,35 @@ public final class EdgeNode implements AutoCloseable {
     private Duration outputBufferTimeout = EdgeConfig.DEFAULT_OUTPUT_BUFFER_TIMEOUT;
     private Duration shutdownTimeout = EdgeConfig.DEFAULT_SHUTDOWN_TIMEOUT;
     private int ioThreads;
+    private Manifest manifest = Manifest.empty();
+    private @Nullable String upstream;
 
     private Builder() {}
+
+    /**
+     * The manifest whose keys the node serves, with their owners, layers, TTLs and sizes (default:
+     * an empty one: every key is allowed, as on Redis).
+     *
+     * @param manifest a manifest, from a class ({@code Manifest.from}) or a file ({@code
+     *     Manifest.parse})
+     * @return this builder
+     */
+    public Builder manifest(Manifest manifest) {
+      this.manifest = Objects.requireNonNull(manifest, "manifest");
+      return this;
+    }
+
+    /**
+     * The Redis the node's server layer lives in, as {@code Stores.redis} takes it (default: none,
+     * the keys live in the node's own memory).
+     *
+     * @param redisUri a Redis URI, or null for none
+     * @return this builder
+     */
+    public Builder upstream(@Nullable String redisUri) {
+      this.upstream = redisUri;
+      return this;
+    }
 
     /**
      * The address to listen on (default {@code 127.0.0.1}: loopback only).
@@ -250,7 +287,20 @@ public final class EdgeNode implements AutoCloseable {
               outputBufferTimeout,
               shutdownTimeout,
               ioThreads);
-      return new EdgeNode(EdgeServer.start(config, NodeClock.SYSTEM, List.of()));
+      StatelessCache.Builder keys = StatelessCache.builder().manifest(manifest);
+      if (upstream != null) {
+        keys.server(Stores.redis(upstream));
+      }
+      StatelessCache cache = keys.build();
+      try {
+        return new EdgeNode(
+            EdgeServer.start(
+                config, NodeClock.SYSTEM, List.of(new KeyCommands(cache, NodeClock.SYSTEM))),
+            cache);
+      } catch (RuntimeException e) {
+        cache.close();
+        throw e;
+      }
     }
   }
 }

@@ -88,9 +88,9 @@ class LettuceIT {
     RedisClient client = client(node, protocol, "");
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       RedisCommands<String, String> sync = connection.sync();
-      assertThatThrownBy(() -> sync.get("k"))
+      assertThatThrownBy(() -> sync.lpush("k", "v"))
           .isInstanceOf(RedisCommandExecutionException.class)
-          .hasMessage("ERR unknown command 'GET', with args beginning with: 'k' ");
+          .hasMessage("ERR unknown command 'LPUSH', with args beginning with: 'k' 'v' ");
       assertThat(sync.ping()).isEqualTo("PONG");
     } finally {
       shutdown(client);

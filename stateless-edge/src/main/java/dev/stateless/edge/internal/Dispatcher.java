@@ -1,5 +1,9 @@
 package dev.stateless.edge.internal;
 
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 /**
  * Finds a request's command and runs it, in redis-server 7's order of checks ({@code
  * processCommand}): the command exists, its arity is right, the connection is authenticated (or the
@@ -30,6 +34,23 @@ public final class Dispatcher {
     return reply;
   }
 
+  /**
+   * The reply a {@link Reply.Deferred} completed with (counted as {@link #dispatch} counts), or the
+   * error its failure is (see {@link DataErrors}).
+   */
+  public Reply completed(CompletableFuture<Reply> later) {
+    Reply reply;
+    try {
+      reply = later.join();
+    } catch (CompletionException | CancellationException e) {
+      reply = DataErrors.of(e.getCause() != null ? e.getCause() : e);
+    }
+    if (reply instanceof Reply.Simple simple && simple.isError()) {
+      stats.errorReplies.increment();
+    }
+    return reply;
+  }
+
   private Reply run(Client client, Request request) {
     CommandSpec spec = table.get(request.string(0));
     if (spec == null) {
@@ -51,6 +72,10 @@ public final class Dispatcher {
     }
     client.commandStarted(spec.fullName(), clock.millis());
     stats.commandsProcessed.increment();
-    return command.execute(client, request);
+    try {
+      return command.execute(client, request);
+    } catch (ReplyException e) {
+      return e.reply();
+    }
   }
 }

@@ -1,6 +1,10 @@
 package dev.stateless.edge.internal;
 
+import dev.stateless.core.Manifest;
 import dev.stateless.edge.EdgeNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +45,22 @@ public final class EdgeCommandLine implements Callable<Integer> {
       paramLabel = "PASSWORD",
       description = "Password of the default user; clients must AUTH first (default: none).")
   @Nullable String requirepass;
+
+  @Option(
+      names = "--manifest",
+      paramLabel = "FILE|CLASS",
+      description =
+          "The keys' manifest: a manifest file (docs/manifest-file.md) or a @CacheManifest class on"
+              + " the class path (default: none, every key allowed as on Redis).")
+  @Nullable String manifest;
+
+  @Option(
+      names = "--upstream",
+      paramLabel = "URI",
+      description =
+          "Redis holding the server layer, as Stores.redis takes it (default: none, the keys live"
+              + " in the node's memory).")
+  @Nullable String upstream;
 
   @Option(
       names = "--maxclients",
@@ -117,6 +137,8 @@ public final class EdgeCommandLine implements Callable<Integer> {
             .clientOutputBufferTimeout(Duration.ofSeconds(outputBufferTimeoutSeconds))
             .shutdownTimeout(Duration.ofSeconds(shutdownTimeoutSeconds))
             .ioThreads(ioThreads)
+            .manifest(manifest == null ? Manifest.empty() : loadManifest(manifest))
+            .upstream(upstream)
             .start();
     // SIGTERM and Ctrl-C run the JVM's shutdown hooks: the node closes gracefully in this one.
     Runtime.getRuntime()
@@ -129,6 +151,35 @@ public final class EdgeCommandLine implements Callable<Integer> {
                 "stateless-edge-shutdown"));
     node.awaitTermination();
     return 0;
+  }
+
+  /**
+   * A manifest file, or else a manifest class of that name.
+   *
+   * @throws IllegalArgumentException if it is neither, naming what was tried
+   */
+  static Manifest loadManifest(String fileOrClass) {
+    Path file = Path.of(fileOrClass);
+    if (Files.isRegularFile(file)) {
+      try {
+        return Manifest.parse(file);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read --manifest " + file + ": " + e, e);
+      }
+    }
+    Class<?> type;
+    try {
+      type = Class.forName(fileOrClass, false, EdgeCommandLine.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException(
+          "--manifest "
+              + fileOrClass
+              + " is no file and no class on the class path; give a manifest file's path, or a"
+              + " @CacheManifest class (java -cp app.jar:stateless-edge.jar"
+              + " dev.stateless.edge.EdgeNode --manifest com.example.AppCache)",
+          e);
+    }
+    return Manifest.from(type);
   }
 
   /** The version {@code --version} prints. */

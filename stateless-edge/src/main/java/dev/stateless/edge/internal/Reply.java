@@ -3,6 +3,7 @@ package dev.stateless.edge.internal;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One reply to a client, written in the connection's protocol: RESP2, or RESP3 after {@code HELLO
@@ -105,6 +106,33 @@ public interface Reply {
       throw new IllegalArgumentException("verbatim format must be 3 characters: " + format);
     }
     return new Verbatim(format, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A reply that comes later: a command that waits on the node's cache. The connection answers it,
+   * and every request after it, in order, once it completes.
+   */
+  static Reply later(CompletableFuture<Reply> reply) {
+    return new Deferred(reply);
+  }
+
+  /** {@link #later}: never written itself, only the reply it completes with. */
+  final class Deferred implements Reply {
+    private final CompletableFuture<Reply> reply;
+
+    Deferred(CompletableFuture<Reply> reply) {
+      this.reply = reply;
+    }
+
+    /** The reply, once the command completes. */
+    public CompletableFuture<Reply> reply() {
+      return reply;
+    }
+
+    @Override
+    public void writeTo(ByteBuf out, int protocol) {
+      throw new IllegalStateException("a deferred reply is written once it completes");
+    }
   }
 
   private static void writeLength(ByteBuf out, char type, long length) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,6 +38,10 @@ public final class RespCommandHandler extends ChannelInboundHandlerAdapter {
   private boolean admitted;
   private boolean closing;
   private boolean draining;
+
+  /** A command's reply is not ready yet ({@link Reply.Deferred}): later requests wait for it. */
+  private boolean waiting;
+
   private boolean shuttingDown;
   private long unwritableEpisode;
 
@@ -143,10 +148,10 @@ public final class RespCommandHandler extends ChannelInboundHandlerAdapter {
     draining = true;
     try {
       while (true) {
-        while (!pending.isEmpty() && !closing && ch.isWritable()) {
+        while (!pending.isEmpty() && !closing && !waiting && ch.isWritable()) {
           handle(ctx, pending.poll());
         }
-        if (closing || pending.isEmpty()) {
+        if (closing || waiting || pending.isEmpty()) {
           break;
         }
         ctx.flush(); // unwritable with requests left: the socket may take the replies at once
@@ -160,11 +165,11 @@ public final class RespCommandHandler extends ChannelInboundHandlerAdapter {
     if (closing) {
       return;
     }
-    if (shuttingDown && pending.isEmpty()) {
+    if (shuttingDown && pending.isEmpty() && !waiting) {
       closeAfterFlush(ctx);
       return;
     }
-    boolean read = pending.isEmpty() && ch.isWritable() && !shuttingDown;
+    boolean read = pending.isEmpty() && !waiting && ch.isWritable() && !shuttingDown;
     if (ch.config().isAutoRead() != read) {
       ch.config().setAutoRead(read);
     }
@@ -173,10 +178,17 @@ public final class RespCommandHandler extends ChannelInboundHandlerAdapter {
   private void handle(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof Request request) {
       Reply reply = dispatcher.dispatch(client, request);
-      ChannelFuture unused = ctx.write(reply, ctx.voidPromise());
-      if (client.closingAfterReply()) {
-        closeAfterFlush(ctx);
+      if (reply instanceof Reply.Deferred deferred) {
+        CompletableFuture<Reply> later = deferred.reply();
+        if (!later.isDone()) {
+          waiting = true;
+          CompletableFuture<?> unused =
+              later.whenComplete((r, t) -> ctx.executor().execute(() -> answerLater(ctx, later)));
+          return;
+        }
+        reply = dispatcher.completed(later);
       }
+      reply(ctx, reply);
     } else if (msg instanceof ProtocolError error) {
       node.stats().protocolErrors.increment();
       String reply = error.reply();
@@ -191,6 +203,23 @@ public final class RespCommandHandler extends ChannelInboundHandlerAdapter {
       closeAfterFlush(ctx);
     } else {
       throw new IllegalStateException("not a request: " + msg.getClass().getName());
+    }
+  }
+
+  /** Sends a deferred reply once it is ready (on the event loop), then the requests after it. */
+  private void answerLater(ChannelHandlerContext ctx, CompletableFuture<Reply> later) {
+    waiting = false;
+    if (!closing) {
+      reply(ctx, dispatcher.completed(later));
+      drain(ctx);
+      ctx.flush();
+    }
+  }
+
+  private void reply(ChannelHandlerContext ctx, Reply reply) {
+    ChannelFuture unused = ctx.write(reply, ctx.voidPromise());
+    if (client.closingAfterReply()) {
+      closeAfterFlush(ctx);
     }
   }
 
