@@ -9,9 +9,12 @@ import dev.stateless.edge.internal.EdgeServer;
 import dev.stateless.edge.internal.KeyCommands;
 import dev.stateless.edge.internal.NodeClock;
 import dev.stateless.edge.internal.ProtocolLimits;
+import dev.stateless.edge.internal.Users;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,6 +113,8 @@ public final class EdgeNode implements AutoCloseable {
     private int ioThreads;
     private Manifest manifest = Manifest.empty();
     private @Nullable String upstream;
+    private final Map<String, String> users = new TreeMap<>();
+    private @Nullable Boolean defaultUserActsForAllOwners;
 
     private Builder() {}
 
@@ -123,6 +128,33 @@ public final class EdgeNode implements AutoCloseable {
      */
     public Builder manifest(Manifest manifest) {
       this.manifest = Objects.requireNonNull(manifest, "manifest");
+      return this;
+    }
+
+    /**
+     * Adds a user that acts as a component of the manifest: a connection that sends {@code AUTH
+     * <component> <password>} may write what the component owns and read what it may read; a write
+     * outside its rights is {@code -NOPERM SL002 ...} (or SL003).
+     *
+     * @param component the component's name in the manifest
+     * @param password its password
+     * @return this builder
+     */
+    public Builder user(String component, String password) {
+      users.put(Objects.requireNonNull(component, "component"), password);
+      return this;
+    }
+
+    /**
+     * Whether the {@code default} user may read and write every key, as on Redis (default: yes
+     * without a manifest or with an empty one, no with a manifest: clients then {@code AUTH} as
+     * components, and the default user's data commands are {@code -NOPERM}).
+     *
+     * @param all whether it may
+     * @return this builder
+     */
+    public Builder defaultUserActsForAllOwners(boolean all) {
+      this.defaultUserActsForAllOwners = all;
       return this;
     }
 
@@ -291,11 +323,18 @@ public final class EdgeNode implements AutoCloseable {
       if (upstream != null) {
         keys.server(Stores.redis(upstream));
       }
+      Users accounts = new Users(users);
       StatelessCache cache = keys.build();
       try {
+        accounts.passwords().keySet().forEach(cache::component); // SL013 for no such component
+        boolean defaultAll =
+            defaultUserActsForAllOwners != null ? defaultUserActsForAllOwners : manifest.isEmpty();
         return new EdgeNode(
             EdgeServer.start(
-                config, NodeClock.SYSTEM, List.of(new KeyCommands(cache, NodeClock.SYSTEM))),
+                config,
+                accounts,
+                NodeClock.SYSTEM,
+                List.of(new KeyCommands(cache, NodeClock.SYSTEM, defaultAll))),
             cache);
       } catch (RuntimeException e) {
         cache.close();

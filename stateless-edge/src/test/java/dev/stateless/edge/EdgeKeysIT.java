@@ -250,10 +250,12 @@ class EdgeKeysIT {
                 "    ttl: 10m",
                 "    max-size: 1KB",
                 ""));
-    try (EdgeNode managed = EdgeNode.builder().port(0).manifest(manifest).start()) {
+    try (EdgeNode managed =
+        EdgeNode.builder().port(0).manifest(manifest).user("sessions", "pw").start()) {
       RedisClient c = client(managed, ProtocolVersion.RESP2);
       try (StatefulRedisConnection<String, String> conn = c.connect()) {
         RedisCommands<String, String> sync = conn.sync();
+        sync.auth("sessions", "pw");
         sync.set("session:1", "token");
         assertThat(sync.pttl("session:1")).isBetween(590_000L, 600_000L);
         assertThatThrownBy(() -> sync.set("session:2", "x".repeat(4096)))

@@ -21,6 +21,7 @@ public final class Client {
   private volatile @Nullable String libVersion;
   private volatile int protocol = 2;
   private volatile boolean authenticated;
+  private volatile String user = Users.DEFAULT;
   private volatile long lastInteractionMillis;
   private volatile String lastCommand = "NULL";
   private boolean closeAfterReply;
@@ -62,11 +63,23 @@ public final class Client {
     this.authenticated = authenticated;
   }
 
+  /** The user the connection acts as: {@code default}, or a component's ({@code AUTH}). */
+  public String user() {
+    return user;
+  }
+
+  /** Authenticates the connection as {@code user}. */
+  void authenticatedAs(String user) {
+    this.user = user;
+    this.authenticated = true;
+  }
+
   /** Back to a new connection's state ({@code RESET}). */
   void reset() {
     protocol = 2;
     name = null;
     authenticated = !passwordRequired;
+    user = Users.DEFAULT;
   }
 
   @Nullable String name() {
@@ -138,7 +151,9 @@ public final class Client {
         + " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=0"
         + " multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd="
         + lastCommand
-        + " user=default redir=-1 resp="
+        + " user="
+        + user
+        + " redir=-1 resp="
         + protocol
         + " lib-name="
         + (ln == null ? "" : ln)

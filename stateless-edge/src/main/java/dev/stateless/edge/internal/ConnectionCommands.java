@@ -9,7 +9,6 @@ import static dev.stateless.edge.internal.CommandFlag.STALE;
 
 import io.netty.channel.ChannelFuture;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -225,10 +224,11 @@ public final class ConnectionCommands implements CommandSet {
       }
     }
     if (user != null && password != null) {
-      if (!authenticate(user, password)) {
+      String as = authenticate(user, password);
+      if (as == null) {
         return ErrorReplies.WRONGPASS;
       }
-      client.authenticated(true);
+      client.authenticatedAs(as);
     }
     if (client.authRequired()) {
       return ErrorReplies.HELLO_NOAUTH;
@@ -276,21 +276,20 @@ public final class ConnectionCommands implements CommandSet {
       user = request.arg(1);
       password = request.arg(2);
     }
-    if (!authenticate(user, password)) {
+    String as = authenticate(user, password);
+    if (as == null) {
       return ErrorReplies.WRONGPASS;
     }
-    client.authenticated(true);
+    client.authenticatedAs(as);
     return Reply.OK;
   }
 
-  /** The default user with the configured password; any password when none is configured. */
-  private boolean authenticate(byte[] user, byte[] password) {
-    if (!MessageDigest.isEqual(user, DEFAULT_USER.getBytes(StandardCharsets.US_ASCII))) {
-      return false;
-    }
-    String required = node.config().requirepass();
-    return required == null
-        || MessageDigest.isEqual(password, required.getBytes(StandardCharsets.UTF_8));
+  /**
+   * The user a pair authenticates ({@link Users#authenticate}): the default user with the
+   * configured password (any password when none is configured), or a component user; else null.
+   */
+  private @Nullable String authenticate(byte[] user, byte[] password) {
+    return node.users().authenticate(user, password, node.config().requirepass());
   }
 
   private static Reply select(Client client, Request request) {
@@ -371,6 +370,7 @@ public final class ConnectionCommands implements CommandSet {
     long id = 0;
     @Nullable String addr = null;
     @Nullable String laddr = null;
+    @Nullable String user = null;
     boolean skipMe = true;
     if (request.argc() == 3) {
       addr = request.string(2);
@@ -401,9 +401,10 @@ public final class ConnectionCommands implements CommandSet {
         } else if (option.equalsIgnoreCase("laddr")) {
           laddr = value;
         } else if (option.equalsIgnoreCase("user")) {
-          if (!value.equals(DEFAULT_USER)) {
+          if (!value.equals(DEFAULT_USER) && !node.users().passwords().containsKey(value)) {
             return Reply.error("ERR No such user '" + value + "'");
           }
+          user = value;
         } else if (option.equalsIgnoreCase("skipme")) {
           if (value.equalsIgnoreCase("yes")) {
             skipMe = true;
@@ -422,6 +423,7 @@ public final class ConnectionCommands implements CommandSet {
       if ((id != 0 && c.id() != id)
           || (addr != null && !addr.equals(c.address()))
           || (laddr != null && !laddr.equals(c.localAddress()))
+          || (user != null && !user.equals(c.user()))
           || (c == client && skipMe)) {
         continue;
       }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,6 +63,21 @@ public final class EdgeCommandLine implements Callable<Integer> {
           "Redis holding the server layer, as Stores.redis takes it (default: none, the keys live"
               + " in the node's memory).")
   @Nullable String upstream;
+
+  @Option(
+      names = "--user",
+      paramLabel = "COMPONENT:PASSWORD",
+      description =
+          "A user acting as a manifest component (AUTH <component> <password>); repeatable.")
+  List<String> users = new ArrayList<>();
+
+  @Option(
+      names = "--default-user",
+      paramLabel = "all|none",
+      description =
+          "What the default user may do with keys: all (as on Redis), or none (clients AUTH as"
+              + " components). Default: all without a manifest, none with one.")
+  @Nullable String defaultUser;
 
   @Option(
       names = "--maxclients",
@@ -125,7 +142,7 @@ public final class EdgeCommandLine implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    EdgeNode node =
+    EdgeNode.Builder builder =
         EdgeNode.builder()
             .bind(bind)
             .port(port)
@@ -138,8 +155,22 @@ public final class EdgeCommandLine implements Callable<Integer> {
             .shutdownTimeout(Duration.ofSeconds(shutdownTimeoutSeconds))
             .ioThreads(ioThreads)
             .manifest(manifest == null ? Manifest.empty() : loadManifest(manifest))
-            .upstream(upstream)
-            .start();
+            .upstream(upstream);
+    for (String user : users) {
+      int colon = user.indexOf(':');
+      if (colon <= 0 || colon == user.length() - 1) {
+        throw new IllegalArgumentException(
+            "--user " + user.replaceAll(":.*", ":***") + " is not COMPONENT:PASSWORD");
+      }
+      builder.user(user.substring(0, colon), user.substring(colon + 1));
+    }
+    if (defaultUser != null) {
+      if (!defaultUser.equals("all") && !defaultUser.equals("none")) {
+        throw new IllegalArgumentException("--default-user is all or none, not " + defaultUser);
+      }
+      builder.defaultUserActsForAllOwners(defaultUser.equals("all"));
+    }
+    EdgeNode node = builder.start();
     // SIGTERM and Ctrl-C run the JVM's shutdown hooks: the node closes gracefully in this one.
     Runtime.getRuntime()
         .addShutdownHook(

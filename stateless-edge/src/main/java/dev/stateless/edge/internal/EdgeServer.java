@@ -64,7 +64,21 @@ public final class EdgeServer implements AutoCloseable {
    *     address in the message
    */
   public static EdgeServer start(EdgeConfig config, NodeClock clock, List<CommandSet> commandSets) {
-    NodeContext node = NodeContext.create(config, clock, commandSets);
+    return start(config, Users.NONE, clock, commandSets);
+  }
+
+  /**
+   * As {@link #start(EdgeConfig, NodeClock, List)}, with component users.
+   *
+   * @param config the node's settings
+   * @param users who may connect besides the default user
+   * @param clock the node's time
+   * @param commandSets the commands to serve, besides the connection and server commands
+   * @return the running server
+   */
+  public static EdgeServer start(
+      EdgeConfig config, Users users, NodeClock clock, List<CommandSet> commandSets) {
+    NodeContext node = NodeContext.create(config, users, clock, commandSets);
     Dispatcher dispatcher = new Dispatcher(node.table(), node.stats(), clock);
 
     EventLoopGroup acceptor =

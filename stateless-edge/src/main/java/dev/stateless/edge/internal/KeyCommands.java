@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,57 +29,83 @@ import org.jspecify.annotations.Nullable;
 public final class KeyCommands implements CommandSet {
   private final StatelessCache cache;
   private final NodeClock clock;
+  private final boolean defaultUserActsForAllOwners;
+
+  /** Each component user's view of the cache: its rights. */
+  private final Map<String, StatelessCache> views = new ConcurrentHashMap<>();
 
   /**
-   * @param cache the keys
+   * @param cache the keys, with the rights of every owner
    * @param clock the node's time (EXAT and PXAT are absolute)
+   * @param defaultUserActsForAllOwners whether the default user may read and write every key (as on
+   *     Redis); else it is refused every data command, and clients {@code AUTH} as components
    */
-  public KeyCommands(StatelessCache cache, NodeClock clock) {
+  public KeyCommands(StatelessCache cache, NodeClock clock, boolean defaultUserActsForAllOwners) {
     this.cache = cache;
     this.clock = clock;
+    this.defaultUserActsForAllOwners = defaultUserActsForAllOwners;
+  }
+
+  /**
+   * The cache as the connection's user sees it: a component user's rights, or every owner's for the
+   * default user where it may act for them.
+   */
+  private StatelessCache view(Client client) {
+    String user = client.user();
+    if (user.equals(Users.DEFAULT)) {
+      if (!defaultUserActsForAllOwners) {
+        throw new ReplyException(
+            Reply.error(
+                "NOPERM SL003 user default has no rights on this node's keys; help: AUTH <component>"
+                    + " <password> as a component of the manifest, or start the node with"
+                    + " --default-user all"));
+      }
+      return cache;
+    }
+    return views.computeIfAbsent(user, cache::component);
   }
 
   @Override
   public void registerInto(CommandTable.Builder table) {
     table.add(
         spec("get", 2, "string", "1.0.0", "Returns the string value of a key.", READONLY, FAST)
-            .command((c, r) -> get(key(r, 1))));
+            .command((c, r) -> get(view(c), key(r, 1))));
     table.add(
         spec("set", -3, "string", "1.0.0", "Sets the string value of a key.", WRITE, DENYOOM)
-            .command((c, r) -> set(r)));
+            .command((c, r) -> set(view(c), r)));
     table.add(
         spec("setnx", 3, "string", "1.0.0", "Sets a key only when it does not exist.", WRITE)
             .command(
                 (c, r) ->
                     Reply.later(
-                        cache
+                        view(c)
                             .set(key(r, 1), value(r.arg(2)), SetOptions.none().ifAbsent())
                             .thenApply(w -> Reply.integer(w ? 1 : 0)))));
     table.add(
         spec("setex", 4, "string", "2.0.0", "Sets a key and its expiry in seconds.", WRITE)
-            .command((c, r) -> setWithExpiry(r, 1000, "setex")));
+            .command((c, r) -> setWithExpiry(view(c), r, 1000, "setex")));
     table.add(
         spec("psetex", 4, "string", "2.6.0", "Sets a key and its expiry in milliseconds.", WRITE)
-            .command((c, r) -> setWithExpiry(r, 1, "psetex")));
+            .command((c, r) -> setWithExpiry(view(c), r, 1, "psetex")));
     table.add(
         spec("mget", -2, "string", "1.0.0", "Returns the values of keys.", READONLY, FAST)
-            .command((c, r) -> mget(r)));
+            .command((c, r) -> mget(view(c), r)));
     table.add(
         spec("mset", -3, "string", "1.0.1", "Sets the values of keys, atomically.", WRITE)
-            .command((c, r) -> mset(r)));
+            .command((c, r) -> mset(view(c), r)));
     table.add(
         spec("strlen", 2, "string", "2.2.0", "Returns the length of a value.", READONLY, FAST)
             .command(
                 (c, r) ->
                     Reply.later(
-                        cache
+                        view(c)
                             .get(key(r, 1))
                             .thenApply(v -> Reply.integer(v == null ? 0 : bytes(v).length)))));
     for (String name : List.of("incr", "decr")) {
       long delta = name.equals("incr") ? 1 : -1;
       table.add(
           spec(name, 2, "string", "1.0.0", "Adds " + delta + " to an integer value.", WRITE)
-              .command((c, r) -> increment(key(r, 1), delta)));
+              .command((c, r) -> increment(view(c), key(r, 1), delta)));
     }
     for (String name : List.of("incrby", "decrby")) {
       long sign = name.equals("incrby") ? 1 : -1;
@@ -89,43 +117,43 @@ public final class KeyCommands implements CommandSet {
                     if (by == RedisNumbers.INVALID || (sign < 0 && by == Long.MIN_VALUE)) {
                       return ErrorReplies.NOT_INTEGER;
                     }
-                    return increment(key(r, 1), sign * by);
+                    return increment(view(c), key(r, 1), sign * by);
                   }));
     }
     for (String name : List.of("del", "unlink")) {
       table.add(
           spec(name, -2, "keyspace", "1.0.0", "Deletes keys; returns how many existed.", WRITE)
-              .command((c, r) -> del(r)));
+              .command((c, r) -> del(view(c), r)));
     }
     table.add(
         spec("exists", -2, "keyspace", "3.0.3", "Counts the keys that exist.", READONLY, FAST)
-            .command((c, r) -> exists(r)));
+            .command((c, r) -> exists(view(c), r)));
     table.add(
         spec("type", 2, "keyspace", "1.0.0", "Returns the type of a key.", READONLY, FAST)
             .command(
                 (c, r) ->
                     Reply.later(
-                        cache
+                        view(c)
                             .exists(key(r, 1))
                             .thenApply(e -> Reply.simple(e ? "string" : "none")))));
     table.add(
         spec("expire", -3, "keyspace", "1.0.0", "Sets a key's expiry in seconds.", WRITE, FAST)
-            .command((c, r) -> expire(r, 1000)));
+            .command((c, r) -> expire(view(c), r, 1000)));
     table.add(
         spec("pexpire", -3, "keyspace", "2.6.0", "Sets a key's expiry in ms.", WRITE, FAST)
-            .command((c, r) -> expire(r, 1)));
+            .command((c, r) -> expire(view(c), r, 1)));
     table.add(
         spec("ttl", 2, "keyspace", "1.0.0", "Returns a key's expiry in seconds.", READONLY, FAST)
-            .command((c, r) -> ttl(key(r, 1), 1000)));
+            .command((c, r) -> ttl(view(c), key(r, 1), 1000)));
     table.add(
         spec("pttl", 2, "keyspace", "2.6.0", "Returns a key's expiry in ms.", READONLY, FAST)
-            .command((c, r) -> ttl(key(r, 1), 1)));
+            .command((c, r) -> ttl(view(c), key(r, 1), 1)));
     table.add(
         spec("keys", 2, "keyspace", "1.0.0", "Returns the keys matching a pattern.", READONLY)
             .command(
                 (c, r) ->
                     Reply.later(
-                        cache
+                        view(c)
                             .scan(key(r, 1))
                             .thenApply(
                                 keys -> Reply.array(keys.stream().map(Reply::bulk).toList())))));
@@ -133,7 +161,7 @@ public final class KeyCommands implements CommandSet {
         spec("dbsize", 1, "server", "1.0.0", "Returns the number of keys.", READONLY, FAST)
             .command(
                 (c, r) ->
-                    Reply.later(cache.scan("*").thenApply(keys -> Reply.integer(keys.size())))));
+                    Reply.later(view(c).scan("*").thenApply(keys -> Reply.integer(keys.size())))));
   }
 
   /**
@@ -197,8 +225,8 @@ public final class KeyCommands implements CommandSet {
         "a " + value.getClass().getName() + " has no Redis form on this node");
   }
 
-  private Reply get(String key) {
-    return Reply.later(cache.get(key).thenApply(KeyCommands::bulkOrNull));
+  private static Reply get(StatelessCache view, String key) {
+    return Reply.later(view.get(key).thenApply(KeyCommands::bulkOrNull));
   }
 
   private static Reply bulkOrNull(@Nullable Object value) {
@@ -207,7 +235,7 @@ public final class KeyCommands implements CommandSet {
 
   // ---------------------------------------------------------------- SET
 
-  private Reply set(Request r) {
+  private Reply set(StatelessCache view, Request r) {
     SetOptions options = SetOptions.none();
     boolean nx = false;
     boolean xx = false;
@@ -256,8 +284,7 @@ public final class KeyCommands implements CommandSet {
       options = options.ifPresent();
     }
     return Reply.later(
-        cache
-            .set(key(r, 1), value(r.arg(2)), options)
+        view.set(key(r, 1), value(r.arg(2)), options)
             .thenApply(written -> written ? Reply.OK : Reply.NULL_BULK));
   }
 
@@ -279,7 +306,8 @@ public final class KeyCommands implements CommandSet {
     return Reply.error("ERR invalid expire time in '" + command + "' command");
   }
 
-  private Reply setWithExpiry(Request r, long unitMillis, String command) {
+  private static Reply setWithExpiry(
+      StatelessCache view, Request r, long unitMillis, String command) {
     long n = RedisNumbers.parseLong(r.arg(2));
     if (n == RedisNumbers.INVALID) {
       return ErrorReplies.NOT_INTEGER;
@@ -288,17 +316,16 @@ public final class KeyCommands implements CommandSet {
       return invalidExpireTime(command);
     }
     return Reply.later(
-        cache
-            .set(key(r, 1), value(r.arg(3)), SetOptions.ttl(Duration.ofMillis(n * unitMillis)))
+        view.set(key(r, 1), value(r.arg(3)), SetOptions.ttl(Duration.ofMillis(n * unitMillis)))
             .thenApply(w -> Reply.OK));
   }
 
   // ---------------------------------------------------------------- several keys
 
-  private Reply mget(Request r) {
+  private static Reply mget(StatelessCache view, Request r) {
     List<CompletableFuture<Object>> reads = new ArrayList<>();
     for (int i = 1; i < r.argc(); i++) {
-      reads.add(cache.get(key(r, i)));
+      reads.add(view.get(key(r, i)));
     }
     return Reply.later(
         CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0]))
@@ -306,13 +333,12 @@ public final class KeyCommands implements CommandSet {
                 done -> Reply.array(reads.stream().map(f -> bulkOrNull(f.join())).toList())));
   }
 
-  private Reply mset(Request r) {
+  private static Reply mset(StatelessCache view, Request r) {
     if (r.argc() % 2 != 1) {
       return Reply.error("ERR wrong number of arguments for 'mset' command");
     }
     return Reply.later(
-        cache
-            .atomicBatch(
+        view.atomicBatch(
                 tx -> {
                   for (int i = 1; i < r.argc(); i += 2) {
                     tx.set(key(r, i), value(r.arg(i + 1)));
@@ -321,18 +347,18 @@ public final class KeyCommands implements CommandSet {
             .thenApply(done -> Reply.OK));
   }
 
-  private Reply del(Request r) {
+  private static Reply del(StatelessCache view, Request r) {
     List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
     for (int i = 1; i < r.argc(); i++) {
-      deletes.add(cache.del(key(r, i)));
+      deletes.add(view.del(key(r, i)));
     }
     return Reply.later(count(deletes));
   }
 
-  private Reply exists(Request r) {
+  private static Reply exists(StatelessCache view, Request r) {
     List<CompletableFuture<Boolean>> checks = new ArrayList<>();
     for (int i = 1; i < r.argc(); i++) {
-      checks.add(cache.exists(key(r, i)));
+      checks.add(view.exists(key(r, i)));
     }
     return Reply.later(count(checks));
   }
@@ -344,11 +370,11 @@ public final class KeyCommands implements CommandSet {
 
   // ---------------------------------------------------------------- numbers and expiry
 
-  private Reply increment(String key, long delta) {
-    return Reply.later(cache.increment(key, delta).thenApply(Reply::integer));
+  private static Reply increment(StatelessCache view, String key, long delta) {
+    return Reply.later(view.increment(key, delta).thenApply(Reply::integer));
   }
 
-  private Reply expire(Request r, long unitMillis) {
+  private static Reply expire(StatelessCache view, Request r, long unitMillis) {
     String command = unitMillis == 1 ? "pexpire" : "expire";
     if (r.argc() > 3) {
       return Reply.error(
@@ -366,18 +392,16 @@ public final class KeyCommands implements CommandSet {
     String key = key(r, 1);
     if (n <= 0) {
       // Redis deletes a key given an expiry that has passed
-      return Reply.later(cache.del(key).thenApply(d -> Reply.integer(d ? 1 : 0)));
+      return Reply.later(view.del(key).thenApply(d -> Reply.integer(d ? 1 : 0)));
     }
     return Reply.later(
-        cache
-            .expire(key, Duration.ofMillis(n * unitMillis))
+        view.expire(key, Duration.ofMillis(n * unitMillis))
             .thenApply(set -> Reply.integer(set ? 1 : 0)));
   }
 
-  private Reply ttl(String key, long unitMillis) {
+  private static Reply ttl(StatelessCache view, String key, long unitMillis) {
     return Reply.later(
-        cache
-            .ttlMillis(key)
+        view.ttlMillis(key)
             .thenApply(
                 ms ->
                     Reply.integer(

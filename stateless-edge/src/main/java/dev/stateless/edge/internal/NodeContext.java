@@ -14,6 +14,7 @@ public final class NodeContext {
   public static final String REDIS_VERSION = "7.2.0";
 
   private final EdgeConfig config;
+  private final Users users;
   private final Clients clients;
   private final NodeStats stats = new NodeStats();
   private final NodeClock clock;
@@ -25,10 +26,12 @@ public final class NodeContext {
 
   /**
    * @param config the node's settings
+   * @param users the component users
    * @param clock the node's time
    */
-  private NodeContext(EdgeConfig config, NodeClock clock) {
+  private NodeContext(EdgeConfig config, Users users, NodeClock clock) {
     this.config = config;
+    this.users = users;
     this.clients = new Clients(config.maxClients());
     this.clock = clock;
     this.startedMillis = clock.millis();
@@ -44,7 +47,13 @@ public final class NodeContext {
    */
   public static NodeContext create(
       EdgeConfig config, NodeClock clock, List<CommandSet> commandSets) {
-    NodeContext node = new NodeContext(config, clock);
+    return create(config, Users.NONE, clock, commandSets);
+  }
+
+  /** As {@link #create(EdgeConfig, NodeClock, List)}, with component users. */
+  public static NodeContext create(
+      EdgeConfig config, Users users, NodeClock clock, List<CommandSet> commandSets) {
+    NodeContext node = new NodeContext(config, users, clock);
     CommandTable.Builder table =
         CommandTable.builder()
             .addAll(new ConnectionCommands(node))
@@ -52,6 +61,11 @@ public final class NodeContext {
     commandSets.forEach(table::addAll);
     node.table(table.build());
     return node;
+  }
+
+  /** Who may connect, besides the default user. */
+  public Users users() {
+    return users;
   }
 
   /** The settings. */

@@ -1,0 +1,164 @@
+package dev.stateless.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stateless.core.Manifest;
+import dev.stateless.core.StatelessException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Ownership over the wire: a connection that authenticates as a manifest component acts with its
+ * rights, as a Redis ACL user with key permissions; the default user of a node with a manifest has
+ * none, unless the node gives it every owner's.
+ */
+class EdgeAuthIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Manifest MANIFEST =
+      Manifest.parse(
+          "shop.yaml",
+          String.join(
+              "\n",
+              "components:",
+              "  users:",
+              "    owns: user:*",
+              "  analytics:",
+              "    borrows: user:*",
+              ""));
+
+  private static EdgeNode node;
+
+  @BeforeAll
+  static void start() {
+    node =
+        EdgeNode.builder()
+            .port(0)
+            .manifest(MANIFEST)
+            .user("users", "users-pw")
+            .user("analytics", "analytics-pw")
+            .start();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static void with(
+      EdgeNode target, ProtocolVersion protocol, Consumer<RedisCommands<String, String>> body) {
+    RedisClient client =
+        RedisClient.create(
+            RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(target.port())
+                .withTimeout(TIMEOUT)
+                .build());
+    client.setOptions(
+        ClientOptions.builder().protocolVersion(protocol).autoReconnect(false).build());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      body.accept(connection.sync());
+    } finally {
+      client.shutdown(Duration.ZERO, TIMEOUT);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ProtocolVersion.class)
+  void anOwnerWrites_aBorrowerReads_andIsRefusedItsWrites(ProtocolVersion protocol) {
+    with(
+        node,
+        protocol,
+        redis -> {
+          assertThat(redis.auth("users", "users-pw")).isEqualTo("OK");
+          assertThat(redis.clientInfo()).contains(" user=users ");
+          assertThat(redis.set("user:1", "Ada")).isEqualTo("OK");
+          assertThat(redis.get("user:1")).isEqualTo("Ada");
+          assertThatThrownBy(() -> redis.set("order:1", "x"))
+              .isInstanceOf(RedisCommandExecutionException.class)
+              .hasMessageStartingWith("NOPERM SL003 ");
+
+          assertThat(redis.auth("analytics", "analytics-pw")).isEqualTo("OK");
+          assertThat(redis.get("user:1")).isEqualTo("Ada");
+          assertThatThrownBy(() -> redis.set("user:1", "Eve"))
+              .isInstanceOf(RedisCommandExecutionException.class)
+              .hasMessageStartingWith("NOPERM SL002 ")
+              .hasMessageContaining("write to borrowed pattern \"user:*\" (key \"user:1\")")
+              .hasMessageContaining("help: ");
+          assertThatThrownBy(() -> redis.del("user:1")).hasMessageStartingWith("NOPERM SL002 ");
+          assertThat(redis.get("user:1")).isEqualTo("Ada");
+        });
+  }
+
+  @Test
+  void theDefaultUser_ofANodeWithAManifest_isRefusedEveryDataCommand() {
+    with(
+        node,
+        ProtocolVersion.RESP2,
+        redis -> {
+          assertThatThrownBy(() -> redis.get("user:1"))
+              .isInstanceOf(RedisCommandExecutionException.class)
+              .hasMessageStartingWith("NOPERM SL003 user default has no rights on this node's keys")
+              .hasMessageContaining("AUTH <component> <password>");
+          assertThat(redis.ping()).isEqualTo("PONG");
+          assertThatThrownBy(() -> redis.auth("users", "wrong"))
+              .hasMessageStartingWith("WRONGPASS");
+          assertThatThrownBy(() -> redis.auth("nobody", "users-pw"))
+              .hasMessageStartingWith("WRONGPASS");
+          assertThat(redis.clientInfo()).contains(" user=default ");
+        });
+  }
+
+  @Test
+  void aNodeGivingTheDefaultUserEveryOwner_letsItWriteOwnedKeys() {
+    try (EdgeNode open =
+        EdgeNode.builder().port(0).manifest(MANIFEST).defaultUserActsForAllOwners(true).start()) {
+      with(
+          open,
+          ProtocolVersion.RESP3,
+          redis -> {
+            assertThat(redis.set("user:2", "Grace")).isEqualTo("OK");
+            assertThat(redis.get("user:2")).isEqualTo("Grace");
+          });
+    }
+  }
+
+  @Test
+  void aUserNamingNoComponent_stopsTheNodeFromStarting() {
+    assertThatThrownBy(
+            () -> EdgeNode.builder().port(0).manifest(MANIFEST).user("orders", "pw").start())
+        .isInstanceOf(StatelessException.class)
+        .hasMessageContaining("SL013")
+        .hasMessageContaining("orders");
+  }
+
+  @Test
+  void clientKillUser_closesThatUsersConnectionsOnly() {
+    with(
+        node,
+        ProtocolVersion.RESP2,
+        killer ->
+            with(
+                node,
+                ProtocolVersion.RESP2,
+                victim -> {
+                  victim.auth("analytics", "analytics-pw");
+                  assertThat(killer.clientKill(io.lettuce.core.KillArgs.Builder.user("analytics")))
+                      .isEqualTo(1);
+                  assertThat(killer.ping()).isEqualTo("PONG");
+                }));
+  }
+}
