@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar: {@code java -jar stateless-edge.jar}, its help, and a SIGTERM shutdown. */
 class EdgeNodeJarIT {
@@ -53,6 +54,67 @@ class EdgeNodeJarIT {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(out).contains("--port");
+  }
+
+  @Test
+  void badManifestOrUser_exitsWithTheReason() throws Exception {
+    Process noManifest = java("--port", "0", "--manifest", "no/such/shop.yaml");
+    String out = new String(noManifest.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(noManifest.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(noManifest.exitValue()).isEqualTo(2);
+    assertThat(out).contains("--manifest no/such/shop.yaml is no file and no class");
+
+    Process badUser = java("--port", "0", "--user", "users");
+    out = new String(badUser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(badUser.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(badUser.exitValue()).isEqualTo(2);
+    assertThat(out).contains("--user users is not COMPONENT:PASSWORD");
+  }
+
+  /** A manifest file and a component user from the command line, reached with redis-cli. */
+  @Test
+  void manifestFileAndComponentUser_fromTheCommandLine(@TempDir Path dir) throws Exception {
+    Path manifest = dir.resolve("shop.yaml");
+    Files.writeString(manifest, "components:\n  users:\n    owns: user:*\n");
+    Process process =
+        java("--port", "0", "--manifest", manifest.toString(), "--user", "users:s3cret");
+    try {
+      BufferedReader log =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      int port = -1;
+      List<String> lines = new ArrayList<>();
+      for (String line; port < 0 && (line = log.readLine()) != null; ) {
+        lines.add(line);
+        Matcher m = READY.matcher(line);
+        if (m.find()) {
+          port = Integer.parseInt(m.group(1));
+        }
+      }
+      assertThat(port).as("log: %s", lines).isPositive();
+      String p = Integer.toString(port);
+      RedisTools.Result set =
+          RedisTools.run(
+              "redis-cli",
+              "",
+              30,
+              "-p",
+              p,
+              "--no-auth-warning",
+              "--user",
+              "users",
+              "--pass",
+              "s3cret",
+              "SET",
+              "user:1",
+              "Ada");
+      assertThat(set.stdout()).isEqualTo("OK\n");
+      RedisTools.Result anonymous = RedisTools.run("redis-cli", "", 30, "-p", p, "GET", "user:1");
+      assertThat(anonymous.stdout()).startsWith("NOPERM SL003 user default has no rights");
+    } finally {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test
