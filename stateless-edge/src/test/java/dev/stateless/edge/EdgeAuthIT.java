@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.protocol.ProtocolVersion;
@@ -60,15 +58,7 @@ class EdgeAuthIT {
 
   private static void with(
       EdgeNode target, ProtocolVersion protocol, Consumer<RedisCommands<String, String>> body) {
-    RedisClient client =
-        RedisClient.create(
-            RedisURI.builder()
-                .withHost("127.0.0.1")
-                .withPort(target.port())
-                .withTimeout(TIMEOUT)
-                .build());
-    client.setOptions(
-        ClientOptions.builder().protocolVersion(protocol).autoReconnect(false).build());
+    RedisClient client = EdgeKeysIT.client(target, protocol);
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       body.accept(connection.sync());
     } finally {

@@ -56,7 +56,8 @@ class EdgeKeysIT {
     node.close();
   }
 
-  private static RedisClient client(EdgeNode target, ProtocolVersion protocol) {
+  /** A Lettuce client of {@code target} speaking {@code protocol}, not reconnecting. */
+  static RedisClient client(EdgeNode target, ProtocolVersion protocol) {
     RedisClient c =
         RedisClient.create(
             RedisURI.builder()

@@ -36,6 +36,18 @@ class EdgeNodeJarIT {
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
+  /** Reads the node's log up to its "ready" line, into {@code lines}; returns the port it names. */
+  private static int readyPort(BufferedReader log, List<String> lines) throws IOException {
+    for (String line; (line = log.readLine()) != null; ) {
+      lines.add(line);
+      Matcher m = READY.matcher(line);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("the node never said it was ready; log: " + lines);
+  }
+
   @Test
   void help_listsTheOptions() throws Exception {
     Process process = java("--help");
@@ -82,16 +94,8 @@ class EdgeNodeJarIT {
       BufferedReader log =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      int port = -1;
       List<String> lines = new ArrayList<>();
-      for (String line; port < 0 && (line = log.readLine()) != null; ) {
-        lines.add(line);
-        Matcher m = READY.matcher(line);
-        if (m.find()) {
-          port = Integer.parseInt(m.group(1));
-        }
-      }
-      assertThat(port).as("log: %s", lines).isPositive();
+      int port = readyPort(log, lines);
       String p = Integer.toString(port);
       RedisTools.Result set =
           RedisTools.run(
@@ -124,16 +128,8 @@ class EdgeNodeJarIT {
       BufferedReader log =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      int port = -1;
       List<String> lines = new ArrayList<>();
-      for (String line; port < 0 && (line = log.readLine()) != null; ) {
-        lines.add(line);
-        Matcher m = READY.matcher(line);
-        if (m.find()) {
-          port = Integer.parseInt(m.group(1));
-        }
-      }
-      assertThat(port).as("log: %s", lines).isPositive();
+      int port = readyPort(log, lines);
       RedisTools.Result ping =
           RedisTools.run(
               "redis-cli",
