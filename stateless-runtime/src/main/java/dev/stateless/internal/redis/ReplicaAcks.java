@@ -170,8 +170,8 @@ final class ReplicaAcks {
         pending = new ArrayList<>();
       }
       RedisAsyncCommands<String, byte[]> commands = on.async();
-      try {
-        if (wanted == AUTO && (replicas < 0 || System.nanoTime() - checkedAt > ROLE_CHECK_NANOS)) {
+      if (wanted == AUTO && (replicas < 0 || System.nanoTime() - checkedAt > ROLE_CHECK_NANOS)) {
+        try {
           commands
               .role()
               .whenComplete(
@@ -185,14 +185,19 @@ final class ReplicaAcks {
                     }
                   });
           flush.run();
-        } else {
-          await(on, commands, batch);
+        } catch (RuntimeException e) {
+          refused(on, batch, e);
         }
-      } catch (RuntimeException e) {
-        // the connection refused the command (closed): nothing will confirm these writes
-        failAll(batch, Errors.replicasUnconfirmed(store, batch.size(), Math.max(1, wanted), e));
-        next(on);
+      } else {
+        await(on, commands, batch);
       }
+    }
+
+    /** The connection refused the command (closed): nothing will confirm these writes. */
+    private void refused(
+        StatefulRedisConnection<String, byte[]> on, List<Pending<?>> batch, RuntimeException e) {
+      failAll(batch, Errors.replicasUnconfirmed(store, batch.size(), Math.max(1, wanted), e));
+      next(on);
     }
 
     private void await(
@@ -205,6 +210,18 @@ final class ReplicaAcks {
         next(on);
         return;
       }
+      try {
+        sendWait(on, commands, batch, want);
+      } catch (RuntimeException e) {
+        refused(on, batch, e);
+      }
+    }
+
+    private void sendWait(
+        StatefulRedisConnection<String, byte[]> on,
+        RedisAsyncCommands<String, byte[]> commands,
+        List<Pending<?>> batch,
+        int want) {
       commands
           .waitForReplication(want, waitMillis)
           .whenComplete(
@@ -220,10 +237,12 @@ final class ReplicaAcks {
                       p.confirmed();
                     }
                   }
-                  failAll(
-                      dropped,
-                      Errors.replicasUnconfirmed(
-                          store, dropped.size(), want, Errors.connectionDropped()));
+                  if (!dropped.isEmpty()) {
+                    failAll(
+                        dropped,
+                        Errors.replicasUnconfirmed(
+                            store, dropped.size(), want, Errors.connectionDropped()));
+                  }
                 }
                 next(on);
               });
