@@ -7,9 +7,7 @@ import static dev.stateless.edge.internal.CommandFlag.WRITE;
 
 import dev.stateless.SetOptions;
 import dev.stateless.StatelessCache;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.stateless.internal.ValueType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,19 +167,14 @@ public final class KeyCommands implements CommandSet {
    * refused with an error reply, not decoded into a different key.
    */
   static String key(Request r, int index) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(r.arg(index)))
-          .toString();
-    } catch (CharacterCodingException e) {
+    byte[] bytes = r.arg(index);
+    if (!ValueType.isUtf8(bytes)) {
       throw new ReplyException(
           Reply.error(
               "ERR SL012 key is not UTF-8 text; help: stateless keys are text, as the SDK's are:"
                   + " send the key's UTF-8 bytes"));
     }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   private static CommandSpec.Builder spec(
@@ -198,16 +191,7 @@ public final class KeyCommands implements CommandSet {
 
   /** A value as the cache keeps it: the text when the bytes are UTF-8, else the bytes. */
   static Object value(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return bytes.clone();
-    }
+    return ValueType.isUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : bytes.clone();
   }
 
   /** A value's bytes as Redis would hold them. */
