@@ -50,8 +50,13 @@ class RedisSentinelExtensionIT {
       assertThat(sentinel.masterPort()).isEqualTo(nodes.get(0));
       assertThat(RedisSentinelExtension.command(nodes.get(1), "ROLE")).startsWith("slave");
       assertThat(sentinel.command("SET", "k", "v")).isEqualTo("OK");
-      // replicated before the failover (replication is asynchronous: a promotion may come first)
-      assertThat(sentinel.command("WAIT", "1", "5000")).isEqualTo("1");
+      // replicated before the failover (replication is asynchronous: a promotion may come first).
+      // Not WAIT: command() opens a connection per command, and WAIT confirms only the writes of
+      // its own connection (on a new one it returns at once).
+      Await.until(
+          "the replica has k",
+          java.time.Duration.ofSeconds(10),
+          () -> "v".equals(RedisSentinelExtension.command(nodes.get(1), "GET", "k")));
 
       int promoted = sentinel.failover();
 
