@@ -7,9 +7,10 @@ import org.jspecify.annotations.Nullable;
  * Copies of an owner's values in the in-process layers nearer than the owner's, and the generation
  * fence that keeps them honest, written once: a copy is installed only if the key's {@link
  * Generations#token} has not moved since the read it came from, and taken back (exactly it) if the
- * token moved while it was installed. So a value read before an invalidation is never left behind
- * after it. This node's queued {@code CLIENT_FIRST} writes ({@link PendingWrites}) are never
- * overwritten by a copy, even when their entry was evicted.
+ * token moved while it was installed; until that second check passes, readers do not see it ({@link
+ * Entry#unconfirmed}). So a value read before an invalidation is never seen after it. This node's
+ * queued {@code CLIENT_FIRST} writes ({@link PendingWrites}) are never overwritten by a copy, even
+ * when their entry was evicted.
  */
 public final class Copies {
   private final Generations generations;
@@ -38,6 +39,10 @@ public final class Copies {
       metrics.fillRacesAvoided.increment();
       return false;
     }
+    // Hidden from readers until the second check: a drop may begin and end between the first
+    // check and the put, and a reader that comes after that drop must not see this copy even for
+    // the instant before it is taken back.
+    e.unconfirmed = true;
     if (!pending.any()) {
       region.put(key, e);
     } else if (region.compute(key, (k, cur) -> keepsPending(k, cur) ? cur : e) != e) {
@@ -48,6 +53,7 @@ public final class Copies {
       metrics.fillRacesAvoided.increment();
       return false;
     }
+    e.unconfirmed = false;
     return true;
   }
 

@@ -80,6 +80,13 @@ public final class Entry {
    */
   volatile long deadline = NEVER;
 
+  /**
+   * A copy being installed whose second fence check has not passed yet ({@link Copies#install}): it
+   * is in its region, but {@link Region#get} answers no value for it. A drop that returns while
+   * such a fill is still taking its copy back must leave nothing old for a reader to see.
+   */
+  volatile boolean unconfirmed;
+
   /** A copy is served only while its primary's invalidations are being received. */
   public boolean trusted() {
     return !copy || pending || source.primaryLive();

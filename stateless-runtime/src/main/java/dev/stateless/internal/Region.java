@@ -105,9 +105,13 @@ public final class Region {
     return new Region(plain, ticker, timers);
   }
 
+  /** The key's entry; null when absent, expired, or a copy whose fill is not confirmed yet. */
   public @Nullable Entry get(String key) {
     Entry e = cache.getIfPresent(key);
-    if (e != null && e.deadline != Entry.NEVER && expired(e)) {
+    if (e == null || e.unconfirmed) {
+      return null;
+    }
+    if (e.deadline != Entry.NEVER && expired(e)) {
       map.remove(key, e);
       return null;
     }
