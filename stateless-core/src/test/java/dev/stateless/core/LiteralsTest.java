@@ -166,4 +166,30 @@ class LiteralsTest {
     Duration huge = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
     assertThat(Literals.checkTtl(huge, "ttl")).isSameAs(huge); // kept; the runtime saturates it
   }
+
+  @Test
+  void isUtf8_agreesWithTheJdksStrictDecoder_onRandomBytes() {
+    long seed = Long.getLong("stateless.seed", System.nanoTime());
+    java.util.Random r = new java.util.Random(seed);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] b = new byte[r.nextInt(8)];
+      for (int k = 0; k < b.length; k++) {
+        b[k] = (byte) (r.nextBoolean() ? 0x80 + r.nextInt(0x80) : r.nextInt(256));
+      }
+      boolean jdk;
+      try {
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(b));
+        jdk = true;
+      } catch (java.nio.charset.CharacterCodingException e) {
+        jdk = false;
+      }
+      assertThat(Literals.isUtf8(b))
+          .as("seed %s, %s", seed, java.util.HexFormat.of().formatHex(b))
+          .isEqualTo(jdk);
+    }
+  }
 }

@@ -8,8 +8,11 @@ import dev.stateless.edge.internal.EdgeConfig;
 import dev.stateless.edge.internal.EdgeServer;
 import dev.stateless.edge.internal.KeyCommands;
 import dev.stateless.edge.internal.NodeClock;
+import dev.stateless.edge.internal.NodeMetrics;
 import dev.stateless.edge.internal.ProtocolLimits;
 import dev.stateless.edge.internal.Users;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +42,12 @@ import org.jspecify.annotations.Nullable;
 public final class EdgeNode implements AutoCloseable {
   private final EdgeServer server;
   private final StatelessCache cache;
+  private final @Nullable NodeMetrics metrics;
 
-  private EdgeNode(EdgeServer server, StatelessCache cache) {
+  private EdgeNode(EdgeServer server, StatelessCache cache, @Nullable NodeMetrics metrics) {
     this.server = server;
     this.cache = cache;
+    this.metrics = metrics;
   }
 
   /**
@@ -61,6 +66,16 @@ public final class EdgeNode implements AutoCloseable {
    */
   public int port() {
     return server.port();
+  }
+
+  /**
+   * The port of the Prometheus endpoint ({@code GET /metrics}), or -1 when the node serves none
+   * ({@link Builder#metricsPort}).
+   *
+   * @return the bound port, or -1
+   */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /**
@@ -83,7 +98,13 @@ public final class EdgeNode implements AutoCloseable {
     try {
       server.close();
     } finally {
-      cache.close(); // after the last reply: every acknowledged write is drained
+      try {
+        cache.close(); // after the last reply: every acknowledged write is drained
+      } finally {
+        if (metrics != null) {
+          metrics.close();
+        }
+      }
     }
   }
 
@@ -115,6 +136,8 @@ public final class EdgeNode implements AutoCloseable {
     private @Nullable String upstream;
     private final Map<String, String> users = new TreeMap<>();
     private @Nullable Boolean defaultUserActsForAllOwners;
+    private @Nullable Path usersFile;
+    private int metricsPort = -1;
 
     private Builder() {}
 
@@ -142,6 +165,19 @@ public final class EdgeNode implements AutoCloseable {
      */
     public Builder user(String component, String password) {
       users.put(Objects.requireNonNull(component, "component"), password);
+      return this;
+    }
+
+    /**
+     * A users file: more users acting as components, one {@code user <component> on >password} (or
+     * {@code on #<sha256 of the password>}, or {@code off}) per line, as docs/edge.md describes. A
+     * component given here and by {@link #user} is refused.
+     *
+     * @param file the file, or null for none
+     * @return this builder
+     */
+    public Builder usersFile(@Nullable Path file) {
+      this.usersFile = file;
       return this;
     }
 
@@ -290,6 +326,23 @@ public final class EdgeNode implements AutoCloseable {
     }
 
     /**
+     * Serves the node's metrics for Prometheus at {@code GET /metrics} on this port of the node's
+     * address: its connections and commands, the embedded cache's hits, misses and invalidations,
+     * and the JVM's (default: -1, none; 0 picks a free port, which {@link EdgeNode#metricsPort()}
+     * returns).
+     *
+     * @param port -1, or 0 to 65535
+     * @return this builder
+     */
+    public Builder metricsPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("metrics port " + port + " is not -1 or 0 to 65535");
+      }
+      this.metricsPort = port;
+      return this;
+    }
+
+    /**
      * The number of I/O threads (default 0: twice the number of processors).
      *
      * @param threads 0 or more
@@ -323,19 +376,35 @@ public final class EdgeNode implements AutoCloseable {
       if (upstream != null) {
         keys.server(Stores.redis(upstream));
       }
-      Users accounts = new Users(users);
+      PrometheusMeterRegistry registry = metricsPort >= 0 ? NodeMetrics.newRegistry() : null;
+      if (registry != null) {
+        keys.meterRegistry(registry);
+      }
+      Users accounts = Users.of(users);
+      if (usersFile != null) {
+        accounts = accounts.and(Users.parseFile(usersFile));
+      }
       StatelessCache cache = keys.build();
       try {
-        accounts.passwords().keySet().forEach(cache::component); // SL013 for no such component
+        accounts.names().forEach(cache::component); // SL013 for no such component
         boolean defaultAll =
             defaultUserActsForAllOwners != null ? defaultUserActsForAllOwners : manifest.isEmpty();
-        return new EdgeNode(
+        EdgeServer server =
             EdgeServer.start(
                 config,
                 accounts,
                 NodeClock.SYSTEM,
-                List.of(new KeyCommands(cache, NodeClock.SYSTEM, defaultAll))),
-            cache);
+                List.of(new KeyCommands(cache, NodeClock.SYSTEM, defaultAll)));
+        NodeMetrics metrics = null;
+        try {
+          if (registry != null) {
+            metrics = NodeMetrics.start(registry, server.node(), bind, metricsPort);
+          }
+        } catch (RuntimeException e) {
+          server.close();
+          throw e;
+        }
+        return new EdgeNode(server, cache, metrics);
       } catch (RuntimeException e) {
         cache.close();
         throw e;

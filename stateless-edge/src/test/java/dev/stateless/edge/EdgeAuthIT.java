@@ -10,11 +10,17 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.protocol.ProtocolVersion;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -133,6 +139,45 @@ class EdgeAuthIT {
         .isInstanceOf(StatelessException.class)
         .hasMessageContaining("SL013")
         .hasMessageContaining("orders");
+  }
+
+  /** A users file's users, one with its password's hash only, one switched off. */
+  @Test
+  void usersFromAUsersFile_authenticateWithTheirRights(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("users.acl");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "# shop users",
+            "user users on #"
+                + HexFormat.of()
+                    .formatHex(
+                        MessageDigest.getInstance("SHA-256")
+                            .digest("from-file".getBytes(StandardCharsets.UTF_8))),
+            "user analytics off",
+            ""));
+    EdgeNode fromFile = EdgeNode.builder().port(0).manifest(MANIFEST).usersFile(file).start();
+    try {
+      with(
+          fromFile,
+          ProtocolVersion.RESP3,
+          redis -> {
+            assertThat(redis.auth("users", "from-file")).isEqualTo("OK");
+            assertThat(redis.set("user:9", "Grace")).isEqualTo("OK");
+            assertThatThrownBy(() -> redis.auth("analytics", "analytics-pw"))
+                .isInstanceOf(RedisCommandExecutionException.class)
+                .hasMessageStartingWith("WRONGPASS");
+          });
+    } finally {
+      fromFile.close();
+    }
+    Path unknown = dir.resolve("unknown.acl");
+    Files.writeString(unknown, "user nobody on >pw\n");
+    assertThatThrownBy(
+            () -> EdgeNode.builder().port(0).manifest(MANIFEST).usersFile(unknown).start())
+        .isInstanceOf(StatelessException.class)
+        .hasMessageContaining("SL013");
   }
 
   @Test

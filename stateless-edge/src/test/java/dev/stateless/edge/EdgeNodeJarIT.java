@@ -2,6 +2,7 @@ package dev.stateless.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stateless.testing.RedisServerExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,7 +17,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The runnable jar: {@code java -jar stateless-edge.jar}, its help, and a SIGTERM shutdown. */
+/**
+ * The runnable jar: {@code java -jar stateless-edge.jar}, its help, a Redis upstream, and a SIGTERM
+ * shutdown.
+ */
 class EdgeNodeJarIT {
   private static final Pattern READY =
       Pattern.compile("ready to accept connections on [^:]+:(\\d+)");
@@ -119,6 +123,103 @@ class EdgeNodeJarIT {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * {@code --upstream}: the jar alone reaches a real Redis (its Lettuce is inside); a key set
+   * through the node is in that Redis.
+   */
+  @Test
+  void upstreamRedis_fromTheJar() throws Exception {
+    RedisServerExtension redis = new RedisServerExtension();
+    redis.start();
+    try {
+      Process process = java("--port", "0", "--upstream", redis.uri());
+      try {
+        BufferedReader log =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>();
+        String p = Integer.toString(readyPort(log, lines));
+        RedisTools.Result set =
+            RedisTools.run("redis-cli", "", 30, "-p", p, "SET", "user:1", "Ada");
+        assertThat(set.stdout()).as("SET through the node; log: %s", lines).isEqualTo("OK\n");
+        RedisTools.Result upstream =
+            RedisTools.run(
+                "redis-cli", "", 30, "-p", Integer.toString(redis.port()), "GET", "user:1");
+        assertThat(upstream.stdout()).isEqualTo("Ada\n");
+        RedisTools.Result get = RedisTools.run("redis-cli", "", 30, "-p", p, "GET", "user:1");
+        assertThat(get.stdout()).isEqualTo("Ada\n");
+      } finally {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      redis.close();
+    }
+  }
+
+  /** {@code --classpath} and a manifest class in it: the application's jar, not the node's. */
+  @Test
+  void manifestClassFromTheClasspathOption() throws Exception {
+    Process process =
+        java(
+            "--port",
+            "0",
+            "--classpath",
+            Path.of("target", "test-classes").toString(),
+            "--manifest",
+            ShopManifest.class.getName(),
+            "--user",
+            "users:s3cret");
+    try {
+      BufferedReader log =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      List<String> lines = new ArrayList<>();
+      String p = Integer.toString(readyPort(log, lines));
+      RedisTools.Result set =
+          RedisTools.run(
+              "redis-cli",
+              "",
+              30,
+              "-p",
+              p,
+              "--no-auth-warning",
+              "--user",
+              "users",
+              "--pass",
+              "s3cret",
+              "SET",
+              "user:1",
+              "Ada");
+      assertThat(set.stdout()).isEqualTo("OK\n");
+      RedisTools.Result unowned =
+          RedisTools.run(
+              "redis-cli",
+              "",
+              30,
+              "-p",
+              p,
+              "--no-auth-warning",
+              "--user",
+              "users",
+              "--pass",
+              "s3cret",
+              "SET",
+              "order:1",
+              "x");
+      assertThat(unowned.stdout()).startsWith("NOPERM SL003");
+    } finally {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+    Process missing =
+        java("--port", "0", "--classpath", "no/such.jar", "--manifest", "com.example.AppCache");
+    String out = new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(missing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(missing.exitValue()).isEqualTo(2);
+    assertThat(out).contains("--classpath: no such jar or directory: no/such.jar");
   }
 
   @Test

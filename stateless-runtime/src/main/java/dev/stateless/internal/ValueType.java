@@ -439,53 +439,7 @@ public final class ValueType {
 
   /** The text of UTF-8 bytes, or null when they are not UTF-8. */
   static @Nullable String strictUtf8(byte[] bytes) {
-    return isUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : null;
-  }
-
-  /**
-   * Whether bytes are well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF),
-   * checked in place: a large value is not decoded to be checked.
-   */
-  public static boolean isUtf8(byte[] b) {
-    int i = 0;
-    int n = b.length;
-    while (i < n) {
-      int c = b[i] & 0xff;
-      if (c < 0x80) {
-        i++;
-        continue;
-      }
-      int more;
-      int min;
-      if (c >= 0xc2 && c <= 0xdf) {
-        more = 1;
-        min = 0x80;
-      } else if (c >= 0xe0 && c <= 0xef) {
-        more = 2;
-        min = 0x800;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        more = 3;
-        min = 0x10000;
-      } else {
-        return false;
-      }
-      int cp = c & (0x3f >> more);
-      for (int k = 1; k <= more; k++) {
-        if (i + k >= n) {
-          return false;
-        }
-        int cc = b[i + k] & 0xff;
-        if ((cc & 0xc0) != 0x80) {
-          return false;
-        }
-        cp = (cp << 6) | (cc & 0x3f);
-      }
-      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        return false;
-      }
-      i += more + 1;
-    }
-    return true;
+    return Literals.isUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : null;
   }
 
   /**

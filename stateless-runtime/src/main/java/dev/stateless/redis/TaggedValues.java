@@ -2,7 +2,7 @@ package dev.stateless.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stateless.internal.ValueType;
+import dev.stateless.core.Literals;
 import dev.stateless.internal.redis.RedisExceptions;
 import dev.stateless.internal.redis.RedisKeys;
 import io.lettuce.core.KeyScanCursor;
@@ -165,7 +165,7 @@ public final class TaggedValues {
       return rest;
     }
     if (tag == 's') {
-      return ValueType.isUtf8(rest) ? rest : null;
+      return Literals.isUtf8(rest) ? rest : null;
     }
     if (tag == 'z') {
       String t = new String(rest, StandardCharsets.US_ASCII);
@@ -221,7 +221,7 @@ public final class TaggedValues {
           return null;
         }
         byte[] text = java.util.Arrays.copyOfRange(v, i, i + n);
-        if (!ValueType.isUtf8(text)) {
+        if (!Literals.isUtf8(text)) {
           return null;
         }
         kv[k] = new String(text, StandardCharsets.UTF_8);

@@ -401,7 +401,7 @@ public final class ConnectionCommands implements CommandSet {
         } else if (option.equalsIgnoreCase("laddr")) {
           laddr = value;
         } else if (option.equalsIgnoreCase("user")) {
-          if (!value.equals(DEFAULT_USER) && !node.users().passwords().containsKey(value)) {
+          if (!value.equals(DEFAULT_USER) && !node.users().names().contains(value)) {
             return Reply.error("ERR No such user '" + value + "'");
           }
           user = value;

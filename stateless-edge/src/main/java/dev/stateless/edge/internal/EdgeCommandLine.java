@@ -2,7 +2,11 @@ package dev.stateless.edge.internal;
 
 import dev.stateless.core.Manifest;
 import dev.stateless.edge.EdgeNode;
+import java.io.File;
 import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +61,14 @@ public final class EdgeCommandLine implements Callable<Integer> {
   @Nullable String manifest;
 
   @Option(
+      names = "--classpath",
+      paramLabel = "PATH",
+      description =
+          "Jars and directories (separated by '${sys:path.separator}') to load a --manifest class"
+              + " from, e.g. the application's jar (default: the node's own class path).")
+  @Nullable String classpath;
+
+  @Option(
       names = "--upstream",
       paramLabel = "URI",
       description =
@@ -70,6 +82,14 @@ public final class EdgeCommandLine implements Callable<Integer> {
       description =
           "A user acting as a manifest component (AUTH <component> <password>); repeatable.")
   List<String> users = new ArrayList<>();
+
+  @Option(
+      names = "--users-file",
+      paramLabel = "FILE",
+      description =
+          "Users acting as manifest components, a line each: user <component> on >password (or"
+              + " on #<sha256>, or off); see docs/edge.md.")
+  @Nullable Path usersFile;
 
   @Option(
       names = "--default-user",
@@ -120,6 +140,14 @@ public final class EdgeCommandLine implements Callable<Integer> {
   long shutdownTimeoutSeconds = EdgeConfig.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds();
 
   @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus metrics at GET /metrics on this port of the --bind address; 0 picks"
+              + " a free one (default: none).")
+  int metricsPort = -1;
+
+  @Option(
       names = "--io-threads",
       paramLabel = "N",
       description = "I/O threads; 0: twice the processors (default: ${DEFAULT-VALUE}).")
@@ -154,8 +182,10 @@ public final class EdgeCommandLine implements Callable<Integer> {
             .clientOutputBufferTimeout(Duration.ofSeconds(outputBufferTimeoutSeconds))
             .shutdownTimeout(Duration.ofSeconds(shutdownTimeoutSeconds))
             .ioThreads(ioThreads)
-            .manifest(manifest == null ? Manifest.empty() : loadManifest(manifest))
-            .upstream(upstream);
+            .metricsPort(metricsPort)
+            .manifest(manifest == null ? Manifest.empty() : loadManifest(manifest, classpath))
+            .upstream(upstream)
+            .usersFile(usersFile);
     for (String user : users) {
       int colon = user.indexOf(':');
       if (colon <= 0 || colon == user.length() - 1) {
@@ -185,11 +215,12 @@ public final class EdgeCommandLine implements Callable<Integer> {
   }
 
   /**
-   * A manifest file, or else a manifest class of that name.
+   * A manifest file, or else a manifest class of that name, from {@code classpath} (jars and
+   * directories) when given, else from the node's own class path.
    *
    * @throws IllegalArgumentException if it is neither, naming what was tried
    */
-  static Manifest loadManifest(String fileOrClass) {
+  static Manifest loadManifest(String fileOrClass, @Nullable String classpath) {
     Path file = Path.of(fileOrClass);
     if (Files.isRegularFile(file)) {
       try {
@@ -198,19 +229,52 @@ public final class EdgeCommandLine implements Callable<Integer> {
         throw new IllegalArgumentException("cannot read --manifest " + file + ": " + e, e);
       }
     }
+    ClassLoader loader = classLoader(classpath);
     Class<?> type;
     try {
-      type = Class.forName(fileOrClass, false, EdgeCommandLine.class.getClassLoader());
+      type = Class.forName(fileOrClass, false, loader);
     } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalArgumentException(
           "--manifest "
               + fileOrClass
-              + " is no file and no class on the class path; give a manifest file's path, or a"
-              + " @CacheManifest class (java -cp app.jar:stateless-edge.jar"
-              + " dev.stateless.edge.EdgeNode --manifest com.example.AppCache)",
+              + " is no file and no class on "
+              + (classpath == null ? "the class path" : "--classpath " + classpath)
+              + "; give a manifest file's path, or a @CacheManifest class and the jar it is in"
+              + " (--classpath app.jar --manifest com.example.AppCache)",
           e);
     }
     return Manifest.from(type);
+  }
+
+  /** The node's class loader, or one over {@code classpath}'s jars and directories. */
+  private static ClassLoader classLoader(@Nullable String classpath) {
+    ClassLoader own = EdgeCommandLine.class.getClassLoader();
+    if (classpath == null) {
+      return own;
+    }
+    List<URL> urls = new ArrayList<>();
+    for (int from = 0; from <= classpath.length(); ) {
+      int end = classpath.indexOf(File.pathSeparatorChar, from);
+      if (end < 0) {
+        end = classpath.length();
+      }
+      String part = classpath.substring(from, end);
+      from = end + 1;
+      if (part.isEmpty()) {
+        continue;
+      }
+      Path path = Path.of(part);
+      if (!Files.exists(path)) {
+        throw new IllegalArgumentException("--classpath: no such jar or directory: " + path);
+      }
+      try {
+        urls.add(path.toUri().toURL());
+      } catch (MalformedURLException e) {
+        throw new IllegalArgumentException("--classpath: " + path + ": " + e.getMessage(), e);
+      }
+    }
+    // Kept open: the manifest class and what it names stay loadable while the node runs.
+    return new URLClassLoader(urls.toArray(new URL[0]), own);
   }
 
   /** The version {@code --version} prints. */

@@ -7,7 +7,7 @@ import static dev.stateless.edge.internal.CommandFlag.WRITE;
 
 import dev.stateless.SetOptions;
 import dev.stateless.StatelessCache;
-import dev.stateless.internal.ValueType;
+import dev.stateless.core.Literals;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,7 +168,7 @@ public final class KeyCommands implements CommandSet {
    */
   static String key(Request r, int index) {
     byte[] bytes = r.arg(index);
-    if (!ValueType.isUtf8(bytes)) {
+    if (!Literals.isUtf8(bytes)) {
       throw new ReplyException(
           Reply.error(
               "ERR SL012 key is not UTF-8 text; help: stateless keys are text, as the SDK's are:"
@@ -191,7 +191,7 @@ public final class KeyCommands implements CommandSet {
 
   /** A value as the cache keeps it: the text when the bytes are UTF-8, else the bytes. */
   static Object value(byte[] bytes) {
-    return ValueType.isUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : bytes.clone();
+    return Literals.isUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : bytes.clone();
   }
 
   /** A value's bytes as Redis would hold them. */

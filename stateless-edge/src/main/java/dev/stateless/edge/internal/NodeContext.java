@@ -57,7 +57,8 @@ public final class NodeContext {
     CommandTable.Builder table =
         CommandTable.builder()
             .addAll(new ConnectionCommands(node))
-            .addAll(new ServerCommands(node));
+            .addAll(new ServerCommands(node))
+            .addAll(new ClusterCommands(node));
     commandSets.forEach(table::addAll);
     node.table(table.build());
     return node;
