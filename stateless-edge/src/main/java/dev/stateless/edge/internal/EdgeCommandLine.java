@@ -120,6 +120,14 @@ public final class EdgeCommandLine implements Callable<Integer> {
   long shutdownTimeoutSeconds = EdgeConfig.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds();
 
   @Option(
+      names = "--tracking-table-max-keys",
+      paramLabel = "N",
+      description =
+          "Most keys remembered for client-side caching (CLIENT TRACKING); past it the oldest"
+              + " is invalidated; 0: no limit (default: ${DEFAULT-VALUE}).")
+  int trackingTableMaxKeys = Tracking.DEFAULT_MAX_KEYS;
+
+  @Option(
       names = "--io-threads",
       paramLabel = "N",
       description = "I/O threads; 0: twice the processors (default: ${DEFAULT-VALUE}).")
@@ -154,6 +162,7 @@ public final class EdgeCommandLine implements Callable<Integer> {
             .clientOutputBufferTimeout(Duration.ofSeconds(outputBufferTimeoutSeconds))
             .shutdownTimeout(Duration.ofSeconds(shutdownTimeoutSeconds))
             .ioThreads(ioThreads)
+            .trackingTableMaxKeys(trackingTableMaxKeys)
             .manifest(manifest == null ? Manifest.empty() : loadManifest(manifest))
             .upstream(upstream);
     for (String user : users) {

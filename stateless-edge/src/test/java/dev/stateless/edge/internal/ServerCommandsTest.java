@@ -14,7 +14,7 @@ class ServerCommandsTest {
   @Test
   void commandCount_isTheTableSize() {
     assertThat(call(ch, "COMMAND", "COUNT")).isEqualTo(":" + node.table().size() + "\r\n");
-    assertThat(node.table().size()).isEqualTo(11);
+    assertThat(node.table().size()).isEqualTo(17);
     assertThat(ch.finish()).isFalse();
   }
 
@@ -33,7 +33,7 @@ class ServerCommandsTest {
   @Test
   void command_listsEveryCommand() {
     String all = call(ch, "COMMAND");
-    assertThat(all).startsWith("*11\r\n");
+    assertThat(all).startsWith("*17\r\n");
     for (String name : new String[] {"ping", "echo", "hello", "auth", "client", "config", "info"}) {
       assertThat(all).contains("$" + name.length() + "\r\n" + name + "\r\n");
     }
