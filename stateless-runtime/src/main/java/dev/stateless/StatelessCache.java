@@ -17,6 +17,7 @@ import dev.stateless.internal.Checks;
 import dev.stateless.internal.Engine;
 import dev.stateless.internal.Errors;
 import dev.stateless.internal.Futures;
+import dev.stateless.internal.KeyChanges;
 import dev.stateless.internal.MicrometerBinder;
 import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.ScopedEntries;
@@ -82,6 +83,10 @@ import org.jspecify.annotations.Nullable;
  * the cache closes its stores.
  */
 public final class StatelessCache implements AutoCloseable {
+  static {
+    KeyChanges.engines(cache -> cache.engine); // for the edge node's client tracking; not API
+  }
+
   private final Engine engine;
   private final Rights rights;
   private final @Nullable CacheLayer via;

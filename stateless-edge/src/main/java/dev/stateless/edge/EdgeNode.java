@@ -10,7 +10,9 @@ import dev.stateless.edge.internal.KeyCommands;
 import dev.stateless.edge.internal.NodeClock;
 import dev.stateless.edge.internal.NodeMetrics;
 import dev.stateless.edge.internal.ProtocolLimits;
+import dev.stateless.edge.internal.Tracking;
 import dev.stateless.edge.internal.Users;
+import dev.stateless.internal.KeyChanges;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,6 +134,7 @@ public final class EdgeNode implements AutoCloseable {
     private Duration outputBufferTimeout = EdgeConfig.DEFAULT_OUTPUT_BUFFER_TIMEOUT;
     private Duration shutdownTimeout = EdgeConfig.DEFAULT_SHUTDOWN_TIMEOUT;
     private int ioThreads;
+    private int trackingTableMaxKeys = Tracking.DEFAULT_MAX_KEYS;
     private Manifest manifest = Manifest.empty();
     private @Nullable String upstream;
     private final Map<String, String> users = new TreeMap<>();
@@ -354,6 +357,22 @@ public final class EdgeNode implements AutoCloseable {
     }
 
     /**
+     * The most keys the node remembers for client-side caching ({@code CLIENT TRACKING}'s default
+     * mode; redis.conf's {@code tracking-table-max-keys}, default 1,000,000): past it, the key
+     * remembered longest is forgotten and invalidated to the clients that read it. 0: no limit.
+     *
+     * @param keys 0 or more
+     * @return this builder
+     */
+    public Builder trackingTableMaxKeys(int keys) {
+      if (keys < 0) {
+        throw new IllegalArgumentException("tracking-table-max-keys must not be negative: " + keys);
+      }
+      this.trackingTableMaxKeys = keys;
+      return this;
+    }
+
+    /**
      * Binds the address and starts serving.
      *
      * @return the running node
@@ -395,6 +414,9 @@ public final class EdgeNode implements AutoCloseable {
                 accounts,
                 NodeClock.SYSTEM,
                 List.of(new KeyCommands(cache, NodeClock.SYSTEM, defaultAll)));
+        Tracking tracking = server.node().tracking();
+        tracking.maxKeys(trackingTableMaxKeys);
+        KeyChanges.observe(cache, tracking); // every change of a key the clients may cache
         NodeMetrics metrics = null;
         try {
           if (registry != null) {

@@ -22,6 +22,10 @@ public final class CaffeineStore implements Store {
   private volatile Region shared;
 
   private final AtomicBoolean bound = new AtomicBoolean();
+
+  /** Told of each primary entry that expired or was evicted (its key is gone from its owner). */
+  private volatile Consumer<String> onGone = key -> {};
+
   private volatile Ticker ticker = Ticker.systemTicker();
 
   /**
@@ -68,7 +72,18 @@ public final class CaffeineStore implements Store {
 
   private Region newRegion(long maxBytes) {
     long max = maxBytes > 0 ? maxBytes : defaultMaxBytes;
-    return max == Long.MAX_VALUE ? Region.unbounded(ticker) : Region.bounded(ticker, max);
+    return max == Long.MAX_VALUE
+        ? Region.unbounded(ticker, this::gone)
+        : Region.bounded(ticker, max, this::gone);
+  }
+
+  /** Whom to tell of the primary entries that expire or are evicted ({@link Engine#keyChanges}). */
+  void onGone(Consumer<String> listener) {
+    this.onGone = listener;
+  }
+
+  private void gone(String key) {
+    onGone.accept(key);
   }
 
   /** Removes every key the pattern matches, in every region; returns how many went. */

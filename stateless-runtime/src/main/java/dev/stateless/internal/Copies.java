@@ -20,6 +20,9 @@ public final class Copies {
   /** How long an "absent" marker is kept after a read found no value; 0: none kept. */
   private final long negativeNanos;
 
+  /** Told of each key dropped here, after the drop: every write's, every received event's. */
+  private volatile KeyChangeListener changes = KeyChangeListener.NONE;
+
   Copies(Generations generations, Metrics metrics, PendingWrites pending, long negativeNanos) {
     this.generations = generations;
     this.metrics = metrics;
@@ -140,6 +143,16 @@ public final class Copies {
             }
           }
         });
+    changes.keyChanged(key);
+  }
+
+  /** Whom {@link #drop} and {@link Invalidations} tell of the keys they drop. */
+  KeyChangeListener changes() {
+    return changes;
+  }
+
+  void changes(KeyChangeListener listener) {
+    this.changes = listener;
   }
 
   /** Whether negative caching is on (markers then sit among the entries). */

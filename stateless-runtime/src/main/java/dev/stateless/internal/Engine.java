@@ -272,6 +272,21 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * Tells {@code listener} of every key change from now on ({@link KeyChanges#observe}): writes and
+   * drops ({@link Copies}), patterns and lost events ({@link Invalidations}), expiries and
+   * evictions of the in-process layers' primary entries.
+   */
+  void keyChanges(KeyChangeListener listener) {
+    copies.changes(listener);
+    for (CacheLayer layer : CacheLayer.values()) {
+      CaffeineStore local = layers.local(layer.ordinal());
+      if (local != null) {
+        local.onGone(listener::keyChanged);
+      }
+    }
+  }
+
+  /**
    * Entries held in-process by a layer (copies too, not negative-caching markers); -1 if remote.
    */
   public long localEntries(CacheLayer layer) {

@@ -135,6 +135,7 @@ public final class Invalidations implements InvalidationListener {
     CompletableFuture<Long> total = CompletableFuture.completedFuture(local[0]);
     List<RemoteStore> remotes = layers.remotes();
     if (remotes.isEmpty()) {
+      copies.changes().patternChanged(p.toString());
       return total;
     }
     for (RemoteStore remote : remotes) {
@@ -153,7 +154,12 @@ public final class Invalidations implements InvalidationListener {
     }
     // Fills that read the remote store before its keys were gone may have installed copies: drop
     // them, off the I/O thread (the walk is as long as the in-process layers are large).
-    return total.whenCompleteAsync((n, t) -> dropMatching(p, written), ForkJoinPool.commonPool());
+    return total.whenCompleteAsync(
+        (n, t) -> {
+          dropMatching(p, written);
+          copies.changes().patternChanged(p.toString());
+        },
+        ForkJoinPool.commonPool());
   }
 
   /** Drops the in-process entries a pattern matches, with the generations moved around it. */
@@ -213,6 +219,7 @@ public final class Invalidations implements InvalidationListener {
       return;
     }
     dropMatching(p, null);
+    copies.changes().patternChanged(pattern);
   }
 
   @Override
@@ -224,6 +231,7 @@ public final class Invalidations implements InvalidationListener {
             s.dropCopiesOf(owner);
           }
         });
+    copies.changes().everythingChanged(); // the keys are not known: any of them may have changed
   }
 
   /**

@@ -41,8 +41,15 @@ public final class Region {
   /** An unbounded region's entries that have a TTL, expiring with it; null for a bounded one. */
   private final @Nullable Cache<String, Entry> timers;
 
+  /** Told of each primary entry that expired or was evicted (copies are not the owner's value). */
+  private final Consumer<String> gone;
+
   private Region(
-      Cache<String, Entry> cache, @Nullable Ticker ticker, @Nullable Cache<String, Entry> timers) {
+      Cache<String, Entry> cache,
+      @Nullable Ticker ticker,
+      @Nullable Cache<String, Entry> timers,
+      Consumer<String> gone) {
+    this.gone = gone;
     this.cache = cache;
     this.map = cache.asMap();
     this.ticker = ticker;
@@ -67,8 +74,11 @@ public final class Region {
         }
       };
 
-  /** A region bounded to {@code maxBytes} of entries (by {@link Entry#weight}). */
-  static Region bounded(Ticker ticker, long maxBytes) {
+  /**
+   * A region bounded to {@code maxBytes} of entries (by {@link Entry#weight}); {@code gone} is told
+   * of each primary entry that expires or is evicted.
+   */
+  static Region bounded(Ticker ticker, long maxBytes, Consumer<String> gone) {
     return new Region(
         Caffeine.newBuilder()
             .ticker(ticker)
@@ -76,13 +86,33 @@ public final class Region {
             .executor(Runnable::run)
             .maximumWeight(maxBytes)
             .weigher((String k, Entry e) -> e.weight)
+            .removalListener(
+                (@Nullable String k, @Nullable Entry e, RemovalCause cause) -> {
+                  if (cause.wasEvicted() && k != null && e != null && !e.copy) {
+                    gone.accept(k);
+                  }
+                })
             .build(),
         null,
-        null);
+        null,
+        gone);
   }
 
-  /** A region with no bound: no Caffeine policy on its reads. */
+  /** A region bounded to {@code maxBytes}, telling no one of expiries. */
+  static Region bounded(Ticker ticker, long maxBytes) {
+    return bounded(ticker, maxBytes, key -> {});
+  }
+
+  /** A region with no bound, telling no one of expiries. */
   static Region unbounded(Ticker ticker) {
+    return unbounded(ticker, key -> {});
+  }
+
+  /**
+   * A region with no bound: no Caffeine policy on its reads; {@code gone} is told of each primary
+   * entry that expires.
+   */
+  static Region unbounded(Ticker ticker, Consumer<String> gone) {
     Cache<String, Entry> plain = Caffeine.newBuilder().executor(Runnable::run).build();
     Map<String, Entry> entries = plain.asMap();
     // The removal listener runs on Caffeine's default executor, never inside a write of the
@@ -97,12 +127,17 @@ public final class Region {
                   if (cause == RemovalCause.EXPIRED && k != null && e != null) {
                     // Exactly the entry that expired, and only if it really has: the same
                     // instance may have been put back, with a new deadline, since.
-                    entries.computeIfPresent(
-                        k, (kk, cur) -> cur == e && ticker.read() - e.deadline >= 0 ? null : cur);
+                    Entry left =
+                        entries.computeIfPresent(
+                            k,
+                            (kk, cur) -> cur == e && ticker.read() - e.deadline >= 0 ? null : cur);
+                    if (left == null && !e.copy) {
+                      gone.accept(k); // maybe removed by another step just before: harmless
+                    }
                   }
                 })
             .build();
-    return new Region(plain, ticker, timers);
+    return new Region(plain, ticker, timers, gone);
   }
 
   /** The key's entry; null when absent, expired, or a copy whose fill is not confirmed yet. */
@@ -112,7 +147,11 @@ public final class Region {
       return null;
     }
     if (e.deadline != Entry.NEVER && expired(e)) {
-      map.remove(key, e);
+      if (map.remove(key, e)) {
+        if (!e.copy) {
+          gone.accept(key);
+        }
+      }
       return null;
     }
     return e;

@@ -26,6 +26,10 @@ public final class Client {
   private volatile String lastCommand = "NULL";
   private boolean closeAfterReply;
 
+  // Pushes (PubSub, Tracking): channels and patterns subscribed, and the tracking options.
+  private volatile int subscriptions;
+  private volatile @Nullable ClientTracking tracking;
+
   Client(long id, Channel channel, boolean passwordRequired, long nowMillis) {
     this.id = id;
     this.channel = channel;
@@ -96,6 +100,24 @@ public final class Client {
 
   void libVersion(String libVersion) {
     this.libVersion = libVersion;
+  }
+
+  /** Channels and patterns subscribed ({@link PubSub}); above 0, RESP2 allows pub/sub only. */
+  int subscriptions() {
+    return subscriptions;
+  }
+
+  void subscriptions(int count) {
+    this.subscriptions = count;
+  }
+
+  /** The connection's {@code CLIENT TRACKING} options, or null while tracking is off. */
+  @Nullable ClientTracking tracking() {
+    return tracking;
+  }
+
+  void tracking(@Nullable ClientTracking options) {
+    this.tracking = options;
   }
 
   void commandStarted(String command, long nowMillis) {

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ConnectionCommands implements CommandSet {
   private static final Reply PONG = Reply.simple("PONG");
+  private static final Reply PONG_BULK = Reply.bulk("pong");
   private static final Reply RESET = Reply.simple("RESET");
   private static final Reply PING_ARITY =
       Reply.error("ERR wrong number of arguments for 'ping' command");
@@ -86,6 +87,8 @@ public final class ConnectionCommands implements CommandSet {
                 .command(
                     (client, request) -> {
                       client.reset();
+                      node.pubSub().unsubscribeAll(client);
+                      node.tracking().off(client);
                       return RESET;
                     }))
         .add(client());
@@ -145,6 +148,33 @@ public final class ConnectionCommands implements CommandSet {
                 .doc("connection", "2.4.0", "Terminates open connections.")
                 .command(this::kill))
         .subcommand(
+            CommandSpec.builder("tracking", -3)
+                .flags(NOSCRIPT, LOADING, STALE)
+                .acl("@slow", "@connection")
+                .doc("connection", "6.0.0", "Controls server-assisted client-side caching.")
+                .command((client, request) -> node.tracking().tracking(client, request)))
+        .subcommand(
+            CommandSpec.builder("caching", 3)
+                .flags(NOSCRIPT, LOADING, STALE)
+                .acl("@slow", "@connection")
+                .doc(
+                    "connection",
+                    "6.0.0",
+                    "Instructs the server whether to track the next command.")
+                .command(Tracking::caching))
+        .subcommand(
+            CommandSpec.builder("getredir", 2)
+                .flags(NOSCRIPT, LOADING, STALE)
+                .acl("@slow", "@connection")
+                .doc("connection", "6.0.0", "Returns the client ID to which invalidations go.")
+                .command((client, request) -> Tracking.getRedirect(client)))
+        .subcommand(
+            CommandSpec.builder("trackinginfo", 2)
+                .flags(NOSCRIPT, LOADING, STALE)
+                .acl("@slow", "@connection")
+                .doc("connection", "6.2.0", "Returns information about server-assisted caching.")
+                .command((client, request) -> Tracking.trackingInfo(client)))
+        .subcommand(
             CommandSpec.builder("help", 2)
                 .flags(LOADING, STALE)
                 .acl("@slow", "@connection")
@@ -171,7 +201,16 @@ public final class ConnectionCommands implements CommandSet {
                             "SETINFO <option> <value>",
                             "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
                             "SETNAME <name>",
-                            "    Assign the name <name> to the current connection.")));
+                            "    Assign the name <name> to the current connection.",
+                            "CACHING (YES|NO)",
+                            "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                            "GETREDIR",
+                            "    Return the client ID we are redirecting to when tracking is enabled.",
+                            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                            "         [OPTIN] [OPTOUT] [NOLOOP]",
+                            "    Control server assisted client side caching.",
+                            "TRACKINGINFO",
+                            "    Report tracking status for the current connection.")));
   }
 
   /** A container's {@code HELP} reply: redis-server's header and footer around the lines. */
@@ -190,6 +229,13 @@ public final class ConnectionCommands implements CommandSet {
   private Reply ping(Client client, Request request) {
     if (request.argc() > 2) {
       return PING_ARITY;
+    }
+    if (client.subscriptions() > 0 && client.protocol() == 2) {
+      // a subscribed RESP2 connection reads only arrays: redis-server answers with one
+      return Reply.array(
+          List.of(
+              PONG_BULK,
+              request.argc() == 1 ? Reply.bulk(new byte[0]) : Reply.bulk(request.arg(1))));
     }
     return request.argc() == 1 ? PONG : Reply.bulk(request.arg(1));
   }
@@ -332,9 +378,15 @@ public final class ConnectionCommands implements CommandSet {
     if (request.argc() == 4 && request.string(2).equalsIgnoreCase("type")) {
       String type = request.lower(3);
       switch (type) {
-        case "normal" -> {}
-        case "master", "replica", "slave", "pubsub" ->
-            clients = List.of(); // this node has no replication and, yet, no pub/sub
+        case "normal", "pubsub" -> {
+          // redis-server's type: pubsub is a RESP2 connection subscribed to something
+          boolean pubsub = type.equals("pubsub");
+          clients =
+              clients.stream()
+                  .filter(c -> (c.subscriptions() > 0 && c.protocol() == 2) == pubsub)
+                  .toList();
+        }
+        case "master", "replica", "slave" -> clients = List.of(); // this node has no replication
         default -> {
           return ErrorReplies.unknownClientType(request.string(3));
         }

@@ -70,12 +70,26 @@ public final class Dispatcher {
     if (client.authRequired() && !spec.flags().contains(CommandFlag.NO_AUTH)) {
       return ErrorReplies.NOAUTH;
     }
+    if (client.subscriptions() > 0
+        && client.protocol() == 2
+        && !PubSub.allowedWhileSubscribed(spec)) {
+      return ErrorReplies.onlyPubSubAllowed(spec);
+    }
     client.commandStarted(spec.fullName(), clock.millis());
     stats.commandsProcessed.increment();
-    try {
-      return command.execute(client, request);
-    } catch (ReplyException e) {
-      return e.reply();
+    ClientTracking tracking = client.tracking();
+    if (tracking != null) {
+      tracking.before(client, spec, request);
     }
+    Reply reply;
+    try {
+      reply = command.execute(client, request);
+    } catch (ReplyException e) {
+      reply = e.reply();
+    }
+    if (tracking != null) {
+      tracking.after(spec, reply);
+    }
+    return reply;
   }
 }

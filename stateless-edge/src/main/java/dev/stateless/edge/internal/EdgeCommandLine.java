@@ -148,6 +148,14 @@ public final class EdgeCommandLine implements Callable<Integer> {
   int metricsPort = -1;
 
   @Option(
+      names = "--tracking-table-max-keys",
+      paramLabel = "N",
+      description =
+          "Most keys remembered for client-side caching (CLIENT TRACKING); past it the oldest"
+              + " is invalidated; 0: no limit (default: ${DEFAULT-VALUE}).")
+  int trackingTableMaxKeys = Tracking.DEFAULT_MAX_KEYS;
+
+  @Option(
       names = "--io-threads",
       paramLabel = "N",
       description = "I/O threads; 0: twice the processors (default: ${DEFAULT-VALUE}).")
@@ -183,6 +191,7 @@ public final class EdgeCommandLine implements Callable<Integer> {
             .shutdownTimeout(Duration.ofSeconds(shutdownTimeoutSeconds))
             .ioThreads(ioThreads)
             .metricsPort(metricsPort)
+            .trackingTableMaxKeys(trackingTableMaxKeys)
             .manifest(manifest == null ? Manifest.empty() : loadManifest(manifest, classpath))
             .upstream(upstream)
             .usersFile(usersFile);

@@ -55,6 +55,65 @@ final class ErrorReplies {
             + " HELP.");
   }
 
+  /** {@code unknown subcommand or wrong number of arguments for 'x'. Try PUBSUB HELP.} */
+  static Reply subcommandSyntax(Request request) {
+    return Reply.error(
+        "ERR unknown subcommand or wrong number of arguments for '"
+            + truncate(request.string(1))
+            + "'. Try "
+            + request.string(0).toUpperCase(Locale.ROOT)
+            + " HELP.");
+  }
+
+  /** A RESP2 connection subscribed to channels sent another command. */
+  static Reply onlyPubSubAllowed(CommandSpec spec) {
+    return Reply.error(
+        "ERR Can't execute '"
+            + spec.fullName()
+            + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this"
+            + " context");
+  }
+
+  // CLIENT TRACKING and CLIENT CACHING, as redis-server 7 words them.
+  static final Reply TRACKING_ONE_REDIRECT =
+      Reply.error("ERR A client can only redirect to a single other client");
+  static final Reply TRACKING_NO_SUCH_REDIRECT =
+      Reply.error("ERR The client ID you want redirect to does not exist");
+  static final Reply TRACKING_PREFIX_WITHOUT_BCAST =
+      Reply.error("ERR PREFIX option requires BCAST mode to be enabled");
+  static final Reply TRACKING_BCAST_SWITCH =
+      Reply.error(
+          "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and"
+              + " then re-enabling it with a different mode.");
+  static final Reply TRACKING_OPT_WITH_BCAST =
+      Reply.error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+  static final Reply TRACKING_OPTIN_AND_OPTOUT =
+      Reply.error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+  static final Reply TRACKING_OPT_SWITCH =
+      Reply.error(
+          "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and"
+              + " then re-enabling it with a different mode.");
+  static final Reply CACHING_NOT_TRACKING =
+      Reply.error(
+          "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or"
+              + " OPTOUT mode enabled");
+  static final Reply CACHING_YES_WITHOUT_OPTIN =
+      Reply.error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+  static final Reply CACHING_NO_WITHOUT_OPTOUT =
+      Reply.error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+
+  /** Two {@code CLIENT TRACKING} prefixes of one client overlap. */
+  static Reply prefixOverlap(String prefix, String other, boolean existing) {
+    return Reply.error(
+        "ERR Prefix '"
+            + prefix
+            + "' overlaps with "
+            + (existing ? "an existing" : "another provided")
+            + " prefix '"
+            + other
+            + "'. Prefixes for a single client must not overlap.");
+  }
+
   /** {@code wrong number of arguments for 'client|setname' command}. */
   static Reply wrongArity(CommandSpec spec) {
     return Reply.error("ERR wrong number of arguments for '" + spec.fullName() + "' command");

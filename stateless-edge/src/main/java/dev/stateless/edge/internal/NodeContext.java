@@ -17,6 +17,8 @@ public final class NodeContext {
   private final Users users;
   private final Clients clients;
   private final NodeStats stats = new NodeStats();
+  private final PubSub pubSub = new PubSub();
+  private final Tracking tracking;
   private final NodeClock clock;
   private final long startedMillis;
   private final String runId;
@@ -33,6 +35,7 @@ public final class NodeContext {
     this.config = config;
     this.users = users;
     this.clients = new Clients(config.maxClients());
+    this.tracking = new Tracking(clients);
     this.clock = clock;
     this.startedMillis = clock.millis();
     byte[] id = new byte[20];
@@ -58,7 +61,8 @@ public final class NodeContext {
         CommandTable.builder()
             .addAll(new ConnectionCommands(node))
             .addAll(new ServerCommands(node))
-            .addAll(new ClusterCommands(node));
+            .addAll(new ClusterCommands(node))
+            .addAll(node.pubSub);
     commandSets.forEach(table::addAll);
     node.table(table.build());
     return node;
@@ -77,6 +81,16 @@ public final class NodeContext {
   /** The connections. */
   public Clients clients() {
     return clients;
+  }
+
+  /** The channels and patterns subscribed. */
+  public PubSub pubSub() {
+    return pubSub;
+  }
+
+  /** Client-side caching: the keys tracked for connections, their invalidations. */
+  public Tracking tracking() {
+    return tracking;
   }
 
   /** The counters. */

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,11 @@ public final class RespCommandHandler extends ChannelInboundHandlerAdapter {
   private boolean shuttingDown;
   private long unwritableEpisode;
 
+  /** Pushes that came while a deferred reply was outstanding: written right after it. */
+  private final ArrayDeque<Reply> heldPushes = new ArrayDeque<>();
+
+  private long heldPushBytes;
+
   /**
    * @param node the node
    * @param dispatcher runs the commands
@@ -79,6 +85,7 @@ public final class RespCommandHandler extends ChannelInboundHandlerAdapter {
       node.clients().remove(client);
     }
     pending.clear();
+    heldPushes.clear();
     closing = true;
     ctx.fireChannelInactive();
   }
@@ -211,9 +218,54 @@ public final class RespCommandHandler extends ChannelInboundHandlerAdapter {
     waiting = false;
     if (!closing) {
       reply(ctx, dispatcher.completed(later));
+      for (Reply push; (push = heldPushes.poll()) != null; ) {
+        ChannelFuture unused = ctx.write(push, ctx.voidPromise());
+      }
+      heldPushBytes = 0;
       drain(ctx);
       ctx.flush();
     }
+  }
+
+  /**
+   * Writes a push ({@link Pushes}: a pub/sub message, an invalidation) after the replies to the
+   * requests already run, so an invalidation never overtakes the read it is about. A push cannot
+   * wait for the client to read as requests do: one that finds more than the output buffer limit
+   * unsent disconnects the client at once (redis-server's hard limit for pub/sub clients). Call on
+   * the event loop.
+   *
+   * @param bytes about the push's encoded size
+   */
+  void push(ChannelHandlerContext ctx, Reply push, long bytes) {
+    if (closing) {
+      return;
+    }
+    Channel ch = ctx.channel();
+    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+    long unsent = (out == null ? 0 : out.totalPendingWriteBytes()) + heldPushBytes;
+    if (unsent + bytes > node.config().outputBufferLimit()) {
+      node.stats().outputBufferLimitDisconnections.increment();
+      log.warn(
+          "Client {} closed for overcoming of output buffer limits ({} bytes unsent, a push of {}"
+              + " more, limit {}).",
+          client,
+          unsent,
+          bytes,
+          node.config().outputBufferLimit());
+      closing = true;
+      pending.clear();
+      heldPushes.clear();
+      heldPushBytes = 0;
+      ChannelFuture unused = ch.close();
+      return;
+    }
+    if (waiting) {
+      heldPushes.add(push);
+      heldPushBytes += bytes;
+      return;
+    }
+    ChannelFuture unused = ctx.write(push, ctx.voidPromise());
+    ctx.flush();
   }
 
   private void reply(ChannelHandlerContext ctx, Reply reply) {

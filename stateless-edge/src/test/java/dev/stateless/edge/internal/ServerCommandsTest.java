@@ -14,7 +14,7 @@ class ServerCommandsTest {
   @Test
   void commandCount_isTheTableSize() {
     assertThat(call(ch, "COMMAND", "COUNT")).isEqualTo(":" + node.table().size() + "\r\n");
-    assertThat(node.table().size()).isEqualTo(15);
+    assertThat(node.table().size()).isEqualTo(21);
     assertThat(ch.finish()).isFalse();
   }
 
@@ -33,10 +33,20 @@ class ServerCommandsTest {
   @Test
   void command_listsEveryCommand() {
     String all = call(ch, "COMMAND");
-    assertThat(all).startsWith("*15\r\n");
+    assertThat(all).startsWith("*21\r\n");
     for (String name :
         new String[] {
-          "ping", "echo", "hello", "auth", "client", "config", "info", "cluster", "asking"
+          "ping",
+          "echo",
+          "hello",
+          "auth",
+          "client",
+          "config",
+          "info",
+          "cluster",
+          "asking",
+          "subscribe",
+          "publish"
         }) {
       assertThat(all).contains("$" + name.length() + "\r\n" + name + "\r\n");
     }
