@@ -25,6 +25,7 @@ public final class Client {
   private volatile long lastInteractionMillis;
   private volatile String lastCommand = "NULL";
   private boolean closeAfterReply;
+  private final MultiState multi = new MultiState();
 
   Client(long id, Channel channel, boolean passwordRequired, long nowMillis) {
     this.id = id;
@@ -80,6 +81,12 @@ public final class Client {
     name = null;
     authenticated = !passwordRequired;
     user = Users.DEFAULT;
+    multi.end();
+  }
+
+  /** The connection's {@code MULTI} and {@code WATCH} state. */
+  MultiState multi() {
+    return multi;
   }
 
   @Nullable String name() {
