@@ -111,6 +111,11 @@ final class MultiState {
     dirty = true;
   }
 
+  /** The watches were checked and dropped ({@code EXEC}). */
+  void clean() {
+    dirty = false;
+  }
+
   void unwatchAll() {
     Watches registry = watches;
     if (registry != null) {

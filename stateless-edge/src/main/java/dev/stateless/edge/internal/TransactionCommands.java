@@ -189,8 +189,9 @@ final class TransactionCommands implements CommandSet {
             .hold(
                 all,
                 () -> {
-                  boolean dirty = multi.dirty();
+                  boolean dirty = !watched.isEmpty() && multi.dirty();
                   watched.keySet().forEach(k -> keyspace.watches().unwatch(k, multi));
+                  multi.clean();
                   if (dirty) {
                     return CompletableFuture.completedFuture(null);
                   }
