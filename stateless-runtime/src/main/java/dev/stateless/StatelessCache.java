@@ -296,7 +296,8 @@ public final class StatelessCache implements AutoCloseable {
    * }</pre>
    *
    * <p>The function may run more than once, so it must have no side effects; it runs off Redis's
-   * I/O thread. Returning {@code null} deletes the key.
+   * I/O thread. Returning {@code null} deletes the key; returning the very object it was given
+   * changes nothing.
    *
    * @param key the key
    * @param fn the change: the current value ({@code null} when absent) to the new one
@@ -310,6 +311,31 @@ public final class StatelessCache implements AutoCloseable {
     Objects.requireNonNull(fn, "fn");
     return StatelessCache.<@Nullable V>call(
         () -> engine.atomicUpdates().<V>update(rights, via, key, fn));
+  }
+
+  /**
+   * As {@link #atomicUpdate(String, UnaryOperator)}, but the new value takes the TTL that {@code
+   * set(key, value, options)} would give it (the options' TTL, else the owner's) instead of keeping
+   * the key's: Redis's {@code GETSET}, {@code GETEX}. A function that returns the very object it
+   * was given changes nothing, the TTL included.
+   *
+   * @param key the key
+   * @param fn the change: the current value ({@code null} when absent) to the new one
+   * @param options the new value's TTL; no condition
+   * @param <V> the value's type
+   * @return the new value; fails as {@link #atomicUpdate(String, UnaryOperator)} does
+   * @throws IllegalArgumentException if {@code options} has a condition
+   */
+  public <V> CompletableFuture<@Nullable V> atomicUpdate(
+      String key, UnaryOperator<@Nullable V> fn, SetOptions options) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(options, "options");
+    if (options.condition() != SetOptions.Condition.ALWAYS) {
+      throw new IllegalArgumentException("atomicUpdate takes a TTL, not a condition: " + options);
+    }
+    return StatelessCache.<@Nullable V>call(
+        () -> engine.atomicUpdates().<V>update(rights, via, key, fn, options));
   }
 
   /**

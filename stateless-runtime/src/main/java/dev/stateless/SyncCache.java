@@ -225,6 +225,21 @@ public final class SyncCache {
   }
 
   /**
+   * Reads, changes and writes a key with no lost update, giving it a new TTL; see {@link
+   * StatelessCache#atomicUpdate(String, UnaryOperator, SetOptions)}.
+   *
+   * @param key the key
+   * @param fn the change
+   * @param options the new value's TTL
+   * @param <V> the value's type
+   * @return the new value
+   */
+  public <V> @Nullable V atomicUpdate(
+      String key, UnaryOperator<@Nullable V> fn, SetOptions options) {
+    return Futures.<@Nullable V>join(async.<V>atomicUpdate(key, fn, options));
+  }
+
+  /**
    * Applies several writes all together or not at all; see {@link
    * StatelessCache#atomicBatch(Consumer)}.
    *

@@ -76,6 +76,41 @@ class AtomicOpsIT {
   }
 
   @StoreMatrix
+  void atomicUpdateWithOptions_givesTheNewValueTheirTtl_orTheOwnersInsteadOfTheKeys(
+      StoreContext store) {
+    SyncCache c = cache(store).sync();
+    c.set("plain:t", "a", SetOptions.ttl(Duration.ofSeconds(30)));
+    c.<String>atomicUpdate("plain:t", v -> v + "b", SetOptions.ttl(Duration.ofSeconds(300)));
+    assertThat(c.get("plain:t")).isEqualTo("ab");
+    assertThat(c.ttlMillis("plain:t")).isBetween(200_000L, 300_000L);
+    c.<String>atomicUpdate("plain:t", v -> v + "c", SetOptions.none()); // plain:* has no @Ttl
+    assertThat(c.get("plain:t")).isEqualTo("abc");
+    assertThat(c.ttlMillis("plain:t")).isEqualTo(-1L);
+    c.set("ttl:old", "a", SetOptions.ttl(Duration.ofSeconds(300)));
+    c.<String>atomicUpdate("ttl:old", v -> v + "b", SetOptions.none()); // ttl:* has a 10 s @Ttl
+    assertThat(c.ttlMillis("ttl:old")).isBetween(1L, 10_000L);
+  }
+
+  @StoreMatrix
+  void atomicUpdate_returningTheValueItWasGiven_changesNeitherTheValueNorTheTtl(
+      StoreContext store) {
+    SyncCache c = cache(store).sync();
+    c.set("plain:same", "a", SetOptions.ttl(Duration.ofSeconds(30)));
+    assertThat(c.<String>atomicUpdate("plain:same", v -> v, SetOptions.none())).isEqualTo("a");
+    assertThat(c.ttlMillis("plain:same")).isBetween(20_000L, 30_000L);
+    assertThat(c.<String>atomicUpdate("plain:none", v -> v, SetOptions.none())).isNull();
+    assertThat(c.exists("plain:none")).isFalse();
+  }
+
+  @StoreMatrix
+  void atomicUpdateWithACondition_isRefused(StoreContext store) {
+    SyncCache c = cache(store).sync();
+    assertThatThrownBy(
+            () -> c.<String>atomicUpdate("plain:c", v -> "x", SetOptions.none().ifAbsent()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @StoreMatrix
   void atomicUpdate_dropsCopiesAndDependents(StoreContext store) {
     SyncCache c = cache(store).sync();
     c.set("user:1", "old");

@@ -58,13 +58,17 @@ class EdgeKeysIT {
 
   /** A Lettuce client of {@code target} speaking {@code protocol}, not reconnecting. */
   static RedisClient client(EdgeNode target, ProtocolVersion protocol) {
+    return client(target.port(), protocol);
+  }
+
+  /**
+   * A Lettuce client of the server on {@code port} (a node, or redis-server) speaking {@code
+   * protocol}.
+   */
+  static RedisClient client(int port, ProtocolVersion protocol) {
     RedisClient c =
         RedisClient.create(
-            RedisURI.builder()
-                .withHost("127.0.0.1")
-                .withPort(target.port())
-                .withTimeout(TIMEOUT)
-                .build());
+            RedisURI.builder().withHost("127.0.0.1").withPort(port).withTimeout(TIMEOUT).build());
     c.setOptions(ClientOptions.builder().protocolVersion(protocol).autoReconnect(false).build());
     return c;
   }
@@ -161,8 +165,8 @@ class EdgeKeysIT {
         .hasMessage("ERR invalid expire time in 'set' command");
     assertThatThrownBy(() -> redis.setex("k", -1, "v"))
         .hasMessage("ERR invalid expire time in 'setex' command");
-    assertThatThrownBy(() -> redis.set("k", "v", SetArgs.Builder.keepttl()))
-        .hasMessage("ERR SET KEEPTTL is not supported by stateless-edge yet (see docs/edge.md)");
+    assertThatThrownBy(() -> redis.set("k", "v", SetArgs.Builder.keepttl().ex(10)))
+        .hasMessage("ERR syntax error");
     redis.set("text", "abc");
     assertThatThrownBy(() -> redis.incr("text"))
         .isInstanceOf(RedisCommandExecutionException.class)

@@ -85,6 +85,7 @@ class EdgePrefetchIT {
             .port(0)
             .metricsPort(0)
             .manifest(MANIFEST)
+            .defaultUserActsForAllOwners(true)
             .upstream(redis.uri())
             .start()) {
       String before = scrape(node);

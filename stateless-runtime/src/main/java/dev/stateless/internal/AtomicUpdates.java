@@ -1,9 +1,11 @@
 package dev.stateless.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import dev.stateless.SetOptions;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * atomicUpdate} fail while it is held) and tries again on that value, so a node that keeps losing
  * is served next instead of starving. After {@value #ATTEMPTS} attempts, with growing random pauses
  * between lock attempts, it fails with {@link VersionConflictException} (SL103).
+ *
+ * <p>The key keeps its TTL, or, given {@link SetOptions}, takes the TTL a {@code set} with them
+ * would give it. A function that returns the very object it was given changes nothing.
  */
 public final class AtomicUpdates {
   public static final int ATTEMPTS = 32;
@@ -99,8 +104,31 @@ public final class AtomicUpdates {
 
   public <V> CompletableFuture<@Nullable V> update(
       Rights rights, @Nullable CacheLayer via, String key, UnaryOperator<@Nullable V> fn) {
+    return update(rights, via, key, fn, null);
+  }
+
+  /**
+   * As {@link #update(Rights, CacheLayer, String, UnaryOperator)}; with {@code options}, the new
+   * value takes the TTL {@code set(key, value, options)} would give it instead of keeping the
+   * key's.
+   *
+   * @throws IllegalArgumentException if {@code options} has a condition
+   */
+  public <V> CompletableFuture<@Nullable V> update(
+      Rights rights,
+      @Nullable CacheLayer via,
+      String key,
+      UnaryOperator<@Nullable V> fn,
+      @Nullable SetOptions options) {
     java.util.Objects.requireNonNull(fn, "fn");
+    if (options != null && options.condition() != SetOptions.Condition.ALWAYS) {
+      throw new IllegalArgumentException("atomicUpdate takes a TTL, not a condition: " + options);
+    }
     Route r = writes.writable(rights, Operation.ATOMIC_UPDATE, key, via);
+    // A new key's TTL, and with options every key's: theirs, else the owner's.
+    Duration given = options == null ? null : options.ttl();
+    long ttlNanos = writes.jitter(given != null ? Writes.nanos(given) : r.ttlNanos);
+    boolean keepTtl = options == null;
     if (rights.lifetime() == dev.stateless.annotation.Lifetime.SESSION) {
       // A session's entries need a cleanup callback, which an update cannot carry (SL010).
       Checks.throwIfErrors(
@@ -111,7 +139,7 @@ public final class AtomicUpdates {
     Region region = r.regions[target.ordinal()];
     CompletableFuture<@Nullable V> done;
     if (region != null) {
-      done = updateLocal(r, target, region, key, fn);
+      done = updateLocal(r, target, region, key, fn, ttlNanos, keepTtl);
     } else {
       RemoteStore redis = writes.remote(target);
       // This node's queued CLIENT_FIRST writes of the key go first, or the update would read
@@ -131,14 +159,22 @@ public final class AtomicUpdates {
           queuedFirst.<@Nullable V>thenCompose(
               x ->
                   this.<@Nullable V>queue(
-                      key, (before, mine) -> this.<V>updateRedis(r, redis, key, fn, before, mine)));
+                      key,
+                      (before, mine) ->
+                          this.<V>updateRedis(r, redis, key, fn, ttlNanos, keepTtl, before, mine)));
     }
     return writes.<@Nullable V>afterWrite(done, r, rights, target, key);
   }
 
   @SuppressWarnings("unchecked")
   private <V> CompletableFuture<@Nullable V> updateLocal(
-      Route r, CacheLayer target, Region region, String key, UnaryOperator<@Nullable V> fn) {
+      Route r,
+      CacheLayer target,
+      Region region,
+      String key,
+      UnaryOperator<@Nullable V> fn,
+      long ttlNanos,
+      boolean keepTtl) {
     KeyLock lock =
         localLocks.compute(
             key,
@@ -152,9 +188,12 @@ public final class AtomicUpdates {
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
         Entry cur = region.get(key);
         boolean absent = cur == null || cur.isAbsent();
-        @Nullable V next = fn.apply(absent || cur == null ? null : (V) Values.copyOut(cur.value));
+        @Nullable V given = absent || cur == null ? null : (V) Values.copyOut(cur.value);
+        @Nullable V next = fn.apply(given);
         boolean installed;
-        if (next == null) {
+        if (next == given) {
+          installed = true; // unchanged: nothing to write
+        } else if (next == null) {
           installed = cur == null || region.remove(key, cur);
         } else {
           Values.Encoded encoded = Values.encode(r.values, key, next, null);
@@ -162,8 +201,7 @@ public final class AtomicUpdates {
           if (r.maxBytes > 0 && weight > r.maxBytes) {
             throw Errors.valueTooLarge(key, r.ownerName, encoded.bytes().length, r.maxBytes);
           }
-          long ttl =
-              absent ? Entry.ttlFor(writes.jitter(r.ttlNanos)) : region.remainingOrForever(key);
+          long ttl = absent || !keepTtl ? Entry.ttlFor(ttlNanos) : region.remainingOrForever(key);
           Entry e = new Entry(encoded.stored(), weight, ttl, r, target != r.primary);
           installed =
               cur == null ? region.putIfAbsent(key, e) == null : region.replace(key, cur, e);
@@ -213,6 +251,7 @@ public final class AtomicUpdates {
     final String key;
     final UnaryOperator<@Nullable V> fn;
     final long px;
+    final boolean keepTtl;
     final long leaseMillis;
     final Slot slot;
     int attempts;
@@ -222,14 +261,21 @@ public final class AtomicUpdates {
     long lockWaitStart;
     final CompletableFuture<@Nullable V> result = new CompletableFuture<>();
 
-    RedisUpdate(Route r, RemoteStore redis, String key, UnaryOperator<@Nullable V> fn, Slot slot) {
+    RedisUpdate(
+        Route r,
+        RemoteStore redis,
+        String key,
+        UnaryOperator<@Nullable V> fn,
+        long ttlNanos,
+        boolean keepTtl,
+        Slot slot) {
       this.slot = slot;
       this.r = r;
       this.redis = redis;
       this.key = key;
       this.fn = fn;
-      long ttl = writes.jitter(r.ttlNanos);
-      this.px = ttl > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttl)) : 0;
+      this.keepTtl = keepTtl;
+      this.px = ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
       this.leaseMillis = Math.max(1000, 2 * redis.timeout().toMillis());
     }
 
@@ -276,11 +322,17 @@ public final class AtomicUpdates {
     private void apply(byte @Nullable [] current) {
       @Nullable V next;
       byte @Nullable [] encoded;
+      boolean unchanged;
       try {
         Object value = current == null ? null : Values.copyOut(Reads.decode(r, key, current));
         next = fn.apply((V) value);
+        // Unchanged: the same bytes and TTL, written only to check that they are still current.
+        unchanged = next == value;
         // The result goes to Redis in one command: it must fit, checked before it is sent.
-        encoded = next == null ? null : Values.encode(r.values, key, next, redis).bytes();
+        encoded =
+            unchanged
+                ? current
+                : next == null ? null : Values.encode(r.values, key, next, redis).bytes();
         if (encoded != null && r.maxBytes > 0) {
           int weight = Entry.weigh(key, encoded.length);
           if (weight > r.maxBytes) {
@@ -293,7 +345,7 @@ public final class AtomicUpdates {
       }
       metrics.sent(redis);
       Futures.whenDone(
-          redis.compareAndSet(key, r.ownerName, token, current, encoded, px),
+          redis.compareAndSet(key, r.ownerName, token, current, encoded, px, keepTtl || unchanged),
           (reply, t) -> {
             if (result.isDone()) {
               return;
@@ -369,9 +421,11 @@ public final class AtomicUpdates {
       RemoteStore redis,
       String key,
       UnaryOperator<@Nullable V> fn,
+      long ttlNanos,
+      boolean keepTtl,
       @Nullable Slot before,
       Slot mine) {
-    RedisUpdate<V> u = new RedisUpdate<>(r, redis, key, fn, mine);
+    RedisUpdate<V> u = new RedisUpdate<>(r, redis, key, fn, ttlNanos, keepTtl, mine);
     u.start(before);
     return u.result;
   }

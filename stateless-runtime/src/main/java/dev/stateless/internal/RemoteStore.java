@@ -97,7 +97,8 @@ public interface RemoteStore extends Store {
 
   /**
    * Writes {@code value} (null: deletes) only if the key holds {@code expected} and no other node's
-   * lock is held: {@code {1}}, or {@code {0, current}}.
+   * lock is held: {@code {1}}, or {@code {0, current}}. A new key expires after {@code px} ms (0:
+   * never); an existing one keeps its TTL when {@code keepTtl}, else takes {@code px} too.
    */
   CompletableFuture<List<Object>> compareAndSet(
       String key,
@@ -105,7 +106,8 @@ public interface RemoteStore extends Store {
       @Nullable String token,
       byte @Nullable [] expected,
       byte @Nullable [] value,
-      long px);
+      long px,
+      boolean keepTtl);
 
   /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */
   CompletableFuture<List<Object>> lock(String key, String token, long millis);

@@ -25,6 +25,7 @@ public final class Client {
   private volatile long lastInteractionMillis;
   private volatile String lastCommand = "NULL";
   private boolean closeAfterReply;
+  private final MultiState multi = new MultiState();
 
   // Pushes (PubSub, Tracking): channels and patterns subscribed, and the tracking options.
   private volatile int subscriptions;
@@ -84,6 +85,12 @@ public final class Client {
     name = null;
     authenticated = !passwordRequired;
     user = Users.DEFAULT;
+    multi.end();
+  }
+
+  /** The connection's {@code MULTI} and {@code WATCH} state. */
+  MultiState multi() {
+    return multi;
   }
 
   @Nullable String name() {

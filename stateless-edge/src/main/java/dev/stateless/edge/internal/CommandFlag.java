@@ -25,7 +25,9 @@ public enum CommandFlag {
   /** Allowed before the connection authenticates. */
   NO_AUTH,
   /** Allowed while the server is busy. */
-  ALLOW_BUSY;
+  ALLOW_BUSY,
+  /** Refused inside {@code MULTI}. */
+  NO_MULTI;
 
   /** The name in {@code COMMAND INFO}'s flags ({@code no_auth}). */
   public String redisName() {

@@ -22,6 +22,7 @@ public final class CommandSpec {
   private final String summary;
   private final String since;
   private final @Nullable Command command;
+  private final @Nullable TransactionalCommand transactional;
   private final Map<String, CommandSpec> subcommands;
   private @Nullable CommandSpec parent;
 
@@ -34,6 +35,7 @@ public final class CommandSpec {
     this.summary = b.summary;
     this.since = b.since;
     this.command = b.command;
+    this.transactional = b.transactional;
     Map<String, CommandSpec> subs = new LinkedHashMap<>();
     for (Builder sub : b.subcommands) {
       CommandSpec spec = sub.build();
@@ -107,6 +109,11 @@ public final class CommandSpec {
     return command;
   }
 
+  /** How the command runs inside {@code EXEC} on the transaction's keys, or null. */
+  public @Nullable TransactionalCommand transactional() {
+    return transactional;
+  }
+
   /** The subcommands by lower-case name; empty for a plain command. */
   public Map<String, CommandSpec> subcommands() {
     return subcommands;
@@ -132,6 +139,7 @@ public final class CommandSpec {
     private String summary = "";
     private String since = "1.0.0";
     private @Nullable Command command;
+    private @Nullable TransactionalCommand transactional;
     private final List<Builder> subcommands = new java.util.ArrayList<>();
 
     private Builder(String name, int arity) {
@@ -168,6 +176,12 @@ public final class CommandSpec {
     /** Sets the code. */
     public Builder command(Command command) {
       this.command = command;
+      return this;
+    }
+
+    /** Sets how the command runs inside {@code EXEC}, on the transaction's keys. */
+    public Builder transactional(TransactionalCommand transactional) {
+      this.transactional = transactional;
       return this;
     }
 

@@ -21,6 +21,13 @@ final class DataErrors {
   private DataErrors() {}
 
   static Reply of(Throwable failure) {
+    while (failure instanceof java.util.concurrent.CompletionException
+        && failure.getCause() != null) {
+      failure = failure.getCause();
+    }
+    if (failure instanceof ReplyException e) {
+      return e.reply(); // a command's own error, raised where it read the value (an atomicUpdate)
+    }
     if (failure instanceof StatelessException e && !e.diagnostics().isEmpty()) {
       Diagnostic d = e.diagnostics().get(0);
       String kind = PERMISSION.contains(d.code()) ? "NOPERM" : "ERR";

@@ -54,21 +54,24 @@ public final class Dispatcher {
   private Reply run(Client client, Request request) {
     CommandSpec spec = table.get(request.string(0));
     if (spec == null) {
-      return ErrorReplies.unknownCommand(request);
+      return rejected(client, ErrorReplies.unknownCommand(request));
     }
     if (!spec.subcommands().isEmpty() && request.argc() >= 2) {
       CommandSpec sub = spec.subcommands().get(request.lower(1));
       if (sub == null) {
-        return ErrorReplies.unknownSubcommand(request);
+        return rejected(client, ErrorReplies.unknownSubcommand(request));
       }
       spec = sub;
     }
     Command command = spec.command();
     if (!spec.acceptsArgc(request.argc()) || command == null) {
-      return ErrorReplies.wrongArity(spec);
+      return rejected(client, ErrorReplies.wrongArity(spec));
     }
     if (client.authRequired() && !spec.flags().contains(CommandFlag.NO_AUTH)) {
-      return ErrorReplies.NOAUTH;
+      return rejected(client, ErrorReplies.NOAUTH);
+    }
+    if (client.multi().open() && !TransactionCommands.runsAtOnce(spec)) {
+      return TransactionCommands.queue(client, spec, request); // after MULTI: queued for EXEC
     }
     if (client.subscriptions() > 0
         && client.protocol() == 2
@@ -91,5 +94,11 @@ public final class Dispatcher {
       tracking.after(spec, reply);
     }
     return reply;
+  }
+
+  /** A command refused before it ran: inside {@code MULTI}, {@code EXEC} will abort (Redis). */
+  private static Reply rejected(Client client, Reply error) {
+    client.multi().abort();
+    return error;
   }
 }

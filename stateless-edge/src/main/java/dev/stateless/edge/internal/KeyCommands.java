@@ -12,10 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,12 +23,7 @@ import org.jspecify.annotations.Nullable;
  * decimal text. Replies come when the cache's futures complete ({@link Reply#later}), in order.
  */
 public final class KeyCommands implements CommandSet {
-  private final StatelessCache cache;
-  private final NodeClock clock;
-  private final boolean defaultUserActsForAllOwners;
-
-  /** Each component user's view of the cache: its rights. */
-  private final Map<String, StatelessCache> views = new ConcurrentHashMap<>();
+  private final Keyspace keyspace;
 
   /**
    * @param cache the keys, with the rights of every owner
@@ -39,58 +32,92 @@ public final class KeyCommands implements CommandSet {
    *     Redis); else it is refused every data command, and clients {@code AUTH} as components
    */
   public KeyCommands(StatelessCache cache, NodeClock clock, boolean defaultUserActsForAllOwners) {
-    this.cache = cache;
-    this.clock = clock;
-    this.defaultUserActsForAllOwners = defaultUserActsForAllOwners;
+    this.keyspace = new Keyspace(cache, clock, defaultUserActsForAllOwners);
+  }
+
+  private StatelessCache view(Client client) {
+    return keyspace.view(client);
   }
 
   /**
-   * The cache as the connection's user sees it: a component user's rights, or every owner's for the
-   * default user where it may act for them.
+   * Registers these commands and the other data commands on the same keys: {@link StringCommands},
+   * {@link ScanCommands}, {@link TransactionCommands}.
    */
-  private StatelessCache view(Client client) {
-    String user = client.user();
-    if (user.equals(Users.DEFAULT)) {
-      if (!defaultUserActsForAllOwners) {
-        throw new ReplyException(
-            Reply.error(
-                "NOPERM SL003 user default has no rights on this node's keys; help: AUTH <component>"
-                    + " <password> as a component of the manifest, or start the node with"
-                    + " --default-user all"));
-      }
-      return cache;
-    }
-    return views.computeIfAbsent(user, cache::component);
-  }
-
   @Override
   public void registerInto(CommandTable.Builder table) {
     table.add(
         spec("get", 2, "string", "1.0.0", "Returns the string value of a key.", READONLY, FAST)
-            .command((c, r) -> get(view(c), key(r, 1))));
+            .command((c, r) -> get(view(c), key(r, 1)))
+            .transactional(oneKey((r, tx) -> bulkOrNull(tx.get(key(r, 1))))));
     table.add(
         spec("set", -3, "string", "1.0.0", "Sets the string value of a key.", WRITE, DENYOOM)
-            .command((c, r) -> set(view(c), r)));
+            .command((c, r) -> set(c, r))
+            .transactional(oneKey((r, tx) -> Keyspace.apply(setEdit(r), tx))));
     table.add(
         spec("setnx", 3, "string", "1.0.0", "Sets a key only when it does not exist.", WRITE)
             .command(
-                (c, r) ->
-                    Reply.later(
-                        view(c)
-                            .set(key(r, 1), value(r.arg(2)), SetOptions.none().ifAbsent())
-                            .thenApply(w -> Reply.integer(w ? 1 : 0)))));
+                (c, r) -> {
+                  StatelessCache view = view(c);
+                  String key = key(r, 1);
+                  Object value = value(r.arg(2));
+                  return Reply.later(
+                      keyspace
+                          .locks()
+                          .write(key, () -> view.set(key, value, SetOptions.none().ifAbsent()))
+                          .thenApply(w -> Reply.integer(w ? 1 : 0)));
+                })
+            .transactional(
+                oneKey(
+                    (r, tx) -> {
+                      byte[] v = r.arg(2);
+                      return Keyspace.apply(
+                          new KeyEdit(
+                              key(r, 1),
+                              SetOptions.none(),
+                              old ->
+                                  old == null
+                                      ? KeyEdit.Outcome.write(v, Reply.integer(1))
+                                      : KeyEdit.Outcome.keep(Reply.integer(0))),
+                          tx);
+                    })));
     table.add(
         spec("setex", 4, "string", "2.0.0", "Sets a key and its expiry in seconds.", WRITE)
-            .command((c, r) -> setWithExpiry(view(c), r, 1000, "setex")));
+            .command((c, r) -> setWithExpiry(c, r, 1000, "setex"))
+            .transactional(oneKey((r, tx) -> setWithExpiryIn(tx, r, 1000, "setex"))));
     table.add(
         spec("psetex", 4, "string", "2.6.0", "Sets a key and its expiry in milliseconds.", WRITE)
-            .command((c, r) -> setWithExpiry(view(c), r, 1, "psetex")));
+            .command((c, r) -> setWithExpiry(c, r, 1, "psetex"))
+            .transactional(oneKey((r, tx) -> setWithExpiryIn(tx, r, 1, "psetex"))));
     table.add(
         spec("mget", -2, "string", "1.0.0", "Returns the values of keys.", READONLY, FAST)
-            .command((c, r) -> mget(view(c), r)));
+            .command((c, r) -> mget(view(c), r))
+            .transactional(
+                keys(
+                    1,
+                    1,
+                    (r, tx) -> {
+                      List<Reply> values = new ArrayList<>();
+                      for (int i = 1; i < r.argc(); i++) {
+                        values.add(bulkOrNull(tx.get(key(r, i))));
+                      }
+                      return Reply.array(values);
+                    })));
     table.add(
         spec("mset", -3, "string", "1.0.1", "Sets the values of keys, atomically.", WRITE)
-            .command((c, r) -> mset(view(c), r)));
+            .command((c, r) -> mset(c, r))
+            .transactional(
+                keys(
+                    1,
+                    2,
+                    (r, tx) -> {
+                      if (r.argc() % 2 != 1) {
+                        return Reply.error("ERR wrong number of arguments for 'mset' command");
+                      }
+                      for (int i = 1; i < r.argc(); i += 2) {
+                        tx.put(key(r, i), r.arg(i + 1), SetOptions.none());
+                      }
+                      return Reply.OK;
+                    })));
     table.add(
         spec("strlen", 2, "string", "2.2.0", "Returns the length of a value.", READONLY, FAST)
             .command(
@@ -98,34 +125,65 @@ public final class KeyCommands implements CommandSet {
                     Reply.later(
                         view(c)
                             .get(key(r, 1))
-                            .thenApply(v -> Reply.integer(v == null ? 0 : bytes(v).length)))));
+                            .thenApply(v -> Reply.integer(v == null ? 0 : bytes(v).length))))
+            .transactional(
+                oneKey(
+                    (r, tx) -> {
+                      byte[] v = tx.get(key(r, 1));
+                      return Reply.integer(v == null ? 0 : v.length);
+                    })));
     for (String name : List.of("incr", "decr")) {
       long delta = name.equals("incr") ? 1 : -1;
       table.add(
           spec(name, 2, "string", "1.0.0", "Adds " + delta + " to an integer value.", WRITE)
-              .command((c, r) -> increment(view(c), key(r, 1), delta)));
+              .command((c, r) -> increment(c, key(r, 1), delta))
+              .transactional(
+                  oneKey((r, tx) -> Keyspace.apply(incrementEdit(key(r, 1), delta), tx))));
     }
     for (String name : List.of("incrby", "decrby")) {
       long sign = name.equals("incrby") ? 1 : -1;
       table.add(
           spec(name, 3, "string", "1.0.0", "Adds a number to an integer value.", WRITE)
-              .command(
-                  (c, r) -> {
-                    long by = RedisNumbers.parseLong(r.arg(2));
-                    if (by == RedisNumbers.INVALID || (sign < 0 && by == Long.MIN_VALUE)) {
-                      return ErrorReplies.NOT_INTEGER;
-                    }
-                    return increment(view(c), key(r, 1), sign * by);
-                  }));
+              .command((c, r) -> increment(c, key(r, 1), incrementBy(r, sign)))
+              .transactional(
+                  oneKey(
+                      (r, tx) ->
+                          Keyspace.apply(incrementEdit(key(r, 1), incrementBy(r, sign)), tx))));
     }
     for (String name : List.of("del", "unlink")) {
       table.add(
           spec(name, -2, "keyspace", "1.0.0", "Deletes keys; returns how many existed.", WRITE)
-              .command((c, r) -> del(view(c), r)));
+              .command((c, r) -> del(c, r))
+              .transactional(
+                  keys(
+                      1,
+                      1,
+                      (r, tx) -> {
+                        long n = 0;
+                        for (int i = 1; i < r.argc(); i++) {
+                          String key = key(r, i);
+                          if (tx.get(key) != null) {
+                            n++;
+                            tx.put(key, null, null);
+                          }
+                        }
+                        return Reply.integer(n);
+                      })));
     }
     table.add(
         spec("exists", -2, "keyspace", "3.0.3", "Counts the keys that exist.", READONLY, FAST)
-            .command((c, r) -> exists(view(c), r)));
+            .command((c, r) -> exists(view(c), r))
+            .transactional(
+                keys(
+                    1,
+                    1,
+                    (r, tx) -> {
+                      long n = 0;
+                      for (int i = 1; i < r.argc(); i++) {
+                        n += tx.get(key(r, i)) != null ? 1 : 0;
+                      }
+                      return Reply.integer(n);
+                    })));
     table.add(
         spec("type", 2, "keyspace", "1.0.0", "Returns the type of a key.", READONLY, FAST)
             .command(
@@ -133,21 +191,39 @@ public final class KeyCommands implements CommandSet {
                     Reply.later(
                         view(c)
                             .exists(key(r, 1))
-                            .thenApply(e -> Reply.simple(e ? "string" : "none")))));
+                            .thenApply(e -> Reply.simple(e ? "string" : "none"))))
+            .transactional(
+                oneKey((r, tx) -> Reply.simple(tx.get(key(r, 1)) != null ? "string" : "none"))));
+    for (Expiry.Form form : Expiry.Form.values()) {
+      table.add(
+          spec(form.command, -3, "keyspace", form.since, form.summary, WRITE, FAST)
+              .command((c, r) -> expire(c, r, form))
+              .transactional(oneKey((r, tx) -> expireIn(tx, r, form))));
+    }
     table.add(
-        spec("expire", -3, "keyspace", "1.0.0", "Sets a key's expiry in seconds.", WRITE, FAST)
-            .command((c, r) -> expire(view(c), r, 1000)));
-    table.add(
-        spec("pexpire", -3, "keyspace", "2.6.0", "Sets a key's expiry in ms.", WRITE, FAST)
-            .command((c, r) -> expire(view(c), r, 1)));
+        spec("persist", 2, "keyspace", "2.2.0", "Removes a key's expiry.", WRITE, FAST)
+            .command((c, r) -> persist(c, key(r, 1)))
+            .transactional(
+                oneKey(
+                    (r, tx) -> {
+                      String key = key(r, 1);
+                      if (tx.pttl(key) < 0) {
+                        return Reply.integer(0);
+                      }
+                      tx.expireAt(key, -1);
+                      return Reply.integer(1);
+                    })));
     table.add(
         spec("ttl", 2, "keyspace", "1.0.0", "Returns a key's expiry in seconds.", READONLY, FAST)
-            .command((c, r) -> ttl(view(c), key(r, 1), 1000)));
+            .command((c, r) -> ttl(view(c), key(r, 1), 1000))
+            .transactional(oneKey((r, tx) -> ttlReply(tx.pttl(key(r, 1)), 1000))));
     table.add(
         spec("pttl", 2, "keyspace", "2.6.0", "Returns a key's expiry in ms.", READONLY, FAST)
-            .command((c, r) -> ttl(view(c), key(r, 1), 1)));
+            .command((c, r) -> ttl(view(c), key(r, 1), 1))
+            .transactional(oneKey((r, tx) -> ttlReply(tx.pttl(key(r, 1)), 1))));
     table.add(
         spec("keys", 2, "keyspace", "1.0.0", "Returns the keys matching a pattern.", READONLY)
+            .flags(CommandFlag.NO_MULTI)
             .command(
                 (c, r) ->
                     Reply.later(
@@ -157,9 +233,56 @@ public final class KeyCommands implements CommandSet {
                                 keys -> Reply.array(keys.stream().map(Reply::bulk).toList())))));
     table.add(
         spec("dbsize", 1, "server", "1.0.0", "Returns the number of keys.", READONLY, FAST)
+            .flags(CommandFlag.NO_MULTI)
             .command(
                 (c, r) ->
                     Reply.later(view(c).scan("*").thenApply(keys -> Reply.integer(keys.size())))));
+    new StringCommands(keyspace).registerInto(table);
+    new ScanCommands(keyspace).registerInto(table);
+    new TransactionCommands(keyspace).registerInto(table);
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  /** The transactional form of a command of one key, the first argument. */
+  TransactionalCommand oneKey(BiFunction<Request, TransactionKeys, Reply> apply) {
+    return keys(1, Integer.MAX_VALUE, apply);
+  }
+
+  /**
+   * The transactional form of a command whose keys are every {@code step}-th argument from {@code
+   * first} ({@code step} past the end: the first only).
+   */
+  TransactionalCommand keys(
+      int first, int step, BiFunction<Request, TransactionKeys, Reply> apply) {
+    return keysOf(keyspace, first, step, apply);
+  }
+
+  static TransactionalCommand keysOf(
+      Keyspace keyspace, int first, int step, BiFunction<Request, TransactionKeys, Reply> apply) {
+    return new TransactionalCommand() {
+      @Override
+      public List<String> keys(Client client, Request request) {
+        keyspace.view(client); // the user's rights, checked when queued
+        List<String> keys = new ArrayList<>();
+        for (int i = first; i < request.argc(); i += step) {
+          keys.add(key(request, i));
+          if (step == Integer.MAX_VALUE) {
+            break;
+          }
+        }
+        return keys;
+      }
+
+      @Override
+      public Reply apply(Request request, TransactionKeys keys) {
+        try {
+          return apply.apply(request, keys);
+        } catch (ReplyException e) {
+          return e.reply();
+        }
+      }
+    };
   }
 
   /**
@@ -177,7 +300,7 @@ public final class KeyCommands implements CommandSet {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private static CommandSpec.Builder spec(
+  static CommandSpec.Builder spec(
       String name, int arity, String group, String since, String summary, CommandFlag... flags) {
     String category = group.equals("keyspace") ? "@keyspace" : "@" + group;
     boolean write = List.of(flags).contains(WRITE);
@@ -213,63 +336,102 @@ public final class KeyCommands implements CommandSet {
     return Reply.later(view.get(key).thenApply(KeyCommands::bulkOrNull));
   }
 
-  private static Reply bulkOrNull(@Nullable Object value) {
+  static Reply bulkOrNull(@Nullable Object value) {
     return value == null ? Reply.NULL_BULK : Reply.bulk(bytes(value));
   }
 
   // ---------------------------------------------------------------- SET
 
-  private Reply set(StatelessCache view, Request r) {
-    SetOptions options = SetOptions.none();
+  /** A parsed {@code SET}. */
+  @SuppressWarnings("ArrayRecordComponent") // a carrier from parse to use, never compared
+  private record SetArgs(
+      String key,
+      byte[] value,
+      boolean nx,
+      boolean xx,
+      boolean get,
+      boolean keepTtl,
+      @Nullable Duration ttl) {}
+
+  private SetArgs parseSet(Request r) {
     boolean nx = false;
     boolean xx = false;
+    boolean get = false;
+    boolean keepTtl = false;
     Duration ttl = null;
     for (int i = 3; i < r.argc(); i++) {
       String option = r.lower(i);
       switch (option) {
         case "nx" -> nx = true;
         case "xx" -> xx = true;
+        case "get" -> get = true;
+        case "keepttl" -> keepTtl = true;
         case "ex", "px", "exat", "pxat" -> {
           if (ttl != null || i + 1 >= r.argc()) {
-            return ErrorReplies.SYNTAX;
+            throw new ReplyException(ErrorReplies.SYNTAX);
           }
-          long n = RedisNumbers.parseLong(r.arg(++i));
-          if (n == RedisNumbers.INVALID) {
-            return ErrorReplies.NOT_INTEGER;
-          }
-          long millis = expiryMillis(option, n);
-          if (n <= 0 || millis <= 0 || millis == Long.MAX_VALUE) {
-            return invalidExpireTime("set");
-          }
-          ttl = Duration.ofMillis(millis);
+          ttl = expiry(r.arg(++i), option, "set");
         }
-        case "keepttl", "get" ->
-        // keeping the TTL or reading the old value needs the write to read first, atomically
-        {
-          return Reply.error(
-              "ERR SET "
-                  + option.toUpperCase(Locale.ROOT)
-                  + " is not supported by stateless-edge yet (see docs/edge.md)");
-        }
-        default -> {
-          return ErrorReplies.SYNTAX;
-        }
+        default -> throw new ReplyException(ErrorReplies.SYNTAX);
       }
     }
-    if (nx && xx) {
-      return ErrorReplies.SYNTAX;
+    if ((nx && xx) || (keepTtl && ttl != null)) {
+      throw new ReplyException(ErrorReplies.SYNTAX);
     }
-    if (ttl != null) {
-      options = options.withTtl(ttl);
+    return new SetArgs(key(r, 1), r.arg(2), nx, xx, get, keepTtl, ttl);
+  }
+
+  /** The TTL of an EX, PX, EXAT or PXAT argument; Redis's errors for a bad one. */
+  Duration expiry(byte[] arg, String option, String command) {
+    long n = RedisNumbers.parseLong(arg);
+    if (n == RedisNumbers.INVALID) {
+      throw new ReplyException(ErrorReplies.NOT_INTEGER);
     }
-    if (nx) {
+    long millis = expiryMillis(option, n);
+    if (n <= 0 || millis <= 0 || millis == Long.MAX_VALUE) {
+      throw new ReplyException(invalidExpireTime(command));
+    }
+    return Duration.ofMillis(millis);
+  }
+
+  private Reply set(Client c, Request r) {
+    SetArgs a = parseSet(r);
+    if (a.get() || a.keepTtl()) {
+      return keyspace.run(c, setEdit(a)); // reads the old value or TTL: one atomicUpdate
+    }
+    StatelessCache view = view(c);
+    SetOptions options = a.ttl() == null ? SetOptions.none() : SetOptions.ttl(a.ttl());
+    if (a.nx()) {
       options = options.ifAbsent();
-    } else if (xx) {
+    } else if (a.xx()) {
       options = options.ifPresent();
     }
+    SetOptions chosen = options;
+    Object value = value(a.value());
     return Reply.later(
-        view.set(key(r, 1), value(r.arg(2)), options)
+        keyspace
+            .locks()
+            .write(a.key(), () -> view.set(a.key(), value, chosen))
             .thenApply(written -> written ? Reply.OK : Reply.NULL_BULK));
+  }
+
+  private KeyEdit setEdit(Request r) {
+    return setEdit(parseSet(r));
+  }
+
+  private static KeyEdit setEdit(SetArgs a) {
+    SetOptions ttl =
+        a.keepTtl() ? null : a.ttl() == null ? SetOptions.none() : SetOptions.ttl(a.ttl());
+    return new KeyEdit(
+        a.key(),
+        ttl,
+        old -> {
+          Reply reply = a.get() ? bulkOrNull(old) : Reply.OK;
+          if ((a.nx() && old != null) || (a.xx() && old == null)) {
+            return KeyEdit.Outcome.keep(a.get() ? reply : Reply.NULL_BULK);
+          }
+          return KeyEdit.Outcome.write(a.value(), reply);
+        });
   }
 
   /** The TTL, in milliseconds from now, an EX, PX, EXAT or PXAT of {@code n} gives. */
@@ -278,30 +440,46 @@ public final class KeyCommands implements CommandSet {
       return switch (option) {
         case "ex" -> Math.multiplyExact(n, 1000);
         case "px" -> n;
-        case "exat" -> Math.multiplyExact(n, 1000) - clock.millis();
-        default -> n - clock.millis();
+        case "exat" -> Math.multiplyExact(n, 1000) - keyspace.clock().millis();
+        default -> n - keyspace.clock().millis();
       };
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
     }
   }
 
-  private static Reply invalidExpireTime(String command) {
+  static Reply invalidExpireTime(String command) {
     return Reply.error("ERR invalid expire time in '" + command + "' command");
   }
 
-  private static Reply setWithExpiry(
-      StatelessCache view, Request r, long unitMillis, String command) {
+  private static Duration expiryIn(Request r, long unitMillis, String command) {
     long n = RedisNumbers.parseLong(r.arg(2));
     if (n == RedisNumbers.INVALID) {
-      return ErrorReplies.NOT_INTEGER;
+      throw new ReplyException(ErrorReplies.NOT_INTEGER);
     }
     if (n <= 0 || n > Long.MAX_VALUE / unitMillis) {
-      return invalidExpireTime(command);
+      throw new ReplyException(invalidExpireTime(command));
     }
+    return Duration.ofMillis(n * unitMillis);
+  }
+
+  private Reply setWithExpiry(Client c, Request r, long unitMillis, String command) {
+    Duration ttl = expiryIn(r, unitMillis, command);
+    StatelessCache view = view(c);
+    String key = key(r, 1);
+    Object value = value(r.arg(3));
     return Reply.later(
-        view.set(key(r, 1), value(r.arg(3)), SetOptions.ttl(Duration.ofMillis(n * unitMillis)))
+        keyspace
+            .locks()
+            .write(key, () -> view.set(key, value, SetOptions.ttl(ttl)))
             .thenApply(w -> Reply.OK));
+  }
+
+  private static Reply setWithExpiryIn(
+      TransactionKeys tx, Request r, long unitMillis, String command) {
+    Duration ttl = expiryIn(r, unitMillis, command);
+    tx.put(key(r, 1), r.arg(3), SetOptions.ttl(ttl));
+    return Reply.OK;
   }
 
   // ---------------------------------------------------------------- several keys
@@ -317,26 +495,48 @@ public final class KeyCommands implements CommandSet {
                 done -> Reply.array(reads.stream().map(f -> bulkOrNull(f.join())).toList())));
   }
 
-  private static Reply mset(StatelessCache view, Request r) {
+  private Reply mset(Client c, Request r) {
     if (r.argc() % 2 != 1) {
       return Reply.error("ERR wrong number of arguments for 'mset' command");
     }
+    StatelessCache view = view(c);
+    List<String> keys = new ArrayList<>();
+    for (int i = 1; i < r.argc(); i += 2) {
+      keys.add(key(r, i));
+    }
     return Reply.later(
-        view.atomicBatch(
-                tx -> {
-                  for (int i = 1; i < r.argc(); i += 2) {
-                    tx.set(key(r, i), value(r.arg(i + 1)));
-                  }
-                })
+        keyspace
+            .locks()
+            .write(
+                keys,
+                () ->
+                    view.atomicBatch(
+                        tx -> {
+                          for (int i = 1; i < r.argc(); i += 2) {
+                            tx.set(key(r, i), value(r.arg(i + 1)));
+                          }
+                        }))
             .thenApply(done -> Reply.OK));
   }
 
-  private static Reply del(StatelessCache view, Request r) {
-    List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
+  private Reply del(Client c, Request r) {
+    StatelessCache view = view(c);
+    List<String> keys = new ArrayList<>();
     for (int i = 1; i < r.argc(); i++) {
-      deletes.add(view.del(key(r, i)));
+      keys.add(key(r, i));
     }
-    return Reply.later(count(deletes));
+    return Reply.later(
+        keyspace
+            .locks()
+            .write(
+                keys,
+                () -> {
+                  List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
+                  for (String key : keys) {
+                    deletes.add(view.del(key));
+                  }
+                  return count(deletes);
+                }));
   }
 
   private static Reply exists(StatelessCache view, Request r) {
@@ -352,43 +552,210 @@ public final class KeyCommands implements CommandSet {
         .thenApply(done -> Reply.integer(each.stream().filter(CompletableFuture::join).count()));
   }
 
-  // ---------------------------------------------------------------- numbers and expiry
+  // ---------------------------------------------------------------- numbers
 
-  private static Reply increment(StatelessCache view, String key, long delta) {
-    return Reply.later(view.increment(key, delta).thenApply(Reply::integer));
+  private Reply increment(Client c, String key, long delta) {
+    StatelessCache view = view(c);
+    return Reply.later(
+        keyspace.locks().write(key, () -> view.increment(key, delta)).thenApply(Reply::integer));
   }
 
-  private static Reply expire(StatelessCache view, Request r, long unitMillis) {
-    String command = unitMillis == 1 ? "pexpire" : "expire";
-    if (r.argc() > 3) {
-      return Reply.error(
-          "ERR "
-              + command.toUpperCase(Locale.ROOT)
-              + " options (NX, XX, GT, LT) are not supported by stateless-edge yet");
+  private static long incrementBy(Request r, long sign) {
+    long by = RedisNumbers.parseLong(r.arg(2));
+    if (by == RedisNumbers.INVALID || (sign < 0 && by == Long.MIN_VALUE)) {
+      throw new ReplyException(ErrorReplies.NOT_INTEGER);
     }
-    long n = RedisNumbers.parseLong(r.arg(2));
-    if (n == RedisNumbers.INVALID) {
-      return ErrorReplies.NOT_INTEGER;
+    return sign * by;
+  }
+
+  /** {@code INCRBY} inside {@code EXEC}, with Redis's errors. */
+  private static KeyEdit incrementEdit(String key, long delta) {
+    return new KeyEdit(
+        key,
+        null,
+        old -> {
+          long current = 0;
+          if (old != null) {
+            current = RedisNumbers.parseLong(old);
+            if (current == RedisNumbers.INVALID) {
+              throw new ReplyException(ErrorReplies.NOT_INTEGER);
+            }
+          }
+          long next;
+          try {
+            next = Math.addExact(current, delta);
+          } catch (ArithmeticException e) {
+            throw new ReplyException(Reply.error("ERR increment or decrement would overflow"));
+          }
+          return KeyEdit.Outcome.write(
+              Long.toString(next).getBytes(StandardCharsets.US_ASCII), Reply.integer(next));
+        });
+  }
+
+  // ---------------------------------------------------------------- expiry
+
+  /** The expiry commands' forms and options ({@code NX XX GT LT}). */
+  static final class Expiry {
+    enum Form {
+      EXPIRE("expire", "1.0.0", "Sets a key's expiry in seconds.", 1000, false),
+      PEXPIRE("pexpire", "2.6.0", "Sets a key's expiry in ms.", 1, false),
+      EXPIREAT("expireat", "1.2.0", "Sets a key's expiry to a Unix time in seconds.", 1000, true),
+      PEXPIREAT("pexpireat", "2.6.0", "Sets a key's expiry to a Unix time in ms.", 1, true);
+
+      final String command;
+      final String since;
+      final String summary;
+      final long unitMillis;
+      final boolean absolute;
+
+      Form(String command, String since, String summary, long unitMillis, boolean absolute) {
+        this.command = command;
+        this.since = since;
+        this.summary = summary;
+        this.unitMillis = unitMillis;
+        this.absolute = absolute;
+      }
     }
-    if (n > Long.MAX_VALUE / unitMillis || n < Long.MIN_VALUE / unitMillis) {
-      return invalidExpireTime(command);
+
+    final String key;
+    final long atMillis;
+    final boolean nx;
+    final boolean xx;
+    final boolean gt;
+    final boolean lt;
+
+    private Expiry(String key, long atMillis, boolean nx, boolean xx, boolean gt, boolean lt) {
+      this.key = key;
+      this.atMillis = atMillis;
+      this.nx = nx;
+      this.xx = xx;
+      this.gt = gt;
+      this.lt = lt;
     }
-    String key = key(r, 1);
-    if (n <= 0) {
-      // Redis deletes a key given an expiry that has passed
-      return Reply.later(view.del(key).thenApply(d -> Reply.integer(d ? 1 : 0)));
+
+    static Expiry parse(Request r, Form form, long nowMillis) {
+      long n = RedisNumbers.parseLong(r.arg(2));
+      if (n == RedisNumbers.INVALID) {
+        throw new ReplyException(ErrorReplies.NOT_INTEGER);
+      }
+      boolean nx = false;
+      boolean xx = false;
+      boolean gt = false;
+      boolean lt = false;
+      for (int i = 3; i < r.argc(); i++) {
+        switch (r.lower(i)) {
+          case "nx" -> nx = true;
+          case "xx" -> xx = true;
+          case "gt" -> gt = true;
+          case "lt" -> lt = true;
+          default -> throw new ReplyException(Reply.error("ERR Unsupported option " + r.string(i)));
+        }
+      }
+      if (nx && (xx || gt || lt)) {
+        throw new ReplyException(
+            Reply.error("ERR NX and XX, GT or LT options at the same time are not compatible"));
+      }
+      if (gt && lt) {
+        throw new ReplyException(
+            Reply.error("ERR GT and LT options at the same time are not compatible"));
+      }
+      long at;
+      try {
+        long millis = Math.multiplyExact(n, form.unitMillis);
+        at = form.absolute ? millis : Math.addExact(millis, nowMillis);
+      } catch (ArithmeticException e) {
+        throw new ReplyException(invalidExpireTime(form.command));
+      }
+      return new Expiry(key(r, 1), at, nx, xx, gt, lt);
     }
+
+    /** Whether the options let the expiry change, given the key's PTTL (-1: none). */
+    boolean applies(long pttl, long nowMillis) {
+      long current = pttl < 0 ? Long.MAX_VALUE : nowMillis + pttl; // no expiry: forever
+      if (nx) {
+        return pttl < 0;
+      }
+      if (xx && pttl < 0) {
+        return false;
+      }
+      if (gt) {
+        return pttl >= 0 && atMillis > current;
+      }
+      if (lt) {
+        return atMillis < current;
+      }
+      return true;
+    }
+  }
+
+  private Reply expire(Client c, Request r, Expiry.Form form) {
+    long now = keyspace.clock().millis();
+    Expiry e = Expiry.parse(r, form, now);
+    StatelessCache view = view(c);
     return Reply.later(
-        view.expire(key, Duration.ofMillis(n * unitMillis))
+        keyspace
+            .locks()
+            .write(
+                e.key,
+                () ->
+                    view.ttlMillis(e.key)
+                        .thenCompose(
+                            pttl -> {
+                              if (pttl == -2 || !e.applies(pttl, now)) {
+                                return CompletableFuture.completedFuture(false);
+                              }
+                              long left = e.atMillis - keyspace.clock().millis();
+                              if (left <= 0) {
+                                // Redis deletes a key given an expiry that has passed
+                                return view.del(e.key).thenApply(d -> true);
+                              }
+                              return view.expire(e.key, Duration.ofMillis(left));
+                            }))
             .thenApply(set -> Reply.integer(set ? 1 : 0)));
   }
 
-  private static Reply ttl(StatelessCache view, String key, long unitMillis) {
+  private static Reply expireIn(TransactionKeys tx, Request r, Expiry.Form form) {
+    Expiry e = Expiry.parse(r, form, tx.nowMillis());
+    long pttl = tx.pttl(e.key);
+    if (pttl == -2 || !e.applies(pttl, tx.nowMillis())) {
+      return Reply.integer(0);
+    }
+    tx.expireAt(e.key, e.atMillis);
+    return Reply.integer(1);
+  }
+
+  @SuppressWarnings(
+      "NullAway") // the update's function returns null to delete (UnaryOperator<@Nullable V>)
+  private Reply persist(Client c, String key) {
+    StatelessCache view = view(c);
     return Reply.later(
-        view.ttlMillis(key)
-            .thenApply(
-                ms ->
-                    Reply.integer(
-                        ms < 0 ? ms : unitMillis == 1 ? ms : (ms + unitMillis / 2) / unitMillis)));
+        keyspace
+            .locks()
+            .write(
+                key,
+                () ->
+                    view.ttlMillis(key)
+                        .thenCompose(
+                            pttl ->
+                                pttl < 0
+                                    ? CompletableFuture.completedFuture(false)
+                                    // the same value, written anew with no expiry
+                                    : view.<Object>atomicUpdate(
+                                            key, KeyCommands::rewritten, SetOptions.none())
+                                        .thenApply(v -> v != null)))
+            .thenApply(done -> Reply.integer(done ? 1 : 0)));
+  }
+
+  /** The same value as a new object: written anew, not left unchanged. */
+  private static @Nullable Object rewritten(@Nullable Object v) {
+    return v == null ? null : value(bytes(v));
+  }
+
+  private static Reply ttl(StatelessCache view, String key, long unitMillis) {
+    return Reply.later(view.ttlMillis(key).thenApply(ms -> ttlReply(ms, unitMillis)));
+  }
+
+  private static Reply ttlReply(long ms, long unitMillis) {
+    return Reply.integer(ms < 0 ? ms : unitMillis == 1 ? ms : (ms + unitMillis / 2) / unitMillis);
   }
 }

@@ -914,7 +914,8 @@ public final class RedisStore implements RemoteStore {
       @Nullable String token,
       byte @Nullable [] expected,
       byte @Nullable [] value,
-      long px) {
+      long px,
+      boolean keepTtl) {
     checkFits(key, value == null ? 0 : value.length);
     String shard = shard(key);
     String[] keys = {
@@ -938,7 +939,8 @@ public final class RedisStore implements RemoteStore {
         expected == null ? new byte[0] : expected,
         ascii(value == null ? "d" : "s"),
         value == null ? new byte[0] : value,
-        ascii(Long.toString(px)));
+        ascii(Long.toString(px)),
+        ascii(keepTtl ? "k" : "r"));
   }
 
   /** Takes a key's lock for {@code millis}: {@code {1, current value}}, or {@code {0}}. */

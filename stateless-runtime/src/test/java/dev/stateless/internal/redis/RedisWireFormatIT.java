@@ -132,7 +132,7 @@ class RedisWireFormatIT {
     s.set("user:1", "users", bytes("a"), 0, SetOptions.Condition.ALWAYS).join(); // set.lua
     s.expire("user:1", "users", 60_000).join(); // pexpire.lua
     s.incrBy("user:n", "users", 5, Long.MIN_VALUE, Long.MAX_VALUE).join(); // incrby.lua
-    s.compareAndSet("user:1", "users", null, bytes("a"), bytes("b"), 0).join(); // cas
+    s.compareAndSet("user:1", "users", null, bytes("a"), bytes("b"), 0, true).join(); // cas
     s.batch( // batch.lua
             List.of("user:2", "user:3"),
             List.of("users", "users"),
