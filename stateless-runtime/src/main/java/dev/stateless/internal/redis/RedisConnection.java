@@ -769,7 +769,15 @@ final class RedisConnection implements AutoCloseable {
                       issuing.unlock();
                     }
                     sendWakeUp();
-                    c.flushCommands();
+                    try {
+                      c.flushCommands();
+                    } catch (RuntimeException e) {
+                      // Only a connection being closed refuses a flush (a cluster connection's
+                      // writer drops its connection provider): its commands fail with it.
+                      if (!closing) {
+                        throw e;
+                      }
+                    }
                   }
                 });
       } catch (RejectedExecutionException e) {
