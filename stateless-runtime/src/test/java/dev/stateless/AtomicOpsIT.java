@@ -8,6 +8,7 @@ import dev.stateless.core.StatelessException;
 import dev.stateless.internal.AtomicUpdates;
 import dev.stateless.internal.redis.RedisKeys;
 import dev.stateless.testing.Await;
+import dev.stateless.testing.RedisServerExtension;
 import dev.stateless.testing.StoreContext;
 import dev.stateless.testing.StoreKind;
 import dev.stateless.testing.StoreMatrix;
@@ -100,6 +101,44 @@ class AtomicOpsIT {
     assertThat(c.ttlMillis("plain:same")).isBetween(20_000L, 30_000L);
     assertThat(c.<String>atomicUpdate("plain:none", v -> v, SetOptions.none())).isNull();
     assertThat(c.exists("plain:none")).isFalse();
+  }
+
+  /**
+   * A mutable value is handed to the function as a copy: changed in place and returned, it is a
+   * change, written like any other (only the very stored object, an immutable one, is "unchanged").
+   */
+  @StoreMatrix
+  void atomicUpdate_changingItsCopyInPlaceAndReturningIt_writesTheChange(StoreContext store) {
+    SyncCache c = cache(store).sync();
+    // not UTF-8, so bytes on every store (UTF-8 bytes read back from Redis as text)
+    c.set("plain:bytes", new byte[] {(byte) 0xff, 2, 3});
+    byte[] after =
+        c.<byte[]>atomicUpdate(
+            "plain:bytes",
+            b -> {
+              b[1] = 9;
+              return b;
+            });
+    assertThat(after).containsExactly(0xff, 9, 3);
+    assertThat((byte[]) c.get("plain:bytes")).containsExactly(0xff, 9, 3);
+  }
+
+  /**
+   * An update that returns the value it was given writes nothing to Redis: no SET, no event (no
+   * node drops its copies), no new version; one that changes it writes.
+   */
+  @StoreMatrix(StoreKind.REDIS)
+  void atomicUpdate_unchanged_writesNothingToRedis(StoreContext store) {
+    RedisServerExtension redis = store.redis();
+    SyncCache c = cache(store).sync();
+    c.set("plain:kept", "a");
+    redis.command("CONFIG", "RESETSTAT");
+    assertThat(c.<String>atomicUpdate("plain:kept", v -> v)).isEqualTo("a");
+    assertThat(redis.command("INFO", "commandstats"))
+        .doesNotContain("cmdstat_set:")
+        .doesNotContain("cmdstat_xadd:");
+    assertThat(c.<String>atomicUpdate("plain:kept", v -> v + "b")).isEqualTo("ab");
+    assertThat(redis.command("INFO", "commandstats")).contains("cmdstat_set:");
   }
 
   @StoreMatrix

@@ -191,8 +191,10 @@ public final class AtomicUpdates {
         @Nullable V given = absent || cur == null ? null : (V) Values.copyOut(cur.value);
         @Nullable V next = fn.apply(given);
         boolean installed;
-        if (next == given) {
-          installed = true; // unchanged: nothing to write
+        // Unchanged: the function returned the very value it was given, and that is the stored
+        // object itself (an immutable one). A copy it was handed may have been changed in place.
+        if (next == given && (cur == null || given == null || given == cur.value)) {
+          installed = true; // nothing to write
         } else if (next == null) {
           installed = cur == null || region.remove(key, cur);
         } else {
@@ -324,10 +326,13 @@ public final class AtomicUpdates {
       byte @Nullable [] encoded;
       boolean unchanged;
       try {
-        Object value = current == null ? null : Values.copyOut(Reads.decode(r, key, current));
+        Object decoded = current == null ? null : Reads.decode(r, key, current);
+        Object value = decoded == null ? null : Values.copyOut(decoded);
         next = fn.apply((V) value);
-        // Unchanged: the same bytes and TTL, written only to check that they are still current.
-        unchanged = next == value;
+        // Unchanged: the function returned the very value it was given, an immutable one (a copy
+        // it was handed may have been changed in place): the same bytes and TTL, sent only to
+        // check that they are still current (the script then writes nothing).
+        unchanged = next == value && value == decoded;
         // The result goes to Redis in one command: it must fit, checked before it is sent.
         encoded =
             unchanged

@@ -277,13 +277,45 @@ public final class Engine implements AutoCloseable {
    * evictions of the in-process layers' primary entries.
    */
   void keyChanges(KeyChangeListener listener) {
-    copies.changes(listener);
+    KeyChangeListener guarded = guarded(listener);
+    copies.changes(guarded);
     for (CacheLayer layer : CacheLayer.values()) {
       CaffeineStore local = layers.local(layer.ordinal());
       if (local != null) {
-        local.onGone(listener::keyChanged);
+        local.onGone(guarded::keyChanged);
       }
     }
+  }
+
+  /**
+   * The listener, its failures logged and swallowed: it is told from writes, reads and the event
+   * reader, none of which may fail (or drop every copy) because a listener did.
+   */
+  private static KeyChangeListener guarded(KeyChangeListener listener) {
+    return new KeyChangeListener() {
+      @Override
+      public void keyChanged(String key) {
+        run(() -> listener.keyChanged(key));
+      }
+
+      @Override
+      public void patternChanged(String pattern) {
+        run(() -> listener.patternChanged(pattern));
+      }
+
+      @Override
+      public void everythingChanged() {
+        run(listener::everythingChanged);
+      }
+
+      private void run(Runnable call) {
+        try {
+          call.run();
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "a key change listener failed", e);
+        }
+      }
+    };
   }
 
   /**

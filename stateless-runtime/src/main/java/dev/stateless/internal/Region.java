@@ -86,6 +86,8 @@ public final class Region {
             .executor(Runnable::run)
             .maximumWeight(maxBytes)
             .weigher((String k, Entry e) -> e.weight)
+            // Expired entries leave on time, not at the next write: their listener hears of it.
+            .scheduler(Scheduler.systemScheduler())
             .removalListener(
                 (@Nullable String k, @Nullable Entry e, RemovalCause cause) -> {
                   if (cause.wasEvicted() && k != null && e != null && !e.copy) {

@@ -81,6 +81,11 @@ final class MultiState {
    * The watched keys and their values, forgotten here; {@code EXEC} unregisters them once it has
    * checked {@link #dirty()}.
    */
+  /** Whether any key is watched. */
+  boolean watching() {
+    return !watched.isEmpty();
+  }
+
   Map<String, byte[]> takeWatched() {
     Map<String, byte[]> taken = new LinkedHashMap<>(watched);
     watched.clear();

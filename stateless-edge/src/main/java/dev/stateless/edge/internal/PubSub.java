@@ -143,6 +143,11 @@ public final class PubSub implements CommandSet {
 
   private Reply subscribe(Client client, Request request, boolean pattern) {
     String kind = pattern ? "psubscribe" : "subscribe";
+    if (!client.channel().isActive()) {
+      // Closed (a SUBSCRIBE queued in an EXEC that ran after): its close already dropped its
+      // subscriptions, and a new one would never be dropped. No one reads the reply.
+      return Reply.OK;
+    }
     List<Reply> frames = new ArrayList<>();
     synchronized (this) {
       Subscriptions mine = subscriptionsOf(client);

@@ -141,6 +141,9 @@ final class TransactionCommands implements CommandSet {
             .hold(keys, () -> readAll(view, keys))
             .thenApplyAsync(
                 values -> {
+                  if (!c.channel().isActive()) {
+                    return Reply.OK; // closed meanwhile: its close forgot its watches already
+                  }
                   for (int i = 0; i < keys.size(); i++) {
                     multi.watch(keyspace.watches(), keys.get(i), values.get(i));
                   }
@@ -168,20 +171,24 @@ final class TransactionCommands implements CommandSet {
     }
     List<MultiState.Queued> queued = List.copyOf(multi.queued());
     multi.close();
-    Map<String, byte[]> watched = multi.takeWatched();
-    Set<String> keys = new LinkedHashSet<>(watched.keySet());
+    // What may refuse (the keys' checks, the user's rights) comes before the watches are taken:
+    // a refused EXEC leaves them registered, to be forgotten as any others are.
+    Set<String> dataKeys = new LinkedHashSet<>();
     boolean data = false;
     for (MultiState.Queued q : queued) {
       TransactionalCommand t = q.spec().transactional();
       if (t != null) {
-        keys.addAll(t.keys(c, q.request()));
+        dataKeys.addAll(t.keys(c, q.request()));
         data = true;
       }
     }
+    StatelessCache view = data || multi.watching() ? keyspace.view(c) : null;
+    Map<String, byte[]> watched = multi.takeWatched();
+    Set<String> keys = new LinkedHashSet<>(watched.keySet());
+    keys.addAll(dataKeys);
     if (keys.isEmpty()) {
       return Reply.later(runRest(c, queued, List.of()));
     }
-    StatelessCache view = data || !watched.isEmpty() ? keyspace.view(c) : null;
     List<String> all = List.copyOf(keys);
     return Reply.later(
         keyspace

@@ -35,6 +35,12 @@ public final class Users {
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern WORD = Pattern.compile("\\S+");
 
+  /** A rule of Redis's ACL file that this file does not take (keys, commands, channels, ...). */
+  private static final Pattern ACL_RULE =
+      Pattern.compile(
+          "[~%&+\\-]|allkeys$|allcommands$|allchannels$|resetkeys$|resetchannels$|nocommands$"
+              + "|nopass$|resetpass$|reset$|clearselectors$|\\(");
+
   /** Each enabled component user's password hash; a disabled user maps to an empty array. */
   private final Map<String, byte[]> digests;
 
@@ -124,13 +130,18 @@ public final class Users {
             throw bad(where, "user '" + name + "' has two passwords; one per user");
           }
           digest = secret(w, name, where);
-        } else {
+        } else if (ACL_RULE.matcher(w).lookingAt()) {
           throw bad(
               where,
               "\""
                   + w
                   + "\" is not served: key rights come from the manifest (what the component owns"
                   + " and borrows), and every user may run every command its rights allow");
+        } else {
+          // Not quoted: it may be a password that lost its '>'.
+          throw bad(
+              where,
+              "user '" + name + "' has a word that is no rule (not shown: a password needs '>')");
         }
       }
       if (on == null) {

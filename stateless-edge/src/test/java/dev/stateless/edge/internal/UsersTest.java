@@ -81,6 +81,14 @@ class UsersTest {
   }
 
   @Test
+  void aPasswordMissingItsMarker_isNotEchoedInTheError() throws Exception {
+    Path f = file("user users on s3cret-Pa55");
+    assertThatThrownBy(() -> Users.parseFile(f))
+        .hasMessageContaining(":1: user 'users' has a word that is no rule (not shown")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-Pa55"));
+  }
+
+  @Test
   void aUserTwice_inTheFileOrAlsoFromTheBuilder_isRefused() throws Exception {
     assertThatThrownBy(() -> Users.parseFile(file("user a on >x", "user a on >y")))
         .hasMessageContaining(":2: user 'a' is given twice");

@@ -6,13 +6,15 @@
 --       '=' the value in ARGV[6], [6] expected value, [7] op: 's' set, 'd' delete, [8] new value,
 --       [9] px for a key that did not exist (0: none), [10] 'k' an existing key keeps its TTL, 'r'
 --       it takes px too
--- Reply: {1} when applied; else {0, current value or false}: the key changed since it was read,
+-- Reply: {1} when applied (or when the key already holds the new value and keeps its TTL: then
+--        nothing is written, published or versioned); else {0, current value or false}: the key changed since it was read,
 --        or another node holds the key's lock (then nothing is published)
 
 local lk = redis.call('GET', KEYS[6])
 local cur = redis.call('GET', KEYS[1])
 if (lk and lk ~= ARGV[4]) or (ARGV[5] == '-' and cur) or (ARGV[5] == '=' and cur ~= ARGV[6]) then return {0, cur} end
 if lk then redis.call('DEL', KEYS[6]) end
+if ARGV[7] == 's' and cur and cur == ARGV[8] and ARGV[10] ~= 'r' then return {1} end
 local px = -1
 if ARGV[7] == 'd' then
   redis.call('DEL', KEYS[1])
