@@ -52,6 +52,15 @@ class EdgeNodeJarIT {
     throw new AssertionError("the node never said it was ready; log: " + lines);
   }
 
+  /** redis-cli on port {@code p} as the component user {@code users} (password s3cret). */
+  private static RedisTools.Result asUsers(String p, String... command) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("-p", p, "--no-auth-warning", "--user", "users", "--pass", "s3cret"));
+    args.addAll(List.of(command));
+    return RedisTools.run("redis-cli", "", 30, args.toArray(new String[0]));
+  }
+
   @Test
   void help_listsTheOptions() throws Exception {
     Process process = java("--help");
@@ -101,21 +110,7 @@ class EdgeNodeJarIT {
       List<String> lines = new ArrayList<>();
       int port = readyPort(log, lines);
       String p = Integer.toString(port);
-      RedisTools.Result set =
-          RedisTools.run(
-              "redis-cli",
-              "",
-              30,
-              "-p",
-              p,
-              "--no-auth-warning",
-              "--user",
-              "users",
-              "--pass",
-              "s3cret",
-              "SET",
-              "user:1",
-              "Ada");
+      RedisTools.Result set = asUsers(p, "SET", "user:1", "Ada");
       assertThat(set.stdout()).isEqualTo("OK\n");
       RedisTools.Result anonymous = RedisTools.run("redis-cli", "", 30, "-p", p, "GET", "user:1");
       assertThat(anonymous.stdout()).startsWith("NOPERM SL003 user default has no rights");
@@ -178,37 +173,9 @@ class EdgeNodeJarIT {
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       List<String> lines = new ArrayList<>();
       String p = Integer.toString(readyPort(log, lines));
-      RedisTools.Result set =
-          RedisTools.run(
-              "redis-cli",
-              "",
-              30,
-              "-p",
-              p,
-              "--no-auth-warning",
-              "--user",
-              "users",
-              "--pass",
-              "s3cret",
-              "SET",
-              "user:1",
-              "Ada");
+      RedisTools.Result set = asUsers(p, "SET", "user:1", "Ada");
       assertThat(set.stdout()).isEqualTo("OK\n");
-      RedisTools.Result unowned =
-          RedisTools.run(
-              "redis-cli",
-              "",
-              30,
-              "-p",
-              p,
-              "--no-auth-warning",
-              "--user",
-              "users",
-              "--pass",
-              "s3cret",
-              "SET",
-              "order:1",
-              "x");
+      RedisTools.Result unowned = asUsers(p, "SET", "order:1", "x");
       assertThat(unowned.stdout()).startsWith("NOPERM SL003");
     } finally {
       process.destroyForcibly();

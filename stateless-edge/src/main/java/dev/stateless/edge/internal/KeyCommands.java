@@ -387,8 +387,8 @@ public final class KeyCommands implements CommandSet {
     if (n == RedisNumbers.INVALID) {
       throw new ReplyException(ErrorReplies.NOT_INTEGER);
     }
-    long millis = expiryMillis(option, n);
-    if (n <= 0 || millis <= 0 || millis == Long.MAX_VALUE) {
+    long millis = millisFromNow(option, n, keyspace.clock().millis());
+    if (n <= 0 || millis <= 0) { // an overflow is Long.MIN_VALUE
       throw new ReplyException(invalidExpireTime(command));
     }
     return Duration.ofMillis(millis);
@@ -434,17 +434,20 @@ public final class KeyCommands implements CommandSet {
         });
   }
 
-  /** The TTL, in milliseconds from now, an EX, PX, EXAT or PXAT of {@code n} gives. */
-  private long expiryMillis(String option, long n) {
+  /**
+   * The TTL, in milliseconds from {@code nowMillis}, that an EX, PX, EXAT or PXAT of {@code n}
+   * gives (zero or less: already past); {@code Long.MIN_VALUE} when it overflows.
+   */
+  static long millisFromNow(String option, long n, long nowMillis) {
     try {
       return switch (option) {
         case "ex" -> Math.multiplyExact(n, 1000);
         case "px" -> n;
-        case "exat" -> Math.multiplyExact(n, 1000) - keyspace.clock().millis();
-        default -> n - keyspace.clock().millis();
+        case "exat" -> Math.multiplyExact(n, 1000) - nowMillis;
+        default -> n - nowMillis;
       };
     } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
+      return Long.MIN_VALUE;
     }
   }
 

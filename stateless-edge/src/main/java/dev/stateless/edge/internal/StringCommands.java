@@ -144,7 +144,7 @@ final class StringCommands implements CommandSet {
           if (n <= 0) {
             throw new ReplyException(KeyCommands.invalidExpireTime("getex"));
           }
-          long millis = millisFromNow(option, n);
+          long millis = KeyCommands.millisFromNow(option, n, keyspace.clock().millis());
           if (millis == Long.MIN_VALUE) {
             throw new ReplyException(KeyCommands.invalidExpireTime("getex"));
           }
@@ -169,20 +169,6 @@ final class StringCommands implements CommandSet {
           // the same value, written anew with the new expiry
           return KeyEdit.Outcome.write(delete ? null : old.clone(), bulkOrNull(old));
         });
-  }
-
-  /** Milliseconds from now that an EX, PX, EXAT or PXAT of {@code n} gives; MIN_VALUE: overflow. */
-  private long millisFromNow(String option, long n) {
-    try {
-      return switch (option) {
-        case "ex" -> Math.multiplyExact(n, 1000);
-        case "px" -> n;
-        case "exat" -> Math.multiplyExact(n, 1000) - keyspace.clock().millis();
-        default -> n - keyspace.clock().millis();
-      };
-    } catch (ArithmeticException e) {
-      return Long.MIN_VALUE;
-    }
   }
 
   private KeyEdit append(Request r) {
