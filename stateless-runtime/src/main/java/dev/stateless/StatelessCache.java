@@ -297,7 +297,9 @@ public final class StatelessCache implements AutoCloseable {
    *
    * <p>The function may run more than once, so it must have no side effects; it runs off Redis's
    * I/O thread. Returning {@code null} deletes the key; returning the very object it was given
-   * changes nothing.
+   * changes nothing when that is an immutable value (a {@code String}, a number, an immutable
+   * record); a mutable one (a {@code byte[]}, a list, a bean) is a copy, so changing it in place
+   * and returning it writes the change.
    *
    * @param key the key
    * @param fn the change: the current value ({@code null} when absent) to the new one
@@ -316,8 +318,8 @@ public final class StatelessCache implements AutoCloseable {
   /**
    * As {@link #atomicUpdate(String, UnaryOperator)}, but the new value takes the TTL that {@code
    * set(key, value, options)} would give it (the options' TTL, else the owner's) instead of keeping
-   * the key's: Redis's {@code GETSET}, {@code GETEX}. A function that returns the very object it
-   * was given changes nothing, the TTL included.
+   * the key's: Redis's {@code GETSET}, {@code GETEX}. A function that returns the very immutable
+   * object it was given changes nothing, the TTL included.
    *
    * @param key the key
    * @param fn the change: the current value ({@code null} when absent) to the new one

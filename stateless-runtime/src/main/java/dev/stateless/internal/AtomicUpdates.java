@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * between lock attempts, it fails with {@link VersionConflictException} (SL103).
  *
  * <p>The key keeps its TTL, or, given {@link SetOptions}, takes the TTL a {@code set} with them
- * would give it. A function that returns the very object it was given changes nothing.
+ * would give it. A function that returns the very object it was given, when that is the stored
+ * (immutable) value itself, changes nothing.
  */
 public final class AtomicUpdates {
   public static final int ATTEMPTS = 32;
