@@ -2,6 +2,7 @@ package dev.stateless;
 
 import dev.stateless.core.Literals;
 import dev.stateless.internal.CaffeineStore;
+import dev.stateless.internal.redis.EdgeNodeStore;
 import dev.stateless.internal.redis.RedisStore;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -76,6 +77,39 @@ public final class Stores {
    */
   public static LayerStore redis(String uri) {
     return new LayerStore(new RedisStore(Objects.requireNonNull(uri, "uri")));
+  }
+
+  /**
+   * Returns a store on a {@code stateless-edge} node, for a cache's edge layer: the region's shared
+   * cache that any Redis client also reaches ({@code docs/edge.md}). The URI is as for {@link
+   * #redis(String)}, naming one node: {@code redis://[[user:]password@]host[:port][?timeout=2s]}
+   * ({@code rediss://} for TLS); a user and password bind the connection to a manifest component's
+   * rights on the node ({@code AUTH}), the password alone is the node's {@code requirepass}.
+   *
+   * <pre>{@code
+   * StatelessCache cache = StatelessCache.builder()
+   *     .manifest(AppCache.class)
+   *     .edge(Stores.edge("redis://edge-1.internal:6380?timeout=500ms"))
+   *     .server(Stores.redis("redis://redis.internal:6379")) // the node's --upstream too
+   *     .build();
+   * }</pre>
+   *
+   * <p>Reads walk from the client layer to the node, which reads through to its upstream; writes of
+   * {@code @Layer(EDGE)} owners go to the node, which keeps their values, TTLs and {@code MaxSize}.
+   * The node tells this cache of every key other clients change (RESP3 client tracking), which
+   * drops this cache's copies. While the node is away every call to it fails fast with SL100
+   * ({@link CacheNetworkException}) and no copy is trusted; once it is back, the copies made before
+   * are dropped. Values of {@code @Streaming} owners and {@code CLIENT_FIRST} owners' queued writes
+   * are not kept on a node: a cache whose manifest puts one there fails to build (SL105).
+   *
+   * @param uri the node's URI
+   * @return a new edge node store
+   * @throws IllegalArgumentException if the URI is malformed or names several hosts, a Sentinel or
+   *     a database; the message repeats no password
+   * @throws NullPointerException if {@code uri} is null
+   */
+  public static LayerStore edge(String uri) {
+    return new LayerStore(new EdgeNodeStore(Objects.requireNonNull(uri, "uri")));
   }
 
   /**

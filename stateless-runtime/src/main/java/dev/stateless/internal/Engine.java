@@ -138,6 +138,11 @@ public final class Engine implements AutoCloseable {
         }
       }
       routes.build();
+      for (Route r : routes.owners()) {
+        if (r.primaryRemote != null) {
+          r.primaryRemote.checkOwner(r);
+        }
+      }
       List<String> owners = new ArrayList<>();
       Set<String> streaming = new HashSet<>();
       for (Component c : manifest.components()) {

@@ -37,6 +37,12 @@ public interface RemoteStore extends Store {
       Set<String> streamingOwners,
       boolean mayStartDown);
 
+  /**
+   * Refuses, with a coded error when the cache is built, an owner whose values this store cannot
+   * keep (its route's primary is this store). Every owner by default.
+   */
+  default void checkOwner(Route r) {}
+
   /** Whether the store has connected (it may start disconnected). */
   boolean connected();
 

@@ -238,6 +238,7 @@ public final class KeyCommands implements CommandSet {
                 (c, r) ->
                     Reply.later(view(c).scan("*").thenApply(keys -> Reply.integer(keys.size())))));
     new StringCommands(keyspace).registerInto(table);
+    new LeaseCommands(keyspace).registerInto(table);
     new ScanCommands(keyspace).registerInto(table);
     new TransactionCommands(keyspace).registerInto(table);
   }

@@ -64,7 +64,7 @@ public final class RedisStore implements RemoteStore {
   /** The longest command timeout a URI may ask for: longer is a mistake (and overflows). */
   private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
-  private static final Pattern TIMEOUT_PARAM = Pattern.compile("[?&]timeout=([^&#]*)");
+  static final Pattern TIMEOUT_PARAM = Pattern.compile("[?&]timeout=([^&#]*)");
 
   /** A Sentinel URI: Lettuce finds the master through the sentinels it names. */
   private static final Pattern SENTINEL_SCHEME = Pattern.compile("rediss?-sentinel://");
@@ -272,16 +272,24 @@ public final class RedisStore implements RemoteStore {
    * TLS (Lettuce ignores it: the connection would not be encrypted at all).
    */
   private static RedisURI parse(String text) {
+    return parse(text, false);
+  }
+
+  /** Parses a URI; {@code edge}: one of {@code Stores.edge}, whose messages say so. */
+  static RedisURI parse(String text, boolean edge) {
     Matcher verify = VERIFY_PEER_PARAM.matcher(text);
     boolean verifyPeer = verify.find();
     if (verifyPeer && !verify.group(1).matches("(?i)NONE|CA|FULL")) {
       throw malformedUri(
-          text, "verifyPeer \"" + verify.group(1) + "\" is none of NONE, CA, FULL", null);
+          edge, text, "verifyPeer \"" + verify.group(1) + "\" is none of NONE, CA, FULL", null);
     }
     Matcher user = USER_INFO.matcher(text);
     if (user.find() && user.group().substring(Math.max(0, user.end(1))).contains("/")) {
       throw malformedUri(
-          text, "the user or password holds a '/', which ends the address: write it %2F", null);
+          edge,
+          text,
+          "the user or password holds a '/', which ends the address: write it %2F",
+          null);
     }
     boolean sentinel = SENTINEL_SCHEME.matcher(text).lookingAt();
     RedisURI parsed;
@@ -298,11 +306,12 @@ public final class RedisStore implements RemoteStore {
             "\"" + withoutPassword(uri.getRawAuthority()) + "\" is no host[:port]");
       }
     } catch (RuntimeException e) {
-      throw malformedUri(text, e.getMessage(), e);
+      throw malformedUri(edge, text, e.getMessage(), e);
     }
     if (verifyPeer && !parsed.isSsl()) {
       String scheme = sentinel ? "redis-sentinel://" : "redis://";
       throw malformedUri(
+          edge,
           text,
           "verifyPeer needs TLS, which "
               + scheme
@@ -315,11 +324,11 @@ public final class RedisStore implements RemoteStore {
       String value = timeout.group(1);
       if (!value.matches("[0-9]+(ns|us|ms|s|m|h|d)?")) {
         throw malformedUri(
-            text, "timeout \"" + value + "\" is no duration such as 2s or 500ms", null);
+            edge, text, "timeout \"" + value + "\" is no duration such as 2s or 500ms", null);
       }
       Duration t = parsed.getTimeout();
       if (t.isZero() || t.isNegative() || t.compareTo(MAX_TIMEOUT) > 0) {
-        throw malformedUri(text, "timeout " + value + " is not between 1 ms and 1 day", null);
+        throw malformedUri(edge, text, "timeout " + value + " is not between 1 ms and 1 day", null);
       }
     }
     return parsed;
@@ -362,7 +371,7 @@ public final class RedisStore implements RemoteStore {
    * What messages call the store: its address, with no password; for Sentinel, the sentinels and
    * the master's name, as the URI writes them.
    */
-  private static String description(RedisURI parsed) {
+  static String description(RedisURI parsed) {
     if (parsed.getSentinels().isEmpty()) {
       return (parsed.isSsl() ? "rediss://" : "redis://")
           + parsed.getHost()
@@ -389,6 +398,22 @@ public final class RedisStore implements RemoteStore {
 
   private static IllegalArgumentException malformedUri(
       String text, @Nullable String problem, @Nullable Throwable cause) {
+    return malformedUri(false, text, problem, cause);
+  }
+
+  static IllegalArgumentException malformedUri(
+      boolean edge, String text, @Nullable String problem, @Nullable Throwable cause) {
+    if (edge) {
+      return new IllegalArgumentException(
+          "malformed edge node URI \""
+              + withoutPassword(text)
+              + "\" (argument uri of Stores.edge): "
+              + problem
+              + "; write redis://[[user:]password@]host[:port][?timeout=2s] (rediss:// for TLS,"
+              + " with &verifyPeer=NONE|CA|FULL), the port between 1 and 65535: one node, no"
+              + " database, Sentinel or cluster",
+          cause);
+    }
     return new IllegalArgumentException(
         "malformed Redis URI \""
             + withoutPassword(text)

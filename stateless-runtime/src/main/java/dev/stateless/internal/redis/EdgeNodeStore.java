@@ -1,0 +1,853 @@
+package dev.stateless.internal.redis;
+
+import dev.stateless.InvalidStateException;
+import dev.stateless.SetOptions;
+import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
+import dev.stateless.core.Code;
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.KeyPattern;
+import dev.stateless.core.Literals;
+import dev.stateless.internal.Errors;
+import dev.stateless.internal.Futures;
+import dev.stateless.internal.InvalidationListener;
+import dev.stateless.internal.OfflineQueue;
+import dev.stateless.internal.RemoteStore;
+import dev.stateless.internal.Route;
+import dev.stateless.internal.Threads;
+import dev.stateless.internal.TtlValue;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.TrackingArgs;
+import io.lettuce.core.TransactionResult;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.push.PushMessage;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.ProtocolVersion;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A layer kept by a {@code stateless-edge} node ({@code Stores.edge}), spoken to in RESP3 through
+ * Lettuce as any Redis client would. The node enforces TTLs, sizes and ownership itself, and reads
+ * through to its own upstream, so each operation is the plain Redis command: {@code GET}, {@code
+ * SET ... PX NX|XX}, {@code DEL}, {@code PEXPIRE}, {@code INCRBY}, {@code SCAN}; the atomic ones (a
+ * bounded {@link #incrBy}, {@link #batch}) are {@code WATCH}/{@code MULTI}/{@code EXEC} on a second
+ * connection of their own, one at a time.
+ *
+ * <p><b>Invalidations</b> are the node's client tracking: the command connection runs {@code CLIENT
+ * TRACKING ON BCAST NOLOOP}, so the node pushes every key another client changes (another SDK node,
+ * redis-cli, the node's own upstream) and none this connection wrote; a push with no keys (the node
+ * lost what it tracked) drops every copy. A connection that fails stops the store: every call fails
+ * fast with SL100 and no copy filled meanwhile is installed ({@link
+ * InvalidationListener#onInterrupted}); a new connection, tracking again, drops every copy made
+ * before (nothing proves them fresh) and then serves calls again.
+ *
+ * <p>What the node cannot keep is refused when the cache is built ({@link #checkOwner}): values of
+ * {@code @Streaming} owners and {@code CLIENT_FIRST} owners' queued writes need Redis's scripts.
+ * The node keeps no versions (every copy's is 0). An {@code atomicUpdate}'s compare-and-set and its
+ * lease on a key are the node's own commands, {@code STATELESS.CAS} and {@code STATELESS.LOCK}
+ * ({@code docs/edge.md}), each one step on the node as Redis runs their scripts.
+ */
+public final class EdgeNodeStore implements RemoteStore {
+  private static final Logger LOG = System.getLogger(EdgeNodeStore.class.getName());
+  private static final long MAX_RECONNECT_BACKOFF_MILLIS = 1000;
+
+  private final RedisURI uri;
+  private final String description;
+  private final Duration timeout;
+  private final AtomicBoolean bound = new AtomicBoolean();
+
+  private @Nullable RedisClient client;
+  private @Nullable InvalidationListener listener;
+  private List<String> owners = List.of();
+
+  /** The open connections, or null while there are none (never connected, or reconnecting). */
+  private volatile @Nullable Connections open;
+
+  private volatile boolean everConnected;
+  private volatile boolean closing;
+  private volatile @Nullable Throwable lastFailure;
+
+  /** Runs the WATCH/MULTI/EXEC operations, one at a time, on the transaction connection. */
+  private final ExecutorService transactions;
+
+  /** Reconnects, one attempt loop at a time. */
+  private final ExecutorService reconnects;
+
+  private final AtomicBoolean reconnecting = new AtomicBoolean();
+
+  /** Where scans and pattern deletes wait for their pages (never an I/O thread). */
+  private final ExecutorService scans;
+
+  /** The command connection (tracking pushes arrive on it) and the transaction connection. */
+  private record Connections(
+      StatefulRedisConnection<String, byte[]> commands,
+      StatefulRedisConnection<String, byte[]> transactions) {
+    void close() {
+      Futures.bestEffort(commands.closeAsync(), "close");
+      Futures.bestEffort(transactions.closeAsync(), "close");
+    }
+  }
+
+  /**
+   * A store for an edge node's URI: {@code redis://[[user:]password@]host[:port][?timeout=2s]}, or
+   * {@code rediss://} for TLS.
+   *
+   * @throws IllegalArgumentException if the URI is malformed or names no single node
+   */
+  public EdgeNodeStore(String text) {
+    if (!text.regionMatches(true, 0, "redis://", 0, 8)
+        && !text.regionMatches(true, 0, "rediss://", 0, 9)) {
+      throw RedisStore.malformedUri(true, text, "the scheme is not redis:// or rediss://", null);
+    }
+    String authority = text.substring(text.indexOf("://") + 3).replaceFirst("[/?#].*$", "");
+    if (authority.substring(authority.lastIndexOf('@') + 1).contains(",")) {
+      throw RedisStore.malformedUri(true, text, "it names several hosts", null);
+    }
+    RedisURI parsed = RedisStore.parse(text, true);
+    if (parsed.getDatabase() != 0) {
+      throw RedisStore.malformedUri(
+          true, text, "a node has only database 0, not " + parsed.getDatabase(), null);
+    }
+    if (!RedisStore.TIMEOUT_PARAM.matcher(text).find()) {
+      parsed.setTimeout(Duration.ofSeconds(2));
+    }
+    this.uri = parsed;
+    this.timeout = parsed.getTimeout();
+    this.description = "edge node " + RedisStore.description(parsed).replaceFirst("/0$", "");
+    this.transactions = Threads.single("stateless-edge-transactions");
+    this.reconnects = Threads.single("stateless-edge-reconnect");
+    this.scans = Threads.cached("stateless-edge-scan");
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public void checkOwner(Route r) {
+    if (r.streaming()) {
+      throw unsupported(
+          "@Streaming component \""
+              + r.ownerName
+              + "\" keeps its values on "
+              + description
+              + ", which does not serve streamed values yet",
+          "give the component's layer another store (Stores.inProcess() or Stores.redis(...)), or"
+              + " move it to a layer that has one");
+    }
+    if (r.strategy == Strategy.CLIENT_FIRST && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+      throw unsupported(
+          "CLIENT_FIRST component \""
+              + r.ownerName
+              + "\" would drain its queued writes into "
+              + description
+              + ", which cannot apply them exactly once (that needs Redis's scripts)",
+          "keep CLIENT_FIRST owners in Redis (Stores.redis(...)) or in-process");
+    }
+  }
+
+  private static InvalidStateException unsupported(String message, String help) {
+    return new InvalidStateException(Diagnostic.error(Code.SL105, message, help, List.of()), null);
+  }
+
+  @Override
+  public boolean connect(
+      String nodeId,
+      @Nullable InvalidationListener listener,
+      List<String> owners,
+      Set<String> streamingOwners,
+      boolean mayStartDown) {
+    if (!bound.compareAndSet(false, true)) {
+      throw new IllegalStateException(description + " already serves a layer");
+    }
+    this.listener = listener;
+    this.owners = List.copyOf(owners);
+    RedisClient c = RedisClient.create(uri);
+    c.setOptions(
+        ClientOptions.builder()
+            .protocolVersion(ProtocolVersion.RESP3)
+            .autoReconnect(false) // this class reconnects: tracking first, then the calls
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+            .build());
+    c.addListener(
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            Connections now = open;
+            if (now != null && (connection == now.commands() || connection == now.transactions())) {
+              lost(now, null);
+            }
+          }
+
+          @Override
+          public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress a) {}
+        });
+    this.client = c;
+    try {
+      open = openConnections();
+      everConnected = true;
+      return true;
+    } catch (RuntimeException e) {
+      lastFailure = e;
+      if (!mayStartDown) {
+        c.shutdown(0, 0, TimeUnit.MILLISECONDS);
+        transactions.shutdownNow();
+        reconnects.shutdownNow();
+        scans.shutdownNow();
+        throw Errors.unreachable(description, e);
+      }
+      reconnectSoon();
+      return false;
+    }
+  }
+
+  /** Opens both connections, the command one tracking every key; closes them on failure. */
+  private Connections openConnections() {
+    RedisClient c = Objects.requireNonNull(client, "client");
+    StatefulRedisConnection<String, byte[]> commands = c.connect(RedisConnection.CODEC);
+    StatefulRedisConnection<String, byte[]> tx;
+    try {
+      tx = c.connect(RedisConnection.CODEC);
+    } catch (RuntimeException e) {
+      Futures.bestEffort(commands.closeAsync(), "close");
+      throw e;
+    }
+    Connections both = new Connections(commands, tx);
+    try {
+      if (listener != null) {
+        commands.addListener(this::onPush);
+        commands.sync().clientTracking(TrackingArgs.Builder.enabled().bcast().noloop());
+      }
+    } catch (RuntimeException e) {
+      both.close();
+      throw e;
+    }
+    return both;
+  }
+
+  /** A tracking push: the keys another client changed, or none (drop everything). */
+  private void onPush(PushMessage push) {
+    InvalidationListener l = listener;
+    if (l == null || !"invalidate".equals(push.getType())) {
+      return;
+    }
+    List<Object> content = push.getContent(b -> StringCodec.UTF8.decodeKey(b));
+    Object keys = content.size() > 1 ? content.get(1) : null;
+    if (keys instanceof List<?> list) {
+      for (Object k : list) {
+        l.onKey(null, String.valueOf(k));
+      }
+    } else {
+      dropEverything(l);
+    }
+  }
+
+  private void dropEverything(InvalidationListener l) {
+    for (String owner : owners) {
+      l.onLost(owner, 1);
+    }
+    l.onLost(null, 1);
+  }
+
+  /** A connection of {@code was} failed: stop serving, and reconnect in the background. */
+  private void lost(Connections was, @Nullable Throwable why) {
+    synchronized (this) {
+      if (!was.equals(open)) {
+        return; // another failure of the same pair got here first
+      }
+      open = null;
+    }
+    lastFailure = why != null ? why : new java.io.IOException("connection to the node closed");
+    InvalidationListener l = listener;
+    if (l != null) {
+      l.onInterrupted(); // no fill read before now may install its copy
+    }
+    was.close();
+    if (!closing) {
+      LOG.log(Level.WARNING, "lost {0}; calls fail with SL100 until it is back", description);
+      reconnectSoon();
+    }
+  }
+
+  private void reconnectSoon() {
+    if (!reconnecting.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      reconnects.execute(this::reconnect);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      reconnecting.set(false);
+    }
+  }
+
+  /** Retries with a capped backoff; once connected, drops every copy, then serves calls. */
+  private void reconnect() {
+    long backoff = 50;
+    try {
+      while (!closing) {
+        try {
+          Connections fresh = openConnections();
+          InvalidationListener l = listener;
+          if (l != null) {
+            dropEverything(l); // what changed while nothing was tracked is not known
+            l.onResumed();
+          }
+          synchronized (this) {
+            if (closing) {
+              fresh.close();
+              return;
+            }
+            open = fresh;
+          }
+          everConnected = true;
+          lastFailure = null;
+          LOG.log(Level.INFO, "connected to {0}", description);
+          return;
+        } catch (RuntimeException e) {
+          lastFailure = e;
+          LOG.log(Level.DEBUG, "cannot reach {0}, retrying in {1} ms", description, backoff);
+        }
+        Thread.sleep(backoff);
+        backoff = Math.min(MAX_RECONNECT_BACKOFF_MILLIS, backoff * 2);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
+    } finally {
+      reconnecting.set(false);
+    }
+  }
+
+  @Override
+  public boolean connected() {
+    return everConnected;
+  }
+
+  /** Whether calls are served and every key is tracked right now. */
+  @Override
+  public boolean live() {
+    return open != null;
+  }
+
+  /** The node tells its clients of every write itself (tracking); nothing is published here. */
+  @Override
+  public boolean publishes() {
+    return false;
+  }
+
+  @Override
+  public Duration timeout() {
+    return timeout;
+  }
+
+  @Override
+  public long maxValueBytes() {
+    return RedisStore.MAX_BULK_BYTES;
+  }
+
+  @Override
+  public void checkFits(String key, long valueBytes) {
+    if (valueBytes > RedisStore.MAX_BULK_BYTES) {
+      throw Errors.valueTooLargeForStore(key, valueBytes, RedisStore.MAX_BULK_BYTES, description);
+    }
+    if (key.length() > RedisStore.MAX_BULK_BYTES / 3) {
+      long bytes = Literals.utf8Length(key);
+      if (bytes > RedisStore.MAX_BULK_BYTES) {
+        throw Errors.keyTooLargeForStore(key, bytes, RedisStore.MAX_BULK_BYTES, description);
+      }
+    }
+  }
+
+  @Override
+  public RuntimeException failure(@Nullable Throwable failure) {
+    return RedisExceptions.fromLettuce(description, timeout, failure);
+  }
+
+  /** The connections, or the coded failure of every call while there are none. */
+  private Connections connections() {
+    Connections c = open;
+    if (c == null) {
+      throw closing ? Errors.closed() : Errors.unreachable(description, lastFailure);
+    }
+    return c;
+  }
+
+  /** One command on the command connection, its failure coded. */
+  private <T> CompletableFuture<T> call(
+      Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
+    RedisFuture<T> f;
+    try {
+      f = command.apply(connections().commands().async());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(failure(e));
+    }
+    CompletableFuture<T> out = new CompletableFuture<>();
+    f.whenComplete(
+        (v, t) -> {
+          if (t != null) {
+            out.completeExceptionally(failure(t));
+          } else {
+            out.complete(v);
+          }
+        });
+    return out;
+  }
+
+  /** One WATCH/MULTI/EXEC operation on the transaction connection, after the ones before it. */
+  private <T> CompletableFuture<T> transaction(
+      Function<RedisCommands<String, byte[]>, T> operation) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    try {
+      transactions.execute(
+          () -> {
+            try {
+              RedisCommands<String, byte[]> sync = connections().transactions().sync();
+              try {
+                out.complete(operation.apply(sync));
+              } catch (RuntimeException e) {
+                try {
+                  sync.unwatch(); // the next operation starts clean
+                } catch (RuntimeException ignored) {
+                  // the connection failed: the next operation gets a new one
+                }
+                throw e;
+              }
+            } catch (RuntimeException e) {
+              out.completeExceptionally(failure(e));
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      out.completeExceptionally(Errors.closed());
+    }
+    return out;
+  }
+
+  @Override
+  public CompletableFuture<byte[]> get(String key) {
+    checkFits(key, 0);
+    return call(a -> a.get(key));
+  }
+
+  /** The value and its PTTL, pipelined (the node keeps no versions: 0). */
+  @Override
+  public CompletableFuture<TtlValue> getWithTtl(String key, @Nullable String owner) {
+    checkFits(key, 0);
+    CompletableFuture<byte[]> value = call(a -> a.get(key));
+    CompletableFuture<Long> pttl = call(a -> a.pttl(key));
+    return value.thenCombine(pttl, (v, t) -> new TtlValue(v, v == null ? -2 : t));
+  }
+
+  @Override
+  public CompletableFuture<List<TtlValue>> getAllWithTtl(List<String> keys) {
+    List<CompletableFuture<TtlValue>> each = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      each.add(getWithTtl(key, null));
+    }
+    return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            v -> {
+              List<TtlValue> all = new ArrayList<>(each.size());
+              for (CompletableFuture<TtlValue> f : each) {
+                all.add(f.join());
+              }
+              return all;
+            });
+  }
+
+  /** {@code SET}; completes with 1 when written (the node keeps no versions), 0 when not. */
+  @Override
+  public CompletableFuture<Long> set(
+      String key, @Nullable String owner, byte[] value, long px, SetOptions.Condition condition) {
+    checkFits(key, value.length);
+    SetArgs args = new SetArgs();
+    if (px > 0) {
+      args.px(px);
+    }
+    switch (condition) {
+      case IF_ABSENT -> args.nx();
+      case IF_PRESENT -> args.xx();
+      case ALWAYS -> {}
+    }
+    return call(a -> a.set(key, value, args)).thenApply(ok -> "OK".equals(ok) ? 1L : 0L);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> del(String key, @Nullable String owner) {
+    checkFits(key, 0);
+    return call(a -> a.del(key)).thenApply(n -> n > 0);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> delStreamed(String key, @Nullable String owner) {
+    throw streamed(key); // checkOwner refused streaming owners here
+  }
+
+  @Override
+  public CompletableFuture<Boolean> expire(String key, @Nullable String owner, long millis) {
+    checkFits(key, 0);
+    return call(a -> a.pexpire(key, millis));
+  }
+
+  /**
+   * {@code INCRBY} for a 64-bit owner type; else WATCH, read, check the range, MULTI, SET KEEPTTL,
+   * EXEC, until no other write came between: a result outside {@code min..max} is refused with the
+   * error the Redis store's script gives, and the value stays.
+   */
+  @Override
+  public CompletableFuture<Long> incrBy(
+      String key, @Nullable String owner, long delta, long min, long max) {
+    checkFits(key, 0);
+    if (min == Long.MIN_VALUE && max == Long.MAX_VALUE) {
+      return call(a -> a.incrby(key, delta));
+    }
+    return transaction(
+        sync -> {
+          while (true) {
+            sync.watch(key);
+            byte[] current = sync.get(key);
+            long before = current == null ? 0 : parseInteger(current);
+            long after;
+            try {
+              after = Math.addExact(before, delta);
+            } catch (ArithmeticException e) {
+              throw refusal("ERR increment or decrement would overflow");
+            }
+            if (after < min || after > max) {
+              throw refusal("ERR increment overflows the type");
+            }
+            sync.multi();
+            sync.set(key, RedisStore.ascii(Long.toString(after)), SetArgs.Builder.keepttl());
+            if (!sync.exec().wasDiscarded()) {
+              return after;
+            }
+          }
+        });
+  }
+
+  private static long parseInteger(byte[] value) {
+    String text = new String(value, java.nio.charset.StandardCharsets.US_ASCII);
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw refusal("ERR value is not an integer or out of range");
+    }
+  }
+
+  /** A refusal worded as Redis's (or the Redis store's script's) reply, mapped as one. */
+  private static RuntimeException refusal(String reply) {
+    return new io.lettuce.core.RedisCommandExecutionException(reply);
+  }
+
+  @Override
+  public CompletableFuture<Long> pttl(String key) {
+    checkFits(key, 0);
+    return call(a -> a.pttl(key));
+  }
+
+  /** The node's own commands ({@code STATELESS.*}): what Redis gets as scripts. */
+  private static final class NodeCommand implements ProtocolKeyword {
+    static final NodeCommand LOCK = new NodeCommand("STATELESS.LOCK");
+    static final NodeCommand UNLOCK = new NodeCommand("STATELESS.UNLOCK");
+    static final NodeCommand CAS = new NodeCommand("STATELESS.CAS");
+
+    private final String name;
+    private final byte[] bytes;
+
+    NodeCommand(String name) {
+      this.name = name;
+      this.bytes = RedisStore.ascii(name);
+    }
+
+    @Override
+    public byte[] getBytes() {
+      return bytes.clone();
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private CompletableFuture<List<Object>> nodeCommand(
+      NodeCommand command, String key, byte[]... args) {
+    CommandArgs<String, byte[]> a = new CommandArgs<>(RedisConnection.CODEC).addKey(key);
+    for (byte[] arg : args) {
+      a.add(arg);
+    }
+    return call(c -> c.dispatch(command, new NestedMultiOutput<>(RedisConnection.CODEC), a));
+  }
+
+  /**
+   * {@code STATELESS.CAS}: the node writes (or deletes, when {@code value} is null) only if the key
+   * holds {@code expected} (null: absent) and no other token's lease is held, then releases {@code
+   * token}'s: {@code {1}}, or {@code {0, current}}.
+   */
+  @Override
+  public CompletableFuture<List<Object>> compareAndSet(
+      String key,
+      @Nullable String owner,
+      @Nullable String token,
+      byte @Nullable [] expected,
+      byte @Nullable [] value,
+      long px,
+      boolean keepTtl) {
+    checkFits(key, value == null ? 0 : value.length);
+    return nodeCommand(
+        NodeCommand.CAS,
+        key,
+        RedisStore.utf8(token == null ? "" : token),
+        RedisStore.ascii(expected == null ? "-" : "="),
+        expected == null ? new byte[0] : expected,
+        RedisStore.ascii(value == null ? "d" : "s"),
+        value == null ? new byte[0] : value,
+        RedisStore.ascii(Long.toString(px)),
+        RedisStore.ascii(keepTtl ? "k" : "r"));
+  }
+
+  /**
+   * {@code STATELESS.LOCK}: the key's lease for {@code millis}, {@code {1, current}}, or {@code
+   * {0}}.
+   */
+  @Override
+  public CompletableFuture<List<Object>> lock(String key, String token, long millis) {
+    checkFits(key, 0);
+    return nodeCommand(
+        NodeCommand.LOCK, key, RedisStore.utf8(token), RedisStore.ascii(Long.toString(millis)));
+  }
+
+  @Override
+  public CompletableFuture<Long> unlock(String key, String token) {
+    checkFits(key, 0);
+    CommandArgs<String, byte[]> a =
+        new CommandArgs<>(RedisConnection.CODEC).addKey(key).add(RedisStore.utf8(token));
+    return call(c -> c.dispatch(NodeCommand.UNLOCK, new IntegerOutput<>(RedisConnection.CODEC), a));
+  }
+
+  /** MULTI, a SET or DEL per key, EXEC: the node applies them as one atomic batch. */
+  @Override
+  public CompletableFuture<Long> batch(
+      List<String> keys, List<String> owners, List<byte[]> values, long[] px) {
+    for (int i = 0; i < keys.size(); i++) {
+      byte[] v = values.get(i);
+      checkFits(keys.get(i), v == null ? 0 : v.length);
+    }
+    return transaction(
+        sync -> {
+          sync.multi();
+          for (int i = 0; i < keys.size(); i++) {
+            byte[] v = values.get(i);
+            if (v == null) {
+              sync.del(keys.get(i));
+            } else if (px[i] > 0) {
+              sync.set(keys.get(i), v, SetArgs.Builder.px(px[i]));
+            } else {
+              sync.set(keys.get(i), v);
+            }
+          }
+          TransactionResult done = sync.exec();
+          for (Object r : done) {
+            if (r instanceof Exception e) {
+              throw new io.lettuce.core.RedisCommandExecutionException(e.getMessage(), e);
+            }
+          }
+          return (long) keys.size();
+        });
+  }
+
+  @Override
+  public CompletableFuture<List<Object>> applyQueued(
+      OfflineQueue.QueuedWrite write, String queueId, long prev) {
+    throw new IllegalStateException("checkOwner refused CLIENT_FIRST owners on " + description);
+  }
+
+  @Override
+  public CompletableFuture<Long> forgetQueuedConflict(String key, String queueId, long seq) {
+    throw new IllegalStateException("checkOwner refused CLIENT_FIRST owners on " + description);
+  }
+
+  /** One shard: the node applies any set of keys atomically. */
+  @Override
+  public String shard(String key) {
+    return RedisKeys.STANDALONE;
+  }
+
+  /**
+   * Deletes the node's keys the pattern matches (SCAN MATCH, then DEL a page at a time), whatever
+   * their owner: the node checks this connection's rights on each. Called once per owner the
+   * pattern overlaps, the later calls find the keys gone.
+   */
+  @Override
+  public CompletableFuture<Long> deleteMatching(
+      @Nullable String owner, KeyPattern pattern, @Nullable String except) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          long[] deleted = {0};
+          scanPages(
+              pattern.toRedisGlob(),
+              1000,
+              page -> {
+                List<String> doomed = new ArrayList<>(page.size());
+                for (String k : page) {
+                  if (pattern.matches(k) && !k.equals(except)) {
+                    doomed.add(k);
+                  }
+                }
+                if (!doomed.isEmpty()) {
+                  deleted[0] += await(call(a -> a.del(doomed.toArray(new String[0]))));
+                }
+                return true;
+              });
+          return deleted[0];
+        },
+        scans);
+  }
+
+  /** Nothing to publish: the node tells its tracking clients of each key it deleted. */
+  @Override
+  public CompletableFuture<Long> publishPattern(@Nullable String owner, String pattern) {
+    return CompletableFuture.completedFuture(0L);
+  }
+
+  @Override
+  public CompletableFuture<Void> scan(String glob, Consumer<List<String>> batch) {
+    return CompletableFuture.runAsync(
+        () ->
+            scanPages(
+                glob,
+                1000,
+                keys -> {
+                  batch.accept(keys);
+                  return true;
+                }),
+        scans);
+  }
+
+  @Override
+  public void scanPages(String glob, int count, Predicate<List<String>> page) {
+    ScanArgs args = ScanArgs.Builder.matches(glob).limit(count);
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      ScanCursor at = cursor;
+      KeyScanCursor<String> scanned = await(call(a -> a.scan(at, args)));
+      if (!scanned.getKeys().isEmpty() && !page.test(scanned.getKeys())) {
+        return;
+      }
+      cursor = scanned;
+    } while (!cursor.isFinished());
+  }
+
+  /** Waits for a call (never on an I/O thread: scans and pattern deletes run on a pool). */
+  private <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Errors.closed();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw failure(e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw Errors.timedOut(description, timeout, e);
+    }
+  }
+
+  private InvalidStateException streamed(String key) {
+    return unsupported(
+        "streamed value \"" + key + "\" on " + description + ", which does not serve them",
+        "keep @Streaming components in a layer whose store is in-process or Redis");
+  }
+
+  @Override
+  public CompletableFuture<String> setChunk(
+      String key, String version, int index, byte[] bytes, long leaseMillis) {
+    throw streamed(key);
+  }
+
+  @Override
+  public CompletableFuture<byte[]> getChunk(String key, String version, int index) {
+    throw streamed(key);
+  }
+
+  @Override
+  public CompletableFuture<Long> renewChunks(
+      String key, String version, int first, int last, long leaseMillis) {
+    throw streamed(key);
+  }
+
+  @Override
+  public CompletableFuture<Long> unlinkChunks(String key, String version, int count) {
+    throw streamed(key);
+  }
+
+  @Override
+  public CompletableFuture<Long> swapStream(
+      String key, @Nullable String owner, byte[] pointer, long px, String version, int count) {
+    throw streamed(key);
+  }
+
+  @Override
+  public void close() {
+    Connections c;
+    synchronized (this) {
+      closing = true;
+      c = open;
+      open = null;
+    }
+    reconnects.shutdownNow();
+    scans.shutdownNow();
+    transactions.shutdown();
+    try {
+      if (!transactions.awaitTermination(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+        transactions.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (c != null) {
+      c.close();
+    }
+    RedisClient cl = client;
+    if (cl != null) {
+      cl.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+}
