@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.CacheNetworkException;
+import dev.stateless.CapacityException;
 import dev.stateless.StatelessCache;
 import dev.stateless.Stores;
 import dev.stateless.SyncCache;
@@ -14,10 +15,15 @@ import dev.stateless.testing.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,6 +62,13 @@ class EdgeStoreIT {
               "    owns: user:*",
               "    backfill: true",
               "    strategy: edge_optimized",
+              "  video:", // seed 003 §4: streamed from the node
+              "    owns: video:*",
+              "    layer: edge",
+              "    streaming: 64KB",
+              "    max-size: 512KB",
+              "  player:",
+              "    borrows: video:*",
               "  storefront:",
               "    borrows: [products:*, price:*]",
               ""));
@@ -352,32 +365,51 @@ class EdgeStoreIT {
   }
 
   @Test
-  void aManifestThatStreamsOnTheNode_failsToBuildWithACodeAndHelp() {
-    Manifest streaming =
-        Manifest.parse(
-            "video.yaml",
-            String.join(
-                "\n",
-                "components:",
-                "  video:",
-                "    owns: video:*",
-                "    layer: edge",
-                "    streaming: 1MB",
-                ""));
-    assertThatThrownBy(
-            () ->
-                StatelessCache.builder()
-                    .manifest(streaming)
-                    .edge(Stores.edge(nodeUri()))
-                    .build()
-                    .close())
-        .isInstanceOf(StatelessException.class)
-        .satisfies(
-            e -> {
-              StatelessException s = (StatelessException) e;
-              assertThat(s.code()).isEqualTo("SL105");
-              assertThat(s.getMessage()).contains("video").contains("help:");
-            });
+  void streamedValues_areKeptOnTheNode_andReadBackChunkByChunk_evenWhileReplaced()
+      throws Exception {
+    SyncCache a = sdk();
+    SyncCache b = sdk();
+    byte[] first = new byte[5 * 64 * 1024 + 123]; // six chunks of 64KB, the last one short
+    new Random(7).nextBytes(first);
+    a.setStream("video:1", new ByteArrayInputStream(first));
+
+    try (InputStream in = b.component("player").stream("video:1")) {
+      byte[] head = in.readNBytes(64 * 1024);
+      // replaced while b reads: b goes on reading the version it opened
+      byte[] second = "short".getBytes(StandardCharsets.UTF_8);
+      a.setStream("video:1", new ByteArrayInputStream(second));
+      byte[] rest = in.readAllBytes();
+      ByteArrayOutputStream whole = new ByteArrayOutputStream();
+      whole.write(head);
+      whole.write(rest);
+      assertThat(whole.toByteArray()).isEqualTo(first);
+    }
+    try (InputStream in = b.stream("video:1")) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("short");
+    }
+    assertThat(lettuce(redis.uri()).exists("video:1")).as("never in Redis").isZero();
+    assertThatThrownBy(() -> lettuce(nodeUri()).get("video:1"))
+        .as("a plain GET of a streamed value on the node")
+        .hasMessageContaining("SL009");
+
+    assertThatThrownBy(() -> a.setStream("video:2", new ByteArrayInputStream(new byte[600_000])))
+        .as("over the owner's @MaxSize, enforced by the node")
+        .isInstanceOf(CapacityException.class);
+    assertThat(b.stream("video:2")).isNull();
+
+    assertThat(a.del("video:1")).isTrue();
+    assertThat(b.stream("video:1")).isNull();
+  }
+
+  @Test
+  void aStreamingCommandOnAKeyThatDoesNotStream_isRefusedWithACode() {
+    try (RespSocket s = new RespSocket(node.port())) {
+      assertThat(s.call("STATELESS.STREAMOPEN", "price:1")).startsWith("-ERR SL105");
+      assertThat(s.call("STATELESS.CHUNKGET", "video:1", "no-such-version", "0"))
+          .isEqualTo("$-1\r\n");
+      assertThat(s.call("STATELESS.STREAMSWAP", "video:1", "no-such-version", "1"))
+          .startsWith("-STALE chunk 0");
+    }
   }
 
   @Test

@@ -72,6 +72,14 @@ public interface RemoteStore extends Store {
 
   CompletableFuture<byte[]> get(String key);
 
+  /**
+   * The pointer of a streamed value ({@link StreamedValues#pointer}), or null when absent: the
+   * value of its key, unless the store keeps streamed values otherwise.
+   */
+  default CompletableFuture<byte[]> getStreamed(String key) {
+    return get(key);
+  }
+
   /** The value, its remaining TTL and its version ({@link Entry#version}), read atomically. */
   CompletableFuture<TtlValue> getWithTtl(String key, @Nullable String owner);
 

@@ -106,14 +106,30 @@ public final class StreamedValues {
     }
 
     public InputStream open() {
-      return new ChunkStream() {
-        int next;
+      return new Opened(this);
+    }
+  }
 
-        @Override
-        public byte @Nullable [] nextChunk() {
-          return next < chunks.size() ? chunks.get(next++) : null;
-        }
-      };
+  /**
+   * A reader over an in-process value, which also tells what it reads ({@link #value()}): an edge
+   * node serves its chunks to SDK nodes by index, without copying them.
+   */
+  public static final class Opened extends ChunkStream {
+    private final Chunks value;
+    private int next;
+
+    Opened(Chunks value) {
+      this.value = value;
+    }
+
+    /** The value this reader reads: one version, immutable. */
+    public Chunks value() {
+      return value;
+    }
+
+    @Override
+    byte @Nullable [] nextChunk() {
+      return next < value.chunks.size() ? value.chunks.get(next++) : null;
     }
   }
 

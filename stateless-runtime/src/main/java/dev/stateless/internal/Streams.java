@@ -125,7 +125,7 @@ public final class Streams {
     // Completed on a streaming thread: a caller's thenApply may read the stream there, which it
     // could not on the store's I/O thread (the chunk replies arrive on that thread).
     return remote
-        .get(key)
+        .getStreamed(key)
         .thenApplyAsync(
             pointer -> {
               metrics.count(layer, pointer != null);

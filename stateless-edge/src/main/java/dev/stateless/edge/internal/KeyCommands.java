@@ -239,6 +239,7 @@ public final class KeyCommands implements CommandSet {
                     Reply.later(view(c).scan("*").thenApply(keys -> Reply.integer(keys.size())))));
     new StringCommands(keyspace).registerInto(table);
     new LeaseCommands(keyspace).registerInto(table);
+    new StreamCommands(keyspace).registerInto(table);
     new ScanCommands(keyspace).registerInto(table);
     new TransactionCommands(keyspace).registerInto(table);
   }

@@ -14,6 +14,7 @@ import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.OfflineQueue;
 import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.Route;
+import dev.stateless.internal.StreamedValues;
 import dev.stateless.internal.Threads;
 import dev.stateless.internal.TtlValue;
 import io.lettuce.core.ClientOptions;
@@ -35,14 +36,17 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.push.PushMessage;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ByteArrayOutput;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.ProtocolVersion;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,11 +77,13 @@ import org.jspecify.annotations.Nullable;
  * InvalidationListener#onInterrupted}); a new connection, tracking again, drops every copy made
  * before (nothing proves them fresh) and then serves calls again.
  *
- * <p>What the node cannot keep is refused when the cache is built ({@link #checkOwner}): values of
- * {@code @Streaming} owners and {@code CLIENT_FIRST} owners' queued writes need Redis's scripts.
- * The node keeps no versions (every copy's is 0). An {@code atomicUpdate}'s compare-and-set and its
- * lease on a key are the node's own commands, {@code STATELESS.CAS} and {@code STATELESS.LOCK}
- * ({@code docs/edge.md}), each one step on the node as Redis runs their scripts.
+ * <p>{@code @Streaming} values go a chunk at a time through the node's {@code STATELESS.CHUNK*} and
+ * {@code STATELESS.STREAM*} commands, as they go to Redis through chunk keys and scripts. What the
+ * node cannot keep is refused when the cache is built ({@link #checkOwner}): {@code CLIENT_FIRST}
+ * owners' queued writes need Redis's scripts. The node keeps no versions (every copy's is 0). An
+ * {@code atomicUpdate}'s compare-and-set and its lease on a key are the node's own commands, {@code
+ * STATELESS.CAS} and {@code STATELESS.LOCK} ({@code docs/edge.md}), each one step on the node as
+ * Redis runs their scripts.
  */
 public final class EdgeNodeStore implements RemoteStore {
   private static final Logger LOG = System.getLogger(EdgeNodeStore.class.getName());
@@ -158,16 +164,6 @@ public final class EdgeNodeStore implements RemoteStore {
 
   @Override
   public void checkOwner(Route r) {
-    if (r.streaming()) {
-      throw unsupported(
-          "@Streaming component \""
-              + r.ownerName
-              + "\" keeps its values on "
-              + description
-              + ", which does not serve streamed values yet",
-          "give the component's layer another store (Stores.inProcess() or Stores.redis(...)), or"
-              + " move it to a layer that has one");
-    }
     if (r.strategy == Strategy.CLIENT_FIRST && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
       throw unsupported(
           "CLIENT_FIRST component \""
@@ -511,9 +507,10 @@ public final class EdgeNodeStore implements RemoteStore {
     return call(a -> a.del(key)).thenApply(n -> n > 0);
   }
 
+  /** {@code DEL}: the node drops the value; readers that opened it keep it for the grace. */
   @Override
   public CompletableFuture<Boolean> delStreamed(String key, @Nullable String owner) {
-    throw streamed(key); // checkOwner refused streaming owners here
+    return del(key, owner);
   }
 
   @Override
@@ -583,6 +580,12 @@ public final class EdgeNodeStore implements RemoteStore {
     static final NodeCommand LOCK = new NodeCommand("STATELESS.LOCK");
     static final NodeCommand UNLOCK = new NodeCommand("STATELESS.UNLOCK");
     static final NodeCommand CAS = new NodeCommand("STATELESS.CAS");
+    static final NodeCommand CHUNK_SET = new NodeCommand("STATELESS.CHUNKSET");
+    static final NodeCommand CHUNK_GET = new NodeCommand("STATELESS.CHUNKGET");
+    static final NodeCommand CHUNK_RENEW = new NodeCommand("STATELESS.CHUNKRENEW");
+    static final NodeCommand CHUNK_UNLINK = new NodeCommand("STATELESS.CHUNKUNLINK");
+    static final NodeCommand STREAM_SWAP = new NodeCommand("STATELESS.STREAMSWAP");
+    static final NodeCommand STREAM_OPEN = new NodeCommand("STATELESS.STREAMOPEN");
 
     private final String name;
     private final byte[] bytes;
@@ -785,38 +788,86 @@ public final class EdgeNodeStore implements RemoteStore {
     }
   }
 
-  private InvalidStateException streamed(String key) {
-    return unsupported(
-        "streamed value \"" + key + "\" on " + description + ", which does not serve them",
-        "keep @Streaming components in a layer whose store is in-process or Redis");
+  /** {@code STATELESS.STREAMOPEN}: the value's version, chunk count and length, as a pointer. */
+  @Override
+  public CompletableFuture<byte[]> getStreamed(String key) {
+    checkFits(key, 0);
+    return nodeCommand(NodeCommand.STREAM_OPEN, key)
+        .thenApply(
+            reply ->
+                reply == null || reply.size() < 3 // nil: no value (Lettuce may give [null])
+                    ? null
+                    : StreamedValues.pointer(
+                        new String((byte[]) reply.get(0), StandardCharsets.UTF_8),
+                        Math.toIntExact((Long) reply.get(1)),
+                        (Long) reply.get(2)));
   }
 
   @Override
   public CompletableFuture<String> setChunk(
       String key, String version, int index, byte[] bytes, long leaseMillis) {
-    throw streamed(key);
+    checkFits(key, bytes.length);
+    CommandArgs<String, byte[]> a =
+        new CommandArgs<>(RedisConnection.CODEC)
+            .addKey(key)
+            .add(RedisStore.utf8(version))
+            .add(index)
+            .add(bytes)
+            .add(leaseMillis);
+    return call(
+        c -> c.dispatch(NodeCommand.CHUNK_SET, new StatusOutput<>(RedisConnection.CODEC), a));
   }
 
   @Override
   public CompletableFuture<byte[]> getChunk(String key, String version, int index) {
-    throw streamed(key);
+    CommandArgs<String, byte[]> a =
+        new CommandArgs<>(RedisConnection.CODEC)
+            .addKey(key)
+            .add(RedisStore.utf8(version))
+            .add(index);
+    return call(
+        c -> c.dispatch(NodeCommand.CHUNK_GET, new ByteArrayOutput<>(RedisConnection.CODEC), a));
   }
 
   @Override
   public CompletableFuture<Long> renewChunks(
       String key, String version, int first, int last, long leaseMillis) {
-    throw streamed(key);
+    CommandArgs<String, byte[]> a =
+        new CommandArgs<>(RedisConnection.CODEC)
+            .addKey(key)
+            .add(RedisStore.utf8(version))
+            .add(first)
+            .add(last)
+            .add(leaseMillis);
+    return call(
+        c -> c.dispatch(NodeCommand.CHUNK_RENEW, new IntegerOutput<>(RedisConnection.CODEC), a));
   }
 
   @Override
   public CompletableFuture<Long> unlinkChunks(String key, String version, int count) {
-    throw streamed(key);
+    CommandArgs<String, byte[]> a =
+        new CommandArgs<>(RedisConnection.CODEC)
+            .addKey(key)
+            .add(RedisStore.utf8(version))
+            .add(count);
+    return call(
+        c -> c.dispatch(NodeCommand.CHUNK_UNLINK, new IntegerOutput<>(RedisConnection.CODEC), a));
   }
 
+  /**
+   * {@code STATELESS.STREAMSWAP}: the node makes the staged chunks the key's value (its owner's
+   * {@code @Ttl} applies there); {@code -STALE chunk ...} when one is gone.
+   */
   @Override
   public CompletableFuture<Long> swapStream(
       String key, @Nullable String owner, byte[] pointer, long px, String version, int count) {
-    throw streamed(key);
+    CommandArgs<String, byte[]> a =
+        new CommandArgs<>(RedisConnection.CODEC)
+            .addKey(key)
+            .add(RedisStore.utf8(version))
+            .add(count);
+    return call(
+        c -> c.dispatch(NodeCommand.STREAM_SWAP, new IntegerOutput<>(RedisConnection.CODEC), a));
   }
 
   @Override
