@@ -89,6 +89,9 @@ public final class EdgeNodeStore implements RemoteStore {
   private static final Logger LOG = System.getLogger(EdgeNodeStore.class.getName());
   private static final long MAX_RECONNECT_BACKOFF_MILLIS = 1000;
 
+  /** WATCH/EXEC rounds a bounded increment tries before it fails with SL103. */
+  private static final int INCREMENT_ATTEMPTS = 100;
+
   private final RedisURI uri;
   private final String description;
   private final Duration timeout;
@@ -533,7 +536,10 @@ public final class EdgeNodeStore implements RemoteStore {
     }
     return transaction(
         sync -> {
-          while (true) {
+          for (int attempt = 1; ; attempt++) {
+            if (attempt > INCREMENT_ATTEMPTS) {
+              throw Errors.versionConflict(key, INCREMENT_ATTEMPTS);
+            }
             sync.watch(key);
             byte[] current = sync.get(key);
             long before = current == null ? 0 : parseInteger(current);
