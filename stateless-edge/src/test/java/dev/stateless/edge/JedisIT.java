@@ -8,6 +8,7 @@ import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +36,12 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
+import redis.clients.jedis.args.ExpiryOption;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.csc.Cache;
 import redis.clients.jedis.csc.CacheConfig;
@@ -339,6 +342,67 @@ class JedisIT {
           assertThat(jedis.type("t")).isEqualTo("string");
           assertThat(jedis.type("nope")).isEqualTo("none");
           assertThat(jedis.dbSize()).isOne();
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("targetsAndProtocols")
+  void keyspace_expiryOptionsAndAbsoluteTimes(Target target, RedisProtocol protocol) {
+    with(
+        target,
+        protocol,
+        jedis -> {
+          jedis.set("e", "v");
+          assertThat(jedis.expire("e", 100, ExpiryOption.XX)).isZero();
+          assertThat(jedis.expire("e", 100, ExpiryOption.NX)).isOne();
+          assertThat(jedis.expire("e", 200, ExpiryOption.NX)).isZero();
+          assertThat(jedis.expire("e", 50, ExpiryOption.GT)).isZero();
+          assertThat(jedis.expire("e", 200, ExpiryOption.GT)).isOne();
+          assertThat(jedis.pexpire("e", 10_000, ExpiryOption.LT)).isOne();
+          assertThat(jedis.ttl("e")).isBetween(1L, 10L);
+          assertThatThrownBy(() -> jedis.sendCommand(Command.EXPIRE, "e", "10", "NX", "XX"))
+              .isInstanceOf(JedisDataException.class)
+              .hasMessage("ERR NX and XX, GT or LT options at the same time are not compatible");
+
+          // Absolute times an hour ahead: what is left is an hour, give or take this test's run.
+          long inAnHour = Instant.now().plus(Duration.ofHours(1)).getEpochSecond();
+          assertThat(jedis.expireAt("e", inAnHour)).isOne();
+          assertThat(jedis.ttl("e")).isBetween(3_000L, 3_600L);
+          assertThat(jedis.pexpireAt("e", inAnHour * 1_000, ExpiryOption.LT)).isZero();
+          assertThat(jedis.set("x", "v", SetParams.setParams().exAt(inAnHour))).isEqualTo("OK");
+          assertThat(jedis.ttl("x")).isBetween(3_000L, 3_600L);
+          assertThat(jedis.set("x", "v", SetParams.setParams().pxAt(inAnHour * 1_000)))
+              .isEqualTo("OK");
+          assertThat(jedis.pttl("x")).isBetween(3_000_000L, 3_600_000L);
+          // An expiry in the past deletes the key.
+          assertThat(jedis.expireAt("e", 1)).isOne();
+          assertThat(jedis.exists("e")).isFalse();
+          assertThat(jedis.unlink("x", "e")).isOne();
+          assertThat(jedis.dbSize()).isZero();
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("targetsAndProtocols")
+  @SuppressWarnings("deprecation") // Jedis deprecates these forms; clients still send them
+  void strings_legacyForms(Target target, RedisProtocol protocol) {
+    with(
+        target,
+        protocol,
+        jedis -> {
+          assertThat(jedis.setnx("l", "1")).isOne();
+          assertThat(jedis.setnx("l", "2")).isZero();
+          assertThat(jedis.getSet("l", "3")).isEqualTo("1");
+          assertThat(jedis.getSet("none", "v")).isNull();
+          assertThat(jedis.setex("l", 100, "4")).isEqualTo("OK");
+          assertThat(jedis.ttl("l")).isBetween(1L, 100L);
+          assertThat(jedis.psetex("l", 50_000, "5")).isEqualTo("OK");
+          assertThat(jedis.pttl("l")).isBetween(1L, 50_000L);
+          assertThat(jedis.get("l")).isEqualTo("5");
+          assertThatThrownBy(() -> jedis.setex("l", -1, "6"))
+              .isInstanceOf(JedisDataException.class)
+              .hasMessage("ERR invalid expire time in 'setex' command");
+          assertThat(jedis.configGet("maxmemory")).containsOnlyKeys("maxmemory");
         });
   }
 
