@@ -476,7 +476,7 @@ class JedisIT {
               gets.add(pipeline.get("p:" + i));
             }
             Response<List<String>> mget = pipeline.mget("p:0", "p:199", "p:none");
-            Response<String> unknown = pipeline.getDel("p:0");
+            Response<String> getDel = pipeline.getDel("p:0");
             pipeline.sync();
             for (int i = 0; i < n; i++) {
               assertThat(sets.get(i).get()).isEqualTo("OK");
@@ -484,7 +484,7 @@ class JedisIT {
               assertThat(gets.get(i).get()).isEqualTo("v" + i);
             }
             assertThat(mget.get()).containsExactly("v0", "v199", null);
-            assertThat(unknown.get()).isEqualTo("v0");
+            assertThat(getDel.get()).isEqualTo("v0");
           }
           assertThat(jedis.get("p:counter")).isEqualTo(Integer.toString(n));
           assertThat(jedis.dbSize()).isEqualTo(n);
