@@ -97,10 +97,12 @@ public final class Stores {
    * <p>Reads walk from the client layer to the node, which reads through to its upstream; writes of
    * {@code @Layer(EDGE)} owners go to the node, which keeps their values, TTLs and {@code MaxSize}.
    * The node tells this cache of every key other clients change (RESP3 client tracking), which
-   * drops this cache's copies. While the node is away every call to it fails fast with SL100
-   * ({@link CacheNetworkException}) and no copy is trusted; once it is back, the copies made before
-   * are dropped. Values of {@code @Streaming} owners and {@code CLIENT_FIRST} owners' queued writes
-   * are not kept on a node: a cache whose manifest puts one there fails to build (SL105).
+   * drops this cache's copies. While the node is away (its connection closed, or a PING unanswered
+   * for the timeout) every call to it fails fast with SL100 ({@link CacheNetworkException}) and
+   * every copy is dropped; once it is back, calls are served again. {@code @Streaming} values are
+   * kept on the node and go a chunk at a time. {@code CLIENT_FIRST} writes are not: a cache whose
+   * manifest puts a {@code CLIENT_FIRST} owner's data on a node fails to build (SL105), as does
+   * such a write asked for at the call.
    *
    * @param uri the node's URI
    * @return a new edge node store

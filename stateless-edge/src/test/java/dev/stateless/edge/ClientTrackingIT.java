@@ -175,6 +175,26 @@ class ClientTrackingIT {
 
   @ParameterizedTest
   @EnumSource(Target.class)
+  void aKeyReadInsideExec_isTracked_asOneReadOutsideIt(Target target) {
+    String key = "multi:" + target;
+    try (RespSocket sub = new RespSocket(port(target));
+        RespSocket tracked = new RespSocket(port(target));
+        RespSocket writer = new RespSocket(port(target))) {
+      long subId = sub.id();
+      sub.call("SUBSCRIBE", "__redis__:invalidate");
+      assertThat(tracked.call("CLIENT", "TRACKING", "on", "REDIRECT", String.valueOf(subId)))
+          .isEqualTo("+OK\r\n");
+      assertThat(writer.call("SET", key, "v")).isEqualTo("+OK\r\n");
+      assertThat(tracked.call("MULTI")).isEqualTo("+OK\r\n");
+      assertThat(tracked.call("GET", key)).isEqualTo("+QUEUED\r\n");
+      assertThat(tracked.call("EXEC")).isEqualTo("*1\r\n$1\r\nv\r\n");
+      assertThat(writer.call("SET", key, "w")).isEqualTo("+OK\r\n");
+      assertThat(sub.frame()).endsWith("*1\r\n$" + key.length() + "\r\n" + key + "\r\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Target.class)
   void resp3Frames_ownWritesAfterTheirReply_andABrokenRedirect(Target target) {
     String key = "own:" + target;
     String invalidate = ">2\r\n$10\r\ninvalidate\r\n*1\r\n$" + key.length() + "\r\n" + key + "\r\n";

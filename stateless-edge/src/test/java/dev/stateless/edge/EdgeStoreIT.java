@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.CacheNetworkException;
 import dev.stateless.CapacityException;
+import dev.stateless.StaleDataException;
 import dev.stateless.StatelessCache;
 import dev.stateless.Stores;
 import dev.stateless.SyncCache;
 import dev.stateless.annotation.CacheLayer;
+import dev.stateless.annotation.Strategy;
 import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
 import dev.stateless.testing.RedisServerExtension;
@@ -322,6 +324,58 @@ class EdgeStoreIT {
       assertThat(s.call("MULTI")).isEqualTo("+OK\r\n");
       assertThat(s.call("STATELESS.LOCK", "price:l", "t1", "100")).startsWith("-ERR");
     }
+  }
+
+  @Test
+  void aConnectionThatGoesSilent_stopsItsCopiesBeingServed_andRecovers() throws Exception {
+    try (FreezingProxy proxy = new FreezingProxy(node.port())) {
+      SyncCache a = sdk("redis://127.0.0.1:" + proxy.port() + "?timeout=1s");
+      a.set("price:h", "1");
+      await(
+          "a copies the value",
+          () ->
+              "1".equals(a.get("price:h"))
+                  && "1".equals(a.layer(CacheLayer.CLIENT).get("price:h")));
+
+      proxy.freeze(); // no FIN, no RST: a partition, as the node sees none of it
+      lettuce(nodeUri()).set("price:h", "2"); // its push to a is lost in the proxy
+      await(
+          "the copy is no longer trusted",
+          () -> {
+            try {
+              a.layer(CacheLayer.CLIENT).get("price:h");
+              return false;
+            } catch (StaleDataException e) {
+              return true;
+            }
+          });
+
+      proxy.thaw();
+      await(
+          "served again, the new value",
+          () -> {
+            try {
+              return "2".equals(a.get("price:h"));
+            } catch (CacheNetworkException | StaleDataException e) {
+              return false;
+            }
+          });
+    }
+  }
+
+  @Test
+  void aClientFirstWriteOfAKeyOnTheNode_isRefusedWithACode() {
+    SyncCache a = sdk();
+    assertThatThrownBy(() -> a.setWithStrategy("price:cf", "1", Strategy.CLIENT_FIRST))
+        .isInstanceOf(StatelessException.class)
+        .satisfies(
+            e -> {
+              StatelessException s = (StatelessException) e;
+              assertThat(s.code()).isEqualTo("SL105");
+              assertThat(s.getMessage()).contains("price:cf").contains("help:");
+            });
+    assertThat(a.pendingWrites()).isZero();
+    assertThat(lettuce(nodeUri()).get("price:cf")).isNull();
   }
 
   @Test

@@ -138,9 +138,9 @@ public final class Engine implements AutoCloseable {
         }
       }
       routes.build();
-      for (Route r : routes.owners()) {
-        if (r.primaryRemote != null) {
-          r.primaryRemote.checkOwner(r);
+      for (Route r : routes.all()) {
+        if (r.strategy == Strategy.CLIENT_FIRST && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
+          OfflineWrites.checkQueues(r, r.ownerName == null ? "keys nobody owns" : r.ownerName);
         }
       }
       List<String> owners = new ArrayList<>();

@@ -664,6 +664,21 @@ public final class Errors {
         null);
   }
 
+  public static InvalidStateException cannotQueueWrites(String what, String store) {
+    return new InvalidStateException(
+        Diagnostic.error(
+            Code.SL105,
+            "CLIENT_FIRST writes of "
+                + what
+                + " would be queued for "
+                + store
+                + ", which cannot apply queued writes exactly once (that takes Redis's scripts)",
+            "keep CLIENT_FIRST data in Redis (Stores.redis(...)) or in-process, or write it with"
+                + " another strategy",
+            List.of()),
+        null);
+  }
+
   public static InvalidStateException offlineOwnerNotRedis(String key, @Nullable String owner) {
     return new InvalidStateException(
         Diagnostic.error(

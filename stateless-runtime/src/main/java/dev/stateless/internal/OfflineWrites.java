@@ -168,9 +168,21 @@ public final class OfflineWrites {
     return pendingByKey.containsKey(key);
   }
 
+  /**
+   * Refuses (SL105) CLIENT_FIRST writes whose owner's store cannot apply queued writes ({@link
+   * RemoteStore#queuesWrites}): {@code what} names the owner or the key.
+   */
+  static void checkQueues(Route r, String what) {
+    RemoteStore store = r.primaryRemote;
+    if (store != null && !store.queuesWrites()) {
+      throw Errors.cannotQueueWrites(what, store.describe());
+    }
+  }
+
   /** A CLIENT_FIRST set: a pending client entry now, the write queued; true once committed. */
   public CompletableFuture<Boolean> set(
       Route r, String key, Object stored, byte[] bytes, int weight, long ttlNanos) {
+    checkQueues(r, "\"" + key + "\"");
     long px = ttlNanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)) : 0;
     Entry e = new Entry(stored, weight, ttlNanos > 0 ? ttlNanos : Long.MAX_VALUE, r, true, true);
     return enqueue(r, key, OfflineQueue.SET, bytes, px, e).thenApply(had -> true);
@@ -181,6 +193,7 @@ public final class OfflineWrites {
    * with whether this node's client layer held a value (the owner's answer comes later).
    */
   public CompletableFuture<Boolean> del(Route r, String key) {
+    checkQueues(r, "\"" + key + "\"");
     return enqueue(r, key, OfflineQueue.DEL, null, 0, tombstone(r, key));
   }
 

@@ -38,10 +38,13 @@ public interface RemoteStore extends Store {
       boolean mayStartDown);
 
   /**
-   * Refuses, with a coded error when the cache is built, an owner whose values this store cannot
-   * keep (its route's primary is this store). Every owner by default.
+   * Whether this store applies {@code CLIENT_FIRST} writes queued by {@link OfflineWrites} ({@link
+   * #applyQueued}): exactly once and in order. A store that cannot refuses them, when the cache is
+   * built for owners that are {@code CLIENT_FIRST} and at the call for a strategy asked for then.
    */
-  default void checkOwner(Route r) {}
+  default boolean queuesWrites() {
+    return true;
+  }
 
   /** Whether the store has connected (it may start disconnected). */
   boolean connected();

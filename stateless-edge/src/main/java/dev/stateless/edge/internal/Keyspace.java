@@ -2,6 +2,14 @@ package dev.stateless.edge.internal;
 
 import dev.stateless.SetOptions;
 import dev.stateless.StatelessCache;
+import dev.stateless.core.AccessRules;
+import dev.stateless.core.Diagnostic;
+import dev.stateless.core.KeyShape;
+import dev.stateless.core.Manifest;
+import dev.stateless.core.Operation;
+import dev.stateless.core.Rights;
+import dev.stateless.core.StatelessException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +69,30 @@ final class Keyspace {
       return cache;
     }
     return views.computeIfAbsent(user, cache::component);
+  }
+
+  /**
+   * Refuses, as the cache would refuse the call ({@code -NOPERM SL002 ...}), an operation of a key
+   * the connection's user may not do: for the node's own commands that act on a key before any call
+   * of the cache does.
+   */
+  void check(Client client, Operation operation, String key) {
+    view(client); // the default user without rights is refused there
+    String user = client.user();
+    Rights rights = user.equals(Users.DEFAULT) ? allOwners() : cache.manifest().rightsOf(user);
+    List<Diagnostic> problems = AccessRules.check(rights, operation, KeyShape.exact(key), null);
+    if (!problems.isEmpty()) {
+      throw new ReplyException(DataErrors.of(new StatelessException(problems)));
+    }
+  }
+
+  private Rights allOwners() {
+    Manifest m = cache.manifest();
+    return Rights.builder(m)
+        .name("this cache")
+        .actsForAllOwners()
+        .unownedKeysAllowed(m.isEmpty())
+        .build();
   }
 
   /** Runs an edit alone: one {@code atomicUpdate} of the key, in the node's order of its writes. */

@@ -7,6 +7,7 @@ import static dev.stateless.edge.internal.KeyCommands.bulkOrNull;
 import static dev.stateless.edge.internal.KeyCommands.key;
 
 import dev.stateless.SetOptions;
+import dev.stateless.core.Operation;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -34,11 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *       order of its writes.
  * </ul>
  *
- * Leases are this node's: they live in its memory, as the keys they guard do.
+ * Leases are this node's: they live in its memory, as the keys they guard do. Only a user that may
+ * {@code atomicUpdate} the key takes one, for at most {@value #MAX_LEASE_MILLIS} ms.
  */
 final class LeaseCommands implements CommandSet {
   private final Keyspace keyspace;
   private static final int SWEEP_EVERY = 1024;
+
+  /** The longest lease a client may take: an update that dies holds its key no longer. */
+  static final long MAX_LEASE_MILLIS = 60_000;
 
   private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
   private final AtomicLong taken = new AtomicLong();
@@ -101,8 +106,9 @@ final class LeaseCommands implements CommandSet {
 
   private Reply lock(Client c, Request r) {
     String key = key(r, 1);
+    keyspace.check(c, Operation.ATOMIC_UPDATE, key); // before a lease is taken: no rights, none
     byte[] token = r.arg(2);
-    long px = millis(r.arg(3));
+    long px = Math.min(millis(r.arg(3)), MAX_LEASE_MILLIS);
     long now = keyspace.clock().millis();
     sweep(now);
     boolean[] taken = {false};
@@ -153,6 +159,10 @@ final class LeaseCommands implements CommandSet {
               }
               if (l != null && Arrays.equals(l.token(), token)) {
                 leases.remove(key, l); // this update's own lease: done with it
+              }
+              if (write && keepTtl && Arrays.equals(old, value)) {
+                // as the Redis script: nothing written, no invalidation sent, the TTL kept
+                return KeyEdit.Outcome.keep(Reply.array(List.of(Reply.integer(1))));
               }
               return KeyEdit.Outcome.write(
                   write ? value : null, Reply.array(List.of(Reply.integer(1))));

@@ -11,6 +11,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.stateless.StatelessCache;
 import dev.stateless.core.Component;
+import dev.stateless.core.Operation;
 import dev.stateless.internal.StreamedValues;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -44,14 +45,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code STATELESS.STREAMOPEN key}: {@code [version, count, length]} of the key's value, or
  *       nil.
  *   <li>{@code STATELESS.CHUNKGET key version index}: chunk {@code index} of that version, or nil
- *       once it is gone: a version replaced or deleted stays readable for {@link
- *       StreamedValues#GRACE_MILLIS} after its last read, as in Redis.
+ *       once it is gone: the key's current version always, a version replaced or deleted for {@link
+ *       StreamedValues#GRACE_MILLIS} after its last read (at most ten times that after it was
+ *       opened).
  * </ul>
  *
- * Only keys of a {@code @Streaming} owner are taken, by a user who may use the node's keys.
+ * Only keys of a {@code @Streaming} owner are taken; staging needs the right to write the key, and
+ * is bounded as the value is: at most {@link StreamedValues#MAX_CHUNKS} chunks, the owner's {@code
+ * MaxSize}, leases of at most {@link StreamedValues#LEASE_MILLIS}.
  */
 final class StreamCommands implements CommandSet {
   private static final int SWEEP_EVERY = 256;
+
+  /**
+   * The longest an opened version is kept for its readers, however often they read it: a version
+   * replaced meanwhile is gone then (the key's current version is always found).
+   */
+  private static final long MAX_KEPT_MILLIS = 10 * StreamedValues.GRACE_MILLIS;
 
   private final Keyspace keyspace;
 
@@ -64,6 +74,7 @@ final class StreamCommands implements CommandSet {
   private final Cache<String, Open> opened =
       Caffeine.newBuilder()
           .expireAfterAccess(Duration.ofMillis(StreamedValues.GRACE_MILLIS))
+          .expireAfterWrite(Duration.ofMillis(MAX_KEPT_MILLIS))
           .build();
 
   /** The id of each version opened (weak keys: compared by identity, gone with the value). */
@@ -76,6 +87,7 @@ final class StreamCommands implements CommandSet {
   private static final class Staged {
     final String key;
     final Map<Integer, byte[]> chunks = new ConcurrentHashMap<>();
+    final AtomicLong bytes = new AtomicLong();
     volatile long until;
 
     Staged(String key, long until) {
@@ -151,10 +163,20 @@ final class StreamCommands implements CommandSet {
 
   private Reply chunkSet(Client c, Request r) {
     String key = streamingKey(c, r);
+    keyspace.check(c, Operation.STREAM_WRITE, key); // staged memory only for those who may write
     String version = text(r, 2);
     int i = index(r, 3);
+    if (i >= StreamedValues.MAX_CHUNKS) {
+      throw new ReplyException(
+          Reply.error(
+              "ERR SL102 \""
+                  + key
+                  + "\" would have more than "
+                  + StreamedValues.MAX_CHUNKS
+                  + " chunks; help: stream it with a larger chunkSize"));
+    }
     long now = keyspace.clock().millis();
-    long until = now + index(r, 5);
+    long until = now + Math.min(index(r, 5), StreamedValues.LEASE_MILLIS);
     if (stagedWrites.incrementAndGet() % SWEEP_EVERY == 0) {
       staged.values().removeIf(s -> s.until <= now);
     }
@@ -164,8 +186,31 @@ final class StreamCommands implements CommandSet {
           Reply.error("ERR version " + version + " is a write of another key"));
     }
     s.until = Math.max(s.until, until);
-    s.chunks.put(i, r.arg(4));
+    byte[] chunk = r.arg(4);
+    byte[] before = s.chunks.put(i, chunk);
+    long staged = s.bytes.addAndGet(chunk.length - (before == null ? 0 : before.length));
+    long max = maxBytes(c, key);
+    if (max > 0 && staged > max) {
+      staged(version, s);
+      throw new ReplyException(
+          Reply.error(
+              "ERR SL102 the streamed value of \""
+                  + key
+                  + "\" is over its owner's @MaxSize of "
+                  + max
+                  + " bytes; help: write a smaller value, or raise @MaxSize"));
+    }
     return Reply.OK;
+  }
+
+  /** Drops a write's staged chunks. */
+  private void staged(String version, Staged s) {
+    staged.remove(version, s);
+  }
+
+  /** The owner's {@code @MaxSize} in bytes, 0 for none. */
+  private long maxBytes(Client c, String key) {
+    return keyspace.view(c).manifest().ownerOf(key).map(o -> o.maxSizeBytes().orElse(0)).orElse(0L);
   }
 
   private Reply chunkRenew(Client c, Request r) {
@@ -174,7 +219,7 @@ final class StreamCommands implements CommandSet {
     if (s == null || !s.key.equals(key) || s.until <= keyspace.clock().millis()) {
       return Reply.integer(0);
     }
-    s.until = keyspace.clock().millis() + index(r, 5);
+    s.until = keyspace.clock().millis() + Math.min(index(r, 5), StreamedValues.LEASE_MILLIS);
     return Reply.integer(s.chunks.size());
   }
 
@@ -194,7 +239,8 @@ final class StreamCommands implements CommandSet {
     String version = text(r, 2);
     int count = index(r, 3);
     Staged s = staged.get(version);
-    List<InputStream> parts = new ArrayList<>(count);
+    // at most the chunks staged: a count alone allocates nothing
+    List<InputStream> parts = new ArrayList<>(Math.min(count, s == null ? 0 : s.chunks.size()));
     for (int i = 0; i < count; i++) {
       byte[] chunk =
           s == null || !s.key.equals(key) || s.until <= keyspace.clock().millis()
@@ -241,11 +287,24 @@ final class StreamCommands implements CommandSet {
 
   private Reply chunkGet(Client c, Request r) {
     String key = streamingKey(c, r);
-    Open o = opened.getIfPresent(text(r, 2));
+    String version = text(r, 2);
     int i = index(r, 3);
-    if (o == null || !o.key().equals(key) || i >= o.value().chunks.size()) {
-      return Reply.NULL_BULK;
+    Open o = opened.getIfPresent(version);
+    if (o != null && o.key().equals(key)) {
+      return chunk(o.value(), i);
     }
-    return Reply.bulk(o.value().chunks.get(i));
+    // Not kept (a long read): still readable while it is the key's current value, as in Redis.
+    return Reply.later(
+        keyspace.view(c).stream(key)
+            .thenApply(
+                in ->
+                    in instanceof StreamedValues.Opened cur
+                            && version.equals(ids.getIfPresent(cur.value()))
+                        ? chunk(cur.value(), i)
+                        : Reply.NULL_BULK));
+  }
+
+  private static Reply chunk(StreamedValues.Chunks value, int i) {
+    return i < value.chunks.size() ? Reply.bulk(value.chunks.get(i)) : Reply.NULL_BULK;
   }
 }

@@ -202,7 +202,7 @@ final class TransactionCommands implements CommandSet {
                   if (dirty) {
                     return CompletableFuture.completedFuture(null);
                   }
-                  return runData(java.util.Objects.requireNonNull(view), queued, watched, all);
+                  return runData(c, java.util.Objects.requireNonNull(view), queued, watched, all);
                 })
             .thenComposeAsync(
                 dataReplies ->
@@ -217,6 +217,7 @@ final class TransactionCommands implements CommandSet {
    * writes: their replies, or null when a watched key holds another value.
    */
   private CompletableFuture<@Nullable List<Reply>> runData(
+      Client c,
       StatelessCache view,
       List<MultiState.Queued> queued,
       Map<String, byte[]> watched,
@@ -245,10 +246,20 @@ final class TransactionCommands implements CommandSet {
                 tx.load(key, value, ttls.get(i).join());
               }
               List<Reply> replies = new ArrayList<>();
+              ClientTracking tracking = c.tracking();
               for (MultiState.Queued q : queued) {
                 TransactionalCommand t = q.spec().transactional();
                 if (t != null) {
-                  replies.add(t.apply(q.request(), tx));
+                  // A read inside EXEC is tracked as one outside it (as Redis 7.4 does).
+                  boolean read = q.spec().flags().contains(CommandFlag.READONLY);
+                  if (read && tracking != null) {
+                    tracking.before(c, q.spec(), q.request());
+                  }
+                  Reply reply = t.apply(q.request(), tx);
+                  if (read && tracking != null) {
+                    tracking.after(q.spec(), reply);
+                  }
+                  replies.add(reply);
                 }
               }
               Set<String> written = tx.written();

@@ -1,11 +1,6 @@
 package dev.stateless.internal.redis;
 
-import dev.stateless.InvalidStateException;
 import dev.stateless.SetOptions;
-import dev.stateless.annotation.CacheLayer;
-import dev.stateless.annotation.Strategy;
-import dev.stateless.core.Code;
-import dev.stateless.core.Diagnostic;
 import dev.stateless.core.KeyPattern;
 import dev.stateless.core.Literals;
 import dev.stateless.internal.Errors;
@@ -13,7 +8,6 @@ import dev.stateless.internal.Futures;
 import dev.stateless.internal.InvalidationListener;
 import dev.stateless.internal.OfflineQueue;
 import dev.stateless.internal.RemoteStore;
-import dev.stateless.internal.Route;
 import dev.stateless.internal.StreamedValues;
 import dev.stateless.internal.Threads;
 import dev.stateless.internal.TtlValue;
@@ -50,10 +44,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -70,16 +67,17 @@ import org.jspecify.annotations.Nullable;
  * connection of their own, one at a time.
  *
  * <p><b>Invalidations</b> are the node's client tracking: the command connection runs {@code CLIENT
- * TRACKING ON BCAST NOLOOP}, so the node pushes every key another client changes (another SDK node,
- * redis-cli, the node's own upstream) and none this connection wrote; a push with no keys (the node
- * lost what it tracked) drops every copy. A connection that fails stops the store: every call fails
- * fast with SL100 and no copy filled meanwhile is installed ({@link
- * InvalidationListener#onInterrupted}); a new connection, tracking again, drops every copy made
- * before (nothing proves them fresh) and then serves calls again.
+ * TRACKING ON BCAST}, so the node pushes every key any client changes (another SDK node, redis-cli,
+ * the node's own upstream, this connection too); a push with no keys (the node lost what it
+ * tracked) drops every copy. A PING every second proves the connection and its pushes alive: copies
+ * are trusted only while one was answered lately. A connection that fails (or a PING that goes
+ * unanswered for the timeout) stops the store: every call fails fast with SL100, every copy is
+ * dropped and no fill in flight installs its copy; a new connection, tracking again, drops every
+ * copy made meanwhile and then serves calls again.
  *
  * <p>{@code @Streaming} values go a chunk at a time through the node's {@code STATELESS.CHUNK*} and
  * {@code STATELESS.STREAM*} commands, as they go to Redis through chunk keys and scripts. What the
- * node cannot keep is refused when the cache is built ({@link #checkOwner}): {@code CLIENT_FIRST}
+ * node cannot keep is refused when the cache is built ({@link #queuesWrites}): {@code CLIENT_FIRST}
  * owners' queued writes need Redis's scripts. The node keeps no versions (every copy's is 0). An
  * {@code atomicUpdate}'s compare-and-set and its lease on a key are the node's own commands, {@code
  * STATELESS.CAS} and {@code STATELESS.LOCK} ({@code docs/edge.md}), each one step on the node as
@@ -88,6 +86,9 @@ import org.jspecify.annotations.Nullable;
 public final class EdgeNodeStore implements RemoteStore {
   private static final Logger LOG = System.getLogger(EdgeNodeStore.class.getName());
   private static final long MAX_RECONNECT_BACKOFF_MILLIS = 1000;
+
+  /** How often the command connection is PINGed. */
+  private static final long PING_MILLIS = 1000;
 
   /** WATCH/EXEC rounds a bounded increment tries before it fails with SL103. */
   private static final int INCREMENT_ATTEMPTS = 100;
@@ -118,6 +119,27 @@ public final class EdgeNodeStore implements RemoteStore {
 
   /** Where scans and pattern deletes wait for their pages (never an I/O thread). */
   private final ExecutorService scans;
+
+  /** Sends the PINGs that prove the command connection (and its pushes) alive. */
+  private final ScheduledExecutorService pinger;
+
+  /** When the last PING was answered ({@link System#nanoTime}). */
+  private volatile long lastPong;
+
+  /** How long after the last PONG copies are still trusted: two PINGs and a timeout. */
+  private final long liveNanos;
+
+  /** The node's longest bulk string; Redis's default until the node says. */
+  private volatile long maxBulk = RedisStore.MAX_BULK_BYTES;
+
+  /** The transaction operations not yet run: failed, not dropped, if the store closes first. */
+  private final Map<Long, CompletableFuture<?>> pendingTransactions = new ConcurrentHashMap<>();
+
+  private final java.util.concurrent.atomic.AtomicLong transactionIds =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** The PINGs' schedule; null until connect. */
+  private java.util.concurrent.@Nullable ScheduledFuture<?> pings;
 
   /** The command connection (tracking pushes arrive on it) and the transaction connection. */
   private record Connections(
@@ -158,6 +180,10 @@ public final class EdgeNodeStore implements RemoteStore {
     this.transactions = Threads.single("stateless-edge-transactions");
     this.reconnects = Threads.single("stateless-edge-reconnect");
     this.scans = Threads.cached("stateless-edge-scan");
+    this.pinger =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            Threads.named("stateless-edge-ping"));
+    this.liveNanos = TimeUnit.MILLISECONDS.toNanos(2 * PING_MILLIS) + timeout.toNanos();
   }
 
   @Override
@@ -165,21 +191,10 @@ public final class EdgeNodeStore implements RemoteStore {
     return description;
   }
 
+  /** The node cannot apply queued CLIENT_FIRST writes exactly once: they are refused. */
   @Override
-  public void checkOwner(Route r) {
-    if (r.strategy == Strategy.CLIENT_FIRST && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
-      throw unsupported(
-          "CLIENT_FIRST component \""
-              + r.ownerName
-              + "\" would drain its queued writes into "
-              + description
-              + ", which cannot apply them exactly once (that needs Redis's scripts)",
-          "keep CLIENT_FIRST owners in Redis (Stores.redis(...)) or in-process");
-    }
-  }
-
-  private static InvalidStateException unsupported(String message, String help) {
-    return new InvalidStateException(Diagnostic.error(Code.SL105, message, help, List.of()), null);
+  public boolean queuesWrites() {
+    return false;
   }
 
   @Override
@@ -201,7 +216,7 @@ public final class EdgeNodeStore implements RemoteStore {
             .autoReconnect(false) // this class reconnects: tracking first, then the calls
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
             .build());
     c.addListener(
         new RedisConnectionStateListener() {
@@ -218,8 +233,11 @@ public final class EdgeNodeStore implements RemoteStore {
         });
     this.client = c;
     try {
-      open = openConnections();
+      Connections first = openConnections();
+      open = first;
       everConnected = true;
+      checkStillOpen(first);
+      startPinging();
       return true;
     } catch (RuntimeException e) {
       lastFailure = e;
@@ -228,8 +246,10 @@ public final class EdgeNodeStore implements RemoteStore {
         transactions.shutdownNow();
         reconnects.shutdownNow();
         scans.shutdownNow();
+        pinger.shutdownNow();
         throw Errors.unreachable(description, e);
       }
+      startPinging();
       reconnectSoon();
       return false;
     }
@@ -248,15 +268,78 @@ public final class EdgeNodeStore implements RemoteStore {
     }
     Connections both = new Connections(commands, tx);
     try {
+      // Not NOLOOP: the node would hold back a push for a key while this connection's write of it
+      // is in flight, and a conditional write that then fails would leave the copy undropped.
+      // Pushes of this node's own writes only drop copies once more.
       if (listener != null) {
         commands.addListener(this::onPush);
-        commands.sync().clientTracking(TrackingArgs.Builder.enabled().bcast().noloop());
+        commands.sync().clientTracking(TrackingArgs.Builder.enabled().bcast());
       }
+      maxBulk = maxBulk(commands);
+      lastPong = System.nanoTime();
     } catch (RuntimeException e) {
       both.close();
       throw e;
     }
     return both;
+  }
+
+  /**
+   * The node's {@code proto-max-bulk-len}: a longer value would make it close the connection (every
+   * call on it would fail); Redis's 512 MB when the node does not say.
+   */
+  private static long maxBulk(StatefulRedisConnection<String, byte[]> c) {
+    try {
+      Map<String, String> config = c.sync().configGet("proto-max-bulk-len");
+      String v = config.get("proto-max-bulk-len");
+      return v == null ? RedisStore.MAX_BULK_BYTES : Long.parseLong(v);
+    } catch (RuntimeException e) {
+      return RedisStore.MAX_BULK_BYTES;
+    }
+  }
+
+  /**
+   * A pair published while it failed: its disconnect found {@code open} not yet set and was let go,
+   * so nothing else would notice.
+   */
+  private void checkStillOpen(Connections c) {
+    if (!c.commands().isOpen() || !c.transactions().isOpen()) {
+      lost(c, null);
+    }
+  }
+
+  private void startPinging() {
+    pings =
+        pinger.scheduleWithFixedDelay(this::ping, PING_MILLIS, PING_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Every {@value #PING_MILLIS} ms: a PING on the command connection, whose reply comes after every
+   * push sent before it (one connection, in order). A half-open connection (a partition, a host
+   * gone, an idle connection dropped by a firewall) sends no disconnect: without a reply within the
+   * timeout the connection is taken for lost.
+   */
+  private void ping() {
+    Connections c = open;
+    if (c == null) {
+      return;
+    }
+    CompletableFuture<String> pong;
+    try {
+      pong = c.commands().async().ping().toCompletableFuture();
+    } catch (RuntimeException e) {
+      lost(c, e); // a task that throws would never be scheduled again
+      return;
+    }
+    Futures.whenDone(
+        pong.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
+        (v, t) -> {
+          if (t == null) {
+            lastPong = System.nanoTime();
+          } else {
+            lost(c, t);
+          }
+        });
   }
 
   /** A tracking push: the keys another client changed, or none (drop everything). */
@@ -268,15 +351,32 @@ public final class EdgeNodeStore implements RemoteStore {
     List<Object> content = push.getContent(b -> StringCodec.UTF8.decodeKey(b));
     Object keys = content.size() > 1 ? content.get(1) : null;
     if (keys instanceof List<?> list) {
-      for (Object k : list) {
-        l.onKey(null, String.valueOf(k));
+      try {
+        for (Object k : list) {
+          l.onKey(null, String.valueOf(k));
+        }
+        return;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "an invalidation from " + description + " failed; dropping all", e);
       }
-    } else {
-      dropEverything(l);
+    }
+    dropEverything(l);
+  }
+
+  /**
+   * Drops every copy: at once, no fill in flight may install its copy ({@link
+   * InvalidationListener#onInterrupted}); the walk of the entries runs off the I/O thread.
+   */
+  private void dropEverything(InvalidationListener l) {
+    l.onInterrupted();
+    try {
+      scans.execute(() -> dropAll(l));
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // closing: the cache's copies go with it
     }
   }
 
-  private void dropEverything(InvalidationListener l) {
+  private void dropAll(InvalidationListener l) {
     for (String owner : owners) {
       l.onLost(owner, 1);
     }
@@ -294,7 +394,9 @@ public final class EdgeNodeStore implements RemoteStore {
     lastFailure = why != null ? why : new java.io.IOException("connection to the node closed");
     InvalidationListener l = listener;
     if (l != null) {
-      l.onInterrupted(); // no fill read before now may install its copy
+      // No fill read before now may install its copy, and no copy is served from now: nothing
+      // would tell this node of a change (server-owned copies filled from the node included).
+      dropEverything(l);
     }
     was.close();
     if (!closing) {
@@ -323,7 +425,7 @@ public final class EdgeNodeStore implements RemoteStore {
           Connections fresh = openConnections();
           InvalidationListener l = listener;
           if (l != null) {
-            dropEverything(l); // what changed while nothing was tracked is not known
+            dropAll(l); // what changed while nothing was tracked is not known
             l.onResumed();
           }
           synchronized (this) {
@@ -333,6 +435,7 @@ public final class EdgeNodeStore implements RemoteStore {
             }
             open = fresh;
           }
+          checkStillOpen(fresh);
           everConnected = true;
           lastFailure = null;
           LOG.log(Level.INFO, "connected to {0}", description);
@@ -356,10 +459,13 @@ public final class EdgeNodeStore implements RemoteStore {
     return everConnected;
   }
 
-  /** Whether calls are served and every key is tracked right now. */
+  /**
+   * Whether calls are served and every key is tracked right now: connected, and the last PING
+   * answered recently (every push sent before it has arrived).
+   */
   @Override
   public boolean live() {
-    return open != null;
+    return open != null && System.nanoTime() - lastPong < liveNanos;
   }
 
   /** The node tells its clients of every write itself (tracking); nothing is published here. */
@@ -373,20 +479,22 @@ public final class EdgeNodeStore implements RemoteStore {
     return timeout;
   }
 
+  /** The node's {@code proto-max-bulk-len} (read on each connect). */
   @Override
   public long maxValueBytes() {
-    return RedisStore.MAX_BULK_BYTES;
+    return maxBulk;
   }
 
   @Override
   public void checkFits(String key, long valueBytes) {
-    if (valueBytes > RedisStore.MAX_BULK_BYTES) {
-      throw Errors.valueTooLargeForStore(key, valueBytes, RedisStore.MAX_BULK_BYTES, description);
+    long max = maxBulk;
+    if (valueBytes > max) {
+      throw Errors.valueTooLargeForStore(key, valueBytes, max, description);
     }
-    if (key.length() > RedisStore.MAX_BULK_BYTES / 3) {
+    if (key.length() > max / 3) {
       long bytes = Literals.utf8Length(key);
-      if (bytes > RedisStore.MAX_BULK_BYTES) {
-        throw Errors.keyTooLargeForStore(key, bytes, RedisStore.MAX_BULK_BYTES, description);
+      if (bytes > max) {
+        throw Errors.keyTooLargeForStore(key, bytes, max, description);
       }
     }
   }
@@ -430,6 +538,9 @@ public final class EdgeNodeStore implements RemoteStore {
   private <T> CompletableFuture<T> transaction(
       Function<RedisCommands<String, byte[]>, T> operation) {
     CompletableFuture<T> out = new CompletableFuture<>();
+    long id = transactionIds.incrementAndGet();
+    pendingTransactions.put(id, out);
+    Futures.whenDone(out, (v, t) -> pendingTransactions.remove(id));
     try {
       transactions.execute(
           () -> {
@@ -884,8 +995,13 @@ public final class EdgeNodeStore implements RemoteStore {
       c = open;
       open = null;
     }
+    java.util.concurrent.ScheduledFuture<?> p = pings;
+    if (p != null) {
+      p.cancel(false);
+    }
     reconnects.shutdownNow();
     scans.shutdownNow();
+    pinger.shutdownNow();
     transactions.shutdown();
     try {
       if (!transactions.awaitTermination(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
@@ -893,6 +1009,9 @@ public final class EdgeNodeStore implements RemoteStore {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    for (CompletableFuture<?> f : pendingTransactions.values()) {
+      f.completeExceptionally(Errors.closed()); // never run: the caller is told
     }
     if (c != null) {
       c.close();
