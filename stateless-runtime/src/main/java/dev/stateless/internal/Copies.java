@@ -1,6 +1,9 @@
 package dev.stateless.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.stateless.annotation.CacheLayer;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +22,22 @@ public final class Copies {
 
   /** How long an "absent" marker is kept after a read found no value; 0: none kept. */
   private final long negativeNanos;
+
+  /**
+   * Keys changed in their owner's layer that a remote layer nearer to it, which keeps copies (an
+   * edge node reading through to the owner), may not have caught up with yet: reads skip that layer
+   * for them ({@link #behind}) until it tells of the change itself ({@link #caughtUp}), or for
+   * {@value #BEHIND_SECONDS} s at most. Else a read right after a write could fill this node's copy
+   * with the value before it, from a node that has not applied the owner's event yet.
+   */
+  private final Cache<String, Boolean> behind =
+      Caffeine.newBuilder()
+          .expireAfterWrite(Duration.ofSeconds(BEHIND_SECONDS))
+          .maximumSize(BEHIND_MAX_KEYS)
+          .build();
+
+  static final int BEHIND_SECONDS = 30;
+  private static final long BEHIND_MAX_KEYS = 100_000;
 
   /** Told of each key dropped here, after the drop: every write's, every received event's. */
   private volatile KeyChangeListener changes = KeyChangeListener.NONE;
@@ -128,6 +147,31 @@ public final class Copies {
    * invalidation was about.
    */
   public void drop(Route r, CacheLayer target, String key) {
+    for (int l = 0; l < target.ordinal(); l++) {
+      if (r.regions[l] == null && r.copies[l]) { // a remote layer that keeps copies of the key
+        behind.put(key, Boolean.TRUE);
+        break;
+      }
+    }
+    dropHere(r, target, key);
+  }
+
+  /**
+   * A remote layer that keeps copies (an edge node) changed the key itself, so it has caught up
+   * with the key's changes: drops the key's copies here as {@link #drop} does, and reads may go
+   * through that layer again.
+   */
+  public void caughtUp(Route r, String key) {
+    dropHere(r, r.primary, key);
+    behind.invalidate(key);
+  }
+
+  /** Whether reads of the key skip the remote layers that keep copies ({@link #behind}). */
+  boolean behind(String key) {
+    return behind.getIfPresent(key) != null;
+  }
+
+  private void dropHere(Route r, CacheLayer target, String key) {
     generations.dropping(
         key,
         () -> {

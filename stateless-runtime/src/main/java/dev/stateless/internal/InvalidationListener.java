@@ -7,6 +7,14 @@ public interface InvalidationListener {
   /** Another node wrote or deleted a key. */
   void onKey(@Nullable String owner, String key);
 
+  /**
+   * A store that keeps copies of keys owned farther away (an edge node) tells of a key changed
+   * there: it has caught up with the key's changes.
+   */
+  default void onCopyHolderKey(String key) {
+    onKey(null, key);
+  }
+
   /** Another node invalidated a pattern. */
   void onPattern(@Nullable String owner, String pattern);
 

@@ -209,6 +209,12 @@ public final class Invalidations implements InvalidationListener {
   }
 
   @Override
+  public void onCopyHolderKey(String key) {
+    metrics.invalidationsReceived.increment();
+    copies.caughtUp(routes.route(key), key);
+  }
+
+  @Override
   public void onPattern(@Nullable String owner, String pattern) {
     metrics.invalidationsReceived.increment();
     KeyPattern p;

@@ -193,6 +193,10 @@ public final class Reads {
           r, key, layer, e.value, e.weight, remainingNanos(r, layer, key), e.version, token);
       return CompletableFuture.completedFuture(e.value);
     }
+    if (layer < r.primary.ordinal() && copies.behind(key)) {
+      // it may not have applied the owner's latest change of the key yet: read the owner's layer
+      return loadFrom(r, key, layer + 1, token);
+    }
     // a present layer without an in-process region is remote
     RemoteStore remote = Objects.requireNonNull(layers.remote(layer), "remote");
     boolean fills = false;

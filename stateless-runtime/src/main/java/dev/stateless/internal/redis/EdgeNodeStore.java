@@ -353,7 +353,7 @@ public final class EdgeNodeStore implements RemoteStore {
     if (keys instanceof List<?> list) {
       try {
         for (Object k : list) {
-          l.onKey(null, String.valueOf(k));
+          l.onCopyHolderKey(String.valueOf(k));
         }
         return;
       } catch (RuntimeException e) {
