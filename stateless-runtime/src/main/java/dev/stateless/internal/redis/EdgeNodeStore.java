@@ -2,7 +2,6 @@ package dev.stateless.internal.redis;
 
 import dev.stateless.SetOptions;
 import dev.stateless.core.KeyPattern;
-import dev.stateless.core.Literals;
 import dev.stateless.internal.Errors;
 import dev.stateless.internal.Futures;
 import dev.stateless.internal.InvalidationListener;
@@ -487,16 +486,7 @@ public final class EdgeNodeStore implements RemoteStore {
 
   @Override
   public void checkFits(String key, long valueBytes) {
-    long max = maxBulk;
-    if (valueBytes > max) {
-      throw Errors.valueTooLargeForStore(key, valueBytes, max, description);
-    }
-    if (key.length() > max / 3) {
-      long bytes = Literals.utf8Length(key);
-      if (bytes > max) {
-        throw Errors.keyTooLargeForStore(key, bytes, max, description);
-      }
-    }
+    RedisStore.checkFits(key, valueBytes, maxBulk, description);
   }
 
   @Override
@@ -773,9 +763,7 @@ public final class EdgeNodeStore implements RemoteStore {
   @Override
   public CompletableFuture<Long> unlock(String key, String token) {
     checkFits(key, 0);
-    CommandArgs<String, byte[]> a =
-        new CommandArgs<>(RedisConnection.CODEC).addKey(key).add(RedisStore.utf8(token));
-    return call(c -> c.dispatch(NodeCommand.UNLOCK, new IntegerOutput<>(RedisConnection.CODEC), a));
+    return integer(NodeCommand.UNLOCK, key, token);
   }
 
   /** MULTI, a SET or DEL per key, EXEC: the node applies them as one atomic batch. */
@@ -949,26 +937,12 @@ public final class EdgeNodeStore implements RemoteStore {
   @Override
   public CompletableFuture<Long> renewChunks(
       String key, String version, int first, int last, long leaseMillis) {
-    CommandArgs<String, byte[]> a =
-        new CommandArgs<>(RedisConnection.CODEC)
-            .addKey(key)
-            .add(RedisStore.utf8(version))
-            .add(first)
-            .add(last)
-            .add(leaseMillis);
-    return call(
-        c -> c.dispatch(NodeCommand.CHUNK_RENEW, new IntegerOutput<>(RedisConnection.CODEC), a));
+    return integer(NodeCommand.CHUNK_RENEW, key, version, first, last, leaseMillis);
   }
 
   @Override
   public CompletableFuture<Long> unlinkChunks(String key, String version, int count) {
-    CommandArgs<String, byte[]> a =
-        new CommandArgs<>(RedisConnection.CODEC)
-            .addKey(key)
-            .add(RedisStore.utf8(version))
-            .add(count);
-    return call(
-        c -> c.dispatch(NodeCommand.CHUNK_UNLINK, new IntegerOutput<>(RedisConnection.CODEC), a));
+    return integer(NodeCommand.CHUNK_UNLINK, key, version, count);
   }
 
   /**
@@ -978,13 +952,18 @@ public final class EdgeNodeStore implements RemoteStore {
   @Override
   public CompletableFuture<Long> swapStream(
       String key, @Nullable String owner, byte[] pointer, long px, String version, int count) {
+    return integer(NodeCommand.STREAM_SWAP, key, version, count);
+  }
+
+  /** A node command of a key, a text and numbers, answering an integer. */
+  private CompletableFuture<Long> integer(
+      NodeCommand command, String key, String text, long... numbers) {
     CommandArgs<String, byte[]> a =
-        new CommandArgs<>(RedisConnection.CODEC)
-            .addKey(key)
-            .add(RedisStore.utf8(version))
-            .add(count);
-    return call(
-        c -> c.dispatch(NodeCommand.STREAM_SWAP, new IntegerOutput<>(RedisConnection.CODEC), a));
+        new CommandArgs<>(RedisConnection.CODEC).addKey(key).add(RedisStore.utf8(text));
+    for (long n : numbers) {
+      a.add(n);
+    }
+    return call(c -> c.dispatch(command, new IntegerOutput<>(RedisConnection.CODEC), a));
   }
 
   @Override

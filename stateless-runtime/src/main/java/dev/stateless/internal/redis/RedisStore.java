@@ -494,18 +494,21 @@ public final class RedisStore implements RemoteStore {
 
   @Override
   public void checkFits(String key, long valueBytes) {
-    if (valueBytes > MAX_BULK_BYTES) {
-      throw Errors.valueTooLargeForStore(key, valueBytes, MAX_BULK_BYTES, description);
-    }
-    checkKey(key);
+    checkFits(key, valueBytes, MAX_BULK_BYTES, description);
   }
 
-  /** A key Redis takes: at most {@link #MAX_BULK_BYTES} in UTF-8 (at most 3 bytes a char). */
-  private void checkKey(String key) {
-    if (key.length() > MAX_BULK_BYTES / 3) {
+  /**
+   * Refuses a key or value (encoded) longer than {@code max} bytes, the server's longest bulk
+   * string, before anything is sent (SL102).
+   */
+  static void checkFits(String key, long valueBytes, long max, String store) {
+    if (valueBytes > max) {
+      throw Errors.valueTooLargeForStore(key, valueBytes, max, store);
+    }
+    if (key.length() > max / 3) { // at most 3 bytes a char: shorter keys fit
       long bytes = Literals.utf8Length(key);
-      if (bytes > MAX_BULK_BYTES) {
-        throw Errors.keyTooLargeForStore(key, bytes, MAX_BULK_BYTES, description);
+      if (bytes > max) {
+        throw Errors.keyTooLargeForStore(key, bytes, max, store);
       }
     }
   }
@@ -536,7 +539,7 @@ public final class RedisStore implements RemoteStore {
 
   @Override
   public CompletableFuture<byte[]> get(String key) {
-    checkKey(key);
+    checkFits(key, 0);
     CompletableFuture<byte[]> value = new CompletableFuture<>();
     return hold(new HeldGet(key, value), value);
   }
@@ -918,12 +921,12 @@ public final class RedisStore implements RemoteStore {
 
   @Override
   public CompletableFuture<Long> pttl(String key) {
-    checkKey(key);
+    checkFits(key, 0);
     return call(a -> a.pttl(key));
   }
 
   public CompletableFuture<Boolean> exists(String key) {
-    checkKey(key);
+    checkFits(key, 0);
     return call(a -> a.exists(key)).thenApply(n -> n > 0);
   }
 
@@ -1095,7 +1098,7 @@ public final class RedisStore implements RemoteStore {
   private <T> CompletableFuture<T> script(
       Script s, ScriptOutputType type, String[] keys, byte[]... args) {
     for (String k : keys) {
-      checkKey(k);
+      checkFits(k, 0);
     }
     CompletableFuture<T> reply = transport.script(s, type, keys, args);
     if (cluster && RedisScripts.WRITES.contains(s)) {
