@@ -1,0 +1,406 @@
+package dev.stateless.spring;
+
+import dev.stateless.annotation.Strategy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
+
+/**
+ * The {@code stateless.*} properties from which {@link StatelessAutoConfiguration} builds the
+ * {@link dev.stateless.StatelessCache} bean. Every layer left unset is in-process; a bad value
+ * fails the application's start with the SDK's coded error ({@code SL012} for a malformed size or
+ * TTL, {@code SL013} for an unknown component, ...). The reference, with examples: {@code
+ * docs/spring.md}.
+ *
+ * <pre>{@code
+ * stateless:
+ *   manifest:
+ *     class-name: com.example.AppCache
+ *   server:
+ *     uri: redis://redis.internal:6379
+ *   components:
+ *     users:
+ *       ttl: 10m
+ * }</pre>
+ *
+ * <p>Not thread-safe: bound once by Spring at startup.
+ */
+@ConfigurationProperties("stateless")
+public class StatelessProperties {
+  private final ManifestProperties manifest = new ManifestProperties();
+  private final ServerProperties server = new ServerProperties();
+  private final EdgeProperties edge = new EdgeProperties();
+  private final ClientProperties client = new ClientProperties();
+  private final Map<String, ComponentProperties> components = new LinkedHashMap<>();
+  private @Nullable Strategy strategy;
+  private @Nullable Path offlineQueue;
+  private double ttlJitter;
+  private @Nullable Duration negativeCaching;
+  private @Nullable Duration closeTimeout;
+
+  /** Creates the properties with every value unset. */
+  public StatelessProperties() {}
+
+  /**
+   * Returns where the manifest comes from.
+   *
+   * @return the manifest's properties
+   */
+  public ManifestProperties getManifest() {
+    return manifest;
+  }
+
+  /**
+   * Returns the server layer's properties.
+   *
+   * @return the server layer's properties
+   */
+  public ServerProperties getServer() {
+    return server;
+  }
+
+  /**
+   * Returns the edge layer's properties.
+   *
+   * @return the edge layer's properties
+   */
+  public EdgeProperties getEdge() {
+    return edge;
+  }
+
+  /**
+   * Returns the client layer's properties.
+   *
+   * @return the client layer's properties
+   */
+  public ClientProperties getClient() {
+    return client;
+  }
+
+  /**
+   * Returns the per-component overrides of the manifest's {@code @Ttl} and {@code @MaxSize}, by
+   * component name ({@code stateless.components.users.ttl=10m}); per environment through Spring
+   * profiles ({@code application-prod.yml}).
+   *
+   * @return the overrides, by component name
+   */
+  public Map<String, ComponentProperties> getComponents() {
+    return components;
+  }
+
+  /**
+   * Returns the strategy of keys whose component names none ({@code @UseStrategy}).
+   *
+   * @return the default strategy, or {@code null} for {@link Strategy#DEFAULT}
+   */
+  public @Nullable Strategy getStrategy() {
+    return strategy;
+  }
+
+  /**
+   * Sets the strategy of keys whose component names none ({@code client-first}, {@code
+   * global-consistent}, ...).
+   *
+   * @param strategy the default strategy
+   */
+  public void setStrategy(@Nullable Strategy strategy) {
+    this.strategy = strategy;
+  }
+
+  /**
+   * Returns the file of the durable {@code CLIENT_FIRST} offline queue.
+   *
+   * @return the file, or {@code null} for a queue in memory
+   */
+  public @Nullable Path getOfflineQueue() {
+    return offlineQueue;
+  }
+
+  /**
+   * Sets the file of the durable {@code CLIENT_FIRST} offline queue, created when missing (see
+   * {@code StatelessCache.Builder.offlineQueue}).
+   *
+   * @param offlineQueue the file
+   */
+  public void setOfflineQueue(@Nullable Path offlineQueue) {
+    this.offlineQueue = offlineQueue;
+  }
+
+  /**
+   * Returns the largest part of a TTL cut off at random, so entries written together do not all
+   * expire together.
+   *
+   * @return 0 (off, the default) or a fraction in (0, 1)
+   */
+  public double getTtlJitter() {
+    return ttlJitter;
+  }
+
+  /**
+   * Sets the largest part of a TTL cut off at random: 0 (off) or a fraction in (0, 1), such as
+   * {@code 0.1}.
+   *
+   * @param ttlJitter the fraction
+   */
+  public void setTtlJitter(double ttlJitter) {
+    this.ttlJitter = ttlJitter;
+  }
+
+  /**
+   * Returns how long a miss is remembered in the in-process layers.
+   *
+   * @return the time, or {@code null} when misses are not cached (the default)
+   */
+  public @Nullable Duration getNegativeCaching() {
+    return negativeCaching;
+  }
+
+  /**
+   * Sets how long a miss is remembered in the in-process layers where the key's copies may live
+   * ({@code 5s}); positive.
+   *
+   * @param negativeCaching the time
+   */
+  public void setNegativeCaching(@Nullable Duration negativeCaching) {
+    this.negativeCaching = negativeCaching;
+  }
+
+  /**
+   * Returns how long closing the cache at shutdown waits for the offline queue to drain.
+   *
+   * @return the time, or {@code null} for the SDK's default (10 seconds)
+   */
+  public @Nullable Duration getCloseTimeout() {
+    return closeTimeout;
+  }
+
+  /**
+   * Sets how long closing the cache at shutdown waits for the {@code CLIENT_FIRST} offline queue to
+   * drain ({@code 30s}); zero to not wait.
+   *
+   * @param closeTimeout the time
+   */
+  public void setCloseTimeout(@Nullable Duration closeTimeout) {
+    this.closeTimeout = closeTimeout;
+  }
+
+  /** Where the manifest comes from: a {@code @CacheManifest} class or a manifest file. */
+  public static class ManifestProperties {
+    private @Nullable String className;
+    private @Nullable Resource file;
+
+    /** Creates the properties with nothing set. */
+    public ManifestProperties() {}
+
+    /**
+     * Returns the fully qualified name of the {@code @CacheManifest} class.
+     *
+     * @return the class name, or {@code null}
+     */
+    public @Nullable String getClassName() {
+      return className;
+    }
+
+    /**
+     * Sets the fully qualified name of the {@code @CacheManifest} class ({@code
+     * com.example.AppCache}). At most one of this and {@code file}; with neither the cache has no
+     * manifest and allows every key.
+     *
+     * @param className the class name
+     */
+    public void setClassName(@Nullable String className) {
+      this.className = className;
+    }
+
+    /**
+     * Returns the manifest file.
+     *
+     * @return the file, or {@code null}
+     */
+    public @Nullable Resource getFile() {
+      return file;
+    }
+
+    /**
+     * Sets the manifest file (docs/manifest-file.md), a Spring resource location: {@code
+     * classpath:cache-manifest.yaml} or {@code file:/etc/app/cache-manifest.yaml}.
+     *
+     * @param file the file
+     */
+    public void setFile(@Nullable Resource file) {
+      this.file = file;
+    }
+  }
+
+  /** The server layer: Redis, or in-process when no URI is set. */
+  public static class ServerProperties {
+    private @Nullable String uri;
+    private @Nullable Path trustedCertificates;
+
+    /** Creates the properties with nothing set. */
+    public ServerProperties() {}
+
+    /**
+     * Returns the Redis URI.
+     *
+     * @return the URI, or {@code null} for an in-process server layer
+     */
+    public @Nullable String getUri() {
+      return uri;
+    }
+
+    /**
+     * Sets the Redis URI, as {@code Stores.redis} takes it: {@code redis://host:6379/0}, {@code
+     * rediss://host:6380}, {@code redis-sentinel://s1:26379,s2:26379#mymaster}.
+     *
+     * @param uri the URI
+     */
+    public void setUri(@Nullable String uri) {
+      this.uri = uri;
+    }
+
+    /**
+     * Returns the PEM file of the certificates a {@code rediss://} server is trusted by.
+     *
+     * @return the file, or {@code null} for the JVM's trust store
+     */
+    public @Nullable Path getTrustedCertificates() {
+      return trustedCertificates;
+    }
+
+    /**
+     * Sets the PEM file of the certificates (usually the CA) a {@code rediss://} server is trusted
+     * by, instead of the JVM's trust store.
+     *
+     * @param trustedCertificates the file
+     */
+    public void setTrustedCertificates(@Nullable Path trustedCertificates) {
+      this.trustedCertificates = trustedCertificates;
+    }
+  }
+
+  /** The edge layer: a {@code stateless-edge} node, or in-process. */
+  public static class EdgeProperties {
+    private @Nullable String uri;
+    private @Nullable String maxSize;
+
+    /** Creates the properties with nothing set. */
+    public EdgeProperties() {}
+
+    /**
+     * Returns the edge node's URI.
+     *
+     * @return the URI, or {@code null} for an in-process edge layer
+     */
+    public @Nullable String getUri() {
+      return uri;
+    }
+
+    /**
+     * Sets the URI of a {@code stateless-edge} node, as {@code Stores.edge} takes it: {@code
+     * redis://edge-1.internal:6380}.
+     *
+     * @param uri the URI
+     */
+    public void setUri(@Nullable String uri) {
+      this.uri = uri;
+    }
+
+    /**
+     * Returns the bound of an in-process edge layer.
+     *
+     * @return the size literal, or {@code null} for no overall bound
+     */
+    public @Nullable String getMaxSize() {
+      return maxSize;
+    }
+
+    /**
+     * Sets the bound of an in-process edge layer's entries of components without {@code @MaxSize}
+     * ({@code 256MB}); not with {@code uri}.
+     *
+     * @param maxSize the size literal
+     */
+    public void setMaxSize(@Nullable String maxSize) {
+      this.maxSize = maxSize;
+    }
+  }
+
+  /** The client layer: always in-process. */
+  public static class ClientProperties {
+    private @Nullable String maxSize;
+
+    /** Creates the properties with nothing set. */
+    public ClientProperties() {}
+
+    /**
+     * Returns the bound of the client layer.
+     *
+     * @return the size literal, or {@code null} for no overall bound
+     */
+    public @Nullable String getMaxSize() {
+      return maxSize;
+    }
+
+    /**
+     * Sets the bound of the client layer's entries of components without {@code @MaxSize} ({@code
+     * 64MB}).
+     *
+     * @param maxSize the size literal
+     */
+    public void setMaxSize(@Nullable String maxSize) {
+      this.maxSize = maxSize;
+    }
+  }
+
+  /** One component's overrides of its manifest declaration. */
+  public static class ComponentProperties {
+    private @Nullable String ttl;
+    private @Nullable String maxSize;
+
+    /** Creates the properties with nothing set. */
+    public ComponentProperties() {}
+
+    /**
+     * Returns the component's TTL override.
+     *
+     * @return the duration literal, or {@code null} to keep the manifest's {@code @Ttl}
+     */
+    public @Nullable String getTtl() {
+      return ttl;
+    }
+
+    /**
+     * Sets the component's TTL, replacing its {@code @Ttl}: a duration literal as {@code @Ttl}
+     * takes it ({@code 30s}, {@code 10m}, {@code 1h30m}).
+     *
+     * @param ttl the duration literal
+     */
+    public void setTtl(@Nullable String ttl) {
+      this.ttl = ttl;
+    }
+
+    /**
+     * Returns the component's size bound override.
+     *
+     * @return the size literal, or {@code null} to keep the manifest's {@code @MaxSize}
+     */
+    public @Nullable String getMaxSize() {
+      return maxSize;
+    }
+
+    /**
+     * Sets the component's size bound, replacing its {@code @MaxSize}: a size literal ({@code
+     * 50MB}).
+     *
+     * @param maxSize the size literal
+     */
+    public void setMaxSize(@Nullable String maxSize) {
+      this.maxSize = maxSize;
+    }
+  }
+}
