@@ -35,11 +35,40 @@ public class StatelessProperties {
   private final ServerProperties server = new ServerProperties();
   private final EdgeProperties edge = new EdgeProperties();
   private final ClientProperties client = new ClientProperties();
+
+  /**
+   * Per component (by name): its TTL and size bound, replacing the manifest's @Ttl and @MaxSize.
+   */
   private final Map<String, ComponentProperties> components = new LinkedHashMap<>();
+
+  /**
+   * Strategy of keys whose component names none (@UseStrategy): default, client-first,
+   * edge-optimized, global-consistent or redis-compatible.
+   */
   private @Nullable Strategy strategy;
+
+  /**
+   * File of the durable CLIENT_FIRST offline queue, created when missing; unset: the queue is in
+   * memory.
+   */
   private @Nullable Path offlineQueue;
+
+  /**
+   * Largest part of every TTL cut off at random, so entries written together do not expire
+   * together: 0 (off) or a fraction in (0, 1).
+   */
   private double ttlJitter;
+
+  /**
+   * How long a miss is remembered in the in-process layers where the key's copies may live; unset:
+   * misses are not cached.
+   */
   private @Nullable Duration negativeCaching;
+
+  /**
+   * How long closing the cache at shutdown waits for the CLIENT_FIRST offline queue to drain; zero:
+   * no wait. Unset: 10 seconds.
+   */
   private @Nullable Duration closeTimeout;
 
   /** Creates the properties with every value unset. */
@@ -190,7 +219,16 @@ public class StatelessProperties {
 
   /** Where the manifest comes from: a {@code @CacheManifest} class or a manifest file. */
   public static class ManifestProperties {
+    /**
+     * Fully qualified name of the @CacheManifest class. At most one of class-name and file; with
+     * neither the cache has no manifest and allows every key.
+     */
     private @Nullable String className;
+
+    /**
+     * Manifest file (docs/manifest-file.md), a resource location: classpath:cache-manifest.yaml or
+     * file:/etc/app/cache-manifest.yaml.
+     */
     private @Nullable Resource file;
 
     /** Creates the properties with nothing set. */
@@ -238,7 +276,16 @@ public class StatelessProperties {
 
   /** The server layer: Redis, or in-process when no URI is set. */
   public static class ServerProperties {
+    /**
+     * Redis URI of the server layer: redis://host:6379/0, rediss://host:6380 (TLS),
+     * redis-sentinel://s1:26379,s2:26379#mymaster. Unset: the server layer is in-process.
+     */
     private @Nullable String uri;
+
+    /**
+     * PEM file of the certificates (usually the CA) a rediss:// server is trusted by, instead of
+     * the JVM's trust store.
+     */
     private @Nullable Path trustedCertificates;
 
     /** Creates the properties with nothing set. */
@@ -285,7 +332,16 @@ public class StatelessProperties {
 
   /** The edge layer: a {@code stateless-edge} node, or in-process. */
   public static class EdgeProperties {
+    /**
+     * URI of a stateless-edge node for the edge layer: redis://edge-1.internal:6380. Unset: the
+     * edge layer is in-process.
+     */
     private @Nullable String uri;
+
+    /**
+     * Bound of an in-process edge layer's entries of components without @MaxSize, such as 256MB;
+     * not with uri.
+     */
     private @Nullable String maxSize;
 
     /** Creates the properties with nothing set. */
@@ -332,6 +388,7 @@ public class StatelessProperties {
 
   /** The client layer: always in-process. */
   public static class ClientProperties {
+    /** Bound of the client layer's entries of components without @MaxSize, such as 64MB. */
     private @Nullable String maxSize;
 
     /** Creates the properties with nothing set. */
@@ -359,7 +416,10 @@ public class StatelessProperties {
 
   /** One component's overrides of its manifest declaration. */
   public static class ComponentProperties {
+    /** The component's TTL, replacing its @Ttl: 30s, 10m, 1h30m. */
     private @Nullable String ttl;
+
+    /** The component's size bound, replacing its @MaxSize: 50MB. */
     private @Nullable String maxSize;
 
     /** Creates the properties with nothing set. */
