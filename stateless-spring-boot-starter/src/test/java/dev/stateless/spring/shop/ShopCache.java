@@ -1,5 +1,6 @@
 package dev.stateless.spring.shop;
 
+import dev.stateless.annotation.Backfill;
 import dev.stateless.annotation.Borrows;
 import dev.stateless.annotation.CacheManifest;
 import dev.stateless.annotation.Owns;
@@ -8,7 +9,9 @@ import dev.stateless.annotation.ValueType;
 /** The test application's manifest: each component is a Spring cache of the same name. */
 @CacheManifest
 public final class ShopCache {
+  /** Copied into the client layer on reads: another node's write must drop the copy. */
   @Owns("user:{id}")
+  @Backfill
   @ValueType
   String users;
 

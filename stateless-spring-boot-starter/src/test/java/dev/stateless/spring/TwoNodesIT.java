@@ -1,0 +1,91 @@
+package dev.stateless.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stateless.StatelessCache;
+import dev.stateless.spring.shop.ShopApplication;
+import dev.stateless.spring.shop.ShopCache;
+import dev.stateless.spring.shop.UserService;
+import dev.stateless.testing.Await;
+import dev.stateless.testing.RedisServerExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two application contexts (two {@link SpringApplicationBuilder} runs) sharing one redis-server act
+ * as two nodes of one service: what one evicts, the other loads again.
+ */
+class TwoNodesIT {
+  @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
+
+  private static final Duration EVENTUALLY = Duration.ofSeconds(10);
+
+  private ConfigurableApplicationContext nodeA;
+  private ConfigurableApplicationContext nodeB;
+
+  @BeforeEach
+  void start() {
+    redis.flushAll();
+    nodeA = node();
+    nodeB = node();
+  }
+
+  @AfterEach
+  void stop() {
+    if (nodeA != null) {
+      nodeA.close();
+    }
+    if (nodeB != null) {
+      nodeB.close();
+    }
+  }
+
+  private static ConfigurableApplicationContext node() {
+    return new SpringApplicationBuilder(ShopApplication.class)
+        .web(WebApplicationType.NONE)
+        .properties(
+            "stateless.manifest.class-name=" + ShopCache.class.getName(),
+            "stateless.server.uri=" + redis.uri(),
+            "spring.main.banner-mode=off")
+        .run();
+  }
+
+  @Test
+  void evictOnNodeA_makesNodeBLoadAgain() {
+    UserService a = nodeA.getBean(UserService.class);
+    UserService b = nodeB.getBean(UserService.class);
+    assertThat(a.name(1)).isEqualTo("user-1");
+    assertThat(b.name(1)).isEqualTo("user-1"); // from Redis, now copied in B's client layer
+    assertThat(b.name(1)).isEqualTo("user-1");
+    assertThat(b.loads()).hasValue(0);
+
+    a.forget(1);
+
+    Await.until(
+        "node B runs the method again after node A's evict",
+        EVENTUALLY,
+        () -> {
+          b.name(1);
+          return b.loads().get() == 1;
+        });
+    assertThat(nodeB.getBean(StatelessCache.class).sync().get("user:1")).isEqualTo("user-1");
+  }
+
+  @Test
+  void cachePutOnNodeA_isReadOnNodeB() {
+    UserService a = nodeA.getBean(UserService.class);
+    UserService b = nodeB.getBean(UserService.class);
+    b.name(2);
+
+    a.rename(2, "Ada");
+
+    Await.until("node B reads node A's put", EVENTUALLY, () -> "Ada".equals(b.name(2)));
+    assertThat(b.loads()).hasValue(1);
+  }
+}
