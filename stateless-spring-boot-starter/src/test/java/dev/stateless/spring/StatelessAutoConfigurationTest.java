@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stateless.StatelessCache;
 import dev.stateless.Stores;
+import dev.stateless.annotation.Strategy;
 import dev.stateless.core.StatelessException;
 import dev.stateless.spring.internal.StatelessFailureAnalyzer;
 import dev.stateless.spring.shop.ShopCache;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -167,6 +169,49 @@ class StatelessAutoConfigurationTest {
                 assertThat(rootCause(ctx.getStartupFailure()))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("both set"));
+  }
+
+  @Test
+  void edgeUriAndEdgeMaxSize_failTheStart() {
+    runner
+        .withPropertyValues(
+            SHOP, "stateless.edge.uri=redis://127.0.0.1:1", "stateless.edge.max-size=1MB")
+        .run(
+            ctx ->
+                assertThat(rootCause(ctx.getStartupFailure()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("stateless.edge.uri and stateless.edge.max-size"));
+  }
+
+  @Test
+  void trustedCertificatesWithoutServerUri_failTheStart() {
+    runner
+        .withPropertyValues(SHOP, "stateless.server.trusted-certificates=/etc/ca.pem")
+        .run(
+            ctx ->
+                assertThat(rootCause(ctx.getStartupFailure()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("stateless.server.uri is not"));
+  }
+
+  @Test
+  void strategyAndJitterAndNegativeCaching_areBound() {
+    runner
+        .withPropertyValues(
+            SHOP,
+            "stateless.strategy=client-first",
+            "stateless.ttl-jitter=0.1",
+            "stateless.negative-caching=5s",
+            "stateless.close-timeout=0s")
+        .run(
+            ctx -> {
+              StatelessProperties p = ctx.getBean(StatelessProperties.class);
+              assertThat(p.getStrategy()).isEqualTo(Strategy.CLIENT_FIRST);
+              assertThat(p.getTtlJitter()).isEqualTo(0.1);
+              assertThat(p.getNegativeCaching()).isEqualTo(Duration.ofSeconds(5));
+              assertThat(p.getCloseTimeout()).isEqualTo(Duration.ZERO);
+              assertThat(ctx).hasSingleBean(StatelessCache.class);
+            });
   }
 
   @Test

@@ -8,11 +8,13 @@ import dev.stateless.spring.shop.ShopCache;
 import dev.stateless.spring.shop.UserService;
 import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -46,13 +48,14 @@ class TwoNodesIT {
     }
   }
 
-  private static ConfigurableApplicationContext node() {
+  private static ConfigurableApplicationContext node(String... more) {
     return new SpringApplicationBuilder(ShopApplication.class)
         .web(WebApplicationType.NONE)
         .properties(
             "stateless.manifest.class-name=" + ShopCache.class.getName(),
             "stateless.server.uri=" + redis.uri(),
             "spring.main.banner-mode=off")
+        .properties(more)
         .run();
   }
 
@@ -75,6 +78,31 @@ class TwoNodesIT {
           return b.loads().get() == 1;
         });
     assertThat(nodeB.getBean(StatelessCache.class).sync().get("user:1")).isEqualTo("user-1");
+  }
+
+  @Test
+  void contextClose_drainsTheOfflineQueueToRedis(@TempDir Path dir) {
+    ConfigurableApplicationContext node =
+        node(
+            "stateless.strategy=client-first",
+            "stateless.offline-queue=" + dir.resolve("queue.db"),
+            "stateless.close-timeout=30s");
+    StatelessCache cache = node.getBean(StatelessCache.class);
+    redis.pause();
+    try {
+      for (int i = 0; i < 100; i++) {
+        cache.sync().set("session:" + i, "s" + i);
+      }
+      assertThat(cache.pendingWrites()).isPositive(); // queued: Redis does not answer
+    } finally {
+      redis.resume();
+    }
+
+    node.close(); // drains what is still queued before it closes the store
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(redis.command("GET", "session:" + i)).isEqualTo("s" + i);
+    }
   }
 
   @Test
