@@ -29,9 +29,11 @@ import dev.stateless.internal.AccessScopes;
  * <p>Not thread-safe: a scope is used by the thread that opened it.
  */
 public final class CacheAccessScope implements AutoCloseable {
+  private final AccessScopes scopes;
   private final AccessScopes.Bound bound;
 
-  CacheAccessScope(AccessScopes.Bound bound) {
+  CacheAccessScope(AccessScopes scopes, AccessScopes.Bound bound) {
+    this.scopes = scopes;
     this.bound = bound;
   }
 
@@ -45,7 +47,7 @@ public final class CacheAccessScope implements AutoCloseable {
    */
   @Override
   public void close() {
-    bound.close();
+    scopes.exit(bound);
   }
 
   @Override

@@ -697,7 +697,8 @@ public final class StatelessCache implements AutoCloseable {
    */
   public CacheAccessScope enter(java.lang.reflect.Method method) {
     Objects.requireNonNull(method, "method");
-    return new CacheAccessScope(engine.accessScopes().enter(method));
+    AccessScopes scopes = engine.accessScopes();
+    return new CacheAccessScope(scopes, scopes.enter(method));
   }
 
   /**

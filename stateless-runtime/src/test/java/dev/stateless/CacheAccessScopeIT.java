@@ -319,6 +319,17 @@ class CacheAccessScopeIT {
   }
 
   @Test
+  void cacheWithoutManifest_borrowedKeysRefused_otherKeysFine_asTheCheckerWithoutOne() {
+    StatelessCache cache = StatelessCache.builder().build();
+    open.add(cache);
+    try (CacheAccessScope scope = cache.enter(method("readsUsers"))) {
+      assertThat(code(() -> cache.sync().set("user:1", "x"))).isEqualTo("SL002");
+      assertThat(cache.sync().set("session:1", "x")).isTrue();
+    }
+    assertThat(code(() -> cache.enter(method("followsUsers")))).isEqualTo("SL013");
+  }
+
+  @Test
   void enter_unannotatedMethod_isIllegalArgument_badDeclarationIsCoded() {
     StatelessCache cache = inProcess();
     assertThatThrownBy(() -> cache.enter(method("unannotated")))

@@ -150,7 +150,8 @@ public final class Rights {
    * enclosing one (its class's, then an enclosing method's or class's, for local and nested
    * classes), applied through {@link Builder#access(CacheAccess)}. The rights are named as the
    * checker names them: {@code UserService.update} for a method's annotation, {@code UserService}
-   * for a class's.
+   * for a class's. Against an empty manifest, as for the checker without one, keys no pattern of
+   * the method covers may be written (nobody owns them yet).
    *
    * @param manifest the manifest the rights are judged against ({@link Manifest#empty()} if none)
    * @param method the method
@@ -169,7 +170,13 @@ public final class Rights {
     for (AnnotatedElement at = method; at != null; at = enclosing(at)) {
       CacheAccess access = at.getAnnotation(CacheAccess.class);
       if (access != null) {
-        Rights r = builder(manifest).name(nameOf(at)).access(access).build();
+        Builder b = builder(manifest).name(nameOf(at)).access(access);
+        if (manifest.isEmpty()) {
+          // As the checker without a manifest: nobody owns a key yet, so none is refused as
+          // unowned; borrowed and owned patterns keep their rules.
+          b.unownedKeysAllowed(true);
+        }
+        Rights r = b.build();
         List<Diagnostic> errors = new ArrayList<>();
         for (Diagnostic d : AccessRules.checkDeclaration(r)) {
           if (d.isError()) {

@@ -205,7 +205,8 @@ class RightsForMethodTest {
   }
 
   @Test
-  void forMethod_emptyManifest_unknownFollowsIsSL013_borrowsAreKept() throws Exception {
+  void forMethod_emptyManifest_unknownFollowsIsSL013_borrowsKept_unownedKeysAllowed()
+      throws Exception {
     assertThatThrownBy(() -> Rights.forMethod(Manifest.empty(), method(Service.class, "follower")))
         .isInstanceOfSatisfying(
             StatelessException.class, e -> assertThat(codes(e)).containsExactly("SL013"));
@@ -213,6 +214,11 @@ class RightsForMethodTest {
     assertThat(AccessRules.checkWrite(r, KeyShape.exact("nobody:1"), null))
         .extracting(Diagnostic::code)
         .containsExactly("SL002");
+    assertThat(AccessRules.checkWrite(r, KeyShape.exact("other:1"), null)).isEmpty();
+    Rights withManifest = Rights.forMethod(MANIFEST, method(Service.class, "read"));
+    assertThat(AccessRules.checkWrite(withManifest, KeyShape.exact("other:1"), null))
+        .extracting(Diagnostic::code)
+        .containsExactly("SL003");
   }
 
   @Test

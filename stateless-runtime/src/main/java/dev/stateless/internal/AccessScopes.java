@@ -46,7 +46,7 @@ public final class AccessScopes {
       MethodRights raced = byMethod.putIfAbsent(method, rights);
       rights = raced != null ? raced : rights;
     }
-    Bound b = new Bound(this, method, rights, current.get(), Thread.currentThread());
+    Bound b = new Bound(method, rights, current.get(), Thread.currentThread());
     current.set(b);
     return b;
   }
@@ -75,22 +75,56 @@ public final class AccessScopes {
     return b == null ? null : b.rights.adapted(viewLifetime, viewStrategy, strategyChosen);
   }
 
-  /** One open scope: a method bound on a thread, over the scope it hides. */
+  /**
+   * Closes a scope: restores the binding it hid. Closing twice does nothing.
+   *
+   * @throws IllegalStateException on another thread than the one that entered, or while a scope
+   *     entered after this one is still open; nothing changes then
+   */
+  public void exit(Bound b) {
+    if (Thread.currentThread() != b.thread) {
+      throw new IllegalStateException(
+          "the scope of "
+              + describe(b.method)
+              + " was entered on thread \""
+              + b.thread.getName()
+              + "\" and must be closed there, not on \""
+              + Thread.currentThread().getName()
+              + "\": enter and close a scope on one thread (try-with-resources)");
+    }
+    if (b.closed) {
+      return;
+    }
+    Bound top = current.get();
+    if (top != b) {
+      throw new IllegalStateException(
+          "the scope of "
+              + describe(b.method)
+              + " is closed out of order: the scope of "
+              + (top == null ? "(none)" : describe(top.method))
+              + " entered after it is still open; close scopes in the reverse order of"
+              + " entering them (try-with-resources)");
+    }
+    b.closed = true;
+    if (b.previous == null) {
+      current.remove();
+    } else {
+      current.set(b.previous);
+    }
+  }
+
+  /**
+   * One open scope: a method bound on a thread, over the scope it hides. It holds nothing that
+   * holds the {@code ThreadLocal}, so a scope never closed does not keep its cache reachable.
+   */
   public static final class Bound {
-    private final AccessScopes owner;
     private final Method method;
     private final MethodRights rights;
     private final @Nullable Bound previous;
     private final Thread thread;
     private boolean closed;
 
-    private Bound(
-        AccessScopes owner,
-        Method method,
-        MethodRights rights,
-        @Nullable Bound previous,
-        Thread thread) {
-      this.owner = owner;
+    private Bound(Method method, MethodRights rights, @Nullable Bound previous, Thread thread) {
       this.method = method;
       this.rights = rights;
       this.previous = previous;
@@ -105,44 +139,6 @@ public final class AccessScopes {
     /** The method's rights, as declared. */
     public Rights rights() {
       return rights.declared;
-    }
-
-    /**
-     * Restores the binding this scope hid. Closing twice does nothing.
-     *
-     * @throws IllegalStateException on another thread than the one that entered, or while a scope
-     *     entered after this one is still open
-     */
-    public void close() {
-      if (Thread.currentThread() != thread) {
-        throw new IllegalStateException(
-            "the scope of "
-                + describe(method)
-                + " was entered on thread \""
-                + thread.getName()
-                + "\" and must be closed there, not on \""
-                + Thread.currentThread().getName()
-                + "\": enter and close a scope on one thread (try-with-resources)");
-      }
-      if (closed) {
-        return;
-      }
-      Bound top = owner.current.get();
-      if (top != this) {
-        throw new IllegalStateException(
-            "the scope of "
-                + describe(method)
-                + " is closed out of order: the scope of "
-                + (top == null ? "(none)" : describe(top.method))
-                + " entered after it is still open; close scopes in the reverse order of"
-                + " entering them (try-with-resources)");
-      }
-      closed = true;
-      if (previous == null) {
-        owner.current.remove();
-      } else {
-        owner.current.set(previous);
-      }
     }
 
     @Override
