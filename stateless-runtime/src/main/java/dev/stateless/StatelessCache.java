@@ -67,7 +67,9 @@ import org.jspecify.annotations.Nullable;
  * uses {@link Strategy#REDIS_COMPATIBLE}; without one ({@link Manifest#empty()}) every key is
  * allowed. {@link #component(String)} narrows the rights to one component's, {@link
  * #layer(CacheLayer)} targets one layer and {@link #withStrategy(Strategy)} changes the strategy.
- * The rules are core's {@link AccessRules}: the runtime raises the same codes as the compiler.
+ * {@link #enter(java.lang.reflect.Method)} binds a {@code @CacheAccess} method's rights to the
+ * current thread, so the plain cache's calls made while the method runs are judged by them. The
+ * rules are core's {@link AccessRules}: the runtime raises the same codes as the compiler.
  *
  * <h2>Errors</h2>
  *
