@@ -12,6 +12,7 @@ import dev.stateless.core.Manifest;
 import dev.stateless.core.Operation;
 import dev.stateless.core.Rights;
 import dev.stateless.core.StatelessException;
+import dev.stateless.internal.AccessScopes;
 import dev.stateless.internal.CaffeineStore;
 import dev.stateless.internal.Checks;
 import dev.stateless.internal.Engine;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -65,7 +67,9 @@ import org.jspecify.annotations.Nullable;
  * uses {@link Strategy#REDIS_COMPATIBLE}; without one ({@link Manifest#empty()}) every key is
  * allowed. {@link #component(String)} narrows the rights to one component's, {@link
  * #layer(CacheLayer)} targets one layer and {@link #withStrategy(Strategy)} changes the strategy.
- * The rules are core's {@link AccessRules}: the runtime raises the same codes as the compiler.
+ * {@link #enter(java.lang.reflect.Method)} binds a {@code @CacheAccess} method's rights to the
+ * current thread, so the plain cache's calls made while the method runs are judged by them. The
+ * rules are core's {@link AccessRules}: the runtime raises the same codes as the compiler.
  *
  * <h2>Errors</h2>
  *
@@ -91,6 +95,12 @@ public final class StatelessCache implements AutoCloseable {
   private final Rights rights;
   private final @Nullable CacheLayer via;
   private final @Nullable String componentName;
+
+  /**
+   * Whether {@link #withStrategy} chose this view's strategy: it then beats an entered method's.
+   */
+  private final boolean strategyChosen;
+
   private final boolean root;
   private final SyncCache sync;
 
@@ -105,12 +115,14 @@ public final class StatelessCache implements AutoCloseable {
       Rights rights,
       @Nullable CacheLayer via,
       @Nullable String componentName,
+      boolean strategyChosen,
       boolean root,
       ScopedEntries entries) {
     this.engine = engine;
     this.rights = rights;
     this.via = via;
     this.componentName = componentName;
+    this.strategyChosen = strategyChosen;
     this.root = root;
     this.entries = entries;
     this.sync = new SyncCache(this);
@@ -118,6 +130,21 @@ public final class StatelessCache implements AutoCloseable {
 
   private boolean inSession() {
     return rights.lifetime() == Lifetime.SESSION;
+  }
+
+  /**
+   * The rights this call runs with: an entered {@code @CacheAccess} method's ({@link #enter}),
+   * adapted to this view, or the view's own. A component view keeps its own.
+   */
+  private Rights rights() {
+    if (componentName == null) {
+      Rights bound =
+          engine.accessScopes().boundRights(rights.lifetime(), rights.strategy(), strategyChosen);
+      if (bound != null) {
+        return bound;
+      }
+    }
+    return rights;
   }
 
   /**
@@ -154,7 +181,7 @@ public final class StatelessCache implements AutoCloseable {
    * @return the policy of this cache or view
    */
   public CachePolicy policy() {
-    return new CachePolicy(engine, rights);
+    return new CachePolicy(engine, rights());
   }
 
   // ---- operations ----
@@ -168,7 +195,7 @@ public final class StatelessCache implements AutoCloseable {
   public CompletableFuture<Object> get(String key) {
     Objects.requireNonNull(key, "key");
     CompletableFuture<Object> read =
-        call(() -> engine.reads().get(rights, via, key)).thenApply(Values::copyOut);
+        call(() -> engine.reads().get(rights(), via, key)).thenApply(Values::copyOut);
     if (rights.strategy() == Strategy.REDIS_COMPATIBLE) {
       return read.thenApply(v -> engine.values().redisForm(key, v)); // as Redis holds it: text
     }
@@ -229,7 +256,7 @@ public final class StatelessCache implements AutoCloseable {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(options, "options");
     return write(
-        key, () -> engine.writes().set(writeOperation(), rights, via, key, value, options, null));
+        key, r -> engine.writes().set(writeOperation(), r, via, key, value, options, null));
   }
 
   /** A session's writes are checked as session writes; their cleanup is checked at its end. */
@@ -237,19 +264,27 @@ public final class StatelessCache implements AutoCloseable {
     return inSession() ? Operation.WRITE_WITH_CLEANUP : Operation.WRITE;
   }
 
-  private CacheWrite write(String key, Supplier<CompletableFuture<Boolean>> op) {
+  private CacheWrite write(String key, Function<Rights, CompletableFuture<Boolean>> op) {
     Objects.requireNonNull(key, "key");
+    Rights r;
+    try {
+      r = rights();
+    } catch (StatelessException e) {
+      CacheWrite refused = new CacheWrite(entries, key, rights, via);
+      refused.fail(e); // the entered method's rights under this view's strategy are unsound
+      return refused;
+    }
     CompletableFuture<Boolean> done;
     if (inSession()) {
       try {
-        done = entries.write(key, rights, via, () -> call(op));
+        done = entries.write(key, r, via, () -> call(() -> op.apply(r)));
       } catch (RuntimeException e) {
         done = CompletableFuture.failedFuture(e); // the session has ended: nothing was sent
       }
     } else {
-      done = call(op);
+      done = call(() -> op.apply(r));
     }
-    CacheWrite w = new CacheWrite(entries, key, rights, via);
+    CacheWrite w = new CacheWrite(entries, key, r, via);
     Futures.whenDone(
         done,
         (v, t) -> {
@@ -280,10 +315,8 @@ public final class StatelessCache implements AutoCloseable {
     Objects.requireNonNull(strategy, "strategy");
     return write(
         key,
-        () ->
-            engine
-                .writes()
-                .set(writeOperation(), rights, via, key, value, SetOptions.none(), strategy));
+        r ->
+            engine.writes().set(writeOperation(), r, via, key, value, SetOptions.none(), strategy));
   }
 
   /**
@@ -312,7 +345,7 @@ public final class StatelessCache implements AutoCloseable {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fn, "fn");
     return StatelessCache.<@Nullable V>call(
-        () -> engine.atomicUpdates().<V>update(rights, via, key, fn));
+        () -> engine.atomicUpdates().<V>update(rights(), via, key, fn));
   }
 
   /**
@@ -337,7 +370,7 @@ public final class StatelessCache implements AutoCloseable {
       throw new IllegalArgumentException("atomicUpdate takes a TTL, not a condition: " + options);
     }
     return StatelessCache.<@Nullable V>call(
-        () -> engine.atomicUpdates().<V>update(rights, via, key, fn, options));
+        () -> engine.atomicUpdates().<V>update(rights(), via, key, fn, options));
   }
 
   /**
@@ -362,9 +395,10 @@ public final class StatelessCache implements AutoCloseable {
     return call(
         () -> {
           engine.lifecycle().checkOpen();
-          CacheTransaction tx = new CacheTransaction(engine.atomicBatches(), rights, via);
+          Rights r = rights();
+          CacheTransaction tx = new CacheTransaction(engine.atomicBatches(), r, via);
           body.accept(tx);
-          return engine.atomicBatches().apply(rights, tx.finish());
+          return engine.atomicBatches().apply(r, tx.finish());
         });
   }
 
@@ -377,7 +411,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public RequestScope requestScope() {
     engine.lifecycle().checkOpen();
-    return new RequestScope(engine.writes(), rights.withLifetime(Lifetime.REQUEST), via);
+    return new RequestScope(engine.writes(), rights().withLifetime(Lifetime.REQUEST), via);
   }
 
   /**
@@ -402,6 +436,7 @@ public final class StatelessCache implements AutoCloseable {
         rights.withLifetime(Lifetime.SESSION),
         via,
         componentName,
+        strategyChosen,
         false,
         new ScopedEntries(engine.writes(), "session", true));
   }
@@ -417,7 +452,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public CompletableFuture<Boolean> del(String key) {
     Objects.requireNonNull(key, "key");
-    return call(() -> engine.writes().del(rights, via, key));
+    return call(() -> engine.writes().del(rights(), via, key));
   }
 
   /**
@@ -442,7 +477,7 @@ public final class StatelessCache implements AutoCloseable {
   public CompletableFuture<Void> setStream(String key, java.io.InputStream data) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(data, "data");
-    return call(() -> engine.streams().setStream(rights, via, key, data));
+    return call(() -> engine.streams().setStream(rights(), via, key, data));
   }
 
   /**
@@ -463,7 +498,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public CompletableFuture<java.io.InputStream> stream(String key) {
     Objects.requireNonNull(key, "key");
-    return call(() -> engine.streams().stream(rights, via, key));
+    return call(() -> engine.streams().stream(rights(), via, key));
   }
 
   /**
@@ -492,7 +527,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public CompletableFuture<Long> invalidatePattern(String pattern) {
     Objects.requireNonNull(pattern, "pattern");
-    return call(() -> engine.invalidations().invalidatePattern(rights, pattern));
+    return call(() -> engine.invalidations().invalidatePattern(rights(), pattern));
   }
 
   /**
@@ -511,7 +546,7 @@ public final class StatelessCache implements AutoCloseable {
     return call(
         () -> {
           Literals.checkTtl(ttl, "ttl of expire(\"" + Literals.printable(key) + "\", ttl)");
-          return engine.writes().expire(rights, key, Writes.nanos(ttl));
+          return engine.writes().expire(rights(), key, Writes.nanos(ttl));
         });
   }
 
@@ -537,7 +572,7 @@ public final class StatelessCache implements AutoCloseable {
    */
   public CompletableFuture<Long> increment(String key, long delta) {
     Objects.requireNonNull(key, "key");
-    return call(() -> engine.writes().increment(rights, key, delta));
+    return call(() -> engine.writes().increment(rights(), key, delta));
   }
 
   /**
@@ -571,7 +606,7 @@ public final class StatelessCache implements AutoCloseable {
         throw new StatelessException(List.of(d));
       }
     }
-    return new StatelessCache(engine, rights, layer, componentName, false, entries);
+    return new StatelessCache(engine, rights, layer, componentName, strategyChosen, false, entries);
   }
 
   /**
@@ -586,7 +621,7 @@ public final class StatelessCache implements AutoCloseable {
   public StatelessCache component(String name) {
     Objects.requireNonNull(name, "name");
     Rights r = engine.manifest().rightsOf(name).withLifetime(rights.lifetime());
-    return new StatelessCache(engine, r, via, name, false, entries);
+    return new StatelessCache(engine, r, via, name, strategyChosen, false, entries);
   }
 
   /**
@@ -611,7 +646,72 @@ public final class StatelessCache implements AutoCloseable {
             || (componentName == null && rights.unownedKeysAllowed()));
     Rights r = b.build();
     Checks.throwIfErrors(AccessRules.checkDeclaration(r));
-    return new StatelessCache(engine, r, via, componentName, false, entries);
+    return new StatelessCache(engine, r, via, componentName, true, false, entries);
+  }
+
+  // ---- @CacheAccess methods at run time ----
+
+  /**
+   * Binds a {@code @CacheAccess} method's rights to the current thread for this cache (as Spring
+   * binds a transaction to a {@code @Transactional} method) until the returned scope is closed.
+   * Meanwhile the calls this thread makes through this cache and its views that carry no component
+   * rights of their own ({@link #sync()}, {@link #layer(CacheLayer)}, {@link
+   * #withStrategy(Strategy)}, {@link #session()}, {@link #requestScope()}) are judged by the
+   * method's rights instead of acting for every owner: a write of a key the method only borrows
+   * fails with SL002, of a key it does not own SL003, through the wrong layer SL004, an {@code
+   * atomicUpdate} without ownership or {@code exclusive} SL011, and so on, with the messages the
+   * checker reports and {@link #component(String)} views raise. For keys the checker could not
+   * prove (built at run time), this is where the rule is kept.
+   *
+   * <pre>
+   * class View {
+   *   &#64;CacheAccess(borrows = "user:*")
+   *   void render(String id) { ... cache.sync().set("user:" + id, x) ... } // SL002 at run time
+   * }
+   * Method render = View.class.getDeclaredMethod("render", String.class);
+   * try (CacheAccessScope scope = cache.enter(render)) {
+   *   view.render(id);
+   * }
+   * </pre>
+   *
+   * <p>The method's {@code @CacheAccess} is its own, else its class's (as the checker reads it; see
+   * {@link Rights#forMethod}), read once per method. Its {@code strategy}, unless {@code DEFAULT},
+   * replaces the cache's default strategy (a {@link #withStrategy(Strategy)} view's strategy
+   * replaces the method's); its {@code follows} gives it a component's rights and layer. What a
+   * call's entries live for is the view's: {@link #session()} for {@code SESSION} entries, {@link
+   * #requestScope()} for {@code REQUEST} ones. A {@link #component(String)} view keeps its own
+   * rights.
+   *
+   * <p>Scopes nest (an inner one hides the outer until closed) and are per cache and per thread:
+   * another cache, or another thread, does not see this one. Work handed to another thread runs
+   * under that thread's binding. A thread with no scope pays one {@code ThreadLocal} read a call.
+   * The Spring Boot starter enters the scope around every {@code @CacheAccess} method with an
+   * advisor.
+   *
+   * @param method the method, annotated with {@code @CacheAccess} or declared in an annotated class
+   * @return the scope; close it on this thread (try-with-resources)
+   * @throws IllegalArgumentException if neither the method nor an enclosing class is annotated with
+   *     {@code CacheAccess}
+   * @throws StatelessException if the declaration is unsound against this cache's manifest, with
+   *     the checker's codes: SL013 ({@code follows} names no component), SL012 (a malformed
+   *     pattern), SL005, SL007, SL008
+   * @throws NullPointerException if {@code method} is null
+   */
+  public CacheAccessScope enter(java.lang.reflect.Method method) {
+    Objects.requireNonNull(method, "method");
+    AccessScopes scopes = engine.accessScopes();
+    return new CacheAccessScope(scopes, scopes.enter(method));
+  }
+
+  /**
+   * Returns the method whose rights are bound to the current thread for this cache: that of the
+   * innermost open {@link #enter(java.lang.reflect.Method) scope}.
+   *
+   * @return the method, or empty when no scope of this cache is open on this thread
+   */
+  public java.util.Optional<java.lang.reflect.Method> enteredMethod() {
+    AccessScopes.Bound b = engine.accessScopes().current();
+    return b == null ? java.util.Optional.empty() : java.util.Optional.of(b.method());
   }
 
   /**
@@ -1102,7 +1202,13 @@ public final class StatelessCache implements AutoCloseable {
         }
       }
       return new StatelessCache(
-          engine, base, null, null, true, new ScopedEntries(engine.writes(), "cache", false));
+          engine,
+          base,
+          null,
+          null,
+          false,
+          true,
+          new ScopedEntries(engine.writes(), "cache", false));
     }
 
     private static long saturatedNanos(Duration d) {

@@ -369,19 +369,11 @@ final class Checker implements TaskListener {
    * follows cannot be resolved, and a key nobody is known to own may be someone's.
    */
   private Rights rightsOf(Element e, CacheAccess ca, Manifests.Choice choice) {
-    Rights.Builder b =
-        Rights.builder(choice.manifest())
-            .name(nameOf(e))
-            .owns(ca.owns())
-            .borrows(ca.borrows())
-            .exclusive(ca.exclusive())
-            .invalidates(ca.invalidates())
-            .lifetime(ca.lifetime())
-            .strategy(ca.strategy());
+    Rights.Builder b = Rights.builder(choice.manifest()).name(nameOf(e)).access(ca);
     if (choice.found == null) {
-      return b.unownedKeysAllowed(true).build();
+      return b.follows("").unownedKeysAllowed(true).build();
     }
-    return b.follows(ca.follows()).build();
+    return b.build();
   }
 
   /** The rights of code in an element: its own {@code @CacheAccess}, else its nearest type's. */

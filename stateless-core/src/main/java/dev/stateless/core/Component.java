@@ -48,7 +48,11 @@ public final class Component {
   private final @Nullable Type valueType;
   private final List<Diagnostic> problems;
 
+  /** What the component was built from, for {@link #withLimits}. */
+  private final Builder source;
+
   private Component(Builder b, List<Diagnostic> problems) {
+    this.source = b.copy();
     this.name = b.name;
     this.owns = parseAll(b.owns, b.name, "@Owns", problems);
     this.borrows = parseAll(b.borrows, b.name, "@Borrows", problems);
@@ -372,6 +376,21 @@ public final class Component {
     return Optional.ofNullable(valueType);
   }
 
+  /**
+   * Returns the component with another {@code @Ttl} and {@code @MaxSize}, built from the same
+   * declarations otherwise ({@link Manifest#withOverride}); a null literal keeps the declared one.
+   */
+  Component withLimits(@Nullable String ttlLiteral, @Nullable String maxSizeLiteral) {
+    Builder b = source.copy();
+    if (ttlLiteral != null) {
+      b.ttl(ttlLiteral);
+    }
+    if (maxSizeLiteral != null) {
+      b.maxSize(maxSizeLiteral);
+    }
+    return b.build();
+  }
+
   /** Returns the SL012 findings about this component's literals. */
   List<Diagnostic> problems() {
     return problems;
@@ -413,6 +432,23 @@ public final class Component {
 
     private Builder(String name) {
       this.name = name;
+    }
+
+    private Builder copy() {
+      Builder c = new Builder(name);
+      c.owns.addAll(owns);
+      c.borrows.addAll(borrows);
+      c.layer = layer;
+      c.maxSize = maxSize;
+      c.ttl = ttl;
+      c.chunkSize = chunkSize;
+      c.prefetch.addAll(prefetch);
+      c.backfill = backfill;
+      c.invalidates.addAll(invalidates);
+      c.strategy = strategy;
+      c.valueTypeName = valueTypeName;
+      c.valueType = valueType;
+      return c;
     }
 
     /**

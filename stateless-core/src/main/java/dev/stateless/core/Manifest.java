@@ -37,6 +37,10 @@ public final class Manifest {
   private final List<Component> components;
   private final Map<String, Component> byName;
   private final List<Diagnostic> problems;
+
+  /** The builder's own findings (components declared twice), kept for {@link #withOverride}. */
+  private final List<Diagnostic> builderProblems;
+
   private final OwnerIndex index;
 
   /** Where a manifest file declares each component ({@code app.yaml:4:3}); empty otherwise. */
@@ -49,6 +53,7 @@ public final class Manifest {
     this.layers = Collections.unmodifiableSet(l);
     this.components = List.copyOf(b.components.values());
     this.byName = Collections.unmodifiableMap(new LinkedHashMap<>(b.components));
+    this.builderProblems = List.copyOf(b.problems);
     List<Diagnostic> p = new ArrayList<>(b.problems);
     List<OwnerIndex.Entry> entries = new ArrayList<>();
     for (Component c : components) {
@@ -296,6 +301,61 @@ public final class Manifest {
         .name("component \"" + componentName + "\"")
         .follows(c.name())
         .build();
+  }
+
+  /**
+   * Returns this manifest with one component's time to live and size limit replaced, as if its
+   * field carried {@code @Ttl(ttl)} and {@code @MaxSize(maxSize)}: for configuration that differs
+   * per environment (the Spring Boot starter's {@code stateless.components.<name>.ttl} and {@code
+   * .max-size}). Everything else, the other components and where a manifest file declares them
+   * included, stays as it is. The literals are those of the annotations ({@link
+   * Literals#parseSize}, {@link Literals#parseDuration}).
+   *
+   * <pre>{@code
+   * Manifest m = Manifest.from(AppCache.class).withOverride("sessions", "30m", "64MB");
+   * }</pre>
+   *
+   * @param component the component's name
+   * @param ttl a duration literal such as {@code "10m"}, or {@code null} to keep the component's
+   * @param maxSize a size literal such as {@code "50MB"}, or {@code null} to keep the component's
+   * @return a new manifest with the override
+   * @throws StatelessException SL013 if the manifest has no such component (the help line lists the
+   *     components it has); SL012 if a literal is malformed, naming the component and the setting
+   *     ({@code ttl override of component "sessions"}), both at once when both are
+   * @throws NullPointerException if {@code component} is null
+   */
+  public Manifest withOverride(String component, @Nullable String ttl, @Nullable String maxSize) {
+    Objects.requireNonNull(component, "component");
+    Component c = byName.get(component);
+    if (c == null) {
+      throw new StatelessException(List.of(Diagnostics.unknownComponent(component, this)));
+    }
+    List<Diagnostic> bad = new ArrayList<>();
+    if (ttl != null) {
+      try {
+        Literals.parseDuration(ttl);
+      } catch (StatelessException e) {
+        bad.add(Diagnostics.inComponent(e.diagnostics().get(0), component, "ttl override"));
+      }
+    }
+    if (maxSize != null) {
+      try {
+        Literals.parseSize(maxSize);
+      } catch (StatelessException e) {
+        bad.add(Diagnostics.inComponent(e.diagnostics().get(0), component, "max-size override"));
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new StatelessException(bad);
+    }
+    Builder b = builder(name).layers(layers.toArray(new CacheLayer[0]));
+    b.problems.addAll(builderProblems);
+    b.declaredAt.putAll(declaredAt);
+    for (Component each : components) {
+      b.components.put(
+          each.name(), each.name().equals(component) ? c.withLimits(ttl, maxSize) : each);
+    }
+    return b.build();
   }
 
   /** Returns the SL012 / SL013 findings made while building. */

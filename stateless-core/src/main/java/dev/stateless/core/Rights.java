@@ -1,8 +1,12 @@
 package dev.stateless.core;
 
+import dev.stateless.annotation.CacheAccess;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Lifetime;
 import dev.stateless.annotation.Strategy;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -138,6 +142,83 @@ public final class Rights {
    */
   public static Rights ofAllOwners(Manifest manifest) {
     return builder(manifest).name("this cache").actsForAllOwners().build();
+  }
+
+  /**
+   * Returns the rights of a {@code @CacheAccess} method, read by reflection as the compile-time
+   * checker reads them from source: the method's own {@link CacheAccess}, else the nearest
+   * enclosing one (its class's, then an enclosing method's or class's, for local and nested
+   * classes), applied through {@link Builder#access(CacheAccess)}. The rights are named as the
+   * checker names them: {@code UserService.update} for a method's annotation, {@code UserService}
+   * for a class's. Against an empty manifest, as for the checker without one, keys no pattern of
+   * the method covers may be written (nobody owns them yet).
+   *
+   * @param manifest the manifest the rights are judged against ({@link Manifest#empty()} if none)
+   * @param method the method
+   * @return the rights
+   * @throws IllegalArgumentException if neither the method nor an enclosing class carries {@code
+   *     CacheAccess}
+   * @throws StatelessException with every error the checker reports on the declaration ({@link
+   *     AccessRules#checkDeclaration}): SL012 for a malformed pattern, SL013 for a {@code follows}
+   *     naming no component, SL005 for a borrowed or invalidated pattern no component owns, SL007
+   *     and SL008 for a strategy the manifest cannot serve
+   * @throws NullPointerException if an argument is null
+   */
+  public static Rights forMethod(Manifest manifest, Method method) {
+    Objects.requireNonNull(manifest, "manifest");
+    Objects.requireNonNull(method, "method");
+    for (AnnotatedElement at = method; at != null; at = enclosing(at)) {
+      CacheAccess access = at.getAnnotation(CacheAccess.class);
+      if (access != null) {
+        Builder b = builder(manifest).name(nameOf(at)).access(access);
+        if (manifest.isEmpty()) {
+          // As the checker without a manifest: nobody owns a key yet, so none is refused as
+          // unowned; borrowed and owned patterns keep their rules.
+          b.unownedKeysAllowed(true);
+        }
+        Rights r = b.build();
+        List<Diagnostic> errors = new ArrayList<>();
+        for (Diagnostic d : AccessRules.checkDeclaration(r)) {
+          if (d.isError()) {
+            errors.add(d);
+          }
+        }
+        if (!errors.isEmpty()) {
+          throw new StatelessException(errors);
+        }
+        return r;
+      }
+    }
+    throw new IllegalArgumentException(
+        "no @CacheAccess on "
+            + method.getDeclaringClass().getName()
+            + "."
+            + method.getName()
+            + " nor on an enclosing class: annotate the method or its class with @CacheAccess to"
+            + " run code under its rights");
+  }
+
+  /** What encloses code, as the checker walks it: a method's class, a local class's method. */
+  private static @Nullable AnnotatedElement enclosing(AnnotatedElement e) {
+    if (e instanceof Executable x) {
+      return x.getDeclaringClass();
+    }
+    Class<?> c = (Class<?>) e;
+    Method m = c.getEnclosingMethod();
+    if (m != null) {
+      return m;
+    }
+    Executable ctor = c.getEnclosingConstructor();
+    return ctor != null ? ctor : c.getEnclosingClass();
+  }
+
+  /** {@code UserService.update} for a method, {@code UserService} for a type: the checker's. */
+  private static String nameOf(AnnotatedElement e) {
+    if (e instanceof Executable x) {
+      String member = x instanceof Method ? x.getName() : "<init>";
+      return x.getDeclaringClass().getSimpleName() + "." + member;
+    }
+    return ((Class<?>) e).getSimpleName();
   }
 
   /**
@@ -434,6 +515,26 @@ public final class Rights {
     public Builder strategy(Strategy strategy) {
       this.strategy = Objects.requireNonNull(strategy, "strategy");
       return this;
+    }
+
+    /**
+     * Applies a {@link CacheAccess} annotation: its {@code owns}, {@code borrows}, {@code
+     * exclusive}, {@code invalidates}, {@code follows}, {@code lifetime} and {@code strategy}. The
+     * one place that says what the annotation grants, for the compile-time checker and for {@link
+     * Rights#forMethod}.
+     *
+     * @param access the annotation
+     * @return this builder
+     */
+    public Builder access(CacheAccess access) {
+      Objects.requireNonNull(access, "access");
+      return owns(access.owns())
+          .borrows(access.borrows())
+          .exclusive(access.exclusive())
+          .invalidates(access.invalidates())
+          .follows(access.follows())
+          .lifetime(access.lifetime())
+          .strategy(access.strategy());
     }
 
     /**

@@ -41,6 +41,25 @@ class DiagnosticsDocTest {
   }
 
   @Test
+  void documentedOverrideMessages_matchWhatWithOverrideSays() throws IOException {
+    String doc = Files.readString(Path.of("..", "docs", "diagnostics.md"));
+    Manifest m =
+        Manifest.builder("AppCache")
+            .component(Component.builder("users").owns("user:*").build())
+            .build();
+    assertThat(doc).contains("withOverride(\"users\", \"10x\", \"50 MB\")");
+    assertThatThrownBy(() -> m.withOverride("users", "10x", "50 MB"))
+        .isInstanceOfSatisfying(
+            StatelessException.class,
+            e -> {
+              assertThat(e.diagnostics()).hasSize(2);
+              for (Diagnostic d : e.diagnostics()) {
+                assertThat(doc).contains(d.render());
+              }
+            });
+  }
+
+  @Test
   void documentedLengthLimit_matchesWhatParseSays() throws IOException {
     String doc = Files.readString(Path.of("..", "docs", "diagnostics.md"));
     String text = "user:" + "a:".repeat(1 << 19) + "*";

@@ -68,6 +68,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicUpdates atomicUpdates;
   private final AtomicBatches atomicBatches;
   private final WarmUp warmUp;
+  private final AccessScopes accessScopes;
 
   /** Decodes custom-codec values off the stores' I/O threads; null when all codecs are JSON. */
   private final @Nullable ExecutorService decodingPool;
@@ -121,6 +122,7 @@ public final class Engine implements AutoCloseable {
     this.atomicBatches =
         new AtomicBatches(lifecycle, layers, writes, generations, copies, invalidations, metrics);
     this.warmUp = new WarmUp(name, manifest, routes, layers, generations, copies);
+    this.accessScopes = new AccessScopes(manifest);
   }
 
   /**
@@ -234,6 +236,10 @@ public final class Engine implements AutoCloseable {
 
   public Lifecycle lifecycle() {
     return lifecycle;
+  }
+
+  public AccessScopes accessScopes() {
+    return accessScopes;
   }
 
   public Metrics metrics() {
