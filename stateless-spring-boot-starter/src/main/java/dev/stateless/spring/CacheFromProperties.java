@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.Resource;
@@ -20,6 +21,11 @@ final class CacheFromProperties {
   static StatelessCache.Builder builder(StatelessProperties p, @Nullable ClassLoader classLoader) {
     StatelessCache.Builder b = StatelessCache.builder();
     Manifest manifest = manifest(p.getManifest(), classLoader);
+    for (Map.Entry<String, StatelessProperties.ComponentProperties> o :
+        p.getComponents().entrySet()) {
+      manifest =
+          manifest.withOverride(o.getKey(), o.getValue().getTtl(), o.getValue().getMaxSize());
+    }
     b.manifest(manifest);
     String serverUri = p.getServer().getUri();
     var certificates = p.getServer().getTrustedCertificates();

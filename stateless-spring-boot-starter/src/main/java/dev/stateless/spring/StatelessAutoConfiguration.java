@@ -1,9 +1,17 @@
 package dev.stateless.spring;
 
 import dev.stateless.StatelessCache;
+import dev.stateless.annotation.CacheAccess;
+import dev.stateless.spring.internal.CacheAccessInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.aop.Advisor;
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.support.ComposablePointcut;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,6 +22,8 @@ import org.springframework.cache.annotation.CachingConfigurer;
 import org.springframework.cache.interceptor.KeyGenerator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
 import org.springframework.core.io.ResourceLoader;
 
 /**
@@ -21,8 +31,9 @@ import org.springframework.core.io.ResourceLoader;
  * properties ({@link StatelessProperties}) and closed when the context closes (its offline queue
  * drained first), with the application's Micrometer {@code MeterRegistry} when there is one; a
  * Spring {@link CacheManager} over the manifest's components ({@link StatelessCacheManager}); and
- * the key generator of {@code @Cacheable} methods ({@code statelessKeyGenerator}). Each bean backs
- * off when the application defines its own. Runs before Spring Boot's cache auto-configuration, so
+ * the key generator of {@code @Cacheable} methods ({@code statelessKeyGenerator}); and an advisor
+ * that binds each {@code @CacheAccess} method's rights to its calls. Each bean backs off when the
+ * application defines its own. Runs before Spring Boot's cache auto-configuration, so
  * {@code @EnableCaching} finds this cache manager.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class)
@@ -96,6 +107,31 @@ public class StatelessAutoConfiguration {
         return statelessKeyGenerator;
       }
     };
+  }
+
+  /**
+   * Runs every {@code @CacheAccess} method (annotated itself, or in an annotated type) of a Spring
+   * bean inside {@code cache.enter(method)}, so the cache calls it makes are judged by its rights,
+   * as {@code @Transactional} binds a transaction. An infrastructure advisor, like the transaction
+   * and caching advisors, ordered before (outside) them, so a {@code @CachePut} on the same method
+   * already sees the binding. A call from the bean to itself does not go through the proxy and is
+   * not bound, as for {@code @Transactional}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static class CacheAccessConfiguration {
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean(name = "statelessCacheAccessAdvisor")
+    static Advisor statelessCacheAccessAdvisor(ObjectProvider<StatelessCache> cache) {
+      Pointcut annotated =
+          new ComposablePointcut(new AnnotationMatchingPointcut(CacheAccess.class, true))
+              .union(new AnnotationMatchingPointcut(null, CacheAccess.class, true));
+      DefaultPointcutAdvisor advisor =
+          new DefaultPointcutAdvisor(annotated, new CacheAccessInterceptor(cache));
+      advisor.setOrder(Ordered.HIGHEST_PRECEDENCE);
+      return advisor;
+    }
   }
 
   /** Passes the application's {@code MeterRegistry}, when it has one, to the cache's builder. */

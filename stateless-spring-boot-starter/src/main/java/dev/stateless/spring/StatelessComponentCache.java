@@ -17,6 +17,10 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * into a pattern the component only borrows is refused with {@code SL002} as the compile-time
  * checker would refuse it.
  *
+ * <p>Inside a {@code @CacheAccess} method, whose rights the starter's advisor binds to the thread
+ * ({@code StatelessCache.enter(method)}), writes are judged by the method's rights instead: a
+ * {@code @CachePut} into a component the method only borrows is {@code SL002}.
+ *
  * <p>Keys: a Spring key is mapped to a stateless key by its string form (docs/spring.md, "Keys"):
  * as is when one of the component's patterns (owned or borrowed) matches it; else, when the
  * component owns exactly one pattern, that pattern with its first {@code {name}} hole or {@code *}
@@ -33,6 +37,7 @@ public final class StatelessComponentCache implements Cache {
   private final String name;
   private final StatelessCache cache;
   private final SyncCache reads;
+  private final SyncCache root;
   private final SyncCache componentWrites;
   private final Component component;
   private final KeyMapping keys;
@@ -41,6 +46,7 @@ public final class StatelessComponentCache implements Cache {
     this.name = component.name();
     this.cache = cache;
     this.component = component;
+    this.root = cache.sync();
     this.componentWrites = cache.component(name).sync();
     this.reads = componentWrites;
     this.keys = new KeyMapping(component);
@@ -218,8 +224,13 @@ public final class StatelessComponentCache implements Cache {
     return dropped > 0;
   }
 
+  /**
+   * Inside a {@code @CacheAccess} method (its rights bound to this thread by {@code
+   * cache.enter(method)}): the plain cache, which the method's rights judge; else the component's
+   * view.
+   */
   private SyncCache writer() {
-    return componentWrites;
+    return cache.enteredMethod().isPresent() ? root : componentWrites;
   }
 
   @Override

@@ -113,6 +113,31 @@ class StatelessAutoConfigurationTest {
   }
 
   @Test
+  void componentOverrides_replaceTheManifestsTtlAndMaxSize() {
+    runner
+        .withPropertyValues(
+            SHOP, "stateless.components.users.ttl=10m", "stateless.components.stock.max-size=2MB")
+        .run(
+            ctx -> {
+              var manifest = ctx.getBean(StatelessCache.class).manifest();
+              assertThat(manifest.component("users").orElseThrow().ttl())
+                  .contains(Duration.ofMinutes(10));
+              assertThat(manifest.component("stock").orElseThrow().maxSizeBytes())
+                  .hasValue(2L << 20);
+            });
+  }
+
+  @Test
+  void badComponentTtl_failsTheStart_withSL012() {
+    assertStartFailsWith("SL012", SHOP, "stateless.components.users.ttl=ten");
+  }
+
+  @Test
+  void unknownComponent_failsTheStart_withSL013() {
+    assertStartFailsWith("SL013", SHOP, "stateless.components.nobody.ttl=1m");
+  }
+
+  @Test
   void badSize_failsTheStart_withSL012() {
     assertStartFailsWith("SL012", SHOP, "stateless.client.max-size=50XB");
   }

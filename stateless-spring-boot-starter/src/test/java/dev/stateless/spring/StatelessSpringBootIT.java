@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stateless.StatelessCache;
 import dev.stateless.core.StatelessException;
 import dev.stateless.spring.shop.Product;
+import dev.stateless.spring.shop.SessionService;
 import dev.stateless.spring.shop.ShopApplication;
 import dev.stateless.spring.shop.UserService;
 import dev.stateless.testing.RedisServerExtension;
@@ -38,6 +39,7 @@ class StatelessSpringBootIT {
   }
 
   @Autowired UserService users;
+  @Autowired SessionService sessions;
   @Autowired StatelessCache cache;
   @Autowired CacheManager cacheManager;
 
@@ -126,5 +128,41 @@ class StatelessSpringBootIT {
         .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL002"));
 
     assertThat(redis.command("EXISTS", "user:1")).isEqualTo("0");
+  }
+
+  @Test
+  void cachePut_inACacheAccessMethodThatOnlyBorrows_isSL002() {
+    assertThatThrownBy(() -> sessions.renameUser(3, "Eve"))
+        .isInstanceOf(StatelessException.class)
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL002"));
+
+    assertThat(redis.command("EXISTS", "user:3")).isEqualTo("0");
+  }
+
+  @Test
+  void plainSet_inACacheAccessMethodThatOnlyBorrows_isSL002_andTheBindingEndsWithTheCall() {
+    assertThatThrownBy(() -> sessions.writeUser(4, "Eve"))
+        .isInstanceOf(StatelessException.class)
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL002"));
+    assertThat(redis.command("EXISTS", "user:4")).isEqualTo("0");
+    assertThat(cache.enteredMethod()).isEmpty();
+
+    cache.sync().set("user:4", "Ada"); // outside the method: the cache acts for every owner
+    assertThat(redis.command("GET", "user:4")).isEqualTo("Ada");
+  }
+
+  @Test
+  void plainSet_ofAKeyTheMethodOwns_isWritten() {
+    sessions.writeSession(5, "open");
+
+    assertThat(redis.command("GET", "session:5")).isEqualTo("open");
+  }
+
+  @Test
+  void cachePut_isJudgedByTheMethodsRights_notTheCachesComponent() {
+    sessions.putUserAsOwner(
+        6, "Ada"); // "sessions" only borrows user keys; the method follows users
+
+    assertThat(redis.command("GET", "user:6")).isEqualTo("Ada");
   }
 }
