@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One cache's engine: builds its parts once, each given what it needs ({@link Routes}, {@link
@@ -27,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * stores in order, and closes everything. The API's views call the parts directly.
  */
 public final class Engine implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
   /** What a cache is built with; see {@code StatelessCache.Builder}. */
   @SuppressWarnings("ArrayRecordComponent") // an internal carrier, never compared or hashed
@@ -192,10 +194,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void warnStartedDown(RemoteStore remote) {
-    LOG.log(
-        System.Logger.Level.WARNING,
-        "cache {0}: {1} is unreachable; starting anyway with the offline queue {2}: this"
-            + " node''s queued CLIENT_FIRST writes are served from the client layer and"
+    LOG.warn(
+        "cache {}: {} is unreachable; starting anyway with the offline queue {}: this"
+            + " node's queued CLIENT_FIRST writes are served from the client layer and"
             + " drained once Redis is back, other calls to it fail with SL100 until then, and"
             + " the warm-up (@Prefetch) of its keys is skipped",
         name,
@@ -213,9 +214,8 @@ public final class Engine implements AutoCloseable {
       if (r.strategy == Strategy.CLIENT_FIRST
           && r.primaryRemote != null
           && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "cache {0}: CLIENT_FIRST writes to Redis go through an in-memory queue, which"
+        LOG.warn(
+            "cache {}: CLIENT_FIRST writes to Redis go through an in-memory queue, which"
                 + " survives Redis outages but not a restart of this process; make it durable"
                 + " with StatelessCache.builder().offlineQueue(Path.of(\"...\"))",
             name);
@@ -317,7 +317,7 @@ public final class Engine implements AutoCloseable {
         try {
           call.run();
         } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "a key change listener failed", e);
+          LOG.warn("a key change listener failed", e);
         }
       }
     };
