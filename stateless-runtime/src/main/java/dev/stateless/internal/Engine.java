@@ -1,5 +1,6 @@
 package dev.stateless.internal;
 
+import dev.stateless.CacheStatus;
 import dev.stateless.CacheStrategy;
 import dev.stateless.OfflineConflict;
 import dev.stateless.ValueCodec;
@@ -42,7 +43,7 @@ public final class Engine implements AutoCloseable {
       @Nullable CacheStrategy custom,
       Strategy defaultStrategy,
       LongSupplier nanoTime,
-      boolean countGets,
+      boolean metered,
       double ttlJitter,
       long negativeNanos,
       @Nullable Path offlineFile,
@@ -70,6 +71,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicUpdates atomicUpdates;
   private final AtomicBatches atomicBatches;
   private final WarmUp warmUp;
+  private final LocalSizes sizes;
 
   /** Decodes custom-codec values off the stores' I/O threads; null when all codecs are JSON. */
   private final @Nullable ExecutorService decodingPool;
@@ -78,7 +80,7 @@ public final class Engine implements AutoCloseable {
     this.manifest = s.manifest();
     this.name = manifest.name();
     this.nanoTime = s.nanoTime();
-    this.metrics = new Metrics(s.countGets());
+    this.metrics = new Metrics(s.metered());
     this.closeTimeoutNanos = s.closeTimeoutNanos();
     int n = CacheLayer.values().length;
     @Nullable CaffeineStore[] local = new CaffeineStore[n];
@@ -104,7 +106,7 @@ public final class Engine implements AutoCloseable {
       this.decodingPool = Threads.cached("stateless-decode");
       decoding = decodingPool;
     }
-    this.routes = new Routes(manifest, layers, s.custom(), s.defaultStrategy(), values);
+    this.routes = new Routes(manifest, layers, s.custom(), s.defaultStrategy(), values, metrics);
     this.offline = new Offline(lifecycle, s.offlineFile(), s.onConflict(), s.removalCommitNanos());
     this.copies = new Copies(generations, metrics, offline, s.negativeNanos());
     this.reads =
@@ -123,6 +125,16 @@ public final class Engine implements AutoCloseable {
     this.atomicBatches =
         new AtomicBatches(lifecycle, layers, writes, generations, copies, invalidations, metrics);
     this.warmUp = new WarmUp(name, manifest, routes, layers, generations, copies);
+    this.sizes = new LocalSizes(layers, routes);
+    if (metrics.metered) {
+      for (int l = 0; l < n; l++) {
+        CaffeineStore store = local[l];
+        if (store != null) {
+          int layer = l;
+          store.onEvicted(e -> metrics.evicted(e, layer));
+        }
+      }
+    }
   }
 
   /**
@@ -158,7 +170,8 @@ public final class Engine implements AutoCloseable {
         if (remote == null) {
           continue;
         }
-        @Nullable InvalidationListener listener = layers.nearerThan(layer) ? invalidations : null;
+        @Nullable InvalidationListener listener =
+            layers.nearerThan(layer) ? invalidations.from(layer) : null;
         if (!remote.connect(nodeId, listener, owners, streaming, queuesFor(remote))) {
           warnStartedDown(remote);
         }
@@ -238,6 +251,21 @@ public final class Engine implements AutoCloseable {
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  /** The entries of each component in each in-process layer, for the size gauges. */
+  public LocalSizes sizes() {
+    return sizes;
+  }
+
+  /** Whether the cache has the layer (the manifest's, with a store). */
+  public boolean hasLayer(CacheLayer layer) {
+    return layers.has(layer);
+  }
+
+  /** Whether the layer is kept in this process. */
+  public boolean inProcess(CacheLayer layer) {
+    return layers.local(layer.ordinal()) != null;
   }
 
   public Routes routes() {
@@ -333,6 +361,25 @@ public final class Engine implements AutoCloseable {
     }
     long n = s.estimatedSize();
     return copies.negativeCaching() ? n - s.absentMarkers() : n; // markers hold no value
+  }
+
+  /** The cache's health now, from what its stores last saw (no I/O). */
+  public CacheStatus status() {
+    List<CacheStatus.LayerStatus> out = new ArrayList<>();
+    boolean healthy = true;
+    for (CacheLayer layer : CacheLayer.values()) {
+      Store store = layers.store(layer);
+      if (store == null) {
+        continue;
+      }
+      RemoteStore remote = layers.remote(layer);
+      boolean reachable = remote == null || remote.reachable();
+      boolean live = remote == null || (reachable && remote.live());
+      healthy &= reachable && live;
+      out.add(
+          new CacheStatus.LayerStatus(layer, store.describe(), remote != null, reachable, live));
+    }
+    return new CacheStatus(out, offline.pendingWrites(), healthy);
   }
 
   /**

@@ -98,6 +98,7 @@ public final class WarmUp {
       return;
     }
     Region region = r.region(target);
+    int into = target;
     long[] left = {region.capacityLeft()};
     remote.scanPages(
         pattern.toRedisGlob(),
@@ -136,7 +137,7 @@ public final class WarmUp {
             }
             long ttl = millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : Long.MAX_VALUE;
             Entry e = new Entry(value, weight, ttl, route, true);
-            if (copies.install(region, key, e, tokens.get(i))) {
+            if (copies.install(region, into, key, e, tokens.get(i))) {
               left[0] -= weight;
             }
           }

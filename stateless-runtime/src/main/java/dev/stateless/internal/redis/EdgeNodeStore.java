@@ -467,6 +467,12 @@ public final class EdgeNodeStore implements RemoteStore {
     return open != null && System.nanoTime() - lastPong < liveNanos;
   }
 
+  /** Connected, and the last PING answered recently: what {@link #live()} says. */
+  @Override
+  public boolean reachable() {
+    return live();
+  }
+
   /** The node tells its clients of every write itself (tracking); nothing is published here. */
   @Override
   public boolean publishes() {

@@ -429,6 +429,15 @@ final class RedisConnection implements AutoCloseable {
     return async != null;
   }
 
+  /**
+   * Whether the connection is up now (Lettuce's view of its channel: a dropped connection shows at
+   * once, while it reconnects); no I/O.
+   */
+  boolean reachable() {
+    StatefulConnection<String, byte[]> c = connection;
+    return async != null && c != null && c.isOpen();
+  }
+
   /** Whether the invalidation stream is read without a gap right now. */
   boolean live() {
     LogReader inv = invalidations;
