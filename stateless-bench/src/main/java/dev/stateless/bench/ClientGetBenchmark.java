@@ -72,7 +72,9 @@ public class ClientGetBenchmark {
     STATELESS_SYNC,
     /** The SDK: a client-layer component with a TTL (longer than any run). */
     STATELESS_SYNC_TTL,
-    /** As {@link #STATELESS_SYNC}, with a Micrometer registry bound: every hit is counted. */
+    /**
+     * As {@link #STATELESS_SYNC}, with a Micrometer registry bound: every hit is counted and timed.
+     */
     STATELESS_SYNC_METERED,
     /** {@code Caffeine.newBuilder().build()} holding {@link Item} records. */
     CAFFEINE_RECORD,
