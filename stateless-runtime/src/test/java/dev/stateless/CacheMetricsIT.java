@@ -10,6 +10,7 @@ import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,6 +151,29 @@ class CacheMetricsIT {
     assertThat(latency(registry, "client", "get").count()).isGreaterThanOrEqualTo(5);
     assertThat(latency(registry, "client", "set").count()).isGreaterThanOrEqualTo(2);
     assertThat(latency(registry, "server", "get").totalTime(TimeUnit.NANOSECONDS)).isPositive();
+  }
+
+  @Test
+  void aLayersLatencyTimers_deniedByAFilter_areNotRecorded_andTheOtherMetersStay() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    registry
+        .config()
+        .meterFilter(
+            MeterFilter.deny(
+                id ->
+                    id.getName().equals("stateless.layer.latency")
+                        && "client".equals(id.getTag("layer"))));
+    SyncCache cache = node(registry).sync();
+    cache.set("session:1", "s");
+    assertThat(cache.get("session:1")).isEqualTo("s");
+    cache.set("user:1", "ada");
+    assertThat(cache.get("user:1")).isEqualTo("ada");
+
+    assertThat(registry.find("stateless.layer.latency").tag("layer", "client").timers()).isEmpty();
+    assertThat(latency(registry, "server", "get").count()).isEqualTo(1);
+    assertThat(latency(registry, "edge", "set").count()).isEqualTo(1); // the copy of user:1
+    assertThat(gets(registry, "sessions", "client", "hit")).isEqualTo(1);
+    assertThat(count(registry, "cache.puts", "users", "client")).isEqualTo(1);
   }
 
   @Test

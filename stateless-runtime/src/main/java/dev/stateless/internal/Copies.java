@@ -68,7 +68,7 @@ public final class Copies {
     if (layer < 0 || !metrics.metered) {
       return fence(region, key, e, token);
     }
-    long start = metrics.start();
+    long start = metrics.start(layer);
     boolean installed = fence(region, key, e, token);
     metrics.timed(layer, Metrics.SET, start);
     if (installed && !e.isAbsent()) {

@@ -44,6 +44,15 @@ public final class Metrics {
   /** Where timings go; none until a registry is bound (after the cache started). */
   private volatile Recorder recorder = Recorder.NONE;
 
+  /**
+   * Per layer: whether its store calls are timed. None until a registry is bound, and not a layer
+   * whose timers the registry's filters deny: its calls then read no clock.
+   */
+  private volatile boolean[] timing = new boolean[CacheLayer.values().length];
+
+  /** What {@link #start} returns for a call that is not timed. */
+  private static final long NOT_TIMED = Long.MIN_VALUE;
+
   public Metrics(boolean metered) {
     this.metered = metered;
   }
@@ -90,8 +99,10 @@ public final class Metrics {
     return components.computeIfAbsent(component == null ? UNOWNED : component, n -> new Counts());
   }
 
-  void recorder(Recorder r) {
+  /** Where timings go from now on, and the layers ({@code timing[layer]}) whose calls are timed. */
+  void recorder(Recorder r, boolean[] timing) {
     this.recorder = r;
+    this.timing = timing.clone();
   }
 
   public void hit(Entry.Source source, int layer) {
@@ -128,21 +139,24 @@ public final class Metrics {
     }
   }
 
-  /** The start of a timed call: a clock reading when metered, else 0 (and no clock is read). */
-  public long start() {
-    return metered ? System.nanoTime() : 0;
+  /**
+   * The start of a call to the store of {@code layer}: a clock reading when its calls are timed,
+   * else no clock is read.
+   */
+  public long start(int layer) {
+    return metered && timing[layer] ? System.nanoTime() : NOT_TIMED;
   }
 
-  /** Records a call begun at {@link #start()}. */
+  /** Records a call begun at {@link #start(int)}. */
   public void timed(int layer, int operation, long start) {
-    if (metered) {
+    if (start != NOT_TIMED) {
       recorder.call(layer, operation, System.nanoTime() - start);
     }
   }
 
   /** Records a remote call when it completes; returns the same future. */
   public <T> CompletableFuture<T> timed(CompletableFuture<T> call, int layer, int operation) {
-    if (metered) {
+    if (metered && timing[layer]) {
       long start = System.nanoTime();
       Futures.whenDone(call, (v, t) -> recorder.call(layer, operation, System.nanoTime() - start));
     }

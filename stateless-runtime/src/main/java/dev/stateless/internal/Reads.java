@@ -88,12 +88,12 @@ public final class Reads {
 
   /** {@link #getLocal} counting its hit; a miss is counted (and timed) by the routed path. */
   private @Nullable Object getLocalMetered(Region region, String key) {
-    long start = metrics.start();
+    int layer = routes.nearestLayer().ordinal();
+    long start = metrics.start(layer);
     Entry e = region.get(key);
     if (e == null || !e.trusted()) {
       return MISS;
     }
-    int layer = routes.nearestLayer().ordinal();
     metrics.timed(layer, Metrics.GET, start);
     metrics.hit(e.source, layer);
     return e.isAbsent() ? null : Values.copyOut(e.value);
@@ -101,7 +101,7 @@ public final class Reads {
 
   /** A read of an in-process layer's region, timed when metered. */
   private @Nullable Entry read(Region region, String key, int layer) {
-    long start = metrics.start();
+    long start = metrics.start(layer);
     Entry e = region.get(key);
     metrics.timed(layer, Metrics.GET, start);
     return e;

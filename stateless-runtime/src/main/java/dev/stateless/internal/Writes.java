@@ -280,7 +280,7 @@ public final class Writes {
     if (region != null) {
       Entry e = new Entry(value, weight, Entry.ttlFor(ttlNanos), r, target != r.primary);
       int layer = target.ordinal();
-      long start = metrics.start();
+      long start = metrics.start(layer);
       Entry marker = region.get(key);
       if (marker != null && marker.isAbsent()) {
         region.remove(key, marker); // "absent" is no value for a condition to see
