@@ -12,6 +12,7 @@ module dev.stateless.runtime {
   requires com.fasterxml.jackson.datatype.jsr310;
   requires com.fasterxml.jackson.datatype.jdk8;
   requires com.h2database.mvstore;
+  requires org.slf4j;
   requires static micrometer.core;
 
   exports dev.stateless;

@@ -738,6 +738,18 @@ public final class StatelessCache implements AutoCloseable {
   }
 
   /**
+   * Returns a snapshot of the cache's health: each layer's store, whether it is reachable and
+   * whether its invalidations are live, and the queued {@code CLIENT_FIRST} writes. Does no I/O: it
+   * reports what the stores last saw (see {@link CacheStatus}), so it is cheap enough for every
+   * health check.
+   *
+   * @return the cache's status now
+   */
+  public CacheStatus status() {
+    return engine.status();
+  }
+
+  /**
    * Closes the cache: deletes the entries written with a cleanup callback and runs the callbacks,
    * drains the {@code CLIENT_FIRST} offline queue for up to {@link Builder#closeTimeout(Duration)
    * closeTimeout} (10 seconds unless set), then stops the drain and closes the stores. Closing a
@@ -1035,11 +1047,17 @@ public final class StatelessCache implements AutoCloseable {
     }
 
     /**
-     * Publishes the cache's counters to a Micrometer {@code MeterRegistry}, and turns on counting
-     * of gets per layer (off otherwise, to keep in-process hits as cheap as Caffeine's): {@code
-     * stateless.cache.gets} (tags layer, result), {@code stateless.invalidations} (tag event: sent,
-     * received, replayed, missed) and {@code stateless.fill.races.avoided}. Micrometer is an
-     * optional dependency: only callers of this method need it.
+     * Publishes the cache's meters to a Micrometer {@code MeterRegistry}, and turns on counting of
+     * gets, puts and evictions per component and layer and the timing of each layer's calls (off
+     * otherwise, to keep in-process hits as cheap as Caffeine's): Micrometer's cache meters {@code
+     * cache.gets} (tags cache, layer, result), {@code cache.puts}, {@code cache.evictions}, {@code
+     * cache.size} (tags cache, layer), the timers {@code stateless.layer.latency} (tags layer,
+     * operation) and {@code stateless.invalidation.lag} (tag layer), and {@code
+     * stateless.invalidations} (tag event: sent, received, replayed, missed), {@code
+     * stateless.fill.races.avoided}, {@code stateless.offline.conflicts}, {@code
+     * stateless.offline.pending}; every meter is also tagged {@code name} with the manifest's name
+     * (docs/runtime.md, "Metrics", says what each counts). Micrometer is an optional dependency:
+     * only callers of this method need it.
      *
      * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}
      * @return this builder
@@ -1195,7 +1213,7 @@ public final class StatelessCache implements AutoCloseable {
       engine.start();
       if (meterRegistry != null) {
         try {
-          MicrometerBinder.bind(engine.metrics(), meterRegistry, manifest.name());
+          MicrometerBinder.bind(engine, meterRegistry);
         } catch (RuntimeException e) {
           engine.close();
           throw e;

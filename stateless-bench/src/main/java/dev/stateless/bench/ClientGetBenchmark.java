@@ -8,6 +8,7 @@ import dev.stateless.SyncCache;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Component;
 import dev.stateless.core.Manifest;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -72,8 +73,15 @@ public class ClientGetBenchmark {
     STATELESS_SYNC,
     /** The SDK: a client-layer component with a TTL (longer than any run). */
     STATELESS_SYNC_TTL,
-    /** As {@link #STATELESS_SYNC}, with a Micrometer registry bound: every hit is counted. */
+    /**
+     * As {@link #STATELESS_SYNC}, with a Micrometer registry bound: every hit is counted and timed.
+     */
     STATELESS_SYNC_METERED,
+    /**
+     * As {@link #STATELESS_SYNC_METERED}, with the client layer's {@code stateless.layer.latency}
+     * timers denied by a {@code MeterFilter}: hits counted, not timed (no clock read).
+     */
+    STATELESS_SYNC_METERED_UNTIMED,
     /** {@code Caffeine.newBuilder().build()} holding {@link Item} records. */
     CAFFEINE_RECORD,
     /** {@code Caffeine.newBuilder().build()} holding {@link MutableItem} POJOs. */
@@ -245,6 +253,16 @@ public class ClientGetBenchmark {
       StatelessCache.Builder b = StatelessCache.builder().manifest(manifest);
       if (impl == Impl.STATELESS_SYNC_METERED) {
         b.meterRegistry(new SimpleMeterRegistry());
+      } else if (impl == Impl.STATELESS_SYNC_METERED_UNTIMED) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry
+            .config()
+            .meterFilter(
+                MeterFilter.deny(
+                    id ->
+                        id.getName().equals("stateless.layer.latency")
+                            && "client".equals(id.getTag("layer"))));
+        b.meterRegistry(registry);
       }
       cache = b.build();
       SyncCache sync = cache.sync();

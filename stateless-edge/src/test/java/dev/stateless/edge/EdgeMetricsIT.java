@@ -69,7 +69,7 @@ class EdgeMetricsIT {
         assertThat(sample(body, "stateless_edge_connections_received_total"))
             .isGreaterThanOrEqualTo(1);
         assertThat(sample(body, "stateless_edge_net_input_total")).isPositive();
-        assertThat(body).contains("stateless_cache_gets_total{", "jvm_memory_used_bytes{");
+        assertThat(body).contains("cache_gets_total{", "jvm_memory_used_bytes{");
       } finally {
         client.shutdown(Duration.ZERO, TIMEOUT);
       }

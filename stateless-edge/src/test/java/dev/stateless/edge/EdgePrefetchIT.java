@@ -97,8 +97,8 @@ class EdgePrefetchIT {
         }
         String warm = scrape(node);
         assertThat(
-                sum(warm, "stateless_cache_gets_total", "layer=\"server\"")
-                    - sum(before, "stateless_cache_gets_total", "layer=\"server\""))
+                sum(warm, "cache_gets_total", "layer=\"server\"")
+                    - sum(before, "cache_gets_total", "layer=\"server\""))
             .as("reads of prefetched keys that reached the upstream")
             .isZero();
         // The control: keys of a component without prefetch are read from the upstream.
@@ -106,8 +106,8 @@ class EdgePrefetchIT {
           assertThat(r.get("cold:" + i)).isEqualTo("c" + i);
         }
         assertThat(
-                sum(scrape(node), "stateless_cache_gets_total", "layer=\"server\"")
-                    - sum(warm, "stateless_cache_gets_total", "layer=\"server\""))
+                sum(scrape(node), "cache_gets_total", "layer=\"server\"")
+                    - sum(warm, "cache_gets_total", "layer=\"server\""))
             .isEqualTo(KEYS);
       } finally {
         client.shutdown(Duration.ZERO, TIMEOUT);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.CacheNetworkException;
+import dev.stateless.CacheStatus;
 import dev.stateless.CapacityException;
 import dev.stateless.StaleDataException;
 import dev.stateless.StatelessCache;
@@ -264,6 +265,35 @@ class EdgeStoreIT {
         });
     assertThat(a.set("price:9", "92")).isTrue();
     assertThat(lettuce(nodeUri()).get("price:9")).isEqualTo("92");
+  }
+
+  @Test
+  void status_showsTheNodeUnreachable_whileItIsDown_andHealthyWhenItIsBack() throws Exception {
+    StatelessCache cache =
+        StatelessCache.builder()
+            .manifest(MANIFEST)
+            .edge(Stores.edge(nodeUri()))
+            .server(Stores.redis(redis.uri()))
+            .build();
+    closing.add(cache);
+    await("healthy", () -> cache.status().healthy());
+    CacheStatus.LayerStatus edge = cache.status().layers().get(1);
+    assertThat(edge.layer()).isEqualTo(CacheLayer.EDGE);
+    assertThat(edge.remote()).isTrue();
+    assertThat(edge.store()).contains(String.valueOf(node.port()));
+    int port = node.port();
+
+    node.close();
+
+    await("the edge layer unreachable", () -> !cache.status().layers().get(1).reachable());
+    CacheStatus down = cache.status();
+    assertThat(down.healthy()).isFalse();
+    assertThat(down.layers().get(1).invalidationsLive()).isFalse();
+    assertThat(down.layers().get(2).reachable()).as("Redis is still up").isTrue();
+
+    node = startNode(port);
+    await("healthy again", () -> cache.status().healthy());
+    assertThat(cache.status().layers().get(1).reachable()).isTrue();
   }
 
   @Test

@@ -26,6 +26,22 @@ public final class CaffeineStore implements Store {
   /** Told of each primary entry that expired or was evicted (its key is gone from its owner). */
   private volatile Consumer<String> onGone = key -> {};
 
+  /** Told of each entry that expired or was evicted (counted when metered). */
+  private volatile Consumer<Entry> onEvicted = e -> {};
+
+  private final Region.Removals removals =
+      new Region.Removals() {
+        @Override
+        public void evicted(Entry e) {
+          onEvicted.accept(e);
+        }
+
+        @Override
+        public void gone(String key) {
+          onGone.accept(key);
+        }
+      };
+
   private volatile Ticker ticker = Ticker.systemTicker();
 
   /**
@@ -73,8 +89,8 @@ public final class CaffeineStore implements Store {
   private Region newRegion(long maxBytes) {
     long max = maxBytes > 0 ? maxBytes : defaultMaxBytes;
     return max == Long.MAX_VALUE
-        ? Region.unbounded(ticker, this::gone)
-        : Region.bounded(ticker, max, this::gone);
+        ? Region.unbounded(ticker, removals)
+        : Region.bounded(ticker, max, removals);
   }
 
   /** Whom to tell of the primary entries that expire or are evicted ({@link Engine#keyChanges}). */
@@ -82,8 +98,9 @@ public final class CaffeineStore implements Store {
     this.onGone = listener;
   }
 
-  private void gone(String key) {
-    onGone.accept(key);
+  /** Whom to tell of every entry that expires or is evicted ({@link Metrics#evicted}). */
+  void onEvicted(Consumer<Entry> listener) {
+    this.onEvicted = listener;
   }
 
   /** Removes every key the pattern matches, in every region; returns how many went. */

@@ -57,6 +57,27 @@ public final class Copies {
    * came back from an older snapshot meanwhile may not show in its counters).
    */
   public boolean install(Region region, String key, Entry e, long token) {
+    return install(region, -1, key, e, token);
+  }
+
+  /**
+   * {@link #install(Region, String, Entry, long)} into the region of {@code layer} (by ordinal),
+   * counted and timed as a write to that layer when metered ({@code -1}: not counted).
+   */
+  public boolean install(Region region, int layer, String key, Entry e, long token) {
+    if (layer < 0 || !metrics.metered) {
+      return fence(region, key, e, token);
+    }
+    long start = metrics.start(layer);
+    boolean installed = fence(region, key, e, token);
+    metrics.timed(layer, Metrics.SET, start);
+    if (installed && !e.isAbsent()) {
+      metrics.put(e.source, layer);
+    }
+    return installed;
+  }
+
+  private boolean fence(Region region, String key, Entry e, long token) {
     if (!e.source.primaryLive() || !generations.fillable(key, token)) {
       metrics.fillRacesAvoided.increment();
       return false;
@@ -107,7 +128,7 @@ public final class Copies {
       }
       Entry e = new Entry(value, weight, Entry.ttlFor(ttlNanos), r, true);
       e.version = version;
-      if (!install(region, key, e, token)
+      if (!install(region, l, key, e, token)
           && (!generations.fillable(key, token) || !r.primaryLive())) {
         return; // refused by the fence (a copy kept for a queued write does not stop the others)
       }

@@ -1,5 +1,6 @@
 package dev.stateless.internal;
 
+import dev.stateless.CacheStatus;
 import dev.stateless.CacheStrategy;
 import dev.stateless.OfflineConflict;
 import dev.stateless.ValueCodec;
@@ -19,6 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One cache's engine: builds its parts once, each given what it needs ({@link Routes}, {@link
@@ -27,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * stores in order, and closes everything. The API's views call the parts directly.
  */
 public final class Engine implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
   /** What a cache is built with; see {@code StatelessCache.Builder}. */
   @SuppressWarnings("ArrayRecordComponent") // an internal carrier, never compared or hashed
@@ -40,7 +43,7 @@ public final class Engine implements AutoCloseable {
       @Nullable CacheStrategy custom,
       Strategy defaultStrategy,
       LongSupplier nanoTime,
-      boolean countGets,
+      boolean metered,
       double ttlJitter,
       long negativeNanos,
       @Nullable Path offlineFile,
@@ -69,6 +72,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicBatches atomicBatches;
   private final WarmUp warmUp;
   private final AccessScopes accessScopes;
+  private final LocalSizes sizes;
 
   /** Decodes custom-codec values off the stores' I/O threads; null when all codecs are JSON. */
   private final @Nullable ExecutorService decodingPool;
@@ -77,7 +81,7 @@ public final class Engine implements AutoCloseable {
     this.manifest = s.manifest();
     this.name = manifest.name();
     this.nanoTime = s.nanoTime();
-    this.metrics = new Metrics(s.countGets());
+    this.metrics = new Metrics(s.metered());
     this.closeTimeoutNanos = s.closeTimeoutNanos();
     int n = CacheLayer.values().length;
     @Nullable CaffeineStore[] local = new CaffeineStore[n];
@@ -103,7 +107,7 @@ public final class Engine implements AutoCloseable {
       this.decodingPool = Threads.cached("stateless-decode");
       decoding = decodingPool;
     }
-    this.routes = new Routes(manifest, layers, s.custom(), s.defaultStrategy(), values);
+    this.routes = new Routes(manifest, layers, s.custom(), s.defaultStrategy(), values, metrics);
     this.offline = new Offline(lifecycle, s.offlineFile(), s.onConflict(), s.removalCommitNanos());
     this.copies = new Copies(generations, metrics, offline, s.negativeNanos());
     this.reads =
@@ -123,6 +127,16 @@ public final class Engine implements AutoCloseable {
         new AtomicBatches(lifecycle, layers, writes, generations, copies, invalidations, metrics);
     this.warmUp = new WarmUp(name, manifest, routes, layers, generations, copies);
     this.accessScopes = new AccessScopes(manifest);
+    this.sizes = new LocalSizes(layers, routes);
+    if (metrics.metered) {
+      for (int l = 0; l < n; l++) {
+        CaffeineStore store = local[l];
+        if (store != null) {
+          int layer = l;
+          store.onEvicted(e -> metrics.evicted(e, layer));
+        }
+      }
+    }
   }
 
   /**
@@ -158,7 +172,8 @@ public final class Engine implements AutoCloseable {
         if (remote == null) {
           continue;
         }
-        @Nullable InvalidationListener listener = layers.nearerThan(layer) ? invalidations : null;
+        @Nullable InvalidationListener listener =
+            layers.nearerThan(layer) ? invalidations.from(layer) : null;
         if (!remote.connect(nodeId, listener, owners, streaming, queuesFor(remote))) {
           warnStartedDown(remote);
         }
@@ -194,10 +209,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void warnStartedDown(RemoteStore remote) {
-    LOG.log(
-        System.Logger.Level.WARNING,
-        "cache {0}: {1} is unreachable; starting anyway with the offline queue {2}: this"
-            + " node''s queued CLIENT_FIRST writes are served from the client layer and"
+    LOG.warn(
+        "cache {}: {} is unreachable; starting anyway with the offline queue {}: this"
+            + " node's queued CLIENT_FIRST writes are served from the client layer and"
             + " drained once Redis is back, other calls to it fail with SL100 until then, and"
             + " the warm-up (@Prefetch) of its keys is skipped",
         name,
@@ -215,9 +229,8 @@ public final class Engine implements AutoCloseable {
       if (r.strategy == Strategy.CLIENT_FIRST
           && r.primaryRemote != null
           && r.regions[CacheLayer.CLIENT.ordinal()] != null) {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "cache {0}: CLIENT_FIRST writes to Redis go through an in-memory queue, which"
+        LOG.warn(
+            "cache {}: CLIENT_FIRST writes to Redis go through an in-memory queue, which"
                 + " survives Redis outages but not a restart of this process; make it durable"
                 + " with StatelessCache.builder().offlineQueue(Path.of(\"...\"))",
             name);
@@ -244,6 +257,21 @@ public final class Engine implements AutoCloseable {
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  /** The entries of each component in each in-process layer, for the size gauges. */
+  public LocalSizes sizes() {
+    return sizes;
+  }
+
+  /** Whether the cache has the layer (the manifest's, with a store). */
+  public boolean hasLayer(CacheLayer layer) {
+    return layers.has(layer);
+  }
+
+  /** Whether the layer is kept in this process. */
+  public boolean inProcess(CacheLayer layer) {
+    return layers.local(layer.ordinal()) != null;
   }
 
   public Routes routes() {
@@ -323,7 +351,7 @@ public final class Engine implements AutoCloseable {
         try {
           call.run();
         } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "a key change listener failed", e);
+          LOG.warn("a key change listener failed", e);
         }
       }
     };
@@ -339,6 +367,25 @@ public final class Engine implements AutoCloseable {
     }
     long n = s.estimatedSize();
     return copies.negativeCaching() ? n - s.absentMarkers() : n; // markers hold no value
+  }
+
+  /** The cache's health now, from what its stores last saw (no I/O). */
+  public CacheStatus status() {
+    List<CacheStatus.LayerStatus> out = new ArrayList<>();
+    boolean healthy = true;
+    for (CacheLayer layer : CacheLayer.values()) {
+      Store store = layers.store(layer);
+      if (store == null) {
+        continue;
+      }
+      RemoteStore remote = layers.remote(layer);
+      boolean reachable = remote == null || remote.reachable();
+      boolean live = remote == null || (reachable && remote.live());
+      healthy &= reachable && live;
+      out.add(
+          new CacheStatus.LayerStatus(layer, store.describe(), remote != null, reachable, live));
+    }
+    return new CacheStatus(out, offline.pendingWrites(), healthy);
   }
 
   /**

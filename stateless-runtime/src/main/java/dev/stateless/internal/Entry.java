@@ -61,6 +61,11 @@ public final class Entry {
 
     /** Whether the owner's invalidations are being received, so copies may be trusted. */
     boolean primaryLive();
+
+    /** The owner's counts (reads, writes, evictions), which {@link Metrics} keeps when metered. */
+    default Metrics.Counts counts() {
+      return Metrics.Counts.DETACHED;
+    }
   }
 
   /**

@@ -9,10 +9,12 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Waiting for futures the way the blocking API does: the operation's own exception, unwrapped. */
 public final class Futures {
-  private static final System.Logger LOG = System.getLogger(Futures.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Futures.class);
 
   private Futures() {}
 
@@ -35,7 +37,7 @@ public final class Futures {
             })
         .exceptionally(
             t -> {
-              LOG.log(System.Logger.Level.WARNING, "a completion callback failed", t);
+              LOG.warn("a completion callback failed", t);
               return null;
             });
   }
@@ -50,7 +52,7 @@ public final class Futures {
   public static void bestEffort(CompletionStage<?> future, String what) {
     future.exceptionally(
         t -> {
-          LOG.log(System.Logger.Level.DEBUG, what + " failed (best effort)", t);
+          LOG.debug("{} failed (best effort)", what, t);
           return null;
         });
   }

@@ -15,6 +15,13 @@ public interface InvalidationListener {
     onKey(null, key);
   }
 
+  /**
+   * The copies an event of another node's write named are dropped ({@link #onKey}, {@link
+   * #onPattern}); {@code writtenMillis} is when the store took the write, by its own clock (a Redis
+   * stream entry's id). Only stores whose events carry that time call it.
+   */
+  default void applied(long writtenMillis) {}
+
   /** Another node invalidated a pattern. */
   void onPattern(@Nullable String owner, String pattern);
 

@@ -1,6 +1,7 @@
 package dev.stateless.internal;
 
 import dev.stateless.CacheStrategy;
+import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.AccessRules;
 import dev.stateless.core.Component;
 import dev.stateless.core.KeyPattern;
@@ -200,6 +201,59 @@ public final class Invalidations implements InvalidationListener {
   }
 
   // ---- events from other nodes ----
+
+  /**
+   * The listener of the store of {@code layer}: this one, and when metered one that also records
+   * each applied event's lag under that layer ({@link Metrics#lag}).
+   */
+  InvalidationListener from(CacheLayer layer) {
+    if (!metrics.metered) {
+      return this;
+    }
+    int l = layer.ordinal();
+    InvalidationListener self = this;
+    return new InvalidationListener() {
+      @Override
+      public void onKey(@Nullable String owner, String key) {
+        self.onKey(owner, key);
+      }
+
+      @Override
+      public void onCopyHolderKey(String key) {
+        self.onCopyHolderKey(key);
+      }
+
+      @Override
+      public void applied(long writtenMillis) {
+        metrics.lag(l, writtenMillis);
+      }
+
+      @Override
+      public void onPattern(@Nullable String owner, String pattern) {
+        self.onPattern(owner, pattern);
+      }
+
+      @Override
+      public void onLost(@Nullable String owner, long missed) {
+        self.onLost(owner, missed);
+      }
+
+      @Override
+      public void onReplayed() {
+        self.onReplayed();
+      }
+
+      @Override
+      public void onInterrupted() {
+        self.onInterrupted();
+      }
+
+      @Override
+      public void onResumed() {
+        self.onResumed();
+      }
+    };
+  }
 
   @Override
   public void onKey(@Nullable String owner, String key) {

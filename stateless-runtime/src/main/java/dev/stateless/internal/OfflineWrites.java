@@ -22,6 +22,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code CLIENT_FIRST} writes to Redis-owned keys: applied to the client layer at once as pending
@@ -42,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 public final class OfflineWrites {
-  private static final System.Logger LOG = System.getLogger(OfflineWrites.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(OfflineWrites.class);
   public static final int WINDOW = 512;
   private static final long MAX_BACKOFF_MILLIS = 2000;
   private static final long CLOSING_BACKOFF_MILLIS = 50; // close() waits: retry soon
@@ -416,15 +418,14 @@ public final class OfflineWrites {
       if (closing) {
         next = Math.min(next, CLOSING_BACKOFF_MILLIS);
       }
-      LOG.log(
-          next == MAX_BACKOFF_MILLIS && backoff < MAX_BACKOFF_MILLIS
-              ? System.Logger.Level.WARNING // once per failure streak, when the backoff is capped
-              : System.Logger.Level.DEBUG,
-          "offline queue {0}: {1} writes waiting, retrying in {2} ms: {3}",
-          queue.file() != null ? queue.file() : "(in memory)",
-          pendingWrites(),
-          next,
-          String.valueOf(failure));
+      Object where = queue.file() != null ? queue.file() : "(in memory)";
+      String message = "offline queue {}: {} writes waiting, retrying in {} ms: {}";
+      if (next == MAX_BACKOFF_MILLIS && backoff < MAX_BACKOFF_MILLIS) {
+        // once per failure streak, when the backoff is capped
+        LOG.warn(message, where, pendingWrites(), next, String.valueOf(failure));
+      } else {
+        LOG.debug(message, where, pendingWrites(), next, String.valueOf(failure));
+      }
       backoff = next;
       awaitSignal(backoff, true);
     }
@@ -549,9 +550,8 @@ public final class OfflineWrites {
         storeFor(rec).forgetQueuedConflict(rec.key, queue.id(), rec.seq),
         (n, t) -> {
           if (t != null) {
-            LOG.log(
-                System.Logger.Level.DEBUG,
-                "offline queue: the conflict of record {0} stays recorded in Redis: {1}",
+            LOG.debug(
+                "offline queue: the conflict of record {} stays recorded in Redis: {}",
                 rec.seq,
                 String.valueOf(t));
           }
@@ -645,9 +645,8 @@ public final class OfflineWrites {
         invalidations.dependentsOf(routes.route(rec.key), null, rec.key),
         (n, t) -> {
           if (t != null) {
-            LOG.log(
-                System.Logger.Level.WARNING,
-                "offline queue: the dependents of \"{0}\" could not be invalidated: {1}",
+            LOG.warn(
+                "offline queue: the dependents of \"{}\" could not be invalidated: {}",
                 rec.key,
                 String.valueOf(t));
           }
@@ -664,7 +663,7 @@ public final class OfflineWrites {
     try {
       onConflict.accept(c);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "offline queue: the conflict handler failed on " + c, e);
+      LOG.warn("offline queue: the conflict handler failed on {}", c, e);
     }
   }
 
@@ -679,10 +678,7 @@ public final class OfflineWrites {
 
   /** The default conflict handler: one WARN line. */
   public static void logConflict(OfflineConflict c) {
-    LOG.log(
-        System.Logger.Level.WARNING,
-        "CLIENT_FIRST write not applied, the server had a newer version (it wins): {0}",
-        c);
+    LOG.warn("CLIENT_FIRST write not applied, the server had a newer version (it wins): {}", c);
   }
 
   /**
@@ -728,14 +724,13 @@ public final class OfflineWrites {
     }
     Duration timeout = Duration.ofNanos(timeoutNanos);
     if (file != null) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "offline queue {0}: {1} CLIENT_FIRST writes were not drained to Redis within {2} ms of"
-              + " close() ({3}); they stay in the file and are drained by the next cache built"
+      LOG.warn(
+          "offline queue {}: {} CLIENT_FIRST writes were not drained to Redis within {} ms of"
+              + " close() ({}); they stay in the file and are drained by the next cache built"
               + " with it",
           file,
-          String.valueOf(left), // not a locale's digit grouping
-          String.valueOf(timeout.toMillis()),
+          left,
+          timeout.toMillis(),
           last == null ? "no answer in time" : String.valueOf(last));
       return;
     }
@@ -748,7 +743,7 @@ public final class OfflineWrites {
     }
     RuntimeException lost =
         Errors.offlineWritesLost(left, named, keys.size() - named.size(), timeout, last);
-    LOG.log(System.Logger.Level.ERROR, lost.getMessage());
+    LOG.error("{}", lost.getMessage());
     throw lost;
   }
 

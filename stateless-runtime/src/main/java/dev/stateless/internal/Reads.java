@@ -76,12 +76,35 @@ public final class Reads {
     if (region == null || generations.batching(key)) {
       return MISS;
     }
+    if (metrics.metered) {
+      return getLocalMetered(region, key);
+    }
     Entry e = region.get(key);
     if (e == null || !e.trusted()) {
       return MISS; // the routed path walks the layers, checks and counts
     }
-    metrics.hit(routes.nearestLayer());
     return e.isAbsent() ? null : Values.copyOut(e.value);
+  }
+
+  /** {@link #getLocal} counting its hit; a miss is counted (and timed) by the routed path. */
+  private @Nullable Object getLocalMetered(Region region, String key) {
+    int layer = routes.nearestLayer().ordinal();
+    long start = metrics.start(layer);
+    Entry e = region.get(key);
+    if (e == null || !e.trusted()) {
+      return MISS;
+    }
+    metrics.timed(layer, Metrics.GET, start);
+    metrics.hit(e.source, layer);
+    return e.isAbsent() ? null : Values.copyOut(e.value);
+  }
+
+  /** A read of an in-process layer's region, timed when metered. */
+  private @Nullable Entry read(Region region, String key, int layer) {
+    long start = metrics.start(layer);
+    Entry e = region.get(key);
+    metrics.timed(layer, Metrics.GET, start);
+    return e;
   }
 
   public static boolean isMiss(@Nullable Object o) {
@@ -103,7 +126,7 @@ public final class Reads {
     if (!copiesOk && pending.any() && r.regions[0] != null) {
       Entry p = r.regions[0].get(key);
       if (p != null && p.pending) {
-        metrics.hit(LAYERS[0]); // this node's own queued write, served while Redis is away
+        metrics.hit(r, 0); // this node's own queued write, served while Redis is away
         return CompletableFuture.completedFuture(p.value);
       }
     }
@@ -113,10 +136,11 @@ public final class Reads {
       if (!layers.has(LAYERS[l])) {
         continue;
       }
-      if (r.regions[l] != null) {
-        Entry e = r.regions[l].get(key);
+      Region region = r.regions[l];
+      if (region != null) {
+        Entry e = read(region, key, l);
         if (e != null) {
-          metrics.hit(LAYERS[l]);
+          metrics.hit(r, l);
           if (e.isAbsent()) {
             return CompletableFuture.completedFuture(null);
           }
@@ -124,7 +148,7 @@ public final class Reads {
               r, key, l, e.value, e.weight, remainingNanos(r, l, key), e.version, token);
           return CompletableFuture.completedFuture(e.value);
         }
-        metrics.miss(LAYERS[l]);
+        metrics.miss(r, l);
       } else if (l == r.primary.ordinal() || r.copies[l]) {
         return load(r, key, l);
       }
@@ -180,12 +204,12 @@ public final class Reads {
     int layer = l;
     Region region = r.regions[layer];
     if (region != null) {
-      Entry e = region.get(key);
+      Entry e = read(region, key, layer);
       if (e == null) {
-        metrics.miss(LAYERS[layer]);
+        metrics.miss(r, layer);
         return loadFrom(r, key, layer + 1, token);
       }
-      metrics.hit(LAYERS[layer]);
+      metrics.hit(r, layer);
       if (e.isAbsent()) {
         return CompletableFuture.completedFuture(null);
       }
@@ -204,12 +228,14 @@ public final class Reads {
       fills |= r.regions[n] != null && r.copies[n];
     }
     CompletableFuture<TtlValue> read =
-        fills ? remote.getWithTtl(key, r.ownerName) : remote.get(key).thenApply(TtlValue::of);
+        fills
+            ? metrics.timed(remote.getWithTtl(key, r.ownerName), layer, Metrics.GET)
+            : metrics.timed(remote.get(key), layer, Metrics.GET).thenApply(TtlValue::of);
     return read.thenComposeAsync(
         found -> {
           byte[] bytes = found.value();
           if (bytes == null) {
-            metrics.miss(LAYERS[layer]);
+            metrics.miss(r, layer);
             if (layer == r.primary.ordinal()) {
               // the owner's layer: absent, with the version of its delete if one is kept
               copies.rememberAbsent(r, key, token, found.version());
@@ -217,7 +243,7 @@ public final class Reads {
             }
             return loadFrom(r, key, layer + 1, token);
           }
-          metrics.hit(LAYERS[layer]);
+          metrics.hit(r, layer);
           Object value = decode(r, key, bytes);
           int weight = Entry.weigh(key, bytes.length);
           copies.fillNearer(
@@ -234,19 +260,21 @@ public final class Reads {
       Store primary = Objects.requireNonNull(layers.store(r.primary), "store");
       throw Errors.copyNotProvablyFresh(key, layer.name(), primary.describe());
     }
-    Region region = r.regions[layer.ordinal()];
+    int l = layer.ordinal();
+    Region region = r.regions[l];
     if (region != null) {
-      Entry e = region.get(key);
+      Entry e = read(region, key, l);
       boolean hit = e != null && !e.isAbsent();
-      metrics.count(layer, hit);
+      metrics.count(r, l, hit);
       return CompletableFuture.completedFuture(hit && e != null ? e.value : MISS);
     }
     // a present layer without an in-process region is remote
-    return Objects.requireNonNull(layers.remote(layer), "remote")
-        .get(key)
+    RemoteStore remote = Objects.requireNonNull(layers.remote(layer), "remote");
+    return metrics
+        .timed(remote.get(key), l, Metrics.GET)
         .thenApplyAsync(
             b -> {
-              metrics.count(layer, b != null);
+              metrics.count(r, l, b != null);
               return b == null ? MISS : decode(r, key, b);
             },
             decoding);

@@ -41,15 +41,29 @@ public final class Region {
   /** An unbounded region's entries that have a TTL, expiring with it; null for a bounded one. */
   private final @Nullable Cache<String, Entry> timers;
 
-  /** Told of each primary entry that expired or was evicted (copies are not the owner's value). */
-  private final Consumer<String> gone;
+  /** Told of each entry that expired or was evicted. */
+  private final Removals removals;
+
+  /** Whom a region tells of the entries it removes by itself: expired, or evicted for size. */
+  interface Removals {
+    Removals NONE = e -> {};
+
+    /** An entry expired or was evicted (a copy, a marker or a primary). */
+    void evicted(Entry e);
+
+    /**
+     * A primary entry expired or was evicted: its key is gone from its owner (copies are not the
+     * owner's value). Called after {@link #evicted}.
+     */
+    default void gone(String key) {}
+  }
 
   private Region(
       Cache<String, Entry> cache,
       @Nullable Ticker ticker,
       @Nullable Cache<String, Entry> timers,
-      Consumer<String> gone) {
-    this.gone = gone;
+      Removals removals) {
+    this.removals = removals;
     this.cache = cache;
     this.map = cache.asMap();
     this.ticker = ticker;
@@ -75,10 +89,10 @@ public final class Region {
       };
 
   /**
-   * A region bounded to {@code maxBytes} of entries (by {@link Entry#weight}); {@code gone} is told
-   * of each primary entry that expires or is evicted.
+   * A region bounded to {@code maxBytes} of entries (by {@link Entry#weight}); {@code removals} is
+   * told of each entry that expires or is evicted.
    */
-  static Region bounded(Ticker ticker, long maxBytes, Consumer<String> gone) {
+  static Region bounded(Ticker ticker, long maxBytes, Removals removals) {
     return new Region(
         Caffeine.newBuilder()
             .ticker(ticker)
@@ -90,31 +104,34 @@ public final class Region {
             .scheduler(Scheduler.systemScheduler())
             .removalListener(
                 (@Nullable String k, @Nullable Entry e, RemovalCause cause) -> {
-                  if (cause.wasEvicted() && k != null && e != null && !e.copy) {
-                    gone.accept(k);
+                  if (cause.wasEvicted() && k != null && e != null) {
+                    removals.evicted(e);
+                    if (!e.copy) {
+                      removals.gone(k);
+                    }
                   }
                 })
             .build(),
         null,
         null,
-        gone);
+        removals);
   }
 
   /** A region bounded to {@code maxBytes}, telling no one of expiries. */
   static Region bounded(Ticker ticker, long maxBytes) {
-    return bounded(ticker, maxBytes, key -> {});
+    return bounded(ticker, maxBytes, Removals.NONE);
   }
 
   /** A region with no bound, telling no one of expiries. */
   static Region unbounded(Ticker ticker) {
-    return unbounded(ticker, key -> {});
+    return unbounded(ticker, Removals.NONE);
   }
 
   /**
-   * A region with no bound: no Caffeine policy on its reads; {@code gone} is told of each primary
-   * entry that expires.
+   * A region with no bound: no Caffeine policy on its reads; {@code removals} is told of each entry
+   * that expires.
    */
-  static Region unbounded(Ticker ticker, Consumer<String> gone) {
+  static Region unbounded(Ticker ticker, Removals removals) {
     Cache<String, Entry> plain = Caffeine.newBuilder().executor(Runnable::run).build();
     Map<String, Entry> entries = plain.asMap();
     // The removal listener runs on Caffeine's default executor, never inside a write of the
@@ -129,17 +146,24 @@ public final class Region {
                   if (cause == RemovalCause.EXPIRED && k != null && e != null) {
                     // Exactly the entry that expired, and only if it really has: the same
                     // instance may have been put back, with a new deadline, since.
+                    boolean[] removed = {false};
                     Entry left =
                         entries.computeIfPresent(
                             k,
-                            (kk, cur) -> cur == e && ticker.read() - e.deadline >= 0 ? null : cur);
+                            (kk, cur) -> {
+                              removed[0] = cur == e && ticker.read() - e.deadline >= 0;
+                              return removed[0] ? null : cur;
+                            });
+                    if (removed[0]) {
+                      removals.evicted(e);
+                    }
                     if (left == null && !e.copy) {
-                      gone.accept(k); // maybe removed by another step just before: harmless
+                      removals.gone(k); // maybe removed by another step just before: harmless
                     }
                   }
                 })
             .build();
-    return new Region(plain, ticker, timers, gone);
+    return new Region(plain, ticker, timers, removals);
   }
 
   /** The key's entry; null when absent, expired, or a copy whose fill is not confirmed yet. */
@@ -150,8 +174,9 @@ public final class Region {
     }
     if (e.deadline != Entry.NEVER && expired(e)) {
       if (map.remove(key, e)) {
+        removals.evicted(e);
         if (!e.copy) {
-          gone.accept(key);
+          removals.gone(key);
         }
       }
       return null;
@@ -434,6 +459,29 @@ public final class Region {
       n += live(e) != null ? 1 : 0;
     }
     return n;
+  }
+
+  /**
+   * Entries held, without a walk: Caffeine's estimate for a bounded region, the map's size for an
+   * unbounded one (expired entries not removed yet included).
+   */
+  long sizeWithoutWalk() {
+    if (timers == null) {
+      cache.cleanUp(); // pending evictions first: a bounded region's maintenance is amortized
+      return cache.estimatedSize();
+    }
+    return map.size();
+  }
+
+  /** Adds each live entry to its owner's count ({@link Metrics#UNOWNED}: keys nobody owns). */
+  void countByOwner(Map<String, Long> counts) {
+    map.forEach(
+        (k, e) -> {
+          if (!e.unconfirmed && live(e) != null) {
+            String owner = e.source.ownerName();
+            counts.merge(owner == null ? Metrics.UNOWNED : owner, 1L, Long::sum);
+          }
+        });
   }
 
   /** Timers held (entries with a TTL); 0 for a bounded region. */

@@ -49,6 +49,12 @@ public interface RemoteStore extends Store {
   /** Whether the store has connected (it may start disconnected). */
   boolean connected();
 
+  /**
+   * Whether the store is connected and answering right now, as far as this node last saw: no I/O (a
+   * health check may call it at any rate).
+   */
+  boolean reachable();
+
   /** Whether its invalidations are read without a gap right now: copies may be trusted. */
   boolean live();
 

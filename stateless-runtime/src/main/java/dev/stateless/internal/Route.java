@@ -36,6 +36,9 @@ public final class Route implements Entry.Source {
   /** The owner's values: their declared type and their bytes. */
   public final ValueType values;
 
+  /** The owner's counts, shared by its routes (a custom placement's too). */
+  private final Metrics.Counts counts;
+
   Route(
       @Nullable Component owner,
       CacheLayer primary,
@@ -45,7 +48,8 @@ public final class Route implements Entry.Source {
       long maxBytes,
       @Nullable Region[] regions,
       @Nullable RemoteStore primaryRemote,
-      ValueType values) {
+      ValueType values,
+      Metrics.Counts counts) {
     this.owner = owner;
     this.ownerName = owner == null ? null : owner.name();
     this.primary = primary;
@@ -56,6 +60,12 @@ public final class Route implements Entry.Source {
     this.regions = regions;
     this.primaryRemote = primaryRemote;
     this.values = values;
+    this.counts = counts;
+  }
+
+  @Override
+  public Metrics.Counts counts() {
+    return counts;
   }
 
   @Override

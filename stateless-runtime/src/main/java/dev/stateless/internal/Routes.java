@@ -25,6 +25,7 @@ public final class Routes {
   private final @Nullable CacheStrategy custom;
   private final Strategy defaultStrategy;
   private final ValueTypes values;
+  private final Metrics metrics;
 
   /**
    * Per owner name: its route, then its routes for each custom placement (CLIENT, EDGE, SERVER).
@@ -45,8 +46,10 @@ public final class Routes {
       Layers layers,
       @Nullable CacheStrategy custom,
       Strategy defaultStrategy,
-      ValueTypes values) {
+      ValueTypes values,
+      Metrics metrics) {
     this.manifest = manifest;
+    this.metrics = metrics;
     this.values = values;
     this.layers = layers;
     this.custom = custom;
@@ -70,6 +73,11 @@ public final class Routes {
   Route ofOwner(String owner) {
     // callers pass the name of a component of the manifest, whose routes build() made
     return Objects.requireNonNull(byOwner.get(owner), "route")[0];
+  }
+
+  /** The route of keys nobody owns (no custom placement). */
+  Route unowned() {
+    return unowned[0];
   }
 
   /** Every route, the placements' included. */
@@ -171,6 +179,7 @@ public final class Routes {
         max,
         regions,
         layers.remote(primary.ordinal()),
-        values.of(owner));
+        values.of(owner),
+        metrics.counts(owner == null ? null : owner.name()));
   }
 }

@@ -112,7 +112,7 @@ public final class Streams {
     Region region = r.regions[layer.ordinal()];
     if (region != null) {
       Entry e = region.get(key);
-      metrics.count(layer, e != null);
+      metrics.count(r, layer.ordinal(), e != null);
       if (e == null) {
         return CompletableFuture.completedFuture(null);
       }
@@ -128,7 +128,7 @@ public final class Streams {
         .getStreamed(key)
         .thenApplyAsync(
             pointer -> {
-              metrics.count(layer, pointer != null);
+              metrics.count(r, layer.ordinal(), pointer != null);
               if (pointer == null) {
                 return null;
               }

@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Warm-up: loads the keys of every {@code @Prefetch} pattern from their owner's remote layer into
@@ -27,7 +29,7 @@ public final class WarmUp {
   /** How many keys one warm-up step lists (SCAN COUNT) and reads (one script call). */
   public static final int PREFETCH_PAGE = 500;
 
-  private static final System.Logger LOG = System.getLogger(WarmUp.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
 
   private final String cacheName;
   private final Manifest manifest;
@@ -85,10 +87,9 @@ public final class WarmUp {
     }
     if (target < 0) {
       if (local) {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "cache {0}: @Prefetch of component \"{1}\" ({2}) is skipped: the manifest allows"
-                + " no copies of its data nearer than {3}; add @Backfill to allow them",
+        LOG.warn(
+            "cache {}: @Prefetch of component \"{}\" ({}) is skipped: the manifest allows"
+                + " no copies of its data nearer than {}; add @Backfill to allow them",
             cacheName,
             owner.name(),
             pattern,
@@ -97,6 +98,7 @@ public final class WarmUp {
       return;
     }
     Region region = r.region(target);
+    int into = target;
     long[] left = {region.capacityLeft()};
     remote.scanPages(
         pattern.toRedisGlob(),
@@ -135,7 +137,7 @@ public final class WarmUp {
             }
             long ttl = millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : Long.MAX_VALUE;
             Entry e = new Entry(value, weight, ttl, route, true);
-            if (copies.install(region, key, e, tokens.get(i))) {
+            if (copies.install(region, into, key, e, tokens.get(i))) {
               left[0] -= weight;
             }
           }

@@ -162,12 +162,12 @@ public final class Writes {
           copies.drop(r, target, key);
           if (undisturbed && firstCopy != null) {
             firstCopy.version = version[0];
-            copies.install(r.region(CLIENT), key, firstCopy, now + 2);
+            copies.install(r.region(CLIENT), CLIENT, key, firstCopy, now + 2);
           }
           if (undisturbed && edgeCopy) {
             Entry e = new Entry(stored, weight, Entry.ttlFor(ttl), r, true);
             e.version = version[0];
-            copies.install(r.region(EDGE), key, e, now + 2);
+            copies.install(r.region(EDGE), EDGE, key, e, now + 2);
           }
           return true;
         });
@@ -279,6 +279,8 @@ public final class Writes {
     Region region = r.regions[target.ordinal()];
     if (region != null) {
       Entry e = new Entry(value, weight, Entry.ttlFor(ttlNanos), r, target != r.primary);
+      int layer = target.ordinal();
+      long start = metrics.start(layer);
       Entry marker = region.get(key);
       if (marker != null && marker.isAbsent()) {
         region.remove(key, marker); // "absent" is no value for a condition to see
@@ -292,15 +294,24 @@ public final class Writes {
               yield true;
             }
           };
+      metrics.timed(layer, Metrics.SET, start);
+      if (written) {
+        metrics.put(r, layer);
+      }
       return CompletableFuture.completedFuture(written);
     }
     RemoteStore remote = routes.remote(target);
     metrics.sent(remote);
-    return remote
-        .set(key, r.ownerName, bytes, toMillis(ttlNanos), condition)
+    int layer = target.ordinal();
+    return metrics
+        .timed(
+            remote.set(key, r.ownerName, bytes, toMillis(ttlNanos), condition), layer, Metrics.SET)
         .thenApply(
             v -> {
               version[0] = v;
+              if (v > 0) {
+                metrics.put(r, layer);
+              }
               return v > 0;
             });
   }

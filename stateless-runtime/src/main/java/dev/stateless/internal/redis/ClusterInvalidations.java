@@ -14,8 +14,6 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the 16384 invalidation logs of a Redis Cluster (one per hash slot: an event lives in the
@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * among them) whose events no reader saw.
  */
 final class ClusterInvalidations extends LogReader {
-  private static final Logger LOG = System.getLogger(ClusterInvalidations.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterInvalidations.class);
 
   /** The channel of wake-ups: a message is the decimal slot numbers written, comma-separated. */
   static final String WAKE = RedisKeys.PREFIX + "wake";
@@ -191,7 +191,7 @@ final class ClusterInvalidations extends LogReader {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException | Error e) {
-        LOG.log(Level.DEBUG, "reading the invalidation logs failed; will resync", e);
+        LOG.debug("reading the invalidation logs failed; will resync", e);
         backoffMillis = failed(backoffMillis);
         if (backoffMillis < 0) {
           return;

@@ -36,8 +36,6 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.ProtocolVersion;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,6 +54,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A layer kept by a {@code stateless-edge} node ({@code Stores.edge}), spoken to in RESP3 through
@@ -83,7 +83,7 @@ import org.jspecify.annotations.Nullable;
  * Redis runs their scripts.
  */
 public final class EdgeNodeStore implements RemoteStore {
-  private static final Logger LOG = System.getLogger(EdgeNodeStore.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeNodeStore.class);
   private static final long MAX_RECONNECT_BACKOFF_MILLIS = 1000;
 
   /** How often the command connection is PINGed. */
@@ -356,7 +356,7 @@ public final class EdgeNodeStore implements RemoteStore {
         }
         return;
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "an invalidation from " + description + " failed; dropping all", e);
+        LOG.warn("an invalidation from {} failed; dropping all", description, e);
       }
     }
     dropEverything(l);
@@ -399,7 +399,7 @@ public final class EdgeNodeStore implements RemoteStore {
     }
     was.close();
     if (!closing) {
-      LOG.log(Level.WARNING, "lost {0}; calls fail with SL100 until it is back", description);
+      LOG.warn("lost {}; calls fail with SL100 until it is back", description);
       reconnectSoon();
     }
   }
@@ -437,11 +437,11 @@ public final class EdgeNodeStore implements RemoteStore {
           checkStillOpen(fresh);
           everConnected = true;
           lastFailure = null;
-          LOG.log(Level.INFO, "connected to {0}", description);
+          LOG.info("connected to {}", description);
           return;
         } catch (RuntimeException e) {
           lastFailure = e;
-          LOG.log(Level.DEBUG, "cannot reach {0}, retrying in {1} ms", description, backoff);
+          LOG.debug("cannot reach {}, retrying in {} ms", description, backoff);
         }
         Thread.sleep(backoff);
         backoff = Math.min(MAX_RECONNECT_BACKOFF_MILLIS, backoff * 2);
@@ -465,6 +465,12 @@ public final class EdgeNodeStore implements RemoteStore {
   @Override
   public boolean live() {
     return open != null && System.nanoTime() - lastPong < liveNanos;
+  }
+
+  /** Connected, and the last PING answered recently: what {@link #live()} says. */
+  @Override
+  public boolean reachable() {
+    return live();
   }
 
   /** The node tells its clients of every write itself (tracking); nothing is published here. */

@@ -205,8 +205,24 @@ abstract class LogReader implements AutoCloseable {
         }
         case UNKNOWN -> lost(1);
       }
+      if (event.kind() != InvalidationEvent.Kind.UNKNOWN) {
+        listener.applied(writtenMillis(m.getId()));
+      }
     } catch (RuntimeException e) {
       lost(1); // the event is read; its effect could not be applied
+    }
+  }
+
+  /**
+   * The milliseconds of a stream entry's id ({@code <ms>-<seq>}, the Redis server's clock when it
+   * appended the entry); 0 when the id is not of that form.
+   */
+  static long writtenMillis(String id) {
+    int dash = id.indexOf('-');
+    try {
+      return dash > 0 ? Long.parseLong(id, 0, dash, 10) : 0;
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

@@ -38,8 +38,6 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.output.ValueOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,6 +55,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Lettuce side of a {@link RedisStore}: the client (a {@link RedisClient}, or a {@link
@@ -69,7 +69,7 @@ import org.jspecify.annotations.Nullable;
  * does.
  */
 final class RedisConnection implements AutoCloseable {
-  private static final Logger LOG = System.getLogger(RedisConnection.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
   private static final long MAX_CONNECT_BACKOFF_MILLIS = 1000;
 
   static final RedisCodec<String, byte[]> CODEC =
@@ -408,16 +408,12 @@ final class RedisConnection implements AutoCloseable {
           return;
         }
         connectFailure = null;
-        LOG.log(Level.INFO, "connected to {0}", description);
+        LOG.info("connected to {}", description);
         return;
       } catch (RuntimeException e) {
         connectFailure = e;
-        LOG.log(
-            Level.DEBUG,
-            "cannot reach {0}, retrying in {1} ms: {2}",
-            description,
-            backoff,
-            String.valueOf(e));
+        LOG.debug(
+            "cannot reach {}, retrying in {} ms: {}", description, backoff, String.valueOf(e));
       }
       try {
         Thread.sleep(backoff);
@@ -431,6 +427,15 @@ final class RedisConnection implements AutoCloseable {
   /** Whether it is connected (it may start disconnected: see {@link #connect}). */
   boolean connected() {
     return async != null;
+  }
+
+  /**
+   * Whether the connection is up now (Lettuce's view of its channel: a dropped connection shows at
+   * once, while it reconnects); no I/O.
+   */
+  boolean reachable() {
+    StatefulConnection<String, byte[]> c = connection;
+    return async != null && c != null && c.isOpen();
   }
 
   /** Whether the invalidation stream is read without a gap right now. */

@@ -524,6 +524,11 @@ public final class RedisStore implements RemoteStore {
     return transport.live();
   }
 
+  @Override
+  public boolean reachable() {
+    return transport.reachable();
+  }
+
   /**
    * Whether this store's writes append invalidation events, which the engine then counts as sent
    * and completes with pattern events: always. Each write script appends its event in the same

@@ -13,8 +13,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.DefaultEndpoint;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -24,6 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows a Sentinel store's master through failovers. Lettuce asks the sentinels for the master on
@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 final class SentinelFollower implements AutoCloseable {
-  private static final Logger LOG = System.getLogger(SentinelFollower.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SentinelFollower.class);
 
   /** The channel on which a sentinel announces a new master: "name oldip oldport newip newport". */
   static final String SWITCH_MASTER = "+switch-master";
@@ -125,7 +125,7 @@ final class SentinelFollower implements AutoCloseable {
     }
     Switch s = last;
     if (s != null && System.nanoTime() - s.atNanos < STALE_NANOS && at(address, s)) {
-      LOG.log(Level.DEBUG, "{0}: reconnected to the old master {1}, again", description, address);
+      LOG.debug("{}: reconnected to the old master {}, again", description, address);
       disconnect(c);
     }
   }
@@ -138,9 +138,8 @@ final class SentinelFollower implements AutoCloseable {
         client.connectPubSubAsync(StringCodec.UTF8, sentinel).toCompletableFuture(),
         (c, failure) -> {
           if (failure != null) {
-            LOG.log(
-                Level.DEBUG,
-                "{0}: cannot subscribe to sentinel {1}, retrying: {2}",
+            LOG.debug(
+                "{}: cannot subscribe to sentinel {}, retrying: {}",
                 description,
                 sentinel,
                 String.valueOf(failure));
@@ -217,9 +216,8 @@ final class SentinelFollower implements AutoCloseable {
       return;
     }
     failover = new Switch(parts[at + 2], Integer.parseInt(parts[at + 3]), System.nanoTime());
-    LOG.log(
-        Level.INFO,
-        "{0}: failover of master {1} under way; calls fail fast until it is done",
+    LOG.info(
+        "{}: failover of master {} under way; calls fail fast until it is done",
         description,
         master);
   }
@@ -244,9 +242,8 @@ final class SentinelFollower implements AutoCloseable {
     }
     Switch s = new Switch(parts[1], Integer.parseInt(parts[2]), System.nanoTime());
     last = s;
-    LOG.log(
-        Level.INFO,
-        "{0}: master {1} moved from {2}:{3} to {4}:{5}",
+    LOG.info(
+        "{}: master {} moved from {}:{} to {}:{}",
         description,
         master,
         parts[1],
@@ -280,7 +277,7 @@ final class SentinelFollower implements AutoCloseable {
     if (w instanceof DefaultEndpoint endpoint) {
       endpoint.disconnect();
     } else {
-      LOG.log(Level.WARNING, "cannot disconnect a {0}", w.getClass().getName());
+      LOG.warn("cannot disconnect a {}", w.getClass().getName());
     }
   }
 
