@@ -6,12 +6,16 @@ import dev.stateless.StatelessCache;
 import dev.stateless.Stores;
 import dev.stateless.annotation.Strategy;
 import dev.stateless.core.StatelessException;
+import dev.stateless.spring.internal.StatelessCacheMeterBinderProvider;
 import dev.stateless.spring.internal.StatelessFailureAnalyzer;
 import dev.stateless.spring.shop.ShopCache;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -23,7 +27,9 @@ import org.springframework.core.NestedExceptionUtils;
 class StatelessAutoConfigurationTest {
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
-          .withConfiguration(AutoConfigurations.of(StatelessAutoConfiguration.class));
+          .withConfiguration(
+              AutoConfigurations.of(
+                  StatelessAutoConfiguration.class, StatelessActuatorAutoConfiguration.class));
 
   private static final String SHOP = "stateless.manifest.class-name=" + ShopCache.class.getName();
 
@@ -135,6 +141,44 @@ class StatelessAutoConfigurationTest {
   @Test
   void unknownComponent_failsTheStart_withSL013() {
     assertStartFailsWith("SL013", SHOP, "stateless.components.nobody.ttl=1m");
+  }
+
+  @Test
+  void healthIndicator_isUpInProcess_andCanBeTurnedOff() {
+    runner
+        .withPropertyValues(SHOP)
+        .run(
+            ctx -> {
+              Health health = ctx.getBean(StatelessHealthIndicator.class).health();
+              assertThat(health.getStatus()).isEqualTo(Status.UP);
+              assertThat(health.getDetails()).containsEntry("pendingWrites", 0L);
+            });
+    runner
+        .withPropertyValues(SHOP, "management.health.stateless.enabled=false")
+        .run(ctx -> assertThat(ctx).doesNotHaveBean(StatelessHealthIndicator.class));
+  }
+
+  @Test
+  void meterBinderProvider_bindsNothing_theRuntimeHasRegisteredTheMeters() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    runner
+        .withPropertyValues(SHOP)
+        .withBean(SimpleMeterRegistry.class, () -> registry)
+        .run(
+            ctx -> {
+              var provider = ctx.getBean(StatelessCacheMeterBinderProvider.class);
+              var users =
+                  (StatelessComponentCache) ctx.getBean(CacheManager.class).getCache("users");
+              int before = registry.getMeters().size();
+              assertThat(registry.find("cache.gets").tag("cache", "users").meters()).isNotEmpty();
+
+              provider
+                  .getMeterBinder(users, Tags.of("cache.manager", "cacheManager"))
+                  .bindTo(registry);
+
+              assertThat(registry.getMeters()).hasSize(before);
+              assertThat(registry.find("cache.gets").tagKeys("cache.manager").meters()).isEmpty();
+            });
   }
 
   @Test
