@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stateless.StatelessCache;
 import dev.stateless.spring.shop.ShopApplication;
 import dev.stateless.spring.shop.UserService;
 import dev.stateless.testing.Await;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,6 +53,14 @@ class ActuatorIT {
   @Autowired TestRestTemplate http;
   @Autowired UserService users;
   @Autowired MeterRegistry registry;
+  @Autowired StatelessCache cache;
+
+  /** A test that stopped redis-server leaves it restarted (the extension): wait for the cache. */
+  @BeforeEach
+  void connected() {
+    Await.until(
+        "the cache reaches redis-server", Duration.ofSeconds(15), () -> cache.status().healthy());
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
