@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One cache's engine: builds its parts once, each given what it needs ({@link Routes}, {@link
  * Generations}, {@link Copies}, {@link Reads}, {@link Writes}, {@link Invalidations}, {@link
- * Streams}, {@link AtomicUpdates}, {@link AtomicBatches}, {@link Offline}, warm-up), starts the
- * stores in order, and closes everything. The API's views call the parts directly.
+ * Streams}, {@link AtomicUpdates}, {@link AtomicBatches}, {@link Loads}, {@link Offline}, warm-up),
+ * starts the stores in order, and closes everything. The API's views call the parts directly.
  */
 public final class Engine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
@@ -67,6 +67,7 @@ public final class Engine implements AutoCloseable {
   private final Streams streams;
   private final AtomicUpdates atomicUpdates;
   private final AtomicBatches atomicBatches;
+  private final Loads loads;
   private final WarmUp warmUp;
 
   /** Decodes custom-codec values off the stores' I/O threads; null when all codecs are JSON. */
@@ -120,6 +121,7 @@ public final class Engine implements AutoCloseable {
     this.atomicUpdates = new AtomicUpdates(lifecycle, writes, offline, metrics, nodeId);
     this.atomicBatches =
         new AtomicBatches(lifecycle, layers, writes, generations, copies, invalidations, metrics);
+    this.loads = new Loads(lifecycle, reads, writes, values, nodeId);
     this.warmUp = new WarmUp(name, manifest, routes, layers, generations, copies);
   }
 
@@ -272,6 +274,10 @@ public final class Engine implements AutoCloseable {
     return atomicBatches;
   }
 
+  public Loads loads() {
+    return loads;
+  }
+
   public Offline offline() {
     return offline;
   }
@@ -358,6 +364,7 @@ public final class Engine implements AutoCloseable {
     lifecycle.close();
     streams.close();
     atomicUpdates.close();
+    loads.close();
     try {
       offline.close(closeTimeoutNanos); // before the stores: the drainer may be using them
     } finally {
