@@ -159,7 +159,7 @@ class LoaderIT {
     assertThat(e.getMessage())
         .contains("\"plain:slow\"")
         .contains("300 ms")
-        .contains("lease in redis://");
+        .contains("a node holding its lease in redis://");
     assertThat(e.help()).contains("maxWait");
     finish.countDown();
     assertThat(fromA.get(30, TimeUnit.SECONDS)).isEqualTo("slow value");

@@ -225,7 +225,10 @@ class LoaderTest {
             CacheTimeoutException.class,
             () -> c.sync().get("plain:slow", never(), Duration.ofMillis(50)));
     assertThat(e.code()).isEqualTo("SL101");
-    assertThat(e.getMessage()).contains("plain:slow").contains("50 ms");
+    assertThat(e.getMessage())
+        .contains("\"plain:slow\"")
+        .contains("50 ms")
+        .contains("in this process");
     assertThat(e.help()).contains("maxWait");
     finish.countDown();
     assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo("slow");

@@ -87,8 +87,8 @@ public final class Errors {
   }
 
   /**
-   * {@code get(key, loader)} gave up waiting for a load that another caller ({@code holder}: "its
-   * lease in redis://...", "another caller in this process") runs.
+   * {@code get(key, loader)} gave up waiting for a load that another caller runs ({@code holder}:
+   * "a node holding its lease in redis://...", "in this process").
    */
   public static CacheTimeoutException loadTimedOut(String key, Duration maxWait, String holder) {
     return new CacheTimeoutException(
@@ -98,7 +98,7 @@ public final class Errors {
                 + Literals.printable(key)
                 + "\", loader) waited "
                 + maxWait.toMillis()
-                + " ms for the load of the key by another caller ("
+                + " ms for another caller's load of the key ("
                 + holder
                 + ") and gave up",
             "that loader is slower than maxWait: make it faster, or wait longer with get(key,"

@@ -143,7 +143,7 @@ public final class Loads {
             t -> {
               Throwable cause = t instanceof CompletionException c ? c.getCause() : t;
               if (cause instanceof TimeoutException) {
-                throw Errors.loadTimedOut(key, maxWait, "another caller in this process");
+                throw Errors.loadTimedOut(key, maxWait, "in this process");
               }
               throw t instanceof CompletionException c ? c : new CompletionException(t);
             });
@@ -259,7 +259,7 @@ public final class Loads {
     private void pollLater(RemoteStore store) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        fail(Errors.loadTimedOut(key, maxWait, "its lease in " + store.describe()));
+        fail(Errors.loadTimedOut(key, maxWait, "a node holding its lease in " + store.describe()));
         return;
       }
       long pause = ThreadLocalRandom.current().nextLong(pauseMicros / 2, pauseMicros + 1);
@@ -444,7 +444,13 @@ public final class Loads {
           left = List.copyOf(tasks);
           tasks.clear();
         }
-        left.forEach(fallback::execute);
+        for (Runnable task : left) {
+          try {
+            fallback.execute(task);
+          } catch (RejectedExecutionException e) {
+            // closed: its load fails with SL105
+          }
+        }
       }
       return Futures.join(future);
     }
