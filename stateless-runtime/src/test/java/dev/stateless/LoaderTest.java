@@ -179,6 +179,16 @@ class LoaderTest {
   }
 
   @Test
+  void get_inASession_failsWithSL010_aLoadedEntryHasNoCleanup() {
+    StatelessCache c = cache();
+    try (StatelessCache session = c.session()) {
+      assertThatThrownBy(() -> session.sync().get("plain:s", never()))
+          .satisfies(t -> assertThat(code(t)).isEqualTo("SL010"));
+    }
+    assertThat(c.sync().get("plain:s")).isNull();
+  }
+
+  @Test
   void get_valueOfAnotherTypeThanTheOwners_failsWithSL014_nothingIsWritten() {
     SyncCache c = cache().sync();
     assertThatThrownBy(() -> c.get("count:1", k -> "many")) // counts are Longs
