@@ -116,6 +116,35 @@ class LoaderIT {
   }
 
   @StoreMatrix(StoreKind.REDIS)
+  void get_anotherNodeWritesWhileTheLeaseIsHeld_theWaitingNodeReturnsThatValueAtItsEvent(
+      StoreContext store) throws Exception {
+    StatelessCache a = node(store);
+    StatelessCache b = node(store);
+    SyncCache c = node(store).sync();
+    String key = "plain:landed";
+    CountDownLatch aLoading = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    CompletableFuture<Object> fromA =
+        a.get(
+            key,
+            k -> {
+              aLoading.countDown();
+              await(finish);
+              return "a's value";
+            });
+    await(aLoading);
+    long before = evalshaCalls(store.redis());
+    CompletableFuture<Object> fromB = b.get(key, never(), Duration.ofSeconds(60));
+    Await.until("b polls the lease", LONG_WAIT, () -> evalshaCalls(store.redis()) >= before + 3);
+    c.set(key, "c's value"); // its event reaches b while a still holds the lease
+    assertThat(fromB.get(30, TimeUnit.SECONDS)).isEqualTo("c's value");
+    assertThat(fromA).isNotDone();
+    finish.countDown();
+    assertThat(fromA.get(30, TimeUnit.SECONDS)).isEqualTo("c's value"); // written first: kept
+    assertThat(store.redis().command("EXISTS", lease(key))).isEqualTo("0");
+  }
+
+  @StoreMatrix(StoreKind.REDIS)
   void get_leaseHolderDied_itsLeaseExpires_aWaitingNodeLoads(StoreContext store) {
     SyncCache b = node(store).sync();
     String key = "plain:orphan";

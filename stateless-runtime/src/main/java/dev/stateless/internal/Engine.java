@@ -122,6 +122,7 @@ public final class Engine implements AutoCloseable {
     this.atomicBatches =
         new AtomicBatches(lifecycle, layers, writes, generations, copies, invalidations, metrics);
     this.loads = new Loads(lifecycle, reads, writes, values, nodeId);
+    invalidations.keyEvents(loads::keyChanged);
     this.warmUp = new WarmUp(name, manifest, routes, layers, generations, copies);
   }
 

@@ -31,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  * takes ({@link RemoteStore#lock}): its holder runs the loader and writes the value only if the key
  * is still absent, then releases the lease; another node's leader that finds the lease taken polls
  * it with growing random pauses until it is released (taking it returns the value that landed, or,
- * when none did, makes that node the loader), up to the caller's wait. A lease lasts {@value
- * #LEASE_MILLIS} ms and is renewed every third of that while its loader runs, so a dead holder's
- * lease is gone within that time.
+ * when none did, makes that node the loader), up to the caller's wait; another node's invalidation
+ * event for the key, where this node reads them, makes it read the key at once. A lease lasts
+ * {@value #LEASE_MILLIS} ms and is renewed every third of that while its loader runs, so a dead
+ * holder's lease is gone within that time.
  */
 public final class Loads {
   /** How long a caller waits for a load another caller runs, unless it says otherwise. */
@@ -57,6 +58,12 @@ public final class Loads {
   /** This process's loads in flight, by key: one at a time. */
   private final ConcurrentHashMap<String, CompletableFuture<Object>> flights =
       new ConcurrentHashMap<>();
+
+  private static final CompletableFuture<Void> NOTHING_HELD =
+      CompletableFuture.completedFuture(null);
+
+  /** The loads of this process waiting for another node's lease, by key. */
+  private final ConcurrentHashMap<String, Load> waiting = new ConcurrentHashMap<>();
 
   /** Where loaders run for asynchronous callers, and the lease's steps off the I/O thread. */
   private final ExecutorService pool = Threads.cached("stateless-load");
@@ -147,6 +154,17 @@ public final class Loads {
               }
               throw t instanceof CompletionException c ? c : new CompletionException(t);
             });
+  }
+
+  /**
+   * Another node wrote or deleted a key (its invalidation event): a load waiting for the key's
+   * lease reads the key at once, and returns the value that landed without waiting for the lease.
+   */
+  void keyChanged(String key) {
+    Load load = waiting.get(key);
+    if (load != null) {
+      load.readLanded();
+    }
   }
 
   /** A value read from the cache, as {@code get(key)} returns it. */
@@ -242,15 +260,20 @@ public final class Loads {
                               synchronized (leaseLock) {
                                 leased = true;
                               }
-                              if (current != null) {
-                                release();
-                                result.complete(
-                                    present(rights, key, Reads.decode(r, key, current)));
+                              if (result.isDone()) {
+                                releaseThen(() -> {}); // the value landed meanwhile (readLanded)
+                              } else if (current != null) {
+                                Object v = present(rights, key, Reads.decode(r, key, current));
+                                releaseThen(() -> result.complete(v));
                               } else {
+                                waiting.remove(key, this); // loading now, not waiting
                                 renewLater(store);
                                 runLoader();
                               }
                             } else {
+                              if (waiting.put(key, this) != this) {
+                                Futures.whenDone(result, (x, y) -> waiting.remove(key, this));
+                              }
                               pollLater(store);
                             }
                           })));
@@ -267,6 +290,25 @@ public final class Loads {
       pause = Math.min(pause, TimeUnit.NANOSECONDS.toMicros(left) + 1);
       CompletableFuture.delayedExecutor(pause, TimeUnit.MICROSECONDS, pool)
           .execute(() -> tryLease(store));
+    }
+
+    /** Reads the key after its event: a value that landed ends the wait. */
+    void readLanded() {
+      RemoteStore store = remote;
+      if (store == null || result.isDone()) {
+        return;
+      }
+      step(
+          () ->
+              Futures.whenDone(
+                  store.get(key),
+                  (current, t) ->
+                      offIoThread(
+                          () -> {
+                            if (t == null && current != null && !result.isDone()) {
+                              result.complete(present(rights, key, Reads.decode(r, key, current)));
+                            } // else: a delete, or a failed read; the polls go on
+                          })));
     }
 
     /** Extends the lease every third of its life until it is released. */
@@ -306,8 +348,7 @@ public final class Loads {
         return;
       }
       if (value == null) {
-        release(); // nothing to write: the next call loads again
-        result.complete(null);
+        releaseThen(() -> result.complete(null)); // nothing written: the next call loads again
         return;
       }
       CompletableFuture<Boolean> written;
@@ -319,11 +360,11 @@ public final class Loads {
       Futures.whenDone(
           written,
           (ok, t) -> {
-            release(); // after the write: a waiter that takes the lease next finds the value
             if (t != null) {
               fail(t);
             } else if (ok) {
-              result.complete(value); // the loader's own object: the cache keeps a copy
+              // After the write: a waiter that takes the lease next finds the value.
+              releaseThen(() -> result.complete(value)); // the loader's own object: not cached
             } else {
               // Another writer's value came first: it is the key's value now.
               step(
@@ -334,34 +375,39 @@ public final class Loads {
                             if (u != null) {
                               fail(u);
                             } else {
-                              result.complete(v != null ? present(rights, key, v) : value);
+                              Object kept = v != null ? present(rights, key, v) : value;
+                              releaseThen(() -> result.complete(kept));
                             }
                           }));
             }
           });
     }
 
-    private void release() {
+    /**
+     * Releases the lease, if held, then runs {@code complete} once the store answered (or failed:
+     * then the lease expires by itself): when a caller's call returns, its node holds no lease.
+     */
+    private void releaseThen(Runnable complete) {
+      CompletableFuture<?> unlocked = NOTHING_HELD;
       RemoteStore store = remote;
-      if (store == null) {
-        return;
-      }
-      synchronized (leaseLock) {
-        if (!leased || released) {
-          return;
-        }
-        released = true;
-        try {
-          Futures.bestEffort(store.unlock(key, token), "lease release"); // else it expires
-        } catch (RuntimeException e) {
-          // closed or disconnected: the lease expires by itself
+      if (store != null) {
+        synchronized (leaseLock) {
+          if (leased && !released) {
+            released = true;
+            try {
+              unlocked = store.unlock(key, token);
+            } catch (RuntimeException e) {
+              unlocked = NOTHING_HELD; // closed or disconnected: the lease expires by itself
+            }
+          }
         }
       }
+      Futures.whenDone(unlocked, (x, t) -> complete.run());
     }
 
     private void fail(Throwable failure) {
-      release();
-      result.completeExceptionally(lifecycle.isClosed() ? Errors.closed() : failure);
+      Throwable reported = lifecycle.isClosed() ? Errors.closed() : failure;
+      releaseThen(() -> result.completeExceptionally(reported));
     }
 
     /** Runs a step that must not throw past this flight: whatever it throws fails the flight. */
