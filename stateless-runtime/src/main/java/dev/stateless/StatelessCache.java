@@ -477,7 +477,9 @@ public final class StatelessCache implements AutoCloseable {
         () ->
             (CompletableFuture<@Nullable V>)
                 (CompletableFuture<?>)
-                    engine.loads().get(Operation.WRITE, rights(), via, key, loader, maxWait, runner));
+                    engine
+                        .loads()
+                        .get(Operation.WRITE, rights(), via, key, loader, maxWait, runner));
   }
 
   /**
