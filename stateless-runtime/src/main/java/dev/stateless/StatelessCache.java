@@ -19,6 +19,7 @@ import dev.stateless.internal.Engine;
 import dev.stateless.internal.Errors;
 import dev.stateless.internal.Futures;
 import dev.stateless.internal.KeyChanges;
+import dev.stateless.internal.Loads;
 import dev.stateless.internal.MicrometerBinder;
 import dev.stateless.internal.RemoteStore;
 import dev.stateless.internal.ScopedEntries;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -371,6 +373,113 @@ public final class StatelessCache implements AutoCloseable {
     }
     return StatelessCache.<@Nullable V>call(
         () -> engine.atomicUpdates().<V>update(rights(), via, key, fn, options));
+  }
+
+  /**
+   * Reads a key and, when it is absent, loads it: {@code loader} computes the value, which is
+   * written as {@link #set(String, Object) set} would write it (the owner's layer, {@code @Ttl},
+   * copies and dependents dropped), and returned. Waits up to 10 seconds for a load that another
+   * caller runs; see {@link #get(String, Function, Duration)}.
+   *
+   * <pre>{@code
+   * User user = cache.sync().get("user:" + id, key -> db.loadUser(id));
+   * }</pre>
+   *
+   * @param key the key
+   * @param loader computes the value from the key; {@code null} for none (nothing is written)
+   * @param <V> the value's type
+   * @return the value, read or loaded; fails as {@link #get(String, Function, Duration)} does
+   * @throws NullPointerException if {@code key} or {@code loader} is null
+   */
+  public <V> CompletableFuture<@Nullable V> get(
+      String key, Function<? super String, ? extends @Nullable V> loader) {
+    return get(key, loader, Loads.DEFAULT_WAIT);
+  }
+
+  /**
+   * Reads a key and, when it is absent, loads it, one load per key at a time (a lease, as in
+   * memcache at Facebook). A value present in any layer is returned as {@link #get(String)} returns
+   * it, and {@code loader} is not called. On a miss:
+   *
+   * <ul>
+   *   <li>The write the load would make is checked first, with this view's rights, as {@link
+   *       #set(String, Object) set} checks it: a {@link #component(String) component} view that
+   *       only borrows the key fails with SL002, a key no one owns with SL003, a {@code @Streaming}
+   *       component's key with SL009, and {@code loader} never runs. A view that may read but not
+   *       write the key reads it with {@link #get(String)}.
+   *   <li>Concurrent calls for the key in this process share one call of one loader (the first
+   *       caller's) and its result or failure.
+   *   <li>When the layer the key is written to is shared (Redis standalone, Sentinel or Cluster, an
+   *       edge node through {@link Stores#edge}), the nodes share one load too: the loading node
+   *       holds the key's lease in that store while its loader runs and writes the value before it
+   *       releases it. Another node finding the lease taken polls it (pauses growing from 2 ms to
+   *       100 ms) and returns the value once it lands; if the lease is released or expires with no
+   *       value (the loader failed, returned {@code null}, or its node died), that node loads the
+   *       key itself. A lease lasts 5 seconds and is renewed while its loader runs, so a dead
+   *       node's lease holds the others up for at most 5 seconds.
+   *   <li>The value is written only if the key is still absent: when another writer stored a value
+   *       meanwhile, that value is returned instead of the loader's.
+   *   <li>{@code loader} returning {@code null}: nothing is written, {@code null} is returned, and
+   *       the next call loads again. {@code loader} throwing: every caller sharing the load fails
+   *       with that exception, and nothing is written.
+   * </ul>
+   *
+   * <p>Asynchronous callers' loaders run on a thread of the cache's; the {@link #sync()} view runs
+   * its caller's loader on the calling thread. The loader must not call {@code get(key, loader)}
+   * for the same key (it would wait for itself until {@code maxWait}). The value returned is the
+   * loader's own object when this caller's load wrote it, else a read of the key: cast to {@code V}
+   * unchecked, so a value of another type fails with {@link ClassCastException} where it is used.
+   *
+   * @param key the key
+   * @param loader computes the value from the key; {@code null} for none (nothing is written)
+   * @param maxWait how long to wait for a load another caller runs (in this process, or on another
+   *     node); zero to fail at once; a caller whose own loader runs waits for it
+   * @param <V> the value's type
+   * @return the value, read or loaded; fails with SL002, SL003, SL004, SL009, SL010 or SL012 before
+   *     the loader runs, with {@link CacheTimeoutException} (SL101, naming the key and the wait)
+   *     when another caller's load did not end within {@code maxWait}, with the loader's own
+   *     exception, with SL105 when the cache is closed, and as {@link #set(String, Object)} does
+   *     when the loaded value cannot be written (SL014, SL102, ...: then nothing is written)
+   * @throws NullPointerException if an argument is null
+   * @throws StatelessException SL012 if {@code maxWait} is negative
+   */
+  public <V> CompletableFuture<@Nullable V> get(
+      String key, Function<? super String, ? extends @Nullable V> loader, Duration maxWait) {
+    return load(key, loader, maxWait, null);
+  }
+
+  /**
+   * The {@link java.util.Map} name of {@link #get(String, Function)}: the same call.
+   *
+   * @param key the key
+   * @param loader computes the value from the key; {@code null} for none (nothing is written)
+   * @param <V> the value's type
+   * @return the value, read or loaded; fails as {@link #get(String, Function, Duration)} does
+   * @throws NullPointerException if {@code key} or {@code loader} is null
+   */
+  public <V> CompletableFuture<@Nullable V> computeIfAbsent(
+      String key, Function<? super String, ? extends @Nullable V> loader) {
+    return get(key, loader);
+  }
+
+  /** {@code get(key, loader, maxWait)}, its loader run by {@code runner} (null: the cache's). */
+  @SuppressWarnings("unchecked") // the caller's V, as Map.computeIfAbsent would hand it back
+  <V> CompletableFuture<@Nullable V> load(
+      String key,
+      Function<? super String, ? extends @Nullable V> loader,
+      Duration maxWait,
+      @Nullable Executor runner) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(loader, "loader");
+    Objects.requireNonNull(maxWait, "maxWait");
+    // Operation.WRITE in a session too: a loaded entry has no cleanup callback (SL010).
+    return StatelessCache.<@Nullable V>call(
+        () ->
+            (CompletableFuture<@Nullable V>)
+                (CompletableFuture<?>)
+                    engine
+                        .loads()
+                        .get(Operation.WRITE, rights(), via, key, loader, maxWait, runner));
   }
 
   /**

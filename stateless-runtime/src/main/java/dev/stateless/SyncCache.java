@@ -6,11 +6,13 @@ import dev.stateless.core.Manifest;
 import dev.stateless.core.StatelessException;
 import dev.stateless.internal.Futures;
 import dev.stateless.internal.Lifecycle;
+import dev.stateless.internal.Loads;
 import dev.stateless.internal.Reads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -25,11 +27,13 @@ public final class SyncCache {
   private final StatelessCache async;
   private final Reads reads;
   private final Lifecycle lifecycle;
+  private final Loads loads;
 
   SyncCache(StatelessCache async) {
     this.async = async;
     this.reads = async.engine().reads();
     this.lifecycle = async.engine().lifecycle();
+    this.loads = async.engine().loads();
   }
 
   /**
@@ -237,6 +241,51 @@ public final class SyncCache {
   public <V> @Nullable V atomicUpdate(
       String key, UnaryOperator<@Nullable V> fn, SetOptions options) {
     return Futures.<@Nullable V>join(async.<V>atomicUpdate(key, fn, options));
+  }
+
+  /**
+   * Reads a key and, when it is absent, loads and writes it; see {@link StatelessCache#get(String,
+   * Function)}. The loader runs on the calling thread (when this call is the one that loads).
+   *
+   * @param key the key
+   * @param loader computes the value from the key; {@code null} for none (nothing is written)
+   * @param <V> the value's type
+   * @return the value, read or loaded
+   */
+  public <V> @Nullable V get(String key, Function<? super String, ? extends @Nullable V> loader) {
+    return get(key, loader, Loads.DEFAULT_WAIT);
+  }
+
+  /**
+   * Reads a key and, when it is absent, loads and writes it, waiting up to {@code maxWait} for a
+   * load another caller runs; see {@link StatelessCache#get(String, Function, Duration)}. The
+   * loader runs on the calling thread (when this call is the one that loads).
+   *
+   * @param key the key
+   * @param loader computes the value from the key; {@code null} for none (nothing is written)
+   * @param maxWait how long to wait for a load another caller runs
+   * @param <V> the value's type
+   * @return the value, read or loaded
+   * @throws CacheTimeoutException SL101 when another caller's load did not end within {@code
+   *     maxWait}
+   */
+  public <V> @Nullable V get(
+      String key, Function<? super String, ? extends @Nullable V> loader, Duration maxWait) {
+    Loads.Runner here = loads.callingThread();
+    return here.<@Nullable V>await(async.<V>load(key, loader, maxWait, here));
+  }
+
+  /**
+   * The {@link java.util.Map} name of {@link #get(String, Function)}: the same call.
+   *
+   * @param key the key
+   * @param loader computes the value from the key; {@code null} for none (nothing is written)
+   * @param <V> the value's type
+   * @return the value, read or loaded
+   */
+  public <V> @Nullable V computeIfAbsent(
+      String key, Function<? super String, ? extends @Nullable V> loader) {
+    return get(key, loader);
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -365,7 +366,16 @@ class BadInputsIT {
     List<NullCall> calls = new ArrayList<>();
     calls.add(new NullCall("get", "key", () -> cache.get(null)));
     calls.add(new NullCall("get(key, type)", "key", () -> cache.get(null, String.class)));
-    calls.add(new NullCall("get(key, null)", "type", () -> cache.get(k, null)));
+    calls.add(new NullCall("get(key, null)", "type", () -> cache.get(k, (Class<?>) null)));
+    calls.add(
+        new NullCall(
+            "get(key, loader) key", "key", () -> cache.get(null, (Function<String, ?>) x -> x)));
+    calls.add(
+        new NullCall(
+            "get(key, null loader)", "loader", () -> cache.get(k, (Function<String, ?>) null)));
+    calls.add(new NullCall("get(key, loader, null)", "maxWait", () -> cache.get(k, x -> x, null)));
+    calls.add(
+        new NullCall("computeIfAbsent(key, null)", "loader", () -> cache.computeIfAbsent(k, null)));
     calls.add(new NullCall("set key", "key", () -> cache.set(null, "v")));
     calls.add(new NullCall("set value", "value", () -> cache.set(k, null)));
     calls.add(new NullCall("set options", "options", () -> cache.set(k, "v", null)));
@@ -415,7 +425,11 @@ class BadInputsIT {
     calls.add(new NullCall("policy().entryCount", "layer", () -> cache.policy().entryCount(null)));
     calls.add(new NullCall("sync get", "key", () -> c.get(null)));
     calls.add(new NullCall("sync get(key, type)", "key", () -> c.get(null, String.class)));
-    calls.add(new NullCall("sync get(key, null)", "type", () -> c.get(k, null)));
+    calls.add(new NullCall("sync get(key, null)", "type", () -> c.get(k, (Class<?>) null)));
+    calls.add(
+        new NullCall(
+            "sync get(key, null loader)", "loader", () -> c.get(k, (Function<String, ?>) null)));
+    calls.add(new NullCall("sync get(key, loader, null)", "maxWait", () -> c.get(k, x -> x, null)));
     calls.add(new NullCall("sync set key", "key", () -> c.set(null, "v")));
     calls.add(new NullCall("sync set value", "value", () -> c.set(k, null)));
     calls.add(new NullCall("sync set options", "options", () -> c.set(k, "v", null)));

@@ -125,7 +125,17 @@ class CacheAccessScopeIT {
         assertThat(code(() -> request.setScoped("user:9", "tmp").join())).isEqualTo("SL002");
       }
       assertThat(code(() -> sync.set("profile:1", "p"))).isEqualTo("SL003");
+      java.util.concurrent.atomic.AtomicInteger loads =
+          new java.util.concurrent.atomic.AtomicInteger();
+      assertThat(code(() -> sync.get("user:3", k -> "loaded" + loads.incrementAndGet())))
+          .isEqualTo("SL002");
+      assertThat(
+              code(
+                  () -> cache.computeIfAbsent("user:3", k -> "x" + loads.incrementAndGet()).join()))
+          .isEqualTo("SL002");
+      assertThat(loads).hasValue(0); // refused before the loader ran
     }
+    assertThat(sync.get("user:3")).isNull();
     assertThat(sync.get("user:1")).isEqualTo("Ada"); // nothing was written
     assertThat(sync.get("user:2")).isNull();
     if (store.kind() == StoreKind.REDIS) {

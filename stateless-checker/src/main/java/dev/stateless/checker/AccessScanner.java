@@ -231,7 +231,13 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
   private void check(ExecutableElement m, MethodInvocationTree node, Rights code) {
     checkCallee(m, node, code);
     String owner = Checker.declaringType(m).getQualifiedName().toString();
-    CacheApi.Call call = CacheApi.lookup(owner, m.getSimpleName().toString());
+    CacheApi.Call call =
+        CacheApi.lookup(
+            owner,
+            m.getSimpleName().toString(),
+            m.getParameters().size() < 2
+                ? null
+                : checker.types().erasure(m.getParameters().get(1).asType()).toString());
     if (call == null) {
       return;
     }

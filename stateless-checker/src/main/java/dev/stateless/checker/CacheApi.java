@@ -80,6 +80,7 @@ final class CacheApi {
     for (String cache : new String[] {CACHE, SYNC}) {
       keyed(cache, "get", Operation.READ, false, true);
       keyed(cache, "exists", Operation.READ, false, true);
+      keyed(cache, "computeIfAbsent", Operation.WRITE, false, true);
       special(cache, "set", Kind.SET);
       special(cache, "setWithStrategy", Kind.SET_WITH_STRATEGY);
       keyed(cache, "del", Operation.DELETE, false, true);
@@ -146,6 +147,29 @@ final class CacheApi {
     TABLE
         .computeIfAbsent(type, t -> new HashMap<>())
         .put(method, new Call(kind, null, false, true, writesValue));
+  }
+
+  /** The erased type of a loader, the second parameter of {@code get(key, loader)}. */
+  static final String LOADER = "java.util.function.Function";
+
+  /**
+   * {@code get(key, loader)}: the runtime checks it as the write it makes on a miss, whether or not
+   * the key is present, so the checker does too.
+   */
+  private static final Call LOADING_GET = new Call(Kind.KEYED, Operation.WRITE, false, true, false);
+
+  /**
+   * The call, or null when the method is not part of the checked API; {@code secondParameter} is
+   * the erased type of the method's second parameter (null when it has none), which tells {@code
+   * get(key, loader)} from {@code get(key, type)}.
+   */
+  static @Nullable Call lookup(String type, String method, @Nullable String secondParameter) {
+    if (method.equals("get")
+        && LOADER.equals(secondParameter)
+        && (type.equals(CACHE) || type.equals(SYNC))) {
+      return LOADING_GET;
+    }
+    return lookup(type, method);
   }
 
   /** The call, or null when the method is not part of the checked API. */

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One cache's engine: builds its parts once, each given what it needs ({@link Routes}, {@link
  * Generations}, {@link Copies}, {@link Reads}, {@link Writes}, {@link Invalidations}, {@link
- * Streams}, {@link AtomicUpdates}, {@link AtomicBatches}, {@link Offline}, warm-up), starts the
- * stores in order, and closes everything. The API's views call the parts directly.
+ * Streams}, {@link AtomicUpdates}, {@link AtomicBatches}, {@link Loads}, {@link Offline}, warm-up),
+ * starts the stores in order, and closes everything. The API's views call the parts directly.
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -70,6 +70,7 @@ public final class Engine implements AutoCloseable {
   private final Streams streams;
   private final AtomicUpdates atomicUpdates;
   private final AtomicBatches atomicBatches;
+  private final Loads loads;
   private final WarmUp warmUp;
   private final AccessScopes accessScopes;
   private final LocalSizes sizes;
@@ -125,6 +126,8 @@ public final class Engine implements AutoCloseable {
     this.atomicUpdates = new AtomicUpdates(lifecycle, writes, offline, metrics, nodeId);
     this.atomicBatches =
         new AtomicBatches(lifecycle, layers, writes, generations, copies, invalidations, metrics);
+    this.loads = new Loads(lifecycle, reads, writes, values, nodeId);
+    invalidations.keyEvents(loads::keyChanged);
     this.warmUp = new WarmUp(name, manifest, routes, layers, generations, copies);
     this.accessScopes = new AccessScopes(manifest);
     this.sizes = new LocalSizes(layers, routes);
@@ -306,6 +309,10 @@ public final class Engine implements AutoCloseable {
     return atomicBatches;
   }
 
+  public Loads loads() {
+    return loads;
+  }
+
   public Offline offline() {
     return offline;
   }
@@ -411,6 +418,7 @@ public final class Engine implements AutoCloseable {
     lifecycle.close();
     streams.close();
     atomicUpdates.close();
+    loads.close();
     try {
       offline.close(closeTimeoutNanos); // before the stores: the drainer may be using them
     } finally {

@@ -9,6 +9,7 @@ import dev.stateless.ValueCodecException;
 import dev.stateless.VersionConflictException;
 import dev.stateless.core.Code;
 import dev.stateless.core.Diagnostic;
+import dev.stateless.core.Literals;
 import dev.stateless.core.StatelessException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -83,6 +84,43 @@ public final class Errors {
                 + " ?timeout=5s in the Redis URI",
             List.of()),
         cause);
+  }
+
+  /**
+   * {@code get(key, loader)} gave up waiting for a load that another caller runs ({@code holder}:
+   * "a node holding its lease in redis://...", "in this process").
+   */
+  public static CacheTimeoutException loadTimedOut(String key, Duration maxWait, String holder) {
+    return new CacheTimeoutException(
+        Diagnostic.error(
+            Code.SL101,
+            "get(\""
+                + Literals.printable(key)
+                + "\", loader) waited "
+                + maxWait.toMillis()
+                + " ms for another caller's load of the key ("
+                + holder
+                + ") and gave up",
+            "that loader is slower than maxWait: make it faster, or wait longer with get(key,"
+                + " loader, maxWait) (the default wait is "
+                + Loads.DEFAULT_WAIT.toSeconds()
+                + " s); a lease whose node died expires within "
+                + Loads.LEASE_MILLIS / 1000
+                + " s, and a waiter then loads the key itself",
+            List.of()),
+        null);
+  }
+
+  /** A negative {@code maxWait} of {@code get(key, loader, maxWait)}. */
+  public static StatelessException negativeMaxWait(Duration maxWait) {
+    return new StatelessException(
+        List.of(
+            Diagnostic.error(
+                Code.SL012,
+                "maxWait of get(key, loader, maxWait) is negative: " + maxWait,
+                "give zero (fail at once when another caller is loading the key) or a positive"
+                    + " duration, such as Duration.ofSeconds(10)",
+                List.of())));
   }
 
   public static CapacityException valueTooLarge(

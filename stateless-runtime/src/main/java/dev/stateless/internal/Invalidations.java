@@ -37,6 +37,9 @@ public final class Invalidations implements InvalidationListener {
   private final Copies copies;
   private final Metrics metrics;
 
+  /** Told of every key another node wrote or deleted: {@link Loads} waiting for a value. */
+  private volatile java.util.function.Consumer<String> keyEvents = key -> {};
+
   Invalidations(
       Lifecycle lifecycle,
       Manifest manifest,
@@ -260,6 +263,12 @@ public final class Invalidations implements InvalidationListener {
     metrics.invalidationsReceived.increment();
     Route r = routes.route(key);
     copies.drop(r, r.primary, key);
+    keyEvents.accept(key);
+  }
+
+  /** Tells {@code listener} of each key event read from now on (after the copies are dropped). */
+  void keyEvents(java.util.function.Consumer<String> listener) {
+    this.keyEvents = listener;
   }
 
   @Override
