@@ -125,17 +125,46 @@ public final class StatelessComponentCache implements Cache {
   }
 
   /**
-   * Reads a key, loading it once on a miss ({@code @Cacheable(sync = true)}).
+   * Reads a key, loading it on a miss ({@code @Cacheable(sync = true)}): {@code
+   * StatelessCache.get(key, loader)}, so concurrent misses make one load in this process and, when
+   * the key's layer is shared (Redis), one across every node (a lease in Redis); the others get the
+   * loaded value. The load is a write, checked first with the component's (or the
+   * {@code @CacheAccess} method's) rights: a key it may not write fails before the loader runs.
    *
    * @param key the Spring key
-   * @param valueLoader computes the value on a miss
+   * @param valueLoader computes the value on a miss; a {@code null} result is returned and not
+   *     stored
    * @param <T> the value's type
-   * @return the value
-   * @throws ValueRetrievalException when the loader throws
+   * @return the value, read or loaded
+   * @throws ValueRetrievalException when the loader throws, with its exception as the cause
+   * @throws dev.stateless.core.StatelessException SL002 / SL003 when these rights may not write the
+   *     key, SL101 when another node's load did not end in time, ...
    */
   @Override
-  public <T> T get(Object key, Callable<T> valueLoader) {
-    throw new UnsupportedOperationException("get(key, loader) waits for StatelessCache's loader");
+  public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
+    String k = keyOf(key);
+    try {
+      return writer().get(k, ignored -> call(valueLoader));
+    } catch (LoaderFailure e) {
+      throw new ValueRetrievalException(key, valueLoader, e.getCause());
+    }
+  }
+
+  private static <T> T call(Callable<T> loader) {
+    try {
+      return loader.call();
+    } catch (Exception e) {
+      throw new LoaderFailure(e);
+    }
+  }
+
+  /** Carries the loader's own exception through the runtime's load, to be unwrapped above. */
+  private static final class LoaderFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LoaderFailure(Exception cause) {
+      super(cause);
+    }
   }
 
   /**

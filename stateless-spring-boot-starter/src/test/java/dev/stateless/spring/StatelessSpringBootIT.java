@@ -10,11 +10,14 @@ import dev.stateless.spring.shop.SessionService;
 import dev.stateless.spring.shop.ShopApplication;
 import dev.stateless.spring.shop.UserService;
 import dev.stateless.testing.RedisServerExtension;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -164,5 +167,50 @@ class StatelessSpringBootIT {
         6, "Ada"); // "sessions" only borrows user keys; the method follows users
 
     assertThat(redis.command("GET", "user:6")).isEqualTo("Ada");
+  }
+
+  @Test
+  void syncCacheable_loadsOnce_thenReads() throws Exception {
+    assertThat(users.slowProduct(8)).isEqualTo(new Product("slow8", 8));
+    assertThat(users.slowProduct(8)).isEqualTo(new Product("slow8", 8));
+
+    assertThat(users.loads()).hasValue(1);
+    assertThat(redis.command("GET", "product:8")).contains("\"name\":\"slow8\"");
+  }
+
+  @Test
+  void syncCacheable_loaderFailure_reachesTheCaller_andNothingIsStored() {
+    assertThatThrownBy(() -> users.missingProduct(9))
+        .isInstanceOf(IOException.class)
+        .hasMessage("no product 9");
+
+    assertThat(redis.command("EXISTS", "product:9")).isEqualTo("0");
+  }
+
+  @Test
+  void cacheGetWithLoader_wrapsTheLoadersException_inValueRetrievalException() {
+    Cache products = cacheManager.getCache("products");
+    IOException failure = new IOException("down");
+
+    assertThatThrownBy(
+            () ->
+                products.get(
+                    10L,
+                    () -> {
+                      throw failure;
+                    }))
+        .isInstanceOf(Cache.ValueRetrievalException.class)
+        .hasCause(failure);
+  }
+
+  @Test
+  void cacheGetWithLoader_ofABorrowedKey_isSL002_beforeTheLoaderRuns() {
+    Cache sessions = cacheManager.getCache("sessions");
+    AtomicInteger ran = new AtomicInteger();
+
+    assertThatThrownBy(() -> sessions.get("user:12", () -> ran.incrementAndGet()))
+        .isInstanceOf(StatelessException.class)
+        .satisfies(e -> assertThat(((StatelessException) e).code()).isEqualTo("SL002"));
+    assertThat(ran).hasValue(0);
   }
 }

@@ -3,6 +3,7 @@ package dev.stateless.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stateless.StatelessCache;
+import dev.stateless.spring.shop.Product;
 import dev.stateless.spring.shop.ShopApplication;
 import dev.stateless.spring.shop.ShopCache;
 import dev.stateless.spring.shop.UserService;
@@ -10,6 +11,13 @@ import dev.stateless.testing.Await;
 import dev.stateless.testing.RedisServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +111,37 @@ class TwoNodesIT {
     for (int i = 0; i < 100; i++) {
       assertThat(redis.command("GET", "session:" + i)).isEqualTo("s" + i);
     }
+  }
+
+  @Test
+  void syncCacheable_16ThreadsOnEachOfTwoNodes_loadOnce() throws Exception {
+    UserService a = nodeA.getBean(UserService.class);
+    UserService b = nodeB.getBean(UserService.class);
+    int threads = 32;
+    CountDownLatch started = new CountDownLatch(threads);
+    a.gate(started); // the load ends only once every caller has started
+    b.gate(started);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Product>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        UserService node = i % 2 == 0 ? a : b;
+        results.add(
+            pool.submit(
+                () -> {
+                  started.countDown();
+                  return node.slowProduct(77);
+                }));
+      }
+      for (Future<Product> r : results) {
+        assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(new Product("slow77", 77));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(a.loads().get() + b.loads().get()).isEqualTo(1);
+    assertThat(redis.command("GET", "product:77")).contains("\"name\":\"slow77\"");
   }
 
   @Test

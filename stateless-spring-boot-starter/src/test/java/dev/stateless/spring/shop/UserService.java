@@ -1,5 +1,8 @@
 package dev.stateless.spring.shop;
 
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.cache.annotation.CacheEvict;
 import org.springframework.cache.annotation.CachePut;
@@ -10,6 +13,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class UserService {
   private final AtomicInteger loads = new AtomicInteger();
+  private volatile CountDownLatch gate = new CountDownLatch(0);
 
   /** How often a cached method's body ran (a method: the bean is a proxy). */
   public AtomicInteger loads() {
@@ -43,6 +47,28 @@ public class UserService {
   public Long stock(long id) {
     loads.incrementAndGet();
     return id;
+  }
+
+  /** Makes {@link #slowProduct} wait, once running, until the latch is open. */
+  public void gate(CountDownLatch gate) {
+    this.gate = gate;
+  }
+
+  /** A load that waits at the gate: concurrent callers must share it. */
+  @Cacheable(cacheNames = "products", sync = true)
+  public Product slowProduct(long id) throws InterruptedException {
+    loads.incrementAndGet();
+    if (!gate.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("gate not opened");
+    }
+    return new Product("slow" + id, id);
+  }
+
+  /** A load that fails with a checked exception. */
+  @Cacheable(cacheNames = "products", sync = true)
+  public Product missingProduct(long id) throws IOException {
+    loads.incrementAndGet();
+    throw new IOException("no product " + id);
   }
 
   /** Writes into the users' keys through the sessions cache, which only borrows them. */
