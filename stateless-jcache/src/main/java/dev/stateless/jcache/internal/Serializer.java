@@ -40,11 +40,6 @@ final class Serializer {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  <T> T copy(T object) {
-    return (T) fromBytes(toBytes(object));
-  }
-
   private final class LoaderObjectInputStream extends ObjectInputStream {
     LoaderObjectInputStream(InputStream in) throws IOException {
       super(in);
