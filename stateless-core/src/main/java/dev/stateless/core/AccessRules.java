@@ -304,9 +304,10 @@ public final class AccessRules {
     owners.forEach(e -> patterns.add(e.pattern));
     Set<BitSet> signatures = key.signatures(patterns);
     // Keys that only an empty text hole produces, and that no component owns, are left out: see
-    // the class comment.
+    // the class comment. The keys without empty holes are walked only when an unowned kind of key
+    // is met.
     boolean mayBeEmpty = key.hasTextHole();
-    Set<BitSet> nonEmpty = mayBeEmpty ? key.withNonEmptyText().signatures(patterns) : signatures;
+    Set<BitSet> nonEmpty = null;
     Diagnostic first = null;
     Diagnostic firstOffStreaming = null;
     List<Diagnostic> all = new ArrayList<>();
@@ -322,8 +323,13 @@ public final class AccessRules {
           owner = e;
         }
       }
-      if (owner == null && mayBeEmpty && !nonEmpty.contains(s)) {
-        continue; // only an empty text hole gives such keys, and nobody owns them
+      if (owner == null && mayBeEmpty) {
+        if (nonEmpty == null) {
+          nonEmpty = key.withNonEmptyText().signatures(patterns);
+        }
+        if (!nonEmpty.contains(s)) {
+          continue; // only an empty text hole gives such keys, and nobody owns them
+        }
       }
       judged++;
       Diagnostic d = judge(rights, operation, key, via, grant, owner);
