@@ -214,10 +214,19 @@ public final class StatelessCache implements AutoCloseable {
    * @param type the value's expected type
    * @param <T> the value's type
    * @return the value, or {@code null} when absent; fails with {@link ValueCodecException} (SL105)
-   *     when the text is no such value, {@link ClassCastException} when the value has another type
+   *     when the text is no such value, {@link ClassCastException} when the value has another type,
+   *     and, before reading, with {@code SL014} when the key's owner declares a {@code @ValueType}
+   *     no value of {@code type} can have ({@code get("stock:1", String.class)} of a {@code Long}
+   *     component), as the compile-time checker reports the same read
    */
   public <T> CompletableFuture<T> get(String key, Class<T> type) {
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(type, "type");
+    try {
+      engine.values().checkRead(key, type);
+    } catch (StatelessException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     return get(key).thenApply(v -> v == null ? null : type.cast(engine.values().as(key, v, type)));
   }
 

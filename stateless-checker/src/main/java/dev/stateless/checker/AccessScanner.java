@@ -13,6 +13,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
@@ -177,7 +178,59 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
 
   @Override
   public Void visitMethod(MethodTree node, Void p) {
-    return within(trees.getElement(getCurrentPath()), () -> super.visitMethod(node, null));
+    Element e = trees.getElement(getCurrentPath());
+    return within(
+        e,
+        () -> {
+          if (e instanceof ExecutableElement method && SpringCacheAnnotations.present(method)) {
+            springCaching(method);
+          }
+          return super.visitMethod(node, null);
+        });
+  }
+
+  /**
+   * Spring's cache annotations on a method with {@code @CacheAccess} rights: each access they make
+   * to a component's keys is judged by the method's rights, as the starter judges it at run time; a
+   * cache name no component has is SL013.
+   */
+  private void springCaching(ExecutableElement method) {
+    Rights rights = context.rights;
+    Manifests.Found manifest = context.manifest();
+    if (rights == null || context.advisory || manifest == null) {
+      return; // without @CacheAccess the starter judges by the component's own rights
+    }
+    SpringCacheAnnotations found = SpringCacheAnnotations.of(method, manifest.manifest, shapes);
+    for (SpringCacheAnnotations.Unknown u : found.unknown) {
+      try {
+        manifest.manifest.rightsOf(u.name);
+      } catch (StatelessException unknown) {
+        for (Diagnostic d : unknown.diagnostics()) {
+          reporter.at(d, method, u.annotation, u.at, List.of());
+        }
+      }
+    }
+    for (SpringCacheAnnotations.Access a : found.accesses) {
+      List<Diagnostic> findings = AccessRules.check(rights, a.operation, a.key, null);
+      if (findings.isEmpty()) {
+        continue;
+      }
+      List<Reporter.Place> places =
+          new ArrayList<>(checker.componentPlaces(findings.get(0), manifest));
+      Checker.Declared declared = context.declared;
+      if (declared != null && !declared.element.equals(method)) {
+        places.add(
+            0,
+            new Reporter.Place(
+                rights.name() + " declares its rights here",
+                declared.element,
+                Reporter.mirror(declared.element, Checker.CACHE_ACCESS),
+                null));
+      }
+      for (Diagnostic d : findings) {
+        reporter.at(d, method, a.annotation, a.at, places);
+      }
+    }
   }
 
   private Void within(@Nullable Element e, Supplier<Void> body) {
@@ -254,6 +307,12 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     }
     if (call.writesValue && args.size() >= 2) {
       value(child(path, args.get(0)), child(path, args.get(1)), rights);
+    }
+    if (call.operation == Operation.READ
+        && m.getSimpleName().contentEquals("get")
+        && (owner.equals(CacheApi.CACHE) || owner.equals(CacheApi.SYNC))
+        && !args.isEmpty()) {
+      readAs(node, path, owner.equals(CacheApi.SYNC), rights);
     }
     switch (call.kind) {
       case KEYED -> {
@@ -425,11 +484,21 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
     return found;
   }
 
+  /**
+   * {@code invalidatePattern}: a constant pattern is parsed (SL012) and its keys judged; a pattern
+   * built from parts ({@code "product:" + id + ":*"}) is judged on the keys it can match, as a key
+   * built so is.
+   */
   private void invalidatePattern(Rights rights, ExpressionTree arg) {
-    String text = shapes.constant(child(getCurrentPath(), arg));
-    if (text == null) {
+    KeyShape built = shapes.of(child(getCurrentPath(), arg));
+    if (!built.isExact()) {
+      KeyShape.ofPatternText(built)
+          .ifPresent(
+              keys ->
+                  report(AccessRules.check(rights, Operation.INVALIDATE, keys, null), arg, rights));
       return;
     }
+    String text = built.exactKey();
     KeyPattern pattern;
     try {
       pattern = KeyPattern.parse(text);
@@ -501,6 +570,58 @@ final class AccessScanner extends TreePathScanner<Void, Void> {
       found = found.stream().map(d -> d.withSeverity(Diagnostic.Severity.WARNING)).toList();
     }
     report(found, valueArg.getLeaf(), rights);
+  }
+
+  /**
+   * SL014 on a read: {@code get(key, Type.class)}, or a cast of a blocking {@code get(key)}, as a
+   * type no value of the key's one owner's {@code @ValueType} can be (an error), or only some can
+   * (a warning, shown in strict mode).
+   */
+  private void readAs(MethodInvocationTree node, TreePath path, boolean blocking, Rights rights) {
+    Manifests.Found manifest = context.manifest();
+    if (manifest == null || manifest.valueTypes.isEmpty()) {
+      return;
+    }
+    List<? extends ExpressionTree> args = node.getArguments();
+    TypeMirror asked = null;
+    Tree at = null;
+    if (args.size() == 2) {
+      TypeMirror t = trees.getTypeMirror(child(path, args.get(1)));
+      if (t instanceof DeclaredType classType
+          && ((TypeElement) classType.asElement())
+              .getQualifiedName()
+              .contentEquals("java.lang.Class")
+          && classType.getTypeArguments().size() == 1) {
+        asked = classType.getTypeArguments().get(0);
+        at = args.get(1);
+      }
+    } else if (args.size() == 1 && blocking) {
+      TreePath up = enclosingExpression(path.getParentPath());
+      if (up.getLeaf() instanceof TypeCastTree cast) {
+        asked = trees.getTypeMirror(child(up, cast.getType()));
+        at = cast;
+      }
+    }
+    TreePath keyArg = child(path, args.get(0));
+    if (asked == null || at == null || !KeyShapes.isString(trees.getTypeMirror(keyArg))) {
+      return;
+    }
+    KeyShape key = shapes.of(keyArg);
+    Component owner = soleOwner(manifest.manifest, key);
+    TypeMirror declared = owner == null ? null : manifest.valueTypes.get(owner.name());
+    TypeMirror from = declared == null ? null : runtimeClass(declared);
+    TypeMirror to = runtimeClass(asked);
+    if (from == null || to == null) {
+      return;
+    }
+    boolean assignable = checker.types().isAssignable(from, to);
+    List<Diagnostic> found =
+        AccessRules.checkReadType(
+            key.toString(), owner, TypeNames.of(asked, checker.elements()), assignable);
+    if (!assignable && castable(from, to)) {
+      found = found.stream().map(d -> d.withSeverity(Diagnostic.Severity.WARNING)).toList();
+    }
+    report(found, at, rights);
   }
 
   /** The one component owning every key of a shape, or null when there may be none or several. */

@@ -292,6 +292,73 @@ class ValueTypesTest {
     assertThat(c).hadErrorCount(6);
   }
 
+  /** Issue 18, point 4: reading a typed key into a type its values cannot have. */
+  @Test
+  void read_asAnotherType_isSL014_asTheDeclaredTypeOrASupertype_compiles() {
+    JavaFileObject s =
+        service(
+            "Reader",
+            "  @CacheAccess(borrows = {\"stock:{id}\", \"product:{id}\"})",
+            "  void read(long id) {",
+            "    Long stock = cache.sync().get(\"stock:1\", Long.class);",
+            "    Number n = cache.sync().get(\"stock:\" + id, Number.class);",
+            "    Product p = cache.sync().get(\"product:\" + id, Product.class);",
+            "    Object o = cache.sync().get(\"product:1\");",
+            "    String wrong = cache.sync().get(\"stock:1\", String.class); // sync",
+            "    cache.get(\"product:\" + id, String.class); // async",
+            "    Product cast = (Product) cache.sync().get(\"stock:2\"); // cast",
+            "  }");
+    Compilation c = compileWith(s);
+    assertThat(c).hadErrorCount(3);
+    assertThat(c)
+        .hadErrorContaining(
+            "error[SL014]: read of \"stock:1\" as java.lang.String, whose owner \"stock\" holds"
+                + " values of type java.lang.Long")
+        .inFile(s)
+        .onLineContaining("// sync");
+    assertThat(c)
+        .hadErrorContaining(
+            "error[SL014]: read of \"product:{}\" as java.lang.String, whose owner \"products\""
+                + " holds values of type app.Product")
+        .inFile(s)
+        .onLineContaining("// async");
+    assertThat(c)
+        .hadErrorContaining("error[SL014]: read of \"stock:2\" as app.Product")
+        .inFile(s)
+        .onLineContaining("// cast");
+    assertThat(c).hadErrorContaining("= help: read it as a java.lang.Long");
+  }
+
+  @Test
+  void strict_readAsASubtype_isAWarning_notAnError() {
+    JavaFileObject s =
+        service(
+            "Reader",
+            "  @CacheAccess(borrows = \"stock:{id}\")",
+            "  void read() {",
+            "    cache.sync().get(\"stock:1\", Object.class);",
+            "  }");
+    assertNoDiagnostics(compileWith(s));
+    JavaFileObject m =
+        manifest(
+            "@CacheManifest",
+            "  @Owns(\"num:{id}\") @ValueType java.time.temporal.TemporalAccessor times;");
+    JavaFileObject narrowing =
+        service(
+            "Reader",
+            "  @CacheAccess(borrows = \"num:{id}\")",
+            "  void read() {",
+            "    cache.sync().get(\"num:1\", java.time.Instant.class);",
+            "  }");
+    assertNoDiagnostics(compile(m, narrowing));
+    Compilation c = compileStrict(m, narrowing);
+    assertThat(c).succeeded();
+    assertThat(c)
+        .hadWarningContaining("warning[SL014]: read of \"num:1\" as java.time.Instant")
+        .inFile(narrowing)
+        .onLineContaining("cache.sync().get(");
+  }
+
   @Nested
   class Manifest {
     @Test

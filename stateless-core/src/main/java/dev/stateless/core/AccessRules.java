@@ -5,6 +5,7 @@ import dev.stateless.annotation.Lifetime;
 import dev.stateless.annotation.Strategy;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -33,7 +34,17 @@ import org.jspecify.annotations.Nullable;
  *       id against an owned {@code user:{id}:posts}.
  * </ul>
  *
- * A warning is not an error because a false positive is as bad as a miss: the checker shows
+ * Keys that only an <em>empty</em> text hole produces, and that no component owns, are left out of
+ * the judgement: {@code "video:" + id} with a {@code String id} is judged on the keys {@code
+ * video:{+}}, not on {@code "video:"}, which nobody owns and no caller means. So an empty hole
+ * neither turns a certain break into a possible one nor makes a correct write a possible {@code
+ * SL003}; the runtime still judges the exact key {@code "video:"} if it is ever written.
+ *
+ * <p>A certain break is named by what its keys break: when some keys are borrowed and others not
+ * owned (or borrowed from different patterns), the finding is {@code SL003} with a note for each,
+ * never one pattern the key may not be in.
+ *
+ * <p>A warning is not an error because a false positive is as bad as a miss: the checker shows
  * warnings only in strict mode. With an exact key (the runtime's case) every finding is an error.
  */
 public final class AccessRules {
@@ -149,6 +160,27 @@ public final class AccessRules {
     }
     return List.of(
         Diagnostics.wrongValueType(key, owner.name(), owner.valueTypeName().get(), actualTypeName));
+  }
+
+  /**
+   * Checks the type a value is read as ({@code get(key, Type.class)}, a cast of {@code get(key)})
+   * against its owner's {@code @ValueType} (SL014): an error when no value of the declared type can
+   * be of the asked type. The runtime asks with classes before it reads, the checker with static
+   * types.
+   *
+   * @param key the key, or a description of it
+   * @param owner the key's owner, or {@code null} when nobody owns it (then any type goes)
+   * @param askedTypeName the type the caller reads the value as
+   * @param possible whether a value of the declared type may be of the asked type
+   * @return at most one finding
+   */
+  public static List<Diagnostic> checkReadType(
+      String key, @Nullable Component owner, String askedTypeName, boolean possible) {
+    if (owner == null || possible || owner.valueTypeName().isEmpty()) {
+      return List.of();
+    }
+    return List.of(
+        Diagnostics.wrongReadType(key, owner.name(), owner.valueTypeName().get(), askedTypeName));
   }
 
   /**
@@ -271,9 +303,16 @@ public final class AccessRules {
     grants.forEach(g -> patterns.add(g.pattern));
     owners.forEach(e -> patterns.add(e.pattern));
     Set<BitSet> signatures = key.signatures(patterns);
+    // Keys that only an empty text hole produces, and that no component owns, are left out: see
+    // the class comment. The keys without empty holes are walked only when an unowned kind of key
+    // is met.
+    boolean mayBeEmpty = key.hasTextHole();
+    Set<BitSet> nonEmpty = null;
     Diagnostic first = null;
     Diagnostic firstOffStreaming = null;
+    List<Diagnostic> all = new ArrayList<>();
     int broken = 0;
+    int judged = 0;
     for (BitSet s : signatures) {
       int g = s.nextSetBit(0);
       Rights.Grant grant = g >= 0 && g < grants.size() ? grants.get(g) : null;
@@ -284,9 +323,19 @@ public final class AccessRules {
           owner = e;
         }
       }
+      if (owner == null && mayBeEmpty) {
+        if (nonEmpty == null) {
+          nonEmpty = key.withNonEmptyText().signatures(patterns);
+        }
+        if (!nonEmpty.contains(s)) {
+          continue; // only an empty text hole gives such keys, and nobody owns them
+        }
+      }
+      judged++;
       Diagnostic d = judge(rights, operation, key, via, grant, owner);
       if (d != null) {
         broken++;
+        all.add(d);
         if (first == null || priority(d.rule()) < priority(first.rule())) {
           first = d;
         }
@@ -300,11 +349,34 @@ public final class AccessRules {
     if (first == null) {
       return List.of();
     }
-    if (broken < signatures.size()) {
+    if (broken < judged) {
       return List.of(Diagnostics.asWarning(first)); // "possible": the most serious possibility
     }
     // Certain: a key only some of whose values reach streaming data is named by what all break.
-    return List.of(firstOffStreaming != null ? firstOffStreaming : first);
+    Diagnostic certain = firstOffStreaming != null ? firstOffStreaming : first;
+    return List.of(namingWhatIsKnown(rights, key, certain, all));
+  }
+
+  /**
+   * A certain break whose keys break different rules, or the same rule at different patterns, is
+   * not named after one of them (that would name a pattern the key may well not be in): a write
+   * whose every key is borrowed or not owned is SL003, naming each possibility in a note.
+   */
+  private static Diagnostic namingWhatIsKnown(
+      Rights rights, KeyShape key, Diagnostic certain, List<Diagnostic> all) {
+    Set<String> kinds = new LinkedHashSet<>();
+    List<Diagnostic> ownership = new ArrayList<>();
+    for (Diagnostic d : all) {
+      if (d.rule() == Code.SL009) {
+        continue; // as above: streaming data that some keys reach does not name the break
+      }
+      if (d.rule() != Code.SL002 && d.rule() != Code.SL003) {
+        return certain;
+      }
+      kinds.add(d.rule() + " " + d.patterns());
+      ownership.add(d);
+    }
+    return kinds.size() < 2 ? certain : Diagnostics.noKeyWritable(rights, key, ownership);
   }
 
   /** A pattern whose keys include every key of the shape that can have an owner. */

@@ -3,6 +3,8 @@ package dev.stateless.core;
 import dev.stateless.annotation.CacheLayer;
 import dev.stateless.annotation.Strategy;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -159,6 +161,26 @@ final class Diagnostics {
             + " holds values of type "
             + declared,
         "write a " + declared + ", or change the @ValueType of " + q(component),
+        List.of(),
+        List.of(component),
+        List.of());
+  }
+
+  static Diagnostic wrongReadType(String key, String component, String declared, String asked) {
+    return error(
+        Code.SL014,
+        "read of "
+            + q(key)
+            + " as "
+            + asked
+            + ", whose owner "
+            + q(component)
+            + " holds values of type "
+            + declared,
+        "read it as a "
+            + declared
+            + " (or a supertype), or change the @ValueType of "
+            + q(component),
         List.of(),
         List.of(component),
         List.of());
@@ -730,6 +752,53 @@ final class Diagnostics {
         List.of(q(owner.pattern) + " is owned by " + q(owner.owner.name())),
         List.of(owner.owner.name()),
         List.of(owner.pattern.toString()));
+  }
+
+  /** SL003: a key whose every value is written without the right, for different reasons. */
+  static Diagnostic noKeyWritable(Rights rights, KeyShape key, List<Diagnostic> reasons) {
+    List<String> notes = new ArrayList<>();
+    Set<String> components = new LinkedHashSet<>();
+    Set<String> patterns = new LinkedHashSet<>();
+    // Borrowed first, then others' keys, then nobody's: the order does not depend on the walk's.
+    List<Diagnostic> ordered = new ArrayList<>(reasons);
+    ordered.sort(
+        Comparator.comparingInt(
+                (Diagnostic d) -> d.rule() == Code.SL002 ? 0 : d.components().isEmpty() ? 2 : 1)
+            .thenComparing(d -> String.join(",", d.patterns())));
+    for (Diagnostic d : ordered) {
+      String note;
+      if (d.rule() == Code.SL002) {
+        note =
+            "it may be a key of "
+                + q(d.patterns().get(0))
+                + ", which "
+                + rights.name()
+                + " borrows";
+      } else if (!d.components().isEmpty()) {
+        note =
+            "it may be a key of "
+                + q(d.patterns().get(0))
+                + ", owned by "
+                + q(d.components().get(0));
+      } else {
+        note = "it may be a key no component owns";
+      }
+      if (!notes.contains(note)) {
+        notes.add(note);
+      }
+      components.addAll(d.components());
+      patterns.addAll(d.patterns());
+    }
+    return error(
+        Code.SL003,
+        "write to " + describe(key) + ", none of whose keys " + rights.name() + " may write",
+        "build the key from constants and typed ids so that it names one pattern, and declare owns"
+            + " for it on "
+            + rights.name()
+            + " (or move the write into its owner's code)",
+        notes,
+        List.copyOf(components),
+        List.copyOf(patterns));
   }
 
   static Diagnostic unownedKey(Rights rights, KeyShape key) {

@@ -6,7 +6,9 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The abstract form of a key known before it is computed: the checker turns a key expression into a
@@ -285,6 +287,101 @@ public final class KeyShape {
       return Set.of(signature);
     }
     return KeyAutomaton.signatures(this, patterns);
+  }
+
+  /**
+   * Returns whether some key of this shape comes from a {@link Hole#TEXT} hole, which may be empty.
+   */
+  boolean hasTextHole() {
+    for (KeyShape alt : choices()) {
+      if (alt.parts.contains(Hole.TEXT)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns this shape with each {@link Hole#TEXT} hole made non-empty: the keys it can produce
+   * when no text hole is empty.
+   */
+  KeyShape withNonEmptyText() {
+    KeyShape out = null;
+    for (KeyShape alt : choices()) {
+      Builder b = new Builder();
+      for (Object p : alt.parts) {
+        b.add(p == Hole.TEXT ? Hole.NON_EMPTY_TEXT : p);
+      }
+      KeyShape one = b.build();
+      out = out == null ? one : anyOf(out, one);
+    }
+    return Objects.requireNonNull(out, "choices() is never empty");
+  }
+
+  /**
+   * Returns the shape of the keys matched by a pattern whose text has the given shape, as built in
+   * code: {@code "product:" + id + ":*"} with a {@code long id} matches the keys {@code
+   * product:{}:{+}}. In the literal parts, a {@code {name}} segment stands for one segment and a
+   * final {@code *} for one or more; a hole stands for the keys of any text it may hold.
+   *
+   * @param text the shape of the pattern's text
+   * @return the keys the pattern matches, or empty when the literal parts are no part of a pattern
+   *     this method can read (a {@code *} before the end, a backslash escape, an unclosed brace):
+   *     such a pattern is judged when it runs
+   */
+  public static Optional<KeyShape> ofPatternText(KeyShape text) {
+    KeyShape out = null;
+    for (KeyShape alt : text.choices()) {
+      KeyShape one = patternKeys(alt.parts);
+      if (one == null) {
+        return Optional.empty();
+      }
+      out = out == null ? one : anyOf(out, one);
+    }
+    return Optional.ofNullable(out);
+  }
+
+  private static @Nullable KeyShape patternKeys(List<Object> parts) {
+    Builder b = new Builder();
+    for (int i = 0; i < parts.size(); i++) {
+      Object part = parts.get(i);
+      if (!(part instanceof String literal)) {
+        b.add(part);
+        continue;
+      }
+      boolean first = i == 0;
+      boolean last = i == parts.size() - 1;
+      int at = 0;
+      while (at < literal.length()) {
+        char c = literal.charAt(at);
+        boolean segmentStart = at == 0 ? first : literal.charAt(at - 1) == ':';
+        if (c == '\\') {
+          return null;
+        } else if (c == '*') {
+          if (!(last && at == literal.length() - 1 && segmentStart)) {
+            return null;
+          }
+          b.add(Hole.NON_EMPTY_TEXT);
+        } else if (c == '{') {
+          int close = literal.indexOf('}', at);
+          int end = close + 1;
+          if (!segmentStart
+              || close < 0
+              || literal.substring(at, close).indexOf(':') >= 0
+              || !(end == literal.length() ? last : literal.charAt(end) == ':')) {
+            return null;
+          }
+          b.add(Hole.SEGMENT);
+          at = close;
+        } else if (c == '}') {
+          return null;
+        } else {
+          b.add(String.valueOf(c));
+        }
+        at++;
+      }
+    }
+    return b.build();
   }
 
   /** Returns the literal pieces and holes of a simple shape (not a choice). */

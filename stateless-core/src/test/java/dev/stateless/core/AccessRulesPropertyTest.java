@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A shape's verdict must agree with the verdicts of the keys it stands for: an error only when
- * every key breaks a rule, nothing only when no key does.
+ * every key breaks a rule, nothing only when no key does; keys that an empty text hole gives and no
+ * component owns are left out of the verdict (AccessRules' class comment).
  */
 class AccessRulesPropertyTest {
 
@@ -38,6 +39,9 @@ class AccessRulesPropertyTest {
         String why = r.describe() + ": " + shape + " by " + rights + " in\n" + m + "\n" + verdict;
         for (int k = 0; k < 30; k++) {
           String key = r.keyOf(shape);
+          if (r.lastKeyHasEmptyText && m.ownerOf(key).isEmpty()) {
+            continue; // left out of the shape's verdict, judged exactly at run time
+          }
           List<Diagnostic> exact = AccessRules.checkWrite(rights, KeyShape.exact(key), null);
           if (verdict.isEmpty()) {
             assertThat(exact).as(why + "\nkey " + key).isEmpty();

@@ -119,16 +119,22 @@ final class RandomKeys {
     return b.build();
   }
 
+  /** Whether the last {@link #keyOf(KeyShape)} filled a text hole with nothing. */
+  boolean lastKeyHasEmptyText;
+
   /** A key of the shape, filling each hole at random within its kind. */
   String keyOf(KeyShape shape) {
     StringBuilder out = new StringBuilder();
+    lastKeyHasEmptyText = false;
     for (Object part : shape.parts()) {
       if (part instanceof String) {
         out.append((String) part);
       } else if (part == KeyShape.Hole.SEGMENT) {
         out.append(random.nextBoolean() ? literal() : "" + random.nextInt(100));
       } else if (part == KeyShape.Hole.TEXT) {
-        out.append(random.nextInt(3) == 0 ? "" : key());
+        String text = random.nextInt(3) == 0 ? "" : key();
+        lastKeyHasEmptyText |= text.isEmpty();
+        out.append(text);
       } else {
         out.append(random.nextBoolean() ? nonEmptyKey() : ":" + key());
       }

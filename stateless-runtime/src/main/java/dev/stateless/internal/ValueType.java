@@ -6,6 +6,7 @@ import dev.stateless.core.AccessRules;
 import dev.stateless.core.Component;
 import dev.stateless.core.Literals;
 import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
@@ -265,6 +266,23 @@ public final class ValueType {
       case BYTE -> Byte.MAX_VALUE;
       default -> Long.MAX_VALUE;
     };
+  }
+
+  /**
+   * SL014 when no value of the declared type can be read as {@code type} ({@code get(key,
+   * String.class)} of a {@code Long} component), before anything is read.
+   */
+  void checkRead(String key, Class<?> type) {
+    if (kind == Kind.ANY) {
+      return;
+    }
+    Class<?> asked = box(type);
+    boolean possible =
+        asked.isAssignableFrom(raw)
+            || raw.isAssignableFrom(asked)
+            || (asked.isInterface() && !Modifier.isFinal(raw.getModifiers()))
+            || (raw.isInterface() && !Modifier.isFinal(asked.getModifiers()));
+    Checks.throwIfErrors(AccessRules.checkReadType(key, owner, type.getTypeName(), possible));
   }
 
   /** SL014 when a written value is not of the declared type; nothing is written then. */

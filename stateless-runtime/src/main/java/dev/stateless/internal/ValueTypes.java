@@ -74,6 +74,14 @@ public final class ValueTypes {
     return decoded instanceof byte[] b ? b.clone() : decoded;
   }
 
+  /**
+   * SL014 when the key's owner holds values no {@code type} can be ({@code StatelessCache.get(key,
+   * type)}), before the read.
+   */
+  public void checkRead(String key, Class<?> type) {
+    of(manifest.ownerOf(key).orElse(null)).checkRead(key, type);
+  }
+
   /** What Redis holds for a key's value, as {@code REDIS_COMPATIBLE} code reads it. */
   public @Nullable Object redisForm(String key, @Nullable Object value) {
     return value == null ? null : of(manifest.ownerOf(key).orElse(null)).redisForm(key, value);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stateless.core.Component;
-import dev.stateless.core.KeyPattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.interceptor.SimpleKey;
 
@@ -41,7 +40,8 @@ class KeyMappingTest {
 
   @Test
   void literalSegmentsAfterTheHole_areUnescaped() {
-    assertThat(KeyMapping.fill(KeyPattern.parse("a:{id}:x\\*y"), "1")).isEqualTo("a:1:x*y");
+    assertThat(mapping(Component.builder("a").owns("a:{id}:x\\*y")).keyOf("1"))
+        .isEqualTo("a:1:x*y");
   }
 
   @Test
