@@ -1,5 +1,7 @@
 package dev.stateless.bench;
 
+import com.sun.source.util.JavacTask;
+import com.sun.source.util.Plugin;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.annotation.processing.Processor;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -37,12 +38,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The checker's compile-time overhead (issue 5, "Measure"): compiles the project {@link
  * CheckerOverheadGenerator} writes (1,000 classes, half with {@code @CacheAccess} methods) with
- * {@code -proc:none} and with the stateless processor on the processor path, alternating, and
- * prints each run's wall time, the medians and their ratio (the goal is below 1.10x). A third
- * configuration, a processor that does nothing, splits the overhead into what javac pays for
- * running any annotation processor and what the checker's own work costs. Every run also prints its
- * CPU time (all threads of the compiling JVM: javac, JIT compiler, GC), which a machine shared with
- * other work disturbs less than wall time.
+ * {@code -proc:none} and with {@code stateless-checker} on the processor path (javac starts its
+ * plugin, and runs no annotation processor), alternating, and prints each run's wall time, the
+ * medians and their ratio (the goal is below 1.10x). Two more configurations show what an
+ * annotation processor costs: a processor that does nothing (javac's own cost of processing rounds)
+ * and the checker's processor named with {@code -processor} (the checker as it was while its
+ * processor was a service). Every run also prints its CPU time (all threads of the compiling JVM:
+ * javac, JIT compiler, GC), which a machine shared with other work disturbs less than wall time.
  *
  * <p>Two ways to run javac:
  *
@@ -51,10 +53,10 @@ import org.jspecify.annotations.Nullable;
  *       compiles, as Maven's compiler plugin and Gradle's compiler daemon run it. javac is warm but
  *       the processor is not: javac loads the processor path in a new class loader for each
  *       compile, so the checker's and core's code is interpreted and JIT-compiled again each time
- *       (the runs print the JIT time). Each run also prints the compiling thread's CPU time. A
- *       fourth configuration, "warm checker", hands javac a checker instance whose classes this JVM
- *       loaded once: the checker's own work with its code as warm as javac's, which separates the
- *       checker's algorithms from the cost of reloading it per compile.
+ *       (the runs print the JIT time). Each run also prints the compiling thread's CPU time. A last
+ *       configuration, "warm checker", starts a plugin instance whose classes this JVM loaded once
+ *       on the compile's task: the checker's own work with its code as warm as javac's, which
+ *       separates the checker's algorithms from the cost of reloading it per compile.
  *   <li>{@code fork}: the {@code javac} launcher of this JDK, a fresh JVM per compile (Maven with
  *       {@code <fork>true</fork>}, a command-line build): javac and the processor both start cold.
  *       CPU time comes from {@code /usr/bin/time} where there is one.
@@ -84,8 +86,17 @@ public final class CheckerOverhead {
   private enum Config {
     BASELINE("-proc:none"),
     NOOP("no-op proc."),
+    /** The checker on the processor path: javac starts its plugin, and runs no processor. */
     CHECKER("with checker"),
-    /** In-process only: the checker's classes loaded once, so its code is as warm as javac's. */
+    /**
+     * The checker's processor named ({@code -processor}): what the checker cost while it was a
+     * processor service, its rounds included.
+     */
+    NAMED_PROCESSOR("as processor"),
+    /**
+     * In-process only: the checker's plugin loaded once, so its code is as warm as javac's, started
+     * on each compile's task as javac starts it.
+     */
     WARM_CHECKER("warm checker");
 
     final String label;
@@ -257,7 +268,7 @@ public final class CheckerOverhead {
       throws IOException, InterruptedException {
     List<Config> configs =
         mode.equals("fork")
-            ? List.of(Config.BASELINE, Config.NOOP, Config.CHECKER)
+            ? List.of(Config.BASELINE, Config.NOOP, Config.CHECKER, Config.NAMED_PROCESSOR)
             : List.of(Config.values());
     for (int i = 0; i < warmup; i++) {
       for (Config c : configs) {
@@ -312,6 +323,10 @@ public final class CheckerOverhead {
                 checker / base,
                 noop / base,
                 checker / noop));
+    Double named = median.get(Config.NAMED_PROCESSOR);
+    if (named != null) {
+      ratios.append(String.format(Locale.ROOT, " | as processor / -proc:none %.3fx", named / base));
+    }
     Double warm = median.get(Config.WARM_CHECKER);
     if (warm != null) {
       ratios.append(String.format(Locale.ROOT, " | warm checker / -proc:none %.3fx", warm / base));
@@ -349,8 +364,15 @@ public final class CheckerOverhead {
                   "-processorpath",
                   Objects.requireNonNull(noopProcessorPath, "built before measuring").toString()));
       case WARM_CHECKER -> {
-        // the processor instance is handed to the task
+        // the plugin instance is started on the task
       }
+      case NAMED_PROCESSOR ->
+          o.addAll(
+              List.of(
+                  "-processorpath",
+                  processorpath,
+                  "-processor",
+                  "dev.stateless.checker.StatelessProcessor"));
       default -> o.addAll(List.of("-processorpath", processorpath));
     }
     return o;
@@ -395,7 +417,7 @@ public final class CheckerOverhead {
       JavaCompiler.CompilationTask task =
           javac.getTask(null, fm, diagnostics, options(config, out), null, units);
       if (config == Config.WARM_CHECKER) {
-        task.setProcessors(List.of(warmProcessor()));
+        warmPlugin().init((JavacTask) task);
       }
       ok = task.call();
     }
@@ -475,7 +497,7 @@ public final class CheckerOverhead {
    * interpreted and JIT-compiling its code again in each compile (as javac's own processor class
    * loader makes it).
    */
-  private Processor warmProcessor() throws IOException {
+  private Plugin warmPlugin() throws IOException {
     try {
       if (warmLoader == null) {
         List<URL> urls = new ArrayList<>();
@@ -487,9 +509,9 @@ public final class CheckerOverhead {
         warmLoader =
             new URLClassLoader(urls.toArray(new URL[0]), CheckerOverhead.class.getClassLoader());
       }
-      return (Processor)
+      return (Plugin)
           warmLoader
-              .loadClass("dev.stateless.checker.StatelessProcessor")
+              .loadClass("dev.stateless.checker.StatelessPlugin")
               .getConstructor()
               .newInstance();
     } catch (ReflectiveOperationException e) {

@@ -84,6 +84,7 @@ final class Checker implements TaskListener {
   private final Set<String> validated = new HashSet<>();
   private final Set<String> ambiguityReported = new HashSet<>();
   private boolean done;
+  private boolean optionsReported;
 
   private Checker(Trees trees, Elements elements, Types types) {
     this.trees = trees;
@@ -150,8 +151,9 @@ final class Checker implements TaskListener {
       return;
     }
     start();
-    if (!options.manifests.isEmpty()) {
-      manifests().named(); // a misspelt option is reported even where no code uses a manifest
+    if (!optionsReported) {
+      optionsReported = true;
+      reportOptionErrors(e.getCompilationUnit());
     }
     TreePath path = topLevelPath(e.getCompilationUnit(), e.getTypeElement());
     if (path == null || (!options.strict && !mentionsStateless(path.getLeaf()))) {
@@ -174,6 +176,36 @@ final class Checker implements TaskListener {
               + " enforces every rule",
           e.getTypeElement(),
           null);
+    }
+  }
+
+  /**
+   * Reports, once, the options that name nothing: an unknown plugin argument (SL012) and a {@code
+   * stateless.manifest} naming no manifest (SL013), even where no code uses a manifest. The
+   * processor prints the latter through its messager; a plugin has no place but the first unit.
+   */
+  private void reportOptionErrors(CompilationUnitTree unit) {
+    List<String> errors = new ArrayList<>();
+    for (String arg : options.unknown) {
+      errors.add(
+          "error["
+              + Code.SL012
+              + "]: unknown stateless-checker option \""
+              + arg
+              + "\"\n  = help: the options are "
+              + CheckerOptions.STRICT
+              + " and "
+              + CheckerOptions.MANIFEST
+              + "=<class>[,<class>], as in -Xplugin:\"stateless "
+              + CheckerOptions.STRICT
+              + "\"");
+    }
+    if (!options.manifests.isEmpty()) {
+      manifests().named();
+      errors.addAll(manifests().optionErrors());
+    }
+    for (String error : errors) {
+      trees.printMessage(javax.tools.Diagnostic.Kind.ERROR, error, unit, unit);
     }
   }
 

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
@@ -101,6 +100,8 @@ final class Manifests {
 
   /** javac's messager when annotation processing runs; null when started as a plugin only. */
   private final @Nullable Messager messager;
+
+  private final List<String> optionErrors = new ArrayList<>();
 
   private final CheckerOptions options;
   private final Set<String> sources = new LinkedHashSet<>();
@@ -296,7 +297,9 @@ final class Manifests {
   }
 
   /**
-   * The manifests {@code -Astateless.manifest} names; a bad name is reported once, at first use.
+   * The manifests the {@code stateless.manifest} option names; a bad name is reported once, at
+   * first use: through the processor's messager, or, started as a plugin only, left in {@link
+   * #optionErrors()} for the checker to print.
    */
   List<Found> named() {
     if (named == null) {
@@ -304,23 +307,32 @@ final class Manifests {
       for (String name : options.manifests) {
         TypeElement t = elements.getTypeElement(name);
         if (t == null || t.getAnnotation(CacheManifest.class) == null) {
-          // -Astateless.manifest is a processor option, and the processor brings its messager
-          Objects.requireNonNull(messager, "a manifest option without the processor")
-              .printMessage(
-                  Diagnostic.Kind.ERROR,
-                  "error[SL013]: -A"
-                      + CheckerOptions.MANIFEST
-                      + " names "
-                      + name
-                      + ", which is "
-                      + (t == null ? "not on the class path" : "not annotated with @CacheManifest")
-                      + "\n  = help: give the fully qualified name of the @CacheManifest class, or"
-                      + " drop the option to find manifests by package");
+          String message =
+              "error[SL013]: the option "
+                  + CheckerOptions.MANIFEST
+                  + " names "
+                  + name
+                  + ", which is "
+                  + (t == null ? "not on the class path" : "not annotated with @CacheManifest")
+                  + "\n  = help: give the fully qualified name of the @CacheManifest class, or"
+                  + " drop the option to find manifests by package";
+          if (messager != null) {
+            messager.printMessage(Diagnostic.Kind.ERROR, message);
+          } else {
+            optionErrors.add(message);
+          }
         } else {
           named.add(read(t));
         }
       }
     }
     return named;
+  }
+
+  /** The option errors {@link #named()} found and could not print; cleared as they are taken. */
+  List<String> optionErrors() {
+    List<String> out = List.copyOf(optionErrors);
+    optionErrors.clear();
+    return out;
   }
 }

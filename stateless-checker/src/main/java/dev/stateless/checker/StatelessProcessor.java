@@ -14,17 +14,18 @@ import javax.tools.Diagnostic;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The stateless borrow checker. javac finds it through {@code META-INF/services}: putting {@code
- * stateless-checker} on the annotation processor path (or, on JDK 17–22, on the class path) is all
- * it takes.
+ * The stateless borrow checker as an annotation processor, for builds that name it ({@code
+ * -processor dev.stateless.checker.StatelessProcessor}, or a processor handed to javac through its
+ * API, as compile-testing's {@code withProcessors} does). It is not a service: putting {@code
+ * stateless-checker} on the processor path starts {@link StatelessPlugin}, which does the same
+ * checks without an annotation processing round.
  *
  * <p>It checks every {@code @CacheManifest} class against the manifest rules, and the body of every
  * method covered by {@code @CacheAccess} against the access rules, both from {@code
  * stateless-core}. Body checks need attributed trees, which annotation processing rounds do not
  * have: the processor registers a {@link com.sun.source.util.TaskListener} and checks each
  * top-level class when javac has analyzed it. Reports go through javac, each starting with the
- * rule's code ({@code error[SL002]: ...}). The same jar also holds {@link StatelessPlugin}, which
- * javac starts by itself where annotation processing does not run; the two share one checker.
+ * rule's code ({@code error[SL002]: ...}). Where the plugin runs too, the two share one checker.
  *
  * <p>Options: {@code -Astateless.strict} reports what may break a rule (and calls in methods
  * without {@code @CacheAccess}) as warnings; {@code -Astateless.manifest=com.acme.AppCache} names

@@ -63,6 +63,9 @@ class JavacDiscoveryIT {
             "  void updateProduct(StatelessCache cache, int id, String data) {",
             "    cache.set(\"product:\" + id, data);",
             "  }",
+            "  void plain(StatelessCache cache) {",
+            "    cache.set(\"temp:1\", \"x\"); // strict mode only: a key no component owns",
+            "  }",
             "}",
             ""));
   }
@@ -110,6 +113,50 @@ class JavacDiscoveryIT {
     assertThat(r.output)
         .contains("Catalog.java:7: error: error[SL002]: write to borrowed pattern \"product:*\"")
         .contains("= help:");
+  }
+
+  private static final Path JDK17 = Paths.get(System.getProperty("java.home"));
+  private static final String STRICT_WARNING =
+      "Catalog.java:10: warning: warning[SL003]: write to key \"temp:1\", which no component owns";
+
+  @Test
+  void jdk17_onTheProcessorPath_addsNoAnnotationProcessingRound() throws Exception {
+    Result r = javac(JDK17, "-processorpath", processorPath(), "-XprintRounds");
+    assertChecked(r);
+    assertThat(r.output).doesNotContain("Round 1:").doesNotContain("warning[");
+  }
+
+  @Test
+  void jdk17_pluginArguments_setStrictMode() throws Exception {
+    Result r =
+        javac(JDK17, "-processorpath", processorPath(), "-Xplugin:stateless stateless.strict");
+    assertChecked(r);
+    assertThat(r.output).contains(STRICT_WARNING).contains("1 warning");
+  }
+
+  @Test
+  void jdk17_theNamedProcessor_takesTheAOptions() throws Exception {
+    Result r =
+        javac(
+            JDK17,
+            "-processorpath",
+            processorPath(),
+            "-processor",
+            StatelessProcessor.class.getName(),
+            "-Astateless.strict",
+            "-XprintRounds");
+    assertChecked(r);
+    assertThat(r.output).contains("Round 1:").contains(STRICT_WARNING).contains("1 warning");
+  }
+
+  @Test
+  void jdk17_anUnknownPluginArgument_isSL012() throws Exception {
+    Result r = javac(JDK17, "-processorpath", processorPath(), "-Xplugin:stateless strict");
+    assertThat(r.exit).as(r.output).isEqualTo(1);
+    assertThat(r.output)
+        .contains("error: error[SL012]: unknown stateless-checker option \"strict\"")
+        .contains("= help: the options are stateless.strict and stateless.manifest=")
+        .contains("2 errors"); // and the borrowed write, still checked
   }
 
   @Test

@@ -8,7 +8,11 @@ import com.google.testing.compile.JavaFileObjects;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
-/** Unannotated code is left alone unless -Astateless.strict, and then only warned about. */
+/**
+ * Unannotated code is left alone unless strict mode is on ({@code -Astateless.strict} for the
+ * processor, {@code -Xplugin:"stateless stateless.strict"} for the plugin), and then only warned
+ * about.
+ */
 class StrictModeTest {
   private static final JavaFileObject MANIFEST =
       JavaFileObjects.forSourceLines(
@@ -83,5 +87,48 @@ class StrictModeTest {
             .compile(MANIFEST, SERVICE);
     assertThat(c).hadWarningCount(0);
     assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void pluginArgument_strict_isTheSameStrictMode() {
+    // no processors: the plugin alone, its argument given on -Xplugin
+    Compilation c =
+        javac().withOptions("-Xplugin:stateless stateless.strict").compile(MANIFEST, SERVICE);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("error[SL002]").inFile(SERVICE).onLineContaining("// certain");
+    assertThat(c)
+        .hadWarningContaining("warning[SL003]: write to key \"temp:1\", which no component owns")
+        .inFile(SERVICE)
+        .onLineContaining("// unowned");
+    assertThat(c).hadWarningCount(3);
+  }
+
+  @Test
+  void pluginArgument_unknown_isSL012_andTheCodeIsStillChecked() {
+    Compilation c = javac().withOptions("-Xplugin:stateless strict").compile(MANIFEST, SERVICE);
+    assertThat(c).hadErrorContaining("error[SL012]: unknown stateless-checker option \"strict\"");
+    assertThat(c).hadErrorContaining("= help: the options are stateless.strict and");
+    assertThat(c).hadErrorContaining("error[SL002]").inFile(SERVICE).onLineContaining("// certain");
+    assertThat(c).hadErrorCount(2);
+    assertThat(c).hadWarningCount(0);
+  }
+
+  @Test
+  void pluginArgument_manifest_namingNoManifest_isSL013_once() {
+    Compilation c =
+        javac()
+            .withOptions("-Xplugin:stateless stateless.manifest=app.Service,app.Missing")
+            .compile(MANIFEST, SERVICE);
+    assertThat(c)
+        .hadErrorContaining(
+            "error[SL013]: the option stateless.manifest names app.Service, which is not"
+                + " annotated with @CacheManifest");
+    assertThat(c)
+        .hadErrorContaining(
+            "error[SL013]: the option stateless.manifest names app.Missing, which is not on the"
+                + " class path");
+    // the rights the method declares still judge its borrowed write
+    assertThat(c).hadErrorContaining("error[SL002]").inFile(SERVICE).onLineContaining("// certain");
+    assertThat(c).hadErrorCount(3);
   }
 }
