@@ -40,9 +40,9 @@ final class KeyAutomaton {
     Nfa[] nfas = new Nfa[count];
     nfas[0] = new Nfa(shape);
     for (int i = 1; i < count; i++) {
-      nfas[i] = new Nfa(KeyShape.of(patterns.get(i - 1)));
+      nfas[i] = patterns.get(i - 1).automaton();
     }
-    numberAtoms(nfas);
+    int[][] atoms = numberAtoms(nfas);
 
     // A product state is one set of states per automaton, the shape's first; an empty set is a
     // pattern no key of this walk can match any more. The states seen, in order of discovery, are
@@ -67,7 +67,7 @@ final class KeyAutomaton {
         }
         result.add(signature);
       }
-      for (int symbol : symbols(nfas, sets)) {
+      for (int symbol : symbols(nfas, atoms, sets)) {
         next[0] = nfas[0].step(sets[0], symbol);
         if (next[0].length == 0) {
           continue;
@@ -84,19 +84,25 @@ final class KeyAutomaton {
   /**
    * Orders the characters: {@code :} first, then every literal character by its first appearance,
    * shape before patterns. The walk tries a state's characters in this order, so it finds the
-   * combinations in the same order whatever characters it skips. Sets each step's atom index.
+   * combinations in the same order whatever characters it skips. Returns, per automaton and state,
+   * the atom index of the state's character (automata are shared, so the numbering of one question
+   * is kept apart from them).
    */
-  private static void numberAtoms(Nfa[] nfas) {
-    Map<Character, Integer> atoms = new HashMap<>();
-    atoms.put(':', 0);
-    for (Nfa nfa : nfas) {
+  private static int[][] numberAtoms(Nfa[] nfas) {
+    Map<Character, Integer> numbers = new HashMap<>();
+    numbers.put(':', 0);
+    int[][] atoms = new int[nfas.length][];
+    for (int i = 0; i < nfas.length; i++) {
+      Nfa nfa = nfas[i];
+      atoms[i] = new int[nfa.length];
       for (int s = 0; s < nfa.length; s++) {
         if (nfa.kinds[s] == CHAR) {
-          Integer atom = atoms.putIfAbsent(nfa.chars[s], atoms.size());
-          nfa.atoms[s] = atom != null ? atom : atoms.size() - 1;
+          Integer atom = numbers.putIfAbsent(nfa.chars[s], numbers.size());
+          atoms[i][s] = atom != null ? atom : numbers.size() - 1;
         }
       }
     }
+    return atoms;
   }
 
   /**
@@ -104,7 +110,7 @@ final class KeyAutomaton {
    * state names, and {@link #OTHER} (which stands for all the rest: they lead to the same product
    * state) in the place of the first atom that is none of those.
    */
-  private static int[] symbols(Nfa[] nfas, int[][] sets) {
+  private static int[] symbols(Nfa[] nfas, int[][] atoms, int[][] sets) {
     int named = 1;
     for (int i = 0; i < nfas.length; i++) {
       named += sets[i].length;
@@ -116,7 +122,7 @@ final class KeyAutomaton {
       Nfa nfa = nfas[i];
       for (int s : sets[i]) {
         if (s < nfa.length && nfa.kinds[s] == CHAR) {
-          ordered[n++] = (long) nfa.atoms[s] << 16 | nfa.chars[s];
+          ordered[n++] = (long) atoms[i][s] << 16 | nfa.chars[s];
         }
       }
     }
@@ -149,15 +155,11 @@ final class KeyAutomaton {
    * The linear automaton of a shape: state {@code i} means "the first {@code i} steps are done",
    * state {@code length} accepts. A step is one literal character or one hole; a hole repeats (it
    * takes one or more characters, a {@link KeyShape.Hole#TEXT} hole also none). Sets of states are
-   * sorted arrays.
+   * sorted arrays. Immutable: a pattern's is built once ({@link KeyPattern#automaton()}).
    */
-  private static final class Nfa {
+  static final class Nfa {
     final byte[] kinds;
     final char[] chars;
-
-    /** Per literal character, its place in the walk's order of characters. */
-    final int[] atoms;
-
     final int length;
 
     Nfa(KeyShape shape) {
@@ -167,7 +169,6 @@ final class KeyAutomaton {
       }
       kinds = new byte[n];
       chars = new char[n];
-      atoms = new int[n];
       length = n;
       int s = 0;
       for (Object part : shape.parts()) {

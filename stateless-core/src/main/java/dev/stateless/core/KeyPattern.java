@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A key pattern such as {@code user:*}, {@code user:{id}}, {@code user:{id}:posts} or {@code
@@ -37,6 +38,22 @@ public final class KeyPattern {
 
   private final boolean star;
   private final String canonical;
+
+  /**
+   * This pattern's automaton for {@link KeyShape#signatures}, built on first use: the checker asks
+   * about the same few patterns for every key it judges. Immutable, so a race only builds it twice.
+   */
+  private KeyAutomaton.@Nullable Nfa automaton;
+
+  /** This pattern's automaton, built once. */
+  KeyAutomaton.Nfa automaton() {
+    KeyAutomaton.Nfa a = automaton;
+    if (a == null) {
+      a = new KeyAutomaton.Nfa(KeyShape.of(this));
+      automaton = a;
+    }
+    return a;
+  }
 
   private KeyPattern(String text, String[] segments, boolean star) {
     this.text = text;
