@@ -1,7 +1,10 @@
 package dev.stateless.checker;
 
 import com.sun.source.tree.AnnotationTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.JavacTask;
 import com.sun.source.util.TaskEvent;
@@ -215,36 +218,41 @@ final class Checker implements TaskListener {
    * with no symbol lookups, so the classes of a project that have none cost next to nothing.
    */
   private static boolean mentionsStateless(Tree topLevelClass) {
-    Boolean found =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitAnnotation(AnnotationTree node, Void p) {
-            String name = node.getAnnotationType().toString();
-            return name.endsWith("CacheAccess") || name.endsWith("CacheManifest");
-          }
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public @Nullable Void scan(@Nullable Tree tree, @Nullable Void p) {
+        return found[0] ? null : super.scan(tree, null); // the first one answers
+      }
 
-          @Override
-          public Boolean reduce(Boolean a, Boolean b) {
-            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-          }
-        }.scan(topLevelClass, null);
-    return Boolean.TRUE.equals(found);
+      @Override
+      public @Nullable Void visitAnnotation(AnnotationTree node, @Nullable Void p) {
+        // the name as written, simple or qualified: its last identifier, with no printing
+        Tree type = node.getAnnotationType();
+        CharSequence name =
+            type instanceof MemberSelectTree select
+                ? select.getIdentifier()
+                : type instanceof IdentifierTree ident ? ident.getName() : "";
+        String text = name.toString();
+        found[0] |= text.equals("CacheAccess") || text.equals("CacheManifest");
+        return null;
+      }
+    }.scan(topLevelClass, null);
+    return found[0];
   }
 
   /**
    * The path of a top-level class of the unit, or null. Built from the unit's declarations: {@code
-   * Trees.getPath(Element)} searches the whole unit, once per class.
+   * Trees.getPath(Element)} searches the whole unit, once per class, and {@code getTree} looks the
+   * class up.
    */
   private @Nullable TreePath topLevelPath(@Nullable CompilationUnitTree unit, TypeElement type) {
     if (unit == null) {
       return null;
     }
-    Tree declaration = trees.getTree(type);
-    if (declaration == null) {
-      return null;
-    }
+    // The top-level classes of a unit have distinct simple names: no lookup of the element's tree.
     for (Tree t : unit.getTypeDecls()) {
-      if (t == declaration) {
+      if (t instanceof ClassTree c && c.getSimpleName().contentEquals(type.getSimpleName())) {
         return new TreePath(new TreePath(unit), t);
       }
     }
