@@ -36,7 +36,7 @@ public final class Copies {
           .maximumSize(BEHIND_MAX_KEYS)
           .build();
 
-  static final int BEHIND_SECONDS = 30;
+  public static final int BEHIND_SECONDS = 30;
   private static final long BEHIND_MAX_KEYS = 100_000;
 
   /** Told of each key dropped here, after the drop: every write's, every received event's. */
