@@ -84,6 +84,9 @@ public final class RegionalEdgeStore implements RemoteStore {
 
   private volatile boolean closing;
 
+  /** The chooser's schedule; null until connect. */
+  private volatile java.util.concurrent.@Nullable ScheduledFuture<?> choosing;
+
   /** One node: its store, its region, and the keys it pushed lately, with when. */
   private static final class Node {
     final EdgeNodeStore store;
@@ -189,8 +192,9 @@ public final class RegionalEdgeStore implements RemoteStore {
     if (current < 0) {
       current = 0; // none live: calls fail with its SL100 until the chooser finds one
     }
-    chooser.scheduleWithFixedDelay(
-        this::choose, CHOOSE_MILLIS, CHOOSE_MILLIS, TimeUnit.MILLISECONDS);
+    choosing =
+        chooser.scheduleWithFixedDelay(
+            this::choose, CHOOSE_MILLIS, CHOOSE_MILLIS, TimeUnit.MILLISECONDS);
     return any;
   }
 
@@ -565,6 +569,10 @@ public final class RegionalEdgeStore implements RemoteStore {
   @Override
   public void close() {
     closing = true;
+    java.util.concurrent.ScheduledFuture<?> c = choosing;
+    if (c != null) {
+      c.cancel(false);
+    }
     chooser.shutdownNow();
     for (Node n : nodes) {
       n.store.close();
