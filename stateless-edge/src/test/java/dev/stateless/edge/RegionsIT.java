@@ -100,8 +100,7 @@ class RegionsIT {
     StatelessCache cache =
         StatelessCache.builder()
             .manifest(MANIFEST)
-            .edge(
-                Stores.edge(region, Map.of("a", List.of(uri(nodeA)), "b", List.of(uri(nodeB)))))
+            .edge(Stores.edge(region, Map.of("a", List.of(uri(nodeA)), "b", List.of(uri(nodeB)))))
             .server(Stores.redis(redis.uri()))
             .build();
     closing.add(cache);

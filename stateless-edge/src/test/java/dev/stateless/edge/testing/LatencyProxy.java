@@ -19,6 +19,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +44,10 @@ public final class LatencyProxy implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel server;
   private final int target;
+
+  /** Every relay, to release what each holds when the proxy closes (a few per connection). */
+  private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
+
   private volatile long delayNanos;
   private volatile long jitterNanos;
 
@@ -145,20 +152,22 @@ public final class LatencyProxy implements AutoCloseable {
 
   /**
    * Relays what one channel reads to {@code to}, each chunk after its delay and never before the
-   * chunk read before it; a close follows the last chunk.
+   * chunk read before it; a close follows the last chunk. Runs on the proxy's one event loop.
    */
   private final class Relay extends ChannelInboundHandlerAdapter {
     private final Channel to;
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private long lastRelease;
 
     Relay(Channel to) {
       this.to = to;
+      relays.add(this);
     }
 
-    private long releaseAt() {
-      long at = Math.max(System.nanoTime() + nextDelay(), lastRelease);
-      lastRelease = at;
-      return at;
+    private long waitNanos() {
+      long now = System.nanoTime();
+      lastRelease = Math.max(now + nextDelay(), lastRelease);
+      return Math.max(0, lastRelease - now);
     }
 
     @Override
@@ -167,30 +176,41 @@ public final class LatencyProxy implements AutoCloseable {
         ReferenceCountUtil.release(msg);
         return;
       }
-      long wait = releaseAt() - System.nanoTime();
-      ctx.executor()
-          .schedule(
-              () -> {
-                if (to.isActive()) {
-                  to.writeAndFlush(bytes);
-                } else {
-                  bytes.release();
-                }
-              },
-              Math.max(0, wait),
-              TimeUnit.NANOSECONDS);
+      pending.add(bytes);
+      var unused = ctx.executor().schedule(this::releaseOne, waitNanos(), TimeUnit.NANOSECONDS);
       ctx.read();
+    }
+
+    /** Sends the oldest chunk: the tasks run in the order of their nondecreasing deadlines. */
+    private void releaseOne() {
+      ByteBuf bytes = pending.poll();
+      if (bytes == null) {
+        return; // dropped by close
+      }
+      if (to.isActive()) {
+        var unused = to.writeAndFlush(bytes);
+      } else {
+        bytes.release();
+      }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      long wait = releaseAt() - System.nanoTime();
-      ctx.executor().schedule(() -> to.close(), Math.max(0, wait), TimeUnit.NANOSECONDS);
+      var unused = ctx.executor().schedule(() -> to.close(), waitNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       ctx.close(); // a reset connection: its peer is closed after what was read before
+    }
+
+    /** Drops what was not sent yet (the proxy closes). */
+    void drop() {
+      ByteBuf b;
+      while ((b = pending.poll()) != null) {
+        b.release();
+      }
+      to.close();
     }
   }
 
@@ -198,6 +218,14 @@ public final class LatencyProxy implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
+    group
+        .submit(
+            () -> {
+              for (Relay r : relays) {
+                r.drop();
+              }
+            })
+        .syncUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
