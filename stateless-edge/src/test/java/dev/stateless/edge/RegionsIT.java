@@ -92,15 +92,21 @@ class RegionsIT {
     upstreamB.close();
   }
 
-  private static String uri(EdgeNode node) {
-    return "redis://127.0.0.1:" + node.port() + "?timeout=" + NODE_TIMEOUT;
+  private static String uri(EdgeNode node, String timeout) {
+    return "redis://127.0.0.1:" + node.port() + "?timeout=" + timeout;
   }
 
   private StatelessCache sdk(String region) {
+    return sdk(region, NODE_TIMEOUT);
+  }
+
+  private StatelessCache sdk(String region, String timeout) {
+    Map<String, List<String>> nodes =
+        Map.of("a", List.of(uri(nodeA, timeout)), "b", List.of(uri(nodeB, timeout)));
     StatelessCache cache =
         StatelessCache.builder()
             .manifest(MANIFEST)
-            .edge(Stores.edge(region, Map.of("a", List.of(uri(nodeA)), "b", List.of(uri(nodeB)))))
+            .edge(Stores.edge(region, nodes))
             .server(Stores.redis(redis.uri()))
             .build();
     closing.add(cache);
@@ -191,8 +197,9 @@ class RegionsIT {
   @Test
   void aRegionsNodeKilled_itsSdkNodesFailOverToTheOtherRegion_withNoStaleRead_andComeBack()
       throws Exception {
-    StatelessCache a1 = sdk("a");
-    StatelessCache a2 = sdk("a");
+    // a long timeout: a read through b's lagging node would answer, with the old value
+    StatelessCache a1 = sdk("a", "10s");
+    StatelessCache a2 = sdk("a", "10s");
     SyncCache b1 = sdk("b").sync();
     int portA = nodeA.port();
 
