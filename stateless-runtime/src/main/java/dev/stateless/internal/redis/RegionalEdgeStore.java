@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,11 +40,11 @@ import org.slf4j.LoggerFactory;
  * node that failed or to a nearer one, drops every copy the client layer holds (they came from the
  * old node, whose pushes are no longer followed) and refuses the fills in flight, as a reconnect of
  * one node does; and every key the old node changed lately that the new node has not changed since
- * (it may not have applied the server's event yet) is invalidated as if written, so the cache's
- * reads of it skip the new node until it tells of the key ({@link Copies#caughtUp}), and for
- * {@value #GRACE_MILLIS} ms a read of such a key that reaches the new node anyway (it was routed
- * before the switch) fails with SL104 rather than risk an older value. Calls in flight on a node
- * that fails get its SL100, as with one node.
+ * (it may not have applied the server's event yet) is invalidated as if written, before the switch:
+ * the cache's reads of it skip the new node until it tells of the key ({@link Copies#caughtUp}),
+ * and a read that reached the new node having missed the mark does not use what it read ({@code
+ * Reads}: the mark is seen on its way back). Calls in flight on a node that fails get its SL100, as
+ * with one node.
  *
  * <p>{@code @Layer(EDGE)} data lives on each node on its own (nodes do not replicate): after a
  * switch the new node's values are served, as documented in {@code docs/regions.md}.
@@ -58,9 +57,6 @@ public final class RegionalEdgeStore implements RemoteStore {
 
   /** How long a node's push of a key is remembered: as long as the cache's "behind" marks last. */
   static final int REMEMBERED_SECONDS = Copies.BEHIND_SECONDS;
-
-  /** After a switch, how long reads of a key the new node may lag on are refused. */
-  static final long GRACE_MILLIS = 1000;
 
   private static final long MAX_REMEMBERED_KEYS = 100_000;
 
@@ -76,11 +72,6 @@ public final class RegionalEdgeStore implements RemoteStore {
 
   /** The node left by a switch under way, whose pushes are still followed until it is done. */
   private volatile int previous = -1;
-
-  /** When the last switch happened ({@link System#nanoTime}), and the keys it left in doubt. */
-  private volatile long switchedAt;
-
-  private final Set<String> inDoubt = ConcurrentHashMap.newKeySet();
 
   private volatile boolean closing;
 
@@ -245,16 +236,17 @@ public final class RegionalEdgeStore implements RemoteStore {
     }
     InvalidationListener l = listener;
     previous = was; // its pushes are followed until the copies it vouched for are gone
-    inDoubt.clear();
-    inDoubt.addAll(doubtful);
-    switchedAt = System.nanoTime();
-    current = next;
     try {
       if (l != null) {
-        l.onInterrupted(); // no fill read before now installs its copy
+        // Before the switch: a read that reaches the new node and missed these marks is sent
+        // on to the owner's layer when it sees them on its way back (Reads.loadFrom).
         for (String key : doubtful) {
           l.onKey(null, key); // read past the new node until it tells of the key
         }
+      }
+      current = next;
+      if (l != null) {
+        l.onInterrupted(); // no fill read from the old node before now installs its copy
         for (String owner : owners) {
           l.onLost(owner, 1);
         }
@@ -314,9 +306,6 @@ public final class RegionalEdgeStore implements RemoteStore {
 
     private void remember(String key) {
       nodes.get(index).pushed.put(key, System.nanoTime());
-      if (index == current) {
-        inDoubt.remove(key); // it caught up with the key
-      }
     }
 
     @Override
@@ -354,17 +343,6 @@ public final class RegionalEdgeStore implements RemoteStore {
         cache.onResumed();
       }
     }
-  }
-
-  /** SL104 for a key the node in use may lag on, within the grace after a switch; else null. */
-  private <T> @Nullable CompletableFuture<T> refusedInDoubt(String key) {
-    if (!inDoubt.isEmpty()
-        && inDoubt.contains(key)
-        && System.nanoTime() - switchedAt < TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS)) {
-      return CompletableFuture.failedFuture(
-          Errors.copyNotProvablyFresh(key, "EDGE", node().store.describe()));
-    }
-    return null;
   }
 
   @Override
@@ -414,30 +392,21 @@ public final class RegionalEdgeStore implements RemoteStore {
 
   @Override
   public CompletableFuture<byte[]> get(String key) {
-    CompletableFuture<byte[]> refused = refusedInDoubt(key);
-    return refused != null ? refused : node().store.get(key);
+    return node().store.get(key);
   }
 
   @Override
   public CompletableFuture<byte[]> getStreamed(String key) {
-    CompletableFuture<byte[]> refused = refusedInDoubt(key);
-    return refused != null ? refused : node().store.getStreamed(key);
+    return node().store.getStreamed(key);
   }
 
   @Override
   public CompletableFuture<TtlValue> getWithTtl(String key, @Nullable String owner) {
-    CompletableFuture<TtlValue> refused = refusedInDoubt(key);
-    return refused != null ? refused : node().store.getWithTtl(key, owner);
+    return node().store.getWithTtl(key, owner);
   }
 
   @Override
   public CompletableFuture<List<TtlValue>> getAllWithTtl(List<String> keys) {
-    for (String key : keys) {
-      CompletableFuture<List<TtlValue>> refused = refusedInDoubt(key);
-      if (refused != null) {
-        return refused;
-      }
-    }
     return node().store.getAllWithTtl(keys);
   }
 
