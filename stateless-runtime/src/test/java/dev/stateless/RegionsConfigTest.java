@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.stateless.core.StatelessException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,5 +102,23 @@ class RegionsConfigTest {
                         List.of("redis://127.0.0.1:7001?timeout=1s"))));
     assertThat(e.code()).isEqualTo("SL012");
     assertThat(e.getMessage()).contains("named twice").contains("\"eu\"").contains("\"us\"");
+  }
+
+  @Test
+  void documentedMessages_matchWhatStoresEdgeSays() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "diagnostics.md"));
+    StatelessException unknown =
+        catchThrowableOfType(
+            StatelessException.class,
+            () -> Stores.edge("asia", Map.of("eu", List.of("redis://edge-eu-1:6380"))));
+    StatelessException empty =
+        catchThrowableOfType(
+            StatelessException.class,
+            () ->
+                Stores.edge(
+                    "eu", Map.of("eu", List.of("redis://edge-eu-1:6380"), "us", List.of())));
+    assertThat(doc)
+        .contains(unknown.diagnostics().get(0).render())
+        .contains(empty.diagnostics().get(0).render());
   }
 }

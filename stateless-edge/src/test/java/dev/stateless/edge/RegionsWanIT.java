@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RegionsWanIT {
   private static final Duration WAIT = Duration.ofSeconds(15);
+
   /** The documented cross-region bound: 2 s + the 1 s timeout of these SDK nodes. */
   private static final Duration CROSS_REGION_BOUND = Duration.ofSeconds(3);
 
