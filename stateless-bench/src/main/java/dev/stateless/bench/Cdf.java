@@ -97,14 +97,14 @@ final class Cdf {
     }
     for (int i = 0; i < series.size(); i++) {
       RegionsLoad.Series one = series.get(i);
-      long[] n = one.nanos();
+      int n = one.size();
       StringBuilder points = new StringBuilder();
-      int steps = Math.min(400, n.length);
+      int steps = Math.min(400, n);
       for (int k = 0; k < steps; k++) {
-        int idx = (int) ((long) k * (n.length - 1) / Math.max(1, steps - 1));
+        int idx = (int) ((long) k * (n - 1) / Math.max(1, steps - 1));
         points.append(
             String.format(
-                Locale.ROOT, "%.1f,%.1f ", x(n[idx] / 1e6), y((idx + 1) / (double) n.length)));
+                Locale.ROOT, "%.1f,%.1f ", x(one.millis(idx)), y((idx + 1) / (double) n)));
       }
       String color = COLORS[i % COLORS.length];
       s.append(
@@ -125,7 +125,7 @@ final class Cdf {
               color,
               LEFT + 30,
               H - BOTTOM + 44 + i * 16,
-              escape(one.name()),
+              escape(one.name),
               one.percentile(0.5),
               one.percentile(0.99)));
     }

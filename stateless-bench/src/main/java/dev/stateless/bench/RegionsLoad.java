@@ -7,6 +7,7 @@ import dev.stateless.annotation.CacheLayer;
 import dev.stateless.core.Manifest;
 import dev.stateless.edge.EdgeNode;
 import dev.stateless.edge.testing.LatencyProxy;
+import dev.stateless.edge.testing.RegionsManifest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,50 +40,91 @@ import java.util.function.IntConsumer;
 public final class RegionsLoad {
   private RegionsLoad() {}
 
-  static final Manifest MANIFEST =
-      Manifest.parse(
-          "regions.yaml",
-          String.join(
-              "\n",
-              "components:",
-              "  carts:",
-              "    owns: cart:*",
-              "    layer: edge",
-              "  users:",
-              "    owns: user:*",
-              "    backfill: true",
-              "    strategy: edge_optimized",
-              "  ledger:",
-              "    owns: ledger:*",
-              "    strategy: global_consistent",
-              "  notes:",
-              "    owns: note:*",
-              "    strategy: client_first",
-              ""));
-
   /** The same data with no edge layer: the SDK node talks to Redis directly. */
   static final Manifest NO_EDGE =
       Manifest.parse(
           "no-edge.yaml",
-          String.join(
-              "\n",
-              "layers: [client, server]",
-              "components:",
-              "  users:",
-              "    owns: user:*",
-              "    backfill: true",
-              "  ledger:",
-              "    owns: ledger:*",
-              "    strategy: global_consistent",
-              ""));
+          """
+          layers: [client, server]
+          components:
+            users:
+              owns: user:*
+              backfill: true
+            ledger:
+              owns: ledger:*
+              strategy: global_consistent
+          """);
 
   private static final int KEYS = 200;
 
   /** One measured series: its picture, its name, the layer that serves it, its latencies (ns). */
-  record Series(String picture, String name, CacheLayer layer, long[] nanos) {
+  static final class Series {
+    final String picture;
+    final String name;
+    final CacheLayer layer;
+    private final long[] nanos;
+
+    Series(String picture, String name, CacheLayer layer, long[] sortedNanos) {
+      this.picture = picture;
+      this.name = name;
+      this.layer = layer;
+      this.nanos = sortedNanos;
+    }
+
+    int size() {
+      return nanos.length;
+    }
+
+    /** The {@code i}-th fastest latency, in ms. */
+    double millis(int i) {
+      return nanos[i] / 1e6;
+    }
+
     double percentile(double p) {
       int i = (int) Math.ceil(p * nanos.length) - 1;
-      return nanos[Math.max(0, Math.min(nanos.length - 1, i))] / 1e6;
+      return millis(Math.max(0, Math.min(nanos.length - 1, i)));
+    }
+  }
+
+  /** Measures series: {@code samples} operations each, on {@code threads} threads, each timed. */
+  private static final class Runner {
+    final ExecutorService pool;
+    final int samples;
+    final int threads;
+    final List<Series> all = new ArrayList<>();
+
+    Runner(ExecutorService pool, int samples, int threads) {
+      this.pool = pool;
+      this.samples = samples;
+      this.threads = threads;
+    }
+
+    void add(String picture, String name, CacheLayer layer, IntConsumer op) throws Exception {
+      int each = samples / threads;
+      for (int i = 0; i < Math.min(200, samples); i++) {
+        op.accept(i); // warm-up, not counted
+      }
+      long[] nanos = new long[each * threads];
+      List<Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * each;
+        running.add(
+            pool.submit(
+                () -> {
+                  for (int i = first; i < first + each; i++) {
+                    long start = System.nanoTime();
+                    op.accept(i);
+                    nanos[i] = System.nanoTime() - start;
+                  }
+                }));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+      Arrays.sort(nanos);
+      Series s = new Series(picture, name, layer, nanos);
+      System.err.printf(Locale.ROOT, "%s / %s: p50 %.2f ms%n", picture, name, s.percentile(0.5));
+      all.add(s);
     }
   }
 
@@ -98,8 +140,8 @@ public final class RegionsLoad {
     int threads = Integer.parseInt(args[2]);
     Path out = Path.of(args[3]);
     List<AutoCloseable> closing = new ArrayList<>();
-    List<Series> all = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
+    Runner run = new Runner(pool, samples, threads);
     try {
       EdgeNode a = node(link(closing, redisPort, 20, 40));
       closing.add(a);
@@ -108,7 +150,7 @@ public final class RegionsLoad {
       String toServer = uri(link(closing, redisPort, 30, 50), "5s");
       StatelessCache cache =
           StatelessCache.builder()
-              .manifest(MANIFEST)
+              .manifest(RegionsManifest.MANIFEST)
               .edge(
                   Stores.edge(
                       "a",
@@ -131,89 +173,31 @@ public final class RegionsLoad {
         edge.get("user:" + i);
       }
       String eo = "edge-optimized";
-      all.add(
-          measure(
-              pool,
-              samples,
-              threads,
-              eo,
-              "get user (client copy)",
-              CacheLayer.CLIENT,
-              i -> s.get("user:" + i % KEYS)));
-      all.add(
-          measure(
-              pool,
-              samples,
-              threads,
-              eo,
-              "get user (edge copy, layer view)",
-              CacheLayer.EDGE,
-              i -> edge.get("user:" + i % KEYS)));
-      all.add(
-          measure(
-              pool,
-              samples,
-              threads,
-              eo,
-              "set user (server)",
-              CacheLayer.SERVER,
-              i -> s.set("user:" + (KEYS + i % KEYS), "v" + i)));
-      all.add(
-          measure(
-              pool,
-              samples,
-              threads,
-              eo,
-              "get cart (@Layer(EDGE))",
-              CacheLayer.EDGE,
-              i -> s.get("cart:" + i % KEYS)));
-      all.add(
-          measure(
-              pool,
-              samples,
-              threads,
-              eo,
-              "set cart (@Layer(EDGE))",
-              CacheLayer.EDGE,
-              i -> s.set("cart:" + i % KEYS, "c" + i)));
+      run.add(eo, "get user (client copy)", CacheLayer.CLIENT, i -> s.get("user:" + i % KEYS));
+      run.add(
+          eo,
+          "get user (edge copy, layer view)",
+          CacheLayer.EDGE,
+          i -> edge.get("user:" + i % KEYS));
+      run.add(
+          eo,
+          "set user (server)",
+          CacheLayer.SERVER,
+          i -> s.set("user:" + (KEYS + i % KEYS), "v" + i));
+      run.add(eo, "get cart (@Layer(EDGE))", CacheLayer.EDGE, i -> s.get("cart:" + i % KEYS));
+      run.add(
+          eo, "set cart (@Layer(EDGE))", CacheLayer.EDGE, i -> s.set("cart:" + i % KEYS, "c" + i));
       String gc = "global-consistent";
-      all.add(
-          measure(
-              pool,
-              samples,
-              threads,
-              gc,
-              "get ledger (server)",
-              CacheLayer.SERVER,
-              i -> s.get("ledger:" + i % KEYS)));
-      all.add(
-          measure(
-              pool,
-              samples,
-              threads,
-              gc,
-              "set ledger (server)",
-              CacheLayer.SERVER,
-              i -> s.set("ledger:" + i % KEYS, "l" + i)));
+      run.add(gc, "get ledger (server)", CacheLayer.SERVER, i -> s.get("ledger:" + i % KEYS));
+      run.add(
+          gc, "set ledger (server)", CacheLayer.SERVER, i -> s.set("ledger:" + i % KEYS, "l" + i));
       String cf = "client-first";
-      all.add(
-          measure(
-              pool,
-              samples,
-              threads,
-              cf,
-              "set note (client, queued)",
-              CacheLayer.CLIENT,
-              i -> s.set("note:" + i % KEYS, "n" + i)));
-      all.add(
-          measure(
-              pool,
-              samples,
-              threads,
-              cf,
-              "get note (client)",
-              CacheLayer.CLIENT,
-              i -> s.get("note:" + i % KEYS)));
+      run.add(
+          cf,
+          "set note (client, queued)",
+          CacheLayer.CLIENT,
+          i -> s.set("note:" + i % KEYS, "n" + i));
+      run.add(cf, "get note (client)", CacheLayer.CLIENT, i -> s.get("note:" + i % KEYS));
       cache.flush().join(); // the queued notes reach Redis before the next part
 
       try (StatelessCache direct =
@@ -226,33 +210,13 @@ public final class RegionsLoad {
           d.get("user:" + i);
         }
         String ne = "no-edge";
-        all.add(
-            measure(
-                pool,
-                samples,
-                threads,
-                ne,
-                "get user (client copy)",
-                CacheLayer.CLIENT,
-                i -> d.get("user:" + i % KEYS)));
-        all.add(
-            measure(
-                pool,
-                samples,
-                threads,
-                ne,
-                "get ledger (server)",
-                CacheLayer.SERVER,
-                i -> d.get("ledger:" + i % KEYS)));
-        all.add(
-            measure(
-                pool,
-                samples,
-                threads,
-                ne,
-                "set user (server)",
-                CacheLayer.SERVER,
-                i -> d.set("user:" + (KEYS + i % KEYS), "w" + i)));
+        run.add(ne, "get user (client copy)", CacheLayer.CLIENT, i -> d.get("user:" + i % KEYS));
+        run.add(ne, "get ledger (server)", CacheLayer.SERVER, i -> d.get("ledger:" + i % KEYS));
+        run.add(
+            ne,
+            "set user (server)",
+            CacheLayer.SERVER,
+            i -> d.set("user:" + (KEYS + i % KEYS), "w" + i));
       }
     } finally {
       pool.shutdownNow();
@@ -260,11 +224,11 @@ public final class RegionsLoad {
         c.close();
       }
     }
-    print(all);
+    print(run.all);
     Files.createDirectories(out);
     for (String picture :
         List.of("edge-optimized", "global-consistent", "client-first", "no-edge")) {
-      List<Series> of = all.stream().filter(x -> x.picture().equals(picture)).toList();
+      List<Series> of = run.all.stream().filter(x -> x.picture.equals(picture)).toList();
       Path svg = out.resolve("regions-cdf-" + picture + ".svg");
       Files.writeString(svg, Cdf.svg(picture, of), StandardCharsets.UTF_8);
       System.out.println("wrote " + svg);
@@ -285,47 +249,10 @@ public final class RegionsLoad {
   private static EdgeNode node(LatencyProxy upstream) {
     return EdgeNode.builder()
         .port(0)
-        .manifest(MANIFEST)
+        .manifest(RegionsManifest.MANIFEST)
         .defaultUserActsForAllOwners(true)
         .upstream(uri(upstream, "5s"))
         .start();
-  }
-
-  /** Runs {@code samples} operations on {@code threads} threads, each timed alone; sorted. */
-  private static Series measure(
-      ExecutorService pool,
-      int samples,
-      int threads,
-      String picture,
-      String name,
-      CacheLayer layer,
-      IntConsumer op)
-      throws Exception {
-    int each = samples / threads;
-    for (int i = 0; i < Math.min(200, samples); i++) {
-      op.accept(i); // warm-up, not counted
-    }
-    long[] nanos = new long[each * threads];
-    List<Future<?>> running = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int first = t * each;
-      running.add(
-          pool.submit(
-              () -> {
-                for (int i = first; i < first + each; i++) {
-                  long start = System.nanoTime();
-                  op.accept(i);
-                  nanos[i] = System.nanoTime() - start;
-                }
-              }));
-    }
-    for (Future<?> f : running) {
-      f.get();
-    }
-    Arrays.sort(nanos);
-    Series s = new Series(picture, name, layer, nanos);
-    System.err.printf(Locale.ROOT, "%s / %s: p50 %.2f ms%n", picture, name, s.percentile(0.5));
-    return s;
   }
 
   /** The seeds' target of a serving layer, in ms. */
@@ -342,17 +269,17 @@ public final class RegionsLoad {
         "| strategy | operation (serving layer) | p50 ms | p99 ms | p999 ms | seeds' target |");
     System.out.println("|---|---|---|---|---|---|");
     for (Series s : all) {
-      double target = targetMillis(s.layer());
+      double target = targetMillis(s.layer);
       double p99 = s.percentile(0.99);
       System.out.printf(
           Locale.ROOT,
           "| %s | %s | %.3f | %.3f | %.3f | %s < %.0f ms: p99 %s |%n",
-          s.picture(),
-          s.name(),
+          s.picture,
+          s.name,
           s.percentile(0.5),
           p99,
           s.percentile(0.999),
-          s.layer().name().toLowerCase(Locale.ROOT),
+          s.layer.name().toLowerCase(Locale.ROOT),
           target,
           p99 < target ? "meets it" : "misses it");
     }

@@ -1,5 +1,6 @@
 package dev.stateless.edge;
 
+import static dev.stateless.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stateless.StatelessCache;
@@ -7,6 +8,7 @@ import dev.stateless.Stores;
 import dev.stateless.SyncCache;
 import dev.stateless.core.Manifest;
 import dev.stateless.edge.testing.LatencyProxy;
+import dev.stateless.edge.testing.RegionsManifest;
 import dev.stateless.testing.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -14,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,26 +38,7 @@ class RegionsIT {
 
   @RegisterExtension static final RedisServerExtension redis = new RedisServerExtension();
 
-  static final Manifest MANIFEST =
-      Manifest.parse(
-          "regions.yaml",
-          String.join(
-              "\n",
-              "components:",
-              "  carts:", // regional: each region's node holds its own
-              "    owns: cart:*",
-              "    layer: edge",
-              "  users:", // server data with copies in both regions' nodes and SDK nodes
-              "    owns: user:*",
-              "    backfill: true",
-              "    strategy: edge_optimized",
-              "  ledger:", // never copied
-              "    owns: ledger:*",
-              "    strategy: global_consistent",
-              "  notes:", // applied locally at once, queued to Redis
-              "    owns: note:*",
-              "    strategy: client_first",
-              ""));
+  static final Manifest MANIFEST = RegionsManifest.MANIFEST;
 
   private final List<AutoCloseable> closing = new ArrayList<>();
   private LatencyProxy upstreamA;
@@ -127,17 +109,6 @@ class RegionsIT {
     RedisClient client = RedisClient.create("redis://127.0.0.1:" + node.port());
     closing.add(client::shutdown);
     return client.connect().sync();
-  }
-
-  private static void await(String what, Duration within, Supplier<Boolean> condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!Boolean.TRUE.equals(condition.get())) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + within + ": " + what);
-      }
-      Thread.sleep(5);
-    }
   }
 
   @Test

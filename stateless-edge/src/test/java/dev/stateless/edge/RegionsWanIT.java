@@ -1,5 +1,6 @@
 package dev.stateless.edge;
 
+import static dev.stateless.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stateless.StatelessCache;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,18 +94,6 @@ class RegionsWanIT {
 
   private static boolean uses(StatelessCache cache, LatencyProxy link) {
     return cache.status().layers().get(1).store().endsWith(":" + link.port());
-  }
-
-  private static long await(String what, Duration within, Supplier<Boolean> condition)
-      throws InterruptedException {
-    long start = System.nanoTime();
-    while (!Boolean.TRUE.equals(condition.get())) {
-      if (System.nanoTime() - start > within.toNanos()) {
-        throw new AssertionError("not within " + within + ": " + what);
-      }
-      Thread.sleep(5);
-    }
-    return (System.nanoTime() - start) / 1_000_000;
   }
 
   @Test

@@ -75,6 +75,9 @@ public final class RegionalEdgeStore implements RemoteStore {
 
   private volatile boolean closing;
 
+  private final java.util.concurrent.atomic.AtomicBoolean choosePending =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** The chooser's schedule; null until connect. */
   private volatile java.util.concurrent.@Nullable ScheduledFuture<?> choosing;
 
@@ -213,12 +216,19 @@ public final class RegionalEdgeStore implements RemoteStore {
     }
   }
 
-  /** Asks for a choice now (a node in use failed). */
+  /** Asks for a choice now (a node in use failed), once however many calls ask meanwhile. */
   private void chooseSoon() {
+    if (!choosePending.compareAndSet(false, true)) {
+      return;
+    }
     try {
-      chooser.execute(this::choose);
+      chooser.execute(
+          () -> {
+            choosePending.set(false);
+            choose();
+          });
     } catch (RejectedExecutionException closed) {
-      // closing
+      choosePending.set(false); // closing
     }
   }
 
