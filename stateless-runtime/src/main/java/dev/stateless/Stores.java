@@ -4,7 +4,10 @@ import dev.stateless.core.Literals;
 import dev.stateless.internal.CaffeineStore;
 import dev.stateless.internal.redis.EdgeNodeStore;
 import dev.stateless.internal.redis.RedisStore;
+import dev.stateless.internal.redis.RegionalEdgeStore;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -112,6 +115,51 @@ public final class Stores {
    */
   public static LayerStore edge(String uri) {
     return new LayerStore(new EdgeNodeStore(Objects.requireNonNull(uri, "uri")));
+  }
+
+  /**
+   * Returns a store on the edge nodes of several regions, for a cache's edge layer: {@code region}
+   * is this cache's region, {@code nodes} the edge node URIs of every region (each as {@link
+   * #edge(String)} takes it). Calls go to the nearest live node of this region, measured by the
+   * round trip of the PINGs every node gets each second; when none of this region's nodes is live,
+   * to the nearest live node of another region; back to this region's as soon as one is live again.
+   * A switch of node drops every copy of the client layer and keeps reads of keys the new node may
+   * not have caught up with off it, so no read returns a value older than an invalidation this
+   * cache has seen. {@code @Layer(EDGE)} data is regional: each node holds its own, and after a
+   * switch the new node's is served. The edge nodes of all regions follow one server layer (their
+   * {@code --upstream}), whose invalidation log carries every region's writes to the others: {@code
+   * docs/regions.md}.
+   *
+   * <pre>{@code
+   * StatelessCache cache = StatelessCache.builder()
+   *     .manifest(AppCache.class)
+   *     .edge(Stores.edge("eu", Map.of(
+   *         "eu", List.of("redis://edge-eu-1:6380?timeout=500ms", "redis://edge-eu-2:6380"),
+   *         "us", List.of("redis://edge-us-1:6380"))))
+   *     .server(Stores.redis("redis://redis.internal:6379"))
+   *     .build();
+   * }</pre>
+   *
+   * <p>The cache connects to every node when it is built (two connections each) and fails to build
+   * with SL100 only when none answers. Calls in flight on a node that fails get its SL100.
+   *
+   * @param region this cache's region, a key of {@code nodes}
+   * @param nodes the edge node URIs of each region, this region's in order of preference for ties
+   * @return a new regional edge store
+   * @throws dev.stateless.core.StatelessException SL012 if {@code region} is not a key of {@code
+   *     nodes}, a region has no node, a URI is malformed (as for {@link #edge(String)}), or a node
+   *     is named twice
+   * @throws NullPointerException if an argument, a list or a URI is null
+   */
+  public static LayerStore edge(String region, Map<String, List<String>> nodes) {
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(nodes, "nodes");
+    nodes.forEach(
+        (r, uris) -> {
+          Objects.requireNonNull(uris, () -> "nodes of region " + r);
+          uris.forEach(u -> Objects.requireNonNull(u, () -> "a node URI of region " + r));
+        });
+    return new LayerStore(new RegionalEdgeStore(region, nodes));
   }
 
   /**

@@ -129,13 +129,7 @@ class EdgeStoreIT {
   }
 
   private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!Boolean.TRUE.equals(condition.get())) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
-      }
-      Thread.sleep(10);
-    }
+    Await.await(what, WAIT, condition);
   }
 
   @Test

@@ -36,8 +36,23 @@ public final class Copies {
           .maximumSize(BEHIND_MAX_KEYS)
           .build();
 
-  static final int BEHIND_SECONDS = 30;
+  public static final int BEHIND_SECONDS = 30;
   private static final long BEHIND_MAX_KEYS = 100_000;
+
+  /**
+   * When each key was last marked {@link #behind} (a number of {@link #marks}), kept when the layer
+   * catches up: a read through that layer which began before a mark does not use what it read
+   * ({@link #markedSince}), even if the layer told of the key meanwhile (its reply to the read may
+   * have come before it applied the change).
+   */
+  private final Cache<String, Long> markedAt =
+      Caffeine.newBuilder()
+          .expireAfterWrite(Duration.ofSeconds(BEHIND_SECONDS))
+          .maximumSize(BEHIND_MAX_KEYS)
+          .build();
+
+  private final java.util.concurrent.atomic.AtomicLong marks =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Told of each key dropped here, after the drop: every write's, every received event's. */
   private volatile KeyChangeListener changes = KeyChangeListener.NONE;
@@ -170,6 +185,7 @@ public final class Copies {
   public void drop(Route r, CacheLayer target, String key) {
     for (int l = 0; l < target.ordinal(); l++) {
       if (r.regions[l] == null && r.copies[l]) { // a remote layer that keeps copies of the key
+        markedAt.put(key, marks.incrementAndGet());
         behind.put(key, Boolean.TRUE);
         break;
       }
@@ -190,6 +206,17 @@ public final class Copies {
   /** Whether reads of the key skip the remote layers that keep copies ({@link #behind}). */
   boolean behind(String key) {
     return behind.getIfPresent(key) != null;
+  }
+
+  /** How many marks {@link #behind} there were so far: read before a read begins. */
+  long marks() {
+    return marks.get();
+  }
+
+  /** Whether the key was marked {@link #behind} after {@code since} ({@link #marks}). */
+  boolean markedSince(String key, long since) {
+    Long at = markedAt.getIfPresent(key);
+    return at != null && at > since;
   }
 
   private void dropHere(Route r, CacheLayer target, String key) {

@@ -828,6 +828,65 @@ public final class Errors {
                 List.of())));
   }
 
+  /** {@code Stores.edge(region, nodes)} with a region that is not among the nodes' regions. */
+  public static StatelessException regionUnknown(String region, java.util.Set<String> regions) {
+    return new StatelessException(
+        List.of(
+            Diagnostic.error(
+                Code.SL012,
+                "region \""
+                    + region
+                    + "\" of Stores.edge(region, nodes) is not among the regions of nodes "
+                    + regions,
+                "name this cache's region as a key of nodes, with its edge node URIs, e.g."
+                    + " Stores.edge(\"eu\", Map.of(\"eu\", List.of(\"redis://edge-eu-1:6380\"),"
+                    + " \"us\", List.of(\"redis://edge-us-1:6380\")))",
+                List.of())));
+  }
+
+  /** {@code Stores.edge(region, nodes)} with a region whose list of nodes is empty. */
+  public static StatelessException regionWithoutNodes(String region) {
+    return new StatelessException(
+        List.of(
+            Diagnostic.error(
+                Code.SL012,
+                "region \"" + region + "\" of Stores.edge(region, nodes) has no edge node",
+                "give each region at least one edge node URI, e.g. \""
+                    + region
+                    + "\" -> List.of(\"redis://edge-1:6380\"), or leave the region out",
+                List.of())));
+  }
+
+  /** A node URI of {@code Stores.edge(region, nodes)} that {@code Stores.edge(uri)} refuses. */
+  public static StatelessException regionNodeMalformed(
+      String region, IllegalArgumentException cause) {
+    return new StatelessException(
+        List.of(
+            Diagnostic.error(
+                Code.SL012,
+                "an edge node of region \"" + region + "\": " + cause.getMessage(),
+                "write each node as Stores.edge(uri) takes it:"
+                    + " redis://[[user:]password@]host[:port][?timeout=2s], one node per URI",
+                List.of())),
+        cause);
+  }
+
+  /** One node named twice in {@code Stores.edge(region, nodes)}. */
+  public static StatelessException regionNodeTwice(String node, String first, String second) {
+    return new StatelessException(
+        List.of(
+            Diagnostic.error(
+                Code.SL012,
+                node
+                    + " is named twice in Stores.edge(region, nodes): in region \""
+                    + first
+                    + "\" and in region \""
+                    + second
+                    + "\"",
+                "an edge node serves one region: name it once",
+                List.of())));
+  }
+
   private static String rootMessage(@Nullable Throwable t) {
     Throwable root = t;
     while (root != null && root.getCause() != null && root.getCause() != root) {

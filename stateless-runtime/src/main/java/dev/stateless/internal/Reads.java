@@ -217,6 +217,7 @@ public final class Reads {
           r, key, layer, e.value, e.weight, remainingNanos(r, layer, key), e.version, token);
       return CompletableFuture.completedFuture(e.value);
     }
+    long marks = copies.marks(); // before the check: a mark after it is seen on the way back
     if (layer < r.primary.ordinal() && copies.behind(key)) {
       // it may not have applied the owner's latest change of the key yet: read the owner's layer
       return loadFrom(r, key, layer + 1, token);
@@ -233,6 +234,11 @@ public final class Reads {
             : metrics.timed(remote.get(key), layer, Metrics.GET).thenApply(TtlValue::of);
     return read.thenComposeAsync(
         found -> {
+          if (layer < r.primary.ordinal() && copies.markedSince(key, marks)) {
+            // marked while the read was under way (a write seen meanwhile, or the layer switched
+            // to a node that may lag): what it read may predate the change, so ask the owner's
+            return loadFrom(r, key, layer + 1, token);
+          }
           byte[] bytes = found.value();
           if (bytes == null) {
             metrics.miss(r, layer);

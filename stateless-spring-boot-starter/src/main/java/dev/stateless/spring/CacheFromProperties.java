@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -50,7 +51,29 @@ final class CacheFromProperties {
           "stateless.edge.uri and stateless.edge.max-size are both set: max-size bounds an"
               + " in-process edge layer, a node bounds its own; remove one");
     }
-    if (edgeUri != null) {
+    String region = p.getEdge().getRegion();
+    Map<String, List<String>> regions = p.getEdge().getRegions();
+    if (region != null || !regions.isEmpty()) {
+      if (region == null || regions.isEmpty()) {
+        throw new IllegalArgumentException(
+            region == null
+                ? "stateless.edge.regions is set but stateless.edge.region is not: name this"
+                    + " application's region, one of "
+                    + regions.keySet()
+                : "stateless.edge.region is set but stateless.edge.regions is not: give the edge"
+                    + " node URIs of each region, e.g. stateless.edge.regions."
+                    + region
+                    + "=redis://edge-1:6380");
+      }
+      if (edgeUri != null || edgeSize != null) {
+        throw new IllegalArgumentException(
+            "stateless.edge.region(s) and stateless.edge."
+                + (edgeUri != null ? "uri" : "max-size")
+                + " are both set: the regions' nodes are the edge layer; remove "
+                + (edgeUri != null ? "the uri (list it under its region)" : "the max-size"));
+      }
+      b.edge(Stores.edge(region, regions));
+    } else if (edgeUri != null) {
       b.edge(store("stateless.edge.uri", () -> Stores.edge(edgeUri)));
     } else if (edgeSize != null) {
       b.edge(Stores.inProcess(edgeSize));

@@ -4,6 +4,7 @@ import dev.stateless.annotation.Strategy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -344,8 +345,59 @@ public class StatelessProperties {
      */
     private @Nullable String maxSize;
 
+    /**
+     * This application's region, one of the keys of regions: its SDK nodes use the nearest live
+     * edge node of this region, and another region's when none is live. Not with uri.
+     */
+    private @Nullable String region;
+
+    /**
+     * The edge node URIs of every region, by region:
+     * stateless.edge.regions.eu=redis://edge-eu-1:6380, redis://edge-eu-2:6380. With region; not
+     * with uri.
+     */
+    private Map<String, List<String>> regions = new LinkedHashMap<>();
+
     /** Creates the properties with nothing set. */
     public EdgeProperties() {}
+
+    /**
+     * Returns this application's region.
+     *
+     * @return the region, or {@code null} when the edge layer is not regional
+     */
+    public @Nullable String getRegion() {
+      return region;
+    }
+
+    /**
+     * Sets this application's region, a key of {@link #getRegions()}; as {@code Stores.edge(region,
+     * nodes)} takes it.
+     *
+     * @param region the region, such as {@code eu}
+     */
+    public void setRegion(@Nullable String region) {
+      this.region = region;
+    }
+
+    /**
+     * Returns the edge node URIs of every region.
+     *
+     * @return the URIs by region, empty when the edge layer is not regional
+     */
+    public Map<String, List<String>> getRegions() {
+      return regions;
+    }
+
+    /**
+     * Sets the edge node URIs of every region ({@code stateless.edge.regions.eu=redis://a:6380,
+     * redis://b:6380}).
+     *
+     * @param regions the URIs by region
+     */
+    public void setRegions(Map<String, List<String>> regions) {
+      this.regions = regions;
+    }
 
     /**
      * Returns the edge node's URI.

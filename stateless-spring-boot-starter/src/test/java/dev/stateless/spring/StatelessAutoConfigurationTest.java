@@ -253,6 +253,64 @@ class StatelessAutoConfigurationTest {
   }
 
   @Test
+  void edgeRegions_reachStoresEdge_withTheRegionAndEveryRegionsNodes() {
+    runner
+        .withPropertyValues(
+            SHOP,
+            "stateless.edge.region=eu",
+            "stateless.edge.regions.eu=redis://127.0.0.1:1,redis://127.0.0.1:2",
+            "stateless.edge.regions.us=redis://127.0.0.1:3")
+        .run(
+            ctx -> {
+              // no node listens there: the build fails naming the regional store it was given
+              Throwable root = rootCause(ctx.getStartupFailure());
+              assertThat(root).isInstanceOf(StatelessException.class);
+              assertThat(((StatelessException) root).code()).isEqualTo("SL100");
+              assertThat(root)
+                  .hasMessageContaining("edge nodes of region eu (2 of 3 in 2 regions)");
+            });
+  }
+
+  @Test
+  void edgeRegionNotAmongTheRegions_failsTheStart_withSL012() {
+    assertStartFailsWith(
+        "SL012",
+        SHOP,
+        "stateless.edge.region=asia",
+        "stateless.edge.regions.eu=redis://127.0.0.1:1");
+  }
+
+  @Test
+  void edgeRegionWithoutRegions_orRegionsWithoutRegion_failTheStart() {
+    runner
+        .withPropertyValues(SHOP, "stateless.edge.region=eu")
+        .run(
+            ctx ->
+                assertThat(rootCause(ctx.getStartupFailure()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("stateless.edge.regions is not"));
+    runner
+        .withPropertyValues(SHOP, "stateless.edge.regions.eu=redis://127.0.0.1:1")
+        .run(
+            ctx ->
+                assertThat(rootCause(ctx.getStartupFailure()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("stateless.edge.region is not")
+                    .hasMessageContaining("[eu]"));
+    runner
+        .withPropertyValues(
+            SHOP,
+            "stateless.edge.region=eu",
+            "stateless.edge.regions.eu=redis://127.0.0.1:1",
+            "stateless.edge.uri=redis://127.0.0.1:2")
+        .run(
+            ctx ->
+                assertThat(rootCause(ctx.getStartupFailure()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("both set"));
+  }
+
+  @Test
   void trustedCertificatesWithoutServerUri_failTheStart() {
     runner
         .withPropertyValues(SHOP, "stateless.server.trusted-certificates=/etc/ca.pem")

@@ -125,6 +125,12 @@ public final class EdgeNodeStore implements RemoteStore {
   /** When the last PING was answered ({@link System#nanoTime}). */
   private volatile long lastPong;
 
+  /**
+   * The round trip of the PINGs, smoothed (an exponentially weighted moving average, a quarter per
+   * sample); measured anew on each connect. 0 until the first one is answered.
+   */
+  private volatile long rttNanos;
+
   /** How long after the last PONG copies are still trusted: two PINGs and a timeout. */
   private final long liveNanos;
 
@@ -275,7 +281,10 @@ public final class EdgeNodeStore implements RemoteStore {
         commands.sync().clientTracking(TrackingArgs.Builder.enabled().bcast());
       }
       maxBulk = maxBulk(commands);
+      long sent = System.nanoTime();
+      commands.sync().ping();
       lastPong = System.nanoTime();
+      rttNanos = Math.max(1, lastPong - sent); // a new connection: the old samples say nothing
     } catch (RuntimeException e) {
       both.close();
       throw e;
@@ -324,6 +333,7 @@ public final class EdgeNodeStore implements RemoteStore {
       return;
     }
     CompletableFuture<String> pong;
+    long sent = System.nanoTime();
     try {
       pong = c.commands().async().ping().toCompletableFuture();
     } catch (RuntimeException e) {
@@ -334,7 +344,10 @@ public final class EdgeNodeStore implements RemoteStore {
         pong.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
         (v, t) -> {
           if (t == null) {
-            lastPong = System.nanoTime();
+            long now = System.nanoTime();
+            lastPong = now;
+            long smoothed = rttNanos;
+            rttNanos = Math.max(1, smoothed + (now - sent - smoothed) / 4);
           } else {
             lost(c, t);
           }
@@ -456,6 +469,16 @@ public final class EdgeNodeStore implements RemoteStore {
   @Override
   public boolean connected() {
     return everConnected;
+  }
+
+  /** The PINGs' smoothed round trip in nanoseconds (0: never answered); see {@link NearestNode}. */
+  long rttNanos() {
+    return rttNanos;
+  }
+
+  /** Why the node is away, or null. */
+  @Nullable Throwable lastFailure() {
+    return lastFailure;
   }
 
   /**
