@@ -37,5 +37,5 @@ for _ in $(seq 600); do
   redis-cli -p "$PORT" ping >/dev/null 2>&1 && break
   sleep 0.05
 done
-echo "nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), $(redis-server --version | cut -d' ' -f3)"
+echo "cpus usable $(nproc) of $(grep -c ^processor /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), $(redis-server --version | cut -d' ' -f3)"
 java ${JAVA_OPTS:-} -cp "$JAR" dev.stateless.bench.RegionsLoad "$PORT" "$SAMPLES" "$THREADS" "$OUT"

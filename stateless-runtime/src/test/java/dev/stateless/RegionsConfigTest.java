@@ -26,6 +26,14 @@ class RegionsConfigTest {
     return out;
   }
 
+  /** The SL012 that {@code call} throws. */
+  private static StatelessException refusedWithSL012(Runnable call) {
+    StatelessException e = catchThrowableOfType(StatelessException.class, call::run);
+    assertThat(e).as("refused").isNotNull();
+    assertThat(e.code()).isEqualTo("SL012");
+    return e;
+  }
+
   @Test
   void edge_withRegions_isDescribedByItsRegionAndNodeCounts_withoutPasswords() {
     try (LayerStore store =
@@ -45,10 +53,8 @@ class RegionsConfigTest {
   @Test
   void edge_ownRegionNotAmongTheRegions_isSL012NamingTheRegions() {
     StatelessException e =
-        catchThrowableOfType(
-            StatelessException.class,
+        refusedWithSL012(
             () -> Stores.edge("asia", regions("eu", List.of("redis://127.0.0.1:7001"))));
-    assertThat(e.code()).isEqualTo("SL012");
     assertThat(e.getMessage()).contains("region \"asia\"").contains("[eu]");
     assertThat(e.help()).contains("Stores.edge(\"eu\", Map.of(");
   }
@@ -56,12 +62,10 @@ class RegionsConfigTest {
   @Test
   void edge_aRegionWithoutNodes_isSL012() {
     StatelessException e =
-        catchThrowableOfType(
-            StatelessException.class,
+        refusedWithSL012(
             () ->
                 Stores.edge(
                     "eu", regions("eu", List.of("redis://127.0.0.1:7001"), "us", List.of())));
-    assertThat(e.code()).isEqualTo("SL012");
     assertThat(e.getMessage()).contains("region \"us\"").contains("has no edge node");
     assertThat(e.help()).isNotBlank();
   }
@@ -69,8 +73,7 @@ class RegionsConfigTest {
   @Test
   void edge_aMalformedNodeUri_isSL012NamingItsRegion_withoutItsPassword() {
     StatelessException e =
-        catchThrowableOfType(
-            StatelessException.class,
+        refusedWithSL012(
             () ->
                 Stores.edge(
                     "eu",
@@ -79,7 +82,6 @@ class RegionsConfigTest {
                         List.of("redis://127.0.0.1:7001"),
                         "us",
                         List.of("redis://s3cret@127.0.0.1:99999"))));
-    assertThat(e.code()).isEqualTo("SL012");
     assertThat(e.getMessage())
         .contains("region \"us\"")
         .contains("malformed edge node URI")
@@ -90,8 +92,7 @@ class RegionsConfigTest {
   @Test
   void edge_oneNodeInTwoRegions_isSL012() {
     StatelessException e =
-        catchThrowableOfType(
-            StatelessException.class,
+        refusedWithSL012(
             () ->
                 Stores.edge(
                     "eu",
@@ -100,7 +101,6 @@ class RegionsConfigTest {
                         List.of("redis://127.0.0.1:7001"),
                         "us",
                         List.of("redis://127.0.0.1:7001?timeout=1s"))));
-    assertThat(e.code()).isEqualTo("SL012");
     assertThat(e.getMessage()).contains("named twice").contains("\"eu\"").contains("\"us\"");
   }
 

@@ -159,7 +159,7 @@ public final class RegionsLoad {
                           "b", List.of(uri(link(closing, b.port(), 40, 60), "2s")))))
               .server(Stores.redis(toServer))
               .build();
-      closing.add(0, cache);
+      closing.add(cache); // closed first: the list closes last added first
       SyncCache s = cache.sync();
       SyncCache edge = cache.layer(CacheLayer.EDGE).sync();
       for (int i = 0; i < KEYS; i++) {
@@ -220,8 +220,8 @@ public final class RegionsLoad {
       }
     } finally {
       pool.shutdownNow();
-      for (AutoCloseable c : closing) {
-        c.close();
+      for (int i = closing.size() - 1; i >= 0; i--) {
+        closing.get(i).close(); // caches, then nodes, then the links under them
       }
     }
     print(run.all);

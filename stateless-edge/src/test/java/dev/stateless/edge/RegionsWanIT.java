@@ -92,6 +92,15 @@ class RegionsWanIT {
     return cache;
   }
 
+  /** An SDK node of {@code region}: its node 2-5 ms away, the other region's 40-60 ms. */
+  private StatelessCache sdkNear(String region, EdgeNode home, String otherRegion, EdgeNode other) {
+    return sdk(
+        region,
+        Map.of(
+            region, List.of(via(link(home.port(), 2, 5))),
+            otherRegion, List.of(via(link(other.port(), 40, 60)))));
+  }
+
   private static boolean uses(StatelessCache cache, LatencyProxy link) {
     return cache.status().layers().get(1).store().endsWith(":" + link.port());
   }
@@ -119,18 +128,8 @@ class RegionsWanIT {
 
   @Test
   void aWriteInA_reachesBWithinTheBound_underWanDelays() throws Exception {
-    StatelessCache a =
-        sdk(
-            "a",
-            Map.of(
-                "a", List.of(via(link(nodeA.port(), 2, 5))),
-                "b", List.of(via(link(nodeB.port(), 40, 60)))));
-    StatelessCache b =
-        sdk(
-            "b",
-            Map.of(
-                "a", List.of(via(link(nodeA.port(), 40, 60))),
-                "b", List.of(via(link(nodeB.port(), 2, 5)))));
+    StatelessCache a = sdkNear("a", nodeA, "b", nodeB);
+    StatelessCache b = sdkNear("b", nodeB, "a", nodeA);
     SyncCache as = a.sync();
     SyncCache bs = b.sync();
     as.set("user:1", "v0");
