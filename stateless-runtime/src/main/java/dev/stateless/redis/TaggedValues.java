@@ -3,6 +3,7 @@ package dev.stateless.redis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stateless.core.Literals;
+import dev.stateless.internal.redis.LettuceClients;
 import dev.stateless.internal.redis.RedisExceptions;
 import dev.stateless.internal.redis.RedisKeys;
 import io.lettuce.core.KeyScanCursor;
@@ -19,6 +20,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +93,7 @@ public final class TaggedValues {
     } catch (RuntimeException e) {
       throw RedisExceptions.fromLettuce(uri.toString(), uri.getTimeout(), e);
     } finally {
-      client.shutdown();
+      LettuceClients.shutdown(client, Duration.ofSeconds(2));
     }
   }
 

@@ -247,7 +247,7 @@ public final class EdgeNodeStore implements RemoteStore {
     } catch (RuntimeException e) {
       lastFailure = e;
       if (!mayStartDown) {
-        c.shutdown(0, 0, TimeUnit.MILLISECONDS);
+        LettuceClients.shutdown(c, Duration.ZERO);
         transactions.shutdownNow();
         reconnects.shutdownNow();
         scans.shutdownNow();
@@ -1026,7 +1026,7 @@ public final class EdgeNodeStore implements RemoteStore {
     }
     RedisClient cl = client;
     if (cl != null) {
-      cl.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      LettuceClients.shutdown(cl, timeout);
     }
   }
 

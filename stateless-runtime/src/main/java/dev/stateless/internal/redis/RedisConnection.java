@@ -171,7 +171,7 @@ final class RedisConnection implements AutoCloseable {
       first = newConnection();
     } catch (RedisException e) {
       if (!mayStartDown) {
-        client.shutdown(0, 0, TimeUnit.MILLISECONDS);
+        LettuceClients.shutdown(client, Duration.ZERO);
         throw Errors.unreachable(description, e);
       }
       connectFailure = e;
@@ -889,7 +889,7 @@ final class RedisConnection implements AutoCloseable {
         Futures.bestEffort(
             client.shutdownAsync(0, 2, TimeUnit.SECONDS), "shutting the client down");
       } else {
-        client.shutdown(0, 2, TimeUnit.SECONDS);
+        LettuceClients.shutdown(client, Duration.ofSeconds(2));
       }
     }
   }
