@@ -21,11 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code javac} of JDK 17 and of JDK 25, in a child process, finds the checker with no
- * flag at all: on the class path (JDK 17 runs the processor, JDK 25 only the plugin, which starts
- * by itself), on the processor path (what Maven's {@code annotationProcessorPaths} and Gradle's
- * {@code annotationProcessor} pass), or with {@code -proc:full}; each finding is reported once. An
- * integration test: each case starts a child javac (a JVM of its own, 1-2 s, and JDK 25's cases an
- * installed JDK); {@link JavacDiscoveryTest} holds the in-process case.
+ * flag at all: on the class path, on the processor path (what Maven's {@code
+ * annotationProcessorPaths} and Gradle's {@code annotationProcessor} pass), or with {@code
+ * -proc:full}; each time the plugin starts by itself, no annotation processing round runs for it,
+ * and each finding is reported once. Plugin arguments, and the named processor's {@code -A}
+ * options. An integration test: each case starts a child javac (a JVM of its own, 1-2 s, and JDK
+ * 25's cases an installed JDK); {@link JavacDiscoveryTest} holds the in-process case.
  */
 class JavacDiscoveryIT {
   private static final Path JDK25 =
