@@ -319,12 +319,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     } finally {
       lock.unlock();
     }
-    if (old == null) {
-      statistics.misses(1);
-    } else {
-      statistics.hits(1);
-    }
-    statistics.getTime(start);
+    statistics.read(old != null, start);
     if (stored) {
       statistics.puts(1);
       statistics.putTime(start);
@@ -501,12 +496,7 @@ public final class JCache<K, V> implements Cache<K, V> {
       statistics.removals(1);
       statistics.removeTime(start);
     }
-    statistics.getTime(start);
-    if (hit) {
-      statistics.hits(1);
-    } else {
-      statistics.misses(1);
-    }
+    statistics.read(hit, start);
     return removed;
   }
 
@@ -578,12 +568,7 @@ public final class JCache<K, V> implements Cache<K, V> {
       statistics.puts(1);
       statistics.putTime(start);
     }
-    statistics.getTime(start);
-    if (hit) {
-      statistics.hits(1);
-    } else {
-      statistics.misses(1);
-    }
+    statistics.read(hit, start);
     return replaced;
   }
 

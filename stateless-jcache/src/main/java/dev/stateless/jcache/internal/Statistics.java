@@ -57,6 +57,16 @@ final class Statistics implements CacheStatisticsMXBean {
     }
   }
 
+  /** One read of one entry: its time since {@code start}, and a hit or a miss. */
+  void read(boolean hit, long start) {
+    getTime(start);
+    if (hit) {
+      hits(1);
+    } else {
+      misses(1);
+    }
+  }
+
   void getTime(long start) {
     if (enabled) {
       getNanos.add(System.nanoTime() - start);
